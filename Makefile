@@ -1,0 +1,89 @@
+# tern: the only makefile.  Each folder adds its programs in its rules.mk.
+# Targets: all (default) check check-asan bench fuzz install clean deps run
+# O is the object/output directory: build (normal) or build-asan.
+
+O ?= build
+BIN ?= bin
+PREFIX ?= /usr/local
+CC ?= cc
+OPT ?= -O2 -g
+SAN ?=
+CFLAGS_ALL = -std=c99 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
+  $(OPT) $(SAN) -Ilib -I/usr/include/x86_64-linux-gnu -I/usr/include/bearssl $(CFLAGS)
+SKALIBS = -l:libskarnet.a
+BEARSSL = -l:libbearssl.a
+IDN2 = -lidn2
+# The default link line for a program; a rules.mk may set prog_LIBS instead.
+LIBS_DEFAULT = $(O)/libtern.a $(BEARSSL) $(IDN2) $(SKALIBS)
+
+# deps: Debian packages the build and the tests need.
+DEBS_BUILD = gcc make skalibs-dev s6 execline libbearssl-dev libowfat-dev libidn2-dev clang binutils
+DEBS_TEST = python3 file
+
+PROGS :=
+MAN :=
+include $(sort $(wildcard */rules.mk))
+
+LIB_SRCS := $(sort $(wildcard lib/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+UNIT_SRCS := $(sort $(wildcard lib/t/test-*.c))
+UNIT_BINS := $(UNIT_SRCS:%.c=$(O)/%)
+PROG_BINS := $(PROGS:%=$(BIN)/%)
+
+.PHONY: all check check-asan bench fuzz install clean deps run units
+all: $(O)/.deps-ok $(PROG_BINS) units
+
+units: $(UNIT_BINS)
+
+# Installs the Debian packages once; later runs see the stamp.
+$(O)/.deps-ok:
+	@./tests/deps.sh $(DEBS_BUILD) $(DEBS_TEST)
+	@mkdir -p $(O) && touch $@
+
+deps:
+	@./tests/deps.sh $(DEBS_BUILD) $(DEBS_TEST)
+
+$(O)/%.o: %.c $(O)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(O)/libtern.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/lib/t/test-%: $(O)/lib/t/test-%.o $(O)/libtern.a
+	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)
+
+define prog_rule
+$(BIN)/$(1): $$($(1)_OBJS:%=$(O)/%) $(O)/libtern.a
+	@mkdir -p $(BIN)
+	$$(CC) $(SAN) -o $$@ $$($(1)_OBJS:%=$(O)/%) $$(if $$($(1)_LIBS),$$($(1)_LIBS),$$(LIBS_DEFAULT))
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
+
+check: all
+	@TERN_BIN=$(abspath $(BIN)) TERN_UNITS=$(abspath $(O)/lib/t) ./tests/run
+
+check-asan:
+	$(MAKE) O=build-asan BIN=build-asan/bin OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
+
+bench: all
+	@./tests/bench
+
+fuzz: $(O)/.deps-ok
+	$(MAKE) -f fuzz/rules.fuzz O=build-fuzz
+
+run: all
+	$(BIN)/tern localserve
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 755 $(PROG_BINS) $(DESTDIR)$(PREFIX)/bin/
+	for m in $(MAN) ; do s=$${m##*.} ; install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/ ; done
+
+clean:
+	rm -rf build build-asan build-fuzz bin
+
+-include $(LIB_OBJS:.o=.d) $(foreach p,$(PROGS),$($(p)_OBJS:%.o=$(O)/%.d))

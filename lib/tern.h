@@ -1,0 +1,35 @@
+/* tern.h: what every tern program shares: the exit-code triad, errno
+   classification, durable files, maildir unique names.  Each area has its
+   own header beside this one (tern_addr.h, tern_conf.h, tern_store.h, ...). */
+#ifndef TERN_H
+#define TERN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <skalibs/stralloc.h>
+
+#define TERN_OK 0      /* done */
+#define TERN_PERM 100  /* retrying the same call cannot help */
+#define TERN_TEMP 111  /* try again later */
+
+#define TERN_VERSION "0.1.0"
+
+/* 1 if errno e is temporary; an unknown errno is temporary. */
+extern int tern_errtemp (int e) ;
+/* TERN_TEMP or TERN_PERM for errno e. */
+extern int tern_errcode (int e) ;
+
+/* Durable files.  Each returns 1, or 0 with errno set. */
+/* Replace path with s: write path.tmp.PID, fsync, rename, fsync the directory. */
+extern int tern_file_replace (char const *path, char const *s, size_t len, unsigned int mode) ;
+/* fsync the directory holding path (or path itself when isdir). */
+extern int tern_fsync_dir (char const *path, int isdir) ;
+/* Create dir and its missing parents with mode. */
+extern int tern_mkdirp (char const *path, unsigned int mode) ;
+/* Append a maildir unique name (time.MusecPpid_count.host) to sa; no NUL. */
+extern int tern_uniqname (stralloc *sa) ;
+
+/* The config directory: -c wins, then $TERN_CONF, then /etc/tern. */
+extern char const *tern_confdir (char const *opt) ;
+
+#endif
