@@ -28,12 +28,22 @@ LIB_SRCS := $(sort $(wildcard lib/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 UNIT_SRCS := $(sort $(wildcard lib/t/test-*.c))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(O)/%)
+# Each fuzz target is also built with fuzz/driver.c to replay its seeds in check.
+REPLAY_SRCS := $(sort $(wildcard fuzz/fuzz-*.c))
+REPLAY_BINS := $(REPLAY_SRCS:fuzz/%.c=$(O)/replay/%)
 PROG_BINS := $(PROGS:%=$(BIN)/%)
 
-.PHONY: all check check-asan bench fuzz install clean deps run units
+# keep objects of unit tests and programs between runs
+.SECONDARY:
+
+.PHONY: all check check-asan bench fuzz fuzz-run install clean deps run units
 all: $(O)/.deps-ok $(PROG_BINS) units
 
-units: $(UNIT_BINS)
+units: $(UNIT_BINS) $(REPLAY_BINS)
+
+$(O)/replay/fuzz-%: $(O)/fuzz/fuzz-%.o $(O)/fuzz/driver.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(O)/fuzz/driver.o $(LIBS_DEFAULT)
 
 # Installs the Debian packages once; later runs see the stamp.
 $(O)/.deps-ok:
@@ -62,7 +72,8 @@ endef
 $(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
 
 check: all
-	@TERN_BIN=$(abspath $(BIN)) TERN_UNITS=$(abspath $(O)/lib/t) ./tests/run
+	@TERN_BIN=$(abspath $(BIN)) TERN_UNITS=$(abspath $(O)/lib/t) \
+	  TERN_REPLAY=$(abspath $(O)/replay) ./tests/run
 
 check-asan:
 	$(MAKE) O=build-asan BIN=build-asan/bin OPT="-O1 -g -fno-omit-frame-pointer" \
@@ -72,7 +83,10 @@ bench: all
 	@./tests/bench
 
 fuzz: $(O)/.deps-ok
-	$(MAKE) -f fuzz/rules.fuzz O=build-fuzz
+	$(MAKE) -f fuzz/rules.fuzz
+
+fuzz-run: $(O)/.deps-ok
+	$(MAKE) -f fuzz/rules.fuzz run
 
 run: all
 	$(BIN)/tern localserve
