@@ -1,0 +1,48 @@
+/* tern-listen-child: in the forked child, set the UCSPI-TCP environment,
+   make the socket fds 0 and 1 and exec prog.  exit (if the exec fails):
+   127 prog not found, 126 other exec error, 111 system error. */
+#include <string.h>
+#include <skalibs/types.h>
+#include <skalibs/strerr.h>
+#include <skalibs/fmtscan.h>
+#include <skalibs/ip46.h>
+#include <skalibs/socket.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/exec.h>
+#include "tern-listen.h"
+
+static size_t add (char *s, size_t m, char const *k, char const *v)
+{
+  size_t a = strlen(k), b = strlen(v) ;
+  memcpy(s + m, k, a) ;
+  memcpy(s + m + a, v, b + 1) ;
+  return m + a + b + 1 ;
+}
+
+void listen_child (int s, char const *ipf, char const *portf, unsigned int ipconns, char const *const *argv)
+{
+  /* 9 modifs; a name without '=' removes the variable (env_merge) */
+  char modifs[sizeof "PROTO=TCP TCPLOCALIP= TCPLOCALPORT= TCPREMOTEIP= TCPREMOTEPORT= TCPCONNNUM= TCPLOCALHOST TCPREMOTEHOST TCPREMOTEINFO "
+    + 2 * (IP46_FMT + UINT16_FMT) + UINT_FMT] ;
+  char lip[IP46_FMT], lport[UINT16_FMT], num[UINT_FMT] ;
+  size_t m = 0 ;
+  ip46 loc ;
+  uint16_t port ;
+  selfpipe_finish() ;  /* closes the signalfd, unblocks the signals */
+  if (socket_local46(s, &loc, &port) < 0) strerr_diefusys(111, "get local address of connection") ;
+  lip[ip46_fmt(lip, &loc)] = 0 ;
+  lport[uint16_fmt(lport, port)] = 0 ;
+  num[uint_fmt(num, ipconns)] = 0 ;
+  if (fd_move(0, s) < 0 || fd_copy(1, 0) < 0) strerr_diefusys(111, "move the connection to fds 0 and 1") ;
+  m = add(modifs, m, "PROTO=", "TCP") ;
+  m = add(modifs, m, "TCPLOCALIP=", lip) ;
+  m = add(modifs, m, "TCPLOCALPORT=", lport) ;
+  m = add(modifs, m, "TCPREMOTEIP=", ipf) ;
+  m = add(modifs, m, "TCPREMOTEPORT=", portf) ;
+  m = add(modifs, m, "TCPCONNNUM=", num) ;
+  m = add(modifs, m, "TCPLOCALHOST", "") ;
+  m = add(modifs, m, "TCPREMOTEHOST", "") ;
+  m = add(modifs, m, "TCPREMOTEINFO", "") ;
+  xmexec_n(argv, modifs, m, 9) ;
+}

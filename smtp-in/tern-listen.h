@@ -1,0 +1,27 @@
+/* tern-listen.h: what the parts of tern-listen share (see tern-listen.8). */
+#ifndef TERN_LISTEN_H
+#define TERN_LISTEN_H
+
+#include <stdint.h>
+#include <skalibs/gccattributes.h>
+
+#define LISTEN_MAXCONN 16384
+
+typedef struct listener_s listener ;
+struct listener_s
+{
+  int fd ;                   /* listening socket, non-blocking, close-on-exec */
+  int is6 ;
+  unsigned int maxconn ;
+  unsigned int maxperip ;
+  char const *ip ;           /* as given, for the start line */
+  char const *port ;
+  char const *const *argv ;  /* prog and its args */
+} ;
+
+/* Accept and fork until SIGTERM; returns the exit code (0). Dies 111. */
+extern int listen_loop (listener const *) ;
+/* In the child: env, fds 0/1 = socket s, exec argv. Never returns. */
+extern void listen_child (int s, char const *ipf, char const *portf, unsigned int ipconns, char const *const *argv) gccattr_noreturn ;
+
+#endif
