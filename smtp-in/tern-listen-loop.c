@@ -126,7 +126,7 @@ static void new_connection (listener const *l, int s, char const *ip, uint16_t p
   pidf[pid_fmt(pidf, pid)] = 0 ;
   strerr_warni("accept pid=", pidf, " ip=", ipf, " port=", portf,
     " conns=", fmtu(a, nconn), " ipconns=", fmtu(b, ipconns + 1)) ;
-  if (nconn == l->maxconn) strerr_warni("full conns=", a, " maxconn=", a) ;
+  if (nconn == l->maxconn) strerr_warni("full conns=", a, " maxconn=", a) ;  /* both are nconn */
 }
 
 static void accept_all (listener const *l)
@@ -167,7 +167,11 @@ int listen_loop (listener const *l)
   {
     int paused = tain_less(&STAMP, &resume) ;
     unsigned int n = !paused && nconn < l->maxconn ? 2 : 1 ;
-    if (iopause_g(x, n, paused ? &resume : &tain_infinite) < 0) strerr_diefusys(111, "iopause") ;
+    if (iopause_g(x, n, paused ? &resume : &tain_infinite) < 0)
+    {
+      if (errno == EINTR) continue ;
+      strerr_diefusys(111, "iopause") ;
+    }
     if (x[0].revents & IOPAUSE_READ && handle_signals()) break ;
     if (n == 2 && x[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) accept_all(l) ;
   }
