@@ -1,3 +1,9 @@
 PROGS += tern
 tern_OBJS = conf/tern.o
 MAN += conf/tern.1
+PROGS += tern-conf
+tern-conf_OBJS = conf/tern-conf.o conf/tern-conf-check.o conf/tern-conf-edit.o conf/tern-conf-cmds.o conf/tern-conf-acct.o
+MAN += conf/tern-conf.8
+PROGS += tern-passwd
+tern-passwd_OBJS = conf/tern-passwd.o
+MAN += conf/tern-passwd.8
