@@ -6,7 +6,7 @@
 #include "tern.h"
 #include "tern_addr.h"
 
-#define MAXIN 1024  /* the U-label form of a 255-octet name fits */
+#define MAXIN 2048  /* the U-label form of any 255-octet name fits */
 #define IDNFLAGS (IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT)
 
 /* lower-case LDH labels, sizes within limits, last label not all digits */

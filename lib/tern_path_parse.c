@@ -1,6 +1,7 @@
 /* tern_path_parse: an SMTP Path (RFC 5321 4.1.2) "<mailbox>", with an
    optional source route "<@a,@b:mailbox>" that is checked and dropped,
-   or the null path "<>" when the caller allows it. */
+   or the null path "<>" when the caller allows it.  Route domains must
+   be ASCII LDH names; they are not looked at further. */
 #include "tern.h"
 #include "tern_addr.h"
 
