@@ -57,9 +57,12 @@ $(O)/%.o: %.c $(O)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
-$(O)/libtern.a: $(LIB_OBJS)
+# lib.list changes when a lib/*.c appears or goes, so the archive never keeps a stale member.
+LIB_LIST := $(O)/lib.list
+$(shell mkdir -p $(O) ; echo '$(LIB_OBJS)' | cmp -s - $(LIB_LIST) || echo '$(LIB_OBJS)' > $(LIB_LIST))
+$(O)/libtern.a: $(LIB_OBJS) $(LIB_LIST)
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(LIB_OBJS)
 
 $(O)/lib/t/test-%: $(O)/lib/t/test-%.o $(O)/libtern.a
 	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)
