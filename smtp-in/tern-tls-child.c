@@ -1,0 +1,93 @@
+/* tern-tls-child.c: the side of tern-tls that becomes prog: uid/gid from
+   the environment, the UCSPI-TLS variables (STARTTLS mode) or the session
+   facts read from the helper (implicit mode), then exec. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <errno.h>
+#include <grp.h>
+#include <skalibs/types.h>
+#include <skalibs/strerr.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/exec.h>
+#include "tern-tls.h"
+
+/* Become the uid and gid named by the variables uvar and gvar, if set;
+   dies 111 rather than go on with the wrong ids. */
+void tls_ids (char const *uvar, char const *gvar, int strict)
+{
+  char const *us = getenv(uvar) ;
+  char const *gs = getenv(gvar) ;
+  uint32_t uid = 0, gid = 0 ;
+  if (!us && !gs) return ;
+  if (us && !uid0_scan(us, &uid)) strerr_dief(111, "invalid ", uvar, ": ", us) ;
+  if (gs && !uid0_scan(gs, &gid)) strerr_dief(111, "invalid ", gvar, ": ", gs) ;
+  if (!geteuid() && setgroups(0, 0) < 0) strerr_diefusys(111, "clear supplementary groups") ;
+  if (gs && setgid(gid) < 0) strerr_diefusys(111, "setgid to ", gs) ;
+  if (us && setuid(uid) < 0) strerr_diefusys(111, "setuid to ", us) ;
+  if (strict && us && uid && (!getuid() || !geteuid()))
+    strerr_dief(111, "still root after setuid to ", us) ;
+}
+
+static int allowed (char const *s, size_t n)
+{
+  static char const *const names[] = { "SSL_PROTOCOL", "SSL_CIPHER", "SSL_TLS_SNI_SERVERNAME" } ;
+  for (size_t i = 0 ; i < sizeof names / sizeof *names ; i++)
+    if (strlen(names[i]) == n && !memcmp(s, names[i], n)) return 1 ;
+  return 0 ;
+}
+
+/* Waits for the facts of the session; without them (failed handshake)
+   prog is not run. */
+static void facts (int fd)
+{
+  char buf[TLS_INFO_MAX + 1] ;
+  size_t len = allread(fd, buf, TLS_INFO_MAX) ;
+  char *s = buf ;
+  if (!len) _exit(0) ;
+  buf[len] = 0 ;
+  fd_close(fd) ;
+  while (s < buf + len && *s)
+  {
+    char *eq = strchr(s, '=') ;
+    size_t n = eq ? (size_t)(eq - s) : strlen(s) ;
+    char *next = s + strlen(s) + 1 ;
+    if (allowed(s, n))
+    {
+      if (eq) { *eq = 0 ; if (setenv(s, eq + 1, 1) < 0) strerr_diefusys(111, "setenv") ; }
+      else unsetenv(s) ;
+    }
+    s = next ;
+  }
+}
+
+static void setfd (char const *name, int fd)
+{
+  char fmt[INT_FMT] ;
+  fmt[int_fmt(fmt, fd)] = 0 ;
+  if (uncoe(fd) < 0) strerr_diefusys(111, "uncoe") ;
+  if (setenv(name, fmt, 1) < 0) strerr_diefusys(111, "setenv") ;
+}
+
+/* f[0]: prog reads here, f[1]: prog writes here, f[2]: control socket
+   (STARTTLS) or the pipe bringing the facts (implicit). */
+void tls_child (char const *const *argv, int implicit, int const *f)
+{
+  tls_ids("UID", "GID", 0) ;
+  unsetenv("KEYFILE") ; unsetenv("CERTFILE") ;
+  unsetenv("TLS_UID") ; unsetenv("TLS_GID") ;
+  if (implicit)
+  {
+    facts(f[2]) ;
+    if (dup2(f[0], 0) < 0 || dup2(f[1], 1) < 0) strerr_diefusys(111, "dup2") ;
+    fd_close(f[0]) ; fd_close(f[1]) ;
+  }
+  else
+  {
+    setfd("SSLCTLFD", f[2]) ;
+    setfd("SSLREADFD", f[0]) ;
+    setfd("SSLWRITEFD", f[1]) ;
+  }
+  xexec(argv) ;
+}
