@@ -13,21 +13,23 @@
 #include <skalibs/exec.h>
 #include "tern-tls.h"
 
-/* Become the uid and gid named by the variables uvar and gvar, if set;
-   dies 111 rather than go on with the wrong ids. */
-void tls_ids (char const *uvar, char const *gvar, int strict)
+/* Become the uid and gid named by the variables uvar and gvar, if set.
+   Returns 0, or what failed (errno set): never go on with the wrong ids. */
+char const *tls_ids (char const *uvar, char const *gvar, int strict)
 {
   char const *us = getenv(uvar) ;
   char const *gs = getenv(gvar) ;
   uint32_t uid = 0, gid = 0 ;
-  if (!us && !gs) return ;
-  if (us && !uid0_scan(us, &uid)) strerr_dief(111, "invalid ", uvar, ": ", us) ;
-  if (gs && !uid0_scan(gs, &gid)) strerr_dief(111, "invalid ", gvar, ": ", gs) ;
-  if (!geteuid() && setgroups(0, 0) < 0) strerr_diefusys(111, "clear supplementary groups") ;
-  if (gs && setgid(gid) < 0) strerr_diefusys(111, "setgid to ", gs) ;
-  if (us && setuid(uid) < 0) strerr_diefusys(111, "setuid to ", us) ;
-  if (strict && us && uid && (!getuid() || !geteuid()))
-    strerr_dief(111, "still root after setuid to ", us) ;
+  if (!us && !gs) return 0 ;
+  errno = EINVAL ;
+  if (us && !uid0_scan(us, &uid)) return uvar ;
+  if (gs && !uid0_scan(gs, &gid)) return gvar ;
+  if (!geteuid() && setgroups(0, 0) < 0) return "setgroups" ;
+  if (gs && setgid(gid) < 0) return "setgid" ;
+  if (us && setuid(uid) < 0) return "setuid" ;
+  errno = EPERM ;
+  if (strict && us && uid && (!getuid() || !geteuid())) return "setuid" ;
+  return 0 ;
 }
 
 static int allowed (char const *s, size_t n)
@@ -74,7 +76,8 @@ static void setfd (char const *name, int fd)
    (STARTTLS) or the pipe bringing the facts (implicit). */
 void tls_child (char const *const *argv, int implicit, int const *f)
 {
-  tls_ids("UID", "GID", 0) ;
+  char const *r = tls_ids("UID", "GID", 0) ;
+  if (r) strerr_diefusys(111, "set ids for prog: ", r) ;
   unsetenv("KEYFILE") ; unsetenv("CERTFILE") ;
   unsetenv("TLS_UID") ; unsetenv("TLS_GID") ;
   if (implicit)

@@ -3,6 +3,7 @@
    usage: tern-tls [ -S ] [ -t secs ] -k key -c cert [ -k key2 -c cert2 ] prog...
    exit: prog's; 100 usage or (-S) failed handshake; 111 bad key, system. */
 #include <stdlib.h>
+#include <errno.h>
 #include <unistd.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -128,7 +129,16 @@ int main (int argc, char const *const *argv)
   tain_now_set_stopwatch_g() ;
   io.timeout = timeout ;
   pid = spawn(argv, implicit, &io) ;
-  tls_ids("TLS_UID", "TLS_GID", 1) ;
+  {
+    char const *r = tls_ids("TLS_UID", "TLS_GID", 1) ;
+    if (r)
+    {
+      int e = errno ;
+      kill(pid, SIGKILL) ;
+      errno = e ;
+      strerr_diefusys(111, "drop privileges: ", r) ;
+    }
+  }
   if (!implicit)
   {
     char c = 0 ;

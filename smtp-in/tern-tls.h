@@ -51,6 +51,6 @@ extern int tls_run (br_ssl_engine_context *, tlsio *, int *) ;
 
 /* tern-tls-child.c: becomes prog, never returns. */
 extern void tls_child (char const *const *, int, int const *) ;
-extern void tls_ids (char const *, char const *, int) ;
+extern char const *tls_ids (char const *, char const *, int) ;  /* 0 or what failed */
 
 #endif

@@ -174,6 +174,256 @@ def s_client():
                   "s_client %s refused: exit %s %r" % (flag, code, err))
     ls.close()
 
+PROG_STARTTLS = """printf '220 ready\\r\\n'
+read cmd ; echo "$cmd" >> seen
+case "$cmd" in STARTTLS*) ;; *) exit 7 ;; esac
+printf '220 go\\r\\n'
+eval "printf $MODE >&$SSLCTLFD"
+info=$(eval "cat <&$SSLCTLFD" | tr '\\0' ' ')
+eval "exec 0<&$SSLREADFD 1>&$SSLWRITEFD"
+[ "$MODE" = y ] || [ -n "$info" ] || exit 9
+printf 'tls %s\\n' "$info"
+read line ; echo "$line" >> seen ; printf 'got %s\\n' "$line"
+"""
+
+
+def starttls_one(mode, send=b"STARTTLS\r\n"):
+    prog = script("starttls.sh", PROG_STARTTLS)
+    if os.path.exists("seen"):
+        os.unlink("seen")
+    c, p = start(["-k", "ec.key", "-c", "ec.crt", prog], {"MODE": mode})
+    greet = readline(c)
+    c.sendall(send)
+    go = readline(c)
+    res = {"greet": greet, "go": go}
+    try:
+        t = client_ctx(None).wrap_socket(c, server_hostname="localhost")
+        res["tls"] = readline(t)
+        res["cipher"] = t.cipher()[0]
+        res["version"] = t.version()
+        t.sendall(b"secret\n")
+        res["got"] = readline(t)
+        t.close()
+    except (ssl.SSLError, OSError) as e:
+        res["error"] = str(e)
+        c.close()
+    res["code"], res["err"] = finish(p)
+    res["seen"] = open("seen").read() if os.path.exists("seen") else ""
+    return res
+
+
+def starttls():
+    r = starttls_one("Y")
+    check(r["greet"] == "220 ready\r\n" and r["go"] == "220 go\r\n", "plaintext part %r" % r)
+    e = env_of(r.get("tls", ""))
+    check(e.get("SSL_PROTOCOL") == "TLSv1.2" and r.get("version") == "TLSv1.2", "Y: TLS 1.2 %r" % r)
+    check(e.get("SSL_CIPHER") == r.get("cipher"), "Y: SSL_CIPHER on the control fd %r" % r)
+    check(e.get("SSL_TLS_SNI_SERVERNAME") == "localhost", "Y: SNI on the control fd %r" % r)
+    check(r.get("got") == "got secret\n", "Y: data through TLS %r" % r)
+    check(r["seen"] == "STARTTLS\nsecret\n", "Y: prog saw %r" % r["seen"])
+    check(r["code"] == 0 and r["err"] == "", "Y: exit %s %r" % (r["code"], r["err"]))
+    r = starttls_one("y")
+    check(r.get("tls") == "tls \n" and r.get("got") == "got secret\n", "y: TLS without facts %r" % r)
+    check(r["code"] == 0, "y: exit %s" % r["code"])
+    # prog declines: the helper lets go of the connection, prog's code is ours
+    prog = script("starttls.sh", PROG_STARTTLS)
+    c, p = start(["-k", "ec.key", "-c", "ec.crt", prog], {"MODE": "Y"})
+    greet = readline(c)
+    c.sendall(b"QUIT\r\n")
+    rest = c.recv(100)
+    code, err = finish(p)
+    check(greet == "220 ready\r\n" and rest == b"", "decline: EOF after prog exits %r" % rest)
+    check(code == 7 and err == "", "decline: prog's exit code 7 propagated, got %s %r" % (code, err))
+    # plaintext pipelined after STARTTLS (CVE-2011-0411) never reaches prog
+    r = starttls_one("Y", b"STARTTLS\r\nINJECT\r\n")
+    check("error" in r and r["seen"] == "STARTTLS\n", "injection: handshake refused, prog saw %r" % r["seen"])
+    check(r["code"] == 9, "injection: prog got no facts (exit 9), got %s" % r["code"])
+    check("tern-tls: info: handshake failed ip=127.0.0.1 err=" in r["err"], "injection: logged %r" % r["err"])
+
+def status(pid):
+    d = {}
+    for line in open("/proc/%d/status" % pid):
+        k, _, v = line.partition(":")
+        d[k] = v.split()
+    return d
+
+
+def fdlinks(pid):
+    out = []
+    for f in os.listdir("/proc/%d/fd" % pid):
+        try:
+            out.append(os.readlink("/proc/%d/fd/%s" % (pid, f)))
+        except OSError:
+            pass
+    return out
+
+
+def priv():
+    key = os.path.join(D, "root.key")
+    open(key, "w").write(open("rsa.key").read())
+    os.chmod(key, 0o600)
+    body = ("printf 'ids %%s %%s\\n' \"$(id -u)\" \"$(id -g)\"\n"
+            "if cat %s >/dev/null 2>&1 ; then echo keyread=yes ; else echo keyread=no ; fi\n"
+            "printf 'fds' ; for f in /proc/$$/fd/* ; do printf ' %%s' \"$(readlink $f)\" ; done ; echo\n"
+            "printf 'env %%s\\n' \"$(env | tr '\\n' ' ')\"\n"
+            "read line ; echo \"got $line\"\n") % key
+    env = {"TLS_UID": "65534", "TLS_GID": "65534", "UID": "1", "GID": "1",
+           "KEYFILE": key, "CERTFILE": os.path.join(D, "rsa.crt")}
+    c, p = start(["-S", "/bin/sh", "-c", body], env)
+    t = client_ctx("rsa.crt").wrap_socket(c, server_hostname="localhost")
+    ids, keyread, fds, penv = readline(t), readline(t), readline(t), readline(t)
+    st = status(p.pid)   # the session is idle: prog waits for a line
+    hfds = fdlinks(p.pid)
+    rss = int(st["VmRSS"][0])
+    print("info: RSS of one idle tern-tls session: %d KiB" % rss)
+    t.sendall(b"bye\n")
+    got = readline(t)
+    t.close()
+    code, err = finish(p)
+    check(st["Uid"] == ["65534"] * 4 and st["Gid"] == ["65534"] * 4, "helper runs as 65534: %s %s" % (st["Uid"], st["Gid"]))
+    check(st["Groups"] == [], "helper has no supplementary groups %s" % st["Groups"])
+    check(key not in hfds and not any(x.endswith(".key") for x in hfds), "helper holds no key fd %s" % hfds)
+    check(ids == "ids 1 1\n", "prog runs as UID/GID 1: %r" % ids)
+    check(keyread == "keyread=no\n", "prog cannot read the 0600 key: %r" % keyread)
+    check(".key" not in fds and "fds" in fds, "prog's fds hold no key: %r" % fds)
+    check("PRIVATE" not in penv and key not in penv and "KEYFILE" not in penv and "TLS_UID" not in penv,
+          "prog's environment has no key and no TLS_* %r" % penv)
+    check("SSL_PROTOCOL=TLSv1.2" in penv, "prog's environment has SSL_PROTOCOL %r" % penv)
+    check(got == "got bye\n" and code == 0 and err == "", "session ends: %r %s %r" % (got, code, err))
+    if "asan" not in sh("ldd $(command -v tern-tls)").stdout:
+        check(rss < 1024, "RSS of an idle session %d KiB < 1 MiB" % rss)
+    # not root and TLS_UID cannot be reached: refuse to run
+    import shutil, tempfile
+    tmp = tempfile.mkdtemp(dir="/tmp")
+    try:
+        os.chmod(tmp, 0o755)
+        for f in ("rsa.key", "rsa.crt"):
+            shutil.copy(f, tmp)
+            os.chmod(os.path.join(tmp, f), 0o644)
+        c, p = start(["-S", "-k", tmp + "/rsa.key", "-c", tmp + "/rsa.crt", "/bin/true"], {"TLS_UID": "1"},
+                     preexec=lambda: (os.setgid(65534), os.setuid(65534)))
+        code, err = finish(p)
+        c.close()
+        check(code == 111 and err == "tern-tls: fatal: unable to drop privileges: setuid: Operation not permitted\n",
+              "drop fails: exit %s %r" % (code, err))
+    finally:
+        shutil.rmtree(tmp)
+
+
+def run(args, env=None):
+    e = {"PATH": os.environ["PATH"]}
+    e.update(env or {})
+    return subprocess.run(["tern-tls"] + args, capture_output=True, text=True, env=e, stdin=subprocess.DEVNULL)
+
+
+def errors():
+    sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec2.key")
+    sh("openssl genpkey -algorithm RSA -aes128 -pass pass:x -out enc.key")
+    open("junk.key", "w").write("hello\n")
+    ran = script("ran.sh", "touch ran\n")
+    cases = [
+        (["-k", "nosuch.key", "-c", "rsa.crt", ran], 111, "unable to read key nosuch.key: No such file or directory"),
+        (["-k", "junk.key", "-c", "rsa.crt", ran], 111, "unable to read key junk.key: no private key found"),
+        (["-k", "rsa.crt", "-c", "rsa.crt", ran], 111, "unable to read key rsa.crt: no private key found"),
+        (["-k", "enc.key", "-c", "rsa.crt", ran], 111, "unable to read key enc.key: encrypted keys are not supported"),
+        (["-k", "rsa.key", "-c", "nosuch.crt", ran], 111, "unable to read certificate nosuch.crt: No such file or directory"),
+        (["-k", "rsa.key", "-c", "rsa.key", ran], 111, "unable to read certificate rsa.key: no certificate found"),
+        (["-k", "rsa.key", "-c", "ec.crt", ran], 111, "key rsa.key does not match certificate ec.crt"),
+        (["-k", "ec2.key", "-c", "ec.crt", ran], 111, "key ec2.key does not match certificate ec.crt"),
+        (["-k", "rsa.key", "-c", "rsa.crt", "-k", "rsa1.key", "-c", "rsa.crt", ran], 100, "the two keys must be of different types"),
+        (["-k", "rsa.key", ran], 100, "usage: tern-tls"),
+        (["-k", "rsa.key", "-c", "rsa.crt"], 100, "usage: tern-tls"),
+        (["-t", "0", "-k", "rsa.key", "-c", "rsa.crt", ran], 100, "usage: tern-tls"),
+    ]
+    for args, want, msg in cases:
+        r = run(args)
+        check(r.returncode == want and r.stderr.startswith("tern-tls: ") and msg in r.stderr
+              and r.stderr.count("\n") == 1, "%s: exit %d %r" % (args, r.returncode, r.stderr))
+    check(not os.path.exists("ran"), "prog never ran with a bad key or usage")
+    r = run(["-h"])
+    check(r.returncode == 0 and r.stdout.startswith("usage: tern-tls "), "-h: %r" % r.stdout)
+    for what, send, flags, name in (("garbage", b"GET / HTTP/1.0\r\n\r\n" * 3, [], "err="),
+                                    ("timeout", None, ["-t", "1"], "err=1001 (timeout)"),
+                                    ("eof", b"", [], "err=1002 (eof)")):
+        c, p = start(["-S"] + flags + ["-k", "rsa.key", "-c", "rsa.crt", ran])
+        t0 = time.time()
+        if send is not None:
+            c.sendall(send)
+            c.shutdown(socket.SHUT_WR)
+        c.settimeout(10)
+        try:
+            while c.recv(4096):
+                pass
+            closed = True
+        except OSError:
+            closed = False
+        code, err = finish(p)
+        c.close()
+        check(closed and code == 100, "%s: connection closed, exit 100, got %s" % (what, code))
+        check(err.startswith("tern-tls: info: handshake failed ip=127.0.0.1 ") and name in err
+              and err.count("\n") == 1, "%s: one info line %r" % (what, err))
+        check(not os.path.exists("ran"), what + ": prog did not run")
+        if what == "timeout":
+            check(0.9 < time.time() - t0 < 5, "timeout after about 1 s: %.1f" % (time.time() - t0))
+    # prog that cannot be run: the exec failure code comes back
+    c, p = start(["-S", "-k", "rsa.key", "-c", "rsa.crt", "./nosuch"])
+    t = client_ctx("rsa.crt").wrap_socket(c, server_hostname="localhost")
+    data = t.recv(100)
+    t.close()
+    code, err = finish(p)
+    check(data == b"" and code == 127 and "unable to exec ./nosuch" in err, "exec fails: %s %r" % (code, err))
+
+
+def bulk():
+    n = 1 << 20
+    data = os.urandom(n)
+    c, p = start(["-S", "-k", "ec.key", "-c", "ec.crt", "/bin/cat"])
+    t = client_ctx("ec.crt").wrap_socket(c, server_hostname="localhost", suppress_ragged_eofs=False)
+    t.setblocking(False)
+    sent, got = 0, []
+    have = 0
+    deadline = time.time() + 30
+    while have < n and time.time() < deadline:
+        r, w, _ = select.select([t], [t] if sent < n else [], [], 1)
+        if w:
+            try:
+                sent += t.send(data[sent:sent + 16384])
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                pass
+        while True:
+            try:
+                b = t.recv(65536)
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                break
+            if not b:
+                break
+            got.append(b)
+            have += len(b)
+    back = b"".join(got)
+    check(sent == n and hashlib.sha256(back).digest() == hashlib.sha256(data).digest(),
+          "1 MiB each way, full duplex: sent %d got %d" % (sent, len(back)))
+    t.setblocking(True)
+    t.settimeout(10)
+    try:
+        t.unwrap()    # close_notify both ways
+        clean = True
+    except (ssl.SSLError, OSError) as e:
+        clean = str(e)
+    code, err = finish(p)
+    check(clean is True and code == 0 and err == "", "close_notify exchanged, exit 0: %r %s %r" % (clean, code, err))
+    # prog ends first: the client gets a close_notify, not a bare EOF
+    prog = script("bye.sh", "head -c 1048576 /dev/zero\n")
+    c, p = start(["-S", "-k", "rsa.key", "-c", "rsa.crt", prog])
+    t = client_ctx("rsa.crt").wrap_socket(c, server_hostname="localhost", suppress_ragged_eofs=False)
+    try:
+        back = recvall(t, n + 1)
+        ok = True
+    except ssl.SSLEOFError:
+        ok = False
+    t.close()
+    code, err = finish(p)
+    check(ok and back == bytes(n) and code == 0, "1 MiB from prog, then close_notify: %s %d %s" % (ok, len(back), code))
+
 
 if __name__ == "__main__":
     gencerts()
