@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <errno.h>
 #include <grp.h>
+#include <sys/wait.h>
+#include <skalibs/socket.h>
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include <skalibs/djbunix.h>
@@ -74,7 +76,7 @@ static void setfd (char const *name, int fd)
 
 /* f[0]: prog reads here, f[1]: prog writes here, f[2]: control socket
    (STARTTLS) or the pipe bringing the facts (implicit). */
-void tls_child (char const *const *argv, int implicit, int const *f)
+static void child (char const *const *argv, int implicit, int const *f)
 {
   char const *r = tls_ids("UID", "GID", 0) ;
   if (r) strerr_diefusys(111, "set ids for prog: ", r) ;
@@ -93,4 +95,33 @@ void tls_child (char const *const *argv, int implicit, int const *f)
     setfd("SSLWRITEFD", f[1]) ;
   }
   xexec(argv) ;
+}
+
+/* Forks prog; fills the helper's side of io. */
+pid_t tls_spawn (char const *const *argv, int implicit, tlsio *io, tlspair *pairs)
+{
+  int a[2], b[2], x[2], f[3] ;
+  pid_t pid ;
+  if (pipecoe(a) < 0 || pipecoe(b) < 0) strerr_diefusys(111, "pipe") ;
+  if (implicit ? pipecoe(x) < 0 : ipc_pair_coe(x) < 0) strerr_diefusys(111, "create control channel") ;
+  pid = fork() ;
+  if (pid < 0) strerr_diefusys(111, "fork") ;
+  if (!pid)
+  {
+    tls_pair_wipe(pairs) ; tls_pair_wipe(pairs + 1) ;
+    fd_close(b[0]) ; fd_close(a[1]) ; fd_close(x[1]) ;
+    f[0] = a[0] ; f[1] = b[1] ; f[2] = x[0] ;
+    child(argv, implicit, f) ;
+  }
+  fd_close(a[0]) ; fd_close(b[1]) ; fd_close(x[0]) ;
+  io->ar = b[0] ; io->aw = a[1] ; io->note = x[1] ;
+  return pid ;
+}
+
+/* prog's exit code; 111 if it was killed. */
+int tls_reap (pid_t pid)
+{
+  int wstat ;
+  if (wait_pid(pid, &wstat) < 0) strerr_diefusys(111, "wait for prog") ;
+  return WIFSIGNALED(wstat) ? 111 : WEXITSTATUS(wstat) ;
 }

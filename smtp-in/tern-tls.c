@@ -6,14 +6,13 @@
 #include <errno.h>
 #include <unistd.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <skalibs/sgetopt.h>
+#include <skalibs/allreadwrite.h>
 #include <skalibs/strerr.h>
 #include <skalibs/buffer.h>
 #include <skalibs/types.h>
 #include <skalibs/bytestr.h>
 #include <skalibs/djbunix.h>
-#include <skalibs/socket.h>
 #include <skalibs/random.h>
 #include <skalibs/tai.h>
 #ifdef __linux__
@@ -26,55 +25,6 @@
 static tlspair pairs[2] ;
 static br_ssl_server_context sc ;
 static unsigned char iobuf[BR_SSL_BUFSIZE_BIDI] ;
-static unsigned char filebuf[TLS_FILE_MAX] ;
-
-static size_t readfile (char const *what, char const *path)
-{
-  ssize_t n = openreadnclose(path, (char *)filebuf, sizeof filebuf) ;
-  if (n < 0) strerr_diefusys(111, "read ", what, " ", path) ;
-  if ((size_t)n == sizeof filebuf) strerr_diefu(111, "read ", what, " ", path, ": file too large") ;
-  return n ;
-}
-
-static void load (tlspair *p, char const *key, char const *cert)
-{
-  size_t n = readfile("key", key) ;
-  char const *r = tls_pem_key(p, filebuf, n) ;
-  byte_zzero((char *)filebuf, n) ;
-  if (r) strerr_diefu(111, "read key ", key, ": ", r) ;
-  n = readfile("certificate", cert) ;
-  r = tls_pem_chain(p, filebuf, n) ;
-  if (r) strerr_diefu(111, "read certificate ", cert, ": ", r) ;
-  if (!tls_pair_match(p)) strerr_dief(111, "key ", key, " does not match certificate ", cert) ;
-}
-
-/* Forks prog; fills the helper's side of io. */
-static pid_t spawn (char const *const *argv, int implicit, tlsio *io)
-{
-  int a[2], b[2], x[2], f[3] ;
-  pid_t pid ;
-  if (pipecoe(a) < 0 || pipecoe(b) < 0) strerr_diefusys(111, "pipe") ;
-  if (implicit ? pipecoe(x) < 0 : ipc_pair_coe(x) < 0) strerr_diefusys(111, "create control channel") ;
-  pid = fork() ;
-  if (pid < 0) strerr_diefusys(111, "fork") ;
-  if (!pid)
-  {
-    tls_pair_wipe(pairs) ; tls_pair_wipe(pairs + 1) ;
-    fd_close(b[0]) ; fd_close(a[1]) ; fd_close(x[1]) ;
-    f[0] = a[0] ; f[1] = b[1] ; f[2] = x[0] ;
-    tls_child(argv, implicit, f) ;
-  }
-  fd_close(a[0]) ; fd_close(b[1]) ; fd_close(x[0]) ;
-  io->ar = b[0] ; io->aw = a[1] ; io->note = x[1] ;
-  return pid ;
-}
-
-static int reap (pid_t pid)
-{
-  int wstat ;
-  if (wait_pid(pid, &wstat) < 0) strerr_diefusys(111, "wait for prog") ;
-  return WIFSIGNALED(wstat) ? 111 : WEXITSTATUS(wstat) ;
-}
 
 static void failed (int err)
 {
@@ -85,78 +35,92 @@ static void failed (int err)
   strerr_warni("handshake failed ip=", ip ? ip : "unknown", " err=", fmt, " (", tls_err_name(err, name), ")") ;
 }
 
-int main (int argc, char const *const *argv)
+typedef struct opts_s opts ;
+struct opts_s
+{
+  char const *keys[2], *certs[2] ;
+  unsigned int nk, nc, timeout ;
+  int implicit ;
+} ;
+
+static char const *const *options (int argc, char const *const *argv, opts *o)
 {
   subgetopt l = SUBGETOPT_ZERO ;
-  char const *keys[2] = { 0, 0 }, *certs[2] = { 0, 0 } ;
-  unsigned int nk = 0, nc = 0, timeout = 60 ;
-  int implicit = 0, err ;
+  for (int opt ; (opt = subgetopt_r(argc, argv, "Sht:k:c:", &l)) != -1 ;)
+    switch (opt)
+    {
+      case 'S' : o->implicit = 1 ; break ;
+      case 't' : if (!uint0_scan(l.arg, &o->timeout) || !o->timeout) strerr_dieusage(100, USAGE) ; break ;
+      case 'k' : if (o->nk >= 2) strerr_dieusage(100, USAGE) ; o->keys[o->nk++] = l.arg ; break ;
+      case 'c' : if (o->nc >= 2) strerr_dieusage(100, USAGE) ; o->certs[o->nc++] = l.arg ; break ;
+      case 'h' :
+        buffer_putsflush(buffer_1, "usage: " USAGE "\n") ;
+        _exit(0) ;
+      default : strerr_dieusage(100, USAGE) ;
+    }
+  if (!o->nk && !o->nc && getenv("KEYFILE") && getenv("CERTFILE"))
+  {
+    o->keys[0] = getenv("KEYFILE") ; o->certs[0] = getenv("CERTFILE") ; o->nk = o->nc = 1 ;
+  }
+  if (l.ind >= argc || !o->nk || o->nk != o->nc) strerr_dieusage(100, USAGE) ;
+  return argv + l.ind ;
+}
+
+static void drop (pid_t pid)
+{
+  char const *r = tls_ids("TLS_UID", "TLS_GID", 1) ;
+  if (r)
+  {
+    int e = errno ;
+    kill(pid, SIGKILL) ;
+    errno = e ;
+    strerr_diefusys(111, "drop privileges: ", r) ;
+  }
+}
+
+/* STARTTLS mode: Y or y from prog, or 0 if it declined. */
+static int command (tlsio *io)
+{
+  char c = 0 ;
+  if (fd_read(io->note, &c, 1) == 1 && (c == 'Y' || c == 'y')) return c ;
+  /* the connection is prog's alone now */
+  fd_close(0) ; fd_close(1) ; fd_close(io->ar) ; fd_close(io->aw) ; fd_close(io->note) ;
+  return 0 ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  opts o = { .timeout = 60 } ;
   tlsio io = { .nr = 0, .nw = 1, .sendinfo = 1 } ;
+  char seed[32] ;
+  int err ;
   pid_t pid ;
   PROG = "tern-tls" ;
 #ifdef __linux__
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ;  /* no core file, no ptrace: the key */
 #endif
-  for (int opt ; (opt = subgetopt_r(argc, argv, "Sht:k:c:", &l)) != -1 ;)
-    switch (opt)
-    {
-      case 'S' : implicit = 1 ; break ;
-      case 't' : if (!uint0_scan(l.arg, &timeout) || !timeout) strerr_dieusage(100, USAGE) ; break ;
-      case 'k' : if (nk >= 2) strerr_dieusage(100, USAGE) ; keys[nk++] = l.arg ; break ;
-      case 'c' : if (nc >= 2) strerr_dieusage(100, USAGE) ; certs[nc++] = l.arg ; break ;
-      case 'h' :
-        buffer_putsflush(buffer_1, "usage: " USAGE "\n") ;
-        return 0 ;
-      default : strerr_dieusage(100, USAGE) ;
-    }
-  argc -= l.ind ; argv += l.ind ;
-  if (!nk && !nc && getenv("KEYFILE") && getenv("CERTFILE"))
-  {
-    keys[0] = getenv("KEYFILE") ; certs[0] = getenv("CERTFILE") ; nk = nc = 1 ;
-  }
-  if (!argc || !nk || nk != nc) strerr_dieusage(100, USAGE) ;
-  for (unsigned int i = 0 ; i < nk ; i++) load(pairs + i, keys[i], certs[i]) ;
-  if (nk == 2 && pairs[0].type == pairs[1].type) strerr_dief(100, "the two keys must be of different types") ;
-  tls_server_init(&sc, pairs, nk) ;
+  argv = options(argc, argv, &o) ;
+  for (unsigned int i = 0 ; i < o.nk ; i++) tls_load(pairs + i, o.keys[i], o.certs[i]) ;
+  if (o.nk == 2 && pairs[0].type == pairs[1].type) strerr_dief(100, "the two keys must be of different types") ;
+  tls_server_init(&sc, pairs, o.nk) ;
   br_ssl_engine_set_buffer(&sc.eng, iobuf, sizeof iobuf, 1) ;
-  {
-    char seed[32] ;
-    random_buf(seed, sizeof seed) ;
-    br_ssl_engine_inject_entropy(&sc.eng, seed, sizeof seed) ;
-    byte_zzero(seed, sizeof seed) ;
-  }
+  random_buf(seed, sizeof seed) ;
+  br_ssl_engine_inject_entropy(&sc.eng, seed, sizeof seed) ;
+  byte_zzero(seed, sizeof seed) ;
   signal(SIGPIPE, SIG_IGN) ;
   tain_now_set_stopwatch_g() ;
-  io.timeout = timeout ;
-  pid = spawn(argv, implicit, &io) ;
-  {
-    char const *r = tls_ids("TLS_UID", "TLS_GID", 1) ;
-    if (r)
-    {
-      int e = errno ;
-      kill(pid, SIGKILL) ;
-      errno = e ;
-      strerr_diefusys(111, "drop privileges: ", r) ;
-    }
-  }
-  if (!implicit)
-  {
-    char c = 0 ;
-    if (fd_read(io.note, &c, 1) != 1 || (c != 'Y' && c != 'y'))
-    {
-      /* prog declined TLS: the connection is its own */
-      fd_close(0) ; fd_close(1) ; fd_close(io.ar) ; fd_close(io.aw) ; fd_close(io.note) ;
-      return reap(pid) ;
-    }
-    io.sendinfo = c == 'Y' ;
-  }
+  io.timeout = o.timeout ;
+  pid = tls_spawn(argv, o.implicit, &io, pairs) ;
+  drop(pid) ;
+  if (!o.implicit && !(io.sendinfo = command(&io))) return tls_reap(pid) ;
+  io.sendinfo = io.sendinfo != 'y' ;
   if (ndelay_on(0) < 0 || ndelay_on(1) < 0 || ndelay_on(io.ar) < 0 || ndelay_on(io.aw) < 0)
     strerr_diefusys(111, "set fds non-blocking") ;
   if (!br_ssl_server_reset(&sc)) strerr_diefu(111, "reset the TLS engine") ;
   if (!tls_run(&sc.eng, &io, &err))
   {
     failed(err) ;
-    if (implicit) { reap(pid) ; return 100 ; }
+    if (o.implicit) { tls_reap(pid) ; return 100 ; }
   }
-  return reap(pid) ;
+  return tls_reap(pid) ;
 }

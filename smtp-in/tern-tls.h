@@ -4,6 +4,7 @@
 #define TERN_TLS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <bearssl.h>
 
 #define TLS_CHAIN_MAX 8         /* certificates per chain */
@@ -49,8 +50,13 @@ struct tlsio_s
 } ;
 extern int tls_run (br_ssl_engine_context *, tlsio *, int *) ;
 
-/* tern-tls-child.c: becomes prog, never returns. */
-extern void tls_child (char const *const *, int, int const *) ;
+/* tern-tls-load.c: dies 111 on a bad key or certificate file. */
+extern void tls_load (tlspair *, char const *, char const *) ;
+
+/* tern-tls-child.c: forks prog (ids, variables, fds), fills the helper's
+   side of tlsio; waits for it. */
+extern pid_t tls_spawn (char const *const *, int, tlsio *, tlspair *) ;
+extern int tls_reap (pid_t) ;
 extern char const *tls_ids (char const *, char const *, int) ;  /* 0 or what failed */
 
 #endif
