@@ -1,0 +1,126 @@
+/* tern-tls: TLS helper (BearSSL) for one connection on fds 0/1; reads the
+   key, runs prog as UID/GID, drops to TLS_UID/TLS_GID, relays TLS <-> prog.
+   usage: tern-tls [ -S ] [ -t secs ] -k key -c cert [ -k key2 -c cert2 ] prog...
+   exit: prog's; 100 usage or (-S) failed handshake; 111 bad key, system. */
+#include <stdlib.h>
+#include <errno.h>
+#include <unistd.h>
+#include <signal.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/strerr.h>
+#include <skalibs/buffer.h>
+#include <skalibs/types.h>
+#include <skalibs/bytestr.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/random.h>
+#include <skalibs/tai.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include "tern-tls.h"
+
+#define USAGE "tern-tls [ -S ] [ -t secs ] -k keyfile -c certfile [ -k keyfile2 -c certfile2 ] prog..."
+
+static tlspair pairs[2] ;
+static br_ssl_server_context sc ;
+static unsigned char iobuf[BR_SSL_BUFSIZE_BIDI] ;
+
+static void failed (int err)
+{
+  char const *ip = getenv("TCPREMOTEIP") ;
+  char fmt[INT_FMT] ;
+  char name[40] ;
+  fmt[int_fmt(fmt, err)] = 0 ;
+  strerr_warni("handshake failed ip=", ip ? ip : "unknown", " err=", fmt, " (", tls_err_name(err, name), ")") ;
+}
+
+typedef struct opts_s opts ;
+struct opts_s
+{
+  char const *keys[2], *certs[2] ;
+  unsigned int nk, nc, timeout ;
+  int implicit ;
+} ;
+
+static char const *const *options (int argc, char const *const *argv, opts *o)
+{
+  subgetopt l = SUBGETOPT_ZERO ;
+  for (int opt ; (opt = subgetopt_r(argc, argv, "Sht:k:c:", &l)) != -1 ;)
+    switch (opt)
+    {
+      case 'S' : o->implicit = 1 ; break ;
+      case 't' : if (!uint0_scan(l.arg, &o->timeout) || !o->timeout) strerr_dieusage(100, USAGE) ; break ;
+      case 'k' : if (o->nk >= 2) strerr_dieusage(100, USAGE) ; o->keys[o->nk++] = l.arg ; break ;
+      case 'c' : if (o->nc >= 2) strerr_dieusage(100, USAGE) ; o->certs[o->nc++] = l.arg ; break ;
+      case 'h' :
+        buffer_putsflush(buffer_1, "usage: " USAGE "\n") ;
+        _exit(0) ;
+      default : strerr_dieusage(100, USAGE) ;
+    }
+  if (!o->nk && !o->nc && getenv("KEYFILE") && getenv("CERTFILE"))
+  {
+    o->keys[0] = getenv("KEYFILE") ; o->certs[0] = getenv("CERTFILE") ; o->nk = o->nc = 1 ;
+  }
+  if (l.ind >= argc || !o->nk || o->nk != o->nc) strerr_dieusage(100, USAGE) ;
+  return argv + l.ind ;
+}
+
+static void drop (pid_t pid)
+{
+  char const *r = tls_ids("TLS_UID", "TLS_GID", 1) ;
+  if (r)
+  {
+    int e = errno ;
+    kill(pid, SIGKILL) ;
+    errno = e ;
+    strerr_diefusys(111, "drop privileges: ", r) ;
+  }
+}
+
+/* STARTTLS mode: Y or y from prog, or 0 if it declined. */
+static int command (tlsio *io)
+{
+  char c = 0 ;
+  if (fd_read(io->note, &c, 1) == 1 && (c == 'Y' || c == 'y')) return c ;
+  /* the connection is prog's alone now */
+  fd_close(0) ; fd_close(1) ; fd_close(io->ar) ; fd_close(io->aw) ; fd_close(io->note) ;
+  return 0 ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  opts o = { .timeout = 60 } ;
+  tlsio io = { .nr = 0, .nw = 1, .sendinfo = 1 } ;
+  char seed[32] ;
+  int err ;
+  pid_t pid ;
+  PROG = "tern-tls" ;
+#ifdef __linux__
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ;  /* no core file, no ptrace: the key */
+#endif
+  argv = options(argc, argv, &o) ;
+  for (unsigned int i = 0 ; i < o.nk ; i++) tls_load(pairs + i, o.keys[i], o.certs[i]) ;
+  if (o.nk == 2 && pairs[0].type == pairs[1].type) strerr_dief(100, "the two keys must be of different types") ;
+  tls_server_init(&sc, pairs, o.nk) ;
+  br_ssl_engine_set_buffer(&sc.eng, iobuf, sizeof iobuf, 1) ;
+  random_buf(seed, sizeof seed) ;
+  br_ssl_engine_inject_entropy(&sc.eng, seed, sizeof seed) ;
+  byte_zzero(seed, sizeof seed) ;
+  signal(SIGPIPE, SIG_IGN) ;
+  tain_now_set_stopwatch_g() ;
+  io.timeout = o.timeout ;
+  pid = tls_spawn(argv, o.implicit, &io, pairs) ;
+  drop(pid) ;
+  if (!o.implicit && !(io.sendinfo = command(&io))) return tls_reap(pid) ;
+  io.sendinfo = io.sendinfo != 'y' ;
+  if (ndelay_on(0) < 0 || ndelay_on(1) < 0 || ndelay_on(io.ar) < 0 || ndelay_on(io.aw) < 0)
+    strerr_diefusys(111, "set fds non-blocking") ;
+  if (!br_ssl_server_reset(&sc)) strerr_diefu(111, "reset the TLS engine") ;
+  if (!tls_run(&sc.eng, &io, &err))
+  {
+    failed(err) ;
+    if (o.implicit) { tls_reap(pid) ; return 100 ; }
+  }
+  return tls_reap(pid) ;
+}
