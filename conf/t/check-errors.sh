@@ -36,7 +36,7 @@ route relay min-attempts=x
 junk-filter threshold=2
 junk-flags maybe
 junk-mailbox ^(junk|spam
-neutral-mailbox a{1,1000}
+neutral-mailbox a{1,2000}
 rejects-mailbox INBOX
 X
 printf 'address alice@example.com\naddress BOB@example.com\njunk-filter onegrams=no\n' > c/accounts/alice
