@@ -19,6 +19,7 @@ queue-max-attempts 0
 subaddress-separator ab
 tls-cert cert.pem
 datadir
+user no-such-user-here
 X
 printf '' > c/domains/example.com
 printf 'catchall ghost\ndkim sel1\n' > c/domains/example.org
