@@ -48,6 +48,8 @@ void cmd_add_account (char const *confdir, char const *name, char const *addr)
    || !stralloc_cats(&text, defaults))
     strerr_diefusys(111, "stralloc") ;
   edit_commit(&s, confdir, text.s, text.len) ;
+  saved_free(&s) ;
+  stralloc_free(&text) ;
 }
 
 void cmd_remove_account (char const *confdir, char const *name)
@@ -56,6 +58,7 @@ void cmd_remove_account (char const *confdir, char const *name)
   check(name, 0) ;
   open_account(&s, confdir, name, 1) ;
   edit_commit(&s, confdir, 0, 0) ;
+  saved_free(&s) ;
 }
 
 void cmd_add_address (char const *confdir, char const *name, char const *addr)
@@ -72,6 +75,8 @@ void cmd_add_address (char const *confdir, char const *name, char const *addr)
    || !stralloc_catb(&text, s.text.s + pos, s.text.len - pos))
     strerr_diefusys(111, "stralloc") ;
   edit_commit(&s, confdir, text.s, text.len) ;
+  saved_free(&s) ;
+  stralloc_free(&text) ;
 }
 
 /* Where ("accounts/NAME:LINE") key is claimed, and how many addresses that file has. */
@@ -127,4 +132,8 @@ void cmd_remove_address (char const *confdir, char const *addr)
     strerr_diefusys(111, "stralloc") ;
   tern_conftext_free(&t) ;
   edit_commit(&s, confdir, text.s, text.len) ;
+  saved_free(&s) ;
+  stralloc_free(&text) ;
+  stralloc_free(&key) ;
+  tern_addr_free(&a) ;
 }

@@ -44,6 +44,8 @@ void cmd_init (char const *confdir, char const *host, char const *datadir)
   cat(&text, "# tern.conf: global settings, see tern-conf(8)\nhostname ", host, "\n") ;
   cat(&text, "datadir ", datadir, "\n") ;
   edit_commit(&s, confdir, text.s, text.len) ;
+  saved_free(&s) ;
+  stralloc_free(&text) ;
 }
 
 /* The A-label of dom, NUL-terminated, or die. */
@@ -74,6 +76,10 @@ void cmd_add_domain (char const *confdir, char const *dom)
   /* only settings of enabled features go here; none are on by default */
   cat(&text, "# domain ", a.s, ": catchall, route, dkim; see tern-conf(8)\n") ;
   edit_commit(&s, confdir, text.s, text.len) ;
+  saved_free(&s) ;
+  stralloc_free(&text) ;
+  stralloc_free(&a) ;
+  stralloc_free(&rel) ;
 }
 
 void cmd_remove_domain (char const *confdir, char const *dom)
@@ -102,4 +108,7 @@ void cmd_remove_domain (char const *confdir, char const *dom)
   }
   tern_conftext_free(&t) ;
   edit_commit(&s, confdir, 0, 0) ;
+  saved_free(&s) ;
+  stralloc_free(&a) ;
+  stralloc_free(&rel) ;
 }

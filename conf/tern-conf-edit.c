@@ -62,6 +62,12 @@ void edit_commit (saved *s, char const *confdir, char const *text, size_t len)
   conf_die_problems(r, confdir) ;
 }
 
+void saved_free (saved *s)
+{
+  stralloc_free(&s->path) ;
+  stralloc_free(&s->text) ;
+}
+
 int edit_line (stralloc const *text, unsigned int n, size_t *start, size_t *end)
 {
   size_t pos = 0 ;

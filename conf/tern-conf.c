@@ -53,6 +53,7 @@ int main (int argc, char const *const *argv)
   {
     int r ;
     need(argc, 0) ;
+    if (cmd[1] == 'o') edit_lock(confdir) ;  /* one writer of config.cdb at a time */
     r = conf_compile(confdir, cmd[1] == 'o') ;
     if (r) conf_die_problems(r, confdir) ;
   }

@@ -31,6 +31,7 @@ extern void edit_save (saved *s, char const *confdir, char const *rel) ;
 /* Write (or remove, if !text) the file, compile, and on failure put the
    old content back and die.  Returns on success. */
 extern void edit_commit (saved *s, char const *confdir, char const *text, size_t len) ;
+extern void saved_free (saved *s) ;
 /* The key of each line: offsets of the start of line n (1-based) and of
    the line after it, in text; 0 if there is no such line. */
 extern int edit_line (stralloc const *text, unsigned int n, size_t *start, size_t *end) ;

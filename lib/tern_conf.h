@@ -19,7 +19,49 @@
      r:d:DOMAIN            a domain's routes
      r:a:NAME              an account's routes
    A route value is "TRANSPORT from=D,D to=D,D min-attempts=N" with the
-   domains in A-label form (".example.com" keeps its dot). */
+   domains in A-label form (".example.com" keeps its dot).
+
+   In detail (conf branch).  Defaults are compiled in: a reader never needs
+   one, except that an absent flag or optional key means "off"/"none".
+     g:hostname            A-label
+     g:datadir             absolute path
+     g:user                name or decimal uid (default "tern")
+     g:listen              repeats: "SERVICE IP PORT", SERVICE one of smtp
+                           submission submissions imap imaps, IP without
+                           brackets ("imaps ::1 993")
+     g:tls-cert, g:tls-key repeat, absolute paths; the n-th key belongs to
+                           the n-th cert
+     g:no-fix-permissions  "" when set, absent otherwise
+     g:postmaster          account name (absent: none)
+     g:max-message-size    decimal (default 104857600)
+     g:queue-max-attempts  decimal (default 8)
+     g:queue-concurrency   decimal (default 10)
+     g:subaddress-separator one character (default "+"), "" for none
+     d:DOMAIN:catchall     account name (also a:@DOMAIN)
+     d:DOMAIN:dkim         repeats: "SELECTOR KEYFILE", KEYFILE absolute
+     A:NAME:address        repeats: the address in SMTP form, A-label domain
+     A:NAME:full-name      text
+     A:NAME:junk-filter    all eight options, in this order: "threshold=0.95
+                           onegrams=yes twograms=no threegrams=no
+                           max-power=0.01 top-words=10 ignore-words=0.1
+                           rare-words=2" (absent: no junk filter)
+     A:NAME:junk-flags     "yes" or "no" (absent: no)
+     A:NAME:junk-mailbox, A:NAME:neutral-mailbox, A:NAME:notjunk-mailbox
+                           POSIX ERE, known to compile with REG_EXTENDED
+     A:NAME:rejects-mailbox mailbox name, never Inbox
+     t:NAME                "submissions HOST PORT", "submission HOST PORT",
+                           "smtp HOST PORT", "socks HOST PORT" or "direct";
+                           HOST an A-label or an IP (v6 without brackets)
+     t:NAME:auth-user      user name
+     t:NAME:auth-password-file absolute path of the file with the secret
+     t:NAME:auth-mechanisms comma list, default
+                           "SCRAM-SHA-256,SCRAM-SHA-1,CRAM-MD5" when auth-user
+     t:NAME:starttls-skip-verify, t:NAME:no-starttls  "" when set
+     t:NAME:socks-remote-ips   "IP,IP"
+     t:NAME:socks-remote-hostname A-label
+   Route values carry only the options given; an absent from= or to= matches
+   any domain, an absent min-attempts= is 0.  "." in a list is kept as is
+   (it matches the empty domain only). */
 #ifndef TERN_CONF_H
 #define TERN_CONF_H
 

@@ -93,7 +93,7 @@ static tern_ctkey const keys[] =
   { "address", TERN_CTK_REPEAT | TERN_CTK_REQUIRED, &address },
   { "full-name", 0, &fullname },
   { "route", TERN_CTK_REPEAT, &route },
-  { "junk-filter", 0, &tern_conftext_junk },
+  { "junk-filter", TERN_CTK_OPTVAL, &tern_conftext_junk },
   { "junk-flags", 0, &junkflags },
   { "junk-mailbox", 0, &junkbox },
   { "neutral-mailbox", 0, &neutralbox },

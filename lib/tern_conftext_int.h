@@ -35,6 +35,7 @@ struct tern_ctkey_s
 #define TERN_CTK_REPEAT 0x01
 #define TERN_CTK_REQUIRED 0x02
 #define TERN_CTK_FLAG 0x04    /* no value */
+#define TERN_CTK_OPTVAL 0x08  /* value may be empty */
 
 /* Run every line of s through the table; then report missing required keys. */
 extern void tern_conftext_lines (tern_ctf *f, tern_ctkey const *tab, size_t n, char const *s, size_t len) ;

@@ -60,29 +60,40 @@ void tern_conftext_junk (tern_ctf *f, char *v, size_t len)
   stralloc_free(&out) ;
 }
 
-/* Bound regcomp's work: nested intervals make it explode. */
+/* Bound regcomp's work: glibc copies the tree for each "+" and "{n,m}",
+   so nested repetitions multiply.  The product of the copies (+ counts 2,
+   {n,m} counts max+1) must stay <= 1024, and operators may not stack. */
 static int tame (char const *v)
 {
-  unsigned int braces = 0 ;
+  uint64_t product = 1 ;
+  int prevop = 0 ;
   if (strlen(v) > 256) return 0 ;
   for (size_t i = 0 ; v[i] ; i++)
   {
+    uint64_t n = 0, max = 0 ;
+    int op = v[i] == '+' || v[i] == '*' || v[i] == '?' || v[i] == '{' ;
+    if (op && prevop) return 0 ;
+    prevop = op ;
+    if (v[i] == '+') product *= 2 ;
     if (v[i] != '{') continue ;
-    if (++braces > 2) return 0 ;
-    for (size_t j = i + 1, n = 0 ; v[j] && v[j] != '}' ; j++)
+    for (i++ ; v[i] && v[i] != '}' ; i++)
     {
-      if (v[j] >= '0' && v[j] <= '9') { n = n * 10 + (size_t)(v[j] - '0') ; if (n > 100) return 0 ; }
+      if (v[i] >= '0' && v[i] <= '9') { n = n * 10 + (uint64_t)(v[i] - '0') ; if (n > 1024) return 0 ; }
       else n = 0 ;
+      if (n > max) max = n ;
     }
+    if (!v[i]) return 0 ;
+    product *= max + 1 ;
+    if (product > 1024) return 0 ;
   }
-  return 1 ;
+  return product <= 1024 ;
 }
 
 void tern_conftext_regex (tern_ctf *f, char const *key, char const *v)
 {
   regex_t re ;
   int r ;
-  if (!tame(v)) { tern_conftext_err(f, "regex too complex for ", key + 1, " (at most 256 bytes, two {} with bounds <= 100)") ; return ; }
+  if (!tame(v)) { tern_conftext_err(f, "regex too complex for ", key + 1, " (at most 256 bytes and few repetitions)") ; return ; }
   r = regcomp(&re, v, REG_EXTENDED | REG_NOSUB) ;
   if (r == REG_ESPACE) { f->nomem = 1 ; return ; }
   if (r)

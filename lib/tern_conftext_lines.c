@@ -48,7 +48,7 @@ static void oneline (tern_ctf *f, tern_ctkey const *tab, size_t n, char *buf, si
     tern_conftext_err(f, tab[idx].key, " takes no value", 0) ;
     return ;
   }
-  if (!(tab[idx].flags & TERN_CTK_FLAG) && k == len)
+  if (!(tab[idx].flags & (TERN_CTK_FLAG | TERN_CTK_OPTVAL)) && k == len)
   {
     tern_conftext_err(f, "missing value for ", tab[idx].key, 0) ;
     return ;

@@ -7,8 +7,10 @@
 
 int tern_conftext_domain (tern_ctf *f, char const *s, size_t len, stralloc *out)
 {
-  stralloc u = STRALLOC_ZERO ;
-  int r = tern_domain_parse(out, &u, s, len) ;
+  stralloc a = STRALLOC_ZERO, u = STRALLOC_ZERO ;
+  int r = tern_domain_parse(&a, &u, s, len) ;  /* replaces a: we append */
+  if (r == TERN_OK && !stralloc_catb(out, a.s, a.len)) r = TERN_TEMP ;
+  stralloc_free(&a) ;
   stralloc_free(&u) ;
   if (r == TERN_OK) return 1 ;
   if (r == TERN_TEMP) { f->nomem = 1 ; return 0 ; }

@@ -19,6 +19,7 @@ queue-max-attempts 0
 subaddress-separator ab
 tls-cert cert.pem
 datadir
+user no-such-user-here
 X
 printf '' > c/domains/example.com
 printf 'catchall ghost\ndkim sel1\n' > c/domains/example.org
@@ -36,7 +37,7 @@ route relay min-attempts=x
 junk-filter threshold=2
 junk-flags maybe
 junk-mailbox ^(junk|spam
-neutral-mailbox a{1,1000}
+neutral-mailbox a{1,2000}
 rejects-mailbox INBOX
 X
 printf 'address alice@example.com\naddress BOB@example.com\njunk-filter onegrams=no\n' > c/accounts/alice
