@@ -160,7 +160,8 @@ extern void tern_change_unpack (char const *s, tern_change *c) ;
 extern void tern_chghdr_pack (char *s, uint32_t generation) ;
 extern int tern_chghdr_unpack (char const *s, uint32_t *generation) ;
 
-/* tern_store_mbox.c: open, lock (with O(1) recovery when exclusive), close */
+/* tern_store_mbox.c: open, lock (with O(1) recovery when exclusive), close.
+   Call tern_mbox_close after tern_mbox_open even when it failed. */
 extern int tern_mbox_open (tern_mbox *m, char const *acct, uint32_t id) ;
 extern int tern_mbox_lock (tern_mbox *m, int how) ;   /* LOCK_SH or LOCK_EX */
 extern void tern_mbox_unlock (tern_mbox *m) ;
@@ -203,6 +204,14 @@ extern int tern_mbox_settrain (tern_mbox *m, uint32_t uid, unsigned int state) ;
 /* tern_store_compact.c: need the EX lock */
 extern int tern_mbox_compact (tern_mbox *m, int force) ;  /* force=0: only when worth it */
 extern int tern_mbox_rewrite (tern_mbox *m, tern_rec const *recs, size_t n, uint32_t uidnext, uint32_t uidvalidity) ;
+
+/* tern_store_scan.c: directory walks for check and repair.  f gets each
+   entry of cur/ with its UID (0: not a UID name); tmpclean removes (or with
+   dryrun only reports) tmp/ files older than 36 hours. */
+typedef int tern_store_scan_func (void *data, char const *name, uint32_t uid) ;
+extern int tern_mbox_curscan (tern_mbox *m, tern_store_scan_func *f, void *data) ;
+extern int tern_mbox_tmpclean (tern_mbox *m, int dryrun, tern_store_scan_func *f, void *data) ;
+extern uint32_t tern_store_uidscan (char const *s) ;
 
 /* tern_store_repair.c, tern_store_check.c */
 typedef void tern_store_problem_func (void *data, char const *path, char const *what) ;

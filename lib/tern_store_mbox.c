@@ -59,8 +59,8 @@ int tern_mbox_open (tern_mbox *m, char const *acct, uint32_t id)
   r = reopen(m) ;
   if (r) return r ;
   r = tern_mbox_header(m) ;
-  if (r) { tern_mbox_close(m) ; return r ; }
-  return TERN_OK ;
+  if (r) { close(m->fd) ; m->fd = -1 ; }
+  return r ;
 }
 
 int tern_mbox_lock (tern_mbox *m, int how)

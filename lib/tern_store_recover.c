@@ -15,6 +15,7 @@ static int adopt (tern_mbox *m, int *dirty)
   {
     struct stat st ;
     tern_rec rec = { .uid = m->hdr.uidnext } ;
+    if (m->hdr.uidnext == 0xffffffffu) break ;
     if (!tern_mbox_path(&p, m, "cur", m->hdr.uidnext)) { r = TERN_TEMP ; break ; }
     if (stat(p.s, &st) < 0)
     {
