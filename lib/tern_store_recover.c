@@ -69,6 +69,15 @@ static int replay (tern_mbox *m, int *dirty)
   if (pread(m->cfd, buf, sizeof buf, (off_t)(TERN_STORE_CHGHDR + (n - 1) * TERN_STORE_CHGSIZE)) != (ssize_t)sizeof buf)
     return tern_errcode(errno ? errno : EIO) ;
   tern_change_unpack(buf, &c) ;
+  if (c.flags & TERN_F_EXPUNGED)
+  {
+    /* the expunge may have died before unlinking the file */
+    stralloc p = STRALLOC_ZERO ;
+    if (!tern_mbox_path(&p, m, "cur", c.uid)) return TERN_TEMP ;
+    r = unlink(p.s) < 0 && errno != ENOENT ? tern_errcode(errno) : TERN_OK ;
+    stralloc_free(&p) ;
+    if (r) return r ;
+  }
   if (c.modseq <= m->hdr.highestmodseq) return TERN_OK ;
   r = tern_mbox_find(m, c.uid, &rec, &pos) ;
   if (r == TERN_OK && rec.modseq < c.modseq)
