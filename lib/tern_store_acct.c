@@ -144,7 +144,7 @@ int tern_store_mbox_lookup (char const *acct, char const *name, tern_mboxent *e)
   tern_mboxlist l = TERN_MBOXLIST_ZERO ;
   tern_mboxent *f ;
   int r = tern_mboxlist_read(&l, acct) ;
-  if (r) return r ;
+  if (r) { tern_mboxlist_free(&l) ; return r ; }
   f = tern_mboxlist_find(&l, name) ;
   if (f) *e = *f ;
   else { r = TERN_PERM ; errno = ENOENT ; }

@@ -112,10 +112,9 @@ static int onembox (ctx *c, char const *acct, tern_mboxent const *e)
   int r = tern_mbox_open(&m, acct, e->id) ;
   c->m = &m ;
   genalloc_setlen(tern_rec, &c->recs, 0) ;
-  if (r == TERN_TEMP && errno == ENOMEM) return r ;
+  if (r && (!m.dir.s || (r == TERN_TEMP && errno == ENOMEM))) { tern_mbox_close(&m) ; return TERN_TEMP ; }
   if (r)
   {
-    if (!m.dir.s) return TERN_TEMP ;
     say(c, "index", 0, 0, "missing or unusable index") ;
     tern_mbox_close(&m) ;
     return TERN_OK ;
@@ -171,8 +170,10 @@ int tern_store_check (char const *acct, tern_store_problem_func *f, void *data, 
   *nproblems = 0 ;
   if (r)
   {
-    if (errno == ENOMEM) return TERN_TEMP ;
-    (*f)(data, acct, errno == ENOENT ? "no mailbox list" : "bad mailbox list") ;
+    int e = errno ;
+    tern_mboxlist_free(&l) ;
+    if (e == ENOMEM) return TERN_TEMP ;
+    (*f)(data, acct, e == ENOENT ? "no mailbox list" : "bad mailbox list") ;
     *nproblems = 1 ;
     return TERN_OK ;
   }

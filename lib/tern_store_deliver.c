@@ -90,7 +90,7 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
   }
   if (r) return r ;
   r = tern_mbox_open(&m, acct, e.id) ;
-  if (r) return TERN_TEMP ;  /* listed but gone: deleted under us */
+  if (r) { tern_mbox_close(&m) ; return TERN_TEMP ; }  /* listed but gone: deleted under us */
   r = writetmp(&m, &tmp, s, len, src, &rec.size) ;
   if (!r)
   {

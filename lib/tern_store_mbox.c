@@ -63,10 +63,14 @@ int tern_mbox_open (tern_mbox *m, char const *acct, uint32_t id)
   return r ;
 }
 
+/* An obsolete file that is still at the path belongs to a mailbox being
+   deleted: the mailbox is gone. */
 int tern_mbox_lock (tern_mbox *m, int how)
 {
+  struct stat old = { .st_ino = 0 } ;
   for (;;)
   {
+    struct stat st ;
     int r ;
     if (m->fd < 0 && (r = reopen(m))) return r ;
     if (flock(m->fd, how) < 0) return tern_errcode(errno) ;
@@ -74,6 +78,13 @@ int tern_mbox_lock (tern_mbox *m, int how)
     r = tern_mbox_header(m) ;
     if (r) { tern_mbox_unlock(m) ; return r ; }
     if (!(m->hdr.flags & TERN_IDX_OBSOLETE)) break ;
+    if (fstat(m->fd, &st) < 0) { tern_mbox_unlock(m) ; return tern_errcode(errno) ; }
+    if (old.st_ino && st.st_ino == old.st_ino && st.st_dev == old.st_dev)
+    {
+      tern_mbox_unlock(m) ;
+      return (errno = ENOENT, TERN_PERM) ;
+    }
+    old = st ;
     r = reopen(m) ;
     if (r) return r ;
   }

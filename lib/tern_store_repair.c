@@ -108,6 +108,12 @@ static int onembox (char const *acct, tern_mboxent const *e)
   int r = tern_store_mbox_init(acct, e->id, e->uidvalidity) ;
   if (r) return r ;
   r = tern_mbox_open(&m, acct, e->id) ;
+  if (!r && (m.hdr.flags & TERN_IDX_OBSOLETE))
+  {
+    /* a listed mailbox is never obsolete: a stray flag would lock it out */
+    m.hdr.flags = 0 ;
+    r = tern_mbox_puthdr(&m) ;
+  }
   if (!r) r = tern_mbox_lock(&m, LOCK_EX) ;
   if (!r) r = tern_mbox_records(&m, 0, &old) ;
   if (!r) r = tern_mbox_curscan(&m, &addfile, &files) ;

@@ -107,6 +107,12 @@ static void tbadindex (void)
   tern_mbox_close(&m) ;
   T(rmdir(A "/mail/3/cur") == 0 || rm_rf(A "/mail/3") == 0, "lose a mailbox dir") ;
   T(rm_rf(A "/mail/3") == 0 && tern_store_repair(A) == TERN_OK && access(A "/mail/3/cur", F_OK) == 0, "repair re-creates it") ;
+  T(tern_mbox_open(&m, A, 1) == TERN_OK, "open") ;
+  m.hdr.flags |= TERN_IDX_OBSOLETE ;
+  T(tern_mbox_puthdr(&m) == TERN_OK, "stray obsolete flag") ;
+  T(tern_mbox_lock(&m, LOCK_EX) == TERN_PERM && errno == ENOENT, "an obsolete index at its path means gone, not a loop") ;
+  T(tern_store_repair(A) == TERN_OK && tern_mbox_lock(&m, LOCK_EX) == TERN_OK && m.count == 9, "repair clears the flag") ;
+  tern_mbox_close(&m) ;
   T(openwritenclose_unsafe(A "/mailboxes", "garbage\n", 8), "broken list") ;
   T(check() == 1 && has("bad mailbox list"), seen) ;
   T(tern_store_repair(A) == TERN_PERM, "a broken list is not guessed") ;
