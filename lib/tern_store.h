@@ -196,6 +196,16 @@ extern int tern_store_deliver (char const *acct, char const *mailbox, char const
 extern int tern_store_deliverfd (char const *acct, char const *mailbox, int fd,
   uint32_t flags, char const *const *kw, unsigned int nkw, int64_t internaldate, unsigned int opts, uint32_t *uid) ;
 
+/* the file at path, hard-linked (copied if it cannot be) */
+extern int tern_store_deliverlink (char const *acct, char const *mailbox, char const *path,
+  uint32_t flags, char const *const *kw, unsigned int nkw, int64_t internaldate, unsigned int opts, uint32_t *uid) ;
+
+/* tern_store_copy.c: COPY keeps client flags, keywords (by name) and the
+   internal date, never the training state.  moveall copies then expunges
+   each message (a crash leaves a duplicate, never a loss): RENAME INBOX. */
+extern int tern_store_copy (tern_mbox *m, uint32_t uid, char const *acct, char const *dest, uint32_t *newuid) ;
+extern int tern_store_moveall (char const *acct, char const *from, char const *to) ;
+
 /* tern_store_flags.c: all need the EX lock */
 extern int tern_mbox_setflags (tern_mbox *m, uint32_t uid, uint32_t flags, uint64_t keywords, uint64_t unchangedsince, uint64_t *modseq) ;
 extern int tern_mbox_expunge (tern_mbox *m, uint32_t uid, uint64_t *modseq) ;

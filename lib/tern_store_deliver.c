@@ -8,17 +8,30 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <skalibs/allreadwrite.h>
 #include "tern.h"
 #include "tern_store.h"
 
-static int writetmp (tern_mbox *m, stralloc *tmp, char const *s, size_t len, int src, uint64_t *size)
+/* a hard link shares the never-rewritten file; it is durable already */
+static int linktmp (char const *from, char const *tmp, uint64_t *size)
+{
+  struct stat st ;
+  if (link(from, tmp) < 0) return errno == EXDEV || errno == EPERM || errno == EMLINK ? -1 : tern_errcode(errno) ;
+  if (stat(tmp, &st) < 0) { int e = errno ; unlink(tmp) ; return tern_errcode(e) ; }
+  *size = (uint64_t)st.st_size ;
+  return TERN_OK ;
+}
+
+static int writetmp (tern_mbox *m, stralloc *tmp, char const *s, size_t len, int src, char const *from, uint64_t *size)
 {
   char buf[65536] ;
-  int fd ;
+  int fd, r ;
   *size = 0 ;
   if (!stralloc_catb(tmp, m->dir.s, m->dir.len) || !stralloc_cats(tmp, "/tmp/")
    || !tern_uniqname(tmp) || !stralloc_0(tmp)) return TERN_TEMP ;
+  if (from && (r = linktmp(from, tmp->s, size)) >= 0) return r ;
+  if (from && (src = open(from, O_RDONLY | O_CLOEXEC)) < 0) return tern_errcode(errno) ;
   fd = open(tmp->s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) ;
   if (fd < 0) return tern_errcode(errno) ;
   if (src < 0)
@@ -35,11 +48,13 @@ static int writetmp (tern_mbox *m, stralloc *tmp, char const *s, size_t len, int
     *size += (uint64_t)r ;
   }
   if (fsync(fd) < 0 || close(fd) < 0) { fd = -1 ; goto err ; }
+  if (from) close(src) ;
   return TERN_OK ;
  err:
   {
     int e = errno ;
     if (fd >= 0) close(fd) ;
+    if (from && src >= 0) close(src) ;
     unlink(tmp->s) ;
     return tern_errcode(e) ;
   }
@@ -75,7 +90,7 @@ static int commit (tern_mbox *m, char const *tmp, tern_rec *rec, char const *con
   return r ;
 }
 
-static int deliver (char const *acct, char const *mailbox, char const *s, size_t len, int src,
+static int deliver (char const *acct, char const *mailbox, char const *s, size_t len, int src, char const *from,
   uint32_t flags, char const *const *kw, unsigned int nkw, int64_t date, unsigned int opts, uint32_t *uid)
 {
   tern_mboxent e ;
@@ -91,7 +106,7 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
   if (r) return r ;
   r = tern_mbox_open(&m, acct, e.id) ;
   if (r) { tern_mbox_close(&m) ; return TERN_TEMP ; }  /* listed but gone: deleted under us */
-  r = writetmp(&m, &tmp, s, len, src, &rec.size) ;
+  r = writetmp(&m, &tmp, s, len, src, from, &rec.size) ;
   if (!r)
   {
     r = tern_mbox_lock(&m, LOCK_EX) ;
@@ -108,11 +123,17 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
 int tern_store_deliver (char const *acct, char const *mailbox, char const *s, size_t len,
   uint32_t flags, char const *const *kw, unsigned int nkw, int64_t date, unsigned int opts, uint32_t *uid)
 {
-  return deliver(acct, mailbox, s, len, -1, flags, kw, nkw, date, opts, uid) ;
+  return deliver(acct, mailbox, s, len, -1, 0, flags, kw, nkw, date, opts, uid) ;
 }
 
 int tern_store_deliverfd (char const *acct, char const *mailbox, int fd,
   uint32_t flags, char const *const *kw, unsigned int nkw, int64_t date, unsigned int opts, uint32_t *uid)
 {
-  return deliver(acct, mailbox, 0, 0, fd, flags, kw, nkw, date, opts, uid) ;
+  return deliver(acct, mailbox, 0, 0, fd, 0, flags, kw, nkw, date, opts, uid) ;
+}
+
+int tern_store_deliverlink (char const *acct, char const *mailbox, char const *path,
+  uint32_t flags, char const *const *kw, unsigned int nkw, int64_t date, unsigned int opts, uint32_t *uid)
+{
+  return deliver(acct, mailbox, 0, 0, -1, path, flags, kw, nkw, date, opts, uid) ;
 }

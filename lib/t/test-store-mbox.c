@@ -201,6 +201,37 @@ static void trecover (void)
   tern_mbox_close(&m) ;
 }
 
+static void tcopy (void)
+{
+  tern_mbox m = TERN_MBOX_ZERO, d = TERN_MBOX_ZERO ;
+  char const *kw[1] = { "Blue" } ;
+  tern_rec rec ;
+  tern_mboxent e ;
+  size_t pos ;
+  uint32_t uid = 0, nu = 0 ;
+  struct stat st ;
+  T(tern_store_mbox_create(A, "Old", TERN_SU_NONE, 0) == TERN_OK, "create Old") ;
+  T(tern_store_deliver(A, "Old", "one\r\n", 5, TERN_F_FLAGGED, kw, 1, 777, 0, &uid) == TERN_OK && uid == 1, "deliver to Old") ;
+  T(put("Old", "two\r\n") == 2 && put("Old", "three\r\n") == 3, "two more") ;
+  T(tern_store_mbox_lookup(A, "Old", &e) == TERN_OK && tern_mbox_open(&m, A, e.id) == TERN_OK, "open Old") ;
+  T(tern_mbox_lock(&m, LOCK_EX) == TERN_OK && tern_mbox_settrain(&m, 1, TERN_TRAIN_HAM) == TERN_OK && tern_mbox_expunge(&m, 3, 0) == TERN_OK, "train 1, expunge 3") ;
+  tern_mbox_unlock(&m) ;
+  T(tern_store_copy(&m, 1, A, "Trash", &nu) == TERN_OK && nu == 1, "copy") ;
+  T(tern_store_copy(&m, 3, A, "Trash", &nu) == TERN_PERM && errno == ENOENT, "copy of an expunged message") ;
+  T(tern_mbox_open(&d, A, 4) == TERN_OK && tern_mbox_find(&d, 1, &rec, &pos) == TERN_OK, "copy is in Trash") ;
+  T(rec.flags == TERN_F_FLAGGED && rec.internaldate == 777 && rec.size == 5, "flags and date kept, training not") ;
+  T(tern_mbox_keywords(&d) == TERN_OK && rec.keywords == 1 && !strcmp(tern_mbox_keywordname(&d, 0), "blue"), "keyword by name") ;
+  T(!stat(A "/mail/4/cur/1", &st) && st.st_nlink == 2, "hard-linked") ;
+  tern_mbox_close(&d) ;
+  T(tern_store_moveall(A, "Old", "Inbox") == TERN_PERM && errno == EOVERFLOW, "moveall into a mailbox with 64 keywords") ;
+  T(tern_store_mbox_create(A, "New", TERN_SU_NONE, 0) == TERN_OK && tern_store_moveall(A, "Old", "New") == TERN_OK, "moveall") ;
+  T(tern_mbox_lock(&m, LOCK_EX) == TERN_OK, "lock Old") ;
+  T(tern_mbox_find(&m, 1, &rec, &pos) == TERN_OK && (rec.flags & TERN_F_EXPUNGED) && e.id == 8 && access(A "/mail/8/cur/1", F_OK) < 0, "source expunged") ;
+  tern_mbox_unlock(&m) ;
+  T(content(A "/mail/9/cur/1", "one\r\n") && content(A "/mail/9/cur/2", "two\r\n") && access(A "/mail/9/cur/3", F_OK) < 0, "both in New") ;
+  tern_mbox_close(&m) ;
+}
+
 int main (void)
 {
   if (tern_store_create(A)) { printf("0 passed, 1 failed\n") ; return 1 ; }
@@ -208,5 +239,6 @@ int main (void)
   tflags() ;
   tcompact() ;
   trecover() ;
+  tcopy() ;
   return tdone() ;
 }
