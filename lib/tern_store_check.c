@@ -45,7 +45,7 @@ static int curfile (void *data, char const *name, uint32_t uid)
 {
   ctx *c = data ;
   if (!uid) say(c, "cur", 0, name, "unknown file") ;
-  else if (!bsearch(&uid, genalloc_s(tern_rec, &c->recs), genalloc_len(tern_rec, &c->recs), sizeof(tern_rec), &cmp))
+  else if (!genalloc_len(tern_rec, &c->recs) || !bsearch(&uid, genalloc_s(tern_rec, &c->recs), genalloc_len(tern_rec, &c->recs), sizeof(tern_rec), &cmp))
     say(c, "cur", uid, 0, "message file without a record") ;
   return TERN_OK ;
 }

@@ -44,7 +44,7 @@ int tern_keywords_parse (stralloc *kw, unsigned int *n, char const *s, size_t le
 {
   size_t i = 0 ;
   kw->len = 0 ; *n = 0 ;
-  for (;;)
+  while (i < len)
   {
     char const *nl = memchr(s + i, '\n', len - i) ;
     char low[KWLEN] ;

@@ -55,7 +55,7 @@ static int line (tern_mboxlist *l, char const *s, size_t len, tern_mboxent *e)
 int tern_mboxlist_parse (tern_mboxlist *l, char const *s, size_t len)
 {
   size_t i = 0 ;
-  char const *nl = memchr(s, '\n', len) ;
+  char const *nl = len ? memchr(s, '\n', len) : 0 ;
   uint32_t v ;
   genalloc_setlen(tern_mboxent, &l->ents, 0) ;
   if (!nl || len < 11 || memcmp(s, "tern-store ", 11)) return (errno = EPROTO, TERN_PERM) ;

@@ -41,8 +41,8 @@ static int rebuild (tern_mbox *m, genalloc *old, genalloc *files, genalloc *out)
   uint32_t const *f = genalloc_s(uint32_t, files) ;
   stralloc p = STRALLOC_ZERO ;
   size_t j = 0 ;
-  qsort(r, nr, sizeof *r, &rcmp) ;
-  qsort(genalloc_s(uint32_t, files), genalloc_len(uint32_t, files), sizeof *f, &ucmp) ;
+  if (nr) qsort(r, nr, sizeof *r, &rcmp) ;
+  if (genalloc_len(uint32_t, files)) qsort(genalloc_s(uint32_t, files), genalloc_len(uint32_t, files), sizeof *f, &ucmp) ;
   for (size_t i = 0 ; i < genalloc_len(uint32_t, files) ; i++)
   {
     struct stat st ;

@@ -53,5 +53,6 @@ int main (void)
     strcpy(cmd, "rm -rf ") ; strcat(cmd, dir) ;
     if (system(cmd)) return 1 ;
   }
+  stralloc_free(&a) ; stralloc_free(&b) ;
   return tdone() ;
 }
