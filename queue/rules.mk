@@ -12,3 +12,7 @@ PROGS += tern-queue-run
 tern-queue-run_OBJS = queue/tern-queue-run.o queue/tern-queue-run-scan.o \
   queue/tern-queue-run-msg.o queue/tern-queue-run-deliver.o
 MAN += queue/tern-queue-run.8
+
+PROGS += tern-queue
+tern-queue_OBJS = queue/tern-queue.o
+MAN += queue/tern-queue.8
