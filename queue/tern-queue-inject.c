@@ -113,5 +113,7 @@ int main (int argc, char const *const *argv)
   env.from.s[env.from.len - 1] = '>' ;
   if (!stralloc_0(&env.from) || !stralloc_insertb(&env.from, 0, "<", 1)) return 0 ;
   tern_log_info("new", "id", id, "from", env.from.s, "nrcpt", n, "size", sz, TERN_LOG_END) ;
+  tern_qenv_free(&env) ;
+  stralloc_free(&qdir) ;
   return 0 ;
 }

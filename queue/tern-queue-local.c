@@ -56,5 +56,6 @@ int main (int argc, char const *const *argv)
   }
   if (r == TERN_PERM) strerr_diefu(100, "deliver to account ", argv[0]) ;
   if (r) strerr_diefusys(111, "deliver to account ", argv[0]) ;
+  stralloc_free(&dir) ;
   return 0 ;
 }

@@ -43,7 +43,7 @@ static void names (char const *qdir, char const *sub, stralloc *sa, genalloc *of
   DIR *dir ;
   if (!stralloc_cats(&p, qdir) || !stralloc_cats(&p, sub) || !stralloc_0(&p)) strerr_diefusys(111, "allocate") ;
   dir = opendir(p.s) ;
-  if (!dir) { if (errno == ENOENT) return ; strerr_diefusys(111, "open ", p.s) ; }
+  if (!dir) { if (errno == ENOENT) { stralloc_free(&p) ; return ; } strerr_diefusys(111, "open ", p.s) ; }
   for (;;)
   {
     direntry *d ;
@@ -158,5 +158,8 @@ int main (int argc, char const *const *argv)
     one(qdir.s, id, id + strlen(id) + 1, now) ;
   }
   if (!buffer_flush(buffer_1)) strerr_diefusys(111, "write to stdout") ;
+  genalloc_free(size_t, &offs) ;
+  stralloc_free(&sa) ;
+  stralloc_free(&qdir) ;
   return 0 ;
 }
