@@ -13,15 +13,7 @@
 
 int tern_store_lock (char const *acct)
 {
-  size_t n = strlen(acct) ;
-  char path[n + 6] ;
-  int fd ;
-  memcpy(path, acct, n) ;
-  memcpy(path + n, "/lock", 6) ;
-  fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600) ;
-  if (fd < 0) return -1 ;
-  if (flock(fd, LOCK_EX) < 0) { int e = errno ; close(fd) ; errno = e ; return -1 ; }
-  return fd ;
+  return tern_lock(acct) ;
 }
 
 /* idempotent: an existing valid index is kept */
