@@ -27,7 +27,7 @@ setup() {
   tern-conf -c conf init localhost "$dir/data" >/dev/null || die 111 "unable to create the configuration"
   tern-conf -c conf add-domain localhost >/dev/null &&
   tern-conf -c conf add-account local local@localhost >/dev/null || die 111 "unable to add the local account"
-  echo "localserve local" >> conf/tern.conf
+  echo "deliver-remote-to local" >> conf/tern.conf
   tern-conf -c conf compile >/dev/null || die 111 "unable to compile the configuration"
   [ -n "$password" ] || password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
   (umask 077 && printf '%s\n' "$password" > password) || die 111 "unable to write password"
