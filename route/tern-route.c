@@ -57,13 +57,40 @@ static void domain (char const *arg, stralloc *d, char const *what)
   }
 }
 
+/* The transport line into line, and where it came from into why. */
+static void choose (tern_conf const *c, query const *q, char const *confdir, stralloc *line, stralloc *why)
+{
+  stralloc tname = STRALLOC_ZERO ;
+  int r = 1 ;
+  if (q->forced)
+  {
+    if (!stralloc_cats(&tname, q->forced) || !stralloc_cats(why, "forced transport ") || !stralloc_cats(why, q->forced))
+      strerr_diefu1sys(111, "choose a route") ;
+  }
+  else r = route_pick(c, q, &tname, why) ;
+  if (r < 0) strerr_diefu3sys(111, "read routes in ", confdir, "/config.cdb") ;
+  if (r)
+  {
+    r = route_name_ok(q->forced ? q->forced : "x") ? route_line(c, tname.s, tname.len, line) : 0 ;
+    if (r < 0) strerr_diefu3sys(111, "read transports in ", confdir, "/config.cdb") ;
+    if (!r)
+    {
+      if (!stralloc_0(&tname)) strerr_diefu1sys(111, "choose a route") ;
+      strerr_dief(111, "cannot find transport ", tname.s) ;
+    }
+  }
+  else if (!stralloc_cats(line, "direct") || !stralloc_cats(why, "no route matched: direct"))
+    strerr_diefu1sys(111, "choose a route") ;
+  stralloc_free(&tname) ;
+}
+
 int main (int argc, char const *const *argv)
 {
   tern_conf c = TERN_CONF_ZERO ;
   query q = QUERY_ZERO ;
-  stralloc tname = STRALLOC_ZERO, why = STRALLOC_ZERO, line = STRALLOC_ZERO ;
+  stralloc why = STRALLOC_ZERO, line = STRALLOC_ZERO ;
   char const *confdir = 0, *from = 0, *to = 0 ;
-  int verbose = 0, r ;
+  int verbose = 0 ;
   PROG = "tern-route" ;
   if (argc >= 2 && !strcmp(argv[1], "test"))
   {
@@ -92,29 +119,12 @@ int main (int argc, char const *const *argv)
   domain(to, &q.to, "recipient domain") ;
   confdir = tern_confdir(confdir) ;
   if (!tern_conf_open(&c, confdir)) strerr_diefu3sys(111, "read ", confdir, "/config.cdb") ;
-  if (q.forced)
-  {
-    if (!stralloc_cats(&tname, q.forced) || !stralloc_cats(&why, "forced transport ") || !stralloc_cats(&why, q.forced))
-      strerr_diefu1sys(111, "choose a route") ;
-    r = 1 ;
-  }
-  else r = route_pick(&c, &q, &tname, &why) ;
-  if (r < 0) strerr_diefu3sys(111, "read routes in ", confdir, "/config.cdb") ;
-  if (r)
-  {
-    r = route_name_ok(q.forced ? q.forced : "x") ? route_line(&c, tname.s, tname.len, &line) : 0 ;
-    if (r < 0) strerr_diefu3sys(111, "read transports in ", confdir, "/config.cdb") ;
-    if (!r)
-    {
-      if (!stralloc_0(&tname)) strerr_diefu1sys(111, "choose a route") ;
-      strerr_dief(111, "cannot find transport ", tname.s) ;
-    }
-  }
-  else if (!stralloc_cats(&line, "direct") || !stralloc_cats(&why, "no route matched: direct"))
-    strerr_diefu1sys(111, "choose a route") ;
+  choose(&c, &q, confdir, &line, &why) ;
   if (!stralloc_catb(&line, "\n", 1)
    || (verbose && (!stralloc_cats(&line, "route: ") || !stralloc_catb(&line, why.s, why.len) || !stralloc_catb(&line, "\n", 1)))
    || buffer_putflush(buffer_1, line.s, line.len) < 0)
     strerr_diefu1sys(111, "write to stdout") ;
+  stralloc_free(&why) ; stralloc_free(&line) ; stralloc_free(&q.from) ; stralloc_free(&q.to) ;
+  tern_conf_close(&c) ;
   return 0 ;
 }

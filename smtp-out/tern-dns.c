@@ -7,8 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <dns.h>
-#include <ip4.h>
-#include <ip6.h>
 #include <scan.h>
 #include "tern-dns.h"
 
@@ -25,13 +23,13 @@ static void put (char const *a, char const *b, char const *c, char const *d, cha
 
 void dq_warn (char const *a, char const *b) { put("warning: ", a, b, "", "", "") ; }
 
-static void die (int code, char const *a, char const *b)
+void dq_die (int code, char const *a, char const *b)
 {
   put("fatal: ", a, b, "", "", "") ;
   _exit(code) ;
 }
 
-static void diesys (char const *a, char const *b)
+void dq_diesys (char const *a, char const *b)
 {
   char const *e = strerror(errno) ;
   put("fatal: ", a, b, ": ", e, "") ;
@@ -45,62 +43,11 @@ static void usage (int code)
   _exit(100) ;
 }
 
-/* Records of type t (PTR or TXT) of wire name q, one a line. */
-static void records (char **q, char const *t, char const *what, stralloc *out)
-{
-  stralloc rec = { 0, 0, 0 } ;
-  int r = dq_lookup(q, t, &rec) ;
-  if (r == DQ_TEMP) diesys("unable to look up ", what) ;
-  if (r == DQ_NXDOMAIN) die(100, "no such name: ", what) ;
-  if (r == DQ_LOOP) die(100, "CNAME loop: ", what) ;
-  for (size_t i = 0 ; i + 2 <= rec.len ; )
-  {
-    size_t n = ((unsigned char)rec.s[i] << 8) | (unsigned char)rec.s[i + 1] ;
-    for (size_t j = i + 2 ; j < i + 2 + n ; j++)
-    {
-      unsigned char c = (unsigned char)rec.s[j] ;
-      char o[4] = { '\\', (char)('0' + (c >> 6)), (char)('0' + ((c >> 3) & 7)), (char)('0' + (c & 7)) } ;
-      if (!(c < 32 || c > 126 || c == '\\' ? stralloc_catb(out, o, 4) : stralloc_catb(out, (char *)&c, 1)))
-        diesys("unable to ", "allocate") ;
-    }
-    if (!stralloc_cats(out, "\n")) diesys("unable to ", "allocate") ;
-    i += 2 + n ;
-  }
-}
-
-/* 4 or 16 if s is an IPv4 or IPv6 address (into ip), else 0. */
-static int ipaddr (char const *s, char ip[16])
-{
-  size_t n = strlen(s) ;
-  if (n && scan_ip4(s, ip) == n) return 4 ;
-  if (n && strchr(s, ':') && scan_ip6(s, ip) == n) return 16 ;
-  return 0 ;
-}
-
-/* "ip": the addresses of a host, or an IP address as is. */
-static void ipcmd (char const *name, stralloc *out)
-{
-  char ip[16], fmt[FMT_IP6] ;
-  char *q = 0 ;
-  int n = ipaddr(name, ip), r ;
-  if (n)
-  {
-    size_t l = n == 4 ? fmt_ip4(fmt, ip) : fmt_ip6(fmt, ip) ;
-    if (!stralloc_cats(out, "ip ") || !stralloc_catb(out, fmt, l) || !stralloc_cats(out, "\n")) diesys("unable to ", "allocate") ;
-    return ;
-  }
-  if (!dq_name(&q, name)) { if (errno == EINVAL) die(100, "bad name: ", name) ; diesys("unable to ", "allocate") ; }
-  r = dq_addrs(&q, out) ;
-  if (r == DQ_TEMP) diesys("unable to look up ", name) ;
-  if (r == DQ_LOOP) die(100, "CNAME loop: ", name) ;
-  if (r <= 0) die(100, r == DQ_NXDOMAIN ? "no such name: " : "no address for ", name) ;
-}
-
 static void seed (void)
 {
   char r[128] ;
   int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC) ;
-  if (fd < 0 || read(fd, r, sizeof r) != (ssize_t)sizeof r) diesys("unable to read ", "/dev/urandom") ;
+  if (fd < 0 || read(fd, r, sizeof r) != (ssize_t)sizeof r) dq_diesys("unable to read ", "/dev/urandom") ;
   close(fd) ;
   dns_random_init(r) ;
 }
@@ -110,14 +57,12 @@ int main (int argc, char const *const *argv)
   stralloc out = { 0, 0, 0 } ;
   unsigned long secs = 30 ;
   char const *cmd, *name, *why = 0 ;
-  char *q = 0 ;
-  char ip[16] ;
   int i = 1 ;
   if (argc >= 2 && !strcmp(argv[1], "-h")) usage(0) ;
   if (argc >= 3 && !strcmp(argv[1], "-t"))
   {
     size_t n = scan_ulong(argv[2], &secs) ;
-    if (!n || argv[2][n] || !secs || secs > 3600) die(100, "bad time limit: ", argv[2]) ;
+    if (!n || argv[2][n] || !secs || secs > 3600) dq_die(100, "bad time limit: ", argv[2]) ;
     i = 3 ;
   }
   if (argc - i != 2) usage(1) ;
@@ -131,23 +76,12 @@ int main (int argc, char const *const *argv)
     char const *e = code == 111 && errno ? strerror(errno) : 0 ;
     if (code) { put("fatal: ", why, ": ", name, e ? ": " : "", e ? e : "") ; _exit(code) ; }
   }
-  else if (!strcmp(cmd, "ip")) ipcmd(name, &out) ;
-  else if (!strcmp(cmd, "txt") || !strcmp(cmd, "ptr"))
-  {
-    int ptr = cmd[0] == 'p' ;
-    if (ptr)
-    {
-      char d[DNS_NAME6_DOMAIN] ;
-      int n = ipaddr(name, ip) ;
-      if (n == 4) dns_name4_domain(d, ip) ;
-      else if (n == 16) dns_name6_domain(d, ip) ;
-      else die(100, "bad IP address: ", name) ;
-      if (!dns_domain_copy(&q, d)) diesys("unable to ", "allocate") ;
-    }
-    else if (!dq_name(&q, name)) { if (errno == EINVAL) die(100, "bad name: ", name) ; diesys("unable to ", "allocate") ; }
-    records(&q, ptr ? DNS_T_PTR : DNS_T_TXT, name, &out) ;
-  }
+  else if (!strcmp(cmd, "ip")) dq_ip(name, &out) ;
+  else if (!strcmp(cmd, "txt")) dq_txt(name, 0, &out) ;
+  else if (!strcmp(cmd, "ptr")) dq_txt(name, 1, &out) ;
   else usage(1) ;
-  if (out.len && write(1, out.s, out.len) != (ssize_t)out.len) diesys("unable to write to ", "stdout") ;
+  if (out.len && write(1, out.s, out.len) != (ssize_t)out.len) dq_diesys("unable to write to ", "stdout") ;
+  stralloc_free(&out) ;
+  dq_end() ;
   return 0 ;
 }
