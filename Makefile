@@ -18,7 +18,7 @@ LIBS_DEFAULT = $(O)/libtern.a $(BEARSSL) $(IDN2) $(SKALIBS)
 
 # deps: Debian packages the build and the tests need.
 DEBS_BUILD = gcc make skalibs-dev s6 execline libbearssl-dev libowfat-dev libidn2-dev clang binutils
-DEBS_TEST = python3 file openssl
+DEBS_TEST = python3 file openssl dnsmasq-base
 
 PROGS :=
 SCRIPTS :=
