@@ -31,7 +31,7 @@ UNIT_SRCS := $(sort $(wildcard lib/t/test-*.c))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(O)/%)
 # Each fuzz target is also built with fuzz/driver.c to replay its seeds in check.
 REPLAY_SRCS := $(sort $(wildcard fuzz/fuzz-*.c))
-REPLAY_BINS := $(REPLAY_SRCS:fuzz/%.c=$(O)/replay/%)
+REPLAY_BINS := $(REPLAY_SRCS:fuzz/%.c=$(O)/replay/%) $(O)/replay/fuzz-dnsanswer
 PROG_BINS := $(PROGS:%=$(BIN)/%) $(SCRIPTS:%=$(BIN)/%)
 
 # keep objects of unit tests and programs between runs
@@ -45,6 +45,12 @@ units: $(UNIT_BINS) $(REPLAY_BINS)
 $(O)/replay/fuzz-%: $(O)/fuzz/fuzz-%.o $(O)/fuzz/driver.o $(O)/libtern.a
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $< $(O)/fuzz/driver.o $(LIBS_DEFAULT)
+
+# The DNS answer reader links libowfat, never libtern or skalibs.
+$(O)/fuzz/owfat/fuzz-dnsanswer.o: CFLAGS += -Ismtp-out
+$(O)/replay/fuzz-dnsanswer: $(O)/fuzz/owfat/fuzz-dnsanswer.o $(O)/smtp-out/tern-dns-answer.o $(O)/fuzz/driver.o
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $^ /usr/lib/libowfat.a
 
 # Installs the Debian packages once; later runs see the stamp.
 $(O)/.deps-ok:
