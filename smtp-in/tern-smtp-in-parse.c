@@ -63,7 +63,7 @@ static char const *oneparam (char const *s, size_t len, smtp_mailparams *p, unsi
   size_t vlen ;
   if (param(s, len, "SIZE=", &v, &vlen))
   {
-    if (*seen & 1 || !vlen || vlen > 20) return "501 5.5.4 bad SIZE parameter" ;
+    if (*seen & 1 || !vlen) return "501 5.5.4 bad SIZE parameter" ;
     *seen |= 1 ;
     for (size_t i = 0 ; i < vlen ; i++)
     {
