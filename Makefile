@@ -18,9 +18,10 @@ LIBS_DEFAULT = $(O)/libtern.a $(BEARSSL) $(IDN2) $(SKALIBS)
 
 # deps: Debian packages the build and the tests need.
 DEBS_BUILD = gcc make skalibs-dev s6 execline libbearssl-dev libowfat-dev libidn2-dev clang binutils
-DEBS_TEST = python3 file
+DEBS_TEST = python3 file openssl
 
 PROGS :=
+SCRIPTS :=
 MAN :=
 include $(sort $(wildcard */rules.mk))
 
@@ -31,7 +32,7 @@ UNIT_BINS := $(UNIT_SRCS:%.c=$(O)/%)
 # Each fuzz target is also built with fuzz/driver.c to replay its seeds in check.
 REPLAY_SRCS := $(sort $(wildcard fuzz/fuzz-*.c))
 REPLAY_BINS := $(REPLAY_SRCS:fuzz/%.c=$(O)/replay/%)
-PROG_BINS := $(PROGS:%=$(BIN)/%)
+PROG_BINS := $(PROGS:%=$(BIN)/%) $(SCRIPTS:%=$(BIN)/%)
 
 # keep objects of unit tests and programs between runs
 .SECONDARY:
@@ -73,6 +74,14 @@ $(BIN)/$(1): $$($(1)_OBJS:%=$(O)/%) $(O)/libtern.a
 	$$(CC) $(SAN) -o $$@ $$($(1)_OBJS:%=$(O)/%) $$(if $$($(1)_LIBS),$$($(1)_LIBS),$$(LIBS_DEFAULT))
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
+
+# Programs that are shell scripts: SCRIPTS += tern-x; tern-x_SRC = dir/tern-x.sh
+define script_rule
+$(BIN)/$(1): $$($(1)_SRC)
+	@mkdir -p $(BIN)
+	cp $$< $$@ && chmod 755 $$@
+endef
+$(foreach p,$(SCRIPTS),$(eval $(call script_rule,$(p))))
 
 check: all
 	@TERN_BIN=$(abspath $(BIN)) TERN_UNITS=$(abspath $(O)/lib/t) \

@@ -7,3 +7,7 @@ MAN += conf/tern-conf.8
 PROGS += tern-passwd
 tern-passwd_OBJS = conf/tern-passwd.o
 MAN += conf/tern-passwd.8
+
+SCRIPTS += tern-localserve
+tern-localserve_SRC = conf/tern-localserve.sh
+MAN += conf/tern-localserve.8

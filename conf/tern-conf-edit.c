@@ -10,15 +10,8 @@
 
 void edit_lock (char const *confdir)
 {
-  size_t n = strlen(confdir) ;
-  char path[n + 6] ;
-  int fd ;
-  memcpy(path, confdir, n) ;
-  memcpy(path + n, "/lock", 6) ;
-  fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600) ;
-  if (fd < 0) strerr_diefu2sys(111, "open ", path) ;
-  if (fd_lock(fd, 1, 0) < 1) strerr_diefu2sys(111, "lock ", path) ;
   /* the lock lasts until exit */
+  if (tern_lock(confdir) < 0) strerr_diefu3sys(111, "lock ", confdir, "/lock") ;
 }
 
 void edit_save (saved *s, char const *confdir, char const *rel)

@@ -108,5 +108,6 @@ int main (int argc, char const *const *argv)
   if (!tern_cred_write(path.s, pw, n)) strerr_diefusys(111, "write ", path.s) ;
   memset(pw, 0, sizeof pw) ;
   memset(again, 0, sizeof again) ;
+  stralloc_free(&path) ;
   return 0 ;
 }

@@ -22,6 +22,10 @@ extern int tern_errcode (int e) ;
 /* Durable files.  Each returns 1, or 0 with errno set. */
 /* Replace path with s: write path.tmp.PID, fsync, rename, fsync the directory. */
 extern int tern_file_replace (char const *path, char const *s, size_t len, unsigned int mode) ;
+/* The same, with the content written to fd by fill(fd, aux) (1 ok, 0 errno). */
+extern int tern_file_replacefn (char const *path, unsigned int mode, int (*fill) (int, void *), void *aux) ;
+/* Exclusive lock DIR/lock, created if missing: fd (held while open), or -1. */
+extern int tern_lock (char const *dir) ;
 /* fsync the directory holding path (or path itself when isdir). */
 extern int tern_fsync_dir (char const *path, int isdir) ;
 /* Create dir and its missing parents with mode. */

@@ -33,6 +33,8 @@
                            the n-th cert
      g:no-fix-permissions  "" when set, absent otherwise
      g:postmaster          account name (absent: none)
+     g:deliver-remote-to   account name (absent: none): tern-queue-run
+                           delivers non-local recipients there
      g:max-message-size    decimal (default 104857600)
      g:queue-max-attempts  decimal (default 8)
      g:queue-concurrency   decimal (default 10)

@@ -61,6 +61,12 @@ static void postmaster (tern_ctf *f, char *v, size_t len)
   else rec(f, "postmaster", v, len) ;
 }
 
+static void remoteto (tern_ctf *f, char *v, size_t len)
+{
+  if (!tern_conftext_declared(f->t, 'a', v, len)) tern_conftext_err(f, "deliver-remote-to: no such account ", v, 0) ;
+  else rec(f, "deliver-remote-to", v, len) ;
+}
+
 static void number (tern_ctf *f, char const *key, char const *v, uint64_t min, uint64_t max)
 {
   uint64_t u ;
@@ -88,6 +94,7 @@ static tern_ctkey const keys[] =
   { "tls-key", TERN_CTK_REPEAT, &tlskey },
   { "no-fix-permissions", TERN_CTK_FLAG, &nofix },
   { "postmaster", 0, &postmaster },
+  { "deliver-remote-to", 0, &remoteto },
   { "max-message-size", 0, &maxsize },
   { "queue-max-attempts", 0, &maxatt },
   { "queue-concurrency", 0, &concur },

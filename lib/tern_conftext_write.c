@@ -31,27 +31,12 @@ static int fill (tern_conftext const *t, int fd)
   return 0 ;
 }
 
+static int fillfd (int fd, void *aux)
+{
+  return fill(aux, fd) ;
+}
+
 int tern_conftext_write (tern_conftext const *t, char const *path)
 {
-  size_t n = strlen(path) ;
-  char tmp[n + 6 + PID_FMT] ;
-  int fd ;
-  memcpy(tmp, path, n) ;
-  memcpy(tmp + n, ".tmp.", 5) ;
-  tmp[n + 5 + pid_fmt(tmp + n + 5, getpid())] = 0 ;
-  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) ;
-  if (fd < 0) return 0 ;
-  if (!fill(t, fd) || fsync(fd) < 0) goto err ;
-  if (close(fd) < 0) { fd = -1 ; goto err ; }
-  fd = -1 ;
-  if (rename(tmp, path) < 0) goto err ;
-  return tern_fsync_dir(path, 0) ;
- err:
-  {
-    int e = errno ;
-    if (fd >= 0) close(fd) ;
-    unlink(tmp) ;
-    errno = e ;
-  }
-  return 0 ;
+  return tern_file_replacefn(path, 0644, &fillfd, (void *)t) ;
 }

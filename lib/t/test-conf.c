@@ -30,6 +30,8 @@ static struct { unsigned int kind ; char const *text ; char const *err ; } const
   { G, "hostname a.example\ndatadir /d\nlisten imap ::1:143\n", "bad host" },
   { G, "hostname a.example\ndatadir /d\nlisten imap 1.2.3.4:0\n", "bad port" },
   { G, "hostname a.example\ndatadir /d\npostmaster bob\nsubaddress-separator none\n", 0 },
+  { G, "hostname a.example\ndatadir /d\ndeliver-remote-to bob\n", 0 },
+  { G, "hostname a.example\ndatadir /d\ndeliver-remote-to nobody\n", "t:3: deliver-remote-to: no such account nobody" },
   { G, "hostname a.example\ndatadir /d\ntls-key k\n", "pairs" },
   { G, "hostname a.example\ndatadir\n", "missing value for datadir" },
   { A, "address bob@example.com\n", 0 },

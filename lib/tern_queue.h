@@ -1,0 +1,103 @@
+/* tern_queue.h: the queue's files (queue/tern-queue.5, version 1): the
+   envelope at the head of each message file, the per-recipient state file,
+   message ids, the retry schedule.  Shared by tern-queue-inject,
+   tern-queue-run and tern-queue. */
+#ifndef TERN_QUEUE_H
+#define TERN_QUEUE_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/genalloc.h>
+
+#define TERN_QUEUE_VERSION 1
+#define TERN_QUEUE_ENVMAX 1048576   /* bytes of envelope at most */
+#define TERN_QUEUE_ERRMAX 200       /* bytes of a recipient's last error */
+#define TERN_QUEUE_IDMAX 26         /* 8 + "." + 16 + NUL */
+#define TERN_QUEUE_TMPAGE 129600    /* tmp/ garbage is removed after 36 h */
+
+#define TERN_QENV_8BIT 0x01
+#define TERN_QENV_UTF8 0x02
+
+/* The envelope.  Strings are NUL-terminated; addresses are in SMTP form
+   without angle brackets, "" for the null sender; rcpts holds nrcpt
+   NUL-terminated addresses one after the other. */
+typedef struct tern_qenv_s tern_qenv ;
+struct tern_qenv_s
+{
+  uint64_t time ;
+  stralloc from ;
+  stralloc account ;  /* "" for none */
+  stralloc ip ;
+  stralloc helo ;
+  unsigned int flags ;
+  stralloc rcpts ;
+  unsigned int nrcpt ;
+  size_t hdrlen ;     /* where the message starts in the file */
+} ;
+#define TERN_QENV_ZERO { .time = 0, .from = STRALLOC_ZERO, .account = STRALLOC_ZERO, .ip = STRALLOC_ZERO, \
+  .helo = STRALLOC_ZERO, .flags = 0, .rcpts = STRALLOC_ZERO, .nrcpt = 0, .hdrlen = 0 }
+
+#define TERN_QRCPT_PENDING 0
+#define TERN_QRCPT_DELIVERED 1
+#define TERN_QRCPT_FAILED 2
+
+typedef struct tern_qrcpt_s tern_qrcpt ;
+struct tern_qrcpt_s
+{
+  unsigned int state ;
+  uint32_t attempts ;
+  uint64_t next ;   /* earliest next attempt, 0 none */
+  uint64_t last ;   /* last attempt, 0 none */
+  char error[TERN_QUEUE_ERRMAX + 1] ;
+} ;
+
+typedef struct tern_qstate_s tern_qstate ;
+struct tern_qstate_s
+{
+  int hold ;
+  char transport[65] ;  /* "" for none */
+  genalloc rcpts ;      /* tern_qrcpt, one per envelope recipient */
+} ;
+#define TERN_QSTATE_ZERO { .hold = 0, .transport = "", .rcpts = GENALLOC_ZERO }
+#define tern_qstate_len(st) genalloc_len(tern_qrcpt, &(st)->rcpts)
+#define tern_qstate_rcpt(st, i) (genalloc_s(tern_qrcpt, &(st)->rcpts) + (i))
+
+/* Envelope.  fmt appends the text with its ending blank line: 1, 0 ENOMEM.
+   parse reads s (the file's head, at least up to the blank line):
+   TERN_OK (sets hdrlen), TERN_PERM malformed or no blank line in s,
+   TERN_TEMP ENOMEM.  read parses the head of an open file (pread, at most
+   TERN_QUEUE_ENVMAX): TERN_OK/PERM, or TERN_TEMP with errno. */
+extern int tern_qenv_fmt (stralloc *sa, tern_qenv const *e) ;
+extern int tern_qenv_parse (tern_qenv *e, char const *s, size_t len) ;
+extern int tern_qenv_read (tern_qenv *e, int fd) ;
+extern void tern_qenv_free (tern_qenv *e) ;
+
+/* State.  init: nrcpt pending recipients, no hold, no transport (1, 0
+   ENOMEM).  parse: TERN_OK, TERN_PERM malformed or not nrcpt recipients,
+   TERN_TEMP ENOMEM.  read: an absent file gives init's state.  write:
+   atomic durable replace; 1, or 0 with errno. */
+extern int tern_qstate_init (tern_qstate *st, unsigned int nrcpt) ;
+extern int tern_qstate_fmt (stralloc *sa, tern_qstate const *st) ;
+extern int tern_qstate_parse (tern_qstate *st, char const *s, size_t len, unsigned int nrcpt) ;
+extern int tern_qstate_read (tern_qstate *st, char const *path, unsigned int nrcpt) ;
+extern int tern_qstate_write (tern_qstate const *st, char const *path) ;
+extern void tern_qstate_free (tern_qstate *st) ;
+/* Set r's error to s, control characters as '?', cut at TERN_QUEUE_ERRMAX. */
+extern void tern_qrcpt_seterror (tern_qrcpt *r, char const *s) ;
+
+/* Ids: "TTTTTTTT.INODE" in lower-case hex.  fmt writes the NUL too and
+   returns the length; valid returns 1 if s is an id. */
+extern size_t tern_queue_idfmt (char *s, uint64_t time, uint64_t ino) ;
+extern int tern_queue_idvalid (char const *s) ;
+/* Seconds to wait after an attempt that failed temporarily: (450 + jitter)
+   * 2^attempts, attempts made before it, jitter in [-5, 4]; capped at 2^20
+   times to stay in range. */
+extern uint64_t tern_queue_backoff (unsigned int attempts, int jitter) ;
+/* Replace control characters and DEL in s by '?'. */
+extern void tern_queue_clean (char *s, size_t len) ;
+/* Create QDIR's missing directories, trigger FIFO and version file.
+   1, or 0 with errno (EPROTO: a version other than ours). */
+extern int tern_queue_init (char const *qdir) ;
+
+#endif

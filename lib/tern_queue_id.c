@@ -1,0 +1,46 @@
+/* tern_queue_id: message ids "TTTTTTTT.INODE" (tern-queue.5), the retry
+   schedule (REFERENCE.md 1.4), and cleaning of recorded text. */
+#include <string.h>
+#include "tern_queue.h"
+
+static size_t hex (char *s, uint64_t u, unsigned int minw)
+{
+  char t[16] ;
+  size_t n = 0 ;
+  do { t[n++] = "0123456789abcdef"[u & 15] ; u >>= 4 ; } while (u) ;
+  while (n < minw) t[n++] = '0' ;
+  for (size_t i = 0 ; i < n ; i++) s[i] = t[n - 1 - i] ;
+  return n ;
+}
+
+size_t tern_queue_idfmt (char *s, uint64_t time, uint64_t ino)
+{
+  size_t n = hex(s, time & 0xffffffffu, 8) ;
+  s[n++] = '.' ;
+  n += hex(s + n, ino, 1) ;
+  s[n] = 0 ;
+  return n ;
+}
+
+int tern_queue_idvalid (char const *s)
+{
+  size_t i = 0, j ;
+  for (; i < 8 ; i++) if (!strchr("0123456789abcdef", s[i]) || !s[i]) return 0 ;
+  if (s[i++] != '.') return 0 ;
+  for (j = 0 ; s[i + j] && j <= 16 ; j++) if (!strchr("0123456789abcdef", s[i + j])) return 0 ;
+  return j >= 1 && j <= 16 ;
+}
+
+uint64_t tern_queue_backoff (unsigned int attempts, int jitter)
+{
+  if (jitter < -5) jitter = -5 ;
+  if (jitter > 4) jitter = 4 ;
+  if (attempts > 20) attempts = 20 ;
+  return (uint64_t)(450 + jitter) << attempts ;
+}
+
+void tern_queue_clean (char *s, size_t len)
+{
+  for (size_t i = 0 ; i < len ; i++)
+    if ((unsigned char)s[i] < 32 || (unsigned char)s[i] == 127) s[i] = '?' ;
+}

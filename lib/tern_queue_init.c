@@ -1,0 +1,45 @@
+/* tern_queue_init: create what is missing of a queue directory
+   (tern-queue.5): tmp/ todo/ mess/ state/, the trigger FIFO and the
+   version file; check the version of an existing queue. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <skalibs/djbunix.h>
+#include "tern.h"
+#include "tern_queue.h"
+
+static int sub (stralloc *p, size_t base, char const *name)
+{
+  p->len = base ;
+  return stralloc_cats(p, name) && stralloc_0(p) ;
+}
+
+static int setup (stralloc *p, size_t base)
+{
+  static char const *const dirs[4] = { "/tmp", "/todo", "/mess", "/state" } ;
+  char buf[16] ;
+  ssize_t n ;
+  for (unsigned int i = 0 ; i < 4 ; i++)
+    if (!sub(p, base, dirs[i]) || (mkdir(p->s, 0700) < 0 && errno != EEXIST)) return 0 ;
+  if (!sub(p, base, "/trigger") || (mkfifo(p->s, 0622) < 0 && errno != EEXIST)) return 0 ;
+  if (!sub(p, base, "/version")) return 0 ;
+  n = openreadnclose(p->s, buf, sizeof buf) ;
+  if (n < 0 && errno == ENOENT)
+    return tern_file_replace(p->s, "1\n", 2, 0644) && tern_fsync_dir(p->s, 0) ;
+  if (n < 0) return 0 ;
+  if (n != 2 || memcmp(buf, "1\n", 2)) return (errno = EPROTO, 0) ;
+  return 1 ;
+}
+
+int tern_queue_init (char const *qdir)
+{
+  stralloc p = STRALLOC_ZERO ;
+  int ok, e ;
+  if (!tern_mkdirp(qdir, 0700)) return 0 ;
+  ok = stralloc_cats(&p, qdir) && setup(&p, p.len) ;
+  e = errno ;
+  stralloc_free(&p) ;
+  errno = e ;
+  return ok ;
+}

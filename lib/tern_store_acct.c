@@ -1,0 +1,230 @@
+/* tern_store_acct: account creation and the mailbox-list operations, each
+   under the account lock ACCT/lock (tern-store.5 mailboxes). */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <skalibs/types.h>
+#include <skalibs/djbunix.h>
+#include "tern.h"
+#include "tern_store.h"
+
+int tern_store_lock (char const *acct)
+{
+  return tern_lock(acct) ;
+}
+
+/* idempotent: an existing valid index is kept */
+int tern_store_mbox_init (char const *acct, uint32_t id, uint32_t uidvalidity)
+{
+  static char const *const sub[3] = { "/tmp", "/new", "/cur" } ;
+  size_t n = strlen(acct) ;
+  char path[n + 6 + UINT32_FMT + 10] ;
+  char buf[TERN_STORE_HDRSIZE] ;
+  size_t d ;
+  tern_idxhdr h = { .version = TERN_STORE_VERSION, .recsize = TERN_STORE_RECSIZE, .uidvalidity = uidvalidity, .uidnext = 1, .generation = 1 } ;
+  memcpy(path, acct, n) ;
+  memcpy(path + n, "/mail/", 6) ;
+  d = n + 6 + uint32_fmt(path + n + 6, id) ;
+  path[d] = 0 ;
+  if (!tern_mkdirp(path, 0700)) return tern_errcode(errno) ;
+  for (unsigned int i = 0 ; i < 3 ; i++)
+  {
+    memcpy(path + d, sub[i], 5) ;
+    if (mkdir(path, 0700) < 0 && errno != EEXIST) return tern_errcode(errno) ;
+  }
+  memcpy(path + d, "/index", 7) ;
+  if (openreadnclose(path, buf, sizeof buf) == (ssize_t)sizeof buf && tern_idxhdr_unpack(buf, &h)) return TERN_OK ;
+  tern_idxhdr_pack(buf, &h) ;
+  if (!tern_file_replace(path, buf, sizeof buf, 0600)) return tern_errcode(errno) ;
+  memcpy(path + d, "/changes", 9) ;
+  tern_chghdr_pack(buf, h.generation) ;
+  if (!tern_file_replace(path, buf, TERN_STORE_CHGHDR, 0600)) return tern_errcode(errno) ;
+  return TERN_OK ;
+}
+
+/* add an entry to l and make its directory; the caller writes l */
+static int add (tern_mboxlist *l, char const *acct, char const *name, unsigned int su, uint32_t *id)
+{
+  tern_mboxent e = { .id = l->nextid, .uidvalidity = l->nextuidvalidity, .subscribed = 1, .specialuse = su } ;
+  size_t n = strlen(name) ;
+  int r ;
+  if (!tern_store_namevalid(name, n) || su > TERN_SU_MAX) return (errno = EINVAL, TERN_PERM) ;
+  if (tern_mboxlist_find(l, name)) return (errno = EEXIST, TERN_PERM) ;
+  if (l->nextid == 0xffffffffu || l->nextuidvalidity == 0xffffffffu) return (errno = EOVERFLOW, TERN_PERM) ;
+  if (tern_store_isinbox(name, n)) memcpy(e.name, "Inbox", 6) ;
+  else memcpy(e.name, name, n + 1) ;
+  r = tern_store_mbox_init(acct, e.id, e.uidvalidity) ;
+  if (r) return r ;
+  if (!genalloc_catb(tern_mboxent, &l->ents, &e, 1)) return TERN_TEMP ;
+  l->nextid++ ; l->nextuidvalidity++ ;
+  if (id) *id = e.id ;
+  return TERN_OK ;
+}
+
+int tern_store_create (char const *acct)
+{
+  static char const *const names[6] = { "Inbox", "Sent", "Archive", "Trash", "Drafts", "Junk" } ;
+  static unsigned int const su[6] = { TERN_SU_NONE, TERN_SU_SENT, TERN_SU_ARCHIVE, TERN_SU_TRASH, TERN_SU_DRAFTS, TERN_SU_JUNK } ;
+  tern_mboxlist l = TERN_MBOXLIST_ZERO ;
+  int fd, r ;
+  if (!tern_mkdirp(acct, 0700)) return tern_errcode(errno) ;
+  fd = tern_store_lock(acct) ;
+  if (fd < 0) return tern_errcode(errno) ;
+  r = tern_mboxlist_read(&l, acct) ;
+  if (r == TERN_TEMP && errno == ENOENT)
+  {
+    r = TERN_OK ;
+    for (unsigned int i = 0 ; i < 6 && !r ; i++) r = add(&l, acct, names[i], su[i], 0) ;
+    if (!r) r = tern_mboxlist_write(&l, acct) ;
+  }
+  tern_mboxlist_free(&l) ;
+  close(fd) ;
+  return r ;
+}
+
+/* run f on the locked, read list; write it back if f returns TERN_OK */
+static int withlist (char const *acct, int (*f)(tern_mboxlist *, char const *, void *), void *data)
+{
+  tern_mboxlist l = TERN_MBOXLIST_ZERO ;
+  int fd = tern_store_lock(acct), r ;
+  if (fd < 0) return tern_errcode(errno) ;
+  r = tern_mboxlist_read(&l, acct) ;
+  if (!r) r = (*f)(&l, acct, data) ;
+  if (!r) r = tern_mboxlist_write(&l, acct) ;
+  tern_mboxlist_free(&l) ;
+  close(fd) ;
+  return r ;
+}
+
+struct cargs { char const *name ; unsigned int su ; uint32_t *id ; } ;
+
+static int docreate (tern_mboxlist *l, char const *acct, void *data)
+{
+  struct cargs *a = data ;
+  return add(l, acct, a->name, a->su, a->id) ;
+}
+
+int tern_store_mbox_create (char const *acct, char const *name, unsigned int su, uint32_t *id)
+{
+  struct cargs a = { name, su, id } ;
+  return withlist(acct, &docreate, &a) ;
+}
+
+struct sargs { char const *name ; int on ; } ;
+
+static int dosub (tern_mboxlist *l, char const *acct, void *data)
+{
+  struct sargs *a = data ;
+  tern_mboxent *e = tern_mboxlist_find(l, a->name) ;
+  (void)acct ;
+  if (!e) return (errno = ENOENT, TERN_PERM) ;
+  e->subscribed = !!a->on ;
+  return TERN_OK ;
+}
+
+int tern_store_subscribe (char const *acct, char const *name, int on)
+{
+  struct sargs a = { name, on } ;
+  return withlist(acct, &dosub, &a) ;
+}
+
+int tern_store_mbox_lookup (char const *acct, char const *name, tern_mboxent *e)
+{
+  tern_mboxlist l = TERN_MBOXLIST_ZERO ;
+  tern_mboxent *f ;
+  int r = tern_mboxlist_read(&l, acct) ;
+  if (r) { tern_mboxlist_free(&l) ; return r ; }
+  f = tern_mboxlist_find(&l, name) ;
+  if (f) *e = *f ;
+  else { r = TERN_PERM ; errno = ENOENT ; }
+  tern_mboxlist_free(&l) ;
+  return r ;
+}
+
+/* mark the index obsolete under its lock, so that a delivery waiting for
+   the lock gives up, then remove the tree */
+static int destroy (char const *acct, uint32_t id)
+{
+  tern_mbox m = TERN_MBOX_ZERO ;
+  int r = tern_mbox_open(&m, acct, id) ;
+  if (!r)
+  {
+    if (flock(m.fd, LOCK_EX) < 0) r = tern_errcode(errno) ;
+    else
+    {
+      m.hdr.flags |= TERN_IDX_OBSOLETE ;
+      r = tern_mbox_puthdr(&m) ;
+    }
+  }
+  else if (r == TERN_PERM) r = TERN_OK ;  /* no usable index: nothing waits on it */
+  if (!r && rm_rf(m.dir.s) < 0 && errno != ENOENT) r = tern_errcode(errno) ;
+  tern_mbox_close(&m) ;
+  return r ;
+}
+
+int tern_store_mbox_delete (char const *acct, char const *name)
+{
+  tern_mboxlist l = TERN_MBOXLIST_ZERO ;
+  tern_mboxent *e ;
+  uint32_t id = 0 ;
+  int fd, r ;
+  if (tern_store_isinbox(name, strlen(name))) return (errno = EPERM, TERN_PERM) ;
+  fd = tern_store_lock(acct) ;
+  if (fd < 0) return tern_errcode(errno) ;
+  r = tern_mboxlist_read(&l, acct) ;
+  if (!r)
+  {
+    e = tern_mboxlist_find(&l, name) ;
+    if (!e) { r = TERN_PERM ; errno = ENOENT ; }
+    else
+    {
+      size_t i = (size_t)(e - tern_mboxlist_ent(&l, 0)), len = tern_mboxlist_len(&l) ;
+      id = e->id ;
+      memmove(e, e + 1, (len - i - 1) * sizeof *e) ;
+      genalloc_setlen(tern_mboxent, &l.ents, len - 1) ;
+      r = tern_mboxlist_write(&l, acct) ;
+    }
+  }
+  if (!r) r = destroy(acct, id) ;
+  tern_mboxlist_free(&l) ;
+  close(fd) ;
+  return r ;
+}
+
+struct rargs { char const *from ; char const *to ; } ;
+
+/* the mailbox and its inferiors ("from/...") take the new prefix */
+static int dorename (tern_mboxlist *l, char const *acct, void *data)
+{
+  struct rargs *a = data ;
+  size_t fl = strlen(a->from), tl = strlen(a->to), n = tern_mboxlist_len(l) ;
+  (void)acct ;
+  if (!tern_store_namevalid(a->to, tl) || tern_store_isinbox(a->to, tl)) return (errno = EINVAL, TERN_PERM) ;
+  if (!tern_mboxlist_find(l, a->from)) return (errno = ENOENT, TERN_PERM) ;
+  if (tern_mboxlist_find(l, a->to)) return (errno = EEXIST, TERN_PERM) ;
+  if (tl > fl && !memcmp(a->to, a->from, fl) && a->to[fl] == '/') return (errno = EINVAL, TERN_PERM) ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    tern_mboxent *e = tern_mboxlist_ent(l, i) ;
+    size_t el = strlen(e->name) ;
+    char nn[TERN_STORE_NAMEMAX + 1] ;
+    if (el < fl || memcmp(e->name, a->from, fl) || (el > fl && e->name[fl] != '/')) continue ;
+    if (tl + el - fl > TERN_STORE_NAMEMAX) return (errno = ENAMETOOLONG, TERN_PERM) ;
+    memcpy(nn, a->to, tl) ;
+    memcpy(nn + tl, e->name + fl, el - fl + 1) ;
+    if (tern_mboxlist_find(l, nn)) return (errno = EEXIST, TERN_PERM) ;
+    memcpy(e->name, nn, tl + el - fl + 1) ;
+  }
+  return TERN_OK ;
+}
+
+/* Inbox cannot be renamed here: IMAP moves its messages instead */
+int tern_store_mbox_rename (char const *acct, char const *from, char const *to)
+{
+  struct rargs a = { from, to } ;
+  if (tern_store_isinbox(from, strlen(from))) return (errno = EPERM, TERN_PERM) ;
+  return withlist(acct, &dorename, &a) ;
+}

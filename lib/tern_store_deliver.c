@@ -1,0 +1,139 @@
+/* tern_store_deliver: add one message to a mailbox, durably, in O(1)
+   (tern-store.5 Delivery): tmp/UNIQUE, fsync, lock, recover, rename to
+   cur/UIDNEXT, append the record, bump the header, fsync cur/, unlock. */
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <skalibs/allreadwrite.h>
+#include "tern.h"
+#include "tern_store.h"
+
+/* a hard link shares the never-rewritten file; it is durable already */
+static int linktmp (char const *from, char const *tmp, uint64_t *size)
+{
+  struct stat st ;
+  if (link(from, tmp) < 0) return errno == EXDEV || errno == EPERM || errno == EMLINK ? -1 : tern_errcode(errno) ;
+  if (stat(tmp, &st) < 0) { int e = errno ; unlink(tmp) ; return tern_errcode(e) ; }
+  *size = (uint64_t)st.st_size ;
+  return TERN_OK ;
+}
+
+static int writetmp (tern_mbox *m, stralloc *tmp, char const *s, size_t len, int src, char const *from, uint64_t *size)
+{
+  char buf[65536] ;
+  int fd, r ;
+  *size = 0 ;
+  if (!stralloc_catb(tmp, m->dir.s, m->dir.len) || !stralloc_cats(tmp, "/tmp/")
+   || !tern_uniqname(tmp) || !stralloc_0(tmp)) return TERN_TEMP ;
+  if (from && (r = linktmp(from, tmp->s, size)) >= 0) return r ;
+  if (from && (src = open(from, O_RDONLY | O_CLOEXEC)) < 0) return tern_errcode(errno) ;
+  fd = open(tmp->s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) ;
+  if (fd < 0) return tern_errcode(errno) ;
+  if (src < 0)
+  {
+    if (allwrite(fd, s, len) < len) goto err ;
+    *size = len ;
+  }
+  else for (;;)
+  {
+    ssize_t r = read(src, buf, sizeof buf) ;
+    if (r < 0) { if (errno == EINTR) continue ; goto err ; }
+    if (!r) break ;
+    if (allwrite(fd, buf, (size_t)r) < (size_t)r) goto err ;
+    *size += (uint64_t)r ;
+  }
+  if (fsync(fd) < 0 || close(fd) < 0) { fd = -1 ; goto err ; }
+  if (from) close(src) ;
+  return TERN_OK ;
+ err:
+  {
+    int e = errno ;
+    if (fd >= 0) close(fd) ;
+    if (from && src >= 0) close(src) ;
+    unlink(tmp->s) ;
+    return tern_errcode(e) ;
+  }
+}
+
+/* EX lock held, message in tmp */
+static int commit (tern_mbox *m, char const *tmp, tern_rec *rec, char const *const *kw, unsigned int nkw)
+{
+  stralloc p = STRALLOC_ZERO ;
+  int r = TERN_OK ;
+  for (unsigned int i = 0 ; i < nkw && !r ; i++)
+  {
+    unsigned int bit ;
+    r = tern_mbox_keyword(m, kw[i], strlen(kw[i]), &bit) ;
+    if (!r) rec->keywords |= (uint64_t)1 << bit ;
+  }
+  if (r) return r ;
+  if (m->hdr.uidnext == 0xffffffffu) return (errno = EOVERFLOW, TERN_PERM) ;
+  rec->uid = m->hdr.uidnext ;
+  rec->modseq = m->hdr.highestmodseq + 1 ;
+  if (!tern_mbox_path(&p, m, "cur", rec->uid)) return TERN_TEMP ;
+  if (rename(tmp, p.s) < 0) r = tern_errcode(errno) ;
+  if (!r) r = tern_mbox_putrec(m, m->count, rec) ;
+  if (!r)
+  {
+    m->count++ ;
+    m->hdr.uidnext++ ;
+    m->hdr.highestmodseq = rec->modseq ;
+    r = tern_mbox_puthdr(m) ;
+  }
+  if (!r && !tern_fsync_dir(p.s, 0)) r = tern_errcode(errno) ;
+  stralloc_free(&p) ;
+  return r ;
+}
+
+static int deliver (char const *acct, char const *mailbox, char const *s, size_t len, int src, char const *from,
+  uint32_t flags, char const *const *kw, unsigned int nkw, int64_t date, unsigned int opts, uint32_t *uid)
+{
+  tern_mboxent e ;
+  tern_mbox m = TERN_MBOX_ZERO ;
+  stralloc tmp = STRALLOC_ZERO ;
+  tern_rec rec = { .flags = flags & TERN_F_USER, .internaldate = date ? date : (int64_t)time(0) } ;
+  int r = tern_store_mbox_lookup(acct, mailbox, &e) ;
+  if (r == TERN_PERM && errno == ENOENT && (opts & TERN_DELIVER_CREATE))
+  {
+    r = tern_store_mbox_create(acct, mailbox, TERN_SU_NONE, 0) ;
+    if (!r || errno == EEXIST) r = tern_store_mbox_lookup(acct, mailbox, &e) ;
+  }
+  if (r) return r ;
+  r = tern_mbox_open(&m, acct, e.id) ;
+  if (r) { tern_mbox_close(&m) ; return TERN_TEMP ; }  /* listed but gone: deleted under us */
+  r = writetmp(&m, &tmp, s, len, src, from, &rec.size) ;
+  if (!r)
+  {
+    r = tern_mbox_lock(&m, LOCK_EX) ;
+    if (r == TERN_PERM && errno == ENOENT) r = TERN_TEMP ;
+    if (!r) r = commit(&m, tmp.s, &rec, kw, nkw) ;
+    if (r) unlink(tmp.s) ;
+    else if (uid) *uid = rec.uid ;
+  }
+  tern_mbox_close(&m) ;
+  stralloc_free(&tmp) ;
+  return r ;
+}
+
+int tern_store_deliver (char const *acct, char const *mailbox, char const *s, size_t len,
+  uint32_t flags, char const *const *kw, unsigned int nkw, int64_t date, unsigned int opts, uint32_t *uid)
+{
+  return deliver(acct, mailbox, s, len, -1, 0, flags, kw, nkw, date, opts, uid) ;
+}
+
+int tern_store_deliverfd (char const *acct, char const *mailbox, int fd,
+  uint32_t flags, char const *const *kw, unsigned int nkw, int64_t date, unsigned int opts, uint32_t *uid)
+{
+  return deliver(acct, mailbox, 0, 0, fd, 0, flags, kw, nkw, date, opts, uid) ;
+}
+
+int tern_store_deliverlink (char const *acct, char const *mailbox, char const *path,
+  uint32_t flags, char const *const *kw, unsigned int nkw, int64_t date, unsigned int opts, uint32_t *uid)
+{
+  return deliver(acct, mailbox, 0, 0, -1, path, flags, kw, nkw, date, opts, uid) ;
+}

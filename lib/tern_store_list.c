@@ -1,0 +1,150 @@
+/* tern_store_list: ACCT/mailboxes, the mailbox list (tern-store.5):
+   parse, format, read, atomic write, find by name. */
+#include <errno.h>
+#include <string.h>
+#include <skalibs/types.h>
+#include <skalibs/djbunix.h>
+#include "tern.h"
+#include "tern_store.h"
+
+/* strict decimal field ending at a space; 1 and *v, or 0 */
+static int num (char const *s, size_t len, size_t *i, uint32_t *v)
+{
+  uint64_t x = 0 ;
+  size_t j = *i ;
+  while (j < len && s[j] >= '0' && s[j] <= '9' && j - *i < 11)
+    x = x * 10 + (uint64_t)(s[j++] - '0') ;
+  if (j == *i || j >= len || s[j] != ' ' || x > 0xffffffffu) return 0 ;
+  *v = (uint32_t)x ;
+  *i = j + 1 ;
+  return 1 ;
+}
+
+static int word (char const *s, size_t len, size_t *i, char const **w, size_t *wlen)
+{
+  size_t j = *i ;
+  while (j < len && s[j] != ' ' && s[j] != '\n') j++ ;
+  if (j == *i || j >= len || s[j] != ' ') return 0 ;
+  *w = s + *i ; *wlen = j - *i ; *i = j + 1 ;
+  return 1 ;
+}
+
+static int line (tern_mboxlist *l, char const *s, size_t len, tern_mboxent *e)
+{
+  size_t i = 0, wlen ;
+  char const *w ;
+  uint32_t sub ;
+  int su ;
+  if (!num(s, len, &i, &e->id) || !num(s, len, &i, &e->uidvalidity)
+   || !num(s, len, &i, &sub) || sub > 1 || !word(s, len, &i, &w, &wlen)) return 0 ;
+  su = tern_store_suscan(w, wlen) ;
+  if (su < 0) return 0 ;
+  e->subscribed = sub ; e->specialuse = (unsigned int)su ;
+  if (!e->id || e->id >= l->nextid || !e->uidvalidity || e->uidvalidity >= l->nextuidvalidity) return 0 ;
+  if (!tern_store_namevalid(s + i, len - i)) return 0 ;
+  if (tern_store_isinbox(s + i, len - i)) memcpy(e->name, "Inbox", 6) ;
+  else { memcpy(e->name, s + i, len - i) ; e->name[len - i] = 0 ; }
+  for (size_t k = 0 ; k < tern_mboxlist_len(l) ; k++)
+  {
+    tern_mboxent const *o = tern_mboxlist_ent(l, k) ;
+    if (o->id == e->id || !strcmp(o->name, e->name)) return 0 ;
+  }
+  return 1 ;
+}
+
+int tern_mboxlist_parse (tern_mboxlist *l, char const *s, size_t len)
+{
+  size_t i = 0 ;
+  char const *nl = len ? memchr(s, '\n', len) : 0 ;
+  uint32_t v ;
+  genalloc_setlen(tern_mboxent, &l->ents, 0) ;
+  if (!nl || len < 11 || memcmp(s, "tern-store ", 11)) return (errno = EPROTO, TERN_PERM) ;
+  i = 11 ;
+  if (!num(s, (size_t)(nl - s) + 1, &i, &v) || v != TERN_STORE_VERSION) return (errno = EPROTO, TERN_TEMP) ;
+  if (!num(s, (size_t)(nl - s) + 1, &i, &l->nextid)) return (errno = EPROTO, TERN_PERM) ;
+  {
+    /* the last number ends with the newline, not a space */
+    size_t j = i ; uint64_t x = 0 ;
+    while (s + j < nl && s[j] >= '0' && s[j] <= '9' && j - i < 11) x = x * 10 + (uint64_t)(s[j++] - '0') ;
+    if (j == i || s + j != nl || x > 0xffffffffu || !x || !l->nextid) return (errno = EPROTO, TERN_PERM) ;
+    l->nextuidvalidity = (uint32_t)x ;
+  }
+  i = (size_t)(nl - s) + 1 ;
+  while (i < len)
+  {
+    tern_mboxent e ;
+    nl = memchr(s + i, '\n', len - i) ;
+    if (!nl || !line(l, s + i, (size_t)(nl - s) - i, &e)) return (errno = EPROTO, TERN_PERM) ;
+    if (!genalloc_catb(tern_mboxent, &l->ents, &e, 1)) return TERN_TEMP ;
+    i = (size_t)(nl - s) + 1 ;
+  }
+  return TERN_OK ;
+}
+
+int tern_mboxlist_fmt (stralloc *sa, tern_mboxlist const *l)
+{
+  char fmt[UINT32_FMT] ;
+  if (!stralloc_cats(sa, "tern-store 1 ")
+   || !stralloc_catb(sa, fmt, uint32_fmt(fmt, l->nextid))
+   || !stralloc_catb(sa, " ", 1)
+   || !stralloc_catb(sa, fmt, uint32_fmt(fmt, l->nextuidvalidity))
+   || !stralloc_catb(sa, "\n", 1)) return 0 ;
+  for (size_t k = 0 ; k < tern_mboxlist_len(l) ; k++)
+  {
+    tern_mboxent const *e = tern_mboxlist_ent(l, k) ;
+    if (!stralloc_catb(sa, fmt, uint32_fmt(fmt, e->id))
+     || !stralloc_catb(sa, " ", 1)
+     || !stralloc_catb(sa, fmt, uint32_fmt(fmt, e->uidvalidity))
+     || !stralloc_cats(sa, e->subscribed ? " 1 " : " 0 ")
+     || !stralloc_cats(sa, tern_store_sufmt(e->specialuse))
+     || !stralloc_catb(sa, " ", 1)
+     || !stralloc_cats(sa, e->name)
+     || !stralloc_catb(sa, "\n", 1)) return 0 ;
+  }
+  return 1 ;
+}
+
+int tern_mboxlist_read (tern_mboxlist *l, char const *acct)
+{
+  size_t n = strlen(acct) ;
+  char path[n + 11] ;
+  stralloc sa = STRALLOC_ZERO ;
+  int r ;
+  memcpy(path, acct, n) ;
+  memcpy(path + n, "/mailboxes", 11) ;
+  if (!openslurpclose(&sa, path)) return tern_errcode(errno) == TERN_PERM ? TERN_PERM : TERN_TEMP ;
+  r = tern_mboxlist_parse(l, sa.s, sa.len) ;
+  stralloc_free(&sa) ;
+  return r ;
+}
+
+int tern_mboxlist_write (tern_mboxlist const *l, char const *acct)
+{
+  size_t n = strlen(acct) ;
+  char path[n + 11] ;
+  stralloc sa = STRALLOC_ZERO ;
+  int r ;
+  memcpy(path, acct, n) ;
+  memcpy(path + n, "/mailboxes", 11) ;
+  if (!tern_mboxlist_fmt(&sa, l)) return TERN_TEMP ;
+  r = tern_file_replace(path, sa.s, sa.len, 0600) ;
+  stralloc_free(&sa) ;
+  return r ? TERN_OK : tern_errcode(errno) ;
+}
+
+tern_mboxent *tern_mboxlist_find (tern_mboxlist const *l, char const *name)
+{
+  size_t n = strlen(name) ;
+  int inbox = tern_store_isinbox(name, n) ;
+  for (size_t k = 0 ; k < tern_mboxlist_len(l) ; k++)
+  {
+    tern_mboxent *e = tern_mboxlist_ent(l, k) ;
+    if (inbox ? !strcmp(e->name, "Inbox") : !strcmp(e->name, name)) return e ;
+  }
+  return 0 ;
+}
+
+void tern_mboxlist_free (tern_mboxlist *l)
+{
+  genalloc_free(tern_mboxent, &l->ents) ;
+}

@@ -1,0 +1,97 @@
+/* tern_store_read: the IMAP read side: all records or those from a
+   position on, one record by UID (binary search), the changes tail, and a
+   message file by UID.  Records are written whole, so no lock is needed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "tern.h"
+#include "tern_store.h"
+
+int tern_mbox_records (tern_mbox *m, size_t from, genalloc *recs)
+{
+  char buf[256 * TERN_STORE_RECSIZE] ;
+  int r = tern_mbox_header(m) ;
+  if (r) return r ;
+  while (from < m->count)
+  {
+    size_t want = m->count - from, got ;
+    ssize_t n ;
+    if (want > 256) want = 256 ;
+    n = pread(m->fd, buf, want * TERN_STORE_RECSIZE, (off_t)(TERN_STORE_HDRSIZE + from * TERN_STORE_RECSIZE)) ;
+    if (n < 0) return tern_errcode(errno) ;
+    got = (size_t)n / TERN_STORE_RECSIZE ;
+    if (!got) break ;  /* shrunk under us: the caller sees fewer */
+    for (size_t i = 0 ; i < got ; i++)
+    {
+      tern_rec rec ;
+      tern_rec_unpack(buf + i * TERN_STORE_RECSIZE, &rec) ;
+      if (!genalloc_catb(tern_rec, recs, &rec, 1)) return TERN_TEMP ;
+    }
+    from += got ;
+  }
+  return TERN_OK ;
+}
+
+/* TERN_OK and *r, *pos; TERN_PERM with ENOENT when no record has uid */
+int tern_mbox_find (tern_mbox *m, uint32_t uid, tern_rec *r, size_t *pos)
+{
+  size_t lo = 0, hi = m->count ;
+  while (lo < hi)
+  {
+    size_t mid = lo + (hi - lo) / 2 ;
+    int e = tern_mbox_getrec(m, mid, r) ;
+    if (e) return e ;
+    if (r->uid == uid) { *pos = mid ; return TERN_OK ; }
+    if (r->uid < uid) lo = mid + 1 ; else hi = mid ;
+  }
+  return (errno = ENOENT, TERN_PERM) ;
+}
+
+int tern_mbox_changes (tern_mbox *m, uint32_t generation, uint64_t *off, genalloc *chg, int *resync)
+{
+  char buf[128 * TERN_STORE_CHGSIZE] ;
+  uint32_t gen ;
+  int r = tern_mbox_header(m) ;
+  *resync = 0 ;
+  if (r) return r ;
+  if ((m->hdr.flags & TERN_IDX_OBSOLETE) || m->hdr.generation != generation) { *resync = 1 ; return TERN_OK ; }
+  r = tern_mbox_chgopen(m) ;
+  if (r) return r ;
+  if (pread(m->cfd, buf, TERN_STORE_CHGHDR, 0) != TERN_STORE_CHGHDR || !tern_chghdr_unpack(buf, &gen) || gen != generation)
+  {
+    *resync = 1 ;
+    return TERN_OK ;
+  }
+  if (*off < TERN_STORE_CHGHDR) *off = TERN_STORE_CHGHDR ;
+  for (;;)
+  {
+    ssize_t n = pread(m->cfd, buf, sizeof buf, (off_t)*off) ;
+    size_t got ;
+    if (n < 0) return tern_errcode(errno) ;
+    got = (size_t)n / TERN_STORE_CHGSIZE ;
+    if (!got) break ;
+    for (size_t i = 0 ; i < got ; i++)
+    {
+      tern_change c ;
+      tern_change_unpack(buf + i * TERN_STORE_CHGSIZE, &c) ;
+      if (!genalloc_catb(tern_change, chg, &c, 1)) return TERN_TEMP ;
+    }
+    *off += got * TERN_STORE_CHGSIZE ;
+  }
+  return TERN_OK ;
+}
+
+int tern_mbox_openmsg (tern_mbox *m, uint32_t uid)
+{
+  stralloc p = STRALLOC_ZERO ;
+  int fd ;
+  if (!tern_mbox_path(&p, m, "cur", uid)) return -1 ;
+  fd = open(p.s, O_RDONLY | O_CLOEXEC) ;
+  {
+    int e = errno ;
+    stralloc_free(&p) ;
+    errno = e ;
+  }
+  return fd ;
+}

@@ -1,0 +1,225 @@
+/* tern-queue-run-msg: the messages tern-queue-run knows: loading one,
+   choosing the recipients due and grouping them into deliveries, and
+   settling a message once its deliveries ended (remove it, or record). */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <skalibs/types.h>
+#include "tern.h"
+#include "tern_addr.h"
+#include "tern_log.h"
+#include "tern-queue-run.h"
+
+#define R_LOCAL 1
+#define R_REMOTE 2
+#define R_BAD 3
+#define R_TEMP 4
+#define NOREMOTE "remote delivery not available yet"
+
+static genalloc freeslots = GENALLOC_ZERO ;  /* size_t */
+
+static size_t slot (void)
+{
+  msg z = { .used = 0, .env = TERN_QENV_ZERO, .st = TERN_QSTATE_ZERO, .busy = STRALLOC_ZERO } ;
+  size_t n = genalloc_len(size_t, &freeslots) ;
+  if (n)
+  {
+    genalloc_setlen(size_t, &freeslots, n - 1) ;
+    return genalloc_s(size_t, &freeslots)[n - 1] ;
+  }
+  if (!genalloc_append(msg, &msgs, &z)) return (size_t)-1 ;
+  return NMSGS - 1 ;
+}
+
+static void unload (size_t i)
+{
+  msg *m = MSG(i) ;
+  tern_qenv_free(&m->env) ;
+  tern_qstate_free(&m->st) ;
+  stralloc_free(&m->busy) ;
+  m->used = 0 ;
+  if (!genalloc_append(size_t, &freeslots, &i)) {}  /* the slot is lost, not the message */
+}
+
+static int load (msg *m, char const *id, int isnew)
+{
+  struct stat st ;
+  int fd = open(qpath(0, "mess", id), O_RDONLY | O_CLOEXEC), r ;
+  if (fd < 0) return (tern_log_warn("unreadable", "id", id, "error", strerror(errno), TERN_LOG_END), 0) ;
+  r = fstat(fd, &st) < 0 ? TERN_TEMP : tern_qenv_read(&m->env, fd) ;
+  close(fd) ;
+  if (r) return (tern_log_warn("unreadable", "id", id, "error", r == TERN_PERM ? "bad envelope" : strerror(errno), TERN_LOG_END), 0) ;
+  m->size = (uint64_t)st.st_size - m->env.hdrlen ;
+  r = isnew ? (tern_qstate_init(&m->st, m->env.nrcpt) ? TERN_OK : TERN_TEMP)
+    : tern_qstate_read(&m->st, qpath(1, "state", id), m->env.nrcpt) ;
+  if (r == TERN_PERM)
+  {
+    tern_log_warn("bad-state", "id", id, "action", "deliver again to every recipient", TERN_LOG_END) ;
+    r = tern_qstate_init(&m->st, m->env.nrcpt) ? TERN_OK : TERN_TEMP ;
+  }
+  if (r || !stralloc_ready(&m->busy, m->env.nrcpt)) return (tern_log_warn("unreadable", "id", id, "error", strerror(errno), TERN_LOG_END), 0) ;
+  memset(m->busy.s, 0, m->env.nrcpt) ;
+  m->busy.len = m->env.nrcpt ;
+  return 1 ;
+}
+
+void msg_load (char const *id, int isnew)
+{
+  size_t i = slot() ;
+  msg *m ;
+  if (i == (size_t)-1) { tern_log_warn("nomem", "id", id, TERN_LOG_END) ; return ; }
+  m = MSG(i) ;
+  memcpy(m->id, id, strlen(id) + 1) ;
+  m->running = 0 ; m->dirty = 0 ; m->wake = 0 ; m->used = 1 ;
+  if (!load(m, id, isnew)) { unload(i) ; return ; }
+  if (isnew)
+  {
+    char n[UINT_FMT], sz[UINT64_FMT] ;
+    stralloc from = STRALLOC_ZERO ;
+    n[uint_fmt(n, m->env.nrcpt)] = 0 ;
+    sz[uint64_fmt(sz, m->size)] = 0 ;
+    if (!stralloc_cats(&from, "<") || !stralloc_cats(&from, m->env.from.s) || !stralloc_catb(&from, ">", 2)) from.len = 0 ;
+    tern_log_info("new", "id", id, "from", from.len ? from.s : "", "nrcpt", n, "size", sz, TERN_LOG_END) ;
+    stralloc_free(&from) ;
+  }
+}
+
+/* where rcpt goes: R_LOCAL with the account appended (NUL-terminated) */
+static int route (msg const *m, char const *rcpt, stralloc *acct)
+{
+  tern_addr a = TERN_ADDR_ZERO ;
+  stralloc key = STRALLOC_ZERO ;
+  cdb_data d ;
+  int r = tern_addr_parse(&a, rcpt, strlen(rcpt), (m->env.flags & TERN_QENV_UTF8) ? TERN_ADDR_UTF8 : 0) ;
+  size_t base = acct->len ;
+  if (!r)
+  {
+    int f = tern_conf_account(&conf, &a, acct) ;
+    r = f == 1 ? R_LOCAL : f < 0 ? R_TEMP : 0 ;
+  }
+  else r = r == TERN_PERM ? R_BAD : R_TEMP ;
+  if (!r)
+  {
+    r = R_REMOTE ;
+    acct->len = base ;
+    if (remoteto.len > 1) { r = stralloc_cats(acct, remoteto.s) ? R_LOCAL : R_TEMP ; }
+    else if (!stralloc_cats(&key, "d:") || !stralloc_catb(&key, a.domain.s, a.domain.len)) r = R_TEMP ;
+    else if (tern_conf_find(&conf, key.s, key.len, &d)) r = R_BAD ;  /* ours, and nobody has it */
+  }
+  if (r == R_LOCAL && !stralloc_0(acct)) r = R_TEMP ;
+  tern_addr_free(&a) ;
+  stralloc_free(&key) ;
+  return r ;
+}
+
+static void fail (msg *m, unsigned int j, char const *rcpt, char const *why)
+{
+  tern_qrcpt *r = tern_qstate_rcpt(&m->st, j) ;
+  r->state = TERN_QRCPT_FAILED ;
+  tern_qrcpt_seterror(r, why) ;
+  m->dirty = 1 ;
+  tern_log_warn("delivery", "id", m->id, "rcpt", rcpt, "result", "failed", "error", why, TERN_LOG_END) ;
+}
+
+/* the route of every due recipient into kinds/offs/accts; 0 on ENOMEM */
+static int routes (msg *m, uint64_t now, uint64_t *wake, stralloc *kinds, genalloc *offs, stralloc *accts)
+{
+  char const *rcpt = m->env.rcpts.s ;
+  kinds->len = 0 ; accts->len = 0 ; genalloc_setlen(size_t, offs, 0) ;
+  for (unsigned int j = 0 ; j < m->env.nrcpt ; j++, rcpt += strlen(rcpt) + 1)
+  {
+    tern_qrcpt *r = tern_qstate_rcpt(&m->st, j) ;
+    size_t off = accts->len ;
+    char k = 0 ;
+    if (r->state == TERN_QRCPT_PENDING && !m->busy.s[j])
+    {
+      if (r->next > now) { if (r->next < *wake) *wake = r->next ; }
+      else k = (char)route(m, rcpt, accts) ;
+    }
+    if (k == R_BAD) fail(m, j, rcpt, "no such address") ;
+    else if (k == R_TEMP && now + 60 < *wake) *wake = now + 60 ;
+    else if (k == R_REMOTE && strcmp(r->error, NOREMOTE))
+    {
+      tern_qrcpt_seterror(r, NOREMOTE) ;
+      m->dirty = 1 ;
+      tern_log_info("pending", "id", m->id, "rcpt", rcpt, "error", NOREMOTE, TERN_LOG_END) ;
+    }
+    if (!stralloc_catb(kinds, &k, 1) || !genalloc_append(size_t, offs, &off)) return 0 ;
+  }
+  return 1 ;
+}
+
+/* start deliveries for message i's due recipients, one per account */
+static uint64_t one (size_t i, uint64_t now)
+{
+  static stralloc kinds = STRALLOC_ZERO, accts = STRALLOC_ZERO ;
+  static genalloc offs = GENALLOC_ZERO, group = GENALLOC_ZERO ;  /* size_t, unsigned int */
+  uint64_t wake = WAKE_NEVER ;
+  if (!routes(MSG(i), now, &wake, &kinds, &offs, &accts)) return now + 60 ;
+  for (unsigned int j = 0 ; j < kinds.len ; j++)
+  {
+    char const *a = accts.s + genalloc_s(size_t, &offs)[j] ;
+    if (kinds.s[j] != R_LOCAL) continue ;
+    if (NJOBS >= concurrency) return now ;
+    genalloc_setlen(unsigned int, &group, 0) ;
+    for (unsigned int k = j ; k < kinds.len ; k++)
+      if (kinds.s[k] == R_LOCAL && !strcmp(a, accts.s + genalloc_s(size_t, &offs)[k]))
+      {
+        if (!genalloc_append(unsigned int, &group, &k)) return now + 60 ;
+        if (k > j) kinds.s[k] = 0 ;
+      }
+    if (!deliver_start(i, a, genalloc_s(unsigned int, &group), genalloc_len(unsigned int, &group)) && now + 60 < wake)
+      wake = now + 60 ;
+  }
+  return wake ;
+}
+
+uint64_t msg_schedule (uint64_t now)
+{
+  uint64_t next = WAKE_NEVER ;
+  for (size_t i = 0 ; i < NMSGS ; i++)
+  {
+    msg *m = MSG(i) ;
+    if (NJOBS >= concurrency) break ;
+    if (!m->used || m->st.hold) continue ;
+    if (m->wake <= now)
+    {
+      m->wake = one(i, now) ;
+      m = MSG(i) ;
+      if (m->dirty && !m->running) msg_settle(i, now) ;
+      if (!m->used) continue ;
+    }
+    if (m->wake < next) next = m->wake ;
+  }
+  return next ;
+}
+
+void msg_settle (size_t i, uint64_t now)
+{
+  msg *m = MSG(i) ;
+  unsigned int j = 0 ;
+  (void)now ;
+  if (m->running) return ;
+  while (j < m->env.nrcpt && tern_qstate_rcpt(&m->st, j)->state != TERN_QRCPT_PENDING) j++ ;
+  if (j == m->env.nrcpt)
+  {
+    if (unlink(qpath(0, "mess", m->id)) < 0 && errno != ENOENT)
+    {
+      tern_log_warn("remove", "id", m->id, "error", strerror(errno), TERN_LOG_END) ;
+      return ;
+    }
+    unlink(qpath(1, "state", m->id)) ;
+    tern_log_info("done", "id", m->id, TERN_LOG_END) ;
+    unload(i) ;
+    return ;
+  }
+  if (m->dirty)
+  {
+    if (!tern_qstate_write(&m->st, qpath(1, "state", m->id)))
+      tern_log_warn("record", "id", m->id, "error", strerror(errno), TERN_LOG_END) ;
+    m->dirty = 0 ;
+  }
+  m->wake = 0 ;
+}

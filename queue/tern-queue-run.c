@@ -1,0 +1,144 @@
+/* tern-queue-run: the queue's scheduler: delivers queued messages, local
+   recipients for now (tern-queue-local), and records per-recipient state.
+   usage: tern-queue-run [ -c confdir ] [ -t seconds ]
+   stdout: nothing; log lines on stderr.  exit: 0 after SIGTERM, 100 usage
+   or unknown queue version, 111 cannot start.  See tern-queue-run(8). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <skalibs/types.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/strerr.h>
+#include <skalibs/buffer.h>
+#include <skalibs/selfpipe.h>
+#include "tern.h"
+#include "tern_log.h"
+#include "tern-queue-run.h"
+
+#define USAGE "tern-queue-run [ -c confdir ] [ -t seconds ]"
+
+genalloc msgs = GENALLOC_ZERO ;
+genalloc jobs = GENALLOC_ZERO ;
+tern_conf conf = TERN_CONF_ZERO ;
+char const *confdir = 0 ;
+stralloc qdir = STRALLOC_ZERO ;
+stralloc remoteto = STRALLOC_ZERO ;
+unsigned int concurrency = 10 ;
+unsigned int maxattempts = 8 ;
+
+static unsigned int number (char const *key, unsigned int dflt)
+{
+  stralloc v = STRALLOC_ZERO ;
+  unsigned int u = dflt ;
+  if (tern_conf_global(&conf, key, &v) == 1 && stralloc_0(&v) && !uint0_scan(v.s, &u)) u = dflt ;
+  stralloc_free(&v) ;
+  return u ? u : dflt ;
+}
+
+/* (re)read the settings; the first time, find the queue */
+static void settings (int first)
+{
+  if (!first && !tern_conf_refresh(&conf)) { tern_log_warn("config", "error", strerror(errno), TERN_LOG_END) ; return ; }
+  if (first && tern_conf_global(&conf, "datadir", &qdir) != 1) strerr_diefusys(111, "read datadir in ", confdir) ;
+  if (first && !stralloc_cats(&qdir, "/queue")) strerr_diefusys(111, "allocate") ;
+  concurrency = number("queue-concurrency", 10) ;
+  maxattempts = number("queue-max-attempts", 8) ;
+  remoteto.len = 0 ;
+  if (tern_conf_global(&conf, "deliver-remote-to", &remoteto) < 0) remoteto.len = 0 ;
+  if (!stralloc_0(&remoteto)) strerr_diefusys(111, "allocate") ;
+  for (size_t i = 0 ; i < NMSGS ; i++) MSG(i)->wake = 0 ;
+}
+
+/* the FIFO's read end, kept from seeing EOF by our own write end */
+static int trigger (void)
+{
+  int fd = open(qpath(0, "trigger", 0), O_RDONLY | O_NONBLOCK | O_CLOEXEC) ;
+  if (fd < 0 || open(qpath(0, "trigger", 0), O_WRONLY | O_NONBLOCK | O_CLOEXEC) < 0)
+    strerr_diefusys(111, "open ", qpath(0, "trigger", 0)) ;
+  return fd ;
+}
+
+static int sigs (int *stopping)
+{
+  int r, todo = 0 ;
+  while ((r = selfpipe_read()) > 0)
+    switch (r)
+    {
+      case SIGTERM : *stopping = 1 ; break ;
+      case SIGHUP : settings(0) ; todo = 1 ; break ;
+      case SIGALRM : todo = 1 ; break ;
+      default : break ;
+    }
+  if (r < 0) strerr_diefusys(111, "read the selfpipe") ;
+  return todo ;
+}
+
+static void loop (int sfd, int tfd, unsigned int every)
+{
+  int stopping = 0, todo = 1 ;
+  uint64_t lastscan = 0 ;
+  for (;;)
+  {
+    struct pollfd p[2] = { { .fd = sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN } } ;
+    uint64_t now = (uint64_t)time(0), next = now + every ;
+    int timeout ;
+    deliver_reap(now) ;
+    if (!stopping && (todo || now >= lastscan + every)) { scan_todo() ; lastscan = now ; todo = 0 ; }
+    if (stopping && !NJOBS) break ;
+    if (!stopping)
+    {
+      uint64_t w = msg_schedule(now) ;
+      if (w < next && (w > now || NJOBS < concurrency)) next = w ;
+    }
+    timeout = next <= now ? 0 : next - now > 3600 ? 3600000 : (int)(next - now) * 1000 ;
+    if (poll(p, 2, timeout) < 0 && errno != EINTR) strerr_diefusys(111, "poll") ;
+    if (p[0].revents & POLLIN) todo |= sigs(&stopping) ;
+    if (p[1].revents & POLLIN)
+    {
+      char buf[256] ;
+      while (read(tfd, buf, sizeof buf) > 0) ;
+      todo = 1 ;
+    }
+  }
+}
+
+int main (int argc, char const *const *argv)
+{
+  subgetopt l = SUBGETOPT_ZERO ;
+  unsigned int every = 60 ;
+  sigset_t set ;
+  int sfd ;
+  PROG = "tern-queue-run" ;
+  for (int opt ; (opt = subgetopt_r(argc, argv, "hc:t:", &l)) != -1 ;)
+    switch (opt)
+    {
+      case 'h' : buffer_putsflush(buffer_1, "usage: " USAGE "\n") ; return 0 ;
+      case 'c' : confdir = l.arg ; break ;
+      case 't' : if (!uint0_scan(l.arg, &every) || !every) strerr_dieusage(100, USAGE) ; break ;
+      default : strerr_dieusage(100, USAGE) ;
+    }
+  if (argc != (int)l.ind) strerr_dieusage(100, USAGE) ;
+  confdir = tern_confdir(confdir) ;
+  if (!tern_conf_open(&conf, confdir)) strerr_diefusys(111, "open the configuration in ", confdir) ;
+  settings(1) ;
+  if (!stralloc_0(&qdir)) strerr_diefusys(111, "allocate") ;
+  qdir.len-- ;
+  if (!tern_queue_init(qdir.s))
+  {
+    if (errno == EPROTO) strerr_dief(100, "unknown queue version in ", qdir.s, "/version") ;
+    strerr_diefusys(111, "set up the queue in ", qdir.s) ;
+  }
+  signal(SIGPIPE, SIG_IGN) ;
+  sfd = selfpipe_init() ;
+  if (sfd < 0) strerr_diefusys(111, "create the selfpipe") ;
+  sigemptyset(&set) ;
+  sigaddset(&set, SIGCHLD) ; sigaddset(&set, SIGTERM) ; sigaddset(&set, SIGHUP) ; sigaddset(&set, SIGALRM) ;
+  if (selfpipe_trapset(&set) < 0) strerr_diefusys(111, "trap signals") ;
+  scan_start() ;
+  loop(sfd, trigger(), every) ;
+  return 0 ;
+}
