@@ -1,0 +1,149 @@
+/* tern-smtp-in-inject: one tern-queue-inject per message, the message on a
+   pipe to its stdin, its id read from its stdout.  A message is dropped by
+   SIGTERM before the pipe closes, so inject never takes the cut for an end;
+   PR_SET_PDEATHSIG does the same when this process dies. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/strerr.h>
+#include "tern_log.h"
+#include "tern-smtp-in.h"
+
+#define INJECT "tern-queue-inject"
+
+static char const *program (stralloc *sa)
+{
+  char const *x = getenv("TERN_QUEUE_INJECT") ;
+  char self[4096] ;
+  ssize_t n ;
+  if (x && *x) return x ;
+  n = readlink("/proc/self/exe", self, sizeof self - 1) ;
+  if (n > 0)
+  {
+    while (n && self[n - 1] != '/') n-- ;
+    if (n && stralloc_catb(sa, self, n) && stralloc_cats(sa, INJECT) && stralloc_0(sa)
+     && access(sa->s, X_OK) == 0) return sa->s ;
+  }
+  return INJECT ;
+}
+
+static void child (smtp *s, int in, int out, pid_t parent)
+{
+  char const *argv[SMTP_MAXRCPT + 20] ;
+  stralloc sa = STRALLOC_ZERO ;
+  unsigned int n = 0 ;
+  char const *prog = program(&sa) ;
+#ifdef __linux__
+  prctl(PR_SET_PDEATHSIG, SIGKILL) ;
+#endif
+  if (getppid() != parent) _exit(111) ;
+  signal(SIGPIPE, SIG_DFL) ;
+  if (fd_move(0, in) < 0 || fd_move(1, out) < 0) _exit(111) ;
+  argv[n++] = prog ;
+  argv[n++] = "-c" ; argv[n++] = s->confdir ;
+  if (s->account.len) { argv[n++] = "-a" ; argv[n++] = s->account.s ; }
+  argv[n++] = "-i" ; argv[n++] = s->ip ;
+  argv[n++] = "-H" ; argv[n++] = s->heloname.s ;
+  if (s->mp.body8) argv[n++] = "-8" ;
+  if (s->mp.utf8) argv[n++] = "-U" ;
+  argv[n++] = "-f" ; argv[n++] = s->from.s ;
+  argv[n++] = "--" ;
+  for (size_t i = 0 ; i < s->rcpts.len && n < SMTP_MAXRCPT + 19 ; i += strlen(s->rcpts.s + i) + 1)
+    argv[n++] = s->rcpts.s + i ;
+  argv[n] = 0 ;
+  if (strchr(prog, '/')) execv(prog, (char *const *)argv) ;
+  else execvp(prog, (char *const *)argv) ;
+  strerr_warnwu2sys("exec ", prog) ;
+  _exit(errno == ENOENT ? 127 : 126) ;
+}
+
+int smtp_inject_start (smtp *s)
+{
+  int in[2], out[2] ;
+  pid_t parent = getpid() ;
+  s->injfail = 0 ;
+  if (pipecoe(in) < 0) goto err ;
+  if (pipecoe(out) < 0) { fd_close(in[0]) ; fd_close(in[1]) ; goto err ; }
+  s->pid = fork() ;
+  if (s->pid < 0)
+  {
+    fd_close(in[0]) ; fd_close(in[1]) ; fd_close(out[0]) ; fd_close(out[1]) ;
+    goto err ;
+  }
+  if (!s->pid) child(s, in[0], out[1], parent) ;
+  fd_close(in[0]) ;
+  fd_close(out[1]) ;
+  s->infd = in[1] ;
+  s->outfd = out[0] ;
+  return 1 ;
+ err:
+  tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
+  s->pid = -1 ;
+  return 0 ;
+}
+
+void smtp_inject_write (smtp *s, char const *p, size_t n)
+{
+  if (s->injfail || s->infd < 0) return ;
+  if (allwrite(s->infd, p, n) != n)
+  {
+    tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
+    s->injfail = 1 ;
+  }
+}
+
+static int reap (smtp *s)
+{
+  int wstat = 0 ;
+  if (s->infd >= 0) fd_close(s->infd) ;
+  if (s->outfd >= 0) fd_close(s->outfd) ;
+  s->infd = s->outfd = -1 ;
+  while (waitpid(s->pid, &wstat, 0) < 0 && errno == EINTR) ;
+  s->pid = -1 ;
+  return wstat ;
+}
+
+void smtp_inject_abort (smtp *s)
+{
+  if (s->pid <= 0) return ;
+  kill(s->pid, SIGTERM) ;
+  reap(s) ;
+}
+
+char const *smtp_inject_finish (smtp *s, stralloc *id)
+{
+  char buf[128] ;
+  size_t n = 0, i ;
+  int wstat ;
+  if (s->pid <= 0) return "451 4.3.0 temporary failure" ;
+  fd_close(s->infd) ;
+  s->infd = -1 ;
+  for (;;)
+  {
+    ssize_t r = fd_read(s->outfd, buf + n, sizeof buf - n) ;
+    if (r <= 0) break ;
+    n += r ;
+    if (n == sizeof buf) break ;
+  }
+  wstat = reap(s) ;
+  if (WIFEXITED(wstat) && WEXITSTATUS(wstat) == 100) return "554 5.0.0 message refused by the queue" ;
+  if (!WIFEXITED(wstat) || WEXITSTATUS(wstat) || s->injfail) return "451 4.3.0 temporary failure, try again later" ;
+  for (i = 0 ; i < n && buf[i] != '\n' ; i++)
+  {
+    char c = buf[i] ;
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_'))
+      break ;
+  }
+  if (!i || i == n || buf[i] != '\n') return "451 4.3.0 temporary failure, try again later" ;
+  if (!stralloc_catb(id, buf, i) || !stralloc_0(id)) return "451 4.3.0 out of memory" ;
+  return 0 ;
+}
