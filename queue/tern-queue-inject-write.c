@@ -80,7 +80,20 @@ static void trigger (char const *qdir)
   stralloc_free(&p) ;
 }
 
-void inject_write (char const *qdir, tern_qenv *env, uint64_t max, char *id, uint64_t *size)
+/* With -y: the caller's "Y" on yfd, after the whole message, is the only
+   go-ahead; a caller that died or gave up closes yfd without it. */
+static void confirm (int yfd)
+{
+  char c = 0 ;
+  ssize_t r ;
+  while ((r = read(yfd, &c, 1)) < 0 && errno == EINTR) ;
+  if (r == 1 && c == 'Y') return ;
+  if (tmp.len) unlink(tmp.s) ;
+  tmp.len = 0 ;
+  strerr_dief(100, "message not confirmed by the caller: nothing queued") ;
+}
+
+void inject_write (char const *qdir, tern_qenv *env, uint64_t max, char *id, uint64_t *size, int yfd)
 {
   static char buf[65536] ;
   stralloc hdr = STRALLOC_ZERO, todo = STRALLOC_ZERO ;
@@ -95,6 +108,7 @@ void inject_write (char const *qdir, tern_qenv *env, uint64_t max, char *id, uin
   else if (allwrite(fd, hdr.s, hdr.len) < hdr.len) die(111, "write ", tmp.s) ;
   stralloc_free(&hdr) ;
   *size = stream(fd, buf, sizeof buf, n, max) ;
+  if (yfd >= 0) confirm(yfd) ;
   if (fsync(fd) < 0) die(111, "fsync ", tmp.s) ;
   if (close(fd) < 0) die(111, "close ", tmp.s) ;
   if (!stralloc_cats(&todo, qdir) || !stralloc_cats(&todo, "/todo/") || !stralloc_cats(&todo, id) || !stralloc_0(&todo))

@@ -1,5 +1,5 @@
 /* tern-queue-inject: put one message (stdin) into the queue.
-   usage: tern-queue-inject [ -c confdir ] [ -a account ] [ -i ip ] [ -H helo ] [ -8 ] [ -U ] -f sender [ -- ] rcpt...
+   usage: tern-queue-inject [ -c confdir ] [ -a account ] [ -i ip ] [ -H helo ] [ -8 ] [ -U ] [ -y fd ] -f sender [ -- ] rcpt...
    stdout: the queue id.  exit: 0 queued durably, 100 bad envelope or too
    big, 111 temporary.  See tern-queue-inject(8). */
 #include <string.h>
@@ -14,7 +14,7 @@
 #include "tern_log.h"
 #include "tern-queue-inject.h"
 
-#define USAGE "tern-queue-inject [ -c confdir ] [ -a account ] [ -i ip ] [ -H helo ] [ -8 ] [ -U ] -f sender [ -- ] rcpt..."
+#define USAGE "tern-queue-inject [ -c confdir ] [ -a account ] [ -i ip ] [ -H helo ] [ -8 ] [ -U ] [ -y fd ] -f sender [ -- ] rcpt..."
 
 /* append the SMTP form of address s, NUL-terminated */
 static void addr (stralloc *sa, char const *what, char const *s, unsigned int opts)
@@ -80,8 +80,9 @@ int main (int argc, char const *const *argv)
   char id[TERN_QUEUE_IDMAX], sz[UINT64_FMT], n[UINT_FMT] ;
   unsigned int opts = 0 ;
   uint64_t max, size ;
+  int yfd = -1 ;
   PROG = "tern-queue-inject" ;
-  for (int opt ; (opt = subgetopt_r(argc, argv, "hc:a:i:H:8Uf:", &l)) != -1 ;)
+  for (int opt ; (opt = subgetopt_r(argc, argv, "hc:a:i:H:8Uy:f:", &l)) != -1 ;)
     switch (opt)
     {
       case 'h' : buffer_putsflush(buffer_1, "usage: " USAGE "\n") ; return 0 ;
@@ -92,6 +93,7 @@ int main (int argc, char const *const *argv)
       case '8' : env.flags |= TERN_QENV_8BIT ; break ;
       case 'U' : env.flags |= TERN_QENV_UTF8 ; opts |= TERN_ADDR_UTF8 ; break ;
       case 'f' : sender = l.arg ; break ;
+      case 'y' : if (!int0_scan(l.arg, &yfd) || yfd < 0) strerr_dieusage(100, USAGE) ; break ;
       default : strerr_dieusage(100, USAGE) ;
     }
   argc -= l.ind ; argv += l.ind ;
@@ -104,8 +106,10 @@ int main (int argc, char const *const *argv)
   if (acct) account(&env.account, acct) ; else text(&env.account, "") ;
   text(&env.ip, ip) ;
   text(&env.helo, helo) ;
-  max = config(tern_confdir(confdir), &qdir) ;
-  inject_write(qdir.s, &env, max, id, &size) ;
+  /* max-message-size limits what the client sent: allow 64 KiB more for the
+     trace fields (Received:) that tern-smtp-in puts on top */
+  max = config(tern_confdir(confdir), &qdir) + 65536 ;
+  inject_write(qdir.s, &env, max, id, &size, yfd) ;
   if (buffer_puts(buffer_1, id) < 0 || buffer_putflush(buffer_1, "\n", 1) < 0)
     strerr_diefusys(111, "write to stdout") ;
   sz[uint64_fmt(sz, size)] = 0 ;

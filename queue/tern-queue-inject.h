@@ -8,6 +8,6 @@
 /* Write env and stdin into QDIR/tmp, commit to QDIR/todo, wake the runner.
    Sets id (TERN_QUEUE_IDMAX) and *size.  Dies 100 if stdin holds more
    than max bytes (after reading it to its end), 111 on errors. */
-extern void inject_write (char const *qdir, tern_qenv *env, uint64_t max, char *id, uint64_t *size) ;
+extern void inject_write (char const *qdir, tern_qenv *env, uint64_t max, char *id, uint64_t *size, int yfd) ;
 
 #endif

@@ -1,7 +1,7 @@
 /* tern-smtp-in-inject: one tern-queue-inject per message, the message on a
-   pipe to its stdin, its id read from its stdout.  A message is dropped by
-   SIGTERM before the pipe closes, so inject never takes the cut for an end;
-   PR_SET_PDEATHSIG does the same when this process dies. */
+   pipe to its stdin, its id read from its stdout.  Inject commits only on a
+   "Y" on its confirmation pipe (-y 3) after the message: a message we drop,
+   or a session that dies, closes that pipe unanswered and nothing is queued. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -36,7 +36,7 @@ static char const *program (stralloc *sa)
   return INJECT ;
 }
 
-static void child (smtp *s, int in, int out, pid_t parent)
+static void child (smtp *s, int in, int out, int y, pid_t parent)
 {
   char const *argv[SMTP_MAXRCPT + 20] ;
   stralloc sa = STRALLOC_ZERO ;
@@ -47,9 +47,10 @@ static void child (smtp *s, int in, int out, pid_t parent)
 #endif
   if (getppid() != parent) _exit(111) ;
   signal(SIGPIPE, SIG_DFL) ;
-  if (fd_move(0, in) < 0 || fd_move(1, out) < 0) _exit(111) ;
+  if (fd_move(0, in) < 0 || fd_move(1, out) < 0 || fd_move(3, y) < 0 || uncoe(3) < 0) _exit(111) ;
   argv[n++] = prog ;
   argv[n++] = "-c" ; argv[n++] = s->confdir ;
+  argv[n++] = "-y" ; argv[n++] = "3" ;
   if (s->account.len) { argv[n++] = "-a" ; argv[n++] = s->account.s ; }
   argv[n++] = "-i" ; argv[n++] = s->ip ;
   argv[n++] = "-H" ; argv[n++] = s->heloname.s ;
@@ -68,23 +69,28 @@ static void child (smtp *s, int in, int out, pid_t parent)
 
 int smtp_inject_start (smtp *s)
 {
-  int in[2], out[2] ;
+  int in[2], out[2], y[2] ;
   pid_t parent = getpid() ;
   s->injfail = 0 ;
   if (pipecoe(in) < 0) goto err ;
   if (pipecoe(out) < 0) { fd_close(in[0]) ; fd_close(in[1]) ; goto err ; }
+  if (pipecoe(y) < 0) goto errpipes ;
   s->pid = fork() ;
   if (s->pid < 0)
   {
-    fd_close(in[0]) ; fd_close(in[1]) ; fd_close(out[0]) ; fd_close(out[1]) ;
-    goto err ;
+    fd_close(y[0]) ; fd_close(y[1]) ;
+    goto errpipes ;
   }
-  if (!s->pid) child(s, in[0], out[1], parent) ;
+  if (!s->pid) child(s, in[0], out[1], y[0], parent) ;
   fd_close(in[0]) ;
   fd_close(out[1]) ;
+  fd_close(y[0]) ;
   s->infd = in[1] ;
   s->outfd = out[0] ;
+  s->yfd = y[1] ;
   return 1 ;
+ errpipes:
+  fd_close(in[0]) ; fd_close(in[1]) ; fd_close(out[0]) ; fd_close(out[1]) ;
  err:
   tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
   s->pid = -1 ;
@@ -106,7 +112,8 @@ static int reap (smtp *s)
   int wstat = 0 ;
   if (s->infd >= 0) fd_close(s->infd) ;
   if (s->outfd >= 0) fd_close(s->outfd) ;
-  s->infd = s->outfd = -1 ;
+  if (s->yfd >= 0) fd_close(s->yfd) ;
+  s->infd = s->outfd = s->yfd = -1 ;
   while (waitpid(s->pid, &wstat, 0) < 0 && errno == EINTR) ;
   s->pid = -1 ;
   return wstat ;
@@ -115,6 +122,9 @@ static int reap (smtp *s)
 void smtp_inject_abort (smtp *s)
 {
   if (s->pid <= 0) return ;
+  /* closing the confirmation pipe unanswered is what discards the message */
+  fd_close(s->yfd) ;
+  s->yfd = -1 ;
   kill(s->pid, SIGTERM) ;
   reap(s) ;
 }
@@ -127,6 +137,9 @@ char const *smtp_inject_finish (smtp *s, stralloc *id)
   if (s->pid <= 0) return "451 4.3.0 temporary failure" ;
   fd_close(s->infd) ;
   s->infd = -1 ;
+  if (!s->injfail && fd_write(s->yfd, "Y", 1) != 1) s->injfail = 1 ;
+  fd_close(s->yfd) ;
+  s->yfd = -1 ;
   for (;;)
   {
     ssize_t r = fd_read(s->outfd, buf + n, sizeof buf - n) ;
@@ -135,8 +148,9 @@ char const *smtp_inject_finish (smtp *s, stralloc *id)
     if (n == sizeof buf) break ;
   }
   wstat = reap(s) ;
+  if (s->injfail) return "451 4.3.0 temporary failure, try again later" ;
   if (WIFEXITED(wstat) && WEXITSTATUS(wstat) == 100) return "554 5.0.0 message refused by the queue" ;
-  if (!WIFEXITED(wstat) || WEXITSTATUS(wstat) || s->injfail) return "451 4.3.0 temporary failure, try again later" ;
+  if (!WIFEXITED(wstat) || WEXITSTATUS(wstat)) return "451 4.3.0 temporary failure, try again later" ;
   for (i = 0 ; i < n && buf[i] != '\n' ; i++)
   {
     char c = buf[i] ;

@@ -101,6 +101,7 @@ struct smtp_s
   pid_t pid ;
   int infd ;            /* its stdin, or -1 */
   int outfd ;           /* its stdout, or -1 */
+  int yfd ;             /* its -y confirmation pipe (fd 3 there), or -1 */
   int injfail ;         /* writing to it failed */
 } ;
 

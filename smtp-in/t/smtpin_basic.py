@@ -32,7 +32,7 @@ check(ok(r, "250", "2.0.0") and re.search(r"id=fake\d+", r), "queued with id: %r
 q = queued()
 check(len(q) == 1, "one message queued: %d" % len(q))
 args, msg = q[0]
-check(args == ["-c", "c", "-i", "192.0.2.7", "-H", "client.example.org", "-8", "-f",
+check(args == ["-c", "c", "-y", "3", "-i", "192.0.2.7", "-H", "client.example.org", "-8", "-f",
                "sender@remote.example", "--", "bob@example.com", "Alice@example.com"], "inject argv %r" % args)
 head, _, body = msg.partition(b"\r\nSubject: test\r\n")
 check(re.match(rb"Received: from client\.example\.org \(\[192\.0\.2\.7\]\)\r\n\tby mail\.example\.com \(tern\) "

@@ -97,7 +97,7 @@ check(r[0] == 553 and r[1].startswith(b"5.7.1"), "MAIL FROM another account's ad
 clearq()
 c.sendmail("bob+sent@example.com", ["someone@far.example", "alice@example.com"], "Subject: s\r\n\r\nhi\r\n")
 q = queued()
-check(len(q) == 1 and q[0][0][:6] == ["-c", "c", "-a", "bob", "-i", "127.0.0.1"] and
+check(len(q) == 1 and q[0][0][:8] == ["-c", "c", "-y", "3", "-a", "bob", "-i", "127.0.0.1"] and
       q[0][0][-3:] == ["--", "someone@far.example", "alice@example.com"], "submitted, relayed: %r" % q)
 check(len(q) == 1 and b"with ESMTPSA id" in q[0][1], "ESMTPSA in Received:")
 c.quit()
