@@ -13,7 +13,7 @@ tern-queue-inject -c c -f '' 'bob@' </dev/null ; echo "exit $?"
 tern-queue-inject -c c -f '' 'bøb@example.org' </dev/null ; echo "exit $?"
 tern-queue-inject -c c -a 'Bad Name' -f '' bob@example.org </dev/null ; echo "exit $?"
 tern-queue-inject -c nowhere -f '' bob@example.org </dev/null ; echo "exit $?"
-head -c 3000 /dev/zero | tern-queue-inject -c c -f '' bob@example.org ; echo "exit $?"
+head -c 69000 /dev/zero | tern-queue-inject -c c -f '' bob@example.org ; echo "exit $?"   # over 2048 + the 64 KiB margin
 ls $q/todo $q/tmp
 echo "--- good"
 printf 'Subject: x\r\n\r\nhi\r\n' | tern-queue-inject -c c -a bob -i 192.0.2.1 -H "$(printf 'a\tb')" -8 -U \
