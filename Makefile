@@ -12,7 +12,7 @@ CFLAGS_ALL = -std=c99 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -Wall -Wextra -Werro
   $(OPT) $(SAN) -Ilib -I/usr/include/x86_64-linux-gnu -I/usr/include/bearssl $(CFLAGS)
 SKALIBS = -l:libskarnet.a
 BEARSSL = -l:libbearssl.a
-IDN2 = -lidn2
+IDN2 = -lidn2 -lunistring
 # The default link line for a program; a rules.mk may set prog_LIBS instead.
 LIBS_DEFAULT = $(O)/libtern.a $(BEARSSL) $(IDN2) $(SKALIBS)
 

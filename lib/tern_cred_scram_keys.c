@@ -9,7 +9,7 @@ void tern_cred_scram_keys (tern_cred_scram *k, br_hash_class const *h, char cons
   unsigned char salted[TERN_HASH_MAX], ckey[TERN_HASH_MAX] ;
   size_t hlen = tern_hash_len(h) ;
   br_hash_compat_context hc ;
-  tern_pbkdf2(h, pw, len, k->salt, k->saltlen, k->iter, salted, hlen) ;
+  tern_scram_salted(h, pw, len, k->salt, k->saltlen, k->iter, salted) ;
   tern_hmac(h, salted, hlen, "Client Key", 10, ckey) ;
   h->init(&hc.vtable) ;
   h->update(&hc.vtable, ckey, hlen) ;

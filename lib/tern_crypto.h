@@ -26,6 +26,8 @@ extern int tern_hex_scan (void *out, size_t outlen, char const *s) ;
 extern size_t tern_hmac (br_hash_class const *h, void const *key, size_t klen, void const *msg, size_t mlen, unsigned char *out) ;
 /* PBKDF2-HMAC-H (RFC 8018) with iter >= 1 iterations, outlen bytes. */
 extern void tern_pbkdf2 (br_hash_class const *h, void const *pw, size_t pwlen, void const *salt, size_t saltlen, unsigned long iter, unsigned char *out, size_t outlen) ;
+/* SCRAM SaltedPassword: PBKDF2 of the NFC form of pw; out gets the hash length. */
+extern void tern_scram_salted (br_hash_class const *h, char const *pw, size_t len, unsigned char const *salt, size_t saltlen, unsigned long iter, unsigned char *out) ;
 /* 1 if the n bytes at a and b are equal; time depends on n only. */
 extern int tern_ctcmp (void const *a, void const *b, size_t n) ;
 /* Fills s with n unpredictable bytes (skalibs random_buf). */

@@ -71,7 +71,7 @@ int tern_sasl_client_scram_first (tern_sasl_client *c, char const *in, size_t le
   br_hash_compat_context h ;
   size_t fstart ;
   if (memchr(in, 0, len) || !parse(c, in, len, &nlen, salt, &slen, &iter)) return TERN_SASL_ESYNTAX ;
-  tern_pbkdf2(hc, c->pass, strlen(c->pass), salt, slen, iter, sp, hlen) ;
+  tern_scram_salted(hc, c->pass, strlen(c->pass), salt, slen, iter, sp) ;
   tern_hmac(hc, sp, hlen, "Client Key", 10, ck) ;
   hc->init(&h.vtable) ;
   hc->update(&h.vtable, ck, hlen) ;

@@ -62,6 +62,16 @@ int main (void)
   T(tern_cred_check_plain(&c, "pencil", 6), "right password") ;
   T(!tern_cred_check_plain(&c, "pencim", 6), "wrong password") ;
   T(!tern_cred_check_plain(&c, "pencil ", 7), "password with a trailing space is another password") ;
+  {
+    /* NFC: precomposed and decomposed forms are one password; other text is not */
+    stralloc u = STRALLOC_ZERO ;
+    tern_cred cu ;
+    T(tern_cred_make("caf\xc3\xa9-p\xc3\xa4ss", 11, &u) && tern_cred_parse(u.s, u.len, &cu), "make a UTF-8 password") ;
+    T(tern_cred_check_plain(&cu, "caf\xc3\xa9-p\xc3\xa4ss", 11), "UTF-8 password, same bytes") ;
+    T(tern_cred_check_plain(&cu, "cafe\xcc\x81-pa\xcc\x88ss", 13), "UTF-8 password, decomposed form") ;
+    T(!tern_cred_check_plain(&cu, "cafe-pass", 9), "the accents matter") ;
+    stralloc_free(&u) ;
+  }
   T(!tern_cred_check_plain(&c, "", 0), "empty password") ;
   {
     /* continuing the stored CRAM states gives HMAC-MD5 */
