@@ -186,7 +186,43 @@ def twosessions():
         x.logout()
 
 
+def scram():
+    import base64, hashlib, hmac
+    m = T()
+    nonce = "rOprNGfwEbeRWgbNEkqO"
+    first = "n,,n=bob,r=" + nonce
+    st = {}
+
+    def step(chal):
+        if "s" not in st:
+            st["s"] = chal.decode()
+            f = dict(x.split("=", 1) for x in st["s"].split(","))
+            salted = hashlib.pbkdf2_hmac("sha256", b"bob-password", base64.b64decode(f["s"]), int(f["i"]))
+            ck = hmac.new(salted, b"Client Key", "sha256").digest()
+            final = "c=biws,r=" + f["r"]
+            auth = (first[3:] + "," + st["s"] + "," + final).encode()
+            sig = hmac.new(hashlib.sha256(ck).digest(), auth, "sha256").digest()
+            st["v"] = base64.b64encode(hmac.new(hmac.new(salted, b"Server Key", "sha256").digest(), auth, "sha256").digest())
+            return final + ",p=" + base64.b64encode(bytes(a ^ b for a, b in zip(ck, sig))).decode()
+        st["final"] = chal
+        return ""
+    first_sent = [False]
+
+    def cb(chal):
+        if not first_sent[0]:
+            first_sent[0] = True
+            return first
+        return step(chal)
+    typ, data = m.authenticate("SCRAM-SHA-256", cb)
+    check(typ == "OK" and st.get("final") == b"v=" + st["v"], "AUTHENTICATE SCRAM-SHA-256: %r" % (data,))
+    pid = m.proc.pid
+    rss = [l for l in open("/proc/%d/status" % pid) if l.startswith("VmRSS")]
+    print("info: idle session " + rss[0].strip())
+    m.logout()
+
+
 setup()
+scram()
 basic()
 hostile()
 twosessions()
