@@ -27,17 +27,6 @@
 typedef struct msgmap_s msgmap ;
 struct msgmap_s { char const *s ; size_t len ; size_t hdrlen ; } ;
 
-static size_t hdrend (char const *s, size_t len)
-{
-  for (size_t i = 0 ; i + 1 < len ; i++)
-  {
-    if (s[i] != '\n') continue ;
-    if (s[i+1] == '\n') return i + 2 ;
-    if (s[i+1] == '\r' && i + 2 < len && s[i+2] == '\n') return i + 3 ;
-  }
-  return len ;
-}
-
 static int mapmsg (uint32_t uid, msgmap *m)
 {
   struct stat st ;
@@ -52,7 +41,7 @@ static int mapmsg (uint32_t uid, msgmap *m)
     m->s = p ; m->len = (size_t)st.st_size ;
   }
   close(fd) ;
-  m->hdrlen = hdrend(m->s, m->len) ;
+  m->hdrlen = mime_hdrlen(m->s, m->len) ;
   return 1 ;
 }
 
@@ -104,6 +93,7 @@ static void fields (stralloc *sa, char const *h, size_t len, inode const *names,
 #define SEC_TEXT 2
 #define SEC_FIELDS 3
 #define SEC_NOT 4
+#define SEC_MIME 5
 #define NAMEMAX 64
 
 typedef struct sec_s sec ;
@@ -111,6 +101,8 @@ struct sec_s
 {
   int kind, peek, partial ;
   size_t off, cnt ;
+  char const *path ;    /* part number "1.2", or empty */
+  size_t pathlen ;
   char const *echo ;    /* "[...]" as the client wrote it */
   size_t echolen ;
   inode names[NAMEMAX] ;
@@ -161,6 +153,16 @@ static int section (inode const *it, sec *x)
     if (p != e - 1 || !c) return 0 ;
     x->partial = 1 ; x->off = (size_t)o ; x->cnt = (size_t)c ;
   }
+  x->path = sc ;
+  x->pathlen = 0 ;
+  while (x->pathlen < n && ((sc[x->pathlen] >= '0' && sc[x->pathlen] <= '9') || (sc[x->pathlen] == '.' && x->pathlen + 1 < n && sc[x->pathlen+1] >= '0' && sc[x->pathlen+1] <= '9'))) x->pathlen++ ;
+  if (x->pathlen)
+  {
+    if (x->pathlen < n && sc[x->pathlen] != '.') return 0 ;
+    sc += x->pathlen + (x->pathlen < n) ;
+    n -= x->pathlen + (x->pathlen < n) ;
+    if (n == 4 && !strncasecmp(sc, "MIME", 4)) { x->kind = SEC_MIME ; return 1 ; }
+  }
   if (!n) x->kind = SEC_ALL ;
   else if (n == 6 && !strncasecmp(sc, "HEADER", 6)) x->kind = SEC_HEADER ;
   else if (n == 4 && !strncasecmp(sc, "TEXT", 4)) x->kind = SEC_TEXT ;
@@ -170,16 +172,35 @@ static int section (inode const *it, sec *x)
   return 1 ;
 }
 
-static void out_section (char const *name, char const *echo, size_t echolen, sec const *x, msgmap const *m)
+/* the bytes a section selects: [*b, *b + *bl); tmp holds HEADER.FIELDS */
+static void sectionbytes (sec const *x, msgmap const *m, stralloc *tmp, char const **b, size_t *bl)
+{
+  size_t es = 0, el = m->len, hl ;
+  int ismsg = 1 ;
+  *b = m->s ; *bl = 0 ;
+  if (x->pathlen && !mime_section(m->s, m->len, x->path, x->pathlen, &es, &el, &ismsg)) return ;
+  hl = mime_hdrlen(m->s + es, el) ;
+  if (x->kind == SEC_ALL) { *b = m->s + es + (x->pathlen ? hl : 0) ; *bl = el - (x->pathlen ? hl : 0) ; return ; }
+  if (x->kind == SEC_MIME) { *b = m->s + es ; *bl = hl ; return ; }
+  if (x->pathlen)
+  {
+    if (!ismsg) return ;
+    es += hl ; el -= hl ;
+    hl = mime_hdrlen(m->s + es, el) ;
+  }
+  if (x->kind == SEC_HEADER) { *b = m->s + es ; *bl = hl ; }
+  else if (x->kind == SEC_TEXT) { *b = m->s + es + hl ; *bl = el - hl ; }
+  else { fields(tmp, m->s + es, hl, x->names, x->nnames, x->kind == SEC_NOT) ; *b = tmp->s ; *bl = tmp->len ; }
+}
+
+static void out_section (char const *name, sec const *x, msgmap const *m)
 {
   stralloc tmp = STRALLOC_ZERO ;
-  char const *body = m->s ;
-  size_t blen = m->len ;
-  if (x->kind == SEC_HEADER) blen = m->hdrlen ;
-  else if (x->kind == SEC_TEXT) { body += m->hdrlen ; blen -= m->hdrlen ; }
-  else if (x->kind != SEC_ALL) { fields(&tmp, m->s, m->hdrlen, x->names, x->nnames, x->kind == SEC_NOT) ; body = tmp.s ; blen = tmp.len ; }
+  char const *body ;
+  size_t blen ;
+  sectionbytes(x, m, &tmp, &body, &blen) ;
   out_puts(name) ;
-  out_put(echo, echolen) ;
+  out_put(x->echo, x->echolen) ;
   if (x->partial)
   {
     size_t off = x->off, cnt = x->cnt ;
@@ -245,6 +266,16 @@ static void setseen (imsg *m)
   tern_mbox_unlock(&S.mbox) ;
 }
 
+/* 0 ENVELOPE, 1 BODY, 2 BODYSTRUCTURE */
+static void mimeout (int what, msgmap const *m)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  int ok = what ? mime_structure(&sa, m->s, m->len, what == 2) : mime_envelope(&sa, m->s, m->hdrlen) ;
+  if (!ok) strerr_diefusys(111, "fetch") ;
+  out_put(sa.s, sa.len) ;
+  stralloc_free(&sa) ;
+}
+
 static void fetchone (size_t i, items const *x)
 {
   imsg *m = sel_msgs() + i ;
@@ -260,11 +291,11 @@ static void fetchone (size_t i, items const *x)
   if (want & F_SIZE) { SP() ; out_puts("RFC822.SIZE ") ; out_u64(m->size) ; }
   if (want & F_DATE) { SP() ; out_puts("INTERNALDATE ") ; out_date(m->date) ; }
   if (want & F_MODSEQ) { SP() ; out_puts("MODSEQ (") ; out_u64(m->modseq) ; out_puts(")") ; }
-  if (want & F_ENVELOPE) { SP() ; out_puts("ENVELOPE ") ; mime_envelope(mm.s, mm.hdrlen) ; }
-  if (want & F_BODYSTRUCTURE) { SP() ; out_puts("BODYSTRUCTURE ") ; mime_structure(mm.s, mm.len, 1) ; }
-  if (want & F_BODY) { SP() ; out_puts("BODY ") ; mime_structure(mm.s, mm.len, 0) ; }
+  if (want & F_ENVELOPE) { SP() ; out_puts("ENVELOPE ") ; mimeout(0, &mm) ; }
+  if (want & F_BODYSTRUCTURE) { SP() ; out_puts("BODYSTRUCTURE ") ; mimeout(2, &mm) ; }
+  if (want & F_BODY) { SP() ; out_puts("BODY ") ; mimeout(1, &mm) ; }
   if (want & F_SECTIONS)
-    for (unsigned int k = 0 ; k < x->nsecs ; k++) { SP() ; out_section(x->secname[k], x->secs[k].echo, x->secs[k].echolen, &x->secs[k], &mm) ; }
+    for (unsigned int k = 0 ; k < x->nsecs ; k++) { SP() ; out_section(x->secname[k], &x->secs[k], &mm) ; }
 #undef SP
   out_puts(")\r\n") ;
   unmapmsg(&mm) ;

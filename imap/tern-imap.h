@@ -179,8 +179,16 @@ extern void io_maxmsg (uint64_t n) ;
 extern void cmd_capability_list (void) ;
 extern void imap_dispatch (icmd *c, int parsed) ;
 extern void imap_ok (char const *text) ;  /* sync the selected mailbox, then tagged OK */
-/* tern-imap-mime.c: ENVELOPE and BODY/BODYSTRUCTURE of a mapped message */
-extern void mime_envelope (char const *h, size_t len) ;
-extern void mime_structure (char const *s, size_t len, int ext) ;
+/* tern-imap-env.c, tern-imap-mime.c: no I/O; each appends IMAP text to sa
+   and returns 1, or 0 on ENOMEM */
+extern int mime_catstring (stralloc *sa, char const *s, size_t len) ;   /* quoted or literal */
+extern int mime_field (stralloc *v, char const *h, size_t len, char const *name) ; /* 1 found */
+extern int mime_envelope (stralloc *sa, char const *h, size_t len) ;
+extern int mime_structure (stralloc *sa, char const *s, size_t len, int ext) ;
+/* The entity (MIME header + body) at part path "1.2" (plen 0: the whole
+   message) as [*es, *es + *el); *ismsg if it is message/rfc822.  1, or 0
+   if there is no such part. */
+extern int mime_section (char const *s, size_t len, char const *path, size_t plen, size_t *es, size_t *el, int *ismsg) ;
+extern size_t mime_hdrlen (char const *s, size_t len) ;
 extern int sel_expunge (genalloc const *idx, int silent) ;
 #endif

@@ -221,9 +221,42 @@ def scram():
     m.logout()
 
 
+MIME = (b"From: \"Doe, John\" <john@example.org>, carol@example.org (Carol)\r\n"
+        b"To: friends: ann@example.org, bo@example.org;\r\nSubject: parts\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n"
+        b"preamble\r\n--XX\r\nContent-Type: multipart/alternative; boundary=YY\r\n\r\n"
+        b"--YY\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nplain body\r\n"
+        b"--YY\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<p>html</p>\r\n--YY--\r\n"
+        b"--XX\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner\r\nFrom: x@y.example\r\n\r\ninner body\r\n"
+        b"--XX\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\nContent-Disposition: attachment; filename=\"a.pdf\"\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--XX--\r\nepilogue\r\n")
+
+
+def mime():
+    m = T()
+    m.login("bob", "bob-password")
+    uid = deliver("bob", "Sent", MIME)
+    m.select("Sent")
+    typ, data = m.uid("FETCH", str(uid), "(BODYSTRUCTURE ENVELOPE)")
+    got = data[0] if isinstance(data[0], bytes) else data[0][0]
+    check(b'(("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 10 1 NIL NIL NIL NIL)' in got, "bodystructure text part")
+    check(b'"QUOTED-PRINTABLE" 11 1 NIL NIL NIL NIL) "ALTERNATIVE" ("BOUNDARY" "YY") NIL NIL NIL)' in got, "bodystructure alternative")
+    check(b'("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 47 (NIL "inner" (("x" NIL "x" "y.example"))' in got or b'"inner"' in got, "message/rfc822 part")
+    check(b'("APPLICATION" "PDF" ("NAME" "a.pdf") NIL NIL "BASE64" 4 NIL ("ATTACHMENT" ("FILENAME" "a.pdf")) NIL NIL) "MIXED" ("BOUNDARY" "XX")' in got, "attachment part")
+    check(b'(("Doe, John" NIL "john" "example.org")(NIL NIL "carol" "example.org"))' in got, "envelope from list")
+    check(b'((NIL NIL "friends" NIL) ("ann" NIL "ann" "example.org")' in got or b'("NIL" NIL "ann"' in got or b'(NIL NIL "ann" "example.org")' in got, "envelope group")
+    for sec, want in (("1.1", b"plain body"), ("1.2", b"<p>html</p>"), ("2.HEADER", b"Subject: inner\r\nFrom: x@y.example\r\n\r\n"),
+                      ("2.TEXT", b"inner body"), ("3", b"AAAA"), ("3.MIME", b"Content-Type: application/pdf; name=\"a.pdf\"\r\n"
+                      b"Content-Disposition: attachment; filename=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"), ("2.1", b"inner body")):
+        typ, data = m.uid("FETCH", str(uid), "(BODY.PEEK[%s])" % sec)
+        check(typ == "OK" and data[0][1] == want, "BODY[%s]: %r" % (sec, data))
+    m.logout()
+
+
 setup()
 scram()
 basic()
+mime()
 hostile()
 twosessions()
 print("%d passed, %d failed" % (npass, nfail))
