@@ -103,29 +103,15 @@ static int flagkey (inode const *k, imsg const *m, int *r)
   return 0 ;
 }
 
-/* one key at *p (advanced past it) for message c->i */
-static int eval (ctx *c, unsigned int *p, int *bad)
+#define NEED(cnt) do { if (*p + (cnt) > c->a->n) { *bad = 1 ; return 0 ; } } while (0)
+
+/* keys on the index alone: sets, keywords, sizes, MODSEQ, dates.  -1 if k is none of them */
+static int keyindex (ctx *c, inode const *k, unsigned int *p, int *bad)
 {
   iargs *a = c->a ;
-  inode const *k ;
   imsg const *m = sel_msgs() + c->i ;
-  int r = 0, ok ;
   uint64_t x ;
-#define NEED(cnt) do { if (*p + (cnt) > a->n) { *bad = 1 ; return 0 ; } } while (0)
-  NEED(1) ;
-  k = &a->a[(*p)++] ;
-  if (k->type == N_LIST)
-  {
-    unsigned int end = REND(a, *p - 1) ;
-    r = 1 ;
-    if (*p == end) { *bad = 1 ; return 0 ; }
-    while (*p < end && !*bad) if (!eval(c, p, bad)) r = 0 ;
-    return r ;
-  }
-  if (k->type != N_ATOM) { *bad = 1 ; return 0 ; }
-  if (flagkey(k, m, &r)) return r ;
-  if (imap_isatom(k, "NOT")) return !eval(c, p, bad) ;
-  if (imap_isatom(k, "OR")) { int x1 = eval(c, p, bad), x2 = eval(c, p, bad) ; return x1 || x2 ; }
+  int r, ok ;
   if (imap_isatom(k, "UID") || (k->s[0] >= '0' && k->s[0] <= '9') || k->s[0] == '*')
   {
     int uid = imap_isatom(k, "UID") ;
@@ -137,16 +123,12 @@ static int eval (ctx *c, unsigned int *p, int *bad)
   if (imap_isatom(k, "KEYWORD") || imap_isatom(k, "UNKEYWORD"))
   {
     uint64_t bit ;
-    int t ;
     NEED(1) ;
-    t = sel_kwbit(a->a[*p].s, a->a[*p].len, &bit, 0) ;
+    r = sel_kwbit(a->a[*p].s, a->a[*p].len, &bit, 0) ;
+    r = r == 1 ? !!(m->flags & bit) : r == 2 ? !!(m->kw & bit) : 0 ;
+    for (unsigned int b = 0 ; b < S.mbox.nkw ; b++)
+      if (!strcasecmp(tern_mbox_keywordname(&S.mbox, b), a->a[*p].s)) r = !!(m->kw & ((uint64_t)1 << b)) ;
     (*p)++ ;
-    r = t == 1 ? !!(m->flags & bit) : t == 2 ? !!(m->kw & bit) : 0 ;
-    if (!t)
-    {
-      for (unsigned int b = 0 ; b < S.mbox.nkw ; b++)
-        if (!strcasecmp(tern_mbox_keywordname(&S.mbox, b), a->a[*p-1].s)) r = !!(m->kw & ((uint64_t)1 << b)) ;
-    }
     return imap_isatom(k, "KEYWORD") ? r : !r ;
   }
   if (imap_isatom(k, "LARGER") || imap_isatom(k, "SMALLER") || imap_isatom(k, "MODSEQ"))
@@ -166,6 +148,15 @@ static int eval (ctx *c, unsigned int *p, int *bad)
     if (imap_isatom(k, "SINCE")) return m->date >= d ;
     return m->date >= d && m->date < d + 86400 ;
   }
+  return -1 ;
+}
+
+/* keys on the text: HEADER, FROM, TO, CC, BCC, SUBJECT, BODY, TEXT */
+static int keytext (ctx *c, inode const *k, unsigned int *p, int *bad)
+{
+  static char const *const hk[] = { "FROM", "TO", "CC", "BCC", "SUBJECT", 0 } ;
+  iargs *a = c->a ;
+  inode const *v ;
   if (imap_isatom(k, "HEADER"))
   {
     char name[256] ;
@@ -175,31 +166,79 @@ static int eval (ctx *c, unsigned int *p, int *bad)
     *p += 2 ;
     return hdr(c, name, &a->a[*p-1]) ;
   }
+  for (unsigned int i = 0 ; hk[i] ; i++)
+    if (imap_isatom(k, hk[i]))
+    {
+      NEED(1) ;
+      if (!imap_isastring(&a->a[*p])) { *bad = 1 ; return 0 ; }
+      (*p)++ ;
+      return hdr(c, hk[i], &a->a[*p-1]) ;
+    }
+  if (!imap_isatom(k, "BODY") && !imap_isatom(k, "TEXT")) { *bad = 1 ; return 0 ; }
+  NEED(1) ;
+  v = &a->a[(*p)++] ;
+  if (!imap_isastring(v)) { *bad = 1 ; return 0 ; }
+  map(c) ;
+  if (!c->s) return 0 ;
+  if (imap_isatom(k, "TEXT")) return ci(c->s, c->len, v->s, v->len) ;
+  return ci(c->s + c->hl, c->len - c->hl, v->s, v->len) ;
+}
+
+/* one key at *p (advanced past it) for message c->i */
+static int eval (ctx *c, unsigned int *p, int *bad)
+{
+  inode const *k ;
+  int r = 0 ;
+  NEED(1) ;
+  k = &c->a->a[(*p)++] ;
+  if (k->type == N_LIST)
   {
-    static char const *const hk[] = { "FROM", "TO", "CC", "BCC", "SUBJECT", 0 } ;
-    for (unsigned int i = 0 ; hk[i] ; i++)
-      if (imap_isatom(k, hk[i]))
-      {
-        NEED(1) ;
-        if (!imap_isastring(&a->a[*p])) { *bad = 1 ; return 0 ; }
-        (*p)++ ;
-        return hdr(c, hk[i], &a->a[*p-1]) ;
-      }
+    unsigned int end = REND(c->a, *p - 1) ;
+    r = 1 ;
+    if (*p == end) { *bad = 1 ; return 0 ; }
+    while (*p < end && !*bad) if (!eval(c, p, bad)) r = 0 ;
+    return r ;
   }
-  if (imap_isatom(k, "BODY") || imap_isatom(k, "TEXT"))
-  {
-    inode const *v ;
-    NEED(1) ;
-    v = &a->a[(*p)++] ;
-    if (!imap_isastring(v)) { *bad = 1 ; return 0 ; }
-    map(c) ;
-    if (!c->s) return 0 ;
-    if (imap_isatom(k, "TEXT")) return ci(c->s, c->len, v->s, v->len) ;
-    return ci(c->s + c->hl, c->len - c->hl, v->s, v->len) ;
-  }
-  *bad = 1 ;
-  return 0 ;
+  if (k->type != N_ATOM) { *bad = 1 ; return 0 ; }
+  if (flagkey(k, sel_msgs() + c->i, &r)) return r ;
+  if (imap_isatom(k, "NOT")) return !eval(c, p, bad) ;
+  if (imap_isatom(k, "OR")) { int x1 = eval(c, p, bad), x2 = eval(c, p, bad) ; return x1 || x2 ; }
+  r = keyindex(c, k, p, bad) ;
+  return r >= 0 ? r : keytext(c, k, p, bad) ;
+}
 #undef NEED
+
+/* * SEARCH or * ESEARCH with the RETURN options ret (1 MIN, 2 MAX, 4 COUNT, 8 ALL) */
+static void results (genalloc const *hits, int uid, int es, unsigned int ret)
+{
+  uint32_t const *h = genalloc_s(uint32_t const, hits) ;
+  size_t n = genalloc_len(uint32_t, hits) ;
+  if (!es)
+  {
+    out_puts("* SEARCH") ;
+    for (size_t k = 0 ; k < n ; k++) { out_puts(" ") ; out_u64(h[k]) ; }
+    out_puts("\r\n") ;
+    return ;
+  }
+  out_puts("* ESEARCH (TAG \"") ; out_puts(S.tag) ; out_puts("\")") ;
+  if (uid) out_puts(" UID") ;
+  if ((ret & 1) && n) { out_puts(" MIN ") ; out_u64(h[0]) ; }
+  if ((ret & 2) && n) { out_puts(" MAX ") ; out_u64(h[n-1]) ; }
+  if (ret & 4) { out_puts(" COUNT ") ; out_u64(n) ; }
+  if ((ret & 8) && n)
+  {
+    out_puts(" ALL ") ;
+    for (size_t k = 0 ; k < n ; k++)
+    {
+      size_t e = k ;
+      while (e + 1 < n && h[e+1] == h[e] + 1) e++ ;
+      if (k) out_puts(",") ;
+      out_u64(h[k]) ;
+      if (e > k) { out_puts(":") ; out_u64(h[e]) ; }
+      k = e ;
+    }
+  }
+  out_puts("\r\n") ;
 }
 
 void cmd_search (iargs *a)
@@ -241,45 +280,9 @@ void cmd_search (iargs *a)
       if (!genalloc_catb(uint32_t, &hits, &v, 1)) strerr_diefusys(111, "search") ;
     }
   }
-  if (!sel_count())
-  {
-    unsigned int p = start ;
-    genalloc dummy = GENALLOC_ZERO ;
-    (void)dummy ; (void)p ;
-  }
   genalloc_free(iseq, &c.set) ;
   if (bad) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
-  {
-    uint32_t const *h = genalloc_s(uint32_t, &hits) ;
-    size_t n = genalloc_len(uint32_t, &hits) ;
-    if (!es)
-    {
-      out_puts("* SEARCH") ;
-      for (size_t k = 0 ; k < n ; k++) { out_puts(" ") ; out_u64(h[k]) ; }
-    }
-    else
-    {
-      out_puts("* ESEARCH (TAG \"") ; out_puts(S.tag) ; out_puts("\")") ;
-      if (a->uid) out_puts(" UID") ;
-      if ((ret & 1) && n) { out_puts(" MIN ") ; out_u64(h[0]) ; }
-      if ((ret & 2) && n) { out_puts(" MAX ") ; out_u64(h[n-1]) ; }
-      if (ret & 4) { out_puts(" COUNT ") ; out_u64(n) ; }
-      if ((ret & 8) && n)
-      {
-        out_puts(" ALL ") ;
-        for (size_t k = 0 ; k < n ; k++)
-        {
-          size_t e = k ;
-          while (e + 1 < n && h[e+1] == h[e] + 1) e++ ;
-          if (k) out_puts(",") ;
-          out_u64(h[k]) ;
-          if (e > k) { out_puts(":") ; out_u64(h[e]) ; }
-          k = e ;
-        }
-      }
-    }
-    out_puts("\r\n") ;
-  }
+  results(&hits, a->uid, es, ret) ;
   imap_ok(a->uid ? "UID SEARCH completed" : "SEARCH completed") ;
  end:
   genalloc_free(uint32_t, &hits) ;

@@ -14,9 +14,9 @@
 /* flags in list or atom n into *f, *kw (keywords created when create) */
 static int flaglist (iargs *a, unsigned int i, uint32_t *f, uint64_t *kw, int create)
 {
-  unsigned int s = i, e = i + 1 ;
+  unsigned int s = i, e = a->n ;
   *f = 0 ; *kw = 0 ;
-  if (a->a[i].type == N_LIST) { s = i + 1 ; e = REND(a, i) ; }
+  if (a->a[i].type == N_LIST) { s = i + 1 ; e = REND(a, i) ; if (e != a->n) return 0 ; }
   for (unsigned int k = s ; k < e ; k++)
   {
     uint64_t bit ;
@@ -31,13 +31,39 @@ static int flaglist (iargs *a, unsigned int i, uint32_t *f, uint64_t *kw, int cr
   return 1 ;
 }
 
+/* applies the change to message j and reports it: 1, or 0 if UNCHANGEDSINCE failed */
+static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since, int silent, int uid)
+{
+  imsg *m = sel_msgs() + j ;
+  uint32_t nf = mode == 1 ? m->flags | f : mode == 2 ? m->flags & ~f : f ;
+  uint64_t nk = mode == 1 ? m->kw | kw : mode == 2 ? m->kw & ~kw : kw, ms ;
+  if (m->flags & TERN_F_EXPUNGED) return 1 ;
+  if (since && m->modseq > since) return 0 ;
+  if (nf != m->flags || nk != m->kw)
+  {
+    int r = tern_mbox_setflags(&S.mbox, m->uid, nf, nk, since, &ms) ;
+    if (r == TERN_PERM && errno == ESTALE) return 0 ;
+    if (r) return 1 ;
+    m->flags = nf ; m->kw = nk ; m->modseq = ms ;
+  }
+  if (!silent || (S.condstore && since))
+  {
+    out_puts("* ") ; out_u64(j + 1) ; out_puts(" FETCH (") ;
+    if (uid) { out_puts("UID ") ; out_u64(m->uid) ; out_puts(" ") ; }
+    if (!silent) out_flags(m) ;
+    if (S.condstore) { out_puts(silent ? "MODSEQ (" : " MODSEQ (") ; out_u64(m->modseq) ; out_puts(")") ; }
+    out_puts(")\r\n") ;
+  }
+  return 1 ;
+}
+
 void cmd_store (iargs *a)
 {
   genalloc idx = GENALLOC_ZERO, failed = GENALLOC_ZERO ;
   uint64_t since = 0, kw ;
   uint32_t f ;
   unsigned int i = 1 ;
-  int mode, silent, r ;
+  int mode, silent ;
   char const *op ;
   if (a->n < 3) { out_tagged("BAD", "STORE set item flags") ; return ; }
   if (a->a[1].type == N_LIST)
@@ -54,35 +80,15 @@ void cmd_store (iargs *a)
   if (S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; return ; }
   if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
   if (tern_mbox_lock(&S.mbox, LOCK_EX)) { out_tagged("NO", "[UNAVAILABLE] cannot lock the mailbox") ; goto end ; }
-  if (!flaglist(a, i + 1, &f, &kw, 1) || (a->a[i+1].type != N_LIST && REND(a, i + 1) != a->n)) { tern_mbox_unlock(&S.mbox) ; out_tagged("BAD", "bad flag") ; goto end ; }
+  if (!flaglist(a, i + 1, &f, &kw, 1)) { tern_mbox_unlock(&S.mbox) ; out_tagged("BAD", "bad flag") ; goto end ; }
   for (size_t k = 0 ; k < genalloc_len(size_t, &idx) ; k++)
   {
     size_t j = genalloc_s(size_t, &idx)[k] ;
-    imsg *m = sel_msgs() + j ;
-    uint32_t nf = mode == 1 ? m->flags | f : mode == 2 ? m->flags & ~f : f ;
-    uint64_t nk = mode == 1 ? m->kw | kw : mode == 2 ? m->kw & ~kw : kw, ms ;
-    if (m->flags & TERN_F_EXPUNGED) continue ;
-    if (since && m->modseq > since) { genalloc_catb(size_t, &failed, &j, 1) ; continue ; }
-    if (nf != m->flags || nk != m->kw)
-    {
-      r = tern_mbox_setflags(&S.mbox, m->uid, nf, nk, since, &ms) ;
-      if (r == TERN_PERM && errno == ESTALE) { genalloc_catb(size_t, &failed, &j, 1) ; continue ; }
-      if (r) continue ;
-      m->flags = nf ; m->kw = nk ; m->modseq = ms ;
-    }
-    if (!silent || (S.condstore && since))
-    {
-      out_puts("* ") ; out_u64(j + 1) ; out_puts(" FETCH (") ;
-      if (a->uid) { out_puts("UID ") ; out_u64(m->uid) ; out_puts(" ") ; }
-      if (!silent) out_flags(m) ;
-      if (S.condstore) { out_puts(silent ? "MODSEQ (" : " MODSEQ (") ; out_u64(m->modseq) ; out_puts(")") ; }
-      out_puts(")\r\n") ;
-    }
+    if (!storeone(j, mode, f, kw, since, silent, a->uid) && !genalloc_catb(size_t, &failed, &j, 1)) strerr_diefusys(111, "store") ;
   }
   tern_mbox_unlock(&S.mbox) ;
   if (genalloc_len(size_t, &failed))
   {
-    S.tag = S.tag ;
     out_puts(S.tag) ; out_puts(" OK [MODIFIED ") ;
     for (size_t k = 0 ; k < genalloc_len(size_t, &failed) ; k++)
     {
