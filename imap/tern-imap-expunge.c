@@ -41,7 +41,7 @@ void cmd_expunge (iargs *a)
 {
   genalloc idx = GENALLOC_ZERO ;
   if (a->n != (unsigned int)a->uid) { out_tagged("BAD", a->uid ? "UID EXPUNGE set" : "no arguments expected") ; return ; }
-  if (a->uid && !sel_set(&a->a[1], 1, &idx)) { out_tagged("BAD", "bad UID set") ; return ; }
+  if (a->uid && !sel_set(&a->a[0], 1, &idx)) { out_tagged("BAD", "bad UID set") ; return ; }
   if (sel_expunge(a->uid ? &idx : 0, 0)) imap_ok("EXPUNGE completed") ;
   genalloc_free(size_t, &idx) ;
 }

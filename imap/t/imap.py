@@ -1,59 +1,10 @@
 # imap.py: scripted tests of tern-imap with python's imaplib over a
 # socketpair (TCPREMOTEIP 127.0.0.1).  Prints "N passed, N failed".
-import imaplib, os, socket, subprocess, sys, time
-
-npass = nfail = 0
-D = os.getcwd()
-BIN = os.environ["TERN_BIN"]
-
-
-def check(cond, what):
-    global npass, nfail
-    if cond:
-        npass += 1
-    else:
-        nfail += 1
-        print("FAIL " + what)
-
-
-def sh(cmd, inp=None):
-    return subprocess.run(cmd, shell=True, capture_output=True, input=inp)
-
-
-class T(imaplib.IMAP4):
-    def __init__(self, env=None):
-        self.env = env or {}
-        imaplib.IMAP4.__init__(self)
-
-    def open(self, host="", port=0, timeout=None):
-        a, b = socket.socketpair()
-        e = {"PATH": os.environ["PATH"], "TCPREMOTEIP": "127.0.0.1"}
-        e.update(self.env)
-        self.proc = subprocess.Popen(["tern-imap", "-c", D + "/c"], stdin=b, stdout=b, env=e)
-        b.close()
-        self.sock = a
-        self.file = a.makefile("rb")
-
-    def raw(self, data):
-        self.sock.sendall(data)
-
-
-def setup():
-    for c in ["tern-conf -c c init mail.example.com %s/data" % D, "tern-conf -c c add-domain example.com",
-              "tern-conf -c c add-account bob bob@example.com", "tern-conf -c c add-account eve eve@example.com"]:
-        r = sh(c)
-        assert r.returncode == 0, r.stderr
-    sh("tern-passwd -c c bob", b"bob-password\n")
-    sh("tern-passwd -c c eve", b"eve-password\n")
-
-
-def deliver(acct, box, msg):
-    r = sh("%s/t/deliver data/accounts/%s %s" % (BIN, acct, box), msg)
-    return int(r.stdout)
-
-
-MSG = (b"From: Alice <alice@example.org>\r\nTo: bob@example.com\r\nSubject: hello %d\r\n"
-       b"Date: Mon, 1 Jan 2024 00:00:00 +0000\r\nMessage-ID: <m%d@x>\r\n\r\nbody text %d\r\n")
+import os, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import imaplib
+import common
+from common import check, sh, T, setup, deliver, MSG
 
 
 def basic():
@@ -259,4 +210,4 @@ basic()
 mime()
 hostile()
 twosessions()
-print("%d passed, %d failed" % (npass, nfail))
+print("%d passed, %d failed" % (common.npass, common.nfail))
