@@ -11,3 +11,9 @@ all: $(BIN)/t/deliver
 $(BIN)/t/deliver: $(O)/imap/t/deliver.o $(O)/libtern.a
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)
+
+# not installed: bin/t/imap-parse, the parser on stdin lines (golden test)
+all: $(BIN)/t/imap-parse
+$(BIN)/t/imap-parse: $(O)/imap/t/parsedump.o $(O)/imap/tern-imap-parse.o $(O)/imap/tern-imap-name.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $(O)/imap/t/parsedump.o $(O)/imap/tern-imap-parse.o $(O)/imap/tern-imap-name.o $(LIBS_DEFAULT)

@@ -52,7 +52,7 @@ int main (int argc, char const *const *argv)
     {
       case 'c' : confdir = l.arg ; break ;
       case 'S' : tls = 1 ; break ;
-      case 't' : if (!uint0_scan(l.arg, &timeout) || !timeout) strerr_dieusage(100, USAGE) ; break ;
+      case 't' : if (!uint0_scan(l.arg, &timeout) || !timeout || timeout > 86400) strerr_dieusage(100, USAGE) ; break ;
       case 'h' : buffer_puts(buffer_1, "usage: " USAGE "\n") ; buffer_flush(buffer_1) ; return 0 ;
       default : strerr_dieusage(100, USAGE) ;
     }
