@@ -102,7 +102,7 @@ void imap_ok (char const *text)
 void cmd_capability_list (void)
 {
   out_puts("CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CONDSTORE"
-    " SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH UTF8=ACCEPT") ;
+    " MULTIAPPEND SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH UTF8=ACCEPT") ;
   if (S.state == S_NOAUTH)
   {
     if (!S.tls && getenv("SSLCTLFD")) out_puts(" STARTTLS") ;

@@ -1,5 +1,5 @@
 /* tern-imap-store: STORE (+FLAGS -FLAGS FLAGS, .SILENT, UNCHANGEDSINCE),
-   COPY and MOVE (COPYUID), APPEND (APPENDUID; literals arrive as files). */
+   and COPY and MOVE (COPYUID). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -163,74 +163,3 @@ static void copymove (iargs *a, int move)
 void cmd_copy (iargs *a) { copymove(a, 0) ; }
 void cmd_move (iargs *a) { copymove(a, 1) ; }
 
-/* "dd-Mon-yyyy hh:mm:ss +zzzz" (day may be " d"): 1 and *t, or 0 */
-static int parsedate (char const *s, size_t len, int64_t *t)
-{
-  static char const mon[] = "janfebmaraprmayjunjulaugsepoctnovdec" ;
-  unsigned int d, y, hh, mm, ss, zh, zm, m ;
-  char ms[4], sign ;
-  int64_t days ;
-  if (len != 26 && len != 25) return 0 ;
-  if (s[0] == ' ') { s++ ; len-- ; }
-  if (len == 25 && s[1] == '-') { char buf[27] ; buf[0] = '0' ; memcpy(buf + 1, s, 25) ; buf[26] = 0 ; return parsedate(buf, 26, t) ; }
-  if (len != 26 || s[2] != '-' || s[6] != '-' || s[11] != ' ' || s[14] != ':' || s[17] != ':' || s[20] != ' ') return 0 ;
-  if (sscanf(s, "%2u-%3c-%4u %2u:%2u:%2u %c%2u%2u", &d, ms, &y, &hh, &mm, &ss, &sign, &zh, &zm) != 9) return 0 ;
-  for (m = 0 ; m < 12 ; m++) if (!strncasecmp(ms, mon + 3 * m, 3)) break ;
-  if (m == 12 || !d || d > 31 || y < 1970 || y > 9999 || hh > 23 || mm > 59 || ss > 60 || (sign != '+' && sign != '-')) return 0 ;
-  {
-    /* days from civil (Howard Hinnant) */
-    int yy = (int)y - (m < 2) ;
-    int era = yy / 400, yoe = yy - era * 400 ;
-    int doy = (153 * ((int)m + (m > 1 ? -2 : 10)) + 2) / 5 + (int)d - 1 ;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy ;
-    days = (int64_t)era * 146097 + doe - 719468 ;
-  }
-  *t = days * 86400 + hh * 3600 + mm * 60 + ss - (sign == '+' ? 1 : -1) * (int64_t)(zh * 3600 + zm * 60) ;
-  return 1 ;
-}
-
-void cmd_append (iargs *a)
-{
-  stralloc name = STRALLOC_ZERO ;
-  char const *kwn[TERN_STORE_KWMAX] ;
-  unsigned int nkw = 0, i = 1 ;
-  uint32_t flags = 0, uid ;
-  int64_t date = (int64_t)time(0) ;
-  tern_mboxent e ;
-  int r ;
-  if (a->n < 2) { out_tagged("BAD", "APPEND mailbox [flags] [date] literal") ; return ; }
-  if (!mbox_name(&a->a[0], &name)) goto end ;
-  if (a->a[i].type == N_LIST)
-  {
-    for (unsigned int k = i + 1 ; k < REND(a, i) ; k++)
-    {
-      uint32_t f ;
-      if (a->a[k].type != N_ATOM) { out_tagged("BAD", "bad flag") ; goto end ; }
-      f = tern_store_flagscan(a->a[k].s, a->a[k].len) ;
-      if (f) flags |= f ;
-      else if (imap_isatom(&a->a[k], "\\Recent")) continue ;
-      else if (a->a[k].s[0] == '\\' || !tern_keyword_valid(a->a[k].s, a->a[k].len) || nkw >= TERN_STORE_KWMAX) { out_tagged("BAD", "bad flag") ; goto end ; }
-      else kwn[nkw++] = a->a[k].s ;
-    }
-    i = REND(a, i) ;
-  }
-  if (i < a->n && a->a[i].type == N_STRING && i + 1 < a->n)
-  {
-    if (!parsedate(a->a[i].s, a->a[i].len, &date)) { out_tagged("BAD", "bad date") ; goto end ; }
-    i++ ;
-  }
-  if (i + 1 != a->n || (a->a[i].type != N_FILE && a->a[i].type != N_STRING)) { out_tagged("BAD", "APPEND takes one message") ; goto end ; }
-  if (tern_store_mbox_lookup(S.acct.s, name.s, &e)) { out_tagged("NO", "[TRYCREATE] no such mailbox") ; goto end ; }
-  if (a->a[i].type == N_FILE)
-  {
-    if (a->a[i].len >= S.nfiles) { out_tagged("BAD", "no such literal") ; goto end ; }
-    r = tern_store_deliverlink(S.acct.s, name.s, S.files[a->a[i].len].s, flags, kwn, nkw, date, 0, &uid) ;
-  }
-  else r = tern_store_deliver(S.acct.s, name.s, a->a[i].s, a->a[i].len, flags, kwn, nkw, date, 0, &uid) ;
-  if (r) { out_tagged("NO", r == TERN_PERM ? "[CANNOT] cannot append" : "[UNAVAILABLE] cannot append now") ; goto end ; }
-  if (S.state == S_SELECTED) sel_sync() ;
-  out_puts(S.tag) ; out_puts(" OK [APPENDUID ") ; out_u64(e.uidvalidity) ; out_puts(" ") ; out_u64(uid) ; out_puts("] APPEND completed\r\n") ;
-  out_flush() ;
- end:
-  stralloc_free(&name) ;
-}
