@@ -18,6 +18,8 @@ struct ctx_s
 {
   iargs *a ;
   size_t i ;          /* message index */
+  imsg const *m ;     /* its record */
+  int dry ;           /* checking the syntax only */
   char const *s ;     /* mapped message, or 0 */
   size_t len, hl ;
   int mapped ;
@@ -34,11 +36,12 @@ static int ci (char const *h, size_t hl, char const *n, size_t nl)
 
 static void map (ctx *c)
 {
-  imsg *m = sel_msgs() + c->i ;
+  imsg const *m = c->m ;
   struct stat st ;
   int fd ;
   if (c->mapped) return ;
   c->mapped = 1 ; c->s = 0 ; c->len = c->hl = 0 ;
+  if (c->dry) return ;
   fd = tern_mbox_openmsg(&S.mbox, m->uid) ;
   if (fd < 0) return ;
   if (!fstat(fd, &st) && st.st_size)
@@ -109,7 +112,7 @@ static int flagkey (inode const *k, imsg const *m, int *r)
 static int keyindex (ctx *c, inode const *k, unsigned int *p, int *bad)
 {
   iargs *a = c->a ;
-  imsg const *m = sel_msgs() + c->i ;
+  imsg const *m = c->m ;
   uint64_t x ;
   int r, ok ;
   if (imap_isatom(k, "UID") || (k->s[0] >= '0' && k->s[0] <= '9') || k->s[0] == '*')
@@ -118,7 +121,7 @@ static int keyindex (ctx *c, inode const *k, unsigned int *p, int *bad)
     inode const *s = k ;
     if (uid) { NEED(1) ; s = &a->a[(*p)++] ; }
     if (s->type != N_ATOM || !imap_seqparse(s->s, s->len, &c->set)) { *bad = 1 ; return 0 ; }
-    return imap_seqhas(&c->set, uid ? m->uid : (uint32_t)(c->i + 1), uid ? sel_msgs()[sel_count()-1].uid : (uint32_t)sel_count()) ;
+    return imap_seqhas(&c->set, uid ? m->uid : (uint32_t)(c->i + 1), uid ? (sel_count() ? sel_msgs()[sel_count()-1].uid : 0) : (uint32_t)sel_count()) ;
   }
   if (imap_isatom(k, "KEYWORD") || imap_isatom(k, "UNKEYWORD"))
   {
@@ -200,7 +203,7 @@ static int eval (ctx *c, unsigned int *p, int *bad)
     return r ;
   }
   if (k->type != N_ATOM) { *bad = 1 ; return 0 ; }
-  if (flagkey(k, sel_msgs() + c->i, &r)) return r ;
+  if (flagkey(k, c->m, &r)) return r ;
   if (imap_isatom(k, "NOT")) return !eval(c, p, bad) ;
   if (imap_isatom(k, "OR")) { int x1 = eval(c, p, bad), x2 = eval(c, p, bad) ; return x1 || x2 ; }
   r = keyindex(c, k, p, bad) ;
@@ -266,10 +269,19 @@ void cmd_search (iargs *a)
     start += 2 ;
   }
   if (start >= a->n) { out_tagged("BAD", "SEARCH what?") ; return ; }
+  {
+    /* the syntax once, so that an empty mailbox checks it too */
+    static imsg const none ;
+    unsigned int p = start ;
+    c.m = &none ; c.dry = 1 ; c.mapped = 0 ;
+    while (p < a->n && !bad) eval(&c, &p, &bad) ;
+    c.dry = 0 ;
+  }
   for (c.i = 0 ; c.i < sel_count() && !bad ; c.i++)
   {
     unsigned int p = start ;
     int r = 1 ;
+    c.m = sel_msgs() + c.i ;
     c.mapped = 0 ;
     while (p < a->n && !bad) if (!eval(&c, &p, &bad)) r = 0 ;
     if (c.s) munmap((void *)c.s, c.len) ;

@@ -159,6 +159,8 @@ def isolation():
         r = c.cmd(cmd)
         check(b" NO " in r[1] or b" BAD " in r[1], "%s refused: %r" % (cmd, r))
     c.cmd("SELECT Inbox")
+    r = c.cmd("SEARCH FROBNICATE 3")
+    check(b" BAD " in r[1], "bad SEARCH key refused on an empty mailbox: %r" % (r,))
     r = c.cmd("SEARCH TEXT secret")
     check(r[0] == [b"* SEARCH\r\n"], "no eve message in bob's search")
 
