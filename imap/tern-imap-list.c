@@ -14,23 +14,35 @@ extern int status_out (char const *name, uint32_t id, unsigned int mask) ;
 #define R_SPECIAL 16
 #define L_LSUB 32
 
-/* IMAP wildcard match: * anything, % anything but / */
+/* IMAP wildcard match: * anything, % anything but /.  A DP over the
+   name's positions, so no pattern can make it exponential. */
 static int match (char const *p, char const *s)
 {
-  for (; *p ; p++, s++)
+  unsigned char cur[TERN_STORE_NAMEMAX + 2], nxt[TERN_STORE_NAMEMAX + 2] ;
+  size_t n = strlen(s) ;
+  if (n > TERN_STORE_NAMEMAX) return 0 ;
+  memset(cur, 0, n + 1) ;
+  cur[0] = 1 ;
+  for (; *p ; p++)
   {
-    if (*p == '*' || *p == '%')
+    if (*p == '*')
     {
-      for (;;)
-      {
-        if (match(p + 1, s)) return 1 ;
-        if (!*s || (*p == '%' && *s == '/')) return 0 ;
-        s++ ;
-      }
+      nxt[0] = cur[0] ;
+      for (size_t j = 1 ; j <= n ; j++) nxt[j] = nxt[j-1] || cur[j] ;
     }
-    if (*p != *s) return 0 ;
+    else if (*p == '%')
+    {
+      nxt[0] = cur[0] ;
+      for (size_t j = 1 ; j <= n ; j++) nxt[j] = cur[j] || (nxt[j-1] && s[j-1] != '/') ;
+    }
+    else
+    {
+      nxt[0] = 0 ;
+      for (size_t j = 1 ; j <= n ; j++) nxt[j] = cur[j-1] && s[j-1] == *p ;
+    }
+    memcpy(cur, nxt, n + 1) ;
   }
-  return !*s ;
+  return cur[n] ;
 }
 
 static int haschildren (tern_mboxlist const *l, char const *name)
@@ -69,7 +81,7 @@ static int pattern (stralloc *p, inode const *ref, inode const *pat)
   p->len = 0 ;
   if (S.utf8) ok = stralloc_catb(p, ref->s, ref->len) && stralloc_catb(&t, pat->s, pat->len) ;
   else ok = imap_mutf7_decode(p, ref->s, ref->len) && imap_mutf7_decode(&t, pat->s, pat->len) ;
-  ok = ok && stralloc_cat(p, &t) && stralloc_0(p) && strlen(p->s) == p->len - 1 ;
+  ok = ok && stralloc_cat(p, &t) && p->len <= 1024 && stralloc_0(p) && strlen(p->s) == p->len - 1 ;
   stralloc_free(&t) ;
   return ok ;
 }

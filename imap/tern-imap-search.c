@@ -13,6 +13,8 @@
 #include "tern.h"
 #include "tern-imap.h"
 
+#define SEARCHMAX 1024
+
 typedef struct ctx_s ctx ;
 struct ctx_s
 {
@@ -160,6 +162,9 @@ static int keytext (ctx *c, inode const *k, unsigned int *p, int *bad)
   static char const *const hk[] = { "FROM", "TO", "CC", "BCC", "SUBJECT", 0 } ;
   iargs *a = c->a ;
   inode const *v ;
+  /* the substring search is O(text * needle): keep needles short */
+  if (*p < a->n && a->a[*p].len > SEARCHMAX) { *bad = 1 ; return 0 ; }
+  if (*p + 1 < a->n && imap_isatom(k, "HEADER") && a->a[*p+1].len > SEARCHMAX) { *bad = 1 ; return 0 ; }
   if (imap_isatom(k, "HEADER"))
   {
     char name[256] ;
