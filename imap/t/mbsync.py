@@ -91,6 +91,12 @@ try:
     c.cmd("LOGOUT")
     check(sync() == 0, "third sync")
     check(len(files("INBOX")) == 3, "server expunge pulled: %r" % files("INBOX"))
+    if shutil.which("curl"):
+        u = "imap://127.0.0.1:%d/INBOX" % port
+        r = subprocess.run(["curl", "-s", "-u", "bob:bob-password", u, "-X", "UID SEARCH ALL"], capture_output=True, timeout=30)
+        check(r.returncode == 0 and r.stdout.startswith(b"* SEARCH 1 3 4"), "curl UID SEARCH: %r" % (r.stdout,))
+        r = subprocess.run(["curl", "-s", "-u", "bob:bob-password", u + ";UID=1"], capture_output=True, timeout=30)
+        check(r.returncode == 0 and r.stdout == MSG % (0, 0, 0), "curl fetch by UID: %r" % (r.stdout,))
 finally:
     lis.send_signal(signal.SIGTERM)
     lis.wait(5)
