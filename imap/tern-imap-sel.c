@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <skalibs/strerr.h>
 #include "tern.h"
+#include "tern_log.h"
 #include "tern-imap.h"
 
 static size_t npending = 0, ndirty = 0 ;
@@ -227,9 +228,11 @@ void sel_sync (void)
   int r = readchanges() ;
   if (r == TERN_PERM && errno == ENOENT)
   {
+    /* another session deleted it: nothing sensible can follow */
     out_untagged("BYE the selected mailbox was deleted") ;
     out_flush() ;
-    strerr_dief(100, "selected mailbox deleted") ;
+    tern_log_info("bye", "account", S.account.s, "reason", "mailbox-deleted", TERN_LOG_END) ;
+    _exit(0) ;
   }
   if (S.expok && npending)
   {

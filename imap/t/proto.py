@@ -157,6 +157,20 @@ def condstore():
     check(ok(r), "UNSELECT")
 
 
+def deleted():
+    a, b = Raw(), Raw()
+    for c in (a, b):
+        c.cmd("LOGIN bob bob-password")
+    a.cmd("CREATE Gone")
+    deliver("bob", "Gone", MSG % (1, 1, 1))
+    a.cmd("SELECT Gone")
+    r = b.cmd("DELETE Gone")
+    check(ok(r), "delete a mailbox selected elsewhere")
+    r = a.cmd("NOOP")
+    check(r[0] == [b"* BYE the selected mailbox was deleted\r\n"], "BYE to its session: %r" % (r,))
+    check(a.proc.wait(5) == 0, "and exit 0")
+
+
 def isolation():
     deliver("eve", "Inbox", b"Subject: eve's secret\r\n\r\nsecret\r\n")
     c = Raw()
@@ -179,5 +193,6 @@ cram()
 literals()
 names()
 condstore()
+deleted()
 isolation()
 print("%d passed, %d failed" % (common.npass, common.nfail))
