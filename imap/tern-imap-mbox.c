@@ -40,6 +40,15 @@ void cmd_create (iargs *a)
   if (a->n < 1 || a->n > 3) { out_tagged("BAD", "CREATE mailbox") ; return ; }
   if (!mbox_name(&a->a[0], &name)) goto end ;
   r = tern_store_mbox_create(S.acct.s, name.s, TERN_SU_NONE, &id) ;
+  /* superiors too (RFC 3501 6.3.3), so that LIST shows a tree */
+  for (size_t i = name.len ; !r && i-- > 0 ;)
+    if (name.s[i] == '/')
+    {
+      int e ;
+      name.s[i] = 0 ;
+      e = tern_store_mbox_create(S.acct.s, name.s, TERN_SU_NONE, &id) ;
+      if (e && !(e == TERN_PERM && errno == EEXIST)) break ;
+    }
   if (r) storeerr(r, "create") ; else imap_ok("CREATE completed") ;
  end:
   stralloc_free(&name) ;
