@@ -63,4 +63,32 @@ typ, data = m.select("Inbox")
 check(typ == "OK", "select over TLS")
 m.logout()
 check(m.proc.wait(10) == 0, "tern-tls exit 0")
+
+
+class S(imaplib.IMAP4_SSL):
+    """implicit TLS: tern-tls -S in front of tern-imap"""
+
+    def open(self, host="", port=0, timeout=None):
+        self.host = host
+        ls = socket.socket()
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(1)
+        raw = socket.create_connection(ls.getsockname())
+        s, _ = ls.accept()
+        e = {"PATH": os.environ["PATH"], "TCPREMOTEIP": "192.0.2.7"}
+        self.proc = subprocess.Popen(["tern-tls", "-S", "-k", "k.pem", "-c", "c.pem", "tern-imap", "-c", D + "/c"],
+                                     stdin=s, stdout=s, env=e)
+        s.close()
+        ls.close()
+        self.sock = self.ssl_context.wrap_socket(raw, server_hostname=host)
+        self.file = self.sock.makefile("rb")
+
+
+m = S("localhost", ssl_context=ctx)
+caps = m.capability()[1][0]
+check(b"STARTTLS" not in caps and b"LOGINDISABLED" not in caps and b"AUTH=PLAIN" in caps, "implicit TLS capabilities: %r" % caps)
+typ, _ = m.login("bob", "bob-password")
+check(typ == "OK", "login over implicit TLS")
+m.logout()
+check(m.proc.wait(10) == 0, "tern-tls -S exit 0")
 print("%d passed, %d failed" % (npass, nfail))
