@@ -303,6 +303,8 @@ static void selectbox (iargs *a, int ro)
   out_puts(")\r\n* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $NotJunk $Phishing $MDNSent \\*)] flags\r\n") ;
   out_puts("* ") ; out_u64(sel_count()) ; out_puts(" EXISTS\r\n* 0 RECENT\r\n") ;
   S.reported = sel_count() ;
+  for (size_t i = 0 ; i < sel_count() ; i++)
+    if (!(sel_msgs()[i].flags & TERN_F_SEEN)) { out_puts("* OK [UNSEEN ") ; out_u64(i + 1) ; out_puts("] first unseen\r\n") ; break ; }
   out_puts("* OK [UIDVALIDITY ") ; out_u64(S.mbox.hdr.uidvalidity) ; out_puts("] UIDs valid\r\n") ;
   out_puts("* OK [UIDNEXT ") ; out_u64(S.mbox.hdr.uidnext) ; out_puts("] next UID\r\n") ;
   out_puts("* OK [HIGHESTMODSEQ ") ; out_u64(S.highestmodseq ? S.highestmodseq : 1) ; out_puts("] modseq\r\n") ;

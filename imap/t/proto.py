@@ -123,6 +123,7 @@ def condstore():
         c.cmd("LOGIN bob bob-password")
     r = a.cmd("SELECT Archive (CONDSTORE)")
     hms = [l for l in r[0] if b"HIGHESTMODSEQ" in l]
+    check(b"* OK [UNSEEN 1] first unseen\r\n" in r[0], "UNSEEN in SELECT: %r" % (r,))
     check(hms, "HIGHESTMODSEQ in SELECT: %r" % (r,))
     b.cmd("SELECT Archive")
     r = a.cmd("FETCH 1:* (MODSEQ)")
