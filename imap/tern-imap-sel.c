@@ -236,14 +236,18 @@ void sel_sync (void)
   }
   if (S.expok && npending)
   {
-    size_t n = sel_count(), o = 0 ;
+    size_t n = sel_count(), o = 0, gone = 0 ;
     imsg *m = sel_msgs() ;
     for (size_t i = n ; i-- > 0 ;)
       if (m[i].flags & TERN_F_EXPUNGED) { out_puts("* ") ; out_u64(i + 1) ; out_puts(" EXPUNGE\r\n") ; }
-    for (size_t i = 0 ; i < n ; i++) if (!(m[i].flags & TERN_F_EXPUNGED)) m[o++] = m[i] ;
+    for (size_t i = 0 ; i < n ; i++)
+    {
+      if (!(m[i].flags & TERN_F_EXPUNGED)) m[o++] = m[i] ;
+      else if (i < S.reported) gone++ ;  /* the client knew it: one less */
+    }
     genalloc_setlen(imsg, &S.msgs, o) ;
     npending = 0 ;
-    if (S.reported > o) S.reported = o ;
+    S.reported -= gone ;
     ndirty = 0 ;
     for (size_t i = 0 ; i < o ; i++) if (m[i].dirty) ndirty++ ;
   }
