@@ -97,7 +97,7 @@ void cmd_append (iargs *a)
       r = tern_store_deliverlink(S.acct.s, name.s, S.files[m->data->len].s, m->flags, m->kw, m->nkw, m->date, 0, &uids[k]) ;
     else r = tern_store_deliver(S.acct.s, name.s, m->data->s, m->data->len, m->flags, m->kw, m->nkw, m->date, 0, &uids[k]) ;
   }
-  if (r) { out_tagged("NO", r == TERN_PERM ? "[CANNOT] cannot append" : "[UNAVAILABLE] cannot append now") ; goto end ; }
+  if (r) { { if (r == TERN_PERM) out_tagged("NO", "[CANNOT] cannot append") ; else out_temp("[UNAVAILABLE] cannot append now") ; } ; goto end ; }
   if (S.state == S_SELECTED) sel_sync() ;
   out_puts(S.tag) ; out_puts(" OK [APPENDUID ") ; out_u64(e.uidvalidity) ; out_puts(" ") ;
   for (unsigned int k = 0 ; k < n ; k++) { if (k) out_puts(",") ; out_u64(uids[k]) ; }

@@ -56,7 +56,7 @@ static void loggedin (char const *mech)
   S.account.len = S.acct.len = 0 ;
   if (!stralloc_copy(&S.account, &found) || !stralloc_0(&S.account)
    || !tern_conf_accountdir(&S.conf, found.s, &S.acct)) strerr_diefusys(111, "log in") ;
-  if (tern_store_create(S.acct.s)) { out_tagged("NO", "[UNAVAILABLE] cannot open the mailboxes now") ; return ; }
+  if (tern_store_create(S.acct.s)) { out_temp("[UNAVAILABLE] cannot open the mailboxes now") ; return ; }
   S.state = S_AUTH ;
   tern_log_info("login", "account", S.account.s, "mech", mech, "ip", S.ip, TERN_LOG_END) ;
   out_puts(S.tag) ;
@@ -83,7 +83,7 @@ void cmd_login (iargs *a)
   if (a->n != 2 || !imap_isastring(&a->a[0]) || !imap_isastring(&a->a[1])) { out_tagged("BAD", "LOGIN user password") ; return ; }
   if (!S.loginok) { out_tagged("NO", "[PRIVACYREQUIRED] use STARTTLS first") ; return ; }
   r = getcred(a->a[0].s, a->a[0].len, &c, 0) ;
-  if (r == TERN_TEMP) { out_tagged("NO", "[UNAVAILABLE] try again later") ; return ; }
+  if (r == TERN_TEMP) { out_temp("[UNAVAILABLE] try again later") ; return ; }
   if (r == TERN_OK && tern_cred_check_plain(&c, a->a[1].s, a->a[1].len)) loggedin("LOGIN") ;
   else failed(a->a[0].s, a->a[0].len) ;
   memset(&c, 0, sizeof c) ;
@@ -136,7 +136,7 @@ void cmd_authenticate (iargs *a)
     case TERN_SASL_ENOMECH : out_tagged("NO", "unknown mechanism") ; break ;
     case TERN_SASL_ESYNTAX : out_tagged("BAD", "malformed SASL message") ; break ;
     case TERN_SASL_EAUTH : failed(s.user.s ? s.user.s : "", s.user.s ? strlen(s.user.s) : 0) ; break ;
-    default : out_tagged("NO", "[UNAVAILABLE] cannot authenticate now") ; break ;
+    default : out_temp("[UNAVAILABLE] cannot authenticate now") ; break ;
   }
   tern_sasl_server_free(&s) ;
   stralloc_free(&ir) ;

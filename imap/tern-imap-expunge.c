@@ -21,7 +21,7 @@ int sel_expunge (genalloc const *idx, int silent)
   int r ;
   if (S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; return 0 ; }
   r = tern_mbox_lock(&S.mbox, LOCK_EX) ;
-  if (r) { out_tagged("NO", "[UNAVAILABLE] cannot lock the mailbox") ; return 0 ; }
+  if (r) { out_temp("[UNAVAILABLE] cannot lock the mailbox") ; return 0 ; }
   for (size_t k = 0, n = idx ? genalloc_len(size_t, idx) : sel_count() ; k < n && !r ; k++)
   {
     imsg *m = sel_msgs() + (idx ? genalloc_s(size_t const, idx)[k] : k) ;
@@ -32,7 +32,7 @@ int sel_expunge (genalloc const *idx, int silent)
   }
   if (!r) tern_mbox_compact(&S.mbox, 0) ;
   tern_mbox_unlock(&S.mbox) ;
-  if (r) { out_tagged("NO", "[UNAVAILABLE] expunge failed") ; return 0 ; }
+  if (r) { out_temp("[UNAVAILABLE] expunge failed") ; return 0 ; }
   (void)silent ;
   return 1 ;
 }

@@ -9,6 +9,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include "tern.h"
+#include "tern_log.h"
 #include "tern-imap.h"
 
 static char obuf[16384] ;
@@ -133,6 +134,14 @@ void out_tagged (char const *status, char const *text)
   out_puts(text) ;
   out_put("\r\n", 2) ;
   out_flush() ;
+}
+
+/* a temporary failure: logged with errno, then a tagged NO */
+void out_temp (char const *text)
+{
+  char const *e = strerror(errno) ;
+  tern_log_warn("temp", "account", S.account.s, "tag", S.tag, "reply", text, "error", e, TERN_LOG_END) ;
+  out_tagged("NO", text) ;
 }
 
 void out_untagged (char const *text)
@@ -283,7 +292,7 @@ static int streamlit (stralloc *sa, size_t at, uint64_t n, int plus)
     return -1 ;
   }
   fd = tmpfile_(path) ;
-  if (fd < 0 && !plus) { out_tagged("NO", "[SERVERBUG] cannot store the message now") ; return -1 ; }
+  if (fd < 0 && !plus) { out_temp("[SERVERBUG] cannot store the message now") ; return -1 ; }
   if (!plus) { out_puts("+ Ready for literal data\r\n") ; out_flush() ; }
   r = getbytes(0, fd < 0 ? -3 : fd, n) ;
   if (fd >= 0 && (fsync(fd) < 0 || close(fd) < 0)) r = -1 ;
@@ -291,7 +300,7 @@ static int streamlit (stralloc *sa, size_t at, uint64_t n, int plus)
   if (fd < 0 || r < 0)
   {
     if (fd >= 0) unlink(path->s) ;
-    out_tagged("NO", "[SERVERBUG] cannot store the message now") ;
+    out_temp("[SERVERBUG] cannot store the message now") ;
     return -1 ;
   }
   S.filesize[S.nfiles] = n ;

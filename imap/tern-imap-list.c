@@ -109,7 +109,7 @@ static void listrun (iargs *a, unsigned int i, unsigned int opts)
     }
   }
   else if (i != a->n) { out_tagged("BAD", "too many arguments") ; return ; }
-  if (tern_mboxlist_read(&l, S.acct.s)) { out_tagged("NO", "[UNAVAILABLE] cannot read the mailbox list") ; return ; }
+  if (tern_mboxlist_read(&l, S.acct.s)) { out_temp("[UNAVAILABLE] cannot read the mailbox list") ; return ; }
   for (unsigned int k = pat0 ; k < patn ; k++)
   {
     if (!imap_isastring(&a->a[k]) || !pattern(&p, &a->a[ref], &a->a[k])) { out_tagged("BAD", "bad pattern") ; goto end ; }

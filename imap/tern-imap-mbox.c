@@ -29,7 +29,7 @@ static void storeerr (int r, char const *what)
   else if (r == TERN_PERM && errno == EEXIST) out_tagged("NO", "[ALREADYEXISTS] mailbox exists already") ;
   else if (r == TERN_PERM && errno == EPERM) out_tagged("NO", "[CANNOT] not allowed on Inbox") ;
   else if (r == TERN_PERM) out_tagged("NO", "[CANNOT] cannot do that") ;
-  else out_tagged("NO", "[UNAVAILABLE] temporary failure, try again") ;
+  else out_temp("[UNAVAILABLE] temporary failure, try again") ;
 }
 
 void cmd_create (iargs *a)

@@ -296,7 +296,8 @@ static void selectbox (iargs *a, int ro)
   if (r)
   {
     sel_close() ;
-    out_tagged("NO", r == TERN_PERM && errno == ENOENT ? "[NONEXISTENT] no such mailbox" : "[UNAVAILABLE] cannot open the mailbox now") ;
+    if (r == TERN_PERM && errno == ENOENT) out_tagged("NO", "[NONEXISTENT] no such mailbox") ;
+    else out_temp("[UNAVAILABLE] cannot open the mailbox now") ;
     goto end ;
   }
   S.state = S_SELECTED ;

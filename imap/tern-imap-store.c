@@ -79,7 +79,7 @@ void cmd_store (iargs *a)
   if (strncasecmp(op, "FLAGS", 5) || (op[5] && strcasecmp(op + 5, ".SILENT"))) { out_tagged("BAD", "bad STORE item") ; return ; }
   if (S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; return ; }
   if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
-  if (tern_mbox_lock(&S.mbox, LOCK_EX)) { out_tagged("NO", "[UNAVAILABLE] cannot lock the mailbox") ; goto end ; }
+  if (tern_mbox_lock(&S.mbox, LOCK_EX)) { out_temp("[UNAVAILABLE] cannot lock the mailbox") ; goto end ; }
   if (!flaglist(a, i + 1, &f, &kw, 1)) { tern_mbox_unlock(&S.mbox) ; out_tagged("BAD", "bad flag") ; goto end ; }
   for (size_t k = 0 ; k < genalloc_len(size_t, &idx) ; k++)
   {
@@ -134,7 +134,7 @@ static void copymove (iargs *a, int move)
     if (r == TERN_PERM && errno == ENOENT) { r = 0 ; continue ; }
     if (!r && (!genalloc_catb(uint32_t, &src, &m->uid, 1) || !genalloc_catb(uint32_t, &dst, &nu, 1))) r = TERN_TEMP ;
   }
-  if (r) { out_tagged("NO", "[UNAVAILABLE] copy failed") ; goto end ; }
+  if (r) { out_temp("[UNAVAILABLE] copy failed") ; goto end ; }
   if (move && genalloc_len(uint32_t, &src))
   {
     r = tern_mbox_lock(&S.mbox, LOCK_EX) ;
