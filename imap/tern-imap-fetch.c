@@ -21,7 +21,7 @@
 #define F_BODYSTRUCTURE 64
 #define F_BODY 128
 #define F_SETSEEN 256
-#define F_NEEDMSG (32 | 64 | 512)
+#define F_NEEDMSG (F_ENVELOPE | F_BODYSTRUCTURE | F_BODY | F_SECTIONS)
 #define F_SECTIONS 512
 
 typedef struct msgmap_s msgmap ;
@@ -282,7 +282,8 @@ static void fetchone (size_t i, items const *x)
   msgmap mm = { .s = "", .len = 0, .hdrlen = 0 } ;
   int sp = 0 ;
   unsigned int want = x->want ;
-  if ((want & F_NEEDMSG) && !(m->flags & TERN_F_EXPUNGED) && !mapmsg(m->uid, &mm)) want &= ~F_NEEDMSG ;
+  /* a message gone under us (RFC 2180 4.1) answers with empty contents */
+  if ((want & F_NEEDMSG) && !(m->flags & TERN_F_EXPUNGED)) mapmsg(m->uid, &mm) ;
   if ((want & F_SETSEEN) && !(m->flags & TERN_F_SEEN)) { setseen(m) ; want |= F_FLAGS ; }
   out_puts("* ") ; out_u64(i + 1) ; out_puts(" FETCH (") ;
 #define SP() (sp++ ? out_puts(" ") : (void)0)

@@ -188,6 +188,8 @@ def mime():
     m.login("bob", "bob-password")
     uid = deliver("bob", "Sent", MIME)
     m.select("Sent")
+    typ, data = m.uid("FETCH", str(uid), "(BODY)")
+    check(b'"MIXED")' in data[0] and b'"BOUNDARY"' not in data[0], "BODY alone: %r" % (data,))
     typ, data = m.uid("FETCH", str(uid), "(BODYSTRUCTURE ENVELOPE)")
     got = data[0] if isinstance(data[0], bytes) else data[0][0]
     check(b'(("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 10 1 NIL NIL NIL NIL)' in got, "bodystructure text part")
