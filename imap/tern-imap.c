@@ -1,6 +1,7 @@
 /* tern-imap: serve an account's mailboxes over IMAP on fds 0 and 1.
    usage: tern-imap [ -c confdir ] [ -S ] [ -t timeout ]   (see tern-imap.8)
    exit: 0 logout or EOF, 100 usage or protocol violation, 111 temporary. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,7 +65,14 @@ int main (int argc, char const *const *argv)
   S.ip = getenv("TCPREMOTEIP") ;
   S.loginok = S.tls || loopback(S.ip) ;
   io_init(0, 1) ;
-  if (!tern_conf_open(&S.conf, tern_confdir(confdir))) strerr_diefusys(111, "open the configuration in ", tern_confdir(confdir)) ;
+  if (!tern_conf_open(&S.conf, tern_confdir(confdir)))
+  {
+    int e = errno ;
+    out_puts("* BYE [UNAVAILABLE] try again later\r\n") ;
+    out_flush() ;
+    errno = e ;
+    strerr_diefusys(111, "open the configuration in ", tern_confdir(confdir)) ;
+  }
   maxmsgsize() ;
   out_puts("* OK [") ;
   cmd_capability_list() ;
