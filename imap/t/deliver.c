@@ -26,6 +26,7 @@ int main (int argc, char **argv)
     for (unsigned long i = 0 ; i < n && !r ; i++)
       r = tern_store_deliver(argv[1], argv[2], sa.s, sa.len, 0, 0, 0, (int64_t)time(0), TERN_DELIVER_CREATE, &uid) ;
   }
+  stralloc_free(&sa) ;
   if (r) { perror("deliver") ; return r ; }
   printf("%u\n", (unsigned int)uid) ;
   return 0 ;
