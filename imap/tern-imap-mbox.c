@@ -36,10 +36,14 @@ void cmd_create (iargs *a)
 {
   stralloc name = STRALLOC_ZERO ;
   uint32_t id ;
-  int r ;
-  if (a->n < 1 || a->n > 3) { out_tagged("BAD", "CREATE mailbox") ; return ; }
+  int r, su = TERN_SU_NONE ;
+  /* CREATE name [(USE (\Attr))] (RFC 6154 CREATE-SPECIAL-USE, one attribute) */
+  if (a->n == 5 && a->a[1].type == N_LIST && imap_isatom(&a->a[2], "USE") && a->a[3].type == N_LIST && a->a[3].len == 1)
+    su = tern_store_suscan(a->a[4].s, a->a[4].len) ;
+  else if (a->n != 1) { out_tagged("BAD", "CREATE mailbox [(USE (attribute))]") ; return ; }
+  if (su < 0 || su == TERN_SU_ALL || su == TERN_SU_FLAGGED) { out_tagged("NO", "[USEATTR] unsupported special-use attribute") ; return ; }
   if (!mbox_name(&a->a[0], &name)) goto end ;
-  r = tern_store_mbox_create(S.acct.s, name.s, TERN_SU_NONE, &id) ;
+  r = tern_store_mbox_create(S.acct.s, name.s, (unsigned int)su, &id) ;
   /* superiors too (RFC 3501 6.3.3), so that LIST shows a tree */
   for (size_t i = name.len ; !r && i-- > 0 ;)
     if (name.s[i] == '/')
