@@ -11,7 +11,8 @@
 #include "tern.h"
 #include "tern-imap.h"
 
-/* flags in list or atom n into *f, *kw (keywords created when create) */
+/* flags in list or atoms from i into *f, *kw (keywords created when
+   create): 1, 0 bad syntax, -1 no room for a new keyword */
 static int flaglist (iargs *a, unsigned int i, uint32_t *f, uint64_t *kw, int create)
 {
   unsigned int s = i, e = a->n ;
@@ -26,7 +27,8 @@ static int flaglist (iargs *a, unsigned int i, uint32_t *f, uint64_t *kw, int cr
     r = sel_kwbit(a->a[k].s, a->a[k].len, &bit, create) ;
     if (r == 1) *f |= (uint32_t)bit ;
     else if (r == 2) *kw |= bit ;
-    else if (a->a[k].s[0] == '\\' || create) return 0 ;
+    else if (a->a[k].s[0] == '\\' || !tern_keyword_valid(a->a[k].s, a->a[k].len)) return 0 ;
+    else if (create) return -1 ;   /* a good keyword the mailbox cannot take (64 in use) */
   }
   return 1 ;
 }
@@ -63,7 +65,7 @@ void cmd_store (iargs *a)
   uint64_t since = 0, kw ;
   uint32_t f ;
   unsigned int i = 1 ;
-  int mode, silent ;
+  int mode, silent, r ;
   char const *op ;
   if (a->n < 3) { out_tagged("BAD", "STORE set item flags") ; return ; }
   if (a->a[1].type == N_LIST)
@@ -80,7 +82,13 @@ void cmd_store (iargs *a)
   if (S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; return ; }
   if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
   if (tern_mbox_lock(&S.mbox, LOCK_EX)) { out_temp("[UNAVAILABLE] cannot lock the mailbox") ; goto end ; }
-  if (!flaglist(a, i + 1, &f, &kw, 1)) { tern_mbox_unlock(&S.mbox) ; out_tagged("BAD", "bad flag") ; goto end ; }
+  r = flaglist(a, i + 1, &f, &kw, 1) ;
+  if (r <= 0)
+  {
+    tern_mbox_unlock(&S.mbox) ;
+    if (r < 0) out_tagged("NO", "[LIMIT] no room for another keyword in this mailbox") ; else out_tagged("BAD", "bad flag") ;
+    goto end ;
+  }
   for (size_t k = 0 ; k < genalloc_len(size_t, &idx) ; k++)
   {
     size_t j = genalloc_s(size_t, &idx)[k] ;

@@ -160,6 +160,14 @@ def condstore():
     r = a.cmd("FETCH 1 (BODY[])")
     r = a.cmd("FETCH 1 (FLAGS)")
     check(b"\\Seen" not in r[0][0] or True, "EXAMINE does not set \\Seen")
+    r = a.cmd("SELECT LitP")
+    for k in range(70):
+        r = a.cmd("STORE 1 +FLAGS.SILENT (kw%d)" % k)
+        if not ok(r):
+            break
+    check(k == 64 and b"[LIMIT]" in r[1], "65th keyword: NO [LIMIT]: %d %r" % (k, r))
+    r = a.cmd("STORE 1 +FLAGS (bad]kw)")
+    check(b" BAD " in r[1], "bad keyword syntax: BAD: %r" % (r,))
     r = a.cmd("UNSELECT")
     check(ok(r), "UNSELECT")
 
