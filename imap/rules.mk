@@ -1,0 +1,19 @@
+# imap: tern-imap, the IMAP server; a store-delivery helper for the tests.
+PROGS += tern-imap
+tern-imap_OBJS = imap/tern-imap.o imap/tern-imap-parse.o imap/tern-imap-io.o imap/tern-imap-cmd.o \
+  imap/tern-imap-auth.o imap/tern-imap-name.o imap/tern-imap-mbox.o imap/tern-imap-list.o \
+  imap/tern-imap-sel.o imap/tern-imap-expunge.o imap/tern-imap-fetch.o imap/tern-imap-store.o imap/tern-imap-append.o imap/tern-imap-search.o \
+  imap/tern-imap-mime.o imap/tern-imap-env.o
+MAN += imap/tern-imap.8
+
+# not installed: bin/t/deliver ACCT MAILBOX < message (tests only)
+all: $(BIN)/t/deliver
+$(BIN)/t/deliver: $(O)/imap/t/deliver.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)
+
+# not installed: bin/t/imap-parse, the parser on stdin lines (golden test)
+all: $(BIN)/t/imap-parse
+$(BIN)/t/imap-parse: $(O)/imap/t/parsedump.o $(O)/imap/tern-imap-parse.o $(O)/imap/tern-imap-name.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $(O)/imap/t/parsedump.o $(O)/imap/tern-imap-parse.o $(O)/imap/tern-imap-name.o $(LIBS_DEFAULT)

@@ -1,0 +1,98 @@
+# common.py: what the tern-imap tests share: check(), a config with
+# accounts bob and eve, store delivery, an imaplib client over a socketpair.
+import imaplib, os, socket, subprocess, sys, time
+
+npass = nfail = 0
+D = os.getcwd()
+BIN = os.environ["TERN_BIN"]
+
+
+def check(cond, what):
+    global npass, nfail
+    if cond:
+        npass += 1
+    else:
+        nfail += 1
+        print("FAIL " + what)
+
+
+def sh(cmd, inp=None):
+    return subprocess.run(cmd, shell=True, capture_output=True, input=inp)
+
+
+class T(imaplib.IMAP4):
+    def __init__(self, env=None):
+        self.env = env or {}
+        imaplib.IMAP4.__init__(self)
+
+    def open(self, host="", port=0, timeout=None):
+        a, b = socket.socketpair()
+        e = {"PATH": os.environ["PATH"], "TCPREMOTEIP": "127.0.0.1"}
+        e.update(self.env)
+        self.proc = subprocess.Popen(["tern-imap", "-c", D + "/c"], stdin=b, stdout=b, env=e)
+        b.close()
+        self.sock = a
+        self.file = a.makefile("rb")
+
+    def raw(self, data):
+        self.sock.sendall(data)
+
+
+def setup():
+    for c in ["tern-conf -c c init mail.example.com %s/data" % D, "tern-conf -c c add-domain example.com",
+              "tern-conf -c c add-account bob bob@example.com", "tern-conf -c c add-account eve eve@example.com"]:
+        r = sh(c)
+        assert r.returncode == 0, r.stderr
+    sh("tern-passwd -c c bob", b"bob-password\n")
+    sh("tern-passwd -c c eve", b"eve-password\n")
+
+
+def deliver(acct, box, msg):
+    r = sh("%s/t/deliver data/accounts/%s %s" % (BIN, acct, box), msg)
+    return int(r.stdout)
+
+
+MSG = (b"From: Alice <alice@example.org>\r\nTo: bob@example.com\r\nSubject: hello %d\r\n"
+       b"Date: Mon, 1 Jan 2024 00:00:00 +0000\r\nMessage-ID: <m%d@x>\r\n\r\nbody text %d\r\n")
+
+
+
+class Raw:
+    """A raw IMAP client: cmd() returns (untagged lines, tagged line)."""
+
+    def __init__(self, env=None):
+        a, b = socket.socketpair()
+        e = {"PATH": os.environ["PATH"], "TCPREMOTEIP": "127.0.0.1"}
+        e.update(env or {})
+        self.proc = subprocess.Popen(["tern-imap", "-c", D + "/c"], stdin=b, stdout=b, env=e)
+        b.close()
+        self.sock = a
+        self.f = a.makefile("rb")
+        self.n = 0
+        self.greeting = self.line()
+
+    def line(self):
+        l = self.f.readline()
+        while l.endswith(b"}\r\n") and b"{" in l:
+            n = int(l[l.rindex(b"{") + 1:-3])
+            l += self.f.read(n) + self.f.readline()
+        return l
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def cmd(self, text):
+        self.n += 1
+        tag = b"t%d" % self.n
+        self.send(tag + b" " + (text if isinstance(text, bytes) else text.encode()) + b"\r\n")
+        return self.until(tag)
+
+    def until(self, tag):
+        out = []
+        while True:
+            l = self.line()
+            if not l:
+                return out, b""
+            if l.startswith(tag + b" "):
+                return out, l
+            out.append(l)

@@ -1,0 +1,94 @@
+# starttls.py: tern-imap behind tern-tls (STARTTLS mode) from a
+# non-loopback address: LOGINDISABLED before TLS, login after it.
+# Prints "N passed, N failed".
+import imaplib, os, socket, ssl, subprocess
+
+npass = nfail = 0
+D = os.getcwd()
+
+
+def check(cond, what):
+    global npass, nfail
+    if cond:
+        npass += 1
+    else:
+        nfail += 1
+        print("FAIL " + what)
+
+
+def sh(cmd, inp=None):
+    return subprocess.run(cmd, shell=True, capture_output=True, input=inp)
+
+
+class T(imaplib.IMAP4):
+    def open(self, host="", port=0, timeout=None):
+        self.host = host
+        ls = socket.socket()
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(1)
+        self.sock = socket.create_connection(ls.getsockname())
+        s, _ = ls.accept()
+        e = {"PATH": os.environ["PATH"], "TCPREMOTEIP": "192.0.2.7"}
+        self.proc = subprocess.Popen(["tern-tls", "-k", "k.pem", "-c", "c.pem", "tern-imap", "-c", D + "/c"],
+                                     stdin=s, stdout=s, env=e)
+        s.close()
+        ls.close()
+        self.file = self.sock.makefile("rb")
+
+
+r = sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout k.pem -out c.pem"
+       " -days 30 -subj /CN=localhost -addext subjectAltName=DNS:localhost")
+assert r.returncode == 0, r.stderr
+for c in ["tern-conf -c c init mail.example.com %s/data" % D, "tern-conf -c c add-domain example.com",
+          "tern-conf -c c add-account bob bob@example.com"]:
+    assert sh(c).returncode == 0
+sh("tern-passwd -c c bob", b"bob-password\n")
+m = T("localhost")
+caps = m.capability()[1][0]
+check(b"STARTTLS" in caps and b"LOGINDISABLED" in caps and b"AUTH=" not in caps, "before TLS: %r" % caps)
+try:
+    m.login("bob", "bob-password")
+    check(False, "login before TLS refused")
+except imaplib.IMAP4.error as e:
+    check(b"PRIVACYREQUIRED" in str(e).encode(), "login before TLS refused: %s" % e)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations("c.pem")
+typ, _ = m.starttls(ctx)
+check(typ == "OK", "STARTTLS")
+caps = m.capability()[1][0]
+check(b"STARTTLS" not in caps and b"LOGINDISABLED" not in caps and b"AUTH=SCRAM-SHA-256" in caps, "after TLS: %r" % caps)
+typ, _ = m.login("bob@example.com", "bob-password")
+check(typ == "OK", "login over TLS")
+typ, data = m.select("Inbox")
+check(typ == "OK", "select over TLS")
+m.logout()
+check(m.proc.wait(10) == 0, "tern-tls exit 0")
+
+
+class S(imaplib.IMAP4_SSL):
+    """implicit TLS: tern-tls -S in front of tern-imap"""
+
+    def open(self, host="", port=0, timeout=None):
+        self.host = host
+        ls = socket.socket()
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(1)
+        raw = socket.create_connection(ls.getsockname())
+        s, _ = ls.accept()
+        e = {"PATH": os.environ["PATH"], "TCPREMOTEIP": "192.0.2.7"}
+        self.proc = subprocess.Popen(["tern-tls", "-S", "-k", "k.pem", "-c", "c.pem", "tern-imap", "-c", D + "/c"],
+                                     stdin=s, stdout=s, env=e)
+        s.close()
+        ls.close()
+        self.sock = self.ssl_context.wrap_socket(raw, server_hostname=host)
+        self.file = self.sock.makefile("rb")
+
+
+m = S("localhost", ssl_context=ctx)
+caps = m.capability()[1][0]
+check(b"STARTTLS" not in caps and b"LOGINDISABLED" not in caps and b"AUTH=PLAIN" in caps, "implicit TLS capabilities: %r" % caps)
+typ, _ = m.login("bob", "bob-password")
+check(typ == "OK", "login over implicit TLS")
+m.logout()
+check(m.proc.wait(10) == 0, "tern-tls -S exit 0")
+print("%d passed, %d failed" % (npass, nfail))

@@ -1,0 +1,86 @@
+/* tern-imap-expunge: leaving the selected state and removing messages:
+   UNSELECT, CLOSE, EXPUNGE, UID EXPUNGE; and IDLE. */
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <skalibs/strerr.h>
+#include "tern.h"
+#include "tern-imap.h"
+
+void cmd_unselect (iargs *a)
+{
+  if (a->n) { out_tagged("BAD", "no arguments expected") ; return ; }
+  sel_close() ;
+  out_tagged("OK", "UNSELECT completed") ;
+}
+
+/* expunges \Deleted messages (of the set idx, or all): 1, or 0 after NO */
+int sel_expunge (genalloc const *idx, int silent)
+{
+  int r ;
+  if (S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; return 0 ; }
+  r = tern_mbox_lock(&S.mbox, LOCK_EX) ;
+  if (r) { out_temp("[UNAVAILABLE] cannot lock the mailbox") ; return 0 ; }
+  for (size_t k = 0, n = idx ? genalloc_len(size_t, idx) : sel_count() ; k < n && !r ; k++)
+  {
+    imsg *m = sel_msgs() + (idx ? genalloc_s(size_t const, idx)[k] : k) ;
+    uint64_t ms ;
+    if (!(m->flags & TERN_F_DELETED) || (m->flags & TERN_F_EXPUNGED)) continue ;
+    r = tern_mbox_expunge(&S.mbox, m->uid, &ms) ;
+    if (r == TERN_PERM && errno == ENOENT) r = 0 ;
+  }
+  if (!r) tern_mbox_compact(&S.mbox, 0) ;
+  tern_mbox_unlock(&S.mbox) ;
+  if (r) { out_temp("[UNAVAILABLE] expunge failed") ; return 0 ; }
+  (void)silent ;
+  return 1 ;
+}
+
+void cmd_expunge (iargs *a)
+{
+  genalloc idx = GENALLOC_ZERO ;
+  if (a->n != (unsigned int)a->uid) { out_tagged("BAD", a->uid ? "UID EXPUNGE set" : "no arguments expected") ; return ; }
+  if (a->uid && !sel_set(&a->a[0], 1, &idx)) { out_tagged("BAD", "bad UID set") ; return ; }
+  if (sel_expunge(a->uid ? &idx : 0, 0)) imap_ok("EXPUNGE completed") ;
+  genalloc_free(size_t, &idx) ;
+}
+
+void cmd_close (iargs *a)
+{
+  if (a->n) { out_tagged("BAD", "no arguments expected") ; return ; }
+  if (!S.readonly)
+  {
+    int r = tern_mbox_lock(&S.mbox, LOCK_EX) ;
+    for (size_t k = 0 ; !r && k < sel_count() ; k++)
+    {
+      imsg *m = sel_msgs() + k ;
+      uint64_t ms ;
+      if ((m->flags & TERN_F_DELETED) && !(m->flags & TERN_F_EXPUNGED)) tern_mbox_expunge(&S.mbox, m->uid, &ms) ;
+    }
+    if (!r) { tern_mbox_compact(&S.mbox, 0) ; tern_mbox_unlock(&S.mbox) ; }
+  }
+  sel_close() ;
+  out_tagged("OK", "CLOSE completed") ;
+}
+
+void cmd_idle (iargs *a)
+{
+  stralloc line = STRALLOC_ZERO ;
+  unsigned int waited = 0 ;
+  if (a->n) { out_tagged("BAD", "no arguments expected") ; return ; }
+  out_puts("+ idling\r\n") ;
+  out_flush() ;
+  S.expok = 1 ;
+  for (;;)
+  {
+    if (in_idle(500)) break ;
+    waited += 500 ;
+    if (waited / 1000 >= S.timeout) { out_untagged("BYE idle for too long") ; out_flush() ; strerr_dief(111, "timeout in IDLE") ; }
+    if (S.state == S_SELECTED) { sel_sync() ; out_flush() ; }
+  }
+  if (in_line(&line) <= 0) strerr_dief(111, "client went away during IDLE") ;
+  if (line.len == 4 && !strncasecmp(line.s, "DONE", 4)) imap_ok("IDLE terminated") ;
+  else out_tagged("BAD", "expected DONE") ;
+  stralloc_free(&line) ;
+}

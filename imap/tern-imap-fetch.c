@@ -1,0 +1,336 @@
+/* tern-imap-fetch: FETCH and UID FETCH.  Message files are mapped, never
+   read whole into memory; body fetches without PEEK set \Seen. */
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/file.h>
+#include <skalibs/strerr.h>
+#include "tern.h"
+#include "tern-imap.h"
+
+#define F_UID 1
+#define F_FLAGS 2
+#define F_SIZE 4
+#define F_DATE 8
+#define F_MODSEQ 16
+#define F_ENVELOPE 32
+#define F_BODYSTRUCTURE 64
+#define F_BODY 128
+#define F_SETSEEN 256
+#define F_NEEDMSG (F_ENVELOPE | F_BODYSTRUCTURE | F_BODY | F_SECTIONS)
+#define F_SECTIONS 512
+
+typedef struct msgmap_s msgmap ;
+struct msgmap_s { char const *s ; size_t len ; size_t hdrlen ; } ;
+
+static int mapmsg (uint32_t uid, msgmap *m)
+{
+  struct stat st ;
+  int fd = tern_mbox_openmsg(&S.mbox, uid) ;
+  m->s = "" ; m->len = m->hdrlen = 0 ;
+  if (fd < 0) return 0 ;
+  if (fstat(fd, &st) < 0) { close(fd) ; return 0 ; }
+  if (st.st_size)
+  {
+    void *p = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) ;
+    if (p == MAP_FAILED) { close(fd) ; return 0 ; }
+    m->s = p ; m->len = (size_t)st.st_size ;
+  }
+  close(fd) ;
+  m->hdrlen = mime_hdrlen(m->s, m->len) ;
+  return 1 ;
+}
+
+static void unmapmsg (msgmap *m)
+{
+  if (m->len) munmap((void *)m->s, m->len) ;
+  m->len = 0 ;
+}
+
+static void out_date (int64_t t)
+{
+  static char const mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec" ;
+  char buf[40] ;
+  time_t tt = (time_t)t ;
+  struct tm tm ;
+  gmtime_r(&tt, &tm) ;
+  strftime(buf, sizeof buf, "\"%d-XXX-%Y %H:%M:%S +0000\"", &tm) ;
+  memcpy(buf + 4, mon + 3 * tm.tm_mon, 3) ;
+  out_puts(buf) ;
+}
+
+/* the header lines of h whose names are (or with not, are not) in the
+   list nodes [l+1, end) */
+static void fields (stralloc *sa, char const *h, size_t len, inode const *names, size_t n, int not)
+{
+  size_t i = 0 ;
+  while (i < len)
+  {
+    size_t e = i, colon ;
+    int in = 0 ;
+    if (h[i] == '\r' || h[i] == '\n') break ;
+    for (;;)
+    {
+      char const *nl = memchr(h + e, '\n', len - e) ;
+      e = nl ? (size_t)(nl - h) + 1 : len ;
+      if (e >= len || (h[e] != ' ' && h[e] != '\t')) break ;
+    }
+    for (colon = i ; colon < e && h[colon] != ':' ; colon++) ;
+    for (size_t k = 0 ; k < n ; k++)
+      if (names[k].len == colon - i && !strncasecmp(names[k].s, h + i, colon - i)) { in = 1 ; break ; }
+    if (in != not && !stralloc_catb(sa, h + i, e - i)) strerr_diefusys(111, "fetch") ;
+    i = e ;
+  }
+  if (!stralloc_catb(sa, "\r\n", 2)) strerr_diefusys(111, "fetch") ;
+}
+
+#define SEC_ALL 0
+#define SEC_HEADER 1
+#define SEC_TEXT 2
+#define SEC_FIELDS 3
+#define SEC_NOT 4
+#define SEC_MIME 5
+#define NAMEMAX 64
+
+typedef struct sec_s sec ;
+struct sec_s
+{
+  int kind, peek, partial ;
+  size_t off, cnt ;
+  char const *path ;    /* part number "1.2", or empty */
+  size_t pathlen ;
+  char const *echo ;    /* "[...]" as the client wrote it */
+  size_t echolen ;
+  inode names[NAMEMAX] ;
+  size_t nnames ;
+} ;
+
+/* HEADER.FIELDS names: "(A B C)" */
+static int names (sec *x, char const *s, size_t len)
+{
+  size_t i = 1 ;
+  if (len < 3 || s[0] != '(' || s[len-1] != ')') return 0 ;
+  x->nnames = 0 ;
+  while (i < len - 1)
+  {
+    size_t j = i ;
+    while (j < len - 1 && s[j] != ' ') j++ ;
+    if (j == i || x->nnames >= NAMEMAX) return 0 ;
+    x->names[x->nnames].s = (char *)s + i ;
+    x->names[x->nnames++].len = j - i ;
+    i = j + (j < len - 1) ;
+  }
+  return x->nnames > 0 ;
+}
+
+/* parses "BODY[...]<o.n>" or "BODY.PEEK[...]..." into x: 1 ok, 0 bad */
+static int section (inode const *it, sec *x)
+{
+  char const *s = it->s, *lb = memchr(it->s, '[', it->len), *rb, *sc ;
+  size_t n ;
+  if (!lb) return 0 ;
+  x->peek = (size_t)(lb - s) == 9 && !strncasecmp(s, "BODY.PEEK", 9) ;
+  if (!x->peek && !((size_t)(lb - s) == 4 && !strncasecmp(s, "BODY", 4))) return 0 ;
+  rb = memchr(lb, ']', it->len - (size_t)(lb - s)) ;
+  if (!rb) return 0 ;
+  x->echo = lb ; x->echolen = (size_t)(rb + 1 - lb) ;
+  sc = lb + 1 ; n = (size_t)(rb - sc) ;
+  x->partial = 0 ;
+  if ((size_t)(rb + 1 - s) < it->len)
+  {
+    uint64_t o = 0, c = 0 ;
+    char const *p = rb + 1, *e = s + it->len ;
+    if (*p++ != '<' || e[-1] != '>') return 0 ;
+    while (p < e - 1 && *p >= '0' && *p <= '9' && o < 1000000000000ULL) o = o * 10 + (uint64_t)(*p++ - '0') ;
+    if (*p != '.') return 0 ;
+    p++ ;
+    if (p >= e - 1) return 0 ;
+    while (p < e - 1 && *p >= '0' && *p <= '9' && c < 1000000000000ULL) c = c * 10 + (uint64_t)(*p++ - '0') ;
+    if (p != e - 1 || !c) return 0 ;
+    x->partial = 1 ; x->off = (size_t)o ; x->cnt = (size_t)c ;
+  }
+  x->path = sc ;
+  x->pathlen = 0 ;
+  while (x->pathlen < n && ((sc[x->pathlen] >= '0' && sc[x->pathlen] <= '9') || (sc[x->pathlen] == '.' && x->pathlen + 1 < n && sc[x->pathlen+1] >= '0' && sc[x->pathlen+1] <= '9'))) x->pathlen++ ;
+  if (x->pathlen)
+  {
+    if (x->pathlen < n && sc[x->pathlen] != '.') return 0 ;
+    sc += x->pathlen + (x->pathlen < n) ;
+    n -= x->pathlen + (x->pathlen < n) ;
+    if (n == 4 && !strncasecmp(sc, "MIME", 4)) { x->kind = SEC_MIME ; return 1 ; }
+  }
+  if (!n) x->kind = SEC_ALL ;
+  else if (n == 6 && !strncasecmp(sc, "HEADER", 6)) x->kind = SEC_HEADER ;
+  else if (n == 4 && !strncasecmp(sc, "TEXT", 4)) x->kind = SEC_TEXT ;
+  else if (n > 18 && !strncasecmp(sc, "HEADER.FIELDS.NOT ", 18)) { x->kind = SEC_NOT ; return names(x, sc + 18, n - 18) ; }
+  else if (n > 14 && !strncasecmp(sc, "HEADER.FIELDS ", 14)) { x->kind = SEC_FIELDS ; return names(x, sc + 14, n - 14) ; }
+  else return 0 ;
+  return 1 ;
+}
+
+/* the bytes a section selects: [*b, *b + *bl); tmp holds HEADER.FIELDS */
+static void sectionbytes (sec const *x, msgmap const *m, stralloc *tmp, char const **b, size_t *bl)
+{
+  size_t es = 0, el = m->len, hl ;
+  int ismsg = 1 ;
+  *b = m->s ; *bl = 0 ;
+  if (x->pathlen && !mime_section(m->s, m->len, x->path, x->pathlen, &es, &el, &ismsg)) return ;
+  hl = mime_hdrlen(m->s + es, el) ;
+  if (x->kind == SEC_ALL) { *b = m->s + es + (x->pathlen ? hl : 0) ; *bl = el - (x->pathlen ? hl : 0) ; return ; }
+  if (x->kind == SEC_MIME) { *b = m->s + es ; *bl = hl ; return ; }
+  if (x->pathlen)
+  {
+    if (!ismsg) return ;
+    es += hl ; el -= hl ;
+    hl = mime_hdrlen(m->s + es, el) ;
+  }
+  if (x->kind == SEC_HEADER) { *b = m->s + es ; *bl = hl ; }
+  else if (x->kind == SEC_TEXT) { *b = m->s + es + hl ; *bl = el - hl ; }
+  else { fields(tmp, m->s + es, hl, x->names, x->nnames, x->kind == SEC_NOT) ; *b = tmp->s ; *bl = tmp->len ; }
+}
+
+static void out_section (char const *name, sec const *x, msgmap const *m)
+{
+  stralloc tmp = STRALLOC_ZERO ;
+  char const *body ;
+  size_t blen ;
+  sectionbytes(x, m, &tmp, &body, &blen) ;
+  out_puts(name) ;
+  out_put(x->echo, x->echolen) ;
+  if (x->partial)
+  {
+    size_t off = x->off, cnt = x->cnt ;
+    out_puts("<") ; out_u64(off) ; out_puts(">") ;
+    if (off > blen) off = blen ;
+    if (cnt > blen - off) cnt = blen - off ;
+    body += off ; blen = cnt ;
+  }
+  out_puts(" {") ; out_u64(blen) ; out_puts("}\r\n") ;
+  out_put(body, blen) ;
+  stralloc_free(&tmp) ;
+}
+
+#define SECMAX 16
+
+typedef struct items_s items ;
+struct items_s
+{
+  unsigned int want ;
+  sec secs[SECMAX] ;
+  char const *secname[SECMAX] ;
+  unsigned int nsecs ;
+} ;
+
+static int item (inode const *it, items *x)
+{
+  static struct { char const *name ; unsigned int bits ; } const simple[] =
+  {
+    { "UID", F_UID }, { "FLAGS", F_FLAGS }, { "RFC822.SIZE", F_SIZE }, { "INTERNALDATE", F_DATE },
+    { "MODSEQ", F_MODSEQ }, { "ENVELOPE", F_ENVELOPE }, { "BODYSTRUCTURE", F_BODYSTRUCTURE }, { "BODY", F_BODY },
+    { "ALL", F_FLAGS | F_DATE | F_SIZE | F_ENVELOPE }, { "FAST", F_FLAGS | F_DATE | F_SIZE },
+    { "FULL", F_FLAGS | F_DATE | F_SIZE | F_ENVELOPE | F_BODY }, { 0, 0 }
+  } ;
+  sec *s ;
+  if (it->type != N_ATOM) return 0 ;
+  for (unsigned int i = 0 ; simple[i].name ; i++)
+    if (imap_isatom(it, simple[i].name)) { x->want |= simple[i].bits ; return 1 ; }
+  if (x->nsecs >= SECMAX) return 0 ;
+  s = &x->secs[x->nsecs] ;
+  memset(s, 0, sizeof *s) ;
+  s->echo = "" ;
+  if (imap_isatom(it, "RFC822")) { s->kind = SEC_ALL ; x->secname[x->nsecs] = "RFC822" ; }
+  else if (imap_isatom(it, "RFC822.HEADER")) { s->kind = SEC_HEADER ; s->peek = 1 ; x->secname[x->nsecs] = "RFC822.HEADER" ; }
+  else if (imap_isatom(it, "RFC822.TEXT")) { s->kind = SEC_TEXT ; x->secname[x->nsecs] = "RFC822.TEXT" ; }
+  else if (section(it, s)) x->secname[x->nsecs] = "BODY" ;
+  else return 0 ;
+  if (!s->peek) x->want |= F_SETSEEN ;
+  x->want |= F_SECTIONS ;
+  x->nsecs++ ;
+  return 1 ;
+}
+
+static void setseen (imsg *m)
+{
+  uint64_t ms ;
+  if (S.readonly || (m->flags & TERN_F_SEEN)) return ;
+  if (tern_mbox_lock(&S.mbox, LOCK_EX)) return ;
+  if (!tern_mbox_setflags(&S.mbox, m->uid, m->flags | TERN_F_SEEN, m->kw, 0, &ms))
+  {
+    m->flags |= TERN_F_SEEN ;
+    m->modseq = ms ;
+  }
+  tern_mbox_unlock(&S.mbox) ;
+}
+
+/* 0 ENVELOPE, 1 BODY, 2 BODYSTRUCTURE */
+static void mimeout (int what, msgmap const *m)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  int ok = what ? mime_structure(&sa, m->s, m->len, what == 2) : mime_envelope(&sa, m->s, m->hdrlen) ;
+  if (!ok) strerr_diefusys(111, "fetch") ;
+  out_put(sa.s, sa.len) ;
+  stralloc_free(&sa) ;
+}
+
+static void fetchone (size_t i, items const *x)
+{
+  imsg *m = sel_msgs() + i ;
+  msgmap mm = { .s = "", .len = 0, .hdrlen = 0 } ;
+  int sp = 0 ;
+  unsigned int want = x->want ;
+  /* a message gone under us (RFC 2180 4.1) answers with empty contents */
+  if ((want & F_NEEDMSG) && !(m->flags & TERN_F_EXPUNGED)) mapmsg(m->uid, &mm) ;
+  if ((want & F_SETSEEN) && !(m->flags & TERN_F_SEEN)) { setseen(m) ; want |= F_FLAGS ; }
+  out_puts("* ") ; out_u64(i + 1) ; out_puts(" FETCH (") ;
+#define SP() (sp++ ? out_puts(" ") : (void)0)
+  if (want & F_UID) { SP() ; out_puts("UID ") ; out_u64(m->uid) ; }
+  if (want & F_FLAGS) { SP() ; out_flags(m) ; }
+  if (want & F_SIZE) { SP() ; out_puts("RFC822.SIZE ") ; out_u64(m->size) ; }
+  if (want & F_DATE) { SP() ; out_puts("INTERNALDATE ") ; out_date(m->date) ; }
+  if (want & F_MODSEQ) { SP() ; out_puts("MODSEQ (") ; out_u64(m->modseq) ; out_puts(")") ; }
+  if (want & F_ENVELOPE) { SP() ; out_puts("ENVELOPE ") ; mimeout(0, &mm) ; }
+  if (want & F_BODYSTRUCTURE) { SP() ; out_puts("BODYSTRUCTURE ") ; mimeout(2, &mm) ; }
+  if (want & F_BODY) { SP() ; out_puts("BODY ") ; mimeout(1, &mm) ; }
+  if (want & F_SECTIONS)
+    for (unsigned int k = 0 ; k < x->nsecs ; k++) { SP() ; out_section(x->secname[k], &x->secs[k], &mm) ; }
+#undef SP
+  out_puts(")\r\n") ;
+  unmapmsg(&mm) ;
+}
+
+void cmd_fetch (iargs *a)
+{
+  static items x ;
+  genalloc idx = GENALLOC_ZERO ;
+  uint64_t since = 0 ;
+  unsigned int i = 1, end ;
+  memset(&x, 0, sizeof x) ;
+  if (a->n < 2) { out_tagged("BAD", "FETCH set items") ; return ; }
+  if (a->a[1].type == N_LIST) { end = REND(a, 1) ; for (unsigned int k = 2 ; k < end ; k++) if (!item(&a->a[k], &x)) goto bad ; }
+  else { end = 2 ; if (!item(&a->a[1], &x)) goto bad ; }
+  i = end ;
+  if (i < a->n)
+  {
+    if (a->a[i].type != N_LIST || REND(a, i) != a->n || a->n != i + 3 || !imap_isatom(&a->a[i+1], "CHANGEDSINCE") || !imap_num(&a->a[i+2], &since)) goto bad ;
+    x.want |= F_MODSEQ ;
+  }
+  if (x.want & F_MODSEQ) S.condstore = 1 ;
+  if (a->uid) x.want |= F_UID ;
+  if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
+  for (size_t k = 0 ; k < genalloc_len(size_t, &idx) ; k++)
+  {
+    size_t j = genalloc_s(size_t, &idx)[k] ;
+    if (since && sel_msgs()[j].modseq <= since) continue ;
+    fetchone(j, &x) ;
+  }
+  imap_ok(a->uid ? "UID FETCH completed" : "FETCH completed") ;
+  goto end ;
+ bad:
+  out_tagged("BAD", "bad FETCH item") ;
+ end:
+  genalloc_free(size_t, &idx) ;
+}

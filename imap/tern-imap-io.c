@@ -1,0 +1,347 @@
+/* tern-imap-io: reading commands (lines, literals with limits, APPEND
+   literals streamed to files) and writing responses. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+#include "tern.h"
+#include "tern_log.h"
+#include "tern-imap.h"
+
+static char obuf[16384] ;
+static size_t olen = 0 ;
+static char ibuf[16384] ;
+static size_t ipos = 0, ilen = 0 ;
+static uint64_t maxmsg = 104857600 ;
+
+void io_init (int in, int out)
+{
+  S.infd = in ;
+  S.outfd = out ;
+}
+
+void io_discard (void)
+{
+  ipos = ilen = 0 ;
+}
+
+void io_maxmsg (uint64_t n)
+{
+  maxmsg = n ;
+}
+
+void out_flush (void)
+{
+  size_t w = 0 ;
+  while (w < olen)
+  {
+    ssize_t r = write(S.outfd, obuf + w, olen - w) ;
+    if (r < 0)
+    {
+      if (errno == EINTR) continue ;
+      strerr_diefusys(111, "write to the client") ;
+    }
+    w += (size_t)r ;
+  }
+  olen = 0 ;
+}
+
+void out_put (char const *s, size_t len)
+{
+  while (len)
+  {
+    size_t n = sizeof obuf - olen ;
+    if (!n) { out_flush() ; continue ; }
+    if (n > len) n = len ;
+    memcpy(obuf + olen, s, n) ;
+    olen += n ; s += n ; len -= n ;
+  }
+}
+
+void out_puts (char const *s)
+{
+  out_put(s, strlen(s)) ;
+}
+
+void out_u64 (uint64_t x)
+{
+  char fmt[UINT64_FMT] ;
+  out_put(fmt, uint64_fmt(fmt, x)) ;
+}
+
+static void out_literal (char const *s, size_t len)
+{
+  out_put("{", 1) ;
+  out_u64(len) ;
+  out_put("}\r\n", 3) ;
+  out_put(s, len) ;
+}
+
+/* quoted when it can be, else a literal */
+void out_astring (char const *s, size_t len)
+{
+  size_t i ;
+  for (i = 0 ; i < len ; i++)
+    if (s[i] == '\r' || s[i] == '\n' || !s[i] || (unsigned char)s[i] >= 0x80) break ;
+  if (i < len || len > 1000) { out_literal(s, len) ; return ; }
+  out_put("\"", 1) ;
+  for (i = 0 ; i < len ; i++)
+  {
+    if (s[i] == '"' || s[i] == '\\') out_put("\\", 1) ;
+    out_put(s + i, 1) ;
+  }
+  out_put("\"", 1) ;
+}
+
+void out_nstring (char const *s, size_t len)
+{
+  if (!s) out_puts("NIL") ; else out_astring(s, len) ;
+}
+
+void out_mailbox (char const *name)
+{
+  size_t len = strlen(name) ;
+  if (!S.utf8)
+  {
+    stralloc sa = STRALLOC_ZERO ;
+    if (!imap_mutf7_encode(&sa, name, len)) strerr_diefusys(111, "encode a mailbox name") ;
+    out_put("\"", 1) ;
+    out_put(sa.s, sa.len) ;
+    out_put("\"", 1) ;
+    stralloc_free(&sa) ;
+    return ;
+  }
+  /* UTF-8 names go quoted (RFC 6855 allows 8-bit in quoted strings) */
+  out_put("\"", 1) ;
+  for (size_t i = 0 ; i < len ; i++)
+  {
+    if (name[i] == '"' || name[i] == '\\') out_put("\\", 1) ;
+    out_put(name + i, 1) ;
+  }
+  out_put("\"", 1) ;
+}
+
+void out_tagged (char const *status, char const *text)
+{
+  out_puts(S.tag ? S.tag : "*") ;
+  out_put(" ", 1) ;
+  out_puts(status) ;
+  out_put(" ", 1) ;
+  out_puts(text) ;
+  out_put("\r\n", 2) ;
+  out_flush() ;
+}
+
+/* a temporary failure: logged with errno, then a tagged NO */
+void out_temp (char const *text)
+{
+  char const *e = strerror(errno) ;
+  tern_log_warn("temp", "account", S.account.s, "tag", S.tag, "reply", text, "error", e, TERN_LOG_END) ;
+  out_tagged("NO", text) ;
+}
+
+void out_untagged (char const *text)
+{
+  out_put("* ", 2) ;
+  out_puts(text) ;
+  out_put("\r\n", 2) ;
+}
+
+/* waits up to ms for input: 1 readable, 0 timeout */
+int in_idle (unsigned int ms)
+{
+  struct pollfd p = { .fd = S.infd, .events = POLLIN } ;
+  int r ;
+  if (ipos < ilen) return 1 ;
+  r = poll(&p, 1, (int)ms) ;
+  if (r < 0 && errno != EINTR) strerr_diefusys(111, "poll") ;
+  return r > 0 ;
+}
+
+static int fill (void)
+{
+  ssize_t r ;
+  if (ipos < ilen) return 1 ;
+  if (!in_idle(S.timeout * 1000))
+  {
+    out_untagged("BYE autologout, idle for too long") ;
+    out_flush() ;
+    strerr_dief(111, "timeout") ;
+  }
+  do r = read(S.infd, ibuf, sizeof ibuf) ; while (r < 0 && errno == EINTR) ;
+  if (r < 0) strerr_diefusys(111, "read from the client") ;
+  ipos = 0 ;
+  ilen = (size_t)r ;
+  return r > 0 ;
+}
+
+/* appends one line (no CRLF) to sa, at most max bytes: 1, 0 EOF, -1 too long
+   (the rest of the line is read and dropped) */
+static int getline_ (stralloc *sa, size_t max)
+{
+  size_t start = sa->len ;
+  int over = 0 ;
+  for (;;)
+  {
+    char *nl ;
+    size_t n ;
+    if (!fill()) return 0 ;
+    nl = memchr(ibuf + ipos, '\n', ilen - ipos) ;
+    n = nl ? (size_t)(nl - ibuf - ipos) + 1 : ilen - ipos ;
+    if (!over && sa->len - start + n > max + 2) over = 1 ;
+    if (!over && !stralloc_catb(sa, ibuf + ipos, n)) strerr_diefusys(111, "read a command") ;
+    ipos += n ;
+    if (nl) break ;
+  }
+  if (over) return -1 ;  /* sa keeps the start of the line, for its tag */
+  sa->len-- ;
+  if (sa->len > start && sa->s[sa->len-1] == '\r') sa->len-- ;
+  return 1 ;
+}
+
+int in_line (stralloc *sa)
+{
+  int r ;
+  sa->len = 0 ;
+  r = getline_(sa, 16384) ;
+  if (r < 0) sa->len = 0 ;
+  return r ;
+}
+
+/* reads n bytes into sa (append) or, with fd >= 0, to fd */
+static int getbytes (stralloc *sa, int fd, uint64_t n)
+{
+  while (n)
+  {
+    size_t k ;
+    if (!fill()) return 0 ;
+    k = ilen - ipos ;
+    if (k > n) k = (size_t)n ;
+    if (fd >= 0)
+    {
+      size_t w = 0 ;
+      while (w < k)
+      {
+        ssize_t r = write(fd, ibuf + ipos + w, k - w) ;
+        if (r < 0) { if (errno == EINTR) continue ; fd = -2 ; break ; }
+        w += (size_t)r ;
+      }
+    }
+    else if (fd == -1 && !stralloc_catb(sa, ibuf + ipos, k)) strerr_diefusys(111, "read a literal") ;
+    ipos += k ;
+    n -= k ;
+  }
+  return fd == -2 ? -1 : 1 ;
+}
+
+static char tagbuf[65] ;
+
+static int atomchar_ (char c)
+{
+  return (unsigned char)c > 0x20 && c != 0x7f && !strchr("(){%*\"\\]+", c) ;
+}
+
+/* the tag of a command (for replies before it is parsed) */
+static void settag (stralloc const *sa)
+{
+  size_t i = 0 ;
+  while (i < sa->len && i < 64 && sa->s[i] != ' ' && atomchar_(sa->s[i])) i++ ;
+  if (!i || (i < sa->len && sa->s[i] != ' ')) { S.tag = "*" ; return ; }
+  memcpy(tagbuf, sa->s, i) ;
+  tagbuf[i] = 0 ;
+  S.tag = tagbuf ;
+}
+
+static int isappend (stralloc const *sa)
+{
+  char const *sp = memchr(sa->s, ' ', sa->len) ;
+  size_t rest ;
+  if (!sp) return 0 ;
+  rest = sa->len - (size_t)(sp + 1 - sa->s) ;
+  return rest > 7 && !strncasecmp(sp + 1, "APPEND ", 7) ;
+}
+
+/* a file in Inbox's tmp/ for an APPEND literal: fd, or -1 */
+static int tmpfile_ (stralloc *path)
+{
+  tern_mboxent e ;
+  char fmt[UINT32_FMT] ;
+  int fd ;
+  if (tern_store_mbox_lookup(S.acct.s, "Inbox", &e)) return -1 ;
+  path->len = 0 ;
+  if (!stralloc_copys(path, S.acct.s) || !stralloc_cats(path, "/mail/")
+   || !stralloc_catb(path, fmt, uint32_fmt(fmt, e.id)) || !stralloc_cats(path, "/tmp/")
+   || !tern_uniqname(path) || !stralloc_0(path)) return -1 ;
+  fd = open(path->s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) ;
+  return fd ;
+}
+
+/* the literal of n bytes announced at the end of sa goes to a file */
+static int streamlit (stralloc *sa, size_t at, uint64_t n, int plus)
+{
+  stralloc *path = &S.files[S.nfiles] ;
+  int fd, r ;
+  if (n > maxmsg)
+  {
+    if (plus) { out_tagged("BAD", "[TOOBIG] literal too big") ; strerr_dief(100, "client sent an over-long literal") ; }
+    out_tagged("NO", "[TOOBIG] message too big") ;
+    return -1 ;
+  }
+  fd = tmpfile_(path) ;
+  if (fd < 0 && !plus) { out_temp("[SERVERBUG] cannot store the message now") ; return -1 ; }
+  if (!plus) { out_puts("+ Ready for literal data\r\n") ; out_flush() ; }
+  r = getbytes(0, fd < 0 ? -3 : fd, n) ;
+  if (fd >= 0 && (fsync(fd) < 0 || close(fd) < 0)) r = -1 ;
+  if (!r) return 0 ;
+  if (fd < 0 || r < 0)
+  {
+    if (fd >= 0) unlink(path->s) ;
+    out_temp("[SERVERBUG] cannot store the message now") ;
+    return -1 ;
+  }
+  S.filesize[S.nfiles] = n ;
+  sa->len = at ;
+  if (!stralloc_catb(sa, "\0", 1) || !stralloc_catb(sa, "0123456789" + S.nfiles, 1)) strerr_diefusys(111, "read a command") ;
+  S.nfiles++ ;
+  return 1 ;
+}
+
+int in_command (stralloc *sa)
+{
+  sa->len = 0 ;
+  S.nfiles = 0 ;
+  S.tag = 0 ;
+  for (;;)
+  {
+    size_t start = sa->len, i ;
+    uint64_t n ;
+    int plus, r = getline_(sa, IMAP_LINEMAX) ;
+    if (!r) return 0 ;
+    if (r < 0) { settag(sa) ; sa->len = start ; out_tagged("BAD", "line too long") ; return -1 ; }
+    if (memchr(sa->s + start, 0, sa->len - start)) { settag(sa) ; out_tagged("BAD", "NUL byte in a command") ; return -1 ; }
+    i = sa->len ;
+    while (i > start && sa->s[i-1] != '{') i-- ;
+    if (i == start || !imap_litscan(sa->s + i - 1, sa->len - i + 1, &n, &plus)) return 1 ;
+    i-- ;
+    settag(sa) ;
+    if (S.state != S_NOAUTH && S.nfiles < IMAP_FILEMAX && isappend(sa))
+    {
+      r = streamlit(sa, i, n, plus) ;
+      if (r <= 0) return r ;
+      continue ;
+    }
+    if (sa->len > IMAP_CMDMAX || n > IMAP_CMDMAX - sa->len)
+    {
+      if (plus) { out_tagged("BAD", "literal too big") ; strerr_dief(100, "client sent an over-long literal") ; }
+      out_tagged("NO", "literal too big") ;
+      return -1 ;
+    }
+    if (!plus) { out_puts("+ go ahead\r\n") ; out_flush() ; }
+    if (!stralloc_catb(sa, "\r\n", 2)) strerr_diefusys(111, "read a command") ;
+    if (!getbytes(sa, -1, n)) return 0 ;
+  }
+}

@@ -1,0 +1,152 @@
+/* tern-imap-list: LIST (with LIST-EXTENDED selection and return options,
+   SPECIAL-USE, LIST-STATUS), LSUB. */
+#include <string.h>
+#include "tern.h"
+#include "tern-imap.h"
+
+extern unsigned int status_items (inode const *l, unsigned int count) ;
+extern int status_out (char const *name, uint32_t id, unsigned int mask) ;
+
+#define L_SUBSCRIBED 1    /* selection: only subscribed */
+#define L_SPECIAL 2       /* selection: only special-use */
+#define R_SUBSCRIBED 4
+#define R_CHILDREN 8
+#define R_SPECIAL 16
+#define L_LSUB 32
+
+/* IMAP wildcard match: * anything, % anything but /.  A DP over the
+   name's positions, so no pattern can make it exponential. */
+static int match (char const *p, char const *s)
+{
+  unsigned char cur[TERN_STORE_NAMEMAX + 2], nxt[TERN_STORE_NAMEMAX + 2] ;
+  size_t n = strlen(s) ;
+  if (n > TERN_STORE_NAMEMAX) return 0 ;
+  memset(cur, 0, n + 1) ;
+  cur[0] = 1 ;
+  for (; *p ; p++)
+  {
+    if (*p == '*')
+    {
+      nxt[0] = cur[0] ;
+      for (size_t j = 1 ; j <= n ; j++) nxt[j] = nxt[j-1] || cur[j] ;
+    }
+    else if (*p == '%')
+    {
+      nxt[0] = cur[0] ;
+      for (size_t j = 1 ; j <= n ; j++) nxt[j] = cur[j] || (nxt[j-1] && s[j-1] != '/') ;
+    }
+    else
+    {
+      nxt[0] = 0 ;
+      for (size_t j = 1 ; j <= n ; j++) nxt[j] = cur[j-1] && s[j-1] == *p ;
+    }
+    memcpy(cur, nxt, n + 1) ;
+  }
+  return cur[n] ;
+}
+
+static int haschildren (tern_mboxlist const *l, char const *name)
+{
+  size_t n = strlen(name) ;
+  for (size_t i = 0 ; i < tern_mboxlist_len(l) ; i++)
+  {
+    char const *x = tern_mboxlist_ent(l, i)->name ;
+    if (!strncmp(x, name, n) && x[n] == '/') return 1 ;
+  }
+  return 0 ;
+}
+
+static void listone (tern_mboxlist const *l, tern_mboxent const *e, unsigned int opts, unsigned int st)
+{
+  int sp = 0 ;
+  out_puts(opts & L_LSUB ? "* LSUB (" : "* LIST (") ;
+  if (!(opts & L_LSUB))
+  {
+    out_puts(haschildren(l, e->name) ? "\\HasChildren" : "\\HasNoChildren") ;
+    sp = 1 ;
+    if (e->specialuse) { out_puts(" ") ; out_puts(tern_store_sufmt(e->specialuse)) ; }
+  }
+  if (e->subscribed && (opts & (R_SUBSCRIBED | L_SUBSCRIBED))) out_puts(sp ? " \\Subscribed" : "\\Subscribed") ;
+  out_puts(") \"/\" ") ;
+  out_mailbox(e->name) ;
+  out_puts("\r\n") ;
+  if (st) status_out(e->name, e->id, st) ;
+}
+
+/* the pattern ref+pat as UTF-8 into p: 1, or 0 */
+static int pattern (stralloc *p, inode const *ref, inode const *pat)
+{
+  stralloc t = STRALLOC_ZERO ;
+  int ok ;
+  p->len = 0 ;
+  if (S.utf8) ok = stralloc_catb(p, ref->s, ref->len) && stralloc_catb(&t, pat->s, pat->len) ;
+  else ok = imap_mutf7_decode(p, ref->s, ref->len) && imap_mutf7_decode(&t, pat->s, pat->len) ;
+  ok = ok && stralloc_cat(p, &t) && p->len <= 1024 && stralloc_0(p) && strlen(p->s) == p->len - 1 ;
+  stralloc_free(&t) ;
+  return ok ;
+}
+
+static void listrun (iargs *a, unsigned int i, unsigned int opts)
+{
+  tern_mboxlist l = TERN_MBOXLIST_ZERO ;
+  stralloc p = STRALLOC_ZERO ;
+  unsigned int st = 0, ref = i, pat0, patn ;
+  if (i + 2 > a->n || !imap_isastring(&a->a[ref])) { out_tagged("BAD", "LIST reference pattern") ; return ; }
+  i++ ;
+  if (a->a[i].type == N_LIST) { pat0 = i + 1 ; patn = REND(a, i) ; i = patn ; }
+  else if (imap_isastring(&a->a[i])) { pat0 = i ; patn = ++i ; }
+  else { out_tagged("BAD", "LIST reference pattern") ; return ; }
+  if (i < a->n && !(opts & L_LSUB))
+  {
+    if (!imap_isatom(&a->a[i], "RETURN") || i + 1 >= a->n || a->a[i+1].type != N_LIST || REND(a, i + 1) != a->n) { out_tagged("BAD", "bad LIST return options") ; return ; }
+    for (unsigned int k = i + 2 ; k < a->n ; k = REND(a, k))
+    {
+      if (imap_isatom(&a->a[k], "SUBSCRIBED")) opts |= R_SUBSCRIBED ;
+      else if (imap_isatom(&a->a[k], "CHILDREN")) opts |= R_CHILDREN ;
+      else if (imap_isatom(&a->a[k], "SPECIAL-USE")) opts |= R_SPECIAL ;
+      else if (imap_isatom(&a->a[k], "STATUS") && k + 1 < a->n && (st = status_items(&a->a[k+1], a->a[k+1].len))) k++ ;
+      else { out_tagged("BAD", "bad LIST return option") ; return ; }
+    }
+  }
+  else if (i != a->n) { out_tagged("BAD", "too many arguments") ; return ; }
+  if (tern_mboxlist_read(&l, S.acct.s)) { out_temp("[UNAVAILABLE] cannot read the mailbox list") ; return ; }
+  for (unsigned int k = pat0 ; k < patn ; k++)
+  {
+    if (!imap_isastring(&a->a[k]) || !pattern(&p, &a->a[ref], &a->a[k])) { out_tagged("BAD", "bad pattern") ; goto end ; }
+    if (p.len == 1 && !(opts & L_LSUB)) { out_puts("* LIST (\\Noselect) \"/\" \"\"\r\n") ; continue ; }
+    for (size_t j = 0 ; j < tern_mboxlist_len(&l) ; j++)
+    {
+      tern_mboxent const *e = tern_mboxlist_ent(&l, j) ;
+      char const *cmp = e->name ;
+      if ((opts & (L_SUBSCRIBED | L_LSUB)) && !e->subscribed) continue ;
+      if ((opts & L_SPECIAL) && !e->specialuse) continue ;
+      if (!strcmp(cmp, "Inbox") && tern_store_isinbox(p.s, 5) && p.len == 6) cmp = p.s ;
+      if (match(p.s, cmp)) listone(&l, e, opts, st) ;
+    }
+  }
+  imap_ok(opts & L_LSUB ? "LSUB completed" : "LIST completed") ;
+ end:
+  tern_mboxlist_free(&l) ;
+  stralloc_free(&p) ;
+}
+
+void cmd_list (iargs *a)
+{
+  unsigned int opts = 0, i = 0 ;
+  if (a->n && a->a[0].type == N_LIST)
+  {
+    for (unsigned int k = 1 ; k < REND(a, 0) ; k++)
+    {
+      if (imap_isatom(&a->a[k], "SUBSCRIBED")) opts |= L_SUBSCRIBED ;
+      else if (imap_isatom(&a->a[k], "SPECIAL-USE")) opts |= L_SPECIAL ;
+      else if (!imap_isatom(&a->a[k], "RECURSIVEMATCH") && !imap_isatom(&a->a[k], "REMOTE")) { out_tagged("BAD", "bad LIST selection option") ; return ; }
+    }
+    i = REND(a, 0) ;
+  }
+  listrun(a, i, opts) ;
+}
+
+void cmd_lsub (iargs *a)
+{
+  listrun(a, 0, L_LSUB) ;
+}

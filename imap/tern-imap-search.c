@@ -1,0 +1,306 @@
+/* tern-imap-search: SEARCH and UID SEARCH (RFC 3501 keys but NEW, OLD,
+   RECENT, SENT*; MODSEQ; ESEARCH RETURN (MIN MAX COUNT ALL)).  Only keys
+   that need the text map a message file. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <skalibs/strerr.h>
+#include "tern.h"
+#include "tern-imap.h"
+
+#define SEARCHMAX 1024
+
+typedef struct ctx_s ctx ;
+struct ctx_s
+{
+  iargs *a ;
+  size_t i ;          /* message index */
+  imsg const *m ;     /* its record */
+  int dry ;           /* checking the syntax only */
+  char const *s ;     /* mapped message, or 0 */
+  size_t len, hl ;
+  int mapped ;
+  genalloc set ;
+} ;
+
+static int ci (char const *h, size_t hl, char const *n, size_t nl)
+{
+  if (!nl) return 1 ;
+  for (size_t i = 0 ; i + nl <= hl ; i++)
+    if (!strncasecmp(h + i, n, nl)) return 1 ;
+  return 0 ;
+}
+
+static void map (ctx *c)
+{
+  imsg const *m = c->m ;
+  struct stat st ;
+  int fd ;
+  if (c->mapped) return ;
+  c->mapped = 1 ; c->s = 0 ; c->len = c->hl = 0 ;
+  if (c->dry) return ;
+  fd = tern_mbox_openmsg(&S.mbox, m->uid) ;
+  if (fd < 0) return ;
+  if (!fstat(fd, &st) && st.st_size)
+  {
+    void *p = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) ;
+    if (p != MAP_FAILED) { c->s = p ; c->len = (size_t)st.st_size ; }
+  }
+  close(fd) ;
+  c->hl = c->len ;
+  for (size_t i = 0 ; c->s && i + 3 < c->len ; i++)
+    if (!memcmp(c->s + i, "\r\n\r\n", 4)) { c->hl = i + 4 ; break ; }
+}
+
+/* header field name contains v (name 0: anywhere in the header) */
+static int hdr (ctx *c, char const *name, inode const *v)
+{
+  size_t i = 0, n = name ? strlen(name) : 0 ;
+  map(c) ;
+  if (!c->s) return 0 ;
+  if (!name) return ci(c->s, c->hl, v->s, v->len) ;
+  while (i < c->hl)
+  {
+    char const *nl = memchr(c->s + i, '\n', c->hl - i) ;
+    size_t e = nl ? (size_t)(nl - c->s) + 1 : c->hl ;
+    while (e < c->hl && (c->s[e] == ' ' || c->s[e] == '\t')) { nl = memchr(c->s + e, '\n', c->hl - e) ; e = nl ? (size_t)(nl - c->s) + 1 : c->hl ; }
+    if (e - i > n && c->s[i+n] == ':' && !strncasecmp(c->s + i, name, n) && ci(c->s + i + n + 1, e - i - n - 1, v->s, v->len)) return 1 ;
+    i = e ;
+  }
+  return 0 ;
+}
+
+static int64_t day (inode const *n, int *ok)
+{
+  static char const mon[] = "janfebmaraprmayjunjulaugsepoctnovdec" ;
+  unsigned int d, y, m ;
+  char ms[4] = { 0 } ;
+  struct tm tm ;
+  *ok = 0 ;
+  if (!imap_isastring(n) || sscanf(n->s, "%2u-%3c-%4u", &d, ms, &y) != 3) return 0 ;
+  for (m = 0 ; m < 12 ; m++) if (!strncasecmp(ms, mon + 3 * m, 3)) break ;
+  if (m == 12) return 0 ;
+  memset(&tm, 0, sizeof tm) ;
+  tm.tm_mday = (int)d ; tm.tm_mon = (int)m ; tm.tm_year = (int)y - 1900 ;
+  *ok = 1 ;
+  return (int64_t)timegm(&tm) ;
+}
+
+static int eval (ctx *c, unsigned int *p, int *bad) ;
+
+static int flagkey (inode const *k, imsg const *m, int *r)
+{
+  static struct { char const *name ; uint32_t f ; int neg ; } const t[] =
+  {
+    { "SEEN", TERN_F_SEEN, 0 }, { "UNSEEN", TERN_F_SEEN, 1 }, { "FLAGGED", TERN_F_FLAGGED, 0 }, { "UNFLAGGED", TERN_F_FLAGGED, 1 },
+    { "DELETED", TERN_F_DELETED, 0 }, { "UNDELETED", TERN_F_DELETED, 1 }, { "ANSWERED", TERN_F_ANSWERED, 0 },
+    { "UNANSWERED", TERN_F_ANSWERED, 1 }, { "DRAFT", TERN_F_DRAFT, 0 }, { "UNDRAFT", TERN_F_DRAFT, 1 }, { 0, 0, 0 }
+  } ;
+  for (unsigned int i = 0 ; t[i].name ; i++)
+    if (imap_isatom(k, t[i].name)) { *r = (!(m->flags & t[i].f)) == t[i].neg ; return 1 ; }
+  if (imap_isatom(k, "ALL") || imap_isatom(k, "OLD")) { *r = 1 ; return 1 ; }
+  if (imap_isatom(k, "NEW") || imap_isatom(k, "RECENT")) { *r = 0 ; return 1 ; }
+  return 0 ;
+}
+
+#define NEED(cnt) do { if (*p + (cnt) > c->a->n) { *bad = 1 ; return 0 ; } } while (0)
+
+/* keys on the index alone: sets, keywords, sizes, MODSEQ, dates.  -1 if k is none of them */
+static int keyindex (ctx *c, inode const *k, unsigned int *p, int *bad)
+{
+  iargs *a = c->a ;
+  imsg const *m = c->m ;
+  uint64_t x ;
+  int r, ok ;
+  if (imap_isatom(k, "UID") || (k->s[0] >= '0' && k->s[0] <= '9') || k->s[0] == '*')
+  {
+    int uid = imap_isatom(k, "UID") ;
+    inode const *s = k ;
+    if (uid) { NEED(1) ; s = &a->a[(*p)++] ; }
+    if (s->type != N_ATOM || !imap_seqparse(s->s, s->len, &c->set)) { *bad = 1 ; return 0 ; }
+    return imap_seqhas(&c->set, uid ? m->uid : (uint32_t)(c->i + 1), uid ? (sel_count() ? sel_msgs()[sel_count()-1].uid : 0) : (uint32_t)sel_count()) ;
+  }
+  if (imap_isatom(k, "KEYWORD") || imap_isatom(k, "UNKEYWORD"))
+  {
+    uint64_t bit ;
+    NEED(1) ;
+    r = sel_kwbit(a->a[*p].s, a->a[*p].len, &bit, 0) ;
+    r = r == 1 ? !!(m->flags & bit) : r == 2 ? !!(m->kw & bit) : 0 ;
+    for (unsigned int b = 0 ; b < S.mbox.nkw ; b++)
+      if (!strcasecmp(tern_mbox_keywordname(&S.mbox, b), a->a[*p].s)) r = !!(m->kw & ((uint64_t)1 << b)) ;
+    (*p)++ ;
+    return imap_isatom(k, "KEYWORD") ? r : !r ;
+  }
+  if (imap_isatom(k, "LARGER") || imap_isatom(k, "SMALLER") || imap_isatom(k, "MODSEQ"))
+  {
+    NEED(1) ;
+    if (!imap_num(&a->a[(*p)++], &x)) { *bad = 1 ; return 0 ; }
+    if (imap_isatom(k, "MODSEQ")) { S.condstore = 1 ; return m->modseq >= x ; }
+    return imap_isatom(k, "LARGER") ? m->size > x : m->size < x ;
+  }
+  if (imap_isatom(k, "BEFORE") || imap_isatom(k, "SINCE") || imap_isatom(k, "ON"))
+  {
+    int64_t d ;
+    NEED(1) ;
+    d = day(&a->a[(*p)++], &ok) ;
+    if (!ok) { *bad = 1 ; return 0 ; }
+    if (imap_isatom(k, "BEFORE")) return m->date < d ;
+    if (imap_isatom(k, "SINCE")) return m->date >= d ;
+    return m->date >= d && m->date < d + 86400 ;
+  }
+  return -1 ;
+}
+
+/* keys on the text: HEADER, FROM, TO, CC, BCC, SUBJECT, BODY, TEXT */
+static int keytext (ctx *c, inode const *k, unsigned int *p, int *bad)
+{
+  static char const *const hk[] = { "FROM", "TO", "CC", "BCC", "SUBJECT", 0 } ;
+  iargs *a = c->a ;
+  inode const *v ;
+  /* the substring search is O(text * needle): keep needles short */
+  if (*p < a->n && a->a[*p].len > SEARCHMAX) { *bad = 1 ; return 0 ; }
+  if (*p + 1 < a->n && imap_isatom(k, "HEADER") && a->a[*p+1].len > SEARCHMAX) { *bad = 1 ; return 0 ; }
+  if (imap_isatom(k, "HEADER"))
+  {
+    char name[256] ;
+    NEED(2) ;
+    if (!imap_isastring(&a->a[*p]) || a->a[*p].len >= sizeof name || !imap_isastring(&a->a[*p+1])) { *bad = 1 ; return 0 ; }
+    memcpy(name, a->a[*p].s, a->a[*p].len + 1) ;
+    *p += 2 ;
+    return hdr(c, name, &a->a[*p-1]) ;
+  }
+  for (unsigned int i = 0 ; hk[i] ; i++)
+    if (imap_isatom(k, hk[i]))
+    {
+      NEED(1) ;
+      if (!imap_isastring(&a->a[*p])) { *bad = 1 ; return 0 ; }
+      (*p)++ ;
+      return hdr(c, hk[i], &a->a[*p-1]) ;
+    }
+  if (!imap_isatom(k, "BODY") && !imap_isatom(k, "TEXT")) { *bad = 1 ; return 0 ; }
+  NEED(1) ;
+  v = &a->a[(*p)++] ;
+  if (!imap_isastring(v)) { *bad = 1 ; return 0 ; }
+  map(c) ;
+  if (!c->s) return 0 ;
+  if (imap_isatom(k, "TEXT")) return ci(c->s, c->len, v->s, v->len) ;
+  return ci(c->s + c->hl, c->len - c->hl, v->s, v->len) ;
+}
+
+/* one key at *p (advanced past it) for message c->i */
+static int eval (ctx *c, unsigned int *p, int *bad)
+{
+  inode const *k ;
+  int r = 0 ;
+  NEED(1) ;
+  k = &c->a->a[(*p)++] ;
+  if (k->type == N_LIST)
+  {
+    unsigned int end = REND(c->a, *p - 1) ;
+    r = 1 ;
+    if (*p == end) { *bad = 1 ; return 0 ; }
+    while (*p < end && !*bad) if (!eval(c, p, bad)) r = 0 ;
+    return r ;
+  }
+  if (k->type != N_ATOM) { *bad = 1 ; return 0 ; }
+  if (flagkey(k, c->m, &r)) return r ;
+  if (imap_isatom(k, "NOT")) return !eval(c, p, bad) ;
+  if (imap_isatom(k, "OR")) { int x1 = eval(c, p, bad), x2 = eval(c, p, bad) ; return x1 || x2 ; }
+  r = keyindex(c, k, p, bad) ;
+  return r >= 0 ? r : keytext(c, k, p, bad) ;
+}
+#undef NEED
+
+/* * SEARCH or * ESEARCH with the RETURN options ret (1 MIN, 2 MAX, 4 COUNT, 8 ALL) */
+static void results (genalloc const *hits, int uid, int es, unsigned int ret)
+{
+  uint32_t const *h = genalloc_s(uint32_t const, hits) ;
+  size_t n = genalloc_len(uint32_t, hits) ;
+  if (!es)
+  {
+    out_puts("* SEARCH") ;
+    for (size_t k = 0 ; k < n ; k++) { out_puts(" ") ; out_u64(h[k]) ; }
+    out_puts("\r\n") ;
+    return ;
+  }
+  out_puts("* ESEARCH (TAG \"") ; out_puts(S.tag) ; out_puts("\")") ;
+  if (uid) out_puts(" UID") ;
+  if ((ret & 1) && n) { out_puts(" MIN ") ; out_u64(h[0]) ; }
+  if ((ret & 2) && n) { out_puts(" MAX ") ; out_u64(h[n-1]) ; }
+  if (ret & 4) { out_puts(" COUNT ") ; out_u64(n) ; }
+  if ((ret & 8) && n)
+  {
+    out_puts(" ALL ") ;
+    for (size_t k = 0 ; k < n ; k++)
+    {
+      size_t e = k ;
+      while (e + 1 < n && h[e+1] == h[e] + 1) e++ ;
+      if (k) out_puts(",") ;
+      out_u64(h[k]) ;
+      if (e > k) { out_puts(":") ; out_u64(h[e]) ; }
+      k = e ;
+    }
+  }
+  out_puts("\r\n") ;
+}
+
+void cmd_search (iargs *a)
+{
+  ctx c = { .a = a, .set = GENALLOC_ZERO } ;
+  genalloc hits = GENALLOC_ZERO ;
+  unsigned int start = 0, ret = 0 ;
+  int bad = 0, es = 0 ;
+  if (a->n >= 2 && imap_isatom(&a->a[0], "RETURN") && a->a[1].type == N_LIST)
+  {
+    es = 1 ;
+    for (unsigned int k = 2 ; k < REND(a, 1) ; k++)
+    {
+      if (imap_isatom(&a->a[k], "MIN")) ret |= 1 ; else if (imap_isatom(&a->a[k], "MAX")) ret |= 2 ;
+      else if (imap_isatom(&a->a[k], "COUNT")) ret |= 4 ; else if (imap_isatom(&a->a[k], "ALL")) ret |= 8 ;
+      else { out_tagged("BAD", "bad RETURN option") ; return ; }
+    }
+    if (!ret) ret = 8 ;
+    start = REND(a, 1) ;
+  }
+  if (start + 1 < a->n && imap_isatom(&a->a[start], "CHARSET"))
+  {
+    if (!imap_isastring(&a->a[start+1]) || (strcasecmp(a->a[start+1].s, "UTF-8") && strcasecmp(a->a[start+1].s, "US-ASCII")))
+    { out_tagged("NO", "[BADCHARSET (UTF-8 US-ASCII)] unsupported charset") ; return ; }
+    start += 2 ;
+  }
+  if (start >= a->n) { out_tagged("BAD", "SEARCH what?") ; return ; }
+  {
+    /* the syntax once, so that an empty mailbox checks it too */
+    static imsg const none ;
+    unsigned int p = start ;
+    c.m = &none ; c.dry = 1 ; c.mapped = 0 ;
+    while (p < a->n && !bad) eval(&c, &p, &bad) ;
+    c.dry = 0 ;
+  }
+  for (c.i = 0 ; c.i < sel_count() && !bad ; c.i++)
+  {
+    unsigned int p = start ;
+    int r = 1 ;
+    c.m = sel_msgs() + c.i ;
+    c.mapped = 0 ;
+    while (p < a->n && !bad) if (!eval(&c, &p, &bad)) r = 0 ;
+    if (c.s) munmap((void *)c.s, c.len) ;
+    c.s = 0 ;
+    if (r && !bad && !(sel_msgs()[c.i].flags & TERN_F_EXPUNGED))
+    {
+      uint32_t v = a->uid ? sel_msgs()[c.i].uid : (uint32_t)(c.i + 1) ;
+      if (!genalloc_catb(uint32_t, &hits, &v, 1)) strerr_diefusys(111, "search") ;
+    }
+  }
+  genalloc_free(iseq, &c.set) ;
+  if (bad) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
+  results(&hits, a->uid, es, ret) ;
+  imap_ok(a->uid ? "UID SEARCH completed" : "SEARCH completed") ;
+ end:
+  genalloc_free(uint32_t, &hits) ;
+}

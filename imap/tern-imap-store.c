@@ -1,0 +1,173 @@
+/* tern-imap-store: STORE (+FLAGS -FLAGS FLAGS, .SILENT, UNCHANGEDSINCE),
+   and COPY and MOVE (COPYUID). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <sys/file.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+#include "tern.h"
+#include "tern-imap.h"
+
+/* flags in list or atoms from i into *f, *kw (keywords created when
+   create): 1, 0 bad syntax, -1 no room for a new keyword */
+static int flaglist (iargs *a, unsigned int i, uint32_t *f, uint64_t *kw, int create)
+{
+  unsigned int s = i, e = a->n ;
+  *f = 0 ; *kw = 0 ;
+  if (a->a[i].type == N_LIST) { s = i + 1 ; e = REND(a, i) ; if (e != a->n) return 0 ; }
+  for (unsigned int k = s ; k < e ; k++)
+  {
+    uint64_t bit ;
+    int r ;
+    if (a->a[k].type != N_ATOM) return 0 ;
+    if (imap_isatom(&a->a[k], "\\Recent")) continue ;
+    r = sel_kwbit(a->a[k].s, a->a[k].len, &bit, create) ;
+    if (r == 1) *f |= (uint32_t)bit ;
+    else if (r == 2) *kw |= bit ;
+    else if (a->a[k].s[0] == '\\' || !tern_keyword_valid(a->a[k].s, a->a[k].len)) return 0 ;
+    else if (create) return -1 ;   /* a good keyword the mailbox cannot take (64 in use) */
+  }
+  return 1 ;
+}
+
+/* applies the change to message j and reports it: 1, or 0 if UNCHANGEDSINCE failed */
+static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since, int silent, int uid)
+{
+  imsg *m = sel_msgs() + j ;
+  uint32_t nf = mode == 1 ? m->flags | f : mode == 2 ? m->flags & ~f : f ;
+  uint64_t nk = mode == 1 ? m->kw | kw : mode == 2 ? m->kw & ~kw : kw, ms ;
+  if (m->flags & TERN_F_EXPUNGED) return 1 ;
+  if (since && m->modseq > since) return 0 ;
+  if (nf != m->flags || nk != m->kw)
+  {
+    int r = tern_mbox_setflags(&S.mbox, m->uid, nf, nk, since, &ms) ;
+    if (r == TERN_PERM && errno == ESTALE) return 0 ;
+    if (r) return 1 ;
+    m->flags = nf ; m->kw = nk ; m->modseq = ms ;
+  }
+  if (!silent || (S.condstore && since))
+  {
+    out_puts("* ") ; out_u64(j + 1) ; out_puts(" FETCH (") ;
+    if (uid) { out_puts("UID ") ; out_u64(m->uid) ; out_puts(" ") ; }
+    if (!silent) out_flags(m) ;
+    if (S.condstore) { out_puts(silent ? "MODSEQ (" : " MODSEQ (") ; out_u64(m->modseq) ; out_puts(")") ; }
+    out_puts(")\r\n") ;
+  }
+  return 1 ;
+}
+
+void cmd_store (iargs *a)
+{
+  genalloc idx = GENALLOC_ZERO, failed = GENALLOC_ZERO ;
+  uint64_t since = 0, kw ;
+  uint32_t f ;
+  unsigned int i = 1 ;
+  int mode, silent, r ;
+  char const *op ;
+  if (a->n < 3) { out_tagged("BAD", "STORE set item flags") ; return ; }
+  if (a->a[1].type == N_LIST)
+  {
+    if (a->a[1].len != 2 || !imap_isatom(&a->a[2], "UNCHANGEDSINCE") || !imap_num(&a->a[3], &since)) { out_tagged("BAD", "bad STORE modifier") ; return ; }
+    i = 4 ; S.condstore = 1 ;
+  }
+  if (i + 1 >= a->n || a->a[i].type != N_ATOM) { out_tagged("BAD", "STORE set item flags") ; return ; }
+  op = a->a[i].s ;
+  mode = op[0] == '+' ? 1 : op[0] == '-' ? 2 : 0 ;
+  if (mode) op++ ;
+  silent = strlen(op) == 12 ;
+  if (strncasecmp(op, "FLAGS", 5) || (op[5] && strcasecmp(op + 5, ".SILENT"))) { out_tagged("BAD", "bad STORE item") ; return ; }
+  if (S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; return ; }
+  if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
+  if (tern_mbox_lock(&S.mbox, LOCK_EX)) { out_temp("[UNAVAILABLE] cannot lock the mailbox") ; goto end ; }
+  r = flaglist(a, i + 1, &f, &kw, 1) ;
+  if (r <= 0)
+  {
+    tern_mbox_unlock(&S.mbox) ;
+    if (r < 0) out_tagged("NO", "[LIMIT] no room for another keyword in this mailbox") ; else out_tagged("BAD", "bad flag") ;
+    goto end ;
+  }
+  for (size_t k = 0 ; k < genalloc_len(size_t, &idx) ; k++)
+  {
+    size_t j = genalloc_s(size_t, &idx)[k] ;
+    if (!storeone(j, mode, f, kw, since, silent, a->uid) && !genalloc_catb(size_t, &failed, &j, 1)) strerr_diefusys(111, "store") ;
+  }
+  tern_mbox_unlock(&S.mbox) ;
+  if (genalloc_len(size_t, &failed))
+  {
+    out_puts(S.tag) ; out_puts(" OK [MODIFIED ") ;
+    for (size_t k = 0 ; k < genalloc_len(size_t, &failed) ; k++)
+    {
+      size_t j = genalloc_s(size_t, &failed)[k] ;
+      if (k) out_puts(",") ;
+      out_u64(a->uid ? sel_msgs()[j].uid : j + 1) ;
+    }
+    out_puts("] conditional STORE failed\r\n") ;
+    out_flush() ;
+  }
+  else imap_ok("STORE completed") ;
+ end:
+  genalloc_free(size_t, &idx) ;
+  genalloc_free(size_t, &failed) ;
+}
+
+static void out_uidset (genalloc const *u)
+{
+  for (size_t k = 0 ; k < genalloc_len(uint32_t, u) ; k++)
+  {
+    if (k) out_puts(",") ;
+    out_u64(genalloc_s(uint32_t const, u)[k]) ;
+  }
+}
+
+static void copymove (iargs *a, int move)
+{
+  genalloc idx = GENALLOC_ZERO, src = GENALLOC_ZERO, dst = GENALLOC_ZERO ;
+  stralloc name = STRALLOC_ZERO ;
+  tern_mboxent e ;
+  int r = 0 ;
+  if (a->n != 2) { out_tagged("BAD", move ? "MOVE set mailbox" : "COPY set mailbox") ; return ; }
+  if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
+  if (!mbox_name(&a->a[1], &name)) goto end ;
+  if (move && S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; goto end ; }
+  if (tern_store_mbox_lookup(S.acct.s, name.s, &e)) { out_tagged("NO", "[TRYCREATE] no such mailbox") ; goto end ; }
+  for (size_t k = 0 ; k < genalloc_len(size_t, &idx) && !r ; k++)
+  {
+    imsg *m = sel_msgs() + genalloc_s(size_t, &idx)[k] ;
+    uint32_t nu ;
+    if (m->flags & TERN_F_EXPUNGED) continue ;
+    r = tern_store_copy(&S.mbox, m->uid, S.acct.s, name.s, &nu) ;
+    if (r == TERN_PERM && errno == ENOENT) { r = 0 ; continue ; }
+    if (!r && (!genalloc_catb(uint32_t, &src, &m->uid, 1) || !genalloc_catb(uint32_t, &dst, &nu, 1))) r = TERN_TEMP ;
+  }
+  if (r) { out_temp("[UNAVAILABLE] copy failed") ; goto end ; }
+  if (move && genalloc_len(uint32_t, &src))
+  {
+    r = tern_mbox_lock(&S.mbox, LOCK_EX) ;
+    for (size_t k = 0 ; !r && k < genalloc_len(uint32_t, &src) ; k++)
+    {
+      uint64_t ms ;
+      tern_mbox_expunge(&S.mbox, genalloc_s(uint32_t, &src)[k], &ms) ;
+    }
+    if (!r) { tern_mbox_compact(&S.mbox, 0) ; tern_mbox_unlock(&S.mbox) ; }
+  }
+  if (genalloc_len(uint32_t, &src))
+  {
+    if (move) out_puts("* OK [COPYUID ") ; else { out_puts(S.tag) ; out_puts(" OK [COPYUID ") ; }
+    out_u64(e.uidvalidity) ; out_puts(" ") ; out_uidset(&src) ; out_puts(" ") ; out_uidset(&dst) ;
+    out_puts(move ? "] moved\r\n" : "] COPY completed\r\n") ;
+    if (move) imap_ok("MOVE completed") ; else out_flush() ;
+  }
+  else imap_ok(move ? "MOVE completed" : "COPY completed") ;
+ end:
+  genalloc_free(size_t, &idx) ;
+  genalloc_free(uint32_t, &src) ;
+  genalloc_free(uint32_t, &dst) ;
+  stralloc_free(&name) ;
+}
+
+void cmd_copy (iargs *a) { copymove(a, 0) ; }
+void cmd_move (iargs *a) { copymove(a, 1) ; }
+

@@ -1,0 +1,195 @@
+/* tern-imap.h: the parts of tern-imap.  The parser (tern-imap-parse.c) and
+   the mailbox-name codec (tern-imap-name.c) do no I/O; the rest works on
+   the one session of this process. */
+#ifndef TERN_IMAP_H
+#define TERN_IMAP_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/genalloc.h>
+#include "tern_store.h"
+#include "tern_conf.h"
+
+#define IMAP_LINEMAX 65536       /* one line of a command */
+#define IMAP_CMDMAX 262144       /* a whole command with its small literals */
+#define IMAP_NESTMAX 32          /* parenthesis depth */
+#define IMAP_NODEMAX 4096        /* tokens in one command */
+#define IMAP_FILEMAX 8           /* literals streamed to files (APPEND) */
+
+/* parser: a command is a flat array of nodes in pre-order */
+#define N_ATOM 1
+#define N_STRING 2    /* quoted or literal, unescaped */
+#define N_LIST 3      /* children follow; end = index after the last one */
+#define N_FILE 4      /* a literal streamed to file number len */
+typedef struct inode_s inode ;
+struct inode_s
+{
+  unsigned int type ;
+  unsigned int end ;   /* N_LIST: index past its subtree; else own index + 1 */
+  char *s ;            /* into the command buffer, NUL-terminated in place */
+  size_t len ;
+} ;
+
+typedef struct icmd_s icmd ;
+struct icmd_s
+{
+  inode nodes[IMAP_NODEMAX] ;
+  unsigned int n ;
+  char const *err ;    /* why parsing failed */
+} ;
+
+/* Parses the command in s (len bytes, CRLF removed, literals as "{n}\r\n"
+   followed by their bytes, streamed ones as "\0" + digit).  Modifies s,
+   s[len] included (it must be writable): atoms and strings end with NUL.
+   1 ok, 0 syntax error (c->err). */
+extern int imap_parse (icmd *c, char *s, size_t len) ;
+/* Scans a literal marker "{n}" or "{n+}" ending a line: 1 and *n, *plus. */
+extern int imap_litscan (char const *s, size_t len, uint64_t *n, int *plus) ;
+/* A sequence set: ranges with 0 meaning "*".  1 ok, 0 bad. */
+typedef struct iseq_s iseq ;
+struct iseq_s { uint32_t lo, hi ; } ;
+extern int imap_seqparse (char const *s, size_t len, genalloc *ranges) ;
+extern int imap_seqhas (genalloc const *ranges, uint32_t x, uint32_t star) ;
+extern int imap_isatom (inode const *n, char const *word) ;   /* case-insensitive */
+extern int imap_isastring (inode const *n) ;
+extern int imap_num (inode const *n, uint64_t *x) ;
+
+/* mailbox names (tern-imap-name.c): modified UTF-7 <-> UTF-8 */
+extern int imap_mutf7_decode (stralloc *out, char const *s, size_t len) ;
+extern int imap_mutf7_encode (stralloc *out, char const *s, size_t len) ;
+
+/* session */
+#define S_NOAUTH 0
+#define S_AUTH 1
+#define S_SELECTED 2
+#define S_LOGOUT 3
+
+typedef struct imsg_s imsg ;
+struct imsg_s
+{
+  uint32_t uid ;
+  uint32_t flags ;
+  uint64_t kw ;
+  uint64_t modseq ;
+  uint64_t size ;
+  int64_t date ;
+  unsigned int dirty ;   /* flags changed by someone: report FETCH */
+} ;
+
+typedef struct isession_s isession ;
+struct isession_s
+{
+  int state ;
+  int tls ;
+  int loginok ;          /* logins allowed (TLS or loopback) */
+  int utf8 ;             /* ENABLE UTF8=ACCEPT */
+  int condstore ;        /* ENABLE CONDSTORE or a CONDSTORE-using command */
+  int infd, outfd ;
+  unsigned int timeout ;
+  char const *ip ;
+  tern_conf conf ;
+  stralloc account ;     /* name, NUL-terminated */
+  stralloc acct ;        /* account directory, NUL-terminated */
+  char const *tag ;
+  /* selected mailbox */
+  tern_mbox mbox ;
+  tern_mboxent ent ;
+  int readonly ;
+  genalloc msgs ;        /* imsg, by UID */
+  size_t seen ;          /* index records read */
+  uint32_t generation ;
+  uint64_t chgoff ;
+  uint64_t highestmodseq ;
+  size_t reported ;      /* EXISTS last reported */
+  int expok ;            /* the current command may report expunges */
+  /* streamed literals of the current command */
+  stralloc files[IMAP_FILEMAX] ;
+  uint64_t filesize[IMAP_FILEMAX] ;
+  unsigned int nfiles ;
+} ;
+
+extern isession S ;
+
+/* output (tern-imap-io.c) */
+extern void out_put (char const *s, size_t len) ;
+extern void out_puts (char const *s) ;
+extern void out_u64 (uint64_t x) ;
+extern void out_astring (char const *s, size_t len) ;
+extern void out_nstring (char const *s, size_t len) ;
+extern void out_mailbox (char const *name) ;
+extern void out_flush (void) ;
+extern void out_tagged (char const *status, char const *text) ;
+extern void out_untagged (char const *text) ;
+extern void out_temp (char const *text) ;   /* logs errno, tagged NO */
+/* input: reads one command into sa (see imap_parse).  1 ok, 0 EOF,
+   -1 refused (a tagged or untagged reply went out already). */
+extern int in_command (stralloc *sa) ;
+extern int in_line (stralloc *sa) ;         /* a line (AUTHENTICATE), no CRLF */
+extern int in_idle (unsigned int ms) ;      /* 1 readable, 0 timeout */
+extern void io_init (int in, int out) ;
+extern void io_discard (void) ;
+
+/* commands: each gets the parsed arguments after the command name */
+typedef struct iargs_s iargs ;
+struct iargs_s { inode *a ; unsigned int n ; unsigned int off ; int uid ; } ;
+#define REND(x, i) ((x)->a[i].end - (x)->off)   /* index past argument i's subtree */
+extern void cmd_capability (iargs *) ;
+extern void cmd_login (iargs *) ;
+extern void cmd_authenticate (iargs *) ;
+extern void cmd_starttls (iargs *) ;
+extern void cmd_id (iargs *) ;
+extern void cmd_enable (iargs *) ;
+extern void cmd_select (iargs *) ;
+extern void cmd_examine (iargs *) ;
+extern void cmd_create (iargs *) ;
+extern void cmd_delete (iargs *) ;
+extern void cmd_rename (iargs *) ;
+extern void cmd_subscribe (iargs *) ;
+extern void cmd_unsubscribe (iargs *) ;
+extern void cmd_list (iargs *) ;
+extern void cmd_lsub (iargs *) ;
+extern void cmd_status (iargs *) ;
+extern void cmd_namespace (iargs *) ;
+extern void cmd_append (iargs *) ;
+extern void cmd_close (iargs *) ;
+extern void cmd_unselect (iargs *) ;
+extern void cmd_expunge (iargs *) ;
+extern void cmd_fetch (iargs *) ;
+extern void cmd_store (iargs *) ;
+extern void cmd_copy (iargs *) ;
+extern void cmd_move (iargs *) ;
+extern void cmd_search (iargs *) ;
+extern void cmd_idle (iargs *) ;
+extern void cmd_noop (iargs *) ;
+
+/* mailbox helpers (tern-imap-mbox.c) */
+extern int mbox_name (inode const *n, stralloc *out) ;   /* 1, or 0 after a tagged NO/BAD */
+/* selected state (tern-imap-sel.c) */
+extern void sel_sync (void) ;            /* read others' changes, report */
+extern void sel_close (void) ;
+extern imsg *sel_msgs (void) ;
+extern size_t sel_count (void) ;
+extern size_t sel_finduid (uint32_t uid) ;            /* index, or count */
+extern int sel_set (inode const *n, int uid, genalloc *idx) ; /* message indexes; 0 bad */
+extern void out_flags (imsg const *m) ;
+extern int sel_kwbit (char const *s, size_t len, uint64_t *bit, int create) ;
+
+
+extern void io_maxmsg (uint64_t n) ;
+extern void cmd_capability_list (void) ;
+extern void imap_dispatch (icmd *c, int parsed) ;
+extern void imap_ok (char const *text) ;  /* sync the selected mailbox, then tagged OK */
+/* tern-imap-env.c, tern-imap-mime.c: no I/O; each appends IMAP text to sa
+   and returns 1, or 0 on ENOMEM */
+extern int mime_catstring (stralloc *sa, char const *s, size_t len) ;   /* quoted or literal */
+extern int mime_field (stralloc *v, char const *h, size_t len, char const *name) ; /* 1 found */
+extern int mime_envelope (stralloc *sa, char const *h, size_t len) ;
+extern int mime_structure (stralloc *sa, char const *s, size_t len, int ext) ;
+/* The entity (MIME header + body) at part path "1.2" (plen 0: the whole
+   message) as [*es, *es + *el); *ismsg if it is message/rfc822.  1, or 0
+   if there is no such part. */
+extern int mime_section (char const *s, size_t len, char const *path, size_t plen, size_t *es, size_t *el, int *ismsg) ;
+extern size_t mime_hdrlen (char const *s, size_t len) ;
+extern int sel_expunge (genalloc const *idx, int silent) ;
+#endif
