@@ -16,3 +16,11 @@ MAN += queue/tern-queue-run.8
 PROGS += tern-queue
 tern-queue_OBJS = queue/tern-queue.o
 MAN += queue/tern-queue.8
+
+# Static links, as smtp-in's programs: inject and local run once per message,
+# and the dynamic loader's start-up (mapping and relocating libidn2 and
+# libunistring) was a measurable part of each message's CPU time (smtp.bench).
+# Dynamic under sanitizers, or without libunistring.a for inject.
+tern-queue-inject_LIBS = $(if $(SAN)$(if $(wildcard /usr/lib/x86_64-linux-gnu/libunistring.a),,none),$(LIBS_DEFAULT),\
+  -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
+tern-queue-local_LIBS = $(if $(SAN),$(LIBS_DEFAULT),-static $(LIBS_DEFAULT))

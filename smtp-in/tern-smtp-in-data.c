@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include <skalibs/types.h>
+#include "tern_date.h"
 #include "tern_log.h"
 #include "tern-smtp-in.h"
 
@@ -32,12 +33,10 @@ static int goodip (char const *ip)
 static int received (smtp *s, stralloc *sa)
 {
   char fmt[UINT_FMT] ;
-  char date[64] ;
-  struct tm tm ;
+  char date[TERN_DATE_FMT] ;
   time_t now = time(0) ;
   int v6 = !!strchr(s->ip, ':') ;
-  if (!gmtime_r(&now, &tm) || !strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm))
-    date[0] = 0 ;
+  tern_date_fmt(date, now > 0 ? (uint64_t)now : 0) ;
   fmt[uint_fmt(fmt, s->nmsg)] = 0 ;
   return stralloc_cats(sa, "Received: from ") && stralloc_cats(sa, s->heloname.s)
     && stralloc_cats(sa, goodip(s->ip) ? (v6 ? " ([IPv6:" : " ([") : " (unknown")
