@@ -5,12 +5,12 @@ MAN += queue/tern-queue-inject.8 queue/tern-queue.5
 
 
 PROGS += tern-queue-local
-tern-queue-local_OBJS = queue/tern-queue-local.o
+tern-queue-local_OBJS = queue/tern-queue-local.o queue/tern-queue-local-deliver.o
 MAN += queue/tern-queue-local.8
 
 PROGS += tern-queue-run
 tern-queue-run_OBJS = queue/tern-queue-run.o queue/tern-queue-run-scan.o \
-  queue/tern-queue-run-msg.o queue/tern-queue-run-deliver.o
+  queue/tern-queue-run-msg.o queue/tern-queue-run-deliver.o queue/tern-queue-local-deliver.o
 MAN += queue/tern-queue-run.8
 
 PROGS += tern-queue

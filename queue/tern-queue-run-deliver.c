@@ -1,43 +1,55 @@
-/* tern-queue-run-deliver: one process per delivery attempt
-   (tern-queue-local ACCOUNT, stdin = the message), and recording the
-   results of those that ended: exit 0 delivered, 100 failed, else retry. */
+/* tern-queue-run-deliver: one child per delivery attempt (a fork running
+   tern-queue-local's delivery, stdin = the message, no exec), and recording
+   the results of those that ended: exit 0 delivered, 100 failed, else retry. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
 #include <skalibs/types.h>
+#include <skalibs/strerr.h>
 #include "tern.h"
 #include "tern_crypto.h"
 #include "tern_log.h"
 #include "tern-queue-run.h"
+#include "tern-queue-local.h"
 
-static void child (int fd, char const *account, char const *date)
+static void child (int fd, char const *account, uint64_t date)
 {
-  char const *argv[8] = { "tern-queue-local", "-c", confdir, "-d", date, "--", account, 0 } ;
+  char const *agent = getenv("TERN_QUEUE_LOCAL") ;
   sigset_t none ;
   sigemptyset(&none) ;
   sigprocmask(SIG_SETMASK, &none, 0) ;
   signal(SIGPIPE, SIG_DFL) ;
+  signal(SIGTERM, SIG_DFL) ;
+  PROG = "tern-queue-local" ;
   if (dup2(fd, 0) < 0) _exit(111) ;
-  execvp(argv[0], (char *const *)argv) ;
-  _exit(111) ;
+  if (agent && *agent)
+  {
+    /* another local delivery program, with tern-queue-local's argv */
+    char d[UINT64_FMT] ;
+    char const *argv[8] = { agent, "-c", confdir, "-d", d, "--", account, 0 } ;
+    d[uint64_fmt(d, date)] = 0 ;
+    execvp(agent, (char *const *)argv) ;
+    strerr_diefu2sys(111, "run ", agent) ;
+  }
+  local_deliver(confdir, account, date) ;
+  _exit(0) ;
 }
 
 int deliver_start (size_t mi, char const *account, unsigned int const *rcpts, unsigned int n)
 {
   job j = { .pid = 0, .m = mi, .account = STRALLOC_ZERO, .rcpts = GENALLOC_ZERO } ;
   msg *m = MSG(mi) ;
-  char date[UINT64_FMT] ;
   int fd = open(qpath(0, "mess", m->id), O_RDONLY | O_CLOEXEC) ;
-  date[uint64_fmt(date, m->env.time)] = 0 ;
   if (fd < 0 || lseek(fd, (off_t)m->env.hdrlen, SEEK_SET) < 0) goto err ;
   if (!stralloc_cats(&j.account, account) || !stralloc_0(&j.account)
    || !genalloc_catb(unsigned int, &j.rcpts, rcpts, n) || !genalloc_ready(job, &jobs, NJOBS + 1)) goto err ;
   j.pid = fork() ;
   if (j.pid < 0) goto err ;
-  if (!j.pid) child(fd, account, date) ;
+  if (!j.pid) child(fd, account, m->env.time) ;
   close(fd) ;
   genalloc_append(job, &jobs, &j) ;
   for (unsigned int i = 0 ; i < n ; i++) m->busy.s[rcpts[i]] = 1 ;

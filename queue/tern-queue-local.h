@@ -1,0 +1,7 @@
+/* tern-queue-local.h: local delivery, shared by tern-queue-local and tern-queue-run. */
+#ifndef TERN_QUEUE_LOCAL_H
+#define TERN_QUEUE_LOCAL_H
+#include <stdint.h>
+/* Deliver fd 0 into ACCOUNT's Inbox; returns when delivered, else dies 100/111. */
+extern void local_deliver (char const *confdir, char const *account, uint64_t date) ;
+#endif
