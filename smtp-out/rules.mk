@@ -13,3 +13,9 @@ tern-tlsc_OBJS = smtp-out/tern-tlsc.o smtp-out/tern-tlsc-ca.o smtp-out/tern-tlsc
   smtp-in/tern-tls-run.o smtp-in/tern-tls-child.o smtp-in/tern-tls-server.o smtp-in/tern-tls-pem.o
 tern-tlsc_LIBS = $(if $(SAN),,-static) $(O)/libtern.a $(BEARSSL) $(SKALIBS)
 MAN += smtp-out/tern-tlsc.8
+
+# The SMTP client: plaintext only; TLS through tern-tlsc, DNS through tern-dns.
+PROGS += tern-smtp-out
+tern-smtp-out_OBJS = smtp-out/tern-smtp-out.o smtp-out/tern-smtp-out-line.o smtp-out/tern-smtp-out-net.o \
+  smtp-out/tern-smtp-out-io.o smtp-out/tern-smtp-out-smtp.o smtp-out/tern-smtp-out-auth.o smtp-out/tern-smtp-out-hosts.o
+MAN += smtp-out/tern-smtp-out.8
