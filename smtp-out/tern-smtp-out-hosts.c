@@ -3,6 +3,7 @@
    relay's or proxy's name (tern-dns ip).  DNS is tern-dns's, a child. */
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 #include <skalibs/ip46.h>
 #include <skalibs/bytestr.h>
 #include "tern-smtp-out.h"
@@ -85,10 +86,11 @@ char so_hosts (sout *o, stralloc *sa, sohost *h, unsigned int *n, char *buf)
   if (d[0] == '[' && d[len - 1] == ']')
   {
     char *ip = (char *)d + 1 ;
-    ip46 a ;
-    if (!strncasecmp(ip, "IPv6:", 5)) ip += 5 ;
+    unsigned char a[16] ;
+    int v6 = !strncasecmp(ip, "IPv6:", 5) ;
+    if (v6) ip += 5 ;
     if (!stralloc_copyb(sa, ip, d + len - 1 - ip) || !stralloc_0(sa)) { so_fail(buf, "451 4.3.0", "out of memory", 0) ; return 't' ; }
-    if (ip46_scan(sa->s, &a) != sa->len - 1) { so_fail(buf, "553 5.1.2", "bad address literal ", d) ; return 'p' ; }
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, sa->s, a) != 1) { so_fail(buf, "553 5.1.2", "bad address literal ", d) ; return 'p' ; }
     h[0].name = 0 ; h[0].ip = sa->s ; h[0].nip = 1 ; *n = 1 ;
     return 0 ;
   }

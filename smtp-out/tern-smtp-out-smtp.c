@@ -92,7 +92,7 @@ static int rcpts (sout *o)
     strcat(cmd, ">") ;
     tain_addsec_g(&o->deadline, 300) ;
     code = so_cmd(o, cmd, o->r[i].reply, SO_REPLY) ;
-    if (!code) return -1 ;
+    if (!code) { strcpy(o->mreply, o->r[i].reply) ; o->r[i].reply[0] = 0 ; return -1 ; }
     if (code >= 200 && code < 300) { o->r[i].cls = 'a' ; n++ ; }
     else o->r[i].cls = code >= 500 ? 'p' : 't' ;
   }
