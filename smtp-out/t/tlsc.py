@@ -71,14 +71,12 @@ class Helper:
         self.ctl, ctl = socket.socketpair()
         wr, self.w = os.pipe()   # helper reads fd 4
         self.r, ww = os.pipe()   # helper writes fd 5
-        fds = {3: ctl.fileno(), 4: wr, 5: ww}
-
-        def pre():
-            tmp = [os.dup(fds[k]) for k in (3, 4, 5)]
-            for k, fd in zip((3, 4, 5), tmp):
-                os.dup2(fd, k)
-        self.p = subprocess.Popen(["tern-tlsc"] + args, stdin=self.sock, stdout=self.sock,
-                                  stderr=subprocess.PIPE, preexec_fn=pre, close_fds=False)
+        # bash puts them on 3/4/5: no fd juggling in a forked python child
+        a, b, c = ctl.fileno(), wr, ww
+        sh = ('exec 253<&%d 254<&%d 255>&%d %d<&- %d<&- %d>&- ; exec 3<&253 4<&254 5>&255 253<&- 254<&- 255>&- ; '
+              'exec tern-tlsc "$@"' % (a, b, c, a, b, c))
+        self.p = subprocess.Popen(["bash", "-c", sh, "tern-tlsc"] + args, stdin=self.sock, stdout=self.sock,
+                                  stderr=subprocess.PIPE, pass_fds=(a, b, c))
         ctl.close(); os.close(wr); os.close(ww)
 
     def facts(self, cmd=b"Y"):
@@ -90,6 +88,11 @@ class Helper:
             out += d
         return out
 
+    def close_w(self):
+        if self.w >= 0:
+            os.close(self.w)
+            self.w = -1   # never twice: the number may belong to another fd by now
+
     def readall(self, n=None):
         out = b""
         while n is None or len(out) < n:
@@ -99,8 +102,7 @@ class Helper:
         return out
 
     def finish(self):
-        try: os.close(self.w)
-        except OSError: pass
+        self.close_w()
         rest = self.readall()
         err = self.p.stderr.read().decode()
         return rest, self.p.wait(), err
@@ -114,7 +116,7 @@ def implicit(args, label):
     if ok:
         os.write(h.w, b"ping\r\n")
         got = h.readall(6)
-        os.close(h.w)
+        h.close_w()
     rest, rc, err = h.finish()
     return ok, (got + rest) if ok else rest, rc, err
 
@@ -157,7 +159,7 @@ def starttls():
         os.write(h.w, b"after\r\n")
         want = b"secure SSL_PROTOCOL=TLSv1.2\r\nafter\r\n"
         rest = h.readall(len(want))
-        os.close(h.w)
+        h.close_w()
         rest2, rc, err = h.finish()
         rest += rest2
         check(greet == b"220 hello\r\n" and go == b"220 go\r\n" and rest == want and rc == 0,
