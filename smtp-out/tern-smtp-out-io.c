@@ -121,7 +121,7 @@ static void child (sout const *o, int const *f)
   unsigned int n = 0 ;
   int hi[4] ;
   for (unsigned int i = 0 ; i < 4 ; i++)
-    if ((hi[i] = fcntl(f[i], F_DUPFD, 10)) < 0) _exit(111) ;
+    if ((hi[i] = fcntl(f[i], F_DUPFD_CLOEXEC, 10)) < 0) _exit(111) ;
   if (dup2(hi[0], 0) < 0 || dup2(hi[0], 1) < 0 || dup2(hi[1], 3) < 0 || dup2(hi[2], 4) < 0 || dup2(hi[3], 5) < 0) _exit(111) ;
   argv[n++] = "tern-tlsc" ; argv[n++] = "-t" ; argv[n++] = "60" ;
   if (o->tls == T_IMPLICIT) argv[n++] = "-S" ;
@@ -152,8 +152,9 @@ static int facts (sout *o)
 int so_tls (sout *o, int dostart)
 {
   int x[2], a[2], b[2], f[4] ;
-  if (socketpair(AF_UNIX, SOCK_STREAM, 0, x) < 0) return 0 ;
-  if (pipe(a) < 0 || pipe(b) < 0) return 0 ;
+  /* all close-on-exec: the helper must hold no other end, or EOF never comes */
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x) < 0) return 0 ;
+  if (pipecoe(a) < 0 || pipecoe(b) < 0) return 0 ;
   f[0] = o->sock ; f[1] = x[1] ; f[2] = a[0] ; f[3] = b[1] ;
   o->tlspid = fork() ;
   if (o->tlspid < 0) return 0 ;

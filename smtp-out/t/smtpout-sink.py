@@ -75,6 +75,24 @@ out, rc, err = smtpout(["-f", "a@b.test", "direct", "--", "x@[300.0.0.1]"])
 check(lines(out)[-1][:2] == ("msg", "perm"), "bad literal: " + out)
 stop(p)
 
+# socks: microsocks in front of smtp-sink; DNS (here none: a literal) is ours
+p, dump = sink("127.0.0.26", 25)
+ms = start(["microsocks", "-i", "127.0.0.1", "-p", "11080"], "127.0.0.1", 11080)
+SOCKS = ["socks", "127.0.0.1", "11080", "viaproxy", "remote-hostname=out.test", "--"]
+out, rc, err = smtpout(["-f", "a@b.test"] + SOCKS + ["x@[127.0.0.26]"])
+check(rc == 0 and lines(out)[-1][:2] == ("msg", "ok"), "socks: " + out + err)
+d = open(dump).read()
+check("X-Helo-Args: out.test" in d and "X-Rcpt-Args: <x@[127.0.0.26]>" in d, "socks: remote-hostname as EHLO: " + d)
+out, rc, err = smtpout(["-f", "a@b.test"] + SOCKS + ["x@[127.0.0.27]"])
+check(rc == 0 and lines(out)[-1][:2] == ("msg", "temp") and "through the proxy" in out, "socks, target down: " + out)
+stop(ms)
+wait_port("127.0.0.1", 11080, up=False)
+out, rc, err = smtpout(["-f", "a@b.test"] + SOCKS + ["x@[127.0.0.26]"])
+check(rc == 0 and lines(out) == [("temp", "x@[127.0.0.26]", "421"), ("msg", "temp", "421")], "socks, proxy down: " + out)
+out, rc, err = smtpout(["-f", "a@b.test", "socks", "127.0.0.1", "11080", "viaproxy", "--", "x@[127.0.0.26]"])
+check(rc == 100, "socks without remote-hostname")
+stop(p)
+
 # usage
 out, rc, err = smtpout(["-f", "a@b.test", "smtp", "--", "x@y.test"])
 check(rc == 100 and out == "", "bad transport: %d %s" % (rc, err))

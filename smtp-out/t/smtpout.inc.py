@@ -66,5 +66,7 @@ def finish():
     for p in procs:
         if p.poll() is None:
             stop(p)
+    if nfail and os.path.exists(D + "/dovecot.log"):
+        print("dovecot.log: " + "".join(open(D + "/dovecot.log").readlines()[-8:]))
     subprocess.run(["rm", "-rf", D])
     print("%d passed, %d failed" % (npass, nfail))
