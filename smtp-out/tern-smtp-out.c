@@ -102,6 +102,7 @@ static void report (sout *o)
    || !stralloc_cats(&sa, mreply) || !stralloc_cats(&sa, "\n"))
     strerr_diefusys(111, "make the report") ;
   if (buffer_putflush(buffer_1, sa.s, sa.len) < 0) strerr_diefusys(111, "write to stdout") ;
+  stralloc_free(&sa) ;
 }
 
 int main (int argc, char const *const *argv)
@@ -137,5 +138,7 @@ int main (int argc, char const *const *argv)
   if (c) for (unsigned int i = 0 ; i < o.n ; i++) { o.r[i].cls = c ; strcpy(o.r[i].reply, o.mreply) ; }
   else for (unsigned int i = 0 ; i < nh && attempt(&o, h + i) != S_DONE ; i++) ;
   report(&o) ;
+  stralloc_free(&msg) ; stralloc_free(&dns) ; stralloc_free(&proxy) ; stralloc_free(&o.authmechs) ;
+  free(o.r) ;
   return 0 ;
 }
