@@ -5,3 +5,17 @@ PROGS += tern-dns
 tern-dns_OBJS = smtp-out/tern-dns.o smtp-out/tern-dns-query.o smtp-out/tern-dns-answer.o smtp-out/tern-dns-mx.o smtp-out/tern-dns-cmds.o
 tern-dns_LIBS = /usr/lib/libowfat.a
 MAN += smtp-out/tern-dns.8
+
+# The TLS client helper: tern-tls's relay, child and names, with BearSSL's
+# client and trust anchors; static like tern-tls.
+PROGS += tern-tlsc
+tern-tlsc_OBJS = smtp-out/tern-tlsc.o smtp-out/tern-tlsc-ca.o smtp-out/tern-tlsc-x509.o smtp-out/tern-tlsc-err.o \
+  smtp-in/tern-tls-run.o smtp-in/tern-tls-child.o smtp-in/tern-tls-server.o smtp-in/tern-tls-pem.o
+tern-tlsc_LIBS = $(if $(SAN),,-static) $(O)/libtern.a $(BEARSSL) $(SKALIBS)
+MAN += smtp-out/tern-tlsc.8
+
+# The SMTP client: plaintext only; TLS through tern-tlsc, DNS through tern-dns.
+PROGS += tern-smtp-out
+tern-smtp-out_OBJS = smtp-out/tern-smtp-out.o smtp-out/tern-smtp-out-line.o smtp-out/tern-smtp-out-net.o \
+  smtp-out/tern-smtp-out-io.o smtp-out/tern-smtp-out-smtp.o smtp-out/tern-smtp-out-auth.o smtp-out/tern-smtp-out-hosts.o
+MAN += smtp-out/tern-smtp-out.8

@@ -1,0 +1,72 @@
+# smtpout.inc.py: helpers for tern-smtp-out's scripted tests: peers started
+# in the test's own network namespace (port 25 is ours), killed by PID.
+import os, socket, subprocess, tempfile, time
+
+npass = nfail = 0
+procs = []
+D = tempfile.mkdtemp(prefix="tern-smtpout.")   # smtp-sink runs as nobody: it
+os.chmod(D, 0o777)                               # cannot reach the test dir
+
+
+def check(cond, what):
+    global npass, nfail
+    if cond:
+        npass += 1
+    else:
+        nfail += 1
+        print("FAIL " + what)
+
+
+def wait_port(host, port, up=True):
+    for _ in range(100):
+        try:
+            socket.create_connection((host, port), timeout=1).close()
+            if up: return True
+        except OSError:
+            if not up: return True
+        time.sleep(0.05)
+    return False
+
+
+def start(argv, host, port, **kw):
+    p = subprocess.Popen(argv, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL, **kw)
+    procs.append(p)
+    assert wait_port(host, port), "%s did not start" % argv[0]
+    return p
+
+
+def stop(p):
+    p.kill()
+    p.wait()
+
+
+def sink(host, port, *opts, dump="dump"):
+    """smtp-sink on host:port appending to dump; returns (process, dump path)."""
+    path = os.path.join(D, dump)
+    open(path, "w").close()
+    os.chmod(path, 0o666)
+    return start(["smtp-sink", "-u", "nobody", "-D", path] + list(opts) + ["%s:%d" % (host, port), "10"], host, port), path
+
+
+def smtpout(args, msg=b"Subject: t\r\n\r\nhello\r\n"):
+    p = subprocess.run(["tern-smtp-out", "-e", "me.test"] + args, input=msg, capture_output=True, timeout=60)
+    return p.stdout.decode(), p.returncode, p.stderr.decode()
+
+
+def lines(out):
+    """[(class, rcpt-or-'msg', code)] of a report"""
+    r = []
+    for l in out.splitlines():
+        w = l.split(" ")
+        r.append((w[0], w[1], w[2]) if w[0] != "msg" else ("msg", w[1], w[2]))
+    return r
+
+
+def finish():
+    for p in procs:
+        if p.poll() is None:
+            stop(p)
+    if nfail and os.path.exists(D + "/dovecot.log"):
+        print("dovecot.log: " + "".join(open(D + "/dovecot.log").readlines()[-8:]))
+    subprocess.run(["rm", "-rf", D])
+    print("%d passed, %d failed" % (npass, nfail))
