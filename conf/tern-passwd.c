@@ -61,17 +61,12 @@ static size_t chars (char const *s, size_t len)
 
 static void account (char const *confdir, char const *name, stralloc *path)
 {
-  tern_conf c = TERN_CONF_ZERO ;
-  if (!tern_conf_open(&c, confdir)) strerr_diefusys(111, "open the configuration in ", confdir) ;
-  switch (tern_conf_account_exists(&c, name))
+  switch (tern_conf_accountpath(confdir, name, path))
   {
     case 1 : break ;
     case 0 : strerr_dief(100, "no such account: ", name) ;
-    default : strerr_diefusys(111, "read the configuration in ", confdir) ;
+    default : strerr_diefusys(111, "find account ", name, " in the configuration in ", confdir) ;
   }
-  if (!tern_conf_accountdir(&c, name, path)) strerr_diefusys(111, "find the directory of account ", name) ;
-  if (path->s[path->len - 1] && !stralloc_0(path)) strerr_diefusys(111, "allocate") ;
-  tern_conf_close(&c) ;
 }
 
 int main (int argc, char const *const *argv)

@@ -103,4 +103,8 @@ extern int tern_conf_account_exists (tern_conf const *c, char const *name) ;
 /* Appends DATADIR/accounts/NAME (NUL-terminated) to sa.  1, or 0 with errno. */
 extern int tern_conf_accountdir (tern_conf const *c, char const *name, stralloc *sa) ;
 
+/* Open CONFDIR's config just to find account NAME's directory: appends it
+   (NUL-terminated) to sa.  1 found, 0 no such account, -1 error (errno). */
+extern int tern_conf_accountpath (char const *confdir, char const *name, stralloc *sa) ;
+
 #endif

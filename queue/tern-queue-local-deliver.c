@@ -11,17 +11,12 @@
 
 static void acctdir (char const *confdir, char const *name, stralloc *dir)
 {
-  tern_conf c = TERN_CONF_ZERO ;
-  if (!tern_conf_open(&c, confdir)) strerr_diefusys(111, "open the configuration in ", confdir) ;
-  switch (tern_conf_account_exists(&c, name))
+  switch (tern_conf_accountpath(confdir, name, dir))
   {
     case 1 : break ;
     case 0 : strerr_dief(100, "no such account: ", name) ;
-    default : strerr_diefusys(111, "read the configuration in ", confdir) ;
+    default : strerr_diefusys(111, "find account ", name, " in the configuration in ", confdir) ;
   }
-  if (!tern_conf_accountdir(&c, name, dir)) strerr_diefusys(111, "find the directory of account ", name) ;
-  if (dir->s[dir->len - 1] && !stralloc_0(dir)) strerr_diefusys(111, "allocate") ;
-  tern_conf_close(&c) ;
 }
 
 void local_deliver (char const *confdir, char const *account, uint64_t date)
