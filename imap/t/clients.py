@@ -131,4 +131,4 @@ try:
 finally:
     lis.send_signal(signal.SIGTERM)
     lis.wait(5)
-print("%d passed, %d failed" % (common.npass, common.nfail))
+common.terntest.report()

@@ -2,18 +2,14 @@
 # accounts bob and eve, store delivery, an imaplib client over a socketpair.
 import imaplib, os, socket, subprocess, sys, time
 
-npass = nfail = 0
 D = os.getcwd()
 BIN = os.environ["TERN_BIN"]
 
 
-def check(cond, what):
-    global npass, nfail
-    if cond:
-        npass += 1
-    else:
-        nfail += 1
-        print("FAIL " + what)
+import sys as _sys
+_sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
+import terntest
+from terntest import check
 
 
 def sh(cmd, inp=None):

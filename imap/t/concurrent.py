@@ -62,4 +62,4 @@ for t in ts:
 for t in ts:
     t.join()
 check(not errs, "30 concurrent sessions consistent: %r" % errs[:5])
-print("%d passed, %d failed" % (common.npass, common.nfail))
+common.terntest.report()

@@ -3,17 +3,13 @@
 # Prints "N passed, N failed".
 import imaplib, os, socket, ssl, subprocess
 
-npass = nfail = 0
 D = os.getcwd()
 
 
-def check(cond, what):
-    global npass, nfail
-    if cond:
-        npass += 1
-    else:
-        nfail += 1
-        print("FAIL " + what)
+import sys as _sys
+_sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
+import terntest
+from terntest import check
 
 
 def sh(cmd, inp=None):
@@ -91,4 +87,4 @@ typ, _ = m.login("bob", "bob-password")
 check(typ == "OK", "login over implicit TLS")
 m.logout()
 check(m.proc.wait(10) == 0, "tern-tls -S exit 0")
-print("%d passed, %d failed" % (npass, nfail))
+terntest.report()

@@ -5,22 +5,18 @@
 # session driver over a socketpair.  Prints "N passed, N failed".
 import os, re, select, signal, socket, subprocess, sys, time
 
-npass = nfail = 0
 D = os.getcwd()
 MAXSIZE = 20000
 
 
-def check(cond, what):
-    global npass, nfail
-    if cond:
-        npass += 1
-    else:
-        nfail += 1
-        print("FAIL " + what)
+import sys as _sys
+_sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
+import terntest
+from terntest import check
 
 
 def done():
-    print("%d passed, %d failed" % (npass, nfail))
+    terntest.report()
     sys.exit(0)
 
 

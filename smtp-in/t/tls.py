@@ -4,17 +4,13 @@
 # Prints "N passed, N failed".  Runs in an empty temp dir, as root.
 import hashlib, os, select, socket, ssl, subprocess, sys, time
 
-npass = nfail = 0
 D = os.getcwd()
 
 
-def check(cond, what):
-    global npass, nfail
-    if cond:
-        npass += 1
-    else:
-        nfail += 1
-        print("FAIL " + what)
+import sys as _sys
+_sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
+import terntest
+from terntest import check
 
 
 def sh(cmd):
@@ -427,5 +423,4 @@ def bulk():
 if __name__ == "__main__":
     gencerts()
     globals()[sys.argv[1]]()
-    print("%d passed, %d failed" % (npass, nfail))
-    sys.exit(1 if nfail else 0)
+    sys.exit(1 if terntest.report() else 0)

@@ -2,19 +2,15 @@
 # in the test's own network namespace (port 25 is ours), killed by PID.
 import os, socket, subprocess, tempfile, time
 
-npass = nfail = 0
 procs = []
 D = tempfile.mkdtemp(prefix="tern-smtpout.")   # smtp-sink runs as nobody: it
 os.chmod(D, 0o777)                               # cannot reach the test dir
 
 
-def check(cond, what):
-    global npass, nfail
-    if cond:
-        npass += 1
-    else:
-        nfail += 1
-        print("FAIL " + what)
+import sys as _sys
+_sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
+import terntest
+from terntest import check
 
 
 def wait_port(host, port, up=True):
@@ -66,7 +62,7 @@ def finish():
     for p in procs:
         if p.poll() is None:
             stop(p)
-    if nfail and os.path.exists(D + "/dovecot.log"):
+    if terntest.nfail and os.path.exists(D + "/dovecot.log"):
         print("dovecot.log: " + "".join(open(D + "/dovecot.log").readlines()[-8:]))
     subprocess.run(["rm", "-rf", D])
-    print("%d passed, %d failed" % (npass, nfail))
+    terntest.report()

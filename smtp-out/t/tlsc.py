@@ -4,16 +4,12 @@
 # Prints "N passed, N failed".  Runs in an empty temp dir.
 import hashlib, os, socket, subprocess, sys, threading, time
 
-npass = nfail = 0
 
 
-def check(cond, what):
-    global npass, nfail
-    if cond:
-        npass += 1
-    else:
-        nfail += 1
-        print("FAIL " + what)
+import sys as _sys
+_sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
+import terntest
+from terntest import check
 
 
 def sh(cmd):
@@ -143,7 +139,7 @@ def main():
     bulk()
     withprog()
     misc()
-    print("%d passed, %d failed" % (npass, nfail))
+    terntest.report()
 
 
 def starttls():
