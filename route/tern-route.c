@@ -67,11 +67,11 @@ static void choose (tern_conf const *c, query const *q, char const *confdir, str
     if (!stralloc_cats(&tname, q->forced) || !stralloc_cats(why, "forced transport ") || !stralloc_cats(why, q->forced))
       strerr_diefu1sys(111, "choose a route") ;
   }
-  else r = route_pick(c, q, &tname, why) ;
+  else r = tern_route_pick(c, q, &tname, why) ;
   if (r < 0) strerr_diefu3sys(111, "read routes in ", confdir, "/config.cdb") ;
   if (r)
   {
-    r = route_name_ok(q->forced ? q->forced : "x") ? route_line(c, tname.s, tname.len, line) : 0 ;
+    r = route_name_ok(q->forced ? q->forced : "x") ? tern_route_line(c, tname.s, tname.len, line) : 0 ;
     if (r < 0) strerr_diefu3sys(111, "read transports in ", confdir, "/config.cdb") ;
     if (!r)
     {

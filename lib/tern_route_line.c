@@ -1,9 +1,9 @@
-/* tern-route-line: a transport's line, "METHOD HOST PORT NAME options",
+/* tern_route_line: a transport's line, "METHOD HOST PORT NAME options",
    from its t:NAME and t:NAME:KEY entries in config.cdb (tern-route.8). */
 #include <string.h>
 #include "tern.h"
 #include "tern_conf.h"
-#include "tern-route.h"
+#include "tern_route.h"
 
 /* Append value v, each space, control byte and % as %XX. */
 static int escape (stralloc *out, char const *v, size_t len)
@@ -53,7 +53,7 @@ static int starttls (tern_conf const *c, char const *name, size_t len, stralloc 
   return stralloc_cats(out, skip ? " starttls=skip-verify" : none ? " starttls=none" : " starttls=verify") ? 1 : -1 ;
 }
 
-int route_line (tern_conf const *c, char const *name, size_t len, stralloc *out)
+int tern_route_line (tern_conf const *c, char const *name, size_t len, stralloc *out)
 {
   cdb_data d ;
   char k[len + 2] ;
