@@ -38,6 +38,8 @@
      g:max-message-size    decimal (default 104857600)
      g:queue-max-attempts  decimal (default 8)
      g:queue-concurrency   decimal (default 10)
+     g:queue-domain-concurrency decimal (default 1): remote deliveries at
+                           once to one recipient domain
      g:subaddress-separator one character (default "+"), "" for none
      d:DOMAIN:catchall     account name (also a:@DOMAIN)
      d:DOMAIN:dkim         repeats: "SELECTOR KEYFILE", KEYFILE absolute

@@ -76,6 +76,7 @@ static void number (tern_ctf *f, char const *key, char const *v, uint64_t min, u
 static void maxsize (tern_ctf *f, char *v, size_t len) { (void)len ; number(f, "max-message-size", v, 1024, 4294967295u) ; }
 static void maxatt (tern_ctf *f, char *v, size_t len) { (void)len ; number(f, "queue-max-attempts", v, 1, 1000) ; }
 static void concur (tern_ctf *f, char *v, size_t len) { (void)len ; number(f, "queue-concurrency", v, 1, 10000) ; }
+static void domconcur (tern_ctf *f, char *v, size_t len) { (void)len ; number(f, "queue-domain-concurrency", v, 1, 10000) ; }
 
 static void subsep (tern_ctf *f, char *v, size_t len)
 {
@@ -98,6 +99,7 @@ static tern_ctkey const keys[] =
   { "max-message-size", 0, &maxsize },
   { "queue-max-attempts", 0, &maxatt },
   { "queue-concurrency", 0, &concur },
+  { "queue-domain-concurrency", 0, &domconcur },
   { "subaddress-separator", 0, &subsep },
 } ;
 #define NKEYS (sizeof keys / sizeof *keys)
@@ -107,7 +109,7 @@ void tern_conftext_global (tern_ctf *f, char const *s, size_t len)
   static char const *const defaults[][2] =
   {
     { "user", "tern" }, { "max-message-size", "104857600" }, { "queue-max-attempts", "8" },
-    { "queue-concurrency", "10" }, { "subaddress-separator", "+" },
+    { "queue-concurrency", "10" }, { "queue-domain-concurrency", "1" }, { "subaddress-separator", "+" },
   } ;
   unsigned int seen[NKEYS] = { 0 } ;
   int tls[2] = { 0, 0 } ;
