@@ -5,7 +5,8 @@
 #include "tern.h"
 #include "tern_queue.h"
 
-static char const *const names[3] = { "pending", "delivered", "failed" } ;
+char const *const tern_qrcpt_names[TERN_QRCPT_NSTATES] = { "pending", "delivered", "failed", "bounce", "delay" } ;
+#define names tern_qrcpt_names
 
 int tern_qstate_init (tern_qstate *st, unsigned int nrcpt)
 {
@@ -34,7 +35,7 @@ void tern_qrcpt_seterror (tern_qrcpt *r, char const *s)
 
 int tern_qstate_fmt (stralloc *sa, tern_qstate const *st)
 {
-  if (!stralloc_cats(sa, "tern-queue-state 1\nhold ") || !stralloc_cats(sa, st->hold ? "yes" : "no")
+  if (!stralloc_cats(sa, "tern-queue-state 2\nhold ") || !stralloc_cats(sa, st->hold ? "yes" : "no")
    || !stralloc_cats(sa, "\ntransport ") || !stralloc_cats(sa, st->transport[0] ? st->transport : "-")
    || !stralloc_catb(sa, "\n", 1)) return 0 ;
   for (size_t i = 0 ; i < tern_qstate_len(st) ; i++)
@@ -46,7 +47,7 @@ int tern_qstate_fmt (stralloc *sa, tern_qstate const *st)
     num[2][uint64_fmt(num[2], r->next)] = 0 ;
     num[3][uint64_fmt(num[3], r->last)] = 0 ;
     if (!stralloc_cats(sa, "rcpt ") || !stralloc_cats(sa, num[0]) || !stralloc_catb(sa, " ", 1)
-     || !stralloc_cats(sa, names[r->state > 2 ? 0 : r->state])) return 0 ;
+     || !stralloc_cats(sa, names[r->state >= TERN_QRCPT_NSTATES ? 0 : r->state])) return 0 ;
     for (unsigned int j = 1 ; j < 4 ; j++)
       if (!stralloc_catb(sa, " ", 1) || !stralloc_cats(sa, num[j])) return 0 ;
     if (r->error[0] && (!stralloc_catb(sa, " ", 1) || !stralloc_cats(sa, r->error))) return 0 ;
@@ -72,12 +73,12 @@ static int rcptline (tern_qrcpt *r, uint64_t want, char const *s, size_t n)
   size_t i = 0 ;
   unsigned int k = 0 ;
   if (!num(s, n, &i, &u[0]) || u[0] != want) return 0 ;
-  for (; k < 3 ; k++)
+  for (; k < TERN_QRCPT_NSTATES ; k++)
   {
     size_t l = strlen(names[k]) ;
     if (n - i > l && !memcmp(s + i, names[k], l) && s[i + l] == ' ') break ;
   }
-  if (k == 3) return 0 ;
+  if (k == TERN_QRCPT_NSTATES) return 0 ;
   r->state = k ;
   i += strlen(names[k]) + 1 ;
   for (unsigned int j = 1 ; j < 4 ; j++)
@@ -91,7 +92,7 @@ static int rcptline (tern_qrcpt *r, uint64_t want, char const *s, size_t n)
 
 static int header (tern_qstate *st, char const *s, size_t n, unsigned int line)
 {
-  if (line == 0) return n == 18 && !memcmp(s, "tern-queue-state 1", 18) ;
+  if (line == 0) return n == 18 && !memcmp(s, "tern-queue-state ", 17) && (s[17] == '1' || s[17] == '2') ;
   if (line == 1)
   {
     if (n == 8 && !memcmp(s, "hold yes", 8)) st->hold = 1 ;

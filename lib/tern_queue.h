@@ -41,6 +41,11 @@ struct tern_qenv_s
 #define TERN_QRCPT_PENDING 0
 #define TERN_QRCPT_DELIVERED 1
 #define TERN_QRCPT_FAILED 2
+#define TERN_QRCPT_BOUNCE 3   /* failed, failure notice owed */
+#define TERN_QRCPT_DELAY 4    /* pending, delayed notice owed */
+#define TERN_QRCPT_NSTATES 5
+#define tern_qrcpt_pending(r) ((r)->state == TERN_QRCPT_PENDING || (r)->state == TERN_QRCPT_DELAY)
+extern char const *const tern_qrcpt_names[TERN_QRCPT_NSTATES] ;
 
 typedef struct tern_qrcpt_s tern_qrcpt ;
 struct tern_qrcpt_s
@@ -96,7 +101,10 @@ extern int tern_queue_idvalid (char const *s) ;
 extern uint64_t tern_queue_backoff (unsigned int attempts, int jitter) ;
 /* Replace control characters and DEL in s by '?'. */
 extern void tern_queue_clean (char *s, size_t len) ;
-/* Create QDIR's missing directories, trigger FIFO and version file.
+/* Take the runner's lock QDIR/lock (fcntl, not inherited by children)
+   without waiting: the fd holding it, or -1 with errno (EAGAIN: held). */
+extern int tern_queue_lock (char const *qdir) ;
+/* Create QDIR's missing directories, trigger and control FIFOs and version file.
    1, or 0 with errno (EPROTO: a version other than ours). */
 extern int tern_queue_init (char const *qdir) ;
 

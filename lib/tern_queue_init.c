@@ -1,6 +1,6 @@
 /* tern_queue_init: create what is missing of a queue directory
    (tern-queue.5): tmp/ todo/ mess/ state/, the trigger FIFO and the
-   version file; check the version of an existing queue. */
+   version file, the control FIFO; check the version of an existing queue. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +23,7 @@ static int setup (stralloc *p, size_t base)
   for (unsigned int i = 0 ; i < 4 ; i++)
     if (!sub(p, base, dirs[i]) || (mkdir(p->s, 0700) < 0 && errno != EEXIST)) return 0 ;
   if (!sub(p, base, "/trigger") || (mkfifo(p->s, 0622) < 0 && errno != EEXIST)) return 0 ;
+  if (!sub(p, base, "/control") || (mkfifo(p->s, 0600) < 0 && errno != EEXIST)) return 0 ;
   if (!sub(p, base, "/version")) return 0 ;
   n = openreadnclose(p->s, buf, sizeof buf) ;
   if (n < 0 && errno == ENOENT)

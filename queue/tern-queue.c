@@ -67,7 +67,6 @@ static int cmp (void const *a, void const *b)
 
 static void rcpts (tern_qenv const *e, tern_qstate const *st, uint64_t now)
 {
-  static char const *const sn[3] = { "pending", "delivered", "failed" } ;
   char const *r = e->rcpts.s ;
   for (unsigned int i = 0 ; i < e->nrcpt ; i++, r += strlen(r) + 1)
   {
@@ -75,8 +74,8 @@ static void rcpts (tern_qenv const *e, tern_qstate const *st, uint64_t now)
     stralloc v = STRALLOC_ZERO ;
     char n[UINT_FMT] ;
     n[uint_fmt(n, q->attempts)] = 0 ;
-    out("  <") ; out(r) ; out("> ") ; out(sn[q->state > 2 ? 0 : q->state]) ; out(" attempts=") ; out(n) ;
-    if (q->state == TERN_QRCPT_PENDING && q->next > now) { out(" next=") ; delay(q->next - now) ; }
+    out("  <") ; out(r) ; out("> ") ; out(tern_qrcpt_names[q->state >= TERN_QRCPT_NSTATES ? 0 : q->state]) ; out(" attempts=") ; out(n) ;
+    if (tern_qrcpt_pending(q) && q->next > now) { out(" next=") ; delay(q->next - now) ; }
     if (q->error[0])
     {
       if (!tern_log_catvalue(&v, q->error, strlen(q->error)) || !stralloc_0(&v)) strerr_diefusys(111, "allocate") ;

@@ -41,6 +41,9 @@ static struct { char const *in ; unsigned int n ; int r ; } const states[] =
   { "tern-queue-state 1\nhold maybe\ntransport -\n", 0, TERN_PERM },
   { "tern-queue-state 1\nhold no\ntransport Bad\n", 0, TERN_PERM },
   { S "rcpt 0 pending 4294967296 0 0\n", 1, TERN_PERM },
+  { "tern-queue-state 2\nhold no\ntransport -\nrcpt 0 bounce 1 0 5 550 no\nrcpt 1 delay 5 9 7 451 later\n", 2, TERN_OK },
+  { "tern-queue-state 3\nhold no\ntransport -\nrcpt 0 pending 0 0 0\n", 1, TERN_PERM },
+  { S "rcpt 0 bounced 1 0 5\n", 1, TERN_PERM },
 } ;
 
 static void roundtrip_state (void)
@@ -50,13 +53,16 @@ static void roundtrip_state (void)
   T(tern_qstate_init(&st, 2), "init") ;
   st.hold = 1 ;
   strcpy(st.transport, "relay") ;
-  tern_qstate_rcpt(&st, 1)->state = TERN_QRCPT_FAILED ;
+  tern_qstate_rcpt(&st, 0)->state = TERN_QRCPT_DELAY ;
+  tern_qstate_rcpt(&st, 1)->state = TERN_QRCPT_BOUNCE ;
   tern_qstate_rcpt(&st, 1)->attempts = 8 ;
   tern_qrcpt_seterror(tern_qstate_rcpt(&st, 1), "550 5.1.1 no\r\nsuch user") ;
   T(!strcmp(tern_qstate_rcpt(&st, 1)->error, "550 5.1.1 no??such user"), "error cleaned") ;
   T(tern_qstate_fmt(&a, &st), "fmt") ;
   T(tern_qstate_parse(&st2, a.s, a.len, 2) == TERN_OK, "parse fmt") ;
   T(tern_qstate_fmt(&b, &st2) && a.len == b.len && !memcmp(a.s, b.s, a.len), "round trip") ;
+  T(a.len > 18 && !memcmp(a.s, "tern-queue-state 2\n", 19), "version 2 written") ;
+  T(tern_qstate_rcpt(&st2, 0)->state == TERN_QRCPT_DELAY && tern_qstate_rcpt(&st2, 1)->state == TERN_QRCPT_BOUNCE, "owed notices kept") ;
   T(tern_qstate_write(&st, "st") && tern_qstate_read(&st2, "st", 2) == TERN_OK && st2.hold == 1, "write, read") ;
   T(tern_qstate_read(&st2, "nosuch", 3) == TERN_OK && tern_qstate_len(&st2) == 3 && !st2.hold, "absent: all pending") ;
   tern_qstate_free(&st) ; tern_qstate_free(&st2) ;
