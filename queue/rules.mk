@@ -10,11 +10,12 @@ MAN += queue/tern-queue-local.8
 
 PROGS += tern-queue-run
 tern-queue-run_OBJS = queue/tern-queue-run.o queue/tern-queue-run-scan.o \
-  queue/tern-queue-run-msg.o queue/tern-queue-run-deliver.o queue/tern-queue-local-deliver.o
+  queue/tern-queue-run-msg.o queue/tern-queue-run-deliver.o queue/tern-queue-local-deliver.o \
+  queue/tern-queue-run-remote.o queue/tern-queue-run-dsn.o queue/tern-queue-run-ctl.o
 MAN += queue/tern-queue-run.8
 
 PROGS += tern-queue
-tern-queue_OBJS = queue/tern-queue.o
+tern-queue_OBJS = queue/tern-queue.o queue/tern-queue-ctl.o
 MAN += queue/tern-queue.8
 
 # Static links, as smtp-in's programs: inject and local run once per message,

@@ -1,6 +1,6 @@
-/* tern-queue-run-deliver: one child per delivery attempt (a fork running
-   tern-queue-local's delivery, stdin = the message, no exec), and recording
-   the results of those that ended: exit 0 delivered, 100 failed, else retry. */
+/* tern-queue-run-deliver: the jobs (local deliveries: a fork running
+   tern-queue-local's delivery, no exec; remote ones and notices in their
+   own files), the attempt count, and recording each recipient's result. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -39,21 +39,80 @@ static void child (int fd, char const *account, uint64_t date)
   _exit(0) ;
 }
 
-int deliver_start (size_t mi, char const *account, unsigned int const *rcpts, unsigned int n)
+int tmpfile_open (void)
 {
-  job j = { .pid = 0, .m = mi, .account = STRALLOC_ZERO, .rcpts = GENALLOC_ZERO } ;
+  static unsigned int n = 0 ;
+  char name[16 + 2 * UINT_FMT] = "report." ;
+  size_t k = 7 ;
+  int fd ;
+  k += uint_fmt(name + k, (unsigned int)getpid()) ;
+  name[k++] = '.' ;
+  name[k + uint_fmt(name + k, n++)] = 0 ;
+  fd = open(qpath(2, "tmp", name), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) ;
+  if (fd >= 0) unlink(qpath(2, "tmp", name)) ;
+  return fd ;
+}
+
+char const *rcpt_addr (msg const *m, unsigned int k)
+{
+  char const *rcpt = m->env.rcpts.s ;
+  while (k--) rcpt += strlen(rcpt) + 1 ;
+  return rcpt ;
+}
+
+void rcpt_count (tern_qrcpt *r, uint64_t now)
+{
+  uint64_t wait ;
+  r->attempts++ ;
+  r->last = now ;
+  if (basedelay >= 0) wait = r->attempts > 21 ? (uint64_t)basedelay << 20 : (uint64_t)basedelay << (r->attempts - 1) ;
+  else
+  {
+    unsigned char b ;
+    tern_random(&b, 1) ;
+    wait = tern_queue_backoff(r->attempts - 1, (int)(b % 10) - 5) ;
+  }
+  r->next = now + wait ;
+}
+
+int job_add (job *j, unsigned int const *rcpts, unsigned int n)
+{
+  msg *m = MSG(j->m) ;
+  if (!genalloc_catb(unsigned int, &j->rcpts, rcpts, n) || !genalloc_append(job, &jobs, j)) return 0 ;
+  for (unsigned int i = 0 ; i < n ; i++) m->busy.s[rcpts[i]] = 1 ;
+  m->running++ ;
+  return 1 ;
+}
+
+void job_drop (size_t ji)
+{
+  job *j = JOB(ji) ;
+  msg *m = MSG(j->m) ;
+  for (unsigned int i = 0 ; i < genalloc_len(unsigned int, &j->rcpts) ; i++)
+    m->busy.s[genalloc_s(unsigned int, &j->rcpts)[i]] = 0 ;
+  m->running-- ;
+  if (j->out >= 0) close(j->out) ;
+  stralloc_free(&j->account) ;
+  genalloc_free(unsigned int, &j->rcpts) ;
+  *j = *JOB(NJOBS - 1) ;
+  genalloc_setlen(job, &jobs, NJOBS - 1) ;
+}
+
+int deliver_start (size_t mi, char const *account, unsigned int const *rcpts, unsigned int n, uint64_t now)
+{
+  job j = { .pid = 0, .m = mi, .kind = JOB_LOCAL, .out = -1, .account = STRALLOC_ZERO, .rcpts = GENALLOC_ZERO } ;
   msg *m = MSG(mi) ;
   int fd = open(qpath(0, "mess", m->id), O_RDONLY | O_CLOEXEC) ;
   if (fd < 0 || lseek(fd, (off_t)m->env.hdrlen, SEEK_SET) < 0) goto err ;
   if (!stralloc_cats(&j.account, account) || !stralloc_0(&j.account)
-   || !genalloc_catb(unsigned int, &j.rcpts, rcpts, n) || !genalloc_ready(job, &jobs, NJOBS + 1)) goto err ;
+   || !genalloc_ready(unsigned int, &j.rcpts, n) || !genalloc_ready(job, &jobs, NJOBS + 1)) goto err ;
   j.pid = fork() ;
   if (j.pid < 0) goto err ;
   if (!j.pid) child(fd, account, m->env.time) ;
   close(fd) ;
-  genalloc_append(job, &jobs, &j) ;
-  for (unsigned int i = 0 ; i < n ; i++) m->busy.s[rcpts[i]] = 1 ;
-  m->running++ ;
+  job_add(&j, rcpts, n) ;
+  /* counted at the start, recorded with the result (no fsync before a local delivery) */
+  for (unsigned int i = 0 ; i < n ; i++) rcpt_count(tern_qstate_rcpt(&m->st, rcpts[i]), now) ;
   return 1 ;
  err:
   tern_log_warn("start", "id", m->id, "account", account, "error", strerror(errno), TERN_LOG_END) ;
@@ -63,54 +122,51 @@ int deliver_start (size_t mi, char const *account, unsigned int const *rcpts, un
   return 0 ;
 }
 
-static void result (msg *m, job const *j, int code, char const *what, uint64_t now)
+/* failed for good: a notice is owed unless the sender is null */
+static void failed (msg *m, tern_qrcpt *r)
 {
-  char const *rcpt0 = m->env.rcpts.s ;
-  unsigned int const *ks = genalloc_s(unsigned int, &j->rcpts) ;
-  for (unsigned int i = 0 ; i < genalloc_len(unsigned int, &j->rcpts) ; i++)
+  r->state = m->env.from.s[0] ? TERN_QRCPT_BOUNCE : TERN_QRCPT_FAILED ;
+}
+
+void rcpt_result (size_t mi, unsigned int k, int code, char const *what, char const *via, char const *vval)
+{
+  msg *m = MSG(mi) ;
+  tern_qrcpt *r = tern_qstate_rcpt(&m->st, k) ;
+  char const *rcpt = rcpt_addr(m, k) ;
+  char att[UINT_FMT], nx[UINT64_FMT] ;
+  if (m->dropped) return ;
+  m->dirty = 1 ;
+  att[uint_fmt(att, r->attempts)] = 0 ;
+  if (!code)
   {
-    tern_qrcpt *r = tern_qstate_rcpt(&m->st, ks[i]) ;
-    char const *rcpt = rcpt0 ;
-    char att[UINT_FMT], nx[UINT64_FMT] ;
-    for (unsigned int k = 0 ; k < ks[i] ; k++) rcpt += strlen(rcpt) + 1 ;
-    m->busy.s[ks[i]] = 0 ;
-    r->attempts++ ;
-    r->last = now ;
-    att[uint_fmt(att, r->attempts)] = 0 ;
-    if (!code)
-    {
-      r->state = TERN_QRCPT_DELIVERED ;
-      r->error[0] = 0 ;
-      tern_log_info("delivery", "id", m->id, "rcpt", rcpt, "account", j->account.s, "result", "ok", TERN_LOG_END) ;
-      continue ;
-    }
-    tern_qrcpt_seterror(r, what) ;
-    if (code == 100 || r->attempts >= maxattempts)
-    {
-      r->state = TERN_QRCPT_FAILED ;
-      tern_log_warn("delivery", "id", m->id, "rcpt", rcpt, "account", j->account.s, "result", "failed",
-        "attempts", att, "error", what, TERN_LOG_END) ;
-      continue ;
-    }
-    {
-      unsigned char b ;
-      tern_random(&b, 1) ;
-      r->next = now + tern_queue_backoff(r->attempts - 1, (int)(b % 10) - 5) ;
-    }
-    nx[uint64_fmt(nx, r->next)] = 0 ;
-    tern_log_info("delivery", "id", m->id, "rcpt", rcpt, "account", j->account.s, "result", "temp",
-      "attempts", att, "next", nx, "error", what, TERN_LOG_END) ;
+    r->state = TERN_QRCPT_DELIVERED ;
+    r->error[0] = 0 ;
+    tern_log_info("delivery", "id", m->id, "rcpt", rcpt, via, vval, "result", "ok", via[0] == 't' ? "reply" : 0, what, TERN_LOG_END) ;
+    return ;
   }
+  tern_qrcpt_seterror(r, what) ;
+  if (code == 100 || r->attempts >= maxattempts)
+  {
+    failed(m, r) ;
+    tern_log_warn("delivery", "id", m->id, "rcpt", rcpt, via, vval, "result", "failed",
+      "attempts", att, "error", what, TERN_LOG_END) ;
+    return ;
+  }
+  if (r->attempts == 5 && m->env.from.s[0]) r->state = TERN_QRCPT_DELAY ;
+  nx[uint64_fmt(nx, r->next)] = 0 ;
+  tern_log_info("delivery", "id", m->id, "rcpt", rcpt, via, vval, "result", "temp",
+    "attempts", att, "next", nx, "error", what, TERN_LOG_END) ;
 }
 
 static void ended (size_t ji, int wstat, uint64_t now)
 {
   job *j = JOB(ji) ;
   size_t mi = j->m ;
-  msg *m = MSG(mi) ;
   char what[80] ;
   int code = WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 111 ;
   size_t n = 0 ;
+  if (j->kind == JOB_REMOTE) { remote_ended(ji, wstat) ; msg_settle(mi, now) ; return ; }
+  if (j->kind == JOB_DSN) { dsn_ended(ji, wstat, now) ; msg_settle(mi, now) ; return ; }
   memcpy(what, "local delivery ", 15) ; n = 15 ;
   if (WIFSIGNALED(wstat))
   {
@@ -124,13 +180,10 @@ static void ended (size_t ji, int wstat, uint64_t now)
     what[n++] = ')' ;
   }
   what[n] = 0 ;
-  result(m, j, code, what, now) ;
-  m->dirty = 1 ;
-  m->running-- ;
-  stralloc_free(&j->account) ;
-  genalloc_free(unsigned int, &j->rcpts) ;
-  *j = *JOB(NJOBS - 1) ;
-  genalloc_setlen(job, &jobs, NJOBS - 1) ;
+  for (unsigned int i = 0 ; i < genalloc_len(unsigned int, &j->rcpts) ; i++)
+    rcpt_result(mi, genalloc_s(unsigned int, &j->rcpts)[i], code, what, "account", j->account.s) ;
+  MSG(mi)->dirty = 1 ;
+  job_drop(ji) ;
   msg_settle(mi, now) ;
 }
 

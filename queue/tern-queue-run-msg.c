@@ -12,11 +12,6 @@
 #include "tern_log.h"
 #include "tern-queue-run.h"
 
-#define R_LOCAL 1
-#define R_REMOTE 2
-#define R_BAD 3
-#define R_TEMP 4
-#define NOREMOTE "remote delivery not available yet"
 
 static genalloc freeslots = GENALLOC_ZERO ;  /* size_t */
 
@@ -72,7 +67,7 @@ void msg_load (char const *id, int isnew)
   if (i == (size_t)-1) { tern_log_warn("nomem", "id", id, TERN_LOG_END) ; return ; }
   m = MSG(i) ;
   memcpy(m->id, id, strlen(id) + 1) ;
-  m->running = 0 ; m->dirty = 0 ; m->wake = 0 ; m->used = 1 ;
+  m->running = 0 ; m->dirty = 0 ; m->dropped = 0 ; m->wake = 0 ; m->dsnwake = 0 ; m->used = 1 ;
   if (!load(m, id, isnew)) { unload(i) ; return ; }
   if (isnew)
   {
@@ -86,8 +81,9 @@ void msg_load (char const *id, int isnew)
   }
 }
 
-/* where rcpt goes: R_LOCAL with the account appended (NUL-terminated) */
-static int route (msg const *m, char const *rcpt, stralloc *acct)
+/* where rcpt goes: R_LOCAL with the account appended (NUL-terminated),
+   R_REMOTE with "DOMKEY TRANSPORT-LINE" (remote_route) */
+static int route (msg const *m, char const *rcpt, unsigned int attempts, stralloc *acct)
 {
   tern_addr a = TERN_ADDR_ZERO ;
   stralloc key = STRALLOC_ZERO ;
@@ -106,7 +102,9 @@ static int route (msg const *m, char const *rcpt, stralloc *acct)
     acct->len = base ;
     if (remoteto.len > 1) { r = stralloc_cats(acct, remoteto.s) ? R_LOCAL : R_TEMP ; }
     else if (!stralloc_cats(&key, "d:") || !stralloc_catb(&key, a.domain.s, a.domain.len)) r = R_TEMP ;
-    else if (tern_conf_find(&conf, key.s, key.len, &d)) r = R_BAD ;  /* ours, and nobody has it */
+    else if ((r = tern_conf_find(&conf, key.s, key.len, &d))) r = r > 0 ? R_BAD : R_TEMP ;  /* ours, and nobody has it */
+    else r = remote_route(m, rcpt, attempts, acct) ;
+    if (r != R_LOCAL) { tern_addr_free(&a) ; stralloc_free(&key) ; return r ; }
   }
   if (r == R_LOCAL && !stralloc_0(acct)) r = R_TEMP ;
   tern_addr_free(&a) ;
@@ -117,7 +115,7 @@ static int route (msg const *m, char const *rcpt, stralloc *acct)
 static void fail (msg *m, unsigned int j, char const *rcpt, char const *why)
 {
   tern_qrcpt *r = tern_qstate_rcpt(&m->st, j) ;
-  r->state = TERN_QRCPT_FAILED ;
+  r->state = m->env.from.s[0] ? TERN_QRCPT_BOUNCE : TERN_QRCPT_FAILED ;
   tern_qrcpt_seterror(r, why) ;
   m->dirty = 1 ;
   tern_log_warn("delivery", "id", m->id, "rcpt", rcpt, "result", "failed", "error", why, TERN_LOG_END) ;
@@ -133,18 +131,24 @@ static int routes (msg *m, uint64_t now, uint64_t *wake, stralloc *kinds, genall
     tern_qrcpt *r = tern_qstate_rcpt(&m->st, j) ;
     size_t off = accts->len ;
     char k = 0 ;
-    if (r->state == TERN_QRCPT_PENDING && !m->busy.s[j])
+    if (tern_qrcpt_pending(r) && !m->busy.s[j])
     {
       if (r->next > now) { if (r->next < *wake) *wake = r->next ; }
-      else k = (char)route(m, rcpt, accts) ;
+      else k = (char)route(m, rcpt, r->attempts, accts) ;
     }
-    if (k == R_BAD) fail(m, j, rcpt, "no such address") ;
+    if (k == R_BAD) fail(m, j, rcpt, "550 5.1.1 no such address") ;
     else if (k == R_TEMP && now + 60 < *wake) *wake = now + 60 ;
-    else if (k == R_REMOTE && strcmp(r->error, NOREMOTE))
+    else if (k == R_NOTRANSPORT)
     {
-      tern_qrcpt_seterror(r, NOREMOTE) ;
-      m->dirty = 1 ;
-      tern_log_info("pending", "id", m->id, "rcpt", rcpt, "error", NOREMOTE, TERN_LOG_END) ;
+      /* a forced transport that is gone: a failed attempt */
+      char e[TERN_QUEUE_ERRMAX] = "451 4.3.5 tern: cannot find transport " ;
+      size_t n = strlen(e), t = strlen(accts->s + off) ;
+      memcpy(e + n, accts->s + off, t < sizeof e - n ? t + 1 : 0) ;
+      if (t >= sizeof e - n) e[n] = 0 ;
+      rcpt_count(r, now) ;
+      rcpt_result(m - MSG(0), j, 111, e, "transport", accts->s + off) ;
+      if (r->next < *wake) *wake = r->next ;
+      k = 0 ;
     }
     if (!stralloc_catb(kinds, &k, 1) || !genalloc_append(size_t, offs, &off)) return 0 ;
   }
@@ -157,21 +161,33 @@ static uint64_t one (size_t i, uint64_t now)
   static stralloc kinds = STRALLOC_ZERO, accts = STRALLOC_ZERO ;
   static genalloc offs = GENALLOC_ZERO, group = GENALLOC_ZERO ;  /* size_t, unsigned int */
   uint64_t wake = WAKE_NEVER ;
-  if (!routes(MSG(i), now, &wake, &kinds, &offs, &accts)) return now + 60 ;
+  msg *m = MSG(i) ;
+  if (!m->running && dsn_owed(m))
+  {
+    if (m->dsnwake > now) wake = m->dsnwake ;
+    else if (NJOBS >= concurrency) return now ;
+    else if (!dsn_start(i, now)) wake = now + 60 ;
+    return wake ;
+  }
+  if (!routes(m, now, &wake, &kinds, &offs, &accts)) return now + 60 ;
   for (unsigned int j = 0 ; j < kinds.len ; j++)
   {
     char const *a = accts.s + genalloc_s(size_t, &offs)[j] ;
-    if (kinds.s[j] != R_LOCAL) continue ;
+    char kind = kinds.s[j] ;
+    int ok ;
+    if (kind != R_LOCAL && kind != R_REMOTE) continue ;
     if (NJOBS >= concurrency) return now ;
+    if (kind == R_REMOTE && remote_busy(a)) { remote_wait(i, j) ; continue ; }
     genalloc_setlen(unsigned int, &group, 0) ;
     for (unsigned int k = j ; k < kinds.len ; k++)
-      if (kinds.s[k] == R_LOCAL && !strcmp(a, accts.s + genalloc_s(size_t, &offs)[k]))
+      if (kinds.s[k] == kind && !strcmp(a, accts.s + genalloc_s(size_t, &offs)[k]))
       {
         if (!genalloc_append(unsigned int, &group, &k)) return now + 60 ;
         if (k > j) kinds.s[k] = 0 ;
       }
-    if (!deliver_start(i, a, genalloc_s(unsigned int, &group), genalloc_len(unsigned int, &group)) && now + 60 < wake)
-      wake = now + 60 ;
+    ok = kind == R_LOCAL ? deliver_start(i, a, genalloc_s(unsigned int, &group), genalloc_len(unsigned int, &group), now)
+      : remote_start(i, a, genalloc_s(unsigned int, &group), genalloc_len(unsigned int, &group), now) ;
+    if (!ok && now + 60 < wake) wake = now + 60 ;
   }
   return wake ;
 }
@@ -202,7 +218,8 @@ void msg_settle (size_t i, uint64_t now)
   unsigned int j = 0 ;
   (void)now ;
   if (m->running) return ;
-  while (j < m->env.nrcpt && tern_qstate_rcpt(&m->st, j)->state != TERN_QRCPT_PENDING) j++ ;
+  while (j < m->env.nrcpt && (tern_qstate_rcpt(&m->st, j)->state == TERN_QRCPT_DELIVERED
+    || tern_qstate_rcpt(&m->st, j)->state == TERN_QRCPT_FAILED)) j++ ;
   if (j == m->env.nrcpt)
   {
     if (unlink(qpath(0, "mess", m->id)) < 0 && errno != ENOENT)

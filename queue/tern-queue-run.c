@@ -1,11 +1,13 @@
 /* tern-queue-run: the queue's scheduler: delivers queued messages, local
-   recipients for now (tern-queue-local), and records per-recipient state.
+   recipients in a forked child, remote ones through tern-smtp-out, owed
+   notices through tern-queue-dsn, and records per-recipient state.
    usage: tern-queue-run [ -c confdir ] [ -t seconds ]
    stdout: nothing; log lines on stderr.  exit: 0 after SIGTERM, 100 usage
    or unknown queue version, 111 cannot start.  See tern-queue-run(8). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +31,8 @@ stralloc qdir = STRALLOC_ZERO ;
 stralloc remoteto = STRALLOC_ZERO ;
 unsigned int concurrency = 10 ;
 unsigned int maxattempts = 8 ;
+unsigned int domconcurrency = 1 ;
+int basedelay = -1 ;
 
 static unsigned int number (char const *key, unsigned int dflt)
 {
@@ -47,6 +51,7 @@ static void settings (int first)
   if (first && !stralloc_cats(&qdir, "/queue")) strerr_diefusys(111, "allocate") ;
   concurrency = number("queue-concurrency", 10) ;
   maxattempts = number("queue-max-attempts", 8) ;
+  domconcurrency = number("queue-domain-concurrency", 1) ;
   remoteto.len = 0 ;
   if (tern_conf_global(&conf, "deliver-remote-to", &remoteto) < 0) remoteto.len = 0 ;
   if (!stralloc_0(&remoteto)) strerr_diefusys(111, "allocate") ;
@@ -77,16 +82,17 @@ static int sigs (int *stopping)
   return todo ;
 }
 
-static void loop (int sfd, int tfd, unsigned int every)
+static void loop (int sfd, int tfd, int cfd, unsigned int every)
 {
   int stopping = 0, todo = 1 ;
   uint64_t lastscan = 0 ;
   for (;;)
   {
-    struct pollfd p[2] = { { .fd = sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN } } ;
+    struct pollfd p[3] = { { .fd = sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN }, { .fd = cfd, .events = POLLIN } } ;
     uint64_t now = (uint64_t)time(0), next = now + every ;
     int timeout ;
     deliver_reap(now) ;
+    if (!stopping && now >= lastscan + every) remote_wakeall() ;  /* a lost wake-up costs a minute at most */
     if (!stopping && (todo || now >= lastscan + every)) { scan_todo() ; lastscan = now ; todo = 0 ; }
     if (stopping && !NJOBS) break ;
     if (!stopping)
@@ -95,7 +101,8 @@ static void loop (int sfd, int tfd, unsigned int every)
       if (w < next && (w > now || NJOBS < concurrency)) next = w ;
     }
     timeout = next <= now ? 0 : next - now > 3600 ? 3600000 : (int)(next - now) * 1000 ;
-    if (poll(p, 2, timeout) < 0 && errno != EINTR) strerr_diefusys(111, "poll") ;
+    if (poll(p, 3, timeout) < 0 && errno != EINTR) strerr_diefusys(111, "poll") ;
+    if (p[2].revents & POLLIN) ctl_read(cfd, (uint64_t)time(0)) ;
     if (p[0].revents & POLLIN) todo |= sigs(&stopping) ;
     if (p[1].revents & POLLIN)
     {
@@ -111,7 +118,7 @@ int main (int argc, char const *const *argv)
   subgetopt l = SUBGETOPT_ZERO ;
   unsigned int every = 60 ;
   sigset_t set ;
-  int sfd ;
+  int sfd, cfd ;
   PROG = "tern-queue-run" ;
   for (int opt ; (opt = subgetopt_r(argc, argv, "hc:t:", &l)) != -1 ;)
     switch (opt)
@@ -133,12 +140,18 @@ int main (int argc, char const *const *argv)
     strerr_diefusys(111, "set up the queue in ", qdir.s) ;
   }
   signal(SIGPIPE, SIG_IGN) ;
+  {
+    char const *b = getenv("TERN_QUEUE_BASE_DELAY") ;
+    unsigned int u ;
+    if (b && *b && uint0_scan(b, &u) && u < 0x10000) basedelay = (int)u ;
+  }
+  cfd = ctl_open() ;
   sfd = selfpipe_init() ;
   if (sfd < 0) strerr_diefusys(111, "create the selfpipe") ;
   sigemptyset(&set) ;
   sigaddset(&set, SIGCHLD) ; sigaddset(&set, SIGTERM) ; sigaddset(&set, SIGHUP) ; sigaddset(&set, SIGALRM) ;
   if (selfpipe_trapset(&set) < 0) strerr_diefusys(111, "trap signals") ;
   scan_start() ;
-  loop(sfd, trigger(), every) ;
+  loop(sfd, trigger(), cfd, every) ;
   return 0 ;
 }

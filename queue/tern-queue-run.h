@@ -23,15 +23,23 @@ struct msg_s
   stralloc busy ;     /* one byte per recipient: 1 while a delivery has it */
   unsigned int running ;
   int dirty ;         /* st changed since written */
+  int dropped ;       /* tern queue drop: results are ignored */
   uint64_t wake ;     /* no recipient is due before this time */
+  uint64_t dsnwake ;  /* no notice before this time (tern-queue-dsn said 111) */
 } ;
+
+#define JOB_LOCAL 0
+#define JOB_REMOTE 1
+#define JOB_DSN 2
 
 typedef struct job_s job ;
 struct job_s
 {
   pid_t pid ;
   size_t m ;          /* index in msgs */
-  stralloc account ;  /* NUL-terminated */
+  int kind ;          /* JOB_* */
+  int out ;           /* remote: the report file, -1 none */
+  stralloc account ;  /* NUL-terminated: local the account, remote "DOMKEY LINE", dsn the kind */
   genalloc rcpts ;    /* unsigned int: recipient indexes */
 } ;
 
@@ -43,6 +51,8 @@ extern stralloc qdir ;          /* DATADIR/queue, no NUL */
 extern stralloc remoteto ;      /* deliver-remote-to account, "" none, NUL-terminated */
 extern unsigned int concurrency ;
 extern unsigned int maxattempts ;
+extern unsigned int domconcurrency ;
+extern int basedelay ;          /* TERN_QUEUE_BASE_DELAY, -1 unset */
 
 #define MSG(i) (genalloc_s(msg, &msgs) + (i))
 #define NMSGS genalloc_len(msg, &msgs)
@@ -62,7 +72,40 @@ extern uint64_t msg_schedule (uint64_t now) ;  /* starts deliveries; returns the
 extern void msg_settle (size_t m, uint64_t now) ;  /* after its deliveries: remove or write */
 
 /* tern-queue-run-deliver.c */
-extern int deliver_start (size_t m, char const *account, unsigned int const *rcpts, unsigned int n) ;
+extern int deliver_start (size_t m, char const *account, unsigned int const *rcpts, unsigned int n, uint64_t now) ;
 extern void deliver_reap (uint64_t now) ;
+extern int job_add (job *j, unsigned int const *rcpts, unsigned int n) ;  /* after fork */
+extern void job_drop (size_t ji) ;
+/* the result of one attempt for recipient k: code 0 ok, 100 permanent,
+   else temporary; via "account", "transport" with its value */
+extern void rcpt_result (size_t m, unsigned int k, int code, char const *what, char const *via, char const *vval) ;
+/* attempts+1, last = now, next = now + backoff */
+extern void rcpt_count (tern_qrcpt *r, uint64_t now) ;
+extern char const *rcpt_addr (msg const *m, unsigned int k) ;
+extern int tmpfile_open (void) ;  /* an unlinked file in QDIR/tmp, -1 errno */
+
+/* tern-queue-run-remote.c */
+#define R_LOCAL 1
+#define R_REMOTE 2
+#define R_BAD 3
+#define R_TEMP 4
+#define R_NOTRANSPORT 5
+/* the transport for rcpt: R_REMOTE and "DOMKEY LINE\0" appended to key,
+   R_NOTRANSPORT and the forced name, R_TEMP */
+extern int remote_route (msg const *m, char const *rcpt, unsigned int attempts, stralloc *key) ;
+extern int remote_busy (char const *key) ;   /* 1 if key's domain is at its limit */
+extern void remote_wait (size_t m, unsigned int k) ;
+extern void remote_wakeall (void) ;
+extern int remote_start (size_t m, char const *key, unsigned int const *rcpts, unsigned int n, uint64_t now) ;
+extern void remote_ended (size_t ji, int wstat) ;
+
+/* tern-queue-run-dsn.c */
+extern int dsn_owed (msg const *m) ;
+extern int dsn_start (size_t m, uint64_t now) ;  /* 1 started, 0 not (wake later) */
+extern void dsn_ended (size_t ji, int wstat, uint64_t now) ;
+
+/* tern-queue-run-ctl.c */
+extern int ctl_open (void) ;     /* lock, control FIFO: its read fd */
+extern void ctl_read (int fd, uint64_t now) ;
 
 #endif

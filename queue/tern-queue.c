@@ -1,7 +1,9 @@
-/* tern-queue: look at the queue.  usage: tern-queue [ -c confdir ] list
-   stdout: per message "ID AGE SIZE <sender> [new] [hold] [transport=T]",
-   then "  <rcpt> STATE attempts=N [next=DELAY] [error=...]" per recipient.
-   exit: 0 listed, 100 usage, 111 temporary.  See tern-queue(8). */
+/* tern-queue: look at and steer the queue.
+   usage: tern-queue [ -c confdir ] list|kick|hold|release|drop ...
+   stdout (list): per message "ID AGE SIZE <sender> [new] [hold] [transport=T]",
+   then "  <rcpt> STATE attempts=N [next=DELAY] [error=...]" per recipient;
+   (kick) "kicked ID" per message.
+   exit: 0 done, 100 usage or no such message, 111 temporary.  See tern-queue(8). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -19,8 +21,9 @@
 #include "tern_conf.h"
 #include "tern_log.h"
 #include "tern_queue.h"
+#include "tern-queue.h"
 
-#define USAGE "tern-queue [ -c confdir ] list"
+#define USAGE "tern-queue [ -c confdir ] list | kick [ -transport name ] [ -id id ] [ -from addr ] [ -to addr ] | hold id | release id | drop id"
 
 static void out (char const *s) { if (buffer_puts(buffer_1, s) < 0) strerr_diefusys(111, "write to stdout") ; }
 
@@ -36,8 +39,7 @@ static void delay (uint64_t s)
   buffer_put(buffer_1, units + u, 1) ;
 }
 
-/* names of QDIR/sub that are ids, each as "NAME\0SUB\0" */
-static void names (char const *qdir, char const *sub, stralloc *sa, genalloc *offs)
+void queue_names (char const *qdir, char const *sub, stralloc *sa, genalloc *offs)
 {
   stralloc p = STRALLOC_ZERO ;
   DIR *dir ;
@@ -141,14 +143,20 @@ int main (int argc, char const *const *argv)
       default : strerr_dieusage(100, USAGE) ;
     }
   argc -= l.ind ; argv += l.ind ;
-  if (argc != 1 || strcmp(argv[0], "list")) strerr_dieusage(100, USAGE) ;
+  if (argc < 1 || (!strcmp(argv[0], "list") && argc != 1)) strerr_dieusage(100, USAGE) ;
   confdir = tern_confdir(confdir) ;
   if (!tern_conf_open(&c, confdir)) strerr_diefusys(111, "open the configuration in ", confdir) ;
   if (tern_conf_global(&c, "datadir", &qdir) != 1 || !stralloc_cats(&qdir, "/queue") || !stralloc_0(&qdir))
     strerr_diefusys(111, "read datadir in ", confdir) ;
+  if (strcmp(argv[0], "list"))
+  {
+    queue_ctl(qdir.s, &c, argc, argv) ;
+    tern_conf_close(&c) ;
+    return 0 ;
+  }
   tern_conf_close(&c) ;
-  names(qdir.s, "/mess", &sa, &offs) ;
-  names(qdir.s, "/todo", &sa, &offs) ;
+  queue_names(qdir.s, "/mess", &sa, &offs) ;
+  queue_names(qdir.s, "/todo", &sa, &offs) ;
   names_s = sa.s ;
   qsort(genalloc_s(size_t, &offs), genalloc_len(size_t, &offs), sizeof(size_t), &cmp) ;
   for (size_t i = 0 ; i < genalloc_len(size_t, &offs) ; i++)
