@@ -3,6 +3,7 @@
    "hold ID", "release ID", "drop ID", one a line. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <skalibs/strerr.h>
@@ -66,6 +67,9 @@ static void command (char *s, uint64_t now)
   else if (!strcmp(s, "drop"))
   {
     m->dropped = 1 ;
+    /* a remote attempt may stall for minutes: end it; local ones are quick */
+    for (size_t ji = 0 ; ji < NJOBS ; ji++)
+      if (JOB(ji)->m == i && JOB(ji)->kind == JOB_REMOTE) kill(JOB(ji)->pid, SIGTERM) ;
     for (unsigned int k = 0 ; k < m->env.nrcpt ; k++)
     {
       tern_qrcpt *r = tern_qstate_rcpt(&m->st, k) ;

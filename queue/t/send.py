@@ -1,0 +1,199 @@
+# send.py: tern-queue-run delivering out, against smtp-sink (relay and MX
+# hosts) with MX records from our dnsmasq: relay, direct, 4xx then success,
+# 5xx and the failure notice (a stub tern-queue-dsn records its argv and
+# stdin), 8 attempts then failure with the delayed notice at the 5th, the
+# attempt counted at its start (kill -9 during a stalled attempt), a
+# min-attempts route changing the transport, one delivery per domain at a
+# time, and tern queue hold/release/kick -transport/drop.
+import os, signal, socket, subprocess, threading, time
+exec(open(os.path.join(os.environ["TERN_SRC"], "smtp-out/t/smtpout.inc.py")).read())
+
+W = os.getcwd()
+Q = W + "/c/data/queue"
+open(D + "/dns.conf", "w").write("""port=53
+listen-address=127.0.0.53
+bind-interfaces
+no-resolv
+no-hosts
+no-poll
+user=root
+local=/test/
+""" + "".join("host-record=mx.%s.test,127.0.0.%d\nmx-host=%s.test,mx.%s.test,10\n" % (d, n, d, d) for d, n in
+              (("dst", 31), ("tmp", 32), ("perm", 33), ("down", 34), ("route", 35), ("stall", 36), ("kick", 37))))
+dns = subprocess.Popen(["dnsmasq", "-k", "-C", D + "/dns.conf"], stderr=subprocess.DEVNULL)
+procs.append(dns)
+os.environ["DNSCACHEIP"] = "127.0.0.53"
+for _ in range(100):
+    if subprocess.run(["tern-dns", "-t", "1", "ip", "mx.dst.test"], capture_output=True).returncode == 0: break
+    time.sleep(0.05)
+
+os.makedirs(W + "/fake")
+open(W + "/fake/tern-queue-dsn", "w").write('#!/bin/sh\n{ echo "ARGS $*" ; cat ; } >> %s/dsn.log\nexit 0\n' % W)
+os.chmod(W + "/fake/tern-queue-dsn", 0o755)
+os.environ["PATH"] = W + "/fake:" + os.environ["PATH"]
+
+
+def sh(*a):
+    return subprocess.run(list(a), capture_output=True, text=True)
+
+
+sh("tern-conf", "-c", "c", "init", "mail.example.org", "data")
+sh("tern-conf", "-c", "c", "add-domain", "example.org")
+sh("tern-conf", "-c", "c", "add-account", "bob", "bob@example.org")
+open("c/transports/relay", "w").write("smtp 127.0.0.1:12525\nno-starttls\n")
+open("c/transports/relay2", "w").write("smtp 127.0.0.1:12526\nno-starttls\n")
+open("c/routes", "w").write("route relay to=relay.test\nroute relay2 to=route.test min-attempts=3\n")
+r = sh("tern-conf", "-c", "c", "compile")
+check(r.returncode == 0, "compile: " + r.stdout + r.stderr)
+
+
+def inject(frm, *rcpts, body="Subject: t\r\n\r\nhello\r\n"):
+    p = subprocess.run(["tern-queue-inject", "-c", "c", "-f", frm] + list(rcpts), input=body.encode(), capture_output=True)
+    return p.stdout.decode().strip()
+
+
+def runner(base):
+    env = dict(os.environ, TERN_QUEUE_BASE_DELAY=str(base))
+    p = subprocess.Popen(["tern-queue-run", "-c", "c"], env=env, stderr=open("run.log", "a"))
+    procs.append(p)
+    return p
+
+
+def log():
+    return open("run.log").read()
+
+
+def waitfor(f, t=15):
+    for _ in range(int(t * 20)):
+        if f(): return True
+        time.sleep(0.05)
+    return False
+
+
+def gone(i):
+    return not os.path.exists(Q + "/mess/" + i) and not os.path.exists(Q + "/todo/" + i)
+
+
+def state(i):
+    try: return open(Q + "/state/" + i).read()
+    except OSError: return ""
+
+
+def dsn():
+    try: return open("dsn.log").read()
+    except OSError: return ""
+
+
+stalled = []
+
+
+def staller():
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.36", 25))
+    ls.listen(20)
+    while True:
+        c, _ = ls.accept()
+        stalled.append(c)   # never a greeting
+
+
+threading.Thread(target=staller, daemon=True).start()
+
+# phase A: retries after 1 s
+run = runner(1)
+sk, dump = sink("127.0.0.1", 12525)
+i1 = inject("a@src.example", "x@relay.test")
+check(waitfor(lambda: gone(i1)), "relay: delivered")
+check("X-Rcpt-Args: <x@relay.test>" in open(dump).read(), "relay: smtp-sink got it")
+check("delivery id=%s rcpt=x@relay.test transport=relay result=ok" % i1 in log(), "relay: logged")
+s31, dump31 = sink("127.0.0.31", 25, dump="d31")
+i2 = inject("a@src.example", "y@dst.test", "z@dst.test")
+check(waitfor(lambda: gone(i2)), "direct: delivered")
+d = open(dump31).read()
+check("X-Rcpt-Args: <y@dst.test>" in d and "X-Rcpt-Args: <z@dst.test>" in d and d.count("X-Mail-Args") == 1,
+      "direct: one transaction, both recipients")
+# 4xx, then success on the retry a second later
+s32, dump32 = sink("127.0.0.32", 25, "-r", "rcpt", dump="d32")
+i3 = inject("a@src.example", "t@tmp.test")
+check(waitfor(lambda: "rcpt 0 pending 1 " in state(i3)), "4xx: pending after attempt 1: " + state(i3))
+check(" 4" in state(i3).split("rcpt 0 pending 1 ")[1][:40], "4xx: reply recorded")
+stop(s32)
+wait_port("127.0.0.32", 25, up=False)
+s32, dump32 = sink("127.0.0.32", 25, dump="d32b")
+check(waitfor(lambda: gone(i3)), "4xx: delivered on a later attempt")
+check("X-Rcpt-Args: <t@tmp.test>" in open(dump32).read(), "4xx: the retry reached smtp-sink")
+# 5xx: the failure notice, with the reply; none for the null sender
+s33, dump33 = sink("127.0.0.33", 25, "-f", "rcpt", dump="d33")
+i4 = inject("a@src.example", "p@perm.test", "q@perm.test")
+check(waitfor(lambda: gone(i4)), "5xx: message done")
+lines_ = dsn().splitlines()
+check(len(lines_) == 3 and lines_[0] == "ARGS -c c %s/mess/%s" % (Q.replace(W + "/", ""), i4) or
+      (len(lines_) == 3 and lines_[0].startswith("ARGS -c ") and lines_[0].endswith("/mess/" + i4)), "5xx: dsn argv: %r" % lines_)
+check(len(lines_) == 3 and lines_[1].startswith("failed p@perm.test 5") and lines_[2].startswith("failed q@perm.test 5"),
+      "5xx: dsn lines: %r" % lines_)
+i5 = inject("", "p@perm.test")
+check(waitfor(lambda: gone(i5)) and len(dsn().splitlines()) == 3, "5xx, null sender: no notice")
+# kill -9 during a stalled attempt: the attempt was counted
+i6 = inject("a@src.example", "s@stall.test")
+check(waitfor(lambda: "rcpt 0 pending 1 " in state(i6)), "stall: attempt 1 recorded at its start")
+kids = sh("pgrep", "-P", str(run.pid)).stdout.split()
+run.send_signal(signal.SIGKILL)
+run.wait()
+for k in kids:
+    try: os.kill(int(k), signal.SIGKILL)
+    except OSError: pass
+check("rcpt 0 pending 1 " in state(i6) and "result=" not in log().split("id=" + i6)[-1], "stall: after kill -9, attempts=1")
+
+# phase B: retries at once
+sh("tern-conf", "-c", "c", "compile")
+run = runner(0)
+check(waitfor(lambda: "rcpt 0 pending 2 " in state(i6)), "stall: the restart makes attempt 2: " + state(i6))
+# one delivery per domain: two more messages to the stalling domain wait
+i7 = inject("a@src.example", "s2@stall.test")
+i8 = inject("a@src.example", "s3@stall.test")
+time.sleep(1.5)
+check(state(i7) == "" and state(i8) == "" and len(stalled) == 2, "one delivery to stall.test at a time (%d conns)" % len(stalled))
+# meanwhile other domains go on: 8 attempts then failure, delayed notice at the 5th
+i9 = inject("a@src.example", "w@down.test")
+check(waitfor(lambda: gone(i9), 30), "8 attempts: done")
+check("rcpt=w@down.test transport=direct result=failed attempts=8" in log(), "8 attempts: failed at the 8th")
+d = dsn()
+check("ARGS -c c -d " in d and "\ndelayed w@down.test 4" in d and "\nfailed w@down.test 4" in d and d.count("w@down.test") == 2,
+      "8 attempts: one delayed and one failure notice: " + d)
+# min-attempts=3: the 4th attempt goes through relay2
+s26, dump26 = sink("127.0.0.1", 12526, dump="d26")
+i10 = inject("a@src.example", "r@route.test")
+check(waitfor(lambda: gone(i10)), "route: delivered")
+check("rcpt=r@route.test transport=direct result=temp attempts=3" in log() and
+      "rcpt=r@route.test transport=relay2 result=ok" in log() and "r@route.test" in open(dump26).read(),
+      "route: direct 3 times, then relay2")
+# drop through the control FIFO ends the stalled attempt
+r = sh("tern-queue", "-c", "c", "drop", i6)
+check(r.returncode == 0 and gone(i6), "drop while running: " + r.stderr)
+check(waitfor(lambda: state(i7) != "" or gone(i7)), "the next message of stall.test starts")
+for i in (i7, i8): sh("tern-queue", "-c", "c", "drop", i)
+check(waitfor(lambda: gone(i7) and gone(i8)), "dropped both")
+run.send_signal(signal.SIGTERM)
+check(run.wait(20) == 0, "SIGTERM: exit 0")
+
+# phase C: hold without a runner, release and kick -transport through the FIFO
+i11 = inject("a@src.example", "k@kick.test")
+r = sh("tern-queue", "-c", "c", "hold", i11)
+check(r.returncode == 0 and "hold yes" in state(i11), "hold without a runner: " + r.stderr)
+run = runner(3600)
+time.sleep(1)
+check("id=" + i11 + " rcpt" not in log(), "held: not attempted")
+r = sh("tern-queue", "-c", "c", "release", i11)
+check(r.returncode == 0 and "hold no" in state(i11), "release through the runner: " + r.stderr)
+check(waitfor(lambda: "rcpt 0 pending 1 " in state(i11)), "released: attempted")
+r = sh("tern-queue", "-c", "c", "kick", "-transport", "nosuch", "-id", i11)
+check(r.returncode == 100, "kick: unknown transport refused")
+n = open(dump).read().count("k@kick.test")
+r = sh("tern-queue", "-c", "c", "kick", "-transport", "relay", "-to", "kick.test")
+check(r.returncode == 0 and r.stdout == "kicked %s\n" % i11, "kick -transport -to: " + r.stdout + r.stderr)
+check(waitfor(lambda: gone(i11)), "kicked: delivered")
+check(n == 0 and "k@kick.test" in open(dump).read(), "kicked: through relay")
+run.send_signal(signal.SIGTERM)
+run.wait(20)
+if terntest.nfail: print(log()[-3000:])
+finish()
