@@ -45,7 +45,8 @@ static int emit (al *x)
 static int quoted (al *x, char const *s, size_t len, size_t *i)
 {
   size_t k = *i + 1 ;
-  for (; k < len && s[k] != '"' ; k++) if (s[k] == '\\' && ++k == len) return TERN_PERM ;
+  for (; k < len && s[k] != '"' ; k++)
+    if (!s[k] || (s[k] == '\\' && (++k == len || !s[k]))) return TERN_PERM ;
   if (k == len) return TERN_PERM ;
   if (!stralloc_catb(x->out, s + *i, k + 1 - *i)) return TERN_TEMP ;
   *i = k ;
@@ -96,7 +97,7 @@ static int one (al *x, char const *s, size_t len, size_t *i)
       x->out->len = x->start ;  /* a group's name */
       x->blank = x->words = 0 ;
       return TERN_OK ;
-    case '\\' : case ')' : return TERN_PERM ;
+    case '\\' : case ')' : case 0 : return TERN_PERM ;
     default : break ;
   }
   if (x->angle == 2) return TERN_PERM ;
