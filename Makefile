@@ -39,7 +39,7 @@ PROG_BINS := $(PROGS:%=$(BIN)/%) $(SCRIPTS:%=$(BIN)/%)
 # keep objects of unit tests and programs between runs
 .SECONDARY:
 
-.PHONY: all check check-asan bench fuzz fuzz-run install clean deps run units
+.PHONY: all check check-asan bench fuzz fuzz-run install install-sendmail clean deps run units
 all: $(O)/.deps-ok $(PROG_BINS) units
 
 units: $(UNIT_BINS) $(REPLAY_BINS)
@@ -116,6 +116,19 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(PROG_BINS) $(DESTDIR)$(PREFIX)/bin/
 	for m in $(MAN) ; do s=$${m##*.} ; install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/ ; done
+	ln -sf tern $(DESTDIR)$(PREFIX)/bin/sendmail
+	@[ "$$(readlink /usr/sbin/sendmail 2>/dev/null)" = "$(PREFIX)/bin/tern" ] || \
+	  echo "make: to make tern the system's sendmail: make install-sendmail PREFIX=$(PREFIX)"
+
+# /usr/sbin/sendmail -> PREFIX/bin/tern; an existing sendmail that is not
+# ours is kept unless FORCE=1 (it is renamed to sendmail.tern-saved).
+install-sendmail:
+	@t=$(DESTDIR)/usr/sbin/sendmail ; \
+	if [ -e "$$t" ] && [ "$$(readlink $$t)" != "$(PREFIX)/bin/tern" ] ; then \
+	  if [ "$(FORCE)" != 1 ] ; then echo "make: $$t exists and is not tern's: run with FORCE=1 to replace it (kept as $$t.tern-saved)" >&2 ; exit 1 ; fi ; \
+	  mv -f "$$t" "$$t.tern-saved" ; \
+	fi ; \
+	install -d $(DESTDIR)/usr/sbin && ln -sfn $(PREFIX)/bin/tern "$$t" && echo "make: $$t -> $(PREFIX)/bin/tern"
 
 clean:
 	rm -rf build build-asan build-fuzz bin
