@@ -45,10 +45,10 @@ static int boundary (stralloc *b, tern_dsn const *d, stralloc const *p, unsigned
     int found = 0 ;
     b->len = 0 ;
     if (!stralloc_cats(b, "=_tern-dsn-") || !safe(b, d->uniq, 40)) return 0 ;
-    for (unsigned int j = 0 ; j <= k / 26 && j < 20 ; j++) if (!stralloc_cats(b, c)) return 0 ;
+    for (unsigned int j = 0 ; j <= k / 26 && j < 10 ; j++) if (!stralloc_cats(b, c)) return 0 ;
     for (unsigned int i = 0 ; i < n && !found ; i++)
       found = contains(p + i, b) ;
-    if (!found || k >= 26 * 20) return 1 ;
+    if (!found || k >= 26 * 10) return 1 ;
   }
 }
 
