@@ -110,6 +110,10 @@ static void notice (char const *confdir, char const *id, int fd, tern_qenv const
   if (!tern_dsn_fmt(&out, &d)) strerr_diefusys(111, "compose the notice") ;
   dsn_deliver(confdir, tmp.s, acct.s, &out) ;
   logdone(id, &d, e->from.s, acct.s, out.len) ;
+  /* all freed: clean under LeakSanitizer */
+  stralloc_free(&host) ; stralloc_free(&tmp) ; stralloc_free(&acct) ;
+  stralloc_free(&msg) ; stralloc_free(&u) ; stralloc_free(&out) ;
+  tern_conf_close(&conf) ;
 }
 
 int main (int argc, char const *const *argv)
@@ -147,8 +151,11 @@ int main (int argc, char const *const *argv)
   {
     tern_dsn d = { .rcpts = genalloc_s(tern_dsn_rcpt, &rcpts), .nrcpt = genalloc_len(tern_dsn_rcpt, &rcpts) } ;
     logdone(id, &d, 0, 0, 0) ;
-    return 0 ;
   }
-  notice(confdir, id, fd, &env, &rcpts, att, last) ;
+  else notice(confdir, id, fd, &env, &rcpts, att, last) ;
+  close(fd) ;
+  tern_qenv_free(&env) ;
+  stralloc_free(&in) ;
+  genalloc_free(tern_dsn_rcpt, &rcpts) ;
   return 0 ;
 }
