@@ -25,3 +25,8 @@ MAN += queue/tern-queue.8
 tern-queue-inject_LIBS = $(if $(SAN)$(if $(wildcard /usr/lib/x86_64-linux-gnu/libunistring.a),,none),$(LIBS_DEFAULT),\
   -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
 tern-queue-local_LIBS = $(if $(SAN),$(LIBS_DEFAULT),-static $(LIBS_DEFAULT))
+
+PROGS += tern-queue-dsn
+tern-queue-dsn_OBJS = queue/tern-queue-dsn.o queue/tern-queue-dsn-input.o \
+  queue/tern-queue-dsn-deliver.o queue/tern-queue-local-deliver.o
+MAN += queue/tern-queue-dsn.8
