@@ -17,3 +17,9 @@ all: $(BIN)/t/imap-parse
 $(BIN)/t/imap-parse: $(O)/imap/t/parsedump.o $(O)/imap/tern-imap-parse.o $(O)/imap/tern-imap-name.o $(O)/libtern.a
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $(O)/imap/t/parsedump.o $(O)/imap/tern-imap-parse.o $(O)/imap/tern-imap-name.o $(LIBS_DEFAULT)
+
+# not installed: bin/t/imap-gen ACCT MAILDIR N, the benchmark's mailbox
+all: $(BIN)/t/imap-gen
+$(BIN)/t/imap-gen: $(O)/imap/t/gen.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)
