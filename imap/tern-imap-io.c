@@ -70,7 +70,9 @@ void out_puts (char const *s)
 void out_u64 (uint64_t x)
 {
   char fmt[UINT64_FMT] ;
-  out_put(fmt, uint64_fmt(fmt, x)) ;
+  size_t i = sizeof fmt ;
+  do { fmt[--i] = (char)('0' + x % 10) ; x /= 10 ; } while (x) ;
+  out_put(fmt + i, sizeof fmt - i) ;
 }
 
 static void out_literal (char const *s, size_t len)

@@ -23,8 +23,11 @@ struct ctx_s
   imsg const *m ;     /* its record */
   int dry ;           /* checking the syntax only */
   char const *s ;     /* mapped message, or 0 */
-  size_t len, hl ;
+  size_t len, bl ;    /* its length, its header's */
   int mapped ;
+  char const *h ;     /* the header (cached or mapped), or 0 */
+  size_t hl ;
+  int hmapped ;
   genalloc set ;
 } ;
 
@@ -42,7 +45,7 @@ static void map (ctx *c)
   struct stat st ;
   int fd ;
   if (c->mapped) return ;
-  c->mapped = 1 ; c->s = 0 ; c->len = c->hl = 0 ;
+  c->mapped = 1 ; c->s = 0 ; c->len = c->bl = 0 ;
   if (c->dry) return ;
   fd = tern_mbox_openmsg(&S.mbox, m->uid) ;
   if (fd < 0) return ;
@@ -52,24 +55,37 @@ static void map (ctx *c)
     if (p != MAP_FAILED) { c->s = p ; c->len = (size_t)st.st_size ; }
   }
   close(fd) ;
-  c->hl = c->len ;
-  for (size_t i = 0 ; c->s && i + 3 < c->len ; i++)
-    if (!memcmp(c->s + i, "\r\n\r\n", 4)) { c->hl = i + 4 ; break ; }
+  c->bl = c->s ? mime_hdrlen(c->s, c->len) : 0 ;
+}
+
+/* the header block, from the cache when it holds it */
+static void hmap (ctx *c)
+{
+  if (c->hmapped) return ;
+  c->hmapped = 1 ;
+  c->h = 0 ; c->hl = 0 ;
+  if (c->dry) return ;
+  if (cache_get(c->m, &c->h, &c->hl)) return ;
+  map(c) ;
+  c->h = c->s ; c->hl = c->bl ;
+  if (c->s) cache_put(c->m, c->h, c->hl) ;
 }
 
 /* header field name contains v (name 0: anywhere in the header) */
 static int hdr (ctx *c, char const *name, inode const *v)
 {
   size_t i = 0, n = name ? strlen(name) : 0 ;
-  map(c) ;
-  if (!c->s) return 0 ;
-  if (!name) return ci(c->s, c->hl, v->s, v->len) ;
+  char const *h ;
+  hmap(c) ;
+  h = c->h ;
+  if (!h) return 0 ;
+  if (!name) return ci(h, c->hl, v->s, v->len) ;
   while (i < c->hl)
   {
-    char const *nl = memchr(c->s + i, '\n', c->hl - i) ;
-    size_t e = nl ? (size_t)(nl - c->s) + 1 : c->hl ;
-    while (e < c->hl && (c->s[e] == ' ' || c->s[e] == '\t')) { nl = memchr(c->s + e, '\n', c->hl - e) ; e = nl ? (size_t)(nl - c->s) + 1 : c->hl ; }
-    if (e - i > n && c->s[i+n] == ':' && !strncasecmp(c->s + i, name, n) && ci(c->s + i + n + 1, e - i - n - 1, v->s, v->len)) return 1 ;
+    char const *nl = memchr(h + i, '\n', c->hl - i) ;
+    size_t e = nl ? (size_t)(nl - h) + 1 : c->hl ;
+    while (e < c->hl && (h[e] == ' ' || h[e] == '\t')) { nl = memchr(h + e, '\n', c->hl - e) ; e = nl ? (size_t)(nl - h) + 1 : c->hl ; }
+    if (e - i > n && h[i+n] == ':' && !strncasecmp(h + i, name, n) && ci(h + i + n + 1, e - i - n - 1, v->s, v->len)) return 1 ;
     i = e ;
   }
   return 0 ;
@@ -189,7 +205,7 @@ static int keytext (ctx *c, inode const *k, unsigned int *p, int *bad)
   map(c) ;
   if (!c->s) return 0 ;
   if (imap_isatom(k, "TEXT")) return ci(c->s, c->len, v->s, v->len) ;
-  return ci(c->s + c->hl, c->len - c->hl, v->s, v->len) ;
+  return ci(c->s + c->bl, c->len - c->bl, v->s, v->len) ;
 }
 
 /* one key at *p (advanced past it) for message c->i */
@@ -278,7 +294,7 @@ void cmd_search (iargs *a)
     /* the syntax once, so that an empty mailbox checks it too */
     static imsg const none ;
     unsigned int p = start ;
-    c.m = &none ; c.dry = 1 ; c.mapped = 0 ;
+    c.m = &none ; c.dry = 1 ; c.mapped = c.hmapped = 0 ;
     while (p < a->n && !bad) eval(&c, &p, &bad) ;
     c.dry = 0 ;
   }
@@ -287,7 +303,7 @@ void cmd_search (iargs *a)
     unsigned int p = start ;
     int r = 1 ;
     c.m = sel_msgs() + c.i ;
-    c.mapped = 0 ;
+    c.mapped = c.hmapped = 0 ;
     while (p < a->n && !bad) if (!eval(&c, &p, &bad)) r = 0 ;
     if (c.s) munmap((void *)c.s, c.len) ;
     c.s = 0 ;
@@ -298,6 +314,7 @@ void cmd_search (iargs *a)
     }
   }
   genalloc_free(iseq, &c.set) ;
+  cache_done() ;
   if (bad) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
   results(&hits, a->uid, es, ret) ;
   imap_ok(a->uid ? "UID SEARCH completed" : "SEARCH completed") ;

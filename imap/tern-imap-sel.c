@@ -73,7 +73,9 @@ int sel_set (inode const *n, int uid, genalloc *idx)
   len = genalloc_len(size_t, idx) ;
   if (len > 1)
   {
-    size_t *s = genalloc_s(size_t, idx), o = 1 ;
+    size_t *s = genalloc_s(size_t, idx), o = 1, k = 1 ;
+    while (k < len && s[k] > s[k-1]) k++ ;
+    if (k == len) return 1 ;   /* "1:*" and the like: sorted already */
     qsort(s, len, sizeof *s, &cmpsz) ;
     for (size_t i = 1 ; i < len ; i++) if (s[i] != s[o-1]) s[o++] = s[i] ;
     genalloc_setlen(size_t, idx, o) ;
@@ -112,7 +114,7 @@ int sel_kwbit (char const *s, size_t len, uint64_t *bit, int create)
 static void fromrec (imsg *m, tern_rec const *r)
 {
   m->uid = r->uid ; m->flags = r->flags & ~TERN_F_TRAINMASK ; m->kw = r->keywords ;
-  m->modseq = r->modseq ; m->size = r->size ; m->date = r->internaldate ; m->dirty = 0 ;
+  m->modseq = r->modseq ; m->size = r->size ; m->date = r->internaldate ; m->dirty = 0 ; m->coff = 0 ;
 }
 
 /* the changes-log end now, so records read next are at least this new */
@@ -164,6 +166,7 @@ static int loadall (void)
     if (sel_msgs()[i].dirty) ndirty++ ;
   }
   S.seen = S.mbox.count ;
+  cache_reset() ;
   S.generation = S.mbox.hdr.generation ;
   S.highestmodseq = S.mbox.hdr.highestmodseq ;
   return TERN_OK ;
@@ -275,6 +278,7 @@ void sel_sync (void)
 
 void sel_close (void)
 {
+  cache_close() ;
   tern_mbox_close(&S.mbox) ;
   S.mbox = (tern_mbox)TERN_MBOX_ZERO ;
   genalloc_free(imsg, &S.msgs) ;

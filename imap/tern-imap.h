@@ -75,6 +75,7 @@ struct imsg_s
   uint64_t size ;
   int64_t date ;
   unsigned int dirty ;   /* flags changed by someone: report FETCH */
+  uint32_t coff ;        /* header cache entry offset + 1, or 0 */
 } ;
 
 typedef struct isession_s isession ;
@@ -102,6 +103,7 @@ struct isession_s
   uint64_t chgoff ;
   uint64_t highestmodseq ;
   size_t reported ;      /* EXISTS last reported */
+  int cachescan ;        /* the header cache may have grown */
   int expok ;            /* the current command may report expunges */
   /* streamed literals of the current command */
   stralloc files[IMAP_FILEMAX] ;
@@ -191,5 +193,11 @@ extern int mime_structure (stralloc *sa, char const *s, size_t len, int ext) ;
    if there is no such part. */
 extern int mime_section (char const *s, size_t len, char const *path, size_t plen, size_t *es, size_t *el, int *ismsg) ;
 extern size_t mime_hdrlen (char const *s, size_t len) ;
+/* tern-imap-cache.c: the header cache of the selected mailbox */
+extern int cache_get (imsg const *m, char const **h, size_t *len) ;  /* 1 found */
+extern void cache_put (imsg const *m, char const *h, size_t len) ;
+extern void cache_done (void) ;    /* end of a command that used it */
+extern void cache_reset (void) ;   /* the message list was rebuilt */
+extern void cache_close (void) ;
 extern int sel_expunge (genalloc const *idx, int silent) ;
 #endif
