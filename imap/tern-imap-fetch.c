@@ -27,18 +27,29 @@
 typedef struct msgmap_s msgmap ;
 struct msgmap_s { char const *s ; size_t len ; size_t hdrlen ; int mapped ; } ;
 
+#define READMAX 262144   /* smaller files are read: cheaper than a mapping */
+
 static int mapmsg (uint32_t uid, msgmap *m)
 {
+  static stralloc buf = STRALLOC_ZERO ;
   struct stat st ;
-  int fd = tern_mbox_openmsg(&S.mbox, uid) ;
+  int fd = sel_openmsg(uid) ;
   m->s = "" ; m->len = m->hdrlen = 0 ; m->mapped = 0 ;
   if (fd < 0) return 0 ;
   if (fstat(fd, &st) < 0) { close(fd) ; return 0 ; }
-  if (st.st_size)
+  if (st.st_size > READMAX)
   {
     void *p = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) ;
     if (p == MAP_FAILED) { close(fd) ; return 0 ; }
     m->s = p ; m->len = (size_t)st.st_size ; m->mapped = 1 ;
+  }
+  else if (st.st_size)
+  {
+    ssize_t r ;
+    if (!stralloc_ready(&buf, (size_t)st.st_size + 1)) { close(fd) ; return 0 ; }
+    do r = read(fd, buf.s, (size_t)st.st_size + 1) ; while (r < 0 && errno == EINTR) ;
+    if (r < 0) { close(fd) ; return 0 ; }
+    m->s = buf.s ; m->len = (size_t)r ;   /* as long as it is now */
   }
   close(fd) ;
   m->hdrlen = mime_hdrlen(m->s, m->len) ;

@@ -135,7 +135,9 @@ void out_tagged (char const *status, char const *text)
   out_put(" ", 1) ;
   out_puts(text) ;
   out_put("\r\n", 2) ;
-  out_flush() ;
+  /* pipelined commands waiting: their replies go out together (fill()
+     flushes before it waits for input) */
+  if (ipos >= ilen) out_flush() ;
 }
 
 /* a temporary failure: logged with errno, then a tagged NO */
@@ -168,6 +170,7 @@ static int fill (void)
 {
   ssize_t r ;
   if (ipos < ilen) return 1 ;
+  out_flush() ;
   if (!in_idle(S.timeout * 1000))
   {
     out_untagged("BYE autologout, idle for too long") ;

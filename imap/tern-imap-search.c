@@ -47,7 +47,7 @@ static void map (ctx *c)
   if (c->mapped) return ;
   c->mapped = 1 ; c->s = 0 ; c->len = c->bl = 0 ;
   if (c->dry) return ;
-  fd = tern_mbox_openmsg(&S.mbox, m->uid) ;
+  fd = sel_openmsg(m->uid) ;
   if (fd < 0) return ;
   if (!fstat(fd, &st) && st.st_size)
   {

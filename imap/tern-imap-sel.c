@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <skalibs/strerr.h>
+#include <skalibs/types.h>
 #include "tern.h"
 #include "tern_log.h"
 #include "tern-imap.h"
@@ -176,15 +178,19 @@ static int loadall (void)
 static int readchanges (void)
 {
   genalloc recs = GENALLOC_ZERO, chg = GENALLOC_ZERO ;
-  int resync = 0, r = tern_mbox_header(&S.mbox) ;
-  if (r) return r ;
-  if ((S.mbox.hdr.flags & TERN_IDX_OBSOLETE) || S.mbox.hdr.generation != S.generation) goto full ;
+  int resync = 0, r ;
+  /* reads the header too (one read a command, not two); a change logged
+     for a record past the count it saw is skipped: the record has it */
+  r = tern_mbox_changes(&S.mbox, S.generation, &S.chgoff, &chg, &resync) ;
+  if (r) goto end ;
+  if (resync) goto full ;
   if (S.mbox.count > S.seen)
   {
     uint32_t last = sel_count() ? sel_msgs()[sel_count()-1].uid : 0 ;
+    size_t want = S.mbox.count ;
     r = tern_mbox_records(&S.mbox, S.seen, &recs) ;
     if (r) goto end ;
-    for (size_t i = 0 ; i < genalloc_len(tern_rec, &recs) ; i++)
+    for (size_t i = 0 ; i < genalloc_len(tern_rec, &recs) && S.seen + i < want ; i++)
     {
       tern_rec const *x = genalloc_s(tern_rec, &recs) + i ;
       imsg m ;
@@ -193,11 +199,8 @@ static int readchanges (void)
       if (!genalloc_catb(imsg, &S.msgs, &m, 1)) { r = TERN_TEMP ; goto end ; }
       last = x->uid ;
     }
-    S.seen += genalloc_len(tern_rec, &recs) ;
+    S.seen = want ;
   }
-  r = tern_mbox_changes(&S.mbox, S.generation, &S.chgoff, &chg, &resync) ;
-  if (r) goto end ;
-  if (resync) goto full ;
   for (size_t i = 0 ; i < genalloc_len(tern_change, &chg) ; i++)
   {
     tern_change const *c = genalloc_s(tern_change, &chg) + i ;
@@ -276,9 +279,28 @@ void sel_sync (void)
   (void)r ;
 }
 
+/* a message file of the selected mailbox, through a descriptor of cur/
+   (one path component to resolve, not six): fd or -1 */
+int sel_openmsg (uint32_t uid)
+{
+  char fmt[UINT32_FMT] ;
+  if (S.curfd < 0)
+  {
+    stralloc p = STRALLOC_ZERO ;
+    if (!tern_mbox_path(&p, &S.mbox, "cur", 0)) return -1 ;
+    S.curfd = open(p.s, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+    stralloc_free(&p) ;
+    if (S.curfd < 0) return -1 ;
+  }
+  fmt[uint32_fmt(fmt, uid)] = 0 ;
+  return openat(S.curfd, fmt, O_RDONLY | O_CLOEXEC) ;
+}
+
 void sel_close (void)
 {
   cache_close() ;
+  if (S.curfd >= 0) close(S.curfd) ;
+  S.curfd = -1 ;
   tern_mbox_close(&S.mbox) ;
   S.mbox = (tern_mbox)TERN_MBOX_ZERO ;
   genalloc_free(imsg, &S.msgs) ;

@@ -60,6 +60,7 @@ int main (int argc, char const *const *argv)
   signal(SIGPIPE, SIG_IGN) ;
   memset(&S, 0, sizeof S) ;
   S.mbox = (tern_mbox)TERN_MBOX_ZERO ;
+  S.curfd = -1 ;
   S.timeout = timeout ;
   S.tls = tls || getenv("SSL_PROTOCOL") ;
   S.ip = getenv("TCPREMOTEIP") ;

@@ -103,6 +103,7 @@ struct isession_s
   uint64_t chgoff ;
   uint64_t highestmodseq ;
   size_t reported ;      /* EXISTS last reported */
+  int curfd ;            /* cur/ of the selected mailbox, or -1 */
   int cachescan ;        /* the header cache may have grown */
   int expok ;            /* the current command may report expunges */
   /* streamed literals of the current command */
@@ -170,6 +171,7 @@ extern int mbox_name (inode const *n, stralloc *out) ;   /* 1, or 0 after a tagg
 /* selected state (tern-imap-sel.c) */
 extern void sel_sync (void) ;            /* read others' changes, report */
 extern void sel_close (void) ;
+extern int sel_openmsg (uint32_t uid) ;  /* fd, or -1 */
 extern imsg *sel_msgs (void) ;
 extern size_t sel_count (void) ;
 extern size_t sel_finduid (uint32_t uid) ;            /* index, or count */
