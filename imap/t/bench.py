@@ -3,7 +3,7 @@
 # a private Dovecot serves; tern-imap runs under tern-listen.  Both are
 # warmed first (one untimed pass of every command: Dovecot builds its index
 # and cache, both get the page cache), then each figure is timed on each
-# server: LOGIN+SELECT, UID FETCH 1:* (UID FLAGS RFC822.SIZE), FETCH 1:*
+# server (commands: best of three): LOGIN+SELECT, UID FETCH 1:* (UID FLAGS RFC822.SIZE), FETCH 1:*
 # (BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE)]), UID SEARCH SUBJECT zebra,
 # a full mbsync into an empty maildir.  Then the RSS of idle sessions.
 import os, shutil, socket, subprocess, sys, time
@@ -90,8 +90,12 @@ def session(port, user, pw):
         sys.exit("bench: SELECT on port %d: %r" % (port, r[:300]))
     t.append(time.perf_counter())
     for text, what, count in CMDS:
-        r = c.cmd(text)
-        t.append(time.perf_counter())
+        best = None
+        for k in range(3):   # the best of three: the machine is shared
+            t0 = time.perf_counter()
+            r = c.cmd(text)
+            best = min(best or 1e9, time.perf_counter() - t0)
+        t.append(t[-1] + best)
         if what and r.count(what) != count:
             sys.exit("bench: %s on %d: %d answers" % (text, port, r.count(what)))
         if not what and len(r.split(b"\r\n")[0].split()) != 2 + N // 1000:
@@ -111,14 +115,18 @@ def mbsync(port, user, pw, name):
                 "IMAPStore far\nAccount a\n\nMaildirStore near\nPath %s/\nInbox %s/INBOX\n\n"
                 "Channel c\nFar :far:\nNear :near:\nPatterns INBOX\nCreate Near\nSync Pull\nSyncState *\n"
                 % (port, user, pw, near, near))
-    t0 = time.perf_counter()
+    t0, u0 = time.perf_counter(), os.times()
     r = subprocess.run(["mbsync", "-q", "-c", "mbsyncrc-" + name, "-a"], capture_output=True, text=True)
-    t = time.perf_counter() - t0
+    t, u1 = time.perf_counter() - t0, os.times()
+    mbcpu[name] = u1.children_user + u1.children_system - u0.children_user - u0.children_system
     got = len(os.listdir(near + "/INBOX/cur")) + len(os.listdir(near + "/INBOX/new"))
     if r.returncode or got != N:
         sys.exit("bench: mbsync from %s: rc %d, %d messages: %s" % (name, r.returncode, got, r.stderr[-500:]))
     shutil.rmtree(near)
     return t
+
+
+mbcpu = {}
 
 
 def rss(pid):
@@ -200,6 +208,8 @@ try:
     print("%-58s %8s %8s %7s" % ("", "tern", "dovecot", "ratio"))
     for k, name in enumerate(names):
         print("%-58s %8.3f %8.3f %7.2f" % (name, tt[k], td[k], tt[k] / td[k]))
+    print("(commands: best of 3 in one session; mbsync's own CPU time: %.2f s against tern, %.2f s against dovecot)"
+          % (mbcpu["tern"], mbcpu["dovecot"]))
     # idle sessions: one logged in only, one with the mailbox selected
     c1 = Client(tport)
     c1.cmd("LOGIN bob bob-password")
