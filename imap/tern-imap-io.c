@@ -166,6 +166,20 @@ int in_idle (unsigned int ms)
   return r > 0 ;
 }
 
+/* waits up to ms for input or for fd (if >= 0) to be readable:
+   1 input, 2 fd, 0 timeout */
+int in_idlefd (int fd, unsigned int ms)
+{
+  struct pollfd p[2] = { { .fd = S.infd, .events = POLLIN }, { .fd = fd, .events = POLLIN } } ;
+  int r ;
+  if (ipos < ilen) return 1 ;
+  r = poll(p, fd >= 0 ? 2 : 1, (int)ms) ;
+  if (r < 0 && errno != EINTR) strerr_diefusys(111, "poll") ;
+  if (r <= 0) return 0 ;
+  if (p[0].revents) return 1 ;
+  return 2 ;
+}
+
 static int fill (void)
 {
   ssize_t r ;

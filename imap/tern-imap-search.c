@@ -1,6 +1,7 @@
-/* tern-imap-search: SEARCH and UID SEARCH (RFC 3501 keys but NEW, OLD,
-   RECENT, SENT*; MODSEQ; ESEARCH RETURN (MIN MAX COUNT ALL)).  Only keys
-   that need the text map a message file. */
+/* tern-imap-search: SEARCH and UID SEARCH (every RFC 3501 key; RECENT and
+   NEW match nothing, OLD everything: tern has no \Recent; MODSEQ; ESEARCH
+   RETURN (MIN MAX COUNT ALL)).  Header keys use the header cache, only
+   BODY and TEXT read a message file. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -31,13 +32,7 @@ struct ctx_s
   genalloc set ;
 } ;
 
-static int ci (char const *h, size_t hl, char const *n, size_t nl)
-{
-  if (!nl) return 1 ;
-  for (size_t i = 0 ; i + nl <= hl ; i++)
-    if (!strncasecmp(h + i, n, nl)) return 1 ;
-  return 0 ;
-}
+#define ci imap_textmatch
 
 static void map (ctx *c)
 {
@@ -172,6 +167,24 @@ static int keyindex (ctx *c, inode const *k, unsigned int *p, int *bad)
   return -1 ;
 }
 
+/* SENTBEFORE, SENTON, SENTSINCE: the Date: field's day; none never matches */
+static int sent (ctx *c, inode const *k, unsigned int *p, int *bad)
+{
+  static stralloc v = STRALLOC_ZERO ;
+  int64_t d, sd ;
+  int ok ;
+  if (*p >= c->a->n) { *bad = 1 ; return 0 ; }
+  d = day(&c->a->a[(*p)++], &ok) ;
+  if (!ok) { *bad = 1 ; return 0 ; }
+  d /= 86400 ;
+  hmap(c) ;
+  v.len = 0 ;
+  if (!c->h || mime_field(&v, c->h, c->hl, "Date") != 1 || !imap_sentday(v.s, v.len, &sd)) return 0 ;
+  if (imap_isatom(k, "SENTBEFORE")) return sd < d ;
+  if (imap_isatom(k, "SENTSINCE")) return sd >= d ;
+  return sd == d ;
+}
+
 /* keys on the text: HEADER, FROM, TO, CC, BCC, SUBJECT, BODY, TEXT */
 static int keytext (ctx *c, inode const *k, unsigned int *p, int *bad)
 {
@@ -198,6 +211,7 @@ static int keytext (ctx *c, inode const *k, unsigned int *p, int *bad)
       (*p)++ ;
       return hdr(c, hk[i], &a->a[*p-1]) ;
     }
+  if (imap_isatom(k, "SENTBEFORE") || imap_isatom(k, "SENTSINCE") || imap_isatom(k, "SENTON")) return sent(c, k, p, bad) ;
   if (!imap_isatom(k, "BODY") && !imap_isatom(k, "TEXT")) { *bad = 1 ; return 0 ; }
   NEED(1) ;
   v = &a->a[(*p)++] ;

@@ -130,6 +130,7 @@ extern void out_temp (char const *text) ;   /* logs errno, tagged NO */
 extern int in_command (stralloc *sa) ;
 extern int in_line (stralloc *sa) ;         /* a line (AUTHENTICATE), no CRLF */
 extern int in_idle (unsigned int ms) ;      /* 1 readable, 0 timeout */
+extern int in_idlefd (int fd, unsigned int ms) ;  /* 1 input, 2 fd readable, 0 timeout */
 extern void io_init (int in, int out) ;
 extern void io_discard (void) ;
 
@@ -195,6 +196,11 @@ extern int mime_structure (stralloc *sa, char const *s, size_t len, int ext) ;
    if there is no such part. */
 extern int mime_section (char const *s, size_t len, char const *path, size_t plen, size_t *es, size_t *el, int *ismsg) ;
 extern size_t mime_hdrlen (char const *s, size_t len) ;
+/* tern-imap-text.c: no I/O.  textmatch: n occurs in h, case ignored
+   (ASCII, and UTF-8 letters of the common alphabets); sentday: the day
+   (since 1970) written in a Date: field's value, 1 or 0 if unreadable */
+extern int imap_textmatch (char const *h, size_t hl, char const *n, size_t nl) ;
+extern int imap_sentday (char const *v, size_t len, int64_t *day) ;
 /* tern-imap-cache.c: the header cache of the selected mailbox */
 extern int cache_get (imsg const *m, char const **h, size_t *len) ;  /* 1 found */
 extern void cache_put (imsg const *m, char const *h, size_t len) ;
