@@ -95,7 +95,7 @@ static int64_t day (inode const *n, int *ok)
   *ok = 0 ;
   if (!imap_isastring(n) || sscanf(n->s, "%2u-%3c-%4u", &d, ms, &y) != 3) return 0 ;
   for (m = 0 ; m < 12 ; m++) if (!strncasecmp(ms, mon + 3 * m, 3)) break ;
-  if (m == 12) return 0 ;
+  if (m == 12 || d < 1 || d > 31 || y < 1900) return 0 ;
   memset(&tm, 0, sizeof tm) ;
   tm.tm_mday = (int)d ; tm.tm_mon = (int)m ; tm.tm_year = (int)y - 1900 ;
   *ok = 1 ;

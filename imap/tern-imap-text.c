@@ -87,7 +87,7 @@ int imap_sentday (char const *v, size_t len, int64_t *day)
   {
     /* days from civil (Howard Hinnant), no time zone involved */
     int64_t yy = (int64_t)y - (m < 2), era = (yy >= 0 ? yy : yy - 399) / 400 ;
-    int64_t yoe = yy - era * 400, mp = (m + 9) % 12 ;
+    int64_t yoe = yy - era * 400, mp = (m + 10) % 12 ;
     int64_t doy = (153 * mp + 2) / 5 + (int64_t)d - 1, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy ;
     *day = era * 146097 + doe - 719468 ;
   }

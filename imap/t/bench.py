@@ -200,16 +200,26 @@ try:
     tt, ct = session(tport, "bob", "bob-password")
     cd.cmd("LOGOUT")
     ct.cmd("LOGOUT")
-    td.append(mbsync(dport, "bob", "bob-password", "dovecot"))
-    tt.append(mbsync(tport, "bob", "bob-password", "tern"))
+    # twice each, in both orders, disk writes settled before each: the
+    # client's 100,000 new files and the removal of the last copy weigh on
+    # whichever runs next
+    best = {}
+    for order in [("dovecot", "tern"), ("tern", "dovecot")]:
+        for name in order:
+            os.sync()
+            t = mbsync(dport if name == "dovecot" else tport, "bob", "bob-password", name)
+            best[name] = min(best.get(name, 1e9), t)
+            mbcpu["best-" + name] = min(mbcpu.get("best-" + name, 1e9), mbcpu[name])
+    td.append(best["dovecot"])
+    tt.append(best["tern"])
     names = ["LOGIN+SELECT", "UID FETCH 1:* (UID FLAGS RFC822.SIZE)", "FETCH 1:* (BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE)])",
-             "UID SEARCH SUBJECT zebra", "mbsync (full pull into an empty maildir)"]
+             "UID SEARCH SUBJECT zebra", "mbsync (full pull into an empty maildir, best of 2)"]
     print("%d messages, warm, seconds (goal: tern/dovecot <= 0.50)" % N)
     print("%-58s %8s %8s %7s" % ("", "tern", "dovecot", "ratio"))
     for k, name in enumerate(names):
         print("%-58s %8.3f %8.3f %7.2f" % (name, tt[k], td[k], tt[k] / td[k]))
     print("(commands: best of 3 in one session; mbsync's own CPU time: %.2f s against tern, %.2f s against dovecot)"
-          % (mbcpu["tern"], mbcpu["dovecot"]))
+          % (mbcpu["best-tern"], mbcpu["best-dovecot"]))
     # idle sessions: one logged in only, one with the mailbox selected
     c1 = Client(tport)
     c1.cmd("LOGIN bob bob-password")
