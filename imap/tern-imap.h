@@ -196,6 +196,9 @@ extern int mime_structure (stralloc *sa, char const *s, size_t len, int ext) ;
    if there is no such part. */
 extern int mime_section (char const *s, size_t len, char const *path, size_t plen, size_t *es, size_t *el, int *ismsg) ;
 extern size_t mime_hdrlen (char const *s, size_t len) ;
+/* tern-imap-limit.c: failed logins per IP and per user, across sessions */
+extern int limit_blocked (char const *user, size_t len) ;   /* 1: refuse */
+extern void limit_failed (char const *user, size_t len) ;
 /* tern-imap-text.c: no I/O.  textmatch: n occurs in h, case ignored
    (ASCII, and UTF-8 letters of the common alphabets); sentday: the day
    (since 1970) written in a Date: field's value, 1 or 0 if unreadable */
