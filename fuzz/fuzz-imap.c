@@ -1,11 +1,13 @@
-/* fuzz-imap: the IMAP command parser, sequence sets and the mailbox-name
-   codec of tern-imap on arbitrary bytes. */
+/* fuzz-imap: the IMAP command parser, sequence sets, the mailbox-name
+   codec, SEARCH's UTF-8 matching and Date: day reader of tern-imap on
+   arbitrary bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../imap/tern-imap.h"
 #include "../imap/tern-imap-parse.c"
 #include "../imap/tern-imap-name.c"
+#include "../imap/tern-imap-text.c"
 
 static icmd c ;
 
@@ -16,9 +18,12 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   stralloc a = STRALLOC_ZERO, b = STRALLOC_ZERO ;
   uint64_t n ;
   int plus ;
+  int64_t day ;
   if (!s) return 0 ;
   memcpy(s, data, size) ;
   s[size] = 0 ;
+  imap_sentday(s, size, &day) ;
+  if (!imap_textmatch(s, size, s, size)) abort() ;   /* a text always matches itself */
   if (imap_parse(&c, s, size))
     for (unsigned int i = 0 ; i < c.n ; i++)
       if (c.nodes[i].type == N_ATOM) { imap_seqparse(c.nodes[i].s, c.nodes[i].len, &r) ; imap_seqhas(&r, 7, 9) ; }

@@ -66,14 +66,37 @@ static void loggedin (char const *mech)
   out_flush() ;
 }
 
+#define FAILMAX 3   /* failed logins in one session before BYE */
+
 static void failed (char const *user, size_t len)
 {
+  static unsigned int nfail = 0 ;
   stralloc u = STRALLOC_ZERO ;
   if (stralloc_catb(&u, user, len > 256 ? 256 : len) && stralloc_0(&u))
     tern_log_warn("auth-fail", "user", u.s, "ip", S.ip, TERN_LOG_END) ;
   stralloc_free(&u) ;
+  limit_failed(user, len) ;
   sleep(1) ;
   out_tagged("NO", "[AUTHENTICATIONFAILED] invalid credentials") ;
+  if (++nfail >= FAILMAX)
+  {
+    out_untagged("BYE too many failed logins") ;
+    out_flush() ;
+    strerr_dief(100, "too many failed logins from ", S.ip ? S.ip : "unknown") ;
+  }
+}
+
+/* over the failed-login limit of tern-imap-limit.c: NO, 1 */
+static int blocked (char const *user, size_t len)
+{
+  stralloc u = STRALLOC_ZERO ;
+  if (!limit_blocked(user, len)) return 0 ;
+  if (stralloc_catb(&u, user, len > 256 ? 256 : len) && stralloc_0(&u))
+    tern_log_warn("auth-blocked", "user", u.s, "ip", S.ip, TERN_LOG_END) ;
+  stralloc_free(&u) ;
+  sleep(1) ;
+  out_tagged("NO", "[UNAVAILABLE] too many failed logins, try again later") ;
+  return 1 ;
 }
 
 void cmd_login (iargs *a)
@@ -82,6 +105,7 @@ void cmd_login (iargs *a)
   int r ;
   if (a->n != 2 || !imap_isastring(&a->a[0]) || !imap_isastring(&a->a[1])) { out_tagged("BAD", "LOGIN user password") ; return ; }
   if (!S.loginok) { out_tagged("NO", "[PRIVACYREQUIRED] use STARTTLS first") ; return ; }
+  if (blocked(a->a[0].s, a->a[0].len)) return ;
   r = getcred(a->a[0].s, a->a[0].len, &c, 0) ;
   if (r == TERN_TEMP) { out_temp("[UNAVAILABLE] try again later") ; return ; }
   if (r == TERN_OK && tern_cred_check_plain(&c, a->a[1].s, a->a[1].len)) loggedin("LOGIN") ;
@@ -131,7 +155,9 @@ void cmd_authenticate (iargs *a)
   r = exchange(&s, tern_sasl_server_start(&s, a->a[0].s, ir.s, ir.len - 1, hasir)) ;
   switch (r)
   {
-    case TERN_SASL_DONE : loggedin(tern_sasl_mechname(s.mech)) ; break ;
+    case TERN_SASL_DONE :
+      if (!blocked(s.user.s ? s.user.s : "", s.user.s ? strlen(s.user.s) : 0)) loggedin(tern_sasl_mechname(s.mech)) ;
+      break ;
     case -1 : out_tagged("BAD", "AUTHENTICATE cancelled") ; break ;
     case TERN_SASL_ENOMECH : out_tagged("NO", "unknown mechanism") ; break ;
     case TERN_SASL_ESYNTAX : out_tagged("BAD", "malformed SASL message") ; break ;

@@ -1,9 +1,11 @@
 /* tern-imap-expunge: leaving the selected state and removing messages:
-   UNSELECT, CLOSE, EXPUNGE, UID EXPUNGE; and IDLE. */
+   UNSELECT, CLOSE, EXPUNGE, UID EXPUNGE; and IDLE (inotify, else polling). */
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <skalibs/strerr.h>
 #include "tern.h"
 #include "tern-imap.h"
@@ -64,21 +66,46 @@ void cmd_close (iargs *a)
   out_tagged("OK", "CLOSE completed") ;
 }
 
+/* a watch on the selected mailbox's directory (its index and changes
+   files change with every delivery, flag change and expunge): fd or -1 */
+static int watch (void)
+{
+  int fd ;
+  if (S.state != S_SELECTED) return -1 ;
+  fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC) ;
+  if (fd < 0) return -1 ;
+  if (inotify_add_watch(fd, S.mbox.dir.s, IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_DELETE_SELF) < 0)
+  { close(fd) ; return -1 ; }
+  return fd ;
+}
+
+/* woken by inotify; polls every half second without it, and every 5 s
+   with it (a change it cannot see, on a network file system) */
 void cmd_idle (iargs *a)
 {
   stralloc line = STRALLOC_ZERO ;
-  unsigned int waited = 0 ;
+  unsigned int waited = 0, tick ;
+  int wfd ;
   if (a->n) { out_tagged("BAD", "no arguments expected") ; return ; }
+  wfd = watch() ;
+  tick = wfd >= 0 ? 5000 : 500 ;
   out_puts("+ idling\r\n") ;
   out_flush() ;
   S.expok = 1 ;
   for (;;)
   {
-    if (in_idle(500)) break ;
-    waited += 500 ;
+    int r = in_idlefd(wfd, tick) ;
+    if (r == 1) break ;
+    if (r == 2)
+    {
+      char buf[4096] ;
+      while (read(wfd, buf, sizeof buf) > 0) ;
+    }
+    else waited += tick ;
     if (waited / 1000 >= S.timeout) { out_untagged("BYE idle for too long") ; out_flush() ; strerr_dief(111, "timeout in IDLE") ; }
     if (S.state == S_SELECTED) { sel_sync() ; out_flush() ; }
   }
+  if (wfd >= 0) close(wfd) ;
   if (in_line(&line) <= 0) strerr_dief(111, "client went away during IDLE") ;
   if (line.len == 4 && !strncasecmp(line.s, "DONE", 4)) imap_ok("IDLE terminated") ;
   else out_tagged("BAD", "expected DONE") ;

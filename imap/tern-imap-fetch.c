@@ -25,20 +25,31 @@
 #define F_SECTIONS 512
 
 typedef struct msgmap_s msgmap ;
-struct msgmap_s { char const *s ; size_t len ; size_t hdrlen ; } ;
+struct msgmap_s { char const *s ; size_t len ; size_t hdrlen ; int mapped ; } ;
+
+#define READMAX 262144   /* smaller files are read: cheaper than a mapping */
 
 static int mapmsg (uint32_t uid, msgmap *m)
 {
+  static stralloc buf = STRALLOC_ZERO ;
   struct stat st ;
-  int fd = tern_mbox_openmsg(&S.mbox, uid) ;
-  m->s = "" ; m->len = m->hdrlen = 0 ;
+  int fd = sel_openmsg(uid) ;
+  m->s = "" ; m->len = m->hdrlen = 0 ; m->mapped = 0 ;
   if (fd < 0) return 0 ;
   if (fstat(fd, &st) < 0) { close(fd) ; return 0 ; }
-  if (st.st_size)
+  if (st.st_size > READMAX)
   {
     void *p = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) ;
     if (p == MAP_FAILED) { close(fd) ; return 0 ; }
-    m->s = p ; m->len = (size_t)st.st_size ;
+    m->s = p ; m->len = (size_t)st.st_size ; m->mapped = 1 ;
+  }
+  else if (st.st_size)
+  {
+    ssize_t r ;
+    if (!stralloc_ready(&buf, (size_t)st.st_size + 1)) { close(fd) ; return 0 ; }
+    do r = read(fd, buf.s, (size_t)st.st_size + 1) ; while (r < 0 && errno == EINTR) ;
+    if (r < 0) { close(fd) ; return 0 ; }
+    m->s = buf.s ; m->len = (size_t)r ;   /* as long as it is now */
   }
   close(fd) ;
   m->hdrlen = mime_hdrlen(m->s, m->len) ;
@@ -47,8 +58,8 @@ static int mapmsg (uint32_t uid, msgmap *m)
 
 static void unmapmsg (msgmap *m)
 {
-  if (m->len) munmap((void *)m->s, m->len) ;
-  m->len = 0 ;
+  if (m->mapped) munmap((void *)m->s, m->len) ;
+  m->len = 0 ; m->mapped = 0 ;
 }
 
 static void out_date (int64_t t)
@@ -179,7 +190,7 @@ static void sectionbytes (sec const *x, msgmap const *m, stralloc *tmp, char con
   int ismsg = 1 ;
   *b = m->s ; *bl = 0 ;
   if (x->pathlen && !mime_section(m->s, m->len, x->path, x->pathlen, &es, &el, &ismsg)) return ;
-  hl = mime_hdrlen(m->s + es, el) ;
+  hl = x->pathlen ? mime_hdrlen(m->s + es, el) : m->hdrlen ;
   if (x->kind == SEC_ALL) { *b = m->s + es + (x->pathlen ? hl : 0) ; *bl = el - (x->pathlen ? hl : 0) ; return ; }
   if (x->kind == SEC_MIME) { *b = m->s + es ; *bl = hl ; return ; }
   if (x->pathlen)
@@ -195,9 +206,10 @@ static void sectionbytes (sec const *x, msgmap const *m, stralloc *tmp, char con
 
 static void out_section (char const *name, sec const *x, msgmap const *m)
 {
-  stralloc tmp = STRALLOC_ZERO ;
+  static stralloc tmp = STRALLOC_ZERO ;   /* reused: one per message would be a malloc each */
   char const *body ;
   size_t blen ;
+  tmp.len = 0 ;
   sectionbytes(x, m, &tmp, &body, &blen) ;
   out_puts(name) ;
   out_put(x->echo, x->echolen) ;
@@ -211,7 +223,7 @@ static void out_section (char const *name, sec const *x, msgmap const *m)
   }
   out_puts(" {") ; out_u64(blen) ; out_puts("}\r\n") ;
   out_put(body, blen) ;
-  stralloc_free(&tmp) ;
+  if (tmp.a > 65536) stralloc_free(&tmp) ;
 }
 
 #define SECMAX 16
@@ -223,6 +235,7 @@ struct items_s
   sec secs[SECMAX] ;
   char const *secname[SECMAX] ;
   unsigned int nsecs ;
+  int hdronly ;     /* the header block is all it needs */
 } ;
 
 static int item (inode const *it, items *x)
@@ -279,11 +292,15 @@ static void mimeout (int what, msgmap const *m)
 static void fetchone (size_t i, items const *x)
 {
   imsg *m = sel_msgs() + i ;
-  msgmap mm = { .s = "", .len = 0, .hdrlen = 0 } ;
+  msgmap mm = { .s = "", .len = 0, .hdrlen = 0, .mapped = 0 } ;
   int sp = 0 ;
   unsigned int want = x->want ;
   /* a message gone under us (RFC 2180 4.1) answers with empty contents */
-  if ((want & F_NEEDMSG) && !(m->flags & TERN_F_EXPUNGED)) mapmsg(m->uid, &mm) ;
+  if ((want & F_NEEDMSG) && !(m->flags & TERN_F_EXPUNGED))
+  {
+    if (x->hdronly && cache_get(m, &mm.s, &mm.len)) mm.hdrlen = mm.len ;
+    else if (mapmsg(m->uid, &mm) && x->hdronly) cache_put(m, mm.s, mm.hdrlen) ;
+  }
   if ((want & F_SETSEEN) && !(m->flags & TERN_F_SEEN)) { setseen(m) ; want |= F_FLAGS ; }
   out_puts("* ") ; out_u64(i + 1) ; out_puts(" FETCH (") ;
 #define SP() (sp++ ? out_puts(" ") : (void)0)
@@ -320,6 +337,9 @@ void cmd_fetch (iargs *a)
   }
   if (x.want & F_MODSEQ) S.condstore = 1 ;
   if (a->uid) x.want |= F_UID ;
+  x.hdronly = !(x.want & (F_BODY | F_BODYSTRUCTURE)) ;
+  for (unsigned int k = 0 ; k < x.nsecs ; k++)
+    if (x.secs[k].pathlen || (x.secs[k].kind != SEC_HEADER && x.secs[k].kind != SEC_FIELDS && x.secs[k].kind != SEC_NOT)) x.hdronly = 0 ;
   if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
   for (size_t k = 0 ; k < genalloc_len(size_t, &idx) ; k++)
   {
@@ -327,6 +347,7 @@ void cmd_fetch (iargs *a)
     if (since && sel_msgs()[j].modseq <= since) continue ;
     fetchone(j, &x) ;
   }
+  cache_done() ;
   imap_ok(a->uid ? "UID FETCH completed" : "FETCH completed") ;
   goto end ;
  bad:

@@ -70,7 +70,9 @@ void out_puts (char const *s)
 void out_u64 (uint64_t x)
 {
   char fmt[UINT64_FMT] ;
-  out_put(fmt, uint64_fmt(fmt, x)) ;
+  size_t i = sizeof fmt ;
+  do { fmt[--i] = (char)('0' + x % 10) ; x /= 10 ; } while (x) ;
+  out_put(fmt + i, sizeof fmt - i) ;
 }
 
 static void out_literal (char const *s, size_t len)
@@ -133,7 +135,9 @@ void out_tagged (char const *status, char const *text)
   out_put(" ", 1) ;
   out_puts(text) ;
   out_put("\r\n", 2) ;
-  out_flush() ;
+  /* pipelined commands waiting: their replies go out together (fill()
+     flushes before it waits for input) */
+  if (ipos >= ilen) out_flush() ;
 }
 
 /* a temporary failure: logged with errno, then a tagged NO */
@@ -162,10 +166,25 @@ int in_idle (unsigned int ms)
   return r > 0 ;
 }
 
+/* waits up to ms for input or for fd (if >= 0) to be readable:
+   1 input, 2 fd, 0 timeout */
+int in_idlefd (int fd, unsigned int ms)
+{
+  struct pollfd p[2] = { { .fd = S.infd, .events = POLLIN }, { .fd = fd, .events = POLLIN } } ;
+  int r ;
+  if (ipos < ilen) return 1 ;
+  r = poll(p, fd >= 0 ? 2 : 1, (int)ms) ;
+  if (r < 0 && errno != EINTR) strerr_diefusys(111, "poll") ;
+  if (r <= 0) return 0 ;
+  if (p[0].revents) return 1 ;
+  return 2 ;
+}
+
 static int fill (void)
 {
   ssize_t r ;
   if (ipos < ilen) return 1 ;
+  out_flush() ;
   if (!in_idle(S.timeout * 1000))
   {
     out_untagged("BYE autologout, idle for too long") ;

@@ -14,7 +14,9 @@ static size_t hdrlen (char const *s, size_t len)
   if (len >= 1 && s[0] == '\n') return 1 ;
   for (size_t i = 0 ; i + 1 < len ; i++)
   {
-    if (s[i] != '\n') continue ;
+    char const *nl = memchr(s + i, '\n', len - 1 - i) ;
+    if (!nl) break ;
+    i = (size_t)(nl - s) ;
     if (s[i+1] == '\n') return i + 2 ;
     if (s[i+1] == '\r' && i + 2 < len && s[i+2] == '\n') return i + 3 ;
   }

@@ -1,6 +1,7 @@
-/* tern-imap-search: SEARCH and UID SEARCH (RFC 3501 keys but NEW, OLD,
-   RECENT, SENT*; MODSEQ; ESEARCH RETURN (MIN MAX COUNT ALL)).  Only keys
-   that need the text map a message file. */
+/* tern-imap-search: SEARCH and UID SEARCH (every RFC 3501 key; RECENT and
+   NEW match nothing, OLD everything: tern has no \Recent; MODSEQ; ESEARCH
+   RETURN (MIN MAX COUNT ALL)).  Header keys use the header cache, only
+   BODY and TEXT read a message file. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -23,18 +24,15 @@ struct ctx_s
   imsg const *m ;     /* its record */
   int dry ;           /* checking the syntax only */
   char const *s ;     /* mapped message, or 0 */
-  size_t len, hl ;
+  size_t len, bl ;    /* its length, its header's */
   int mapped ;
+  char const *h ;     /* the header (cached or mapped), or 0 */
+  size_t hl ;
+  int hmapped ;
   genalloc set ;
 } ;
 
-static int ci (char const *h, size_t hl, char const *n, size_t nl)
-{
-  if (!nl) return 1 ;
-  for (size_t i = 0 ; i + nl <= hl ; i++)
-    if (!strncasecmp(h + i, n, nl)) return 1 ;
-  return 0 ;
-}
+#define ci imap_textmatch
 
 static void map (ctx *c)
 {
@@ -42,9 +40,9 @@ static void map (ctx *c)
   struct stat st ;
   int fd ;
   if (c->mapped) return ;
-  c->mapped = 1 ; c->s = 0 ; c->len = c->hl = 0 ;
+  c->mapped = 1 ; c->s = 0 ; c->len = c->bl = 0 ;
   if (c->dry) return ;
-  fd = tern_mbox_openmsg(&S.mbox, m->uid) ;
+  fd = sel_openmsg(m->uid) ;
   if (fd < 0) return ;
   if (!fstat(fd, &st) && st.st_size)
   {
@@ -52,24 +50,37 @@ static void map (ctx *c)
     if (p != MAP_FAILED) { c->s = p ; c->len = (size_t)st.st_size ; }
   }
   close(fd) ;
-  c->hl = c->len ;
-  for (size_t i = 0 ; c->s && i + 3 < c->len ; i++)
-    if (!memcmp(c->s + i, "\r\n\r\n", 4)) { c->hl = i + 4 ; break ; }
+  c->bl = c->s ? mime_hdrlen(c->s, c->len) : 0 ;
+}
+
+/* the header block, from the cache when it holds it */
+static void hmap (ctx *c)
+{
+  if (c->hmapped) return ;
+  c->hmapped = 1 ;
+  c->h = 0 ; c->hl = 0 ;
+  if (c->dry) return ;
+  if (cache_get(c->m, &c->h, &c->hl)) return ;
+  map(c) ;
+  c->h = c->s ; c->hl = c->bl ;
+  if (c->s) cache_put(c->m, c->h, c->hl) ;
 }
 
 /* header field name contains v (name 0: anywhere in the header) */
 static int hdr (ctx *c, char const *name, inode const *v)
 {
   size_t i = 0, n = name ? strlen(name) : 0 ;
-  map(c) ;
-  if (!c->s) return 0 ;
-  if (!name) return ci(c->s, c->hl, v->s, v->len) ;
+  char const *h ;
+  hmap(c) ;
+  h = c->h ;
+  if (!h) return 0 ;
+  if (!name) return ci(h, c->hl, v->s, v->len) ;
   while (i < c->hl)
   {
-    char const *nl = memchr(c->s + i, '\n', c->hl - i) ;
-    size_t e = nl ? (size_t)(nl - c->s) + 1 : c->hl ;
-    while (e < c->hl && (c->s[e] == ' ' || c->s[e] == '\t')) { nl = memchr(c->s + e, '\n', c->hl - e) ; e = nl ? (size_t)(nl - c->s) + 1 : c->hl ; }
-    if (e - i > n && c->s[i+n] == ':' && !strncasecmp(c->s + i, name, n) && ci(c->s + i + n + 1, e - i - n - 1, v->s, v->len)) return 1 ;
+    char const *nl = memchr(h + i, '\n', c->hl - i) ;
+    size_t e = nl ? (size_t)(nl - h) + 1 : c->hl ;
+    while (e < c->hl && (h[e] == ' ' || h[e] == '\t')) { nl = memchr(h + e, '\n', c->hl - e) ; e = nl ? (size_t)(nl - h) + 1 : c->hl ; }
+    if (e - i > n && h[i+n] == ':' && !strncasecmp(h + i, name, n) && ci(h + i + n + 1, e - i - n - 1, v->s, v->len)) return 1 ;
     i = e ;
   }
   return 0 ;
@@ -84,7 +95,7 @@ static int64_t day (inode const *n, int *ok)
   *ok = 0 ;
   if (!imap_isastring(n) || sscanf(n->s, "%2u-%3c-%4u", &d, ms, &y) != 3) return 0 ;
   for (m = 0 ; m < 12 ; m++) if (!strncasecmp(ms, mon + 3 * m, 3)) break ;
-  if (m == 12) return 0 ;
+  if (m == 12 || d < 1 || d > 31 || y < 1900) return 0 ;
   memset(&tm, 0, sizeof tm) ;
   tm.tm_mday = (int)d ; tm.tm_mon = (int)m ; tm.tm_year = (int)y - 1900 ;
   *ok = 1 ;
@@ -156,6 +167,24 @@ static int keyindex (ctx *c, inode const *k, unsigned int *p, int *bad)
   return -1 ;
 }
 
+/* SENTBEFORE, SENTON, SENTSINCE: the Date: field's day; none never matches */
+static int sent (ctx *c, inode const *k, unsigned int *p, int *bad)
+{
+  static stralloc v = STRALLOC_ZERO ;
+  int64_t d, sd ;
+  int ok ;
+  if (*p >= c->a->n) { *bad = 1 ; return 0 ; }
+  d = day(&c->a->a[(*p)++], &ok) ;
+  if (!ok) { *bad = 1 ; return 0 ; }
+  d /= 86400 ;
+  hmap(c) ;
+  v.len = 0 ;
+  if (!c->h || mime_field(&v, c->h, c->hl, "Date") != 1 || !imap_sentday(v.s, v.len, &sd)) return 0 ;
+  if (imap_isatom(k, "SENTBEFORE")) return sd < d ;
+  if (imap_isatom(k, "SENTSINCE")) return sd >= d ;
+  return sd == d ;
+}
+
 /* keys on the text: HEADER, FROM, TO, CC, BCC, SUBJECT, BODY, TEXT */
 static int keytext (ctx *c, inode const *k, unsigned int *p, int *bad)
 {
@@ -182,6 +211,7 @@ static int keytext (ctx *c, inode const *k, unsigned int *p, int *bad)
       (*p)++ ;
       return hdr(c, hk[i], &a->a[*p-1]) ;
     }
+  if (imap_isatom(k, "SENTBEFORE") || imap_isatom(k, "SENTSINCE") || imap_isatom(k, "SENTON")) return sent(c, k, p, bad) ;
   if (!imap_isatom(k, "BODY") && !imap_isatom(k, "TEXT")) { *bad = 1 ; return 0 ; }
   NEED(1) ;
   v = &a->a[(*p)++] ;
@@ -189,7 +219,7 @@ static int keytext (ctx *c, inode const *k, unsigned int *p, int *bad)
   map(c) ;
   if (!c->s) return 0 ;
   if (imap_isatom(k, "TEXT")) return ci(c->s, c->len, v->s, v->len) ;
-  return ci(c->s + c->hl, c->len - c->hl, v->s, v->len) ;
+  return ci(c->s + c->bl, c->len - c->bl, v->s, v->len) ;
 }
 
 /* one key at *p (advanced past it) for message c->i */
@@ -278,7 +308,7 @@ void cmd_search (iargs *a)
     /* the syntax once, so that an empty mailbox checks it too */
     static imsg const none ;
     unsigned int p = start ;
-    c.m = &none ; c.dry = 1 ; c.mapped = 0 ;
+    c.m = &none ; c.dry = 1 ; c.mapped = c.hmapped = 0 ;
     while (p < a->n && !bad) eval(&c, &p, &bad) ;
     c.dry = 0 ;
   }
@@ -287,7 +317,7 @@ void cmd_search (iargs *a)
     unsigned int p = start ;
     int r = 1 ;
     c.m = sel_msgs() + c.i ;
-    c.mapped = 0 ;
+    c.mapped = c.hmapped = 0 ;
     while (p < a->n && !bad) if (!eval(&c, &p, &bad)) r = 0 ;
     if (c.s) munmap((void *)c.s, c.len) ;
     c.s = 0 ;
@@ -298,6 +328,7 @@ void cmd_search (iargs *a)
     }
   }
   genalloc_free(iseq, &c.set) ;
+  cache_done() ;
   if (bad) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
   results(&hits, a->uid, es, ret) ;
   imap_ok(a->uid ? "UID SEARCH completed" : "SEARCH completed") ;

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <skalibs/strerr.h>
+#include <skalibs/types.h>
 #include "tern.h"
 #include "tern_log.h"
 #include "tern-imap.h"
@@ -73,7 +75,9 @@ int sel_set (inode const *n, int uid, genalloc *idx)
   len = genalloc_len(size_t, idx) ;
   if (len > 1)
   {
-    size_t *s = genalloc_s(size_t, idx), o = 1 ;
+    size_t *s = genalloc_s(size_t, idx), o = 1, k = 1 ;
+    while (k < len && s[k] > s[k-1]) k++ ;
+    if (k == len) return 1 ;   /* "1:*" and the like: sorted already */
     qsort(s, len, sizeof *s, &cmpsz) ;
     for (size_t i = 1 ; i < len ; i++) if (s[i] != s[o-1]) s[o++] = s[i] ;
     genalloc_setlen(size_t, idx, o) ;
@@ -112,7 +116,7 @@ int sel_kwbit (char const *s, size_t len, uint64_t *bit, int create)
 static void fromrec (imsg *m, tern_rec const *r)
 {
   m->uid = r->uid ; m->flags = r->flags & ~TERN_F_TRAINMASK ; m->kw = r->keywords ;
-  m->modseq = r->modseq ; m->size = r->size ; m->date = r->internaldate ; m->dirty = 0 ;
+  m->modseq = r->modseq ; m->size = r->size ; m->date = r->internaldate ; m->dirty = 0 ; m->coff = 0 ;
 }
 
 /* the changes-log end now, so records read next are at least this new */
@@ -164,6 +168,7 @@ static int loadall (void)
     if (sel_msgs()[i].dirty) ndirty++ ;
   }
   S.seen = S.mbox.count ;
+  cache_reset() ;
   S.generation = S.mbox.hdr.generation ;
   S.highestmodseq = S.mbox.hdr.highestmodseq ;
   return TERN_OK ;
@@ -173,15 +178,19 @@ static int loadall (void)
 static int readchanges (void)
 {
   genalloc recs = GENALLOC_ZERO, chg = GENALLOC_ZERO ;
-  int resync = 0, r = tern_mbox_header(&S.mbox) ;
-  if (r) return r ;
-  if ((S.mbox.hdr.flags & TERN_IDX_OBSOLETE) || S.mbox.hdr.generation != S.generation) goto full ;
+  int resync = 0, r ;
+  /* reads the header too (one read a command, not two); a change logged
+     for a record past the count it saw is skipped: the record has it */
+  r = tern_mbox_changes(&S.mbox, S.generation, &S.chgoff, &chg, &resync) ;
+  if (r) goto end ;
+  if (resync) goto full ;
   if (S.mbox.count > S.seen)
   {
     uint32_t last = sel_count() ? sel_msgs()[sel_count()-1].uid : 0 ;
+    size_t want = S.mbox.count ;
     r = tern_mbox_records(&S.mbox, S.seen, &recs) ;
     if (r) goto end ;
-    for (size_t i = 0 ; i < genalloc_len(tern_rec, &recs) ; i++)
+    for (size_t i = 0 ; i < genalloc_len(tern_rec, &recs) && S.seen + i < want ; i++)
     {
       tern_rec const *x = genalloc_s(tern_rec, &recs) + i ;
       imsg m ;
@@ -190,11 +199,8 @@ static int readchanges (void)
       if (!genalloc_catb(imsg, &S.msgs, &m, 1)) { r = TERN_TEMP ; goto end ; }
       last = x->uid ;
     }
-    S.seen += genalloc_len(tern_rec, &recs) ;
+    S.seen = want ;
   }
-  r = tern_mbox_changes(&S.mbox, S.generation, &S.chgoff, &chg, &resync) ;
-  if (r) goto end ;
-  if (resync) goto full ;
   for (size_t i = 0 ; i < genalloc_len(tern_change, &chg) ; i++)
   {
     tern_change const *c = genalloc_s(tern_change, &chg) + i ;
@@ -273,8 +279,28 @@ void sel_sync (void)
   (void)r ;
 }
 
+/* a message file of the selected mailbox, through a descriptor of cur/
+   (one path component to resolve, not six): fd or -1 */
+int sel_openmsg (uint32_t uid)
+{
+  char fmt[UINT32_FMT] ;
+  if (S.curfd < 0)
+  {
+    stralloc p = STRALLOC_ZERO ;
+    if (!tern_mbox_path(&p, &S.mbox, "cur", 0)) return -1 ;
+    S.curfd = open(p.s, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+    stralloc_free(&p) ;
+    if (S.curfd < 0) return -1 ;
+  }
+  fmt[uint32_fmt(fmt, uid)] = 0 ;
+  return openat(S.curfd, fmt, O_RDONLY | O_CLOEXEC) ;
+}
+
 void sel_close (void)
 {
+  cache_close() ;
+  if (S.curfd >= 0) close(S.curfd) ;
+  S.curfd = -1 ;
   tern_mbox_close(&S.mbox) ;
   S.mbox = (tern_mbox)TERN_MBOX_ZERO ;
   genalloc_free(imsg, &S.msgs) ;

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/buffer.h>
@@ -60,11 +63,18 @@ int main (int argc, char const *const *argv)
   signal(SIGPIPE, SIG_IGN) ;
   memset(&S, 0, sizeof S) ;
   S.mbox = (tern_mbox)TERN_MBOX_ZERO ;
+  S.curfd = -1 ;
   S.timeout = timeout ;
   S.tls = tls || getenv("SSL_PROTOCOL") ;
   S.ip = getenv("TCPREMOTEIP") ;
   S.loginok = S.tls || loopback(S.ip) ;
   io_init(0, 1) ;
+  {
+    /* replies are written whole (a buffer or a command's end): Nagle would
+       hold the last piece of a long reply for the client's delayed ACK */
+    int one = 1 ;
+    setsockopt(1, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) ;
+  }
   if (!tern_conf_open(&S.conf, tern_confdir(confdir)))
   {
     int e = errno ;

@@ -75,6 +75,7 @@ struct imsg_s
   uint64_t size ;
   int64_t date ;
   unsigned int dirty ;   /* flags changed by someone: report FETCH */
+  uint32_t coff ;        /* header cache entry offset + 1, or 0 */
 } ;
 
 typedef struct isession_s isession ;
@@ -102,6 +103,8 @@ struct isession_s
   uint64_t chgoff ;
   uint64_t highestmodseq ;
   size_t reported ;      /* EXISTS last reported */
+  int curfd ;            /* cur/ of the selected mailbox, or -1 */
+  int cachescan ;        /* the header cache may have grown */
   int expok ;            /* the current command may report expunges */
   /* streamed literals of the current command */
   stralloc files[IMAP_FILEMAX] ;
@@ -127,6 +130,7 @@ extern void out_temp (char const *text) ;   /* logs errno, tagged NO */
 extern int in_command (stralloc *sa) ;
 extern int in_line (stralloc *sa) ;         /* a line (AUTHENTICATE), no CRLF */
 extern int in_idle (unsigned int ms) ;      /* 1 readable, 0 timeout */
+extern int in_idlefd (int fd, unsigned int ms) ;  /* 1 input, 2 fd readable, 0 timeout */
 extern void io_init (int in, int out) ;
 extern void io_discard (void) ;
 
@@ -168,6 +172,7 @@ extern int mbox_name (inode const *n, stralloc *out) ;   /* 1, or 0 after a tagg
 /* selected state (tern-imap-sel.c) */
 extern void sel_sync (void) ;            /* read others' changes, report */
 extern void sel_close (void) ;
+extern int sel_openmsg (uint32_t uid) ;  /* fd, or -1 */
 extern imsg *sel_msgs (void) ;
 extern size_t sel_count (void) ;
 extern size_t sel_finduid (uint32_t uid) ;            /* index, or count */
@@ -191,5 +196,19 @@ extern int mime_structure (stralloc *sa, char const *s, size_t len, int ext) ;
    if there is no such part. */
 extern int mime_section (char const *s, size_t len, char const *path, size_t plen, size_t *es, size_t *el, int *ismsg) ;
 extern size_t mime_hdrlen (char const *s, size_t len) ;
+/* tern-imap-limit.c: failed logins per IP and per user, across sessions */
+extern int limit_blocked (char const *user, size_t len) ;   /* 1: refuse */
+extern void limit_failed (char const *user, size_t len) ;
+/* tern-imap-text.c: no I/O.  textmatch: n occurs in h, case ignored
+   (ASCII, and UTF-8 letters of the common alphabets); sentday: the day
+   (since 1970) written in a Date: field's value, 1 or 0 if unreadable */
+extern int imap_textmatch (char const *h, size_t hl, char const *n, size_t nl) ;
+extern int imap_sentday (char const *v, size_t len, int64_t *day) ;
+/* tern-imap-cache.c: the header cache of the selected mailbox */
+extern int cache_get (imsg const *m, char const **h, size_t *len) ;  /* 1 found */
+extern void cache_put (imsg const *m, char const *h, size_t len) ;
+extern void cache_done (void) ;    /* end of a command that used it */
+extern void cache_reset (void) ;   /* the message list was rebuilt */
+extern void cache_close (void) ;
 extern int sel_expunge (genalloc const *idx, int silent) ;
 #endif

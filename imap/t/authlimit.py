@@ -1,0 +1,46 @@
+# authlimit.py: failed logins: three in one session end it (BYE); ten from
+# one IP (any sessions) block that IP, thirty for one user block that user,
+# even with the right password, while others still log in.
+import os, sys, threading
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common
+from common import check, setup, Raw
+
+
+def session(ip, user, pw, n):
+    c = Raw({"TCPREMOTEIP": ip, "SSL_PROTOCOL": "TLSv1.2"})
+    r = [c.cmd("LOGIN %s %s" % (user, pw))[1] for _ in range(n)]
+    c.f.close()
+    c.sock.close()
+    c.proc.wait(10)
+    return r, c.proc.returncode
+
+
+def many(jobs):
+    ts = [threading.Thread(target=session, args=j) for j in jobs]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+
+
+setup()
+c = Raw({"TCPREMOTEIP": "192.0.2.1", "SSL_PROTOCOL": "TLSv1.2"})
+for i in range(3):
+    out, tagged = c.cmd("LOGIN bob wrong%d" % i)
+    check(b"NO [AUTHENTICATIONFAILED]" in tagged, "wrong password %d: NO" % i)
+bye = c.line()
+check(bye == b"* BYE too many failed logins\r\n", "the third failure ends the session: %r" % bye)
+c.proc.wait(10)
+check(c.proc.returncode == 100, "exit 100 after three failures")
+many([("192.0.2.9", "bob", "wrong", 3)] * 4)
+r, _ = session("192.0.2.9", "bob", "bob-password", 1)
+check(b"NO [UNAVAILABLE]" in r[0], "the IP with 12 failures is blocked, right password or not: %r" % r)
+r, _ = session("192.0.2.10", "bob", "bob-password", 1)
+check(b" OK " in r[0], "another IP still logs in: %r" % r)
+many([("198.51.100.%d" % k, "eve", "wrong", 3) for k in range(10)])
+r, _ = session("203.0.113.1", "EVE", "eve-password", 1)
+check(b"NO [UNAVAILABLE]" in r[0], "the user with 30 failures is blocked (any case): %r" % r)
+r, _ = session("203.0.113.1", "bob", "bob-password", 1)
+check(b" OK " in r[0], "another user from that IP still logs in: %r" % r)
+common.terntest.report()

@@ -1,0 +1,58 @@
+# mutt.py: mutt (a terminal under script(1)) opens bob's Inbox over IMAP
+# through tern-listen, lists the messages, opens the first in its pager
+# (typed-ahead keys: the pager is never drawn) and copies it to a local
+# mbox.  Checks the index on screen, the copy, and that reading set \Seen
+# on the server (and only there).
+import os, re, socket, subprocess, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common
+from common import check, setup, deliver, MSG, Raw, D
+
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+port = s.getsockname()[1]
+s.close()
+setup()
+for i in range(3):
+    deliver("bob", "Inbox", MSG % (i, i, i))
+lis = subprocess.Popen(["tern-listen", "127.0.0.1", str(port), "tern-imap", "-c", D + "/c"], stderr=open("listen.log", "w"))
+for _ in range(50):
+    try:
+        socket.create_connection(("127.0.0.1", port)).close()
+        break
+    except OSError:
+        time.sleep(0.1)
+with open("muttrc", "w") as f:
+    f.write("""set folder="imap://bob@127.0.0.1:%d/"
+set spoolfile="+INBOX"
+set imap_pass="bob-password"
+set ssl_starttls=no
+set ssl_force_tls=no
+set imap_authenticators="login"
+set confirmcreate=no
+set confirmappend=no
+set quit=yes
+set move=no
+set sort=date
+set pager_stop=yes
+set wait_key=no
+""" % port)
+push = "push \"<display-message><exit><copy-message>%s/copy.mbox<enter><quit>\"" % D
+r = subprocess.run(["script", "-qec", "mutt -n -F muttrc -e '%s'" % push, "typescript"], env=dict(os.environ, TERM="xterm"),
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+check(r.returncode == 0, "mutt exits 0")
+screen = re.sub(rb"\x1b\[[0-9;?]*[a-zA-Z]", b"", open("typescript", "rb").read()).replace(b"\r", b"")
+check(all(b"hello %d" % i in screen for i in range(3)), "the index lists the three subjects")
+check(b"Msgs:3" in screen, "mutt counts 3 messages")
+copy = open("copy.mbox", "rb").read() if os.path.exists("copy.mbox") else b""
+check(b"Subject: hello 0\n" in copy and b"\nbody text 0\n" in copy, "the copy holds the whole first message: %r" % copy[:200])
+c = Raw()
+c.cmd("LOGIN bob bob-password")
+c.cmd("EXAMINE Inbox")
+out, tagged = c.cmd("FETCH 1:3 (FLAGS)")
+flags = [b"\\Seen" in l for l in out if b" FETCH " in l]
+check(flags == [True, False, False], "reading set \\Seen on the first message only: %r" % out)
+c.cmd("LOGOUT")
+lis.kill()
+lis.wait()
+common.terntest.report()
