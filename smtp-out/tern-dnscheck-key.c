@@ -83,8 +83,11 @@ char const *dc_key (char const *path, stralloc *b64, stralloc *mod)
   if (!rk) { why = "not an RSA key" ; goto end ; }
   {
     size_t n = br_rsa_i31_compute_modulus(0, rk) ;
+    /* BearSSL 0.6 (Debian) gives 0 for the usual keys: the match only
+       needs the modulus; the record printed assumes the usual 65537 */
     uint32_t e = br_rsa_i31_compute_pubexp(rk) ;
-    if (!n || !e || !stralloc_ready(mod, n)) { why = "bad RSA key" ; goto end ; }
+    if (!e) e = 65537 ;
+    if (!n || !stralloc_ready(mod, n)) { why = !n ? "bad RSA key" : "out of memory" ; goto end ; }
     mod->len = br_rsa_i31_compute_modulus(mod->s, rk) ;
     while (mod->len && !mod->s[0]) { memmove(mod->s, mod->s + 1, --mod->len) ; }
     if (!spki((unsigned char *)mod->s, mod->len, e, &pub) || !tern_b64_cat(b64, pub.s, pub.len)) why = "out of memory" ;

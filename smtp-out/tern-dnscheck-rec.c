@@ -57,6 +57,7 @@ static void selector (dc *d, char const *sel, char const *file)
     char const *p[] = { sel, "._domainkey.", d->domain } ;
     cat(&name, p, 3) ;
   }
+  if (why) strerr_warnw4x("unable to read the DKIM key ", file, ": ", why) ;
   if (why && (!stralloc_cats(&b64, "<the public key of ") || !stralloc_cats(&b64, file) || !stralloc_cats(&b64, ">")))
     strerr_diefusys(111, "allocate") ;
   if (!stralloc_0(&b64)) strerr_diefusys(111, "allocate") ;

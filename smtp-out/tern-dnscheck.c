@@ -127,7 +127,7 @@ int main (int argc, char const *const *argv)
   socks(&d) ;
   dc_mx(&d) ; dc_spf(&d) ; dc_dkim(&d) ; dc_dmarc(&d) ; dc_iprev(&d) ;
   fmt[uint_fmt(fmt, d.nproblems)] = 0 ;
-  if (buffer_puts(buffer_1, d.domain) < 0 || buffer_puts(buffer_1, ": ") < 0
+  if (buffer_puts(buffer_1, d.domain) < 0 || buffer_puts(buffer_1, d.temp ? ": incomplete (DNS failures), " : ": ") < 0
    || (d.nproblems ? buffer_puts(buffer_1, fmt) < 0 || buffer_puts(buffer_1, d.nproblems == 1 ? " problem\n" : " problems\n") < 0
        : buffer_puts(buffer_1, "ok\n") < 0)
    || !buffer_flush(buffer_1)) strerr_diefusys(111, "write to stdout") ;
