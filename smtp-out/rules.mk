@@ -17,5 +17,11 @@ MAN += smtp-out/tern-tlsc.8
 # The SMTP client: plaintext only; TLS through tern-tlsc, DNS through tern-dns.
 PROGS += tern-smtp-out
 tern-smtp-out_OBJS = smtp-out/tern-smtp-out.o smtp-out/tern-smtp-out-line.o smtp-out/tern-smtp-out-net.o \
-  smtp-out/tern-smtp-out-io.o smtp-out/tern-smtp-out-smtp.o smtp-out/tern-smtp-out-auth.o smtp-out/tern-smtp-out-hosts.o
+  smtp-out/tern-smtp-out-io.o smtp-out/tern-smtp-out-smtp.o smtp-out/tern-smtp-out-auth.o smtp-out/tern-smtp-out-hosts.o smtp-out/tern-smtp-out-msg.o
 MAN += smtp-out/tern-smtp-out.8
+
+# The DNS check: the checks here, SPF in lib, DNS through tern-dns (a
+# child), the DKIM key's public half with BearSSL.
+PROGS += tern-dnscheck
+tern-dnscheck_OBJS = smtp-out/tern-dnscheck.o smtp-out/tern-dnscheck-spf.o smtp-out/tern-dnscheck-rec.o smtp-out/tern-dnscheck-key.o
+MAN += smtp-out/tern-dnscheck.8

@@ -145,7 +145,7 @@ int dq_mx (char const *domain, stralloc *out, char const **why)
   if (!stralloc_cats(out, "domain ") || !dq_todot(out, q) || !stralloc_cats(out, "\n")) goto end ;
   if (r == DQ_NODATA)
   {
-    if (!dq_todot(&names, q) || !stralloc_0(&names)) goto end ;
+    if (!stralloc_cats(out, "implicit\n") || !dq_todot(&names, q) || !stralloc_0(&names)) goto end ;
     h[0].pref = 0 ; h[0].name = names.s ; n = 1 ;
   }
   else if ((n = parse(&rec, &names, h, &nulls)) < 0) goto end ;

@@ -57,6 +57,7 @@ static void keyword (sout *o, char const *s)
   if (!strncasecmp(s, "8BITMIME", 8) && (!s[8] || s[8] == ' ')) o->e8bit = 1 ;
   else if (!strncasecmp(s, "SMTPUTF8", 8) && (!s[8] || s[8] == ' ')) o->eutf8 = 1 ;
   else if (!strncasecmp(s, "STARTTLS", 8) && (!s[8] || s[8] == ' ')) o->estarttls = 1 ;
+  else if (!strncasecmp(s, "PIPELINING", 10) && (!s[10] || s[10] == ' ')) o->epipe = 1 ;
   else if (!strncasecmp(s, "AUTH ", 5) || !strncasecmp(s, "AUTH=", 5))
   {
     if (o->authmechs.len) stralloc_catb(&o->authmechs, " ", 1) ;

@@ -1,9 +1,11 @@
 /* tern-smtp-out-smtp.c: one SMTP session on a connected socket: greeting,
    EHLO/HELO, STARTTLS, AUTH (setup: failures are S_NEXT or S_TLSFAIL),
-   then MAIL, RCPT, DATA, QUIT, whose replies fill the results (S_DONE). */
+   then MAIL, RCPT, DATA (pipelined when offered), QUIT, whose replies
+   fill the results (S_DONE). */
 #include <string.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
+#include <skalibs/strerr.h>
 #include "tern-smtp-out.h"
 
 static void setall (sout *o, int code, char const *reply, int onlyaccepted)
@@ -22,7 +24,7 @@ static int ehlo (sout *o)
   char cmd[300] = "EHLO " ;
   int code ;
   strncat(cmd, o->ehlo, 255) ;
-  o->e8bit = o->eutf8 = o->estarttls = 0 ; o->authmechs.len = 0 ;
+  o->e8bit = o->eutf8 = o->estarttls = o->epipe = 0 ; o->authmechs.len = 0 ;
   o->inehlo = 1 ;
   code = so_cmd(o, cmd, o->mreply, SO_REPLY) ;
   o->inehlo = 0 ;
@@ -68,73 +70,72 @@ static int setup (sout *o)
   return S_DONE ;
 }
 
-static int mailfrom (sout *o, char *buf)
+/* Command k of the transaction, with its CRLF, appended to sa:
+   0 MAIL FROM, 1 to n RCPT TO, n+1 DATA. */
+static int command (sout const *o, unsigned int k, stralloc *sa)
 {
-  stralloc sa = STRALLOC_ZERO ;
-  int code = 0 ;
-  if (stralloc_cats(&sa, "MAIL FROM:<") && stralloc_cats(&sa, o->sender) && stralloc_cats(&sa, ">")
-   && (!o->need8 || stralloc_cats(&sa, " BODY=8BITMIME")) && (!o->needutf8 || stralloc_cats(&sa, " SMTPUTF8"))
-   && stralloc_0(&sa))
-    code = so_cmd(o, sa.s, buf, SO_REPLY) ;
-  else so_fail(buf, "451 4.3.0", "out of memory", 0) ;
-  stralloc_free(&sa) ;
-  return code ;
+  if (!k)
+    return stralloc_cats(sa, "MAIL FROM:<") && stralloc_cats(sa, o->sender) && stralloc_cats(sa, ">")
+     && (!o->need8 || stralloc_cats(sa, " BODY=8BITMIME")) && (!o->needutf8 || stralloc_cats(sa, " SMTPUTF8"))
+     && stralloc_cats(sa, "\r\n") ;
+  if (k <= o->n)
+    return stralloc_cats(sa, "RCPT TO:<") && stralloc_cats(sa, o->r[k - 1].addr) && stralloc_cats(sa, ">\r\n") ;
+  return stralloc_cats(sa, "DATA\r\n") ;
 }
 
-static int rcpts (sout *o)
+/* The reply to DATA (code): the message to the accepted recipients; a
+   354 with none (pipelined DATA) gets the lone dot of RFC 2920 3.1. */
+static void data (sout *o, int code, char *buf, int go)
 {
-  int n = 0 ;
-  for (unsigned int i = 0 ; i < o->n ; i++)
-  {
-    char cmd[1100] = "RCPT TO:<" ;
-    int code ;
-    strncat(cmd, o->r[i].addr, 1024) ;
-    strcat(cmd, ">") ;
-    tain_addsec_g(&o->deadline, 300) ;
-    code = so_cmd(o, cmd, o->r[i].reply, SO_REPLY) ;
-    if (!code) { strcpy(o->mreply, o->r[i].reply) ; o->r[i].reply[0] = 0 ; return -1 ; }
-    if (code >= 200 && code < 300) { o->r[i].cls = 'a' ; n++ ; }
-    else o->r[i].cls = code >= 500 ? 'p' : 't' ;
-  }
-  return n ;
-}
-
-/* The message, dot-stuffed, then the final dot. */
-static int body (sout *o)
-{
-  char out[65536] ;
-  size_t n = 0 ;
-  int bol = 1 ;
-  for (size_t i = 0 ; i < o->msglen ; i++)
-  {
-    if (n > sizeof out - 4) { if (!so_put(o, out, n)) return 0 ; n = 0 ; }
-    if (bol && o->msg[i] == '.') out[n++] = '.' ;
-    out[n++] = o->msg[i] ;
-    bol = o->msg[i] == '\n' ;
-  }
-  if (o->msglen && !bol) { out[n++] = '\r' ; out[n++] = '\n' ; }
-  return so_put(o, out, n) && so_put(o, ".\r\n", 3) ;
-}
-
-static int transaction (sout *o)
-{
-  char buf[SO_REPLY] ;
-  int code ;
-  tain_addsec_g(&o->deadline, 300) ;
-  code = mailfrom(o, buf) ;
-  if (!code) { strcpy(o->mreply, buf) ; return S_NEXT ; }
-  if (code < 200 || code >= 300) { setall(o, code, buf, 0) ; return S_DONE ; }
-  code = rcpts(o) ;
-  if (code < 0) { setall(o, 421, o->mreply, 0) ; return S_DONE ; }
-  if (!code) return S_DONE ;
-  code = so_cmd(o, "DATA", buf, sizeof buf) ;
   if (code == 354)
   {
     tain_addsec_g(&o->deadline, 300 + o->msglen / 1048576) ;
-    code = body(o) ? so_reply(o, buf, sizeof buf) : 0 ;
+    code = (go ? so_body(o) : so_put(o, ".\r\n", 3)) ? so_reply(o, buf, SO_REPLY) : 0 ;
     if (!code) so_fail(buf, "421 4.4.2", "connection lost during data with ", o->peer) ;
   }
-  setall(o, code ? code : 421, buf, 1) ;
+  if (go) setall(o, code ? code : 421, buf, 1) ;
+}
+
+/* MAIL, RCPT... and DATA in groups: all at once with PIPELINING (at
+   most SO_PIPEMAX commands, so that the replies fit in the socket
+   buffers), else one at a time; the replies are read in order. */
+static int transaction (sout *o)
+{
+  char mbuf[SO_REPLY], dbuf[SO_REPLY] ;
+  stralloc sa = STRALLOC_ZERO ;
+  unsigned int total = o->n + 2, nacc = 0, k = 0 ;
+  int mail = 0 ;
+  while (k < total && (!k || (mail >= 200 && mail < 300)) && (k < total - 1 || nacc))
+  {
+    unsigned int end = k + (o->epipe ? SO_PIPEMAX : 1) ;
+    if (end > total) end = total ;
+    sa.len = 0 ;
+    for (unsigned int j = k ; j < end ; j++)
+      if (!command(o, j, &sa)) strerr_diefusys(111, "make a command") ;
+    tain_addsec_g(&o->deadline, 300) ;
+    if (!so_put(o, sa.s, sa.len)) { so_fail(k ? dbuf : mbuf, "421 4.4.2", "connection lost with ", o->peer) ; goto lost ; }
+    for (; k < end ; k++)
+    {
+      sorcpt *r = k && k <= o->n ? o->r + k - 1 : 0 ;
+      char *buf = !k ? mbuf : r ? r->reply : dbuf ;
+      int code = so_reply(o, buf, SO_REPLY) ;
+      if (!code) { if (buf != dbuf) strcpy(dbuf, buf) ; goto lost ; }
+      if (!k) mail = code ;
+      else if (mail < 200 || mail >= 300) { if (k == o->n + 1 && code == 354) data(o, code, buf, 0) ; }
+      else if (r) { r->cls = code >= 200 && code < 300 ? 'a' : code >= 500 ? 'p' : 't' ; nacc += r->cls == 'a' ; }
+      else data(o, code, buf, nacc > 0) ;
+    }
+  }
+  stralloc_free(&sa) ;
+  if (mail < 200 || mail >= 300) setall(o, mail, mbuf, 0) ;
+  return S_DONE ;
+ lost:
+  stralloc_free(&sa) ;
+  if (!mail) { strcpy(o->mreply, k ? dbuf : mbuf) ; return S_NEXT ; }
+  if (mail < 200 || mail >= 300) setall(o, mail, mbuf, 0) ;
+  strcpy(o->mreply, dbuf) ;
+  setall(o, 421, o->mreply, 0) ;
+  setall(o, 421, o->mreply, 1) ;
   return S_DONE ;
 }
 

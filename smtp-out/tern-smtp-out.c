@@ -109,7 +109,7 @@ int main (int argc, char const *const *argv)
 {
   static sout o = { .sock = -1, .rfd = -1, .wfd = -1, .ctl = -1 } ;
   static sohost h[SO_HOSTS] ;
-  stralloc msg = STRALLOC_ZERO, dns = STRALLOC_ZERO, proxy = STRALLOC_ZERO ;
+  stralloc dns = STRALLOC_ZERO, proxy = STRALLOC_ZERO ;
   char const *confdir = 0, *bad ;
   unsigned int nt = 0, nh = 0 ;
   char c ;
@@ -129,8 +129,7 @@ int main (int argc, char const *const *argv)
   }
   o.needutf8 |= nonascii(o.sender, strlen(o.sender)) ;
   ehloname(&o, confdir) ;
-  if (!slurp(&msg, 0)) strerr_diefusys(111, "read the message") ;
-  o.msg = msg.s ; o.msglen = msg.len ; o.need8 = nonascii(msg.s, msg.len) ;
+  so_msg(&o) ;
   signal(SIGPIPE, SIG_IGN) ;
   tain_now_set_stopwatch_g() ;
   c = o.method == M_SOCKS ? so_proxy(&o, &proxy, o.mreply) : 0 ;
@@ -138,7 +137,7 @@ int main (int argc, char const *const *argv)
   if (c) for (unsigned int i = 0 ; i < o.n ; i++) { o.r[i].cls = c ; strcpy(o.r[i].reply, o.mreply) ; }
   else for (unsigned int i = 0 ; i < nh && attempt(&o, h + i) != S_DONE ; i++) ;
   report(&o) ;
-  stralloc_free(&msg) ; stralloc_free(&dns) ; stralloc_free(&proxy) ; stralloc_free(&o.authmechs) ;
+  stralloc_free(&dns) ; stralloc_free(&proxy) ; stralloc_free(&o.authmechs) ;
   free(o.r) ;
   return 0 ;
 }

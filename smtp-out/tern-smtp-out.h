@@ -10,6 +10,7 @@
 
 #define SO_REPLY 416    /* a reply as reported */
 #define SO_LINE 1024    /* an SMTP reply line */
+#define SO_PIPEMAX 100  /* commands sent at once with PIPELINING */
 
 enum { M_DIRECT, M_SMTP, M_SUBMISSION, M_SUBMISSIONS, M_SOCKS } ;
 enum { T_OPPORTUNISTIC, T_VERIFY, T_SKIPVERIFY, T_NONE, T_IMPLICIT } ;
@@ -28,8 +29,10 @@ typedef struct sout_s sout ;
 struct sout_s
 {
   /* the attempt */
-  char const *sender, *ehlo, *cafile, *msg ;
-  size_t msglen ;
+  char const *sender, *ehlo, *cafile ;
+  int msgfd ;           /* the message: from msgoff to EOF */
+  off_t msgoff ;
+  unsigned long long msglen ;
   int need8, needutf8 ;
   sorcpt *r ;
   unsigned int n ;
@@ -47,7 +50,7 @@ struct sout_s
   char ibuf[4096] ;
   size_t ilen, ipos ;
   tain deadline ;
-  int e8bit, eutf8, estarttls, intls, inehlo ;
+  int e8bit, eutf8, estarttls, epipe, intls, inehlo ;
   stralloc authmechs ;
 } ;
 
@@ -80,6 +83,10 @@ struct sohost_s
 } ;
 extern char so_hosts (sout *, stralloc *, sohost *, unsigned int *, char *) ;
 extern char so_proxy (sout *, stralloc *, char *) ;
+
+/* tern-smtp-out-msg.c: the message on fd 0, never whole in memory */
+extern void so_msg (sout *) ;   /* msgfd, msgoff, msglen, need8; or dies 111 */
+extern int so_body (sout *) ;   /* sends it dot-stuffed with the dot; 0 net error */
 
 /* tern-smtp-out-smtp.c: one session on a connected socket */
 extern int so_session (sout *) ;
