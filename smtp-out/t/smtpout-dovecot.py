@@ -4,49 +4,7 @@
 import os, subprocess, sys
 exec(open(os.path.join(os.environ["TERN_SRC"], "smtp-out/t/smtpout.inc.py")).read())
 
-r = subprocess.run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout %s/key.pem"
-                   " -out %s/cert.pem -days 30 -subj /CN=127.0.0.1 -addext subjectAltName=DNS:127.0.0.1" % (D, D),
-                   shell=True, capture_output=True)
-assert r.returncode == 0, r.stderr
-os.chmod(D + "/key.pem", 0o644)
-os.makedirs(D + "/run", 0o755)
-open(D + "/users", "w").write("alice:{PLAIN}alicepw\n")
-open(D + "/pw", "w").write("alicepw\n")
-open(D + "/badpw", "w").write("wrong\n")
-open(D + "/dovecot.conf", "w").write("""base_dir = %(d)s/run
-state_dir = %(d)s/run/state
-instance_name = tern-smtpout-test
-log_path = %(d)s/dovecot.log
-listen = 127.0.0.1
-protocols = submission
-ssl = yes
-ssl_cert = <%(d)s/cert.pem
-ssl_key = <%(d)s/key.pem
-disable_plaintext_auth = no
-auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
-auth_failure_delay = 0
-mail_location = maildir:~/Maildir
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%%n %(d)s/users
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=%(d)s/home/%%n
-}
-service submission-login {
-  inet_listener submission {
-    port = 12587
-  }
-  inet_listener submissions {
-    port = 12465
-    ssl = yes
-  }
-}
-submission_relay_host = 127.0.0.1
-submission_relay_port = 12526
-submission_relay_ssl = no
-""" % {"d": D})
+dovecot_smarthost("tern-smtpout-test")
 p, dump = sink("127.0.0.1", 12526)
 dv = start(["dovecot", "-F", "-c", D + "/dovecot.conf"], "127.0.0.1", 12587)
 start_ok = dv.poll() is None

@@ -66,3 +66,57 @@ def finish():
         print("dovecot.log: " + "".join(open(D + "/dovecot.log").readlines()[-8:]))
     subprocess.run(["rm", "-rf", D])
     terntest.report()
+
+
+DOVECOT_SMARTHOST = """base_dir = %(d)s/run
+state_dir = %(d)s/run/state
+instance_name = %(i)s
+log_path = %(d)s/dovecot.log
+listen = 127.0.0.1
+protocols = submission
+ssl = yes
+ssl_cert = <%(d)s/cert.pem
+ssl_key = <%(d)s/key.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
+auth_failure_delay = 0
+mail_location = maildir:~/Maildir
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%%n %(d)s/users
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=%(d)s/home/%%n
+}
+service submission-login {
+  inet_listener submission {
+    port = 12587
+  }
+  inet_listener submissions {
+    port = 12465
+    ssl = yes
+  }
+}
+submission_relay_host = 127.0.0.1
+submission_relay_port = 12526
+submission_relay_ssl = no
+"""
+
+
+def dovecot_smarthost(instance):
+    """Writes a self-signed cert (D/cert.pem), the user alice (password in
+    D/pw, a wrong one in D/badpw) and D/dovecot.conf: Dovecot submission on
+    12587 (STARTTLS) and 12465 (TLS) relaying to 127.0.0.1:12526 (PEERS.md
+    section 2).  The caller starts the relay and dovecot."""
+    r = subprocess.run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout %s/key.pem"
+                       " -out %s/cert.pem -days 30 -subj /CN=127.0.0.1 -addext subjectAltName=DNS:127.0.0.1" % (D, D),
+                       shell=True, capture_output=True)
+    assert r.returncode == 0, r.stderr
+    os.chmod(D + "/key.pem", 0o644)
+    os.makedirs(D + "/run", 0o755)
+    open(D + "/users", "w").write("alice:{PLAIN}alicepw\n")
+    open(D + "/pw", "w").write("alicepw\n")
+    open(D + "/badpw", "w").write("wrong\n")
+    open(D + "/dovecot.conf", "w").write(DOVECOT_SMARTHOST % {"d": D, "i": instance})
+    os.makedirs(D + "/home", 0o755)
