@@ -14,6 +14,7 @@
 #include <skalibs/bytestr.h>
 #include <skalibs/types.h>
 #include "tern.h"
+#include "tern_dnsrun.h"
 #include "tern-dnscheck.h"
 
 #define USAGE "tern-dnscheck [ -c confdir ] domain"
@@ -33,30 +34,11 @@ int dc_line (stralloc const *sa, unsigned int n, char const **s, size_t *len)
 
 int dc_dns (dc *d, char const *cmd, char const *name, stralloc *out)
 {
-  char const *argv[6] = { "tern-dns", "-t", "30", cmd, name, 0 } ;
-  int p[2], wstat, code ;
-  pid_t pid ;
-  out->len = 0 ;
-  if (pipecoe(p) < 0) strerr_diefusys(111, "make a pipe") ;
-  pid = fork() ;
-  if (pid < 0) strerr_diefusys(111, "fork") ;
-  if (!pid)
-  {
-    int null = open("/dev/null", O_WRONLY) ;
-    if (dup2(p[1], 1) < 0 || null < 0 || dup2(null, 2) < 0) _exit(111) ;
-    execvp(argv[0], (char *const *)argv) ;
-    _exit(111) ;
-  }
-  fd_close(p[1]) ;
-  if (!slurp(out, p[0])) out->len = 0 ;
-  fd_close(p[0]) ;
-  if (wait_pid(pid, &wstat) < 0) strerr_diefusys(111, "wait for tern-dns") ;
-  code = WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 111 ;
+  int code = tern_dns_run(cmd, name, 1, out) ;
   if (!code) return TERN_OK ;
-  if (code == 100) { out->len = 0 ; return TERN_PERM ; }
+  if (code == 100) return TERN_PERM ;
   d->temp = 1 ;
   strerr_warnw4x("temporary DNS failure: tern-dns ", cmd, " ", name) ;
-  out->len = 0 ;
   return TERN_TEMP ;
 }
 

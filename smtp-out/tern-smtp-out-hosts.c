@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <skalibs/ip46.h>
 #include <skalibs/bytestr.h>
+#include "tern_dnsrun.h"
 #include "tern-smtp-out.h"
 
 /* the domain of the recipients, which must all share it; 0 if not */
@@ -59,7 +60,7 @@ static char lookup (char const *host, stralloc *sa, sohost *h, unsigned int *n, 
     h[0].name = 0 ; h[0].ip = host ; h[0].nip = 1 ; *n = 1 ;
     return 0 ;
   }
-  r = so_dns("ip", host, sa) ;
+  r = tern_dns_run("ip", host, 0, sa) ;
   if (!r && (*n = parse(sa, h, 0))) { for (unsigned int i = 0 ; i < *n ; i++) h[i].name = host ; return 0 ; }
   so_fail(buf, "451 4.4.3", "no address for ", host) ;
   return 't' ;
@@ -94,7 +95,7 @@ char so_hosts (sout *o, stralloc *sa, sohost *h, unsigned int *n, char *buf)
     h[0].name = 0 ; h[0].ip = sa->s ; h[0].nip = 1 ; *n = 1 ;
     return 0 ;
   }
-  r = so_dns("mx", d, sa) ;
+  r = tern_dns_run("mx", d, 0, sa) ;
   if (!r && (*n = parse(sa, h, 1))) return 0 ;
   so_fail(buf, r == 100 ? "554 5.4.4" : "451 4.4.3", r == 100 ? "no mail host for " : "DNS lookup failed for ", d) ;
   return r == 100 ? 'p' : 't' ;

@@ -98,25 +98,3 @@ int so_socks (int fd, char const *ip, unsigned int port, tain const *deadline)
     default : errno = EPROTO ; return 0 ;
   }
 }
-
-int so_dns (char const *cmd, char const *arg, stralloc *out)
-{
-  char const *argv[6] = { "tern-dns", "-t", "30", cmd, arg, 0 } ;
-  int p[2], wstat ;
-  pid_t pid ;
-  if (pipecoe(p) < 0) return 111 ;
-  pid = fork() ;
-  if (pid < 0) { fd_close(p[0]) ; fd_close(p[1]) ; return 111 ; }
-  if (!pid)
-  {
-    if (dup2(p[1], 1) < 0) _exit(111) ;
-    execvp(argv[0], (char *const *)argv) ;
-    _exit(errno == ENOENT ? 127 : 126) ;
-  }
-  fd_close(p[1]) ;
-  out->len = 0 ;
-  if (!slurp(out, p[0])) out->len = 0 ;
-  fd_close(p[0]) ;
-  if (wait_pid(pid, &wstat) < 0) return 111 ;
-  return WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 111 ;
-}

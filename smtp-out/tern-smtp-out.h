@@ -62,7 +62,6 @@ extern int so_connect (char const *ip, unsigned int port, tain const *) ;   /* f
 extern int so_socks (int, char const *ip, unsigned int port, tain const *) ; /* 1 or 0 (errno) */
 extern int so_wait (int, int, tain const *) ;
 extern int so_putfd (int, char const *, size_t, tain const *) ;
-extern int so_dns (char const *cmd, char const *arg, stralloc *) ; /* tern-dns output; exit code */
 
 /* tern-smtp-out-io.c: replies and commands on rfd/wfd, bounded by deadline */
 extern int so_reply (sout *, char *, size_t) ;   /* code, or 0 on I/O error (text in buf) */
