@@ -171,9 +171,10 @@ int remote_start (size_t mi, char const *key, unsigned int const *rcpts, unsigne
   j.out = tmpfile_open() ;
   if (j.out < 0 || !stralloc_cats(&j.account, key) || !stralloc_0(&j.account)
    || !genalloc_ready(unsigned int, &j.rcpts, n) || !genalloc_ready(job, &jobs, NJOBS + 1)) goto err ;
-  /* the attempt counts from its start: recorded before it begins */
+  /* the attempt counts from its start: recorded before it begins, in
+     the page cache only (a kill -9 cannot lose it; a power loss can) */
   for (unsigned int i = 0 ; i < n ; i++) rcpt_count(tern_qstate_rcpt(&m->st, rcpts[i]), now) ;
-  if (!tern_qstate_write(&m->st, qpath(1, "state", m->id))) goto err ;
+  if (!tern_qstate_mark(&m->st, qpath(1, "state", m->id))) goto err ;
   m->dirty = 0 ;
   j.pid = fork() ;
   if (j.pid < 0) goto err ;
