@@ -49,11 +49,13 @@ def rss_postfix(master):
 def nfiles(*dirs):
     return sum(len(f) for d in dirs for _, _, f in os.walk(d))
 
-def wait(t, empty, rss):
-    peak = 0
+def wait(t, empty, rss, rss1=lambda: 0):
+    peak = peak1 = 0
     while not empty():
         peak = max(peak, rss())
+        peak1 = max(peak1, rss1())
         time.sleep(0.05)
+    wait.peak1 = peak1
     return time.time() - t, peak
 
 # the peers: DNS at 127.0.0.53 (also the namespace's resolv.conf), the MX at 127.0.0.31
@@ -78,13 +80,13 @@ def tern():
     t = time.time()
     r = subprocess.Popen(os.environ.get("TERN_SEND_WRAP", "").split() + ["tern-queue-run", "-c", "c"], stderr=log)
     q = "c/data/queue/"
-    dt, peak = wait(t, lambda: not os.listdir(q + "mess") and not os.listdir(q + "todo"), lambda: rss_tree(r.pid))
+    dt, peak = wait(t, lambda: not os.listdir(q + "mess") and not os.listdir(q + "todo"), lambda: rss_tree(r.pid), lambda: int(status(r.pid, "VmRSS:") or 0))
     r.terminate(); r.wait()
     log.close()
     bad = sum(1 for l in open(D + "/tern.log") if "result=ok" not in l and "delivery" in l)
     results["tern"] = (dt, peak)
-    print("tern: %d messages in %.2f s: %.0f msg/s, peak RSS %.1f MiB (domain concurrency %d)%s"
-      % (N, dt, N / dt, peak / 1024, C, ", %d failed attempts" % bad if bad else ""), flush=True)
+    print("tern: %d messages in %.2f s: %.0f msg/s, peak RSS %.1f MiB (tern-queue-run alone %.1f MiB; domain concurrency %d)%s"
+      % (N, dt, N / dt, peak / 1024, wait.peak1 / 1024, C, ", %d failed attempts" % bad if bad else ""), flush=True)
 
 PF = D + "/pf"
 MASTER_CF = """127.0.0.1:10025 inet n - n - - smtpd
