@@ -26,3 +26,6 @@ MAN += queue/tern-queue.8
 tern-queue-inject_LIBS = $(if $(SAN)$(if $(wildcard /usr/lib/x86_64-linux-gnu/libunistring.a),,none),$(LIBS_DEFAULT),\
   -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
 tern-queue-local_LIBS = $(if $(SAN),$(LIBS_DEFAULT),-static $(LIBS_DEFAULT))
+# The runner too: its RSS is part of the sending side's (send.bench).
+tern-queue-run_LIBS = $(if $(SAN)$(if $(wildcard /usr/lib/x86_64-linux-gnu/libunistring.a),,none),$(LIBS_DEFAULT),\
+  -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
