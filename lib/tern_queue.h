@@ -81,12 +81,14 @@ extern void tern_qenv_free (tern_qenv *e) ;
 /* State.  init: nrcpt pending recipients, no hold, no transport (1, 0
    ENOMEM).  parse: TERN_OK, TERN_PERM malformed or not nrcpt recipients,
    TERN_TEMP ENOMEM.  read: an absent file gives init's state.  write:
-   atomic durable replace; 1, or 0 with errno. */
+   atomic durable replace; 1, or 0 with errno.  mark: atomic replace
+   without fsync (survives a killed process, not a power loss). */
 extern int tern_qstate_init (tern_qstate *st, unsigned int nrcpt) ;
 extern int tern_qstate_fmt (stralloc *sa, tern_qstate const *st) ;
 extern int tern_qstate_parse (tern_qstate *st, char const *s, size_t len, unsigned int nrcpt) ;
 extern int tern_qstate_read (tern_qstate *st, char const *path, unsigned int nrcpt) ;
 extern int tern_qstate_write (tern_qstate const *st, char const *path) ;
+extern int tern_qstate_mark (tern_qstate const *st, char const *path) ;
 extern void tern_qstate_free (tern_qstate *st) ;
 /* Set r's error to s, control characters as '?', cut at TERN_QUEUE_ERRMAX. */
 extern void tern_qrcpt_seterror (tern_qrcpt *r, char const *s) ;

@@ -11,7 +11,8 @@ MAN += queue/tern-queue-local.8
 PROGS += tern-queue-run
 tern-queue-run_OBJS = queue/tern-queue-run.o queue/tern-queue-run-scan.o \
   queue/tern-queue-run-msg.o queue/tern-queue-run-deliver.o queue/tern-queue-local-deliver.o \
-  queue/tern-queue-run-remote.o queue/tern-queue-run-dsn.o queue/tern-queue-run-ctl.o
+  queue/tern-queue-run-remote.o queue/tern-queue-run-dsn.o queue/tern-queue-run-ctl.o \
+  queue/tern-queue-run-batch.o
 MAN += queue/tern-queue-run.8
 
 PROGS += tern-queue
@@ -30,3 +31,6 @@ PROGS += tern-queue-dsn
 tern-queue-dsn_OBJS = queue/tern-queue-dsn.o queue/tern-queue-dsn-input.o \
   queue/tern-queue-dsn-deliver.o queue/tern-queue-local-deliver.o
 MAN += queue/tern-queue-dsn.8
+# The runner too: its RSS is part of the sending side's (send.bench).
+tern-queue-run_LIBS = $(if $(SAN)$(if $(wildcard /usr/lib/x86_64-linux-gnu/libunistring.a),,none),$(LIBS_DEFAULT),\
+  -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))

@@ -67,9 +67,10 @@ static void command (char *s, uint64_t now)
   else if (!strcmp(s, "drop"))
   {
     m->dropped = 1 ;
-    /* a remote attempt may stall for minutes: end it; local ones are quick */
+    /* a remote attempt may stall for minutes: end it once all of its
+       messages are dropped (a batch has several); local ones are quick */
     for (size_t ji = 0 ; ji < NJOBS ; ji++)
-      if (JOB(ji)->m == i && JOB(ji)->kind == JOB_REMOTE) kill(JOB(ji)->pid, SIGTERM) ;
+      if (JOB(ji)->kind == JOB_REMOTE && batch_dropped(JOB(ji))) kill(JOB(ji)->pid, SIGTERM) ;
     for (unsigned int k = 0 ; k < m->env.nrcpt ; k++)
     {
       tern_qrcpt *r = tern_qstate_rcpt(&m->st, k) ;

@@ -87,13 +87,20 @@ int job_add (job *j, unsigned int const *rcpts, unsigned int n)
 void job_drop (size_t ji)
 {
   job *j = JOB(ji) ;
-  msg *m = MSG(j->m) ;
-  for (unsigned int i = 0 ; i < genalloc_len(unsigned int, &j->rcpts) ; i++)
-    m->busy.s[genalloc_s(unsigned int, &j->rcpts)[i]] = 0 ;
-  m->running-- ;
+  unsigned int const *ks = genalloc_s(unsigned int, &j->rcpts) ;
+  part one = { .m = j->m, .off = 0, .n = genalloc_len(unsigned int, &j->rcpts) } ;
+  part const *p = genalloc_len(part, &j->parts) ? genalloc_s(part, &j->parts) : &one ;
+  size_t np = genalloc_len(part, &j->parts) ? genalloc_len(part, &j->parts) : 1 ;
+  for (size_t pi = 0 ; pi < np ; pi++)
+  {
+    msg *m = MSG(p[pi].m) ;
+    for (unsigned int i = p[pi].off ; i < p[pi].off + p[pi].n ; i++) m->busy.s[ks[i]] = 0 ;
+    m->running-- ;
+  }
   if (j->out >= 0) close(j->out) ;
   stralloc_free(&j->account) ;
   genalloc_free(unsigned int, &j->rcpts) ;
+  genalloc_free(part, &j->parts) ;
   *j = *JOB(NJOBS - 1) ;
   genalloc_setlen(job, &jobs, NJOBS - 1) ;
 }
@@ -165,7 +172,7 @@ static void ended (size_t ji, int wstat, uint64_t now)
   char what[80] ;
   int code = WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 111 ;
   size_t n = 0 ;
-  if (j->kind == JOB_REMOTE) { remote_ended(ji, wstat) ; msg_settle(mi, now) ; return ; }
+  if (j->kind == JOB_REMOTE) { remote_ended(ji, wstat, now) ; return ; }
   if (j->kind == JOB_DSN) { dsn_ended(ji, wstat, now) ; msg_settle(mi, now) ; return ; }
   memcpy(what, "local delivery ", 15) ; n = 15 ;
   if (WIFSIGNALED(wstat))

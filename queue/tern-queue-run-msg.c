@@ -83,7 +83,7 @@ void msg_load (char const *id, int isnew)
 
 /* where rcpt goes: R_LOCAL with the account appended (NUL-terminated),
    R_REMOTE with "DOMKEY TRANSPORT-LINE" (remote_route) */
-static int route (msg const *m, char const *rcpt, unsigned int attempts, stralloc *acct)
+int msg_route (msg const *m, char const *rcpt, unsigned int attempts, stralloc *acct)
 {
   tern_addr a = TERN_ADDR_ZERO ;
   stralloc key = STRALLOC_ZERO ;
@@ -134,7 +134,7 @@ static int routes (msg *m, uint64_t now, uint64_t *wake, stralloc *kinds, genall
     if (tern_qrcpt_pending(r) && !m->busy.s[j])
     {
       if (r->next > now) { if (r->next < *wake) *wake = r->next ; }
-      else k = (char)route(m, rcpt, r->attempts, accts) ;
+      else k = (char)msg_route(m, rcpt, r->attempts, accts) ;
     }
     if (k == R_BAD) fail(m, j, rcpt, "550 5.1.1 no such address") ;
     else if (k == R_TEMP && now + 60 < *wake) *wake = now + 60 ;

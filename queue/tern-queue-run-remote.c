@@ -120,6 +120,84 @@ void remote_wakeall (void)
   whead = 0 ;
 }
 
+/* 1 if recipient k of message i can join a batch for key (due, free,
+   same domain and transport line), 0 if not, -1 if it is there already */
+static int fits (size_t mi, unsigned int k, char const *key, size_t dlen, uint64_t now, genalloc const *pairs)
+{
+  static stralloc k2 = STRALLOC_ZERO ;
+  msg const *m = MSG(mi) ;
+  tern_qrcpt const *r ;
+  char const *rcpt, *at ;
+  if (!m->used || m->st.hold || m->dropped || k >= m->env.nrcpt || m->busy.s[k]) return 0 ;
+  r = tern_qstate_rcpt(&m->st, k) ;
+  if (!tern_qrcpt_pending(r) || r->next > now || (!m->running && dsn_owed(m))) return 0 ;
+  rcpt = rcpt_addr(m, k) ;
+  at = strrchr(rcpt, '@') ;
+  at = at ? at + 1 : "" ;
+  if (strlen(at) != dlen || strncasecmp(at, key, dlen) || !batch_ok(m)) return 0 ;
+  for (size_t q = 0 ; q < genalloc_len(waiter, pairs) ; q++)
+    if (genalloc_s(waiter, pairs)[q].m == mi && genalloc_s(waiter, pairs)[q].k == k) return -1 ;
+  k2.len = 0 ;
+  return msg_route(m, rcpt, r->attempts, &k2) == R_REMOTE && !strcmp(k2.s, key) ;
+}
+
+/* (message, recipient) pairs for one batch with key: waiters of its
+   domain first, then due messages not scheduled yet (the runner was at
+   its concurrency limit), at most REMOTE_BATCH messages in all */
+static void gather (size_t mi, char const *key, uint64_t now, genalloc *pairs)
+{
+  size_t dlen = strcspn(key, " "), last = mi ;
+  unsigned int nm = 1 ;
+  for (size_t i = whead ; i < genalloc_len(waiter, &waiters) && nm < REMOTE_BATCH ; i++)
+  {
+    waiter *w = genalloc_s(waiter, &waiters) + i ;
+    int f ;
+    if (w->m == (size_t)-1 || w->m == mi) continue ;
+    f = fits(w->m, w->k, key, dlen, now, pairs) ;
+    if (f > 0 && !genalloc_append(waiter, pairs, w)) return ;
+    if (f > 0 && w->m != last) { nm++ ; last = w->m ; }
+    if (f) genalloc_s(waiter, &waiters)[i].m = (size_t)-1 ;
+  }
+  for (size_t i = 0 ; i < NMSGS && nm < REMOTE_BATCH ; i++)
+  {
+    msg const *m = MSG(i) ;
+    if (i == mi || !m->used || m->wake > now) continue ;
+    for (unsigned int k = 0 ; k < m->env.nrcpt ; k++)
+    {
+      waiter w = { .m = i, .k = k } ;
+      if (fits(i, k, key, dlen, now, pairs) <= 0) continue ;
+      if (!genalloc_append(waiter, pairs, &w)) return ;
+      if (i != last) { nm++ ; last = i ; }
+    }
+  }
+}
+
+int batch_gather (size_t mi, char const *key, unsigned int const *rcpts, unsigned int n, uint64_t now, job *j)
+{
+  static genalloc pairs = GENALLOC_ZERO ;  /* waiter */
+  part p = { .m = mi, .off = 0, .n = n } ;
+  genalloc_setlen(waiter, &pairs, 0) ;
+  if (!genalloc_catb(unsigned int, &j->rcpts, rcpts, n) || !genalloc_append(part, &j->parts, &p)) return 0 ;
+  if (!batch_ok(MSG(mi))) return 1 ;
+  gather(mi, key, now, &pairs) ;
+  for (size_t q = 0 ; q < genalloc_len(waiter, &pairs) ; q++)
+  {
+    waiter const *x = genalloc_s(waiter, &pairs) ;
+    size_t k ;
+    for (k = 0 ; k < q && x[k].m != x[q].m ; k++) ;
+    if (k < q) continue ;  /* that message has its part */
+    p.m = x[q].m ; p.off = genalloc_len(unsigned int, &j->rcpts) ; p.n = 0 ;
+    for (k = q ; k < genalloc_len(waiter, &pairs) ; k++)
+      if (x[k].m == p.m)
+      {
+        if (!genalloc_append(unsigned int, &j->rcpts, &x[k].k)) return 0 ;
+        p.n++ ;
+      }
+    if (!genalloc_append(part, &j->parts, &p)) return 0 ;
+  }
+  return 1 ;
+}
+
 /* the transport's name, for logs: "direct", "direct NAME", "METHOD HOST PORT NAME ..." */
 static void tname (char const *line, char *name, size_t max)
 {
@@ -134,7 +212,8 @@ static void tname (char const *line, char *name, size_t max)
   name[n] = 0 ;
 }
 
-static void child (int in, int out, msg const *m, char const *line, unsigned int const *rcpts, unsigned int n)
+/* tern-smtp-out for one message (in: its file), or several (in: the list, -m) */
+static void child (int in, int out, msg const *m, char const *line, unsigned int const *rcpts, unsigned int n, int batch)
 {
   char const *argv[9 + 2 * 16 + n] ;  /* a transport line has few words */
   char buf[strlen(line) + 1] ;
@@ -146,8 +225,12 @@ static void child (int in, int out, msg const *m, char const *line, unsigned int
   signal(SIGTERM, SIG_DFL) ;
   if (dup2(in, 0) < 0 || dup2(out, 1) < 0) _exit(111) ;
   argv[a++] = "tern-smtp-out" ; argv[a++] = "-c" ; argv[a++] = confdir ;
-  if (m->env.flags & TERN_QENV_UTF8) argv[a++] = "-u" ;
-  argv[a++] = "-f" ; argv[a++] = m->env.from.s ;
+  if (batch) argv[a++] = "-m" ;
+  else
+  {
+    if (m->env.flags & TERN_QENV_UTF8) argv[a++] = "-u" ;
+    argv[a++] = "-f" ; argv[a++] = m->env.from.s ;
+  }
   memcpy(buf, line, sizeof buf) ;
   for (char *s = buf ; *s && a < 6 + 32 ;)
   {
@@ -155,39 +238,55 @@ static void child (int in, int out, msg const *m, char const *line, unsigned int
     s += strcspn(s, " ") ;
     if (*s) *s++ = 0 ;
   }
-  argv[a++] = "--" ;
-  for (unsigned int i = 0 ; i < n ; i++) argv[a++] = rcpt_addr(m, rcpts[i]) ;
+  if (!batch)
+  {
+    argv[a++] = "--" ;
+    for (unsigned int i = 0 ; i < n ; i++) argv[a++] = rcpt_addr(m, rcpts[i]) ;
+  }
   argv[a] = 0 ;
   execvp(argv[0], (char *const *)argv) ;
   strerr_diefu2sys(111, "run ", argv[0]) ;
 }
 
+/* a delivery: message mi's recipients rcpts, and due ones of other
+   messages waiting for the same domain and transport (a batch); the
+   attempt counts from its start: recorded before it begins, in the page
+   cache only (a kill -9 cannot lose it; a power loss can) */
 int remote_start (size_t mi, char const *key, unsigned int const *rcpts, unsigned int n, uint64_t now)
 {
-  job j = { .pid = 0, .m = mi, .kind = JOB_REMOTE, .out = -1, .account = STRALLOC_ZERO, .rcpts = GENALLOC_ZERO } ;
+  job j = { .pid = 0, .m = mi, .kind = JOB_REMOTE, .out = -1, .account = STRALLOC_ZERO, .rcpts = GENALLOC_ZERO, .parts = GENALLOC_ZERO } ;
   msg *m = MSG(mi) ;
-  int fd = open(qpath(0, "mess", m->id), O_RDONLY | O_CLOEXEC) ;
-  if (fd < 0 || lseek(fd, (off_t)m->env.hdrlen, SEEK_SET) < 0) goto err ;
+  int fd = -1, batch ;
+  if (!batch_gather(mi, key, rcpts, n, now, &j)) goto err ;
+  batch = genalloc_len(part, &j.parts) > 1 ;
+  fd = batch ? batch_list(&j) : open(qpath(0, "mess", m->id), O_RDONLY | O_CLOEXEC) ;
+  if (fd < 0 || lseek(fd, batch ? 0 : (off_t)m->env.hdrlen, SEEK_SET) < 0) goto err ;
   j.out = tmpfile_open() ;
-  if (j.out < 0 || !stralloc_cats(&j.account, key) || !stralloc_0(&j.account)
-   || !genalloc_ready(unsigned int, &j.rcpts, n) || !genalloc_ready(job, &jobs, NJOBS + 1)) goto err ;
-  /* the attempt counts from its start: recorded before it begins */
-  for (unsigned int i = 0 ; i < n ; i++) rcpt_count(tern_qstate_rcpt(&m->st, rcpts[i]), now) ;
-  if (!tern_qstate_write(&m->st, qpath(1, "state", m->id))) goto err ;
-  m->dirty = 0 ;
+  if (j.out < 0 || !stralloc_cats(&j.account, key) || !stralloc_0(&j.account) || !genalloc_ready(job, &jobs, NJOBS + 1)) goto err ;
+  for (size_t pi = 0 ; pi < genalloc_len(part, &j.parts) ; pi++)
+  {
+    part const *p = genalloc_s(part, &j.parts) + pi ;
+    msg *pm = MSG(p->m) ;
+    for (unsigned int i = p->off ; i < p->off + p->n ; i++) rcpt_count(tern_qstate_rcpt(&pm->st, genalloc_s(unsigned int, &j.rcpts)[i]), now) ;
+    pm->dirty = 1 ;
+    if (!tern_qstate_mark(&pm->st, qpath(1, "state", pm->id))) goto err ;
+    pm->dirty = 0 ;
+  }
   j.pid = fork() ;
   if (j.pid < 0) goto err ;
-  if (!j.pid) child(fd, j.out, m, key + strcspn(key, " ") + 1, rcpts, n) ;
+  if (!j.pid) child(fd, j.out, m, key + strcspn(key, " ") + 1, rcpts, n, batch) ;
   close(fd) ;
-  job_add(&j, rcpts, n) ;
+  batch_add(&j) ;
   return 1 ;
  err:
   tern_log_warn("start", "id", m->id, "transport", key, "error", strerror(errno), TERN_LOG_END) ;
   m->dirty = 1 ;
   if (fd >= 0) close(fd) ;
   if (j.out >= 0) close(j.out) ;
+  batch_undo(&j) ;
   stralloc_free(&j.account) ;
   genalloc_free(unsigned int, &j.rcpts) ;
+  genalloc_free(part, &j.parts) ;
   return 0 ;
 }
 
@@ -207,15 +306,25 @@ static int slurp (int fd, stralloc *sa)
   }
 }
 
-/* one report line "ok|temp|perm RCPT CODE TEXT": the result of the group's
-   recipient RCPT not yet given one (done[] marks those) */
-static void line (size_t mi, job const *j, char *s, size_t len, char *done, char const *name)
+/* one report line "[N ]ok|temp|perm RCPT CODE TEXT" (N: the message's
+   number in a batch): the result of that recipient if not given yet
+   (done[] marks the job's recipients that have one) */
+static void line (job const *j, char *s, size_t len, char *done, char const *name, int batch)
 {
   unsigned int const *ks = genalloc_s(unsigned int, &j->rcpts) ;
-  unsigned int n = genalloc_len(unsigned int, &j->rcpts) ;
+  part one = { .m = j->m, .off = 0, .n = genalloc_len(unsigned int, &j->rcpts) } ;
+  part const *p = &one ;
   char *rcpt, *reply ;
   int code ;
   s[len] = 0 ;
+  if (batch)
+  {
+    unsigned int pi ;
+    size_t k = uint_scan(s, &pi) ;
+    if (!k || s[k] != ' ' || pi >= genalloc_len(part, &j->parts)) return ;
+    p = genalloc_s(part, &j->parts) + pi ;
+    s += k + 1 ;
+  }
   if (!strncmp(s, "ok ", 3)) code = 0 ;
   else if (!strncmp(s, "temp ", 5)) code = 111 ;
   else if (!strncmp(s, "perm ", 5)) code = 100 ;
@@ -224,53 +333,64 @@ static void line (size_t mi, job const *j, char *s, size_t len, char *done, char
   reply = rcpt + strcspn(rcpt, " ") ;
   if (!*reply) return ;
   *reply++ = 0 ;
-  for (unsigned int i = 0 ; i < n ; i++)
-    if (!done[i] && !strcmp(rcpt, rcpt_addr(MSG(mi), ks[i])))
+  for (unsigned int i = p->off ; i < p->off + p->n ; i++)
+    if (!done[i] && !strcmp(rcpt, rcpt_addr(MSG(p->m), ks[i])))
     {
       done[i] = 1 ;
-      rcpt_result(mi, ks[i], code, reply, "transport", name) ;
+      rcpt_result(p->m, ks[i], code, reply, "transport", name) ;
       return ;
     }
 }
 
-void remote_ended (size_t ji, int wstat)
+/* why the recipients without a report line failed */
+static void whynot (int wstat, char *why)
+{
+  size_t w = 0 ;
+  int sig = WIFSIGNALED(wstat), code = WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 0 ;
+  char const *t = sig ? "451 4.3.0 tern: tern-smtp-out killed by signal " : code ? "451 4.3.0 tern: tern-smtp-out failed, exit "
+    : "451 4.3.0 tern: no report from tern-smtp-out" ;
+  memcpy(why, t, strlen(t)) ; w = strlen(t) ;
+  if (sig || code) w += uint_fmt(why + w, (unsigned int)(sig ? WTERMSIG(wstat) : code)) ;
+  why[w] = 0 ;
+}
+
+/* the job's results (a batch's complete lines even if tern-smtp-out did
+   not exit 0), then its messages are settled */
+void remote_ended (size_t ji, int wstat, uint64_t now)
 {
   static stralloc rep = STRALLOC_ZERO ;
   job *j = JOB(ji) ;
-  size_t mi = j->m ;
   unsigned int n = genalloc_len(unsigned int, &j->rcpts) ;
-  char done[n ? n : 1], name[65], why[80] ;
-  size_t dlen = strcspn(j->account.s, " ") ;
+  size_t np = genalloc_len(part, &j->parts), dlen = strcspn(j->account.s, " ") ;
+  int batch = np > 1 ;
+  char done[n ? n : 1], name[65], why[80], d[dlen + 1] ;
+  size_t ms[np ? np : 1] ;
   memset(done, 0, sizeof done) ;
   tname(j->account.s + dlen + 1, name, sizeof name) ;
   rep.len = 0 ;
-  if (WIFEXITED(wstat) && !WEXITSTATUS(wstat) && slurp(j->out, &rep))
+  if ((batch || (WIFEXITED(wstat) && !WEXITSTATUS(wstat))) && slurp(j->out, &rep))
     for (size_t i = 0 ; i < rep.len ;)
     {
       char *nl = memchr(rep.s + i, '\n', rep.len - i) ;
       size_t l = nl ? (size_t)(nl - (rep.s + i)) : rep.len - i ;
-      line(mi, j, rep.s + i, l, done, name) ;
+      if (nl || !batch) line(j, rep.s + i, l, done, name, batch) ;  /* a cut last line is no result */
       i += l + 1 ;
     }
+  whynot(wstat, why) ;
+  for (size_t pi = 0 ; pi < np ; pi++)
   {
-    size_t w = 0 ;
-    int sig = WIFSIGNALED(wstat), code = WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 0 ;
-    char const *t = sig ? "451 4.3.0 tern: tern-smtp-out killed by signal " : code ? "451 4.3.0 tern: tern-smtp-out failed, exit "
-      : "451 4.3.0 tern: no report from tern-smtp-out" ;
-    memcpy(why, t, strlen(t)) ; w = strlen(t) ;
-    if (sig || code) w += uint_fmt(why + w, (unsigned int)(sig ? WTERMSIG(wstat) : code)) ;
-    why[w] = 0 ;
+    part const *p = genalloc_s(part, &j->parts) + pi ;
+    for (unsigned int i = p->off ; i < p->off + p->n ; i++)
+      if (!done[i]) rcpt_result(p->m, genalloc_s(unsigned int, &j->rcpts)[i], 111, why, "transport", name) ;
+    MSG(p->m)->dirty = 1 ;
+    ms[pi] = p->m ;
   }
-  for (unsigned int i = 0 ; i < n ; i++)
-    if (!done[i]) rcpt_result(mi, genalloc_s(unsigned int, &j->rcpts)[i], 111, why, "transport", name) ;
-  MSG(mi)->dirty = 1 ;
+  memcpy(d, j->account.s, dlen) ;
+  d[dlen] = 0 ;
+  job_drop(ji) ;
+  for (size_t pi = 0 ; pi < np ; pi++) msg_settle(ms[pi], now) ;
   {
-    char d[dlen + 1] ;
-    unsigned int busy ;
-    memcpy(d, j->account.s, dlen) ;
-    d[dlen] = 0 ;
-    job_drop(ji) ;
-    busy = running(d, dlen) ;
+    unsigned int busy = running(d, dlen) ;
     if (busy < domconcurrency) wakeup(d, dlen, domconcurrency - busy) ;
   }
 }

@@ -32,6 +32,11 @@ struct msg_s
 #define JOB_REMOTE 1
 #define JOB_DSN 2
 
+/* a remote job's message: its recipients are rcpts[off .. off+n) of the job */
+typedef struct part_s part ;
+struct part_s { size_t m ; unsigned int off, n ; } ;
+#define REMOTE_BATCH 50  /* messages in one tern-smtp-out -m at most */
+
 typedef struct job_s job ;
 struct job_s
 {
@@ -41,6 +46,7 @@ struct job_s
   int out ;           /* remote: the report file, -1 none */
   stralloc account ;  /* NUL-terminated: local the account, remote "DOMKEY LINE", dsn the kind */
   genalloc rcpts ;    /* unsigned int: recipient indexes */
+  genalloc parts ;    /* part: remote jobs, one per message (a batch has several) */
 } ;
 
 extern genalloc msgs ;          /* msg */
@@ -70,6 +76,8 @@ extern void scan_todo (void) ;    /* new messages */
 extern void msg_load (char const *id, int isnew) ;
 extern uint64_t msg_schedule (uint64_t now) ;  /* starts deliveries; returns the next wake */
 extern void msg_settle (size_t m, uint64_t now) ;  /* after its deliveries: remove or write */
+/* where rcpt goes: R_* below, the account or "DOMKEY LINE" appended, NUL-terminated */
+extern int msg_route (msg const *m, char const *rcpt, unsigned int attempts, stralloc *acct) ;
 
 /* tern-queue-run-deliver.c */
 extern int deliver_start (size_t m, char const *account, unsigned int const *rcpts, unsigned int n, uint64_t now) ;
@@ -97,7 +105,17 @@ extern int remote_busy (char const *key) ;   /* 1 if key's domain is at its limi
 extern void remote_wait (size_t m, unsigned int k) ;
 extern void remote_wakeall (void) ;
 extern int remote_start (size_t m, char const *key, unsigned int const *rcpts, unsigned int n, uint64_t now) ;
-extern void remote_ended (size_t ji, int wstat) ;
+extern void remote_ended (size_t ji, int wstat, uint64_t now) ;  /* records, settles */
+/* j's parts: mi's rcpts, then due ones of other messages waiting for the
+   same domain and transport (at most REMOTE_BATCH messages); 0 ENOMEM */
+extern int batch_gather (size_t mi, char const *key, unsigned int const *rcpts, unsigned int n, uint64_t now, job *j) ;
+
+/* tern-queue-run-batch.c: tern-smtp-out -m */
+extern int batch_ok (msg const *m) ;     /* its addresses fit in the list (no tab, no newline) */
+extern int batch_list (job const *j) ;   /* the list in an unlinked file: fd, -1 errno */
+extern void batch_add (job *j) ;         /* marks its recipients busy, adds it (room made before) */
+extern void batch_undo (job const *j) ;  /* a start that failed: its messages scheduled again */
+extern int batch_dropped (job const *j) ;  /* 1 if all its messages are dropped */
 
 /* tern-queue-run-dsn.c */
 extern int dsn_owed (msg const *m) ;

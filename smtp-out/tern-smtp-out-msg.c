@@ -49,31 +49,36 @@ static int spool (sout *o, char *buf)
   return fd ;
 }
 
-/* Sets o->msgfd, o->msgoff, o->msglen and o->need8, or dies 111. */
-void so_msg (sout *o)
+/* Sets o->msgfd, o->msgoff, o->msglen and o->need8: 1, or 0 and errno. */
+int so_msg_load (sout *o)
 {
   char buf[CHUNK] ;
   struct stat st ;
   off_t off = -1 ;
-  if (fstat(0, &st) < 0) strerr_diefusys(111, "read the message") ;
+  if (fstat(0, &st) < 0) return 0 ;
   if (S_ISREG(st.st_mode)) off = lseek(0, 0, SEEK_CUR) ;
   o->msglen = 0 ; o->need8 = 0 ;
   if (off < 0)
   {
     o->msgfd = spool(o, buf) ;
-    if (o->msgfd < 0) strerr_diefusys(111, "copy the message to a temporary file") ;
     o->msgoff = 0 ;
-    return ;
+    return o->msgfd >= 0 ;
   }
   o->msgfd = 0 ; o->msgoff = off ;
   for (;;)
   {
     ssize_t r = fd_read(0, buf, CHUNK) ;
-    if (r < 0) strerr_diefusys(111, "read the message") ;
+    if (r < 0) return 0 ;
     if (!r) break ;
     o->msglen += r ;
     if (!o->need8) o->need8 = has8(buf, r) ;
   }
+  return 1 ;
+}
+
+void so_msg (sout *o)
+{
+  if (!so_msg_load(o)) strerr_diefusys(111, "read the message") ;
 }
 
 /* The message, dot-stuffed, then the final dot.  0 if the connection

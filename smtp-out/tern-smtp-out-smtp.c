@@ -144,17 +144,20 @@ int so_session (sout *o)
   char buf[SO_REPLY] ;
   int r = setup(o) ;
   if (r != S_DONE) return r ;
-  if (o->need8 && !o->e8bit)
+  do
   {
-    so_fail(buf, "554 5.6.3", "8-bit message and no 8BITMIME at ", o->peer) ;
-    setall(o, 554, buf, 0) ;
-  }
-  else if (o->needutf8 && !o->eutf8)
-  {
-    so_fail(buf, "553 5.6.7", "the message needs SMTPUTF8, not offered by ", o->peer) ;
-    setall(o, 553, buf, 0) ;
-  }
-  else if ((r = transaction(o)) != S_DONE) return r ;
+    if (o->need8 && !o->e8bit)
+    {
+      so_fail(buf, "554 5.6.3", "8-bit message and no 8BITMIME at ", o->peer) ;
+      setall(o, 554, buf, 0) ;
+    }
+    else if (o->needutf8 && !o->eutf8)
+    {
+      so_fail(buf, "553 5.6.7", "the message needs SMTPUTF8, not offered by ", o->peer) ;
+      setall(o, 553, buf, 0) ;
+    }
+    else if ((r = transaction(o)) != S_DONE) return r ;
+  } while (so_more(o)) ;  /* -m: RSET, the next message */
   tain_addsec_g(&o->deadline, 10) ;
   so_cmd(o, "QUIT", buf, sizeof buf) ;
   return S_DONE ;

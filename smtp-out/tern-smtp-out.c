@@ -18,12 +18,13 @@
 #include "tern_conf.h"
 #include "tern-smtp-out.h"
 
-#define USAGE "tern-smtp-out [ -c confdir ] [ -e ehloname ] [ -a cafile ] [ -u ] -f sender transport... -- rcpt..."
+#define USAGE "tern-smtp-out [ -c confdir ] [ -e ehloname ] [ -a cafile ] [ -u ] -f sender transport... -- rcpt...\n" \
+  "       tern-smtp-out [ -c confdir ] [ -e ehloname ] [ -a cafile ] -m transport... < list"
 
 static char const *const *options (int argc, char const *const *argv, sout *o, char const **confdir)
 {
   subgetopt l = SUBGETOPT_ZERO ;
-  for (int opt ; (opt = subgetopt_r(argc, argv, "hc:e:a:uf:", &l)) != -1 ;)
+  for (int opt ; (opt = subgetopt_r(argc, argv, "hc:e:a:uf:m", &l)) != -1 ;)
     switch (opt)
     {
       case 'c' : *confdir = l.arg ; break ;
@@ -31,10 +32,11 @@ static char const *const *options (int argc, char const *const *argv, sout *o, c
       case 'a' : o->cafile = l.arg ; break ;
       case 'u' : o->needutf8 = 1 ; break ;
       case 'f' : o->sender = l.arg ; break ;
+      case 'm' : so_batchmode = 1 ; break ;
       case 'h' : buffer_putsflush(buffer_1, "usage: " USAGE "\n") ; _exit(0) ;
       default : strerr_dieusage(100, USAGE) ;
     }
-  if (!o->sender) strerr_dieusage(100, USAGE) ;
+  if (!o->sender == !so_batchmode) strerr_dieusage(100, USAGE) ;
   return argv + l.ind ;
 }
 
@@ -82,7 +84,7 @@ static int attempt (sout *o, sohost const *h)
   }
 }
 
-static void report (sout *o)
+void so_report (sout *o, char const *prefix)
 {
   stralloc sa = STRALLOC_ZERO ;
   static char const *const cls[] = { "ok", "temp", "perm" } ;
@@ -94,11 +96,11 @@ static void report (sout *o)
     if (r->cls != 'o' && r->cls != 'p' && r->cls != 't') { r->cls = 't' ; strcpy(r->reply, o->mreply) ; }
     nok += r->cls == 'o' ; nperm += r->cls == 'p' ;
     if ((r->cls == 'o' && nok == 1) || (!nok && r->cls != 'o' && i == 0)) mreply = r->reply ;
-    if (!stralloc_cats(&sa, cls[r->cls == 'o' ? 0 : r->cls == 't' ? 1 : 2]) || !stralloc_cats(&sa, " ")
+    if (!stralloc_cats(&sa, prefix) || !stralloc_cats(&sa, cls[r->cls == 'o' ? 0 : r->cls == 't' ? 1 : 2]) || !stralloc_cats(&sa, " ")
      || !stralloc_cats(&sa, r->addr) || !stralloc_cats(&sa, " ") || !stralloc_cats(&sa, r->reply) || !stralloc_cats(&sa, "\n"))
       strerr_diefusys(111, "make the report") ;
   }
-  if (!stralloc_cats(&sa, "msg ") || !stralloc_cats(&sa, cls[nok ? 0 : nperm == o->n ? 2 : 1]) || !stralloc_cats(&sa, " ")
+  if (!stralloc_cats(&sa, prefix) || !stralloc_cats(&sa, "msg ") || !stralloc_cats(&sa, cls[nok ? 0 : nperm == o->n ? 2 : 1]) || !stralloc_cats(&sa, " ")
    || !stralloc_cats(&sa, mreply) || !stralloc_cats(&sa, "\n"))
     strerr_diefusys(111, "make the report") ;
   if (buffer_putflush(buffer_1, sa.s, sa.len) < 0) strerr_diefusys(111, "write to stdout") ;
@@ -115,6 +117,7 @@ int main (int argc, char const *const *argv)
   char c ;
   PROG = "tern-smtp-out" ;
   argv = options(argc, argv, &o, &confdir) ;
+  if (so_batchmode) argv = so_batch_start(&o, argv) ;
   while (argv[nt] && strcmp(argv[nt], "--")) nt++ ;
   if (!argv[nt] || !argv[nt + 1]) strerr_dieusage(100, USAGE) ;
   bad = so_line(&o, argv, nt) ;
@@ -136,7 +139,7 @@ int main (int argc, char const *const *argv)
   if (!c) c = so_hosts(&o, &dns, h, &nh, o.mreply) ;
   if (c) for (unsigned int i = 0 ; i < o.n ; i++) { o.r[i].cls = c ; strcpy(o.r[i].reply, o.mreply) ; }
   else for (unsigned int i = 0 ; i < nh && attempt(&o, h + i) != S_DONE ; i++) ;
-  report(&o) ;
+  if (so_batchmode) so_batch_end(&o) ; else so_report(&o, "") ;
   stralloc_free(&dns) ; stralloc_free(&proxy) ; stralloc_free(&o.authmechs) ;
   free(o.r) ;
   return 0 ;

@@ -85,10 +85,23 @@ extern char so_proxy (sout *, stralloc *, char *) ;
 
 /* tern-smtp-out-msg.c: the message on fd 0, never whole in memory */
 extern void so_msg (sout *) ;   /* msgfd, msgoff, msglen, need8; or dies 111 */
+extern int so_msg_load (sout *) ; /* the same: 1, or 0 and errno */
 extern int so_body (sout *) ;   /* sends it dot-stuffed with the dot; 0 net error */
 
 /* tern-smtp-out-smtp.c: one session on a connected socket */
 extern int so_session (sout *) ;
+
+/* tern-smtp-out.c: the report of the current message, each line after prefix */
+extern void so_report (sout *, char const *) ;
+
+/* tern-smtp-out-batch.c: -m, several messages: start reads the list and
+   returns message 0's argv (transport -- rcpts), its file on fd 0; so_more
+   (after each transaction) RSET and the next one, 1, or 0 none; end
+   reports what is left. */
+extern int so_batchmode ;
+extern char const *const *so_batch_start (sout *, char const *const *) ;
+extern int so_more (sout *) ;
+extern void so_batch_end (sout *) ;
 
 /* tern-smtp-out-auth.c: AUTH; 1 done, 0 failed (reply in buf) */
 extern int so_auth (sout *, char *, size_t) ;

@@ -1,4 +1,6 @@
 /* test-queue: the queue file formats (tern-queue.5), ids, the backoff. */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -65,6 +67,14 @@ static void roundtrip_state (void)
   T(tern_qstate_rcpt(&st2, 0)->state == TERN_QRCPT_DELAY && tern_qstate_rcpt(&st2, 1)->state == TERN_QRCPT_BOUNCE, "owed notices kept") ;
   T(tern_qstate_write(&st, "st") && tern_qstate_read(&st2, "st", 2) == TERN_OK && st2.hold == 1, "write, read") ;
   T(tern_qstate_read(&st2, "nosuch", 3) == TERN_OK && tern_qstate_len(&st2) == 3 && !st2.hold, "absent: all pending") ;
+  tern_qstate_rcpt(&st, 0)->attempts = 3 ;
+  T(tern_qstate_mark(&st, "st") && tern_qstate_read(&st2, "st", 2) == TERN_OK && tern_qstate_rcpt(&st2, 0)->attempts == 3, "mark replaces, read") ;
+  {
+    char tmp[40] ;
+    snprintf(tmp, sizeof tmp, "st.tmp.%ld", (long)getpid()) ;
+    T(access(tmp, F_OK) < 0 && errno == ENOENT, "mark: no temp file left") ;
+  }
+  T(!tern_qstate_mark(&st, "nosuchdir/st") && errno == ENOENT, "mark: error") ;
   tern_qstate_free(&st) ; tern_qstate_free(&st2) ;
   stralloc_free(&a) ; stralloc_free(&b) ;
 }

@@ -115,8 +115,9 @@ check("X-Rcpt-Args: <y@dst.test>" in d and "X-Rcpt-Args: <z@dst.test>" in d and 
 # 4xx, then success on the retry a second later
 s32, dump32 = sink("127.0.0.32", 25, "-r", "rcpt", dump="d32")
 i3 = inject("a@src.example", "t@tmp.test")
-check(waitfor(lambda: "rcpt 0 pending 1 " in state(i3)), "4xx: pending after attempt 1: " + state(i3))
-check(" 4" in state(i3).split("rcpt 0 pending 1 ")[1][:40], "4xx: reply recorded")
+# (the start record shows attempt 1 before its result: wait for the result)
+check(waitfor(lambda: "rcpt 0 pending 1 " in state(i3) and " 4" in state(i3).split("rcpt 0 pending 1 ")[1][:40]),
+      "4xx: pending after attempt 1, reply recorded: " + state(i3))
 stop(s32)
 wait_port("127.0.0.32", 25, up=False)
 s32, dump32 = sink("127.0.0.32", 25, dump="d32b")
