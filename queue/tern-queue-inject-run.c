@@ -15,36 +15,12 @@
 
 #define USAGE "tern-queue-inject [ -c confdir ] [ -a account ] [ -i ip ] [ -H helo ] [ -8 ] [ -U ] [ -y fd ] -f sender [ -- ] rcpt..."
 
-/* append the SMTP form of address s, NUL-terminated */
-static void addr (stralloc *sa, char const *what, char const *s, unsigned int opts)
+/* argv's recipients one after the other, NUL-terminated */
+static char const *rcpts (stralloc *sa, int argc, char const *const *argv)
 {
-  tern_addr a = TERN_ADDR_ZERO ;
-  if (!*s && (opts & TERN_ADDR_NULLOK)) { if (!stralloc_0(sa)) strerr_diefusys(111, "allocate") ; return ; }
-  switch (tern_addr_parse(&a, s, strlen(s), opts & ~TERN_ADDR_NULLOK))
-  {
-    case TERN_OK : break ;
-    case TERN_PERM : strerr_dief(100, "bad ", what, " address: ", s) ;
-    default : strerr_diefusys(111, "parse an address") ;
-  }
-  if (!tern_addr_fmt(sa, &a, 1) || !stralloc_0(sa)) strerr_diefusys(111, "allocate") ;
-  tern_addr_free(&a) ;
-}
-
-/* control characters as '?', at most 255 bytes */
-static void text (stralloc *sa, char const *s)
-{
-  size_t n = strlen(s) ;
-  if (n > 255) n = 255 ;
-  if (!stralloc_catb(sa, s, n) || !stralloc_0(sa)) strerr_diefusys(111, "allocate") ;
-  tern_queue_clean(sa->s, n) ;
-}
-
-static void account (stralloc *sa, char const *s)
-{
-  size_t n = strlen(s) ;
-  if (!n || n > 64 || strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n)
-    strerr_dief(100, "bad account name: ", s) ;
-  text(sa, s) ;
+  for (int i = 0 ; i < argc ; i++)
+    if (!stralloc_catb(sa, argv[i], strlen(argv[i]) + 1)) strerr_diefusys(111, "allocate") ;
+  return sa->s ;
 }
 
 /* DATADIR/queue and max-message-size from the configuration */
@@ -77,7 +53,8 @@ int inject_run (int argc, char const *const *argv)
   subgetopt l = SUBGETOPT_ZERO ;
   char const *confdir = 0, *sender = 0, *acct = 0, *ip = "", *helo = "" ;
   char id[TERN_QUEUE_IDMAX], sz[UINT64_FMT], n[UINT_FMT] ;
-  unsigned int opts = 0 ;
+  stralloc rl = STRALLOC_ZERO ;
+  char const *what, *bad ;
   uint64_t max, size ;
   int yfd = -1 ;
   PROG = "tern-queue-inject" ;
@@ -90,7 +67,7 @@ int inject_run (int argc, char const *const *argv)
       case 'i' : ip = l.arg ; break ;
       case 'H' : helo = l.arg ; break ;
       case '8' : env.flags |= TERN_QENV_8BIT ; break ;
-      case 'U' : env.flags |= TERN_QENV_UTF8 ; opts |= TERN_ADDR_UTF8 ; break ;
+      case 'U' : env.flags |= TERN_QENV_UTF8 ; break ;
       case 'f' : sender = l.arg ; break ;
       case 'y' : if (!int0_scan(l.arg, &yfd) || yfd < 0) strerr_dieusage(100, USAGE) ; break ;
       default : strerr_dieusage(100, USAGE) ;
@@ -99,12 +76,14 @@ int inject_run (int argc, char const *const *argv)
   if (!sender) strerr_dieusage(100, USAGE) ;
   if (!argc) strerr_dief(100, "no recipient") ;
   signal(SIGPIPE, SIG_IGN) ;
-  addr(&env.from, "sender", sender, opts | TERN_ADDR_NULLOK) ;
-  for (int i = 0 ; i < argc ; i++) addr(&env.rcpts, "recipient", argv[i], opts) ;
-  env.nrcpt = (unsigned int)argc ;
-  if (acct) account(&env.account, acct) ; else text(&env.account, "") ;
-  text(&env.ip, ip) ;
-  text(&env.helo, helo) ;
+  switch (tern_qenv_make(&env, sender, rcpts(&rl, argc, argv), (unsigned int)argc, acct, ip, helo, env.flags, &what, &bad))
+  {
+    case TERN_OK : break ;
+    case TERN_PERM :
+      if (!strcmp(what, "account")) strerr_dief(100, "bad account name: ", acct) ;
+      strerr_dief(100, "bad ", what, " address: ", bad) ;
+    default : strerr_diefusys(111, "make the envelope") ;
+  }
   /* max-message-size limits what the client sent: allow 64 KiB more for the
      trace fields (Received:) that tern-smtp-in puts on top */
   max = config(tern_confdir(confdir), &qdir) + 65536 ;
