@@ -1,6 +1,6 @@
-/* tern-queue-inject-run: the whole of tern-queue-inject but main, so that
-   tern-smtp-in can run it in a forked child without an exec (an exec costs
-   more than the rest of an injection).  Dies 100 or 111; returns 0. */
+/* tern-queue-inject-run: the whole of tern-queue-inject but main: argv,
+   the envelope (tern_qenv_make), the configuration, the file
+   (tern-queue-inject-write.c).  Dies 100 or 111; returns 0. */
 #include <string.h>
 #include <signal.h>
 #include <skalibs/types.h>

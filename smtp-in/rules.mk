@@ -23,7 +23,3 @@ tern-smtp-in_OBJS = smtp-in/tern-smtp-in.o smtp-in/tern-smtp-in-io.o smtp-in/ter
 tern-smtp-in_LIBS = $(if $(SAN)$(if $(UNISTRING_A),,none),$(LIBS_DEFAULT),\
   -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
 MAN += smtp-in/tern-smtp-in.8
-# tern-smtp-in runs tern-queue-inject's code in a forked child, without an
-# exec (tern-smtp-in-inject.c).
-tern-smtp-in_OBJS += queue/tern-queue-inject-run.o queue/tern-queue-inject-write.o
-$(O)/smtp-in/tern-smtp-in-inject.o: CFLAGS += -Iqueue

@@ -1,16 +1,16 @@
-/* tern-smtp-in-inject: one tern-queue-inject per message, the message on a
-   pipe to its stdin, its id read from its stdout.  Inject commits only on a
-   "Y" on its confirmation pipe (-y 3) after the message: a message we drop,
-   or a session that dies, closes that pipe unanswered and nothing is queued.
-   The child runs inject's code without an exec (linked in: an exec cost
-   more than the rest of the injection); TERN_QUEUE_INJECT execs another. */
+/* tern-smtp-in-inject: each message into the queue.  By default this
+   process writes the queue file itself (tern_qfile, the code of
+   tern-queue-inject): commit, and 250, only after the whole message,
+   fsync and rename; an abort or a dying session leaves only a tmp/ file.
+   With TERN_QUEUE_INJECT (tests) a child runs that program, the message on
+   a pipe to its stdin and its id read from its stdout; it commits only on
+   a "Y" on its confirmation pipe (-y 3) after the message. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -18,21 +18,48 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
+#include "tern.h"
 #include "tern_log.h"
 #include "tern-smtp-in.h"
-#include "tern-queue-inject.h"
 
-#define INJECT "tern-queue-inject"
+static char qbuf[65536] ;  /* touched only once a message comes */
 
-/* Without an exec nothing is close-on-exec: close every fd but 0-3 (the
-   connection, the TLS helper's channels, our ends of the pipes), or inject
-   would hold its own stdin open and the helper's channels too. */
-static void closefrom4 (void)
+/* The envelope, then the queue file; 0 (451 at once) on a temporary
+   error; a refused envelope is answered 554 after the data, as inject's. */
+static int inq_start (smtp *s)
 {
-#ifdef SYS_close_range
-  if (!syscall(SYS_close_range, 4U, ~0U, 0U)) return ;
-#endif
-  for (int fd = 4 ; fd < 1024 ; fd++) close(fd) ;
+  tern_qenv env = TERN_QENV_ZERO ;
+  char const *what, *bad ;
+  unsigned int n = 0 ;
+  int r ;
+  for (size_t i = 0 ; i < s->rcpts.len ; i += strlen(s->rcpts.s + i) + 1) n++ ;
+  s->qdir.len = 0 ;
+  if (tern_conf_global(&s->conf, "datadir", &s->qdir) != 1 || !stralloc_cats(&s->qdir, "/queue") || !stralloc_0(&s->qdir))
+    return 0 ;
+  r = tern_qenv_make(&env, s->from.s, s->rcpts.s, n, s->account.len ? s->account.s : 0, s->ip, s->heloname.s,
+    (s->mp.body8 ? TERN_QENV_8BIT : 0) | (s->mp.utf8 ? TERN_QENV_UTF8 : 0), &what, &bad) ;
+  if (r == TERN_PERM)
+  {
+    tern_log_warn("inject", "session", s->session, "error", "envelope refused", what, bad, TERN_LOG_END) ;
+    s->injfail = 2 ;
+  }
+  else if (!r) r = tern_qfile_open(&s->q, s->qdir.s, &env, qbuf, sizeof qbuf) ;
+  tern_qenv_free(&env) ;
+  if (r == TERN_TEMP) return 0 ;
+  s->inq = 1 ;
+  return 1 ;
+}
+
+static char const *inq_finish (smtp *s, stralloc *id)
+{
+  int fail = s->injfail ;
+  s->inq = 0 ;
+  if (fail == 2) return "554 5.0.0 message refused by the queue" ;
+  if (!fail && tern_qfile_commit(&s->q, s->qdir.s))
+    tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
+  else if (!fail && stralloc_cats(id, s->q.id) && stralloc_0(id)) return 0 ;
+  tern_qfile_abort(&s->q) ;
+  return "451 4.3.0 temporary failure, try again later" ;
 }
 
 static void child (smtp *s, int in, int out, int y, pid_t parent)
@@ -46,7 +73,7 @@ static void child (smtp *s, int in, int out, int y, pid_t parent)
   if (getppid() != parent) _exit(111) ;
   signal(SIGPIPE, SIG_DFL) ;
   if (fd_move(0, in) < 0 || fd_move(1, out) < 0 || fd_move(3, y) < 0 || uncoe(3) < 0) _exit(111) ;
-  argv[n++] = prog && *prog ? prog : INJECT ;
+  argv[n++] = prog ;
   argv[n++] = "-c" ; argv[n++] = s->confdir ;
   argv[n++] = "-y" ; argv[n++] = "3" ;
   if (s->account.len) { argv[n++] = "-a" ; argv[n++] = s->account.s ; }
@@ -59,11 +86,6 @@ static void child (smtp *s, int in, int out, int y, pid_t parent)
   for (size_t i = 0 ; i < s->rcpts.len && n < SMTP_MAXRCPT + 19 ; i += strlen(s->rcpts.s + i) + 1)
     argv[n++] = s->rcpts.s + i ;
   argv[n] = 0 ;
-  if (!prog || !*prog)
-  {
-    closefrom4() ;
-    _exit(inject_run((int)n, argv)) ;
-  }
   if (strchr(prog, '/')) execv(prog, (char *const *)argv) ;
   else execvp(prog, (char *const *)argv) ;
   strerr_warnwu2sys("exec ", prog) ;
@@ -74,7 +96,14 @@ int smtp_inject_start (smtp *s)
 {
   int in[2], out[2], y[2] ;
   pid_t parent = getpid() ;
+  char const *x = getenv("TERN_QUEUE_INJECT") ;
   s->injfail = 0 ;
+  if (!x || !*x)
+  {
+    if (inq_start(s)) return 1 ;
+    tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
+    return 0 ;
+  }
   if (pipecoe(in) < 0) goto err ;
   if (pipecoe(out) < 0) { fd_close(in[0]) ; fd_close(in[1]) ; goto err ; }
   if (pipecoe(y) < 0) goto errpipes ;
@@ -102,7 +131,17 @@ int smtp_inject_start (smtp *s)
 
 void smtp_inject_write (smtp *s, char const *p, size_t n)
 {
-  if (s->injfail || s->infd < 0) return ;
+  if (s->injfail) return ;
+  if (s->inq)
+  {
+    if (tern_qfile_write(&s->q, p, n))
+    {
+      tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
+      s->injfail = 1 ;
+    }
+    return ;
+  }
+  if (s->infd < 0) return ;
   if (allwrite(s->infd, p, n) != n)
   {
     tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
@@ -124,6 +163,12 @@ static int reap (smtp *s)
 
 void smtp_inject_abort (smtp *s)
 {
+  if (s->inq)
+  {
+    tern_qfile_abort(&s->q) ;
+    s->inq = 0 ;
+    return ;
+  }
   if (s->pid <= 0) return ;
   /* closing the confirmation pipe unanswered is what discards the message */
   fd_close(s->yfd) ;
@@ -137,6 +182,7 @@ char const *smtp_inject_finish (smtp *s, stralloc *id)
   char buf[128] ;
   size_t n = 0, i ;
   int wstat ;
+  if (s->inq) return inq_finish(s, id) ;
   if (s->pid <= 0) return "451 4.3.0 temporary failure" ;
   fd_close(s->infd) ;
   s->infd = -1 ;

@@ -71,6 +71,7 @@ int main (int argc, char const *const *argv)
   s->timeout = 300 ;
   s->ctlfd = -1 ;
   s->infd = s->outfd = s->yfd = -1 ;
+  s->q.fd = -1 ;
   for (int opt ; (opt = subgetopt_r(argc, argv, "c:sSt:h", &l)) != -1 ;)
     switch (opt)
     {
