@@ -55,6 +55,7 @@ int inject_run (int argc, char const *const *argv)
   char id[TERN_QUEUE_IDMAX], sz[UINT64_FMT], n[UINT_FMT] ;
   stralloc rl = STRALLOC_ZERO ;
   char const *what, *bad ;
+  int r ;
   uint64_t max, size ;
   int yfd = -1 ;
   PROG = "tern-queue-inject" ;
@@ -76,7 +77,8 @@ int inject_run (int argc, char const *const *argv)
   if (!sender) strerr_dieusage(100, USAGE) ;
   if (!argc) strerr_dief(100, "no recipient") ;
   signal(SIGPIPE, SIG_IGN) ;
-  switch (tern_qenv_make(&env, sender, rcpts(&rl, argc, argv), (unsigned int)argc, acct, ip, helo, env.flags, &what, &bad))
+  r = tern_qenv_make(&env, sender, rcpts(&rl, argc, argv), (unsigned int)argc, acct, ip, helo, env.flags, &what, &bad) ;
+  switch (r)
   {
     case TERN_OK : break ;
     case TERN_PERM :
@@ -84,6 +86,7 @@ int inject_run (int argc, char const *const *argv)
       strerr_dief(100, "bad ", what, " address: ", bad) ;
     default : strerr_diefusys(111, "make the envelope") ;
   }
+  stralloc_free(&rl) ;
   /* max-message-size limits what the client sent: allow 64 KiB more for the
      trace fields (Received:) that tern-smtp-in puts on top */
   max = config(tern_confdir(confdir), &qdir) + 65536 ;
