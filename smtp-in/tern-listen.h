@@ -21,11 +21,12 @@ struct listener_s
   char const *port ;
   char const *const *argv ;  /* prog and its args */
   listen_run_fn *run ;       /* 0: exec prog */
+  listen_run_fn *start ;     /* if set, called once with argv before the loop */
 } ;
 
 /* argv as tern-listen's (argv[0] ignored): parse, bind, drop, loop.  Dies
    100 (usage) or 111; returns 0 after SIGTERM. */
-extern int listen_main (int argc, char const *const *argv, listen_run_fn *run) ;
+extern int listen_main (int argc, char const *const *argv, listen_run_fn *run, listen_run_fn *start) ;
 
 /* Accept and fork until SIGTERM; returns the exit code (0). Dies 111. */
 extern int listen_loop (listener const *) ;

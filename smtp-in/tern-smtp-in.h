@@ -112,6 +112,10 @@ struct smtp_s
 /* a message is being injected (by either way) */
 #define smtp_injecting(s) ((s)->pid > 0 || (s)->inq)
 
+/* tern-smtp-in-zygote.c: serves session requests on zfd; returns only in
+   a session's child, with its fds and environment in place. */
+extern void smtp_zygote (int zfd) ;
+
 /* tern-smtp-in-io.c */
 extern void smtp_io_init (smtp *s) ;
 /* The next command line into buf (max bytes), CRLF or LF removed.

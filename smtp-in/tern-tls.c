@@ -23,27 +23,18 @@
 #include "tern-tls.h"
 #include "tern-listen.h"
 
-#define USAGE "tern-tls [ -S ] [ -t secs ] -k keyfile -c certfile [ -k keyfile2 -c certfile2 ] { prog... | -L [ listen-options ] ip port prog... }"
+#define USAGE "tern-tls [ -S ] [ -t secs ] -k keyfile -c certfile [ -k keyfile2 -c certfile2 ] { prog... | [ -Z ] -L [ listen-options ] ip port prog... }"
 
 static tlspair pairs[2] ;
 static br_ssl_server_context sc ;
 static unsigned char iobuf[BR_SSL_BUFSIZE_BIDI] ;
-
-static void failed (int err)
-{
-  char const *ip = getenv("TCPREMOTEIP") ;
-  char fmt[INT_FMT] ;
-  char name[40] ;
-  fmt[int_fmt(fmt, err)] = 0 ;
-  strerr_warni("handshake failed ip=", ip ? ip : "unknown", " err=", fmt, " (", tls_err_name(err, name), ")") ;
-}
 
 typedef struct opts_s opts ;
 struct opts_s
 {
   char const *keys[2], *certs[2] ;
   unsigned int nk, nc, timeout ;
-  int implicit, listen ;
+  int implicit, listen, zygote ;
 } ;
 
 static opts o = { .timeout = 60 } ;
@@ -53,9 +44,10 @@ static opts o = { .timeout = 60 } ;
 static char const *const *options (int argc, char const *const *argv, opts *o)
 {
   subgetopt l = SUBGETOPT_ZERO ;
-  for (int opt ; !o->listen && (opt = subgetopt_r(argc, argv, "Sht:k:c:L", &l)) != -1 ;)
+  for (int opt ; !o->listen && (opt = subgetopt_r(argc, argv, "Sht:k:c:LZ", &l)) != -1 ;)
     switch (opt)
     {
+      case 'Z' : o->zygote = 1 ; break ;
       case 'L' : o->listen = 1 ; break ;
       case 'S' : o->implicit = 1 ; break ;
       case 't' : if (!uint0_scan(l.arg, &o->timeout) || !o->timeout) strerr_dieusage(100, USAGE) ; break ;
@@ -73,6 +65,7 @@ static char const *const *options (int argc, char const *const *argv, opts *o)
   /* after -L, l.ind is still on the -L argument: it ends tern-tls's options */
   if (o->listen && argv[l.ind][l.pos]) strerr_dieusage(100, USAGE) ;
   if (l.ind + o->listen >= argc || !o->nk || o->nk != o->nc) strerr_dieusage(100, USAGE) ;
+  if (o->zygote && (!o->listen || o->implicit)) strerr_dieusage(100, USAGE) ;
   return argv + l.ind ;
 }
 
@@ -82,7 +75,7 @@ static void drop (pid_t pid)
   if (r)
   {
     int e = errno ;
-    kill(pid, SIGKILL) ;
+    if (pid > 0) kill(pid, SIGKILL) ;
     errno = e ;
     strerr_diefusys(111, "drop privileges: ", r) ;
   }
@@ -115,19 +108,25 @@ static void session (char const *const *argv)
   signal(SIGPIPE, SIG_IGN) ;
   tain_now_set_stopwatch_g() ;
   io.timeout = o.timeout ;
-  pid = tls_spawn(argv, o.implicit, &io, pairs) ;
+  pid = o.zygote ? tls_zspawn(&io) : -1 ;
+  if (pid < 0) pid = tls_spawn(argv, o.implicit, &io, pairs) ;
   drop(pid) ;
-  if (!o.implicit && !(io.sendinfo = command(&io))) _exit(tls_reap(pid)) ;
+  if (!o.implicit && !(io.sendinfo = command(&io))) _exit(pid ? tls_reap(pid) : 0) ;
   io.sendinfo = io.sendinfo != 'y' ;
   if (ndelay_on(0) < 0 || ndelay_on(1) < 0 || ndelay_on(io.ar) < 0 || ndelay_on(io.aw) < 0)
     strerr_diefusys(111, "set fds non-blocking") ;
   if (!br_ssl_server_reset(&sc)) strerr_diefu(111, "reset the TLS engine") ;
   if (!tls_run(&sc.eng, &io, &err))
   {
-    failed(err) ;
+    tls_failed(err) ;
     if (o.implicit) { tls_reap(pid) ; _exit(100) ; }
   }
-  _exit(tls_reap(pid)) ;
+  _exit(pid ? tls_reap(pid) : 0) ;
+}
+
+static void zstart (char const *const *argv)
+{
+  tls_zygote_start(argv, pairs) ;
 }
 
 int main (int argc, char const *const *argv)
@@ -143,7 +142,7 @@ int main (int argc, char const *const *argv)
   {
     int n = 0 ;
     while (argv[n]) n++ ;
-    return listen_main(n, argv, &session) ;
+    return listen_main(n, argv, &session, o.zygote ? &zstart : 0) ;
   }
   session(argv) ;
   return 111 ;  /* not reached */
