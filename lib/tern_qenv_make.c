@@ -13,8 +13,13 @@ static int addr (stralloc *sa, char const *s, unsigned int opts, int nullok)
   tern_addr a = TERN_ADDR_ZERO ;
   int r ;
   if (!*s && nullok) return stralloc_0(sa) ? TERN_OK : TERN_TEMP ;
+  size_t base = sa->len ;
   r = tern_addr_parse(&a, s, strlen(s), opts) ;
   if (!r && (!tern_addr_fmt(sa, &a, 1) || !stralloc_0(sa))) r = TERN_TEMP ;
+  /* "<" or ">" in a quoted localpart: valid SMTP, but the envelope's
+     "<...>" fields cannot hold it (tern-queue.5); refused, not stuck */
+  if (!r && (memchr(sa->s + base, '<', sa->len - base) || memchr(sa->s + base, '>', sa->len - base)))
+    r = (errno = EINVAL, TERN_PERM) ;
   tern_addr_free(&a) ;
   return r ;
 }

@@ -124,7 +124,7 @@ extern int tern_qfile_commit (tern_qfile *q, char const *qdir) ;
 extern void tern_qfile_abort (tern_qfile *q) ;
 /* The envelope from its parts as given to tern-queue-inject (tern_qenv_make.c):
    addresses parsed and stored in SMTP form with A-label domains ("" sender:
-   the null path), account checked (1 to 64 of a-z0-9._-, or 0 for none),
+   the null path; one with "<" or ">" in a quoted localpart is refused), account checked (1 to 64 of a-z0-9._-, or 0 for none),
    ip and helo cut at 255 bytes with control characters as '?'.  rcpts: n
    NUL-terminated strings one after the other.  TERN_OK; TERN_PERM with
    *what the kind of bad part ("sender", "recipient", "account") and *bad
