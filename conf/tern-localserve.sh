@@ -49,9 +49,11 @@ service() {  # service NAME COMMAND...: one s6 service directory
 [ -z "$password" ] || { printf '%s\n' "$password" > password && tern-passwd -c conf local < password ; } || die 111 "unable to set the password"
 tls="tern-tls -k $dir/tls/key.pem -c $dir/tls/cert.pem"
 rm -rf service && mkdir service
-service smtp "tern-listen 127.0.0.1 1025 $tls tern-smtp-in -c $dir/conf"
-service submission "tern-listen 127.0.0.1 1587 $tls tern-smtp-in -c $dir/conf -s"
-service submissions "tern-listen 127.0.0.1 1465 $tls -S tern-smtp-in -c $dir/conf -s -S"
+# tern-tls -L is the listener itself (no exec of the TLS helper per
+# connection); -Z: tern-smtp-in is executed once and forks its sessions
+service smtp "$tls -Z -L 127.0.0.1 1025 tern-smtp-in -c $dir/conf"
+service submission "$tls -Z -L 127.0.0.1 1587 tern-smtp-in -c $dir/conf -s"
+service submissions "$tls -S -L 127.0.0.1 1465 tern-smtp-in -c $dir/conf -s -S"
 service queue "tern-queue-run -c $dir/conf"
 if command -v tern-imap >/dev/null ; then
   service imap "tern-listen 127.0.0.1 1143 $tls tern-imap -c $dir/conf"

@@ -110,4 +110,36 @@ extern int tern_queue_lock (char const *qdir) ;
    1, or 0 with errno (EPROTO: a version other than ours). */
 extern int tern_queue_init (char const *qdir) ;
 
+/* One message file being written (tern_qfile.c): open creates tmp/, sets
+   id and env->time and writes the envelope; write appends message bytes
+   through buf (cap bytes, the caller's); commit writes the rest, fsyncs,
+   renames into todo/, fsyncs todo/ and pokes the trigger: the message is
+   queued durably when it returns TERN_OK.  Each returns TERN_OK or
+   TERN_TEMP with errno; after an error, and after abort, the tmp file is
+   gone (abort may be called at any time, twice too). */
+typedef struct tern_qfile_s tern_qfile ;
+struct tern_qfile_s
+{
+  int fd ;
+  stralloc tmp ;
+  char *buf ;
+  size_t len, cap ;
+  uint64_t size ;     /* message bytes written, envelope excluded */
+  char id[TERN_QUEUE_IDMAX] ;
+} ;
+#define TERN_QFILE_ZERO { .fd = -1, .tmp = STRALLOC_ZERO, .buf = 0, .len = 0, .cap = 0, .size = 0, .id = "" }
+extern int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap) ;
+extern int tern_qfile_write (tern_qfile *q, char const *s, size_t n) ;
+extern int tern_qfile_commit (tern_qfile *q, char const *qdir) ;
+extern void tern_qfile_abort (tern_qfile *q) ;
+/* The envelope from its parts as given to tern-queue-inject (tern_qenv_make.c):
+   addresses parsed and stored in SMTP form with A-label domains ("" sender:
+   the null path; one with "<" or ">" in a quoted localpart is refused), account checked (1 to 64 of a-z0-9._-, or 0 for none),
+   ip and helo cut at 255 bytes with control characters as '?'.  rcpts: n
+   NUL-terminated strings one after the other.  TERN_OK; TERN_PERM with
+   *what the kind of bad part ("sender", "recipient", "account") and *bad
+   the part itself; TERN_TEMP ENOMEM. */
+extern int tern_qenv_make (tern_qenv *e, char const *from, char const *rcpts, unsigned int n, char const *account,
+  char const *ip, char const *helo, unsigned int flags, char const **what, char const **bad) ;
+
 #endif

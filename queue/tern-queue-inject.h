@@ -10,4 +10,8 @@
    than max bytes (after reading it to its end), 111 on errors. */
 extern void inject_write (char const *qdir, tern_qenv *env, uint64_t max, char *id, uint64_t *size, int yfd) ;
 
+/* All of tern-queue-inject, from its argv (argv[0] included).  Sets PROG;
+   dies 100 or 111. */
+extern int inject_run (int argc, char const *const *argv) ;
+
 #endif

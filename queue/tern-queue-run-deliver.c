@@ -2,6 +2,7 @@
    tern-queue-local's delivery, no exec; remote ones and notices in their
    own files), the attempt count, and recording each recipient's result. */
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -37,6 +38,18 @@ static void child (int fd, char const *account, uint64_t date)
   }
   local_deliver(confdir, account, date) ;
   _exit(0) ;
+}
+
+/* A child's first allocation of 1 KiB or more made glibc consolidate the
+   parent's fastbins (inherited): every chunk touched, each page a
+   copy-on-write fault, in every child.  Without fastbins there is nothing
+   to consolidate. */
+static void nofastbins (void)
+{
+#ifdef M_MXFAST
+  static int done = 0 ;
+  if (!done) done = mallopt(M_MXFAST, 0) ;
+#endif
 }
 
 int tmpfile_open (void)
@@ -113,6 +126,7 @@ int deliver_start (size_t mi, char const *account, unsigned int const *rcpts, un
   if (fd < 0 || lseek(fd, (off_t)m->env.hdrlen, SEEK_SET) < 0) goto err ;
   if (!stralloc_cats(&j.account, account) || !stralloc_0(&j.account)
    || !genalloc_ready(unsigned int, &j.rcpts, n) || !genalloc_ready(job, &jobs, NJOBS + 1)) goto err ;
+  nofastbins() ;
   j.pid = fork() ;
   if (j.pid < 0) goto err ;
   if (!j.pid) child(fd, account, m->env.time) ;

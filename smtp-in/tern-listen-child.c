@@ -1,6 +1,8 @@
 /* tern-listen-child: in the forked child, set the UCSPI-TCP environment,
-   make the socket fds 0 and 1 and exec prog.  exit (if the exec fails):
-   127 prog not found, 126 other exec error, 111 system error. */
+   make the socket fds 0 and 1 and exec prog (or call run: tern-tls -L).
+   exit (if the exec fails): 127 prog not found, 126 other exec error, 111
+   system error. */
+#include <stdlib.h>
 #include <string.h>
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
@@ -20,7 +22,22 @@ static size_t add (char *s, size_t m, char const *k, char const *v)
   return m + a + b + 1 ;
 }
 
-void listen_child (int s, char const *ipf, char const *portf, unsigned int ipconns, char const *const *argv)
+/* the modifications of xmexec_n, on our own environment */
+static void setenvs (char const *modifs, size_t m)
+{
+  for (size_t i = 0 ; i < m ; i += strlen(modifs + i) + 1)
+  {
+    char const *eq = strchr(modifs + i, '=') ;
+    char name[32] ;
+    size_t n = eq ? (size_t)(eq - modifs - i) : strlen(modifs + i) ;
+    if (n >= sizeof name) n = sizeof name - 1 ;  /* never: our names are short */
+    memcpy(name, modifs + i, n) ; name[n] = 0 ;
+    if (eq ? setenv(name, eq + 1, 1) < 0 : unsetenv(name) < 0) strerr_diefusys(111, "set the environment") ;
+  }
+}
+
+void listen_child (int s, char const *ipf, char const *portf, unsigned int ipconns, char const *const *argv,
+  listen_run_fn *run)
 {
   /* 9 modifs; a name without '=' removes the variable (env_merge) */
   char modifs[sizeof "PROTO=TCP TCPLOCALIP= TCPLOCALPORT= TCPREMOTEIP= TCPREMOTEPORT= TCPCONNNUM= TCPLOCALHOST TCPREMOTEHOST TCPREMOTEINFO "
@@ -44,5 +61,10 @@ void listen_child (int s, char const *ipf, char const *portf, unsigned int ipcon
   m = add(modifs, m, "TCPLOCALHOST", "") ;
   m = add(modifs, m, "TCPREMOTEHOST", "") ;
   m = add(modifs, m, "TCPREMOTEINFO", "") ;
+  if (run)
+  {
+    setenvs(modifs, m) ;
+    (*run)(argv) ;
+  }
   xmexec_n(argv, modifs, m, 9) ;
 }

@@ -118,7 +118,11 @@ static void new_connection (listener const *l, int s, char const *ip, uint16_t p
     pause_accept() ;
     return ;
   }
-  if (!pid) listen_child(s, ipf, portf, ipconns + 1, l->argv) ;
+  if (!pid)
+  {
+    fd_close(l->fd) ;  /* close-on-exec, but run (tern-tls -L) does not exec */
+    listen_child(s, ipf, portf, ipconns + 1, l->argv, l->run) ;
+  }
   fd_close(s) ;
   tab[nconn].pid = pid ;
   memcpy(tab[nconn].key, key, 8) ;

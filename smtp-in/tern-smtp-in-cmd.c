@@ -8,7 +8,7 @@
 
 void smtp_txreset (smtp *s)
 {
-  if (s->pid > 0) smtp_inject_abort(s) ;
+  if (smtp_injecting(s)) smtp_inject_abort(s) ;
   s->mail = 0 ;
   s->nrcpt = 0 ;
   s->rcpts.len = 0 ;

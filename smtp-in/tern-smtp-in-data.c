@@ -77,8 +77,8 @@ static int feed (smtp *s, uint64_t max)
     if (max && n > max) n = max ;
     used = smtp_body_feed(&s->body, p, n, out, &olen, &done) ;
     smtp_consume(used) ;
-    if (s->body.bad && s->pid > 0) smtp_inject_abort(s) ;
-    if (olen && s->pid > 0) smtp_inject_write(s, out, olen) ;
+    if (s->body.bad && smtp_injecting(s)) smtp_inject_abort(s) ;
+    if (olen && smtp_injecting(s)) smtp_inject_write(s, out, olen) ;
     if (max && !(max -= used)) return 1 ;
     if (done) return 1 ;
   }
@@ -159,8 +159,8 @@ void smtp_bdat (smtp *s, char const *arg, size_t len)
   {
     size_t olen = 0 ;
     smtp_body_end(&s->body, out, &olen) ;
-    if (s->body.bad && s->pid > 0) smtp_inject_abort(s) ;
-    if (olen && s->pid > 0) smtp_inject_write(s, out, olen) ;
+    if (s->body.bad && smtp_injecting(s)) smtp_inject_abort(s) ;
+    if (olen && smtp_injecting(s)) smtp_inject_write(s, out, olen) ;
     finish(s) ;
   }
   else if (s->body.bad) finish(s) ;

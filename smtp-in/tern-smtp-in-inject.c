@@ -1,7 +1,10 @@
-/* tern-smtp-in-inject: one tern-queue-inject per message, the message on a
-   pipe to its stdin, its id read from its stdout.  Inject commits only on a
-   "Y" on its confirmation pipe (-y 3) after the message: a message we drop,
-   or a session that dies, closes that pipe unanswered and nothing is queued. */
+/* tern-smtp-in-inject: each message into the queue.  By default this
+   process writes the queue file itself (tern_qfile, the code of
+   tern-queue-inject): commit, and 250, only after the whole message,
+   fsync and rename; an abort or a dying session leaves only a tmp/ file.
+   With TERN_QUEUE_INJECT (tests) a child runs that program, the message on
+   a pipe to its stdin and its id read from its stdout; it commits only on
+   a "Y" on its confirmation pipe (-y 3) after the message. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -15,33 +18,55 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
+#include "tern.h"
 #include "tern_log.h"
 #include "tern-smtp-in.h"
 
-#define INJECT "tern-queue-inject"
+static char qbuf[65536] ;  /* touched only once a message comes */
 
-static char const *program (stralloc *sa)
+/* The envelope, then the queue file; 0 (451 at once) on a temporary
+   error; a refused envelope is answered 554 after the data, as inject's. */
+static int inq_start (smtp *s)
 {
-  char const *x = getenv("TERN_QUEUE_INJECT") ;
-  char self[4096] ;
-  ssize_t n ;
-  if (x && *x) return x ;
-  n = readlink("/proc/self/exe", self, sizeof self - 1) ;
-  if (n > 0)
+  tern_qenv env = TERN_QENV_ZERO ;
+  char const *what, *bad ;
+  unsigned int n = 0 ;
+  int r ;
+  for (size_t i = 0 ; i < s->rcpts.len ; i += strlen(s->rcpts.s + i) + 1) n++ ;
+  s->qdir.len = 0 ;
+  if (tern_conf_global(&s->conf, "datadir", &s->qdir) != 1 || !stralloc_cats(&s->qdir, "/queue") || !stralloc_0(&s->qdir))
+    return 0 ;
+  r = tern_qenv_make(&env, s->from.s, s->rcpts.s, n, s->account.len ? s->account.s : 0, s->ip, s->heloname.s,
+    (s->mp.body8 ? TERN_QENV_8BIT : 0) | (s->mp.utf8 ? TERN_QENV_UTF8 : 0), &what, &bad) ;
+  if (r == TERN_PERM)
   {
-    while (n && self[n - 1] != '/') n-- ;
-    if (n && stralloc_catb(sa, self, n) && stralloc_cats(sa, INJECT) && stralloc_0(sa)
-     && access(sa->s, X_OK) == 0) return sa->s ;
+    tern_log_warn("inject", "session", s->session, "error", "envelope refused", what, bad, TERN_LOG_END) ;
+    s->injfail = 2 ;
   }
-  return INJECT ;
+  else if (!r) r = tern_qfile_open(&s->q, s->qdir.s, &env, qbuf, sizeof qbuf) ;
+  tern_qenv_free(&env) ;
+  if (r == TERN_TEMP) return 0 ;
+  s->inq = 1 ;
+  return 1 ;
+}
+
+static char const *inq_finish (smtp *s, stralloc *id)
+{
+  int fail = s->injfail ;
+  s->inq = 0 ;
+  if (fail == 2) return "554 5.0.0 message refused by the queue" ;
+  if (!fail && tern_qfile_commit(&s->q, s->qdir.s))
+    tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
+  else if (!fail && stralloc_cats(id, s->q.id) && stralloc_0(id)) return 0 ;
+  tern_qfile_abort(&s->q) ;
+  return "451 4.3.0 temporary failure, try again later" ;
 }
 
 static void child (smtp *s, int in, int out, int y, pid_t parent)
 {
   char const *argv[SMTP_MAXRCPT + 20] ;
-  stralloc sa = STRALLOC_ZERO ;
+  char const *prog = getenv("TERN_QUEUE_INJECT") ;
   unsigned int n = 0 ;
-  char const *prog = program(&sa) ;
 #ifdef __linux__
   prctl(PR_SET_PDEATHSIG, SIGKILL) ;
 #endif
@@ -71,7 +96,14 @@ int smtp_inject_start (smtp *s)
 {
   int in[2], out[2], y[2] ;
   pid_t parent = getpid() ;
+  char const *x = getenv("TERN_QUEUE_INJECT") ;
   s->injfail = 0 ;
+  if (!x || !*x)
+  {
+    if (inq_start(s)) return 1 ;
+    tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
+    return 0 ;
+  }
   if (pipecoe(in) < 0) goto err ;
   if (pipecoe(out) < 0) { fd_close(in[0]) ; fd_close(in[1]) ; goto err ; }
   if (pipecoe(y) < 0) goto errpipes ;
@@ -99,7 +131,17 @@ int smtp_inject_start (smtp *s)
 
 void smtp_inject_write (smtp *s, char const *p, size_t n)
 {
-  if (s->injfail || s->infd < 0) return ;
+  if (s->injfail) return ;
+  if (s->inq)
+  {
+    if (tern_qfile_write(&s->q, p, n))
+    {
+      tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
+      s->injfail = 1 ;
+    }
+    return ;
+  }
+  if (s->infd < 0) return ;
   if (allwrite(s->infd, p, n) != n)
   {
     tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
@@ -121,6 +163,12 @@ static int reap (smtp *s)
 
 void smtp_inject_abort (smtp *s)
 {
+  if (s->inq)
+  {
+    tern_qfile_abort(&s->q) ;
+    s->inq = 0 ;
+    return ;
+  }
   if (s->pid <= 0) return ;
   /* closing the confirmation pipe unanswered is what discards the message */
   fd_close(s->yfd) ;
@@ -134,6 +182,7 @@ char const *smtp_inject_finish (smtp *s, stralloc *id)
   char buf[128] ;
   size_t n = 0, i ;
   int wstat ;
+  if (s->inq) return inq_finish(s, id) ;
   if (s->pid <= 0) return "451 4.3.0 temporary failure" ;
   fd_close(s->infd) ;
   s->infd = -1 ;

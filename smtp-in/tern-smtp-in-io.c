@@ -136,7 +136,7 @@ void smtp_reject (smtp *s, char const *reply, char const *cmd, char const *addr)
 
 void smtp_quit (smtp *s, char const *r, char const *reason, int code)
 {
-  if (s->pid > 0) smtp_inject_abort(s) ;
+  if (smtp_injecting(s)) smtp_inject_abort(s) ;
   if (r) smtp_reply(r) ;
   if (!odead)
   {

@@ -71,6 +71,7 @@ int main (int argc, char const *const *argv)
   s->timeout = 300 ;
   s->ctlfd = -1 ;
   s->infd = s->outfd = s->yfd = -1 ;
+  s->q.fd = -1 ;
   for (int opt ; (opt = subgetopt_r(argc, argv, "c:sSt:h", &l)) != -1 ;)
     switch (opt)
     {
@@ -82,6 +83,13 @@ int main (int argc, char const *const *argv)
       default : strerr_dieusage(100, USAGE) ;
     }
   if (l.ind != argc) strerr_dieusage(100, USAGE) ;
+  x = getenv("TERN_ZYGOTE_FD") ;
+  if (x)
+  {
+    int zfd ;
+    if (!int0_scan(x, &zfd) || unsetenv("TERN_ZYGOTE_FD") < 0) strerr_dief(111, "bad TERN_ZYGOTE_FD: ", x) ;
+    smtp_zygote(zfd) ;  /* returns in a session */
+  }
   signal(SIGPIPE, SIG_IGN) ;
   s->confdir = tern_confdir(s->confdir) ;
   s->tls = implicit ;

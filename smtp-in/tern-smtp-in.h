@@ -10,6 +10,7 @@
 #include <skalibs/stralloc.h>
 #include "tern_addr.h"
 #include "tern_conf.h"
+#include "tern_queue.h"
 
 #define SMTP_LINEMAX 1000     /* a command line, CRLF included */
 #define SMTP_TEXTMAX 998      /* a message line, CRLF excluded */
@@ -102,8 +103,18 @@ struct smtp_s
   int infd ;            /* its stdin, or -1 */
   int outfd ;           /* its stdout, or -1 */
   int yfd ;             /* its -y confirmation pipe (fd 3 there), or -1 */
-  int injfail ;         /* writing to it failed */
+  int injfail ;         /* writing to it failed; 2: the queue refused the envelope */
+  /* or, without TERN_QUEUE_INJECT, the queue file written by this process */
+  int inq ;             /* an in-process injection is under way */
+  tern_qfile q ;
+  stralloc qdir ;       /* DATADIR/queue, NUL-terminated */
 } ;
+/* a message is being injected (by either way) */
+#define smtp_injecting(s) ((s)->pid > 0 || (s)->inq)
+
+/* tern-smtp-in-zygote.c: serves session requests on zfd; returns only in
+   a session's child, with its fds and environment in place. */
+extern void smtp_zygote (int zfd) ;
 
 /* tern-smtp-in-io.c */
 extern void smtp_io_init (smtp *s) ;

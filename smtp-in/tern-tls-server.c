@@ -1,7 +1,10 @@
 /* tern-tls-server.c: the BearSSL server context of tern-tls: TLS 1.2,
    ECDHE with AES-GCM or ChaCha20, one RSA and/or one EC key pair; the facts
-   of a session as "VAR=value" strings; names for error codes. */
+   of a session as "VAR=value" strings; names for error codes, and the log
+   line of a failed handshake. */
+#include <stdlib.h>
 #include <string.h>
+#include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include "tern-tls.h"
 
@@ -180,4 +183,14 @@ char const *tls_err_name (int err, char *buf)
   memcpy(buf + 7, base, n - 6) ;
   if (off >= 0) { buf[n++] = '+' ; buf[n + uint_fmt(buf + n, off)] = 0 ; }
   return buf ;
+}
+
+/* the log line of a failed handshake */
+void tls_failed (int err)
+{
+  char const *ip = getenv("TCPREMOTEIP") ;
+  char fmt[INT_FMT] ;
+  char name[40] ;
+  fmt[int_fmt(fmt, err)] = 0 ;
+  strerr_warni("handshake failed ip=", ip ? ip : "unknown", " err=", fmt, " (", tls_err_name(err, name), ")") ;
 }

@@ -1,6 +1,8 @@
 /* tern-tls: TLS helper (BearSSL) for one connection on fds 0/1; reads the
    key, runs prog as UID/GID, drops to TLS_UID/TLS_GID, relays TLS <-> prog.
-   usage: tern-tls [ -S ] [ -t secs ] -k key -c cert [ -k key2 -c cert2 ] prog...
+   With -L it is also the listener (tern-listen's code): the key is read
+   once and each connection is a fork, without an exec.
+   usage: tern-tls [ -S ] [ -t secs ] -k key -c cert [ -k key2 -c cert2 ] { prog... | -L listen-args... }
    exit: prog's; 100 usage or (-S) failed handshake; 111 bad key, system. */
 #include <stdlib.h>
 #include <errno.h>
@@ -19,36 +21,34 @@
 #include <sys/prctl.h>
 #endif
 #include "tern-tls.h"
+#include "tern-listen.h"
 
-#define USAGE "tern-tls [ -S ] [ -t secs ] -k keyfile -c certfile [ -k keyfile2 -c certfile2 ] prog..."
+#define USAGE "tern-tls [ -S ] [ -t secs ] -k keyfile -c certfile [ -k keyfile2 -c certfile2 ] { prog... | [ -Z ] -L [ listen-options ] ip port prog... }"
 
 static tlspair pairs[2] ;
 static br_ssl_server_context sc ;
 static unsigned char iobuf[BR_SSL_BUFSIZE_BIDI] ;
-
-static void failed (int err)
-{
-  char const *ip = getenv("TCPREMOTEIP") ;
-  char fmt[INT_FMT] ;
-  char name[40] ;
-  fmt[int_fmt(fmt, err)] = 0 ;
-  strerr_warni("handshake failed ip=", ip ? ip : "unknown", " err=", fmt, " (", tls_err_name(err, name), ")") ;
-}
 
 typedef struct opts_s opts ;
 struct opts_s
 {
   char const *keys[2], *certs[2] ;
   unsigned int nk, nc, timeout ;
-  int implicit ;
+  int implicit, listen, zygote ;
 } ;
 
+static opts o = { .timeout = 60 } ;
+
+/* the arguments after the options: prog..., or (-L) tern-listen's with
+   the -L argument itself in the place of its argv[0] */
 static char const *const *options (int argc, char const *const *argv, opts *o)
 {
   subgetopt l = SUBGETOPT_ZERO ;
-  for (int opt ; (opt = subgetopt_r(argc, argv, "Sht:k:c:", &l)) != -1 ;)
+  for (int opt ; !o->listen && (opt = subgetopt_r(argc, argv, "Sht:k:c:LZ", &l)) != -1 ;)
     switch (opt)
     {
+      case 'Z' : o->zygote = 1 ; break ;
+      case 'L' : o->listen = 1 ; break ;
       case 'S' : o->implicit = 1 ; break ;
       case 't' : if (!uint0_scan(l.arg, &o->timeout) || !o->timeout) strerr_dieusage(100, USAGE) ; break ;
       case 'k' : if (o->nk >= 2) strerr_dieusage(100, USAGE) ; o->keys[o->nk++] = l.arg ; break ;
@@ -62,7 +62,10 @@ static char const *const *options (int argc, char const *const *argv, opts *o)
   {
     o->keys[0] = getenv("KEYFILE") ; o->certs[0] = getenv("CERTFILE") ; o->nk = o->nc = 1 ;
   }
-  if (l.ind >= argc || !o->nk || o->nk != o->nc) strerr_dieusage(100, USAGE) ;
+  /* after -L, l.ind is still on the -L argument: it ends tern-tls's options */
+  if (o->listen && argv[l.ind][l.pos]) strerr_dieusage(100, USAGE) ;
+  if (l.ind + o->listen >= argc || !o->nk || o->nk != o->nc) strerr_dieusage(100, USAGE) ;
+  if (o->zygote && (!o->listen || o->implicit)) strerr_dieusage(100, USAGE) ;
   return argv + l.ind ;
 }
 
@@ -72,7 +75,7 @@ static void drop (pid_t pid)
   if (r)
   {
     int e = errno ;
-    kill(pid, SIGKILL) ;
+    if (pid > 0) kill(pid, SIGKILL) ;
     errno = e ;
     strerr_diefusys(111, "drop privileges: ", r) ;
   }
@@ -88,20 +91,15 @@ static int command (tlsio *io)
   return 0 ;
 }
 
-int main (int argc, char const *const *argv)
+/* One connection on fds 0/1: never returns.  Each one has its own engine
+   and its own entropy (with -L, every child is a fork of one process). */
+static void session (char const *const *argv)
 {
-  opts o = { .timeout = 60 } ;
   tlsio io = { .nr = 0, .nw = 1, .sendinfo = 1 } ;
   char seed[32] ;
   int err ;
   pid_t pid ;
   PROG = "tern-tls" ;
-#ifdef __linux__
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ;  /* no core file, no ptrace: the key */
-#endif
-  argv = options(argc, argv, &o) ;
-  for (unsigned int i = 0 ; i < o.nk ; i++) tls_load(pairs + i, o.keys[i], o.certs[i]) ;
-  if (o.nk == 2 && pairs[0].type == pairs[1].type) strerr_dief(100, "the two keys must be of different types") ;
   tls_server_init(&sc, pairs, o.nk) ;
   br_ssl_engine_set_buffer(&sc.eng, iobuf, sizeof iobuf, 1) ;
   random_buf(seed, sizeof seed) ;
@@ -110,17 +108,42 @@ int main (int argc, char const *const *argv)
   signal(SIGPIPE, SIG_IGN) ;
   tain_now_set_stopwatch_g() ;
   io.timeout = o.timeout ;
-  pid = tls_spawn(argv, o.implicit, &io, pairs) ;
+  pid = o.zygote ? tls_zspawn(&io) : -1 ;
+  if (pid < 0) pid = tls_spawn(argv, o.implicit, &io, pairs) ;
   drop(pid) ;
-  if (!o.implicit && !(io.sendinfo = command(&io))) return tls_reap(pid) ;
+  if (!o.implicit && !(io.sendinfo = command(&io))) _exit(pid ? tls_reap(pid) : 0) ;
   io.sendinfo = io.sendinfo != 'y' ;
   if (ndelay_on(0) < 0 || ndelay_on(1) < 0 || ndelay_on(io.ar) < 0 || ndelay_on(io.aw) < 0)
     strerr_diefusys(111, "set fds non-blocking") ;
   if (!br_ssl_server_reset(&sc)) strerr_diefu(111, "reset the TLS engine") ;
   if (!tls_run(&sc.eng, &io, &err))
   {
-    failed(err) ;
-    if (o.implicit) { tls_reap(pid) ; return 100 ; }
+    tls_failed(err) ;
+    if (o.implicit) { tls_reap(pid) ; _exit(100) ; }
   }
-  return tls_reap(pid) ;
+  _exit(pid ? tls_reap(pid) : 0) ;
+}
+
+static void zstart (char const *const *argv)
+{
+  tls_zygote_start(argv, pairs) ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  PROG = "tern-tls" ;
+#ifdef __linux__
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ;  /* no core file, no ptrace: the key */
+#endif
+  argv = options(argc, argv, &o) ;
+  for (unsigned int i = 0 ; i < o.nk ; i++) tls_load(pairs + i, o.keys[i], o.certs[i]) ;
+  if (o.nk == 2 && pairs[0].type == pairs[1].type) strerr_dief(100, "the two keys must be of different types") ;
+  if (o.listen)
+  {
+    int n = 0 ;
+    while (argv[n]) n++ ;
+    return listen_main(n, argv, &session, o.zygote ? &zstart : 0) ;
+  }
+  session(argv) ;
+  return 111 ;  /* not reached */
 }

@@ -38,6 +38,7 @@ extern void tls_pair_wipe (tlspair *) ;
 extern void tls_server_init (br_ssl_server_context *, tlspair const *, unsigned int) ;
 extern size_t tls_info (br_ssl_engine_context const *, char *, size_t) ;
 extern char const *tls_err_name (int, char *) ;  /* buffer of 40 bytes */
+extern void tls_failed (int) ;  /* logs "handshake failed ip=... err=..." */
 
 /* tern-tls-run.c: the relay.  Returns 1 if the handshake completed, else
    0 with *err set.  At handshake end, writes the facts to note if
@@ -58,5 +59,10 @@ extern void tls_load (tlspair *, char const *, char const *) ;
 extern pid_t tls_spawn (char const *const *, int, tlsio *, tlspair *) ;
 extern int tls_reap (pid_t) ;
 extern char const *tls_ids (char const *, char const *, int) ;  /* 0 or what failed */
+
+/* tern-tls-zygote.c (-L -Z): prog started once, sessions handed to it. */
+extern int tls_zfd ;
+extern void tls_zygote_start (char const *const *, tlspair *) ;
+extern pid_t tls_zspawn (tlsio *) ;  /* 0, or -1: no zygote */
 
 #endif

@@ -97,6 +97,37 @@ static void envfile (void)
   stralloc_free(&sa) ;
 }
 
+/* tern_qenv_make: what inject and smtp-in queue, the runner must read */
+static struct { char const *from ; char const *rcpts ; unsigned int n ; char const *acct ; unsigned int flags ; int r ; char const *what ; } const makes[] =
+{
+  { "a@B.Example", "c@d.example\0e@f.example", 2, "bob", 0, TERN_OK, 0 },
+  { "", "c@d.example", 1, 0, TERN_QENV_8BIT, TERN_OK, 0 },
+  { "\"e f\"@g.example", "c@d.example", 1, 0, 0, TERN_OK, 0 },
+  { "\">\"@p1.m", "c@d.example", 1, 0, 0, TERN_PERM, "sender" },      /* fuzz: was queued, then unreadable */
+  { "a@b.example", "\"x<y\"@d.example", 1, 0, 0, TERN_PERM, "recipient" },
+  { "a@b.example", "c@", 1, 0, 0, TERN_PERM, "recipient" },
+  { "b\303\270b@example.org", "c@d.example", 1, 0, 0, TERN_PERM, "sender" },  /* UTF-8 without SMTPUTF8 */
+  { "b\303\270b@example.org", "c@d.example", 1, 0, TERN_QENV_UTF8, TERN_OK, 0 },
+  { "a@b.example", "c@d.example", 1, "Bob", 0, TERN_PERM, "account" },
+} ;
+
+static void make (void)
+{
+  for (size_t i = 0 ; i < sizeof makes / sizeof *makes ; i++)
+  {
+    tern_qenv e = TERN_QENV_ZERO, f = TERN_QENV_ZERO ;
+    stralloc a = STRALLOC_ZERO ;
+    char const *what = 0, *bad = 0 ;
+    int r = tern_qenv_make(&e, makes[i].from, makes[i].rcpts, makes[i].n, makes[i].acct, "192.0.2.1", "h\tx", makes[i].flags, &what, &bad) ;
+    T(r == makes[i].r && (r ? !strcmp(what, makes[i].what) : 1), makes[i].from) ;
+    if (!r)
+      T(tern_qenv_fmt(&a, &e) && tern_qenv_parse(&f, a.s, a.len) == TERN_OK && f.nrcpt == makes[i].n
+        && !strcmp(f.helo.s, "h?x") && f.flags == makes[i].flags, "made envelope parses back") ;
+    tern_qenv_free(&e) ; tern_qenv_free(&f) ;
+    stralloc_free(&a) ;
+  }
+}
+
 int main (void)
 {
   char id[TERN_QUEUE_IDMAX] ;
@@ -123,6 +154,7 @@ int main (void)
   }
   roundtrip_state() ;
   envfile() ;
+  make() ;
   T(tern_queue_idfmt(id, 0x6701ab3c, 0x2f1a9) == 14 && !strcmp(id, "6701ab3c.2f1a9"), "idfmt") ;
   T(tern_queue_idfmt(id, 5, 0) == 10 && !strcmp(id, "00000005.0"), "idfmt pads the time") ;
   T(tern_queue_idvalid("6701ab3c.2f1a9") && !tern_queue_idvalid("6701ab3c.") && !tern_queue_idvalid("6701ab3c")

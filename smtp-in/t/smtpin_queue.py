@@ -1,7 +1,8 @@
-# tern-smtp-in with the real tern-queue-inject (found beside it in bin/):
-# a message and a BDAT message are queued and listed; a refused message
-# and a kill -9 during DATA leave the queue without them.
-import re, signal, time
+# tern-smtp-in writing the queue itself (TERN_QUEUE_INJECT empty: the
+# code of tern-queue-inject, in process): a message and a BDAT message are
+# queued and listed; a refused message leaves no file at all, and a kill -9
+# during DATA leaves only a file in tmp/ (not a queued message).
+import os, re, signal, time
 from smtpin import *
 
 setup()
@@ -43,6 +44,8 @@ s.cmd("DATA")
 s.send("Subject: x\r\n\r\n" + "ok\r\n" * 1000 + "bare\nLF\r\n.\r\n")
 r = s.reply()
 check(ok(r, "554", "5.6.0"), "refused: %r" % r)
+tmpdir = D + "/data/queue/tmp"
+check(os.listdir(tmpdir) == [], "refused: its tmp file removed: %r" % os.listdir(tmpdir))
 s.cmd("MAIL FROM:<a@remote.example>")
 s.cmd("RCPT TO:<bob@example.com>")
 s.cmd("DATA")
@@ -54,4 +57,5 @@ time.sleep(1)
 s.c.close()
 ids = lambda l: sorted(x.split()[0] for x in l.split("\n") if x and x[0] != " ")
 check(ids(listing()) == ids(before), "no new message after a refusal and a kill -9: %r" % listing())
+check(len(os.listdir(tmpdir)) == 1, "kill -9: the partial message is a tmp file: %r" % os.listdir(tmpdir))
 done()

@@ -1,0 +1,118 @@
+/* tern_qfile: write one message file into the queue (tern-queue.5): tmp/
+   file named by a unique name, id from its inode, the envelope, the message
+   through a caller's buffer, then fsync, rename into todo/ (the commit),
+   fsync of todo/, a byte on the trigger.  Shared by tern-queue-inject and
+   tern-smtp-in (which writes in its own process: no fork per message). */
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <skalibs/allreadwrite.h>
+#include "tern.h"
+#include "tern_queue.h"
+
+static int fail (tern_qfile *q)
+{
+  int e = errno ;
+  tern_qfile_abort(q) ;
+  errno = e ;
+  return TERN_TEMP ;
+}
+
+static int opentmp (tern_qfile *q, char const *qdir)
+{
+  for (int tries = 0 ;; tries++)
+  {
+    q->tmp.len = 0 ;
+    if (!stralloc_cats(&q->tmp, qdir) || !stralloc_cats(&q->tmp, "/tmp/") || !tern_uniqname(&q->tmp)
+     || !stralloc_0(&q->tmp)) return 0 ;
+    q->fd = open(q->tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) ;
+    if (q->fd >= 0) return 1 ;
+    if (errno != ENOENT || tries || !tern_queue_init(qdir)) return 0 ;
+  }
+}
+
+int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap)
+{
+  stralloc hdr = STRALLOC_ZERO ;
+  struct stat st ;
+  q->fd = -1 ; q->len = 0 ; q->size = 0 ; q->buf = buf ; q->cap = cap ;
+  if (!opentmp(q, qdir))
+  {
+    int e = errno ;
+    q->tmp.len = 0 ;
+    errno = e ;
+    return TERN_TEMP ;
+  }
+  if (fstat(q->fd, &st) < 0) return fail(q) ;
+  env->time = (uint64_t)time(0) ;
+  tern_queue_idfmt(q->id, env->time, (uint64_t)st.st_ino) ;
+  if (!tern_qenv_fmt(&hdr, env)) return fail(q) ;
+  if (hdr.len <= cap) { memcpy(buf, hdr.s, hdr.len) ; q->len = hdr.len ; }
+  else if (allwrite(q->fd, hdr.s, hdr.len) < hdr.len) { stralloc_free(&hdr) ; return fail(q) ; }
+  stralloc_free(&hdr) ;
+  return TERN_OK ;
+}
+
+int tern_qfile_write (tern_qfile *q, char const *s, size_t n)
+{
+  if (q->fd < 0) return (errno = EBADF, TERN_TEMP) ;
+  q->size += n ;
+  if (q->len + n > q->cap)
+  {
+    if (allwrite(q->fd, q->buf, q->len) < q->len) return fail(q) ;
+    q->len = 0 ;
+  }
+  if (n > q->cap) return allwrite(q->fd, s, n) < n ? fail(q) : TERN_OK ;
+  memcpy(q->buf + q->len, s, n) ;
+  q->len += n ;
+  return TERN_OK ;
+}
+
+static void trigger (char const *qdir, stralloc *p)
+{
+  int fd ;
+  p->len = 0 ;
+  if (!stralloc_cats(p, qdir) || !stralloc_cats(p, "/trigger") || !stralloc_0(p)) return ;
+  fd = open(p->s, O_WRONLY | O_NONBLOCK | O_CLOEXEC) ;
+  if (fd < 0) return ;
+  if (write(fd, "", 1) < 0) {}  /* ENXIO, EAGAIN: the runner will look anyway */
+  close(fd) ;
+}
+
+int tern_qfile_commit (tern_qfile *q, char const *qdir)
+{
+  stralloc todo = STRALLOC_ZERO ;
+  int fd = q->fd ;
+  if (fd < 0) return (errno = EBADF, TERN_TEMP) ;
+  if (q->len && allwrite(fd, q->buf, q->len) < q->len) return fail(q) ;
+  q->len = 0 ;
+  if (fsync(fd) < 0) return fail(q) ;
+  q->fd = -1 ;
+  if (close(fd) < 0) return fail(q) ;
+  if (!stralloc_cats(&todo, qdir) || !stralloc_cats(&todo, "/todo/") || !stralloc_cats(&todo, q->id)
+   || !stralloc_0(&todo) || rename(q->tmp.s, todo.s) < 0)
+  {
+    stralloc_free(&todo) ;
+    return fail(q) ;
+  }
+  q->tmp.len = 0 ;
+  /* the rename is the commit; it counts once todo/ is on disk */
+  if (!tern_fsync_dir(todo.s, 0)) { int e = errno ; stralloc_free(&todo) ; errno = e ; return TERN_TEMP ; }
+  trigger(qdir, &todo) ;
+  stralloc_free(&todo) ;
+  stralloc_free(&q->tmp) ;
+  return TERN_OK ;
+}
+
+void tern_qfile_abort (tern_qfile *q)
+{
+  if (q->fd >= 0) close(q->fd) ;
+  q->fd = -1 ;
+  if (q->tmp.len) unlink(q->tmp.s) ;
+  stralloc_free(&q->tmp) ;
+  q->len = 0 ;
+}
