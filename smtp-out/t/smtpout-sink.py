@@ -91,6 +91,38 @@ out, rc, err = smtpout(["-f", "a@b.test"] + SOCKS + ["x@[127.0.0.26]"])
 check(rc == 0 and lines(out) == [("temp", "x@[127.0.0.26]", "421"), ("msg", "temp", "421")], "socks, proxy down: " + out)
 out, rc, err = smtpout(["-f", "a@b.test", "socks", "127.0.0.1", "11080", "viaproxy", "--", "x@[127.0.0.26]"])
 check(rc == 100, "socks without remote-hostname")
+
+# socks through dante (PEERS.md section 3): a second SOCKS5 implementation
+open(D + "/danted.conf", "w").write("""logoutput: %s/danted.log
+internal: 127.0.0.1 port = 11081
+external: 127.0.0.1
+clientmethod: none
+socksmethod: none
+user.privileged: root
+user.unprivileged: nobody
+client pass {
+  from: 127.0.0.0/8 to: 0.0.0.0/0
+}
+socks pass {
+  from: 127.0.0.0/8 to: 127.0.0.0/8
+  command: connect
+  log: connect disconnect error
+}
+socks block {
+  from: 0.0.0.0/0 to: 0.0.0.0/0
+  log: connect error
+}
+""" % D)
+dt = start(["danted", "-f", D + "/danted.conf", "-p", D + "/danted.pid", "-N", "1"], "127.0.0.1", 11081)
+DANTE = ["socks", "127.0.0.1", "11081", "viadante", "remote-hostname=dante.test", "--"]
+out, rc, err = smtpout(["-f", "a@b.test"] + DANTE + ["z@[127.0.0.26]"])
+check(rc == 0 and lines(out)[-1][:2] == ("msg", "ok"), "socks through dante: " + out + err)
+d = open(dump).read()
+check("X-Helo-Args: dante.test" in d and "X-Rcpt-Args: <z@[127.0.0.26]>" in d, "dante: the message reached smtp-sink")
+check("tcp/connect" in open(D + "/danted.log").read(), "dante logged the connect")
+out, rc, err = smtpout(["-f", "a@b.test"] + DANTE + ["x@[127.0.0.27]"])
+check(rc == 0 and lines(out)[-1][:2] == ("msg", "temp"), "dante, target down: temporary: " + out)
+stop(dt)
 stop(p)
 
 # usage
