@@ -1,5 +1,6 @@
 /* tern_qstate: the per-recipient delivery state of a queued message
    (tern-queue.5, state/ID): init, text form, parser (hostile input safe). */
+#include <stdlib.h>
 #include <string.h>
 #include <skalibs/types.h>
 #include "tern.h"
@@ -8,9 +9,21 @@
 char const *const tern_qrcpt_names[TERN_QRCPT_NSTATES] = { "pending", "delivered", "failed", "bounce", "delay" } ;
 #define names tern_qrcpt_names
 
+/* The errors are the only memory of a recipient: 10,000 queued messages
+   with no error yet cost no error buffer (tern-queue-run's RSS). */
+static void errors_free (tern_qstate *st)
+{
+  for (size_t i = 0 ; i < tern_qstate_len(st) ; i++)
+  {
+    free(tern_qstate_rcpt(st, i)->error) ;
+    tern_qstate_rcpt(st, i)->error = 0 ;
+  }
+}
+
 int tern_qstate_init (tern_qstate *st, unsigned int nrcpt)
 {
-  tern_qrcpt z = { .state = TERN_QRCPT_PENDING, .attempts = 0, .next = 0, .last = 0, .error = "" } ;
+  tern_qrcpt z = { .state = TERN_QRCPT_PENDING, .attempts = 0, .next = 0, .last = 0, .error = 0 } ;
+  errors_free(st) ;
   st->hold = 0 ;
   st->transport[0] = 0 ;
   genalloc_setlen(tern_qrcpt, &st->rcpts, 0) ;
@@ -21,6 +34,7 @@ int tern_qstate_init (tern_qstate *st, unsigned int nrcpt)
 
 void tern_qstate_free (tern_qstate *st)
 {
+  errors_free(st) ;
   genalloc_free(tern_qrcpt, &st->rcpts) ;
 }
 
@@ -28,6 +42,9 @@ void tern_qrcpt_seterror (tern_qrcpt *r, char const *s)
 {
   size_t n = strlen(s) ;
   if (n > TERN_QUEUE_ERRMAX) n = TERN_QUEUE_ERRMAX ;
+  free(r->error) ;
+  r->error = n ? malloc(n + 1) : 0 ;
+  if (!r->error) return ;
   memcpy(r->error, s, n) ;
   r->error[n] = 0 ;
   tern_queue_clean(r->error, n) ;
@@ -50,7 +67,7 @@ int tern_qstate_fmt (stralloc *sa, tern_qstate const *st)
      || !stralloc_cats(sa, names[r->state >= TERN_QRCPT_NSTATES ? 0 : r->state])) return 0 ;
     for (unsigned int j = 1 ; j < 4 ; j++)
       if (!stralloc_catb(sa, " ", 1) || !stralloc_cats(sa, num[j])) return 0 ;
-    if (r->error[0] && (!stralloc_catb(sa, " ", 1) || !stralloc_cats(sa, r->error))) return 0 ;
+    if (r->error && r->error[0] && (!stralloc_catb(sa, " ", 1) || !stralloc_cats(sa, r->error))) return 0 ;
     if (!stralloc_catb(sa, "\n", 1)) return 0 ;
   }
   return 1 ;
@@ -85,8 +102,13 @@ static int rcptline (tern_qrcpt *r, uint64_t want, char const *s, size_t n)
     if (i >= n || !num(s, n, &i, &u[j])) return 0 ;
   if (u[1] > 0xffffffffu || n - i > TERN_QUEUE_ERRMAX) return 0 ;
   r->attempts = (uint32_t)u[1] ; r->next = u[2] ; r->last = u[3] ;
-  memcpy(r->error, s + i, n - i) ;
-  r->error[n - i] = 0 ;
+  free(r->error) ;
+  r->error = n > i ? malloc(n - i + 1) : 0 ;
+  if (r->error)  /* without memory, the error text only is lost */
+  {
+    memcpy(r->error, s + i, n - i) ;
+    r->error[n - i] = 0 ;
+  }
   return 1 ;
 }
 

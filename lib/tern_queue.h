@@ -44,6 +44,7 @@ struct tern_qenv_s
 #define TERN_QRCPT_BOUNCE 3   /* failed, failure notice owed */
 #define TERN_QRCPT_DELAY 4    /* pending, delayed notice owed */
 #define TERN_QRCPT_NSTATES 5
+#define tern_qrcpt_error(r) ((r)->error ? (r)->error : "")
 #define tern_qrcpt_pending(r) ((r)->state == TERN_QRCPT_PENDING || (r)->state == TERN_QRCPT_DELAY)
 extern char const *const tern_qrcpt_names[TERN_QRCPT_NSTATES] ;
 
@@ -54,7 +55,7 @@ struct tern_qrcpt_s
   uint32_t attempts ;
   uint64_t next ;   /* earliest next attempt, 0 none */
   uint64_t last ;   /* last attempt, 0 none */
-  char error[TERN_QUEUE_ERRMAX + 1] ;
+  char *error ;     /* the last error (malloc'd, at most TERN_QUEUE_ERRMAX bytes), 0 none */
 } ;
 
 typedef struct tern_qstate_s tern_qstate ;
@@ -90,7 +91,8 @@ extern int tern_qstate_read (tern_qstate *st, char const *path, unsigned int nrc
 extern int tern_qstate_write (tern_qstate const *st, char const *path) ;
 extern int tern_qstate_mark (tern_qstate const *st, char const *path) ;
 extern void tern_qstate_free (tern_qstate *st) ;
-/* Set r's error to s, control characters as '?', cut at TERN_QUEUE_ERRMAX. */
+/* Set r's error to s, control characters as '?', cut at TERN_QUEUE_ERRMAX
+   ("" clears it; without memory the error is dropped, never the state). */
 extern void tern_qrcpt_seterror (tern_qrcpt *r, char const *s) ;
 
 /* Ids: "TTTTTTTT.INODE" in lower-case hex.  fmt writes the NUL too and

@@ -161,7 +161,7 @@ void rcpt_result (size_t mi, unsigned int k, int code, char const *what, char co
   if (!code)
   {
     r->state = TERN_QRCPT_DELIVERED ;
-    r->error[0] = 0 ;
+    tern_qrcpt_seterror(r, "") ;
     tern_log_info("delivery", "id", m->id, "rcpt", rcpt, via, vval, "result", "ok", via[0] == 't' ? "reply" : 0, what, TERN_LOG_END) ;
     return ;
   }

@@ -64,7 +64,7 @@ int dsn_start (size_t mi, uint64_t now)
   {
     tern_qrcpt const *r = tern_qstate_rcpt(&m->st, k) ;
     if (r->state != (delayed ? TERN_QRCPT_DELAY : TERN_QRCPT_BOUNCE)) continue ;
-    if (!addline(&sa, delayed ? "delayed" : "failed", rcpt_addr(m, k), r->error)
+    if (!addline(&sa, delayed ? "delayed" : "failed", rcpt_addr(m, k), tern_qrcpt_error(r))
      || !genalloc_append(unsigned int, &ks, &k)) goto err ;
   }
   fd = tmpfile_open() ;

@@ -78,7 +78,7 @@ static void rcpts (tern_qenv const *e, tern_qstate const *st, uint64_t now)
     n[uint_fmt(n, q->attempts)] = 0 ;
     out("  <") ; out(r) ; out("> ") ; out(tern_qrcpt_names[q->state >= TERN_QRCPT_NSTATES ? 0 : q->state]) ; out(" attempts=") ; out(n) ;
     if (tern_qrcpt_pending(q) && q->next > now) { out(" next=") ; delay(q->next - now) ; }
-    if (q->error[0])
+    if (q->error && q->error[0])
     {
       if (!tern_log_catvalue(&v, q->error, strlen(q->error)) || !stralloc_0(&v)) strerr_diefusys(111, "allocate") ;
       out(" error=") ; out(v.s) ;
