@@ -152,6 +152,7 @@ int main (int argc, char const *const *argv)
   {
     queue_ctl(qdir.s, &c, argc, argv) ;
     tern_conf_close(&c) ;
+    stralloc_free(&qdir) ;
     return 0 ;
   }
   tern_conf_close(&c) ;
