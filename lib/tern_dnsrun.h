@@ -5,7 +5,7 @@
 #include <skalibs/stralloc.h>
 
 /* Runs "tern-dns -t 30 CMD ARG" from $PATH and puts its standard output in
-   out (emptied first, and again unless the exit code is 0).  Its standard
+   out (emptied first; freed unless the exit code is 0).  Its standard
    error is kept, or goes to /dev/null if quiet.  Returns its exit code: 0
    answered, 100 no such record; 127 not found, 111 could not run it or it
    died, anything else temporary. */
