@@ -6,19 +6,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, deliver, MSG, Raw, D
 
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-port = s.getsockname()[1]
-s.close()
 setup()
 os.makedirs("mail/INBOX", exist_ok=True)
-lis = subprocess.Popen(["tern-listen", "127.0.0.1", str(port), "tern-imap", "-c", D + "/c"])
-for _ in range(50):
-    try:
-        socket.create_connection(("127.0.0.1", port)).close()
-        break
-    except OSError:
-        time.sleep(0.1)
+lis, port = common.listener()
 with open("mbsyncrc", "w") as f:
     f.write("""IMAPAccount tern
 Host 127.0.0.1

@@ -108,18 +108,7 @@ for a in ACCTS[2:]:
     check(r.returncode == 0, "account %s" % a)
 for a in ACCTS:
     common.sh("tern-passwd -c c %s" % a, ("%s-password\n" % a).encode())
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-port = s.getsockname()[1]
-s.close()
-lis = subprocess.Popen(["tern-listen", "-c", "100", "-C", "100", "127.0.0.1", str(port), "tern-imap", "-c", D + "/c"],
-                       stderr=open("listen.log", "w"))
-for _ in range(50):
-    try:
-        socket.create_connection(("127.0.0.1", port)).close()
-        break
-    except OSError:
-        time.sleep(0.1)
+lis, port = common.listener("-c", "100", "-C", "100", stderr=open("listen.log", "w"))
 ready = threading.Semaphore(0)
 idlers = [threading.Thread(target=idler, args=(100 + j, ACCTS[j], port, ready)) for j in range(NIDLE)]
 for t in idlers:

@@ -92,3 +92,21 @@ class Raw:
             if l.startswith(tag + b" "):
                 return out, l
             out.append(l)
+
+
+def listener(*opts, stderr=None):
+    """tern-imap under tern-listen (options opts) on a free port of
+    127.0.0.1, accepting connections; (process, port)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    p = subprocess.Popen(["tern-listen"] + list(opts) + ["127.0.0.1", str(port), "tern-imap", "-c", D + "/c"],
+                         stderr=stderr)
+    for _ in range(50):
+        try:
+            socket.create_connection(("127.0.0.1", port)).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return p, port

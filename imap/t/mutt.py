@@ -8,20 +8,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, deliver, MSG, Raw, D
 
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-port = s.getsockname()[1]
-s.close()
 setup()
 for i in range(3):
     deliver("bob", "Inbox", MSG % (i, i, i))
-lis = subprocess.Popen(["tern-listen", "127.0.0.1", str(port), "tern-imap", "-c", D + "/c"], stderr=open("listen.log", "w"))
-for _ in range(50):
-    try:
-        socket.create_connection(("127.0.0.1", port)).close()
-        break
-    except OSError:
-        time.sleep(0.1)
+lis, port = common.listener(stderr=open("listen.log", "w"))
 with open("muttrc", "w") as f:
     f.write("""set folder="imap://bob@127.0.0.1:%d/"
 set spoolfile="+INBOX"
