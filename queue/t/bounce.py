@@ -2,11 +2,7 @@
 import email, email.policy, glob, os, subprocess, time
 exec(open(os.path.join(os.environ["TERN_SRC"], "smtp-out/t/smtpout.inc.py")).read())
 
-open(D + "/dns.conf", "w").write("port=53\nlisten-address=127.0.0.53\nbind-interfaces\nno-resolv\nno-hosts\n"
-                                 "no-poll\nuser=root\nlocal=/test/\nhost-record=mx.perm.test,127.0.0.33\n"
-                                 "mx-host=perm.test,mx.perm.test,10\n")
-procs.append(subprocess.Popen(["dnsmasq", "-k", "-C", D + "/dns.conf"], stderr=subprocess.DEVNULL))
-os.environ["DNSCACHEIP"] = "127.0.0.53"
+dnsmasq("host-record=mx.perm.test,127.0.0.33\nmx-host=perm.test,mx.perm.test,10\n")
 run = lambda *a, **kw: subprocess.run(list(a), capture_output=True, **kw)
 run("tern-conf", "-c", "c", "init", "mail.example.org", "data")
 run("tern-conf", "-c", "c", "add-domain", "example.org")

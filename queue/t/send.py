@@ -10,22 +10,8 @@ exec(open(os.path.join(os.environ["TERN_SRC"], "smtp-out/t/smtpout.inc.py")).rea
 
 W = os.getcwd()
 Q = W + "/c/data/queue"
-open(D + "/dns.conf", "w").write("""port=53
-listen-address=127.0.0.53
-bind-interfaces
-no-resolv
-no-hosts
-no-poll
-user=root
-local=/test/
-""" + "".join("host-record=mx.%s.test,127.0.0.%d\nmx-host=%s.test,mx.%s.test,10\n" % (d, n, d, d) for d, n in
+dns = dnsmasq("".join("host-record=mx.%s.test,127.0.0.%d\nmx-host=%s.test,mx.%s.test,10\n" % (d, n, d, d) for d, n in
               (("dst", 31), ("tmp", 32), ("perm", 33), ("down", 34), ("route", 35), ("stall", 36), ("kick", 37))))
-dns = subprocess.Popen(["dnsmasq", "-k", "-C", D + "/dns.conf"], stderr=subprocess.DEVNULL)
-procs.append(dns)
-os.environ["DNSCACHEIP"] = "127.0.0.53"
-for _ in range(100):
-    if subprocess.run(["tern-dns", "-t", "1", "ip", "mx.dst.test"], capture_output=True).returncode == 0: break
-    time.sleep(0.05)
 
 os.makedirs(W + "/fake")
 open(W + "/fake/tern-queue-dsn", "w").write('#!/bin/sh\n{ echo "ARGS $*" ; cat ; } >> %s/dsn.log\nexit 0\n' % W)

@@ -5,27 +5,13 @@
 import os, socket, subprocess, threading, time
 exec(open(os.path.join(os.environ["TERN_SRC"], "smtp-out/t/smtpout.inc.py")).read())
 
-open(D + "/dns.conf", "w").write("""port=53
-listen-address=127.0.0.53
-bind-interfaces
-no-resolv
-no-hosts
-no-poll
-user=root
-local=/test/
-host-record=mx1.dst.test,127.0.0.31
+dns = dnsmasq("""host-record=mx1.dst.test,127.0.0.31
 host-record=mx2.dst.test,127.0.0.32
 host-record=tls.test,127.0.0.33
 mx-host=dst.test,mx1.dst.test,10
 mx-host=dst.test,mx2.dst.test,20
 mx-host=nullmx.test,.,0
 """)
-dns = subprocess.Popen(["dnsmasq", "-k", "-C", D + "/dns.conf"], stderr=subprocess.DEVNULL)
-procs.append(dns)
-os.environ["DNSCACHEIP"] = "127.0.0.53"
-for _ in range(100):
-    if subprocess.run(["tern-dns", "-t", "1", "ip", "mx2.dst.test"], capture_output=True).returncode == 0: break
-    time.sleep(0.05)
 
 # mx1 refuses connections; mx2 takes the message
 p, dump = sink("127.0.0.32", 25)

@@ -120,3 +120,19 @@ def dovecot_smarthost(instance):
     open(D + "/badpw", "w").write("wrong\n")
     open(D + "/dovecot.conf", "w").write(DOVECOT_SMARTHOST % {"d": D, "i": instance})
     os.makedirs(D + "/home", 0o755)
+
+
+def dnsmasq(records):
+    """dnsmasq on 127.0.0.53:53 (this test's network namespace) serving the
+    .test zone: the dnsmasq.conf lines records (host-record=, mx-host=, ...);
+    DNSCACHEIP set for tern-dns; returns once it answers."""
+    open(D + "/dns.conf", "w").write("port=53\nlisten-address=127.0.0.53\nbind-interfaces\nno-resolv\nno-hosts\n"
+                                     "no-poll\nuser=root\nlocal=/test/\n" + records)
+    p = subprocess.Popen(["dnsmasq", "-k", "-C", D + "/dns.conf"], stderr=subprocess.DEVNULL)
+    procs.append(p)
+    os.environ["DNSCACHEIP"] = "127.0.0.53"
+    for _ in range(100):
+        if subprocess.run(["tern-dns", "-t", "1", "txt", "nosuch.test"], capture_output=True).returncode in (0, 100):
+            break
+        time.sleep(0.05)
+    return p
