@@ -106,6 +106,9 @@ extern void remote_wait (size_t m, unsigned int k) ;
 extern void remote_wakeall (void) ;
 extern int remote_start (size_t m, char const *key, unsigned int const *rcpts, unsigned int n, uint64_t now) ;
 extern void remote_ended (size_t ji, int wstat, uint64_t now) ;  /* records, settles */
+/* tern-queue-run-spawn.c: tern-smtp-out for m's rcpts (or, batch, the list
+   on in) through the transport line, its report to out: pid, or -1 errno */
+extern pid_t remote_spawn (int in, int out, msg const *m, char const *line, unsigned int const *rcpts, unsigned int n, int batch) ;
 /* j's parts: mi's rcpts, then due ones of other messages waiting for the
    same domain and transport (at most REMOTE_BATCH messages); 0 ENOMEM */
 extern int batch_gather (size_t mi, char const *key, unsigned int const *rcpts, unsigned int n, uint64_t now, job *j) ;
