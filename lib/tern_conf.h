@@ -40,6 +40,8 @@
      g:queue-concurrency   decimal (default 10)
      g:queue-domain-concurrency decimal (default 1): remote deliveries at
                            once to one recipient domain
+     g:queue-active-max    decimal (default 20000): messages tern-queue-run
+                           holds in memory at most
      g:subaddress-separator one character (default "+"), "" for none
      d:DOMAIN:catchall     account name (also a:@DOMAIN)
      d:DOMAIN:dkim         repeats: "SELECTOR KEYFILE", KEYFILE absolute

@@ -77,6 +77,7 @@ static void maxsize (tern_ctf *f, char *v, size_t len) { (void)len ; number(f, "
 static void maxatt (tern_ctf *f, char *v, size_t len) { (void)len ; number(f, "queue-max-attempts", v, 1, 1000) ; }
 static void concur (tern_ctf *f, char *v, size_t len) { (void)len ; number(f, "queue-concurrency", v, 1, 10000) ; }
 static void domconcur (tern_ctf *f, char *v, size_t len) { (void)len ; number(f, "queue-domain-concurrency", v, 1, 10000) ; }
+static void activemax (tern_ctf *f, char *v, size_t len) { (void)len ; number(f, "queue-active-max", v, 10, 10000000) ; }
 
 static void subsep (tern_ctf *f, char *v, size_t len)
 {
@@ -100,6 +101,7 @@ static tern_ctkey const keys[] =
   { "queue-max-attempts", 0, &maxatt },
   { "queue-concurrency", 0, &concur },
   { "queue-domain-concurrency", 0, &domconcur },
+  { "queue-active-max", 0, &activemax },
   { "subaddress-separator", 0, &subsep },
 } ;
 #define NKEYS (sizeof keys / sizeof *keys)
@@ -109,7 +111,8 @@ void tern_conftext_global (tern_ctf *f, char const *s, size_t len)
   static char const *const defaults[][2] =
   {
     { "user", "tern" }, { "max-message-size", "104857600" }, { "queue-max-attempts", "8" },
-    { "queue-concurrency", "10" }, { "queue-domain-concurrency", "1" }, { "subaddress-separator", "+" },
+    { "queue-concurrency", "10" }, { "queue-domain-concurrency", "1" }, { "queue-active-max", "20000" },
+    { "subaddress-separator", "+" },
   } ;
   unsigned int seen[NKEYS] = { 0 } ;
   int tls[2] = { 0, 0 } ;

@@ -51,7 +51,7 @@ static void command (char *s, uint64_t now)
   if (*arg2) *arg2++ = 0 ;
   if (!tern_queue_idvalid(arg)) { tern_log_warn("control", "error", "bad command", TERN_LOG_END) ; return ; }
   i = find(arg) ;
-  if (i == (size_t)-1) { scan_todo() ; i = find(arg) ; }
+  if (i == (size_t)-1 && scan_one(arg)) i = find(arg) ;
   if (i == (size_t)-1) { tern_log_warn("control", "command", s, "id", arg, "error", "no such message", TERN_LOG_END) ; return ; }
   m = MSG(i) ;
   if (!strcmp(s, "kick"))

@@ -3,9 +3,11 @@
    settling a message once its deliveries ended (remove it, or record). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <skalibs/types.h>
 #include "tern.h"
 #include "tern_addr.h"
@@ -60,6 +62,74 @@ static int load (msg *m, char const *id, int isnew)
   memset(m->busy.s, 0, m->env.nrcpt) ;
   m->busy.len = m->env.nrcpt ;
   return 1 ;
+}
+
+size_t msg_loaded (void)
+{
+  return NMSGS - genalloc_len(size_t, &freeslots) ;
+}
+
+uint64_t msg_due (msg const *m)
+{
+  uint64_t due = WAKE_NEVER ;
+  if (m->st.hold) return WAKE_NEVER ;
+  for (unsigned int j = 0 ; j < m->env.nrcpt ; j++)
+  {
+    tern_qrcpt const *r = tern_qstate_rcpt(&m->st, j) ;
+    if (r->state == TERN_QRCPT_BOUNCE || r->state == TERN_QRCPT_DELAY) return m->dsnwake ;
+    if (tern_qrcpt_pending(r) && r->next < due) due = r->next ;
+  }
+  return due ;
+}
+
+/* the state file's mtime is the message's next attempt: a pass over
+   mess/ loads only the messages due */
+static void stamp (msg const *m)
+{
+  uint64_t due = msg_due(m) ;
+  struct timespec t[2] = { { .tv_sec = 0, .tv_nsec = UTIME_OMIT }, { .tv_sec = due > 0x7fffffff ? 0x7fffffff : (time_t)due, .tv_nsec = 0 } } ;
+  if (utimensat(AT_FDCWD, qpath(1, "state", m->id), t, 0) < 0 && errno != ENOENT)
+    tern_log_warn("stamp", "id", m->id, "error", strerror(errno), TERN_LOG_END) ;
+}
+
+typedef struct cand_s cand ;
+struct cand_s { uint64_t due ; size_t i ; } ;
+
+static int latestfirst (void const *a, void const *b)
+{
+  uint64_t x = ((cand const *)a)->due, y = ((cand const *)b)->due ;
+  return x < y ? 1 : x > y ? -1 : 0 ;
+}
+
+size_t msg_evict (uint64_t now, size_t n)
+{
+  genalloc c = GENALLOC_ZERO ;  /* cand */
+  size_t k ;
+  for (size_t i = 0 ; i < NMSGS ; i++)
+  {
+    msg const *m = MSG(i) ;
+    cand x = { .i = i } ;
+    if (!m->used || m->running || m->dirty) continue ;
+    x.due = msg_due(m) ;
+    if (x.due > now + 60 && !genalloc_append(cand, &c, &x)) break ;
+  }
+  k = genalloc_len(cand, &c) ;
+  if (k > n) k = n ;
+  qsort(genalloc_s(cand, &c), genalloc_len(cand, &c), sizeof(cand), &latestfirst) ;
+  for (size_t q = 0 ; q < k ; q++)
+  {
+    size_t i = genalloc_s(cand, &c)[q].i ;
+    stamp(MSG(i)) ;
+    unload(i) ;
+  }
+  genalloc_free(cand, &c) ;
+  if (k)
+  {
+    char fmt[SIZE_FMT] ;
+    fmt[size_fmt(fmt, k)] = 0 ;
+    tern_log_info("unload", "messages", fmt, "reason", "queue-active-max", TERN_LOG_END) ;
+  }
+  return k ;
 }
 
 void msg_load (char const *id, int isnew)
@@ -238,6 +308,7 @@ void msg_settle (size_t i, uint64_t now)
   {
     if (!tern_qstate_write(&m->st, qpath(1, "state", m->id)))
       tern_log_warn("record", "id", m->id, "error", strerror(errno), TERN_LOG_END) ;
+    else stamp(m) ;
     m->dirty = 0 ;
   }
   m->wake = 0 ;

@@ -1,7 +1,14 @@
 /* tern-queue-run-scan: the queue's directories.  At start: tmp/ garbage
-   older than 36 h, state files without a message, every message of mess/.
-   Then, on each wake-up, only todo/: each new message moves to mess/. */
+   older than 36 h, state files without a message, the messages of mess/.
+   Then, on each wake-up, todo/: each new message moves to mess/.
+   At most queue-active-max messages are in memory.  When it is full, idle
+   messages not due for a minute leave it (their state is on disk, its
+   mtime their next attempt); if that is not enough, new messages wait in
+   todo/ and old ones in mess/.  mess/ is read again when one of those is
+   due (the earliest state mtime seen; at most every 5 seconds), or when
+   room was lacking and a tenth of it is free again (or a minute passed). */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -59,31 +66,127 @@ static void orphan (char const *name)
   unlink(qpath(1, "state", name)) ;
 }
 
+static int todowait = 0 ;      /* todo/ was left unread for want of room */
+static int messwait = 0 ;      /* mess/ too */
+static int ondisk = 0 ;        /* messages of mess/ are not in memory */
+static uint64_t messnext = WAKE_NEVER ;  /* the earliest of them due, if !messwait */
+static uint64_t lastpass = 0 ;
+static uint64_t scannow ;
+static char *loadedids = 0 ;   /* during a pass over mess/: the ids in memory */
+static size_t nloaded = 0 ;    /* when it started, sorted, TERN_QUEUE_IDMAX each */
+#define PASS_EVERY 5
+
+static int idcmp (void const *a, void const *b)
+{
+  return strcmp(a, b) ;
+}
+
+/* 1 if one more message fits, after idle ones left memory if needed */
+static int room (void)
+{
+  if (msg_loaded() < activemax) return 1 ;
+  return msg_evict(scannow, activemax / 10 + 1) && msg_loaded() < activemax ;
+}
+
+/* a message of mess/: into memory if due and not there yet */
 static void old (char const *name)
 {
-  if (tern_queue_idvalid(name)) msg_load(name, 0) ;
+  struct stat st ;
+  if (!tern_queue_idvalid(name)) return ;
+  if (messwait) { ondisk = 1 ; return ; }
+  if (loadedids && bsearch(name, loadedids, nloaded, TERN_QUEUE_IDMAX, &idcmp)) return ;
+  if (!stat(qpath(0, "state", name), &st) && (uint64_t)st.st_mtime > scannow)
+  {
+    ondisk = 1 ;
+    if ((uint64_t)st.st_mtime < messnext) messnext = (uint64_t)st.st_mtime ;
+    return ;
+  }
+  if (!room()) { messwait = ondisk = 1 ; return ; }
+  msg_load(name, 0) ;
 }
 
-void scan_start (void)
+/* mess/ read, skipping the messages in memory (sorted copies of their
+   ids: loading a message moves nothing, but evictions free slots) */
+static void pass (void)
 {
+  size_t n = 0 ;
+  ondisk = messwait = 0 ;
+  messnext = WAKE_NEVER ;
+  lastpass = scannow ;
+  loadedids = malloc((msg_loaded() + 1) * TERN_QUEUE_IDMAX) ;
+  if (!loadedids) { ondisk = messwait = 1 ; return ; }
+  for (size_t i = 0 ; i < NMSGS ; i++)
+    if (MSG(i)->used) memcpy(loadedids + n++ * TERN_QUEUE_IDMAX, MSG(i)->id, TERN_QUEUE_IDMAX) ;
+  nloaded = n ;
+  qsort(loadedids, n, TERN_QUEUE_IDMAX, &idcmp) ;
+  if (!each("mess", &old))
+  {
+    tern_log_warn("scan", "dir", qpath(2, "mess", 0), "error", strerror(errno), TERN_LOG_END) ;
+    ondisk = messwait = 1 ;
+  }
+  free(loadedids) ;
+  loadedids = 0 ;
+}
+
+void scan_start (uint64_t now)
+{
+  scannow = now ;
   if (!each("tmp", &oldtmp)) tern_log_warn("scan", "dir", qpath(2, "tmp", 0), "error", strerror(errno), TERN_LOG_END) ;
   if (!each("state", &orphan)) tern_log_warn("scan", "dir", qpath(2, "state", 0), "error", strerror(errno), TERN_LOG_END) ;
-  if (!each("mess", &old)) tern_log_warn("scan", "dir", qpath(2, "mess", 0), "error", strerror(errno), TERN_LOG_END) ;
+  pass() ;
 }
 
-static void new (char const *name)
+static void movein (char const *name)
 {
-  if (!tern_queue_idvalid(name)) return ;
   /* no fsync: after a crash the message is in todo/ or mess/, both fine */
   if (rename(qpath(0, "todo", name), qpath(1, "mess", name)) < 0)
   {
-    tern_log_warn("move", "id", name, "error", strerror(errno), TERN_LOG_END) ;
+    if (errno != ENOENT) tern_log_warn("scan", "id", name, "error", strerror(errno), TERN_LOG_END) ;
     return ;
   }
   msg_load(name, 1) ;
 }
 
-void scan_todo (void)
+static void new (char const *name)
 {
+  if (!tern_queue_idvalid(name) || todowait) return ;
+  if (room()) movein(name) ;
+  else todowait = 1 ;
+}
+
+int scan_one (char const *id)
+{
+  struct stat st ;
+  if (!stat(qpath(0, "todo", id), &st)) movein(id) ;
+  else if (!stat(qpath(0, "mess", id), &st)) msg_load(id, 0) ;
+  else return 0 ;
+  return 1 ;
+}
+
+static int roomback (void)
+{
+  return msg_loaded() <= activemax - activemax / 10 ;
+}
+
+int scan_due (uint64_t now)
+{
+  if ((todowait || (ondisk && messwait)) && roomback()) return 1 ;
+  return ondisk && !messwait && now >= messnext && now >= lastpass + PASS_EVERY ;
+}
+
+uint64_t scan_next (void)
+{
+  uint64_t t ;
+  if (!ondisk || messwait) return WAKE_NEVER ;
+  t = lastpass + PASS_EVERY ;
+  return messnext > t ? messnext : t ;
+}
+
+void scan_todo (uint64_t now)
+{
+  scannow = now ;
+  todowait = 0 ;
   if (!each("todo", &new)) tern_log_warn("scan", "dir", qpath(2, "todo", 0), "error", strerror(errno), TERN_LOG_END) ;
+  if (ondisk && (messwait ? roomback() || now >= lastpass + 60 : now >= messnext && now >= lastpass + PASS_EVERY))
+    pass() ;
 }

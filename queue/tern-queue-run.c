@@ -32,6 +32,7 @@ stralloc remoteto = STRALLOC_ZERO ;
 unsigned int concurrency = 10 ;
 unsigned int maxattempts = 8 ;
 unsigned int domconcurrency = 1 ;
+unsigned int activemax = 20000 ;
 int basedelay = -1 ;
 
 static unsigned int number (char const *key, unsigned int dflt)
@@ -52,6 +53,7 @@ static void settings (int first)
   concurrency = number("queue-concurrency", 10) ;
   maxattempts = number("queue-max-attempts", 8) ;
   domconcurrency = number("queue-domain-concurrency", 1) ;
+  activemax = number("queue-active-max", 20000) ;
   remoteto.len = 0 ;
   if (tern_conf_global(&conf, "deliver-remote-to", &remoteto) < 0) remoteto.len = 0 ;
   if (!stralloc_0(&remoteto)) strerr_diefusys(111, "allocate") ;
@@ -93,12 +95,14 @@ static void loop (int sfd, int tfd, int cfd, unsigned int every)
     int timeout ;
     deliver_reap(now) ;
     if (!stopping && now >= lastscan + every) remote_wakeall() ;  /* a lost wake-up costs a minute at most */
-    if (!stopping && (todo || now >= lastscan + every)) { scan_todo() ; lastscan = now ; todo = 0 ; }
+    if (!stopping && (todo || now >= lastscan + every || scan_due(now))) { scan_todo(now) ; lastscan = now ; todo = 0 ; }
     if (stopping && !NJOBS) break ;
     if (!stopping)
     {
       uint64_t w = msg_schedule(now) ;
       if (w < next && (w > now || NJOBS < concurrency)) next = w ;
+      w = scan_next() ;
+      if (w < next) next = w > now ? w : now ;
     }
     timeout = next <= now ? 0 : next - now > 3600 ? 3600000 : (int)(next - now) * 1000 ;
     if (poll(p, 3, timeout) < 0 && errno != EINTR) strerr_diefusys(111, "poll") ;
@@ -151,7 +155,7 @@ int main (int argc, char const *const *argv)
   sigemptyset(&set) ;
   sigaddset(&set, SIGCHLD) ; sigaddset(&set, SIGTERM) ; sigaddset(&set, SIGHUP) ; sigaddset(&set, SIGALRM) ;
   if (selfpipe_trapset(&set) < 0) strerr_diefusys(111, "trap signals") ;
-  scan_start() ;
+  scan_start((uint64_t)time(0)) ;
   loop(sfd, trigger(), cfd, every) ;
   return 0 ;
 }

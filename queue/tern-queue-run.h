@@ -58,6 +58,7 @@ extern stralloc remoteto ;      /* deliver-remote-to account, "" none, NUL-termi
 extern unsigned int concurrency ;
 extern unsigned int maxattempts ;
 extern unsigned int domconcurrency ;
+extern unsigned int activemax ;    /* queue-active-max: messages in memory at most */
 extern int basedelay ;          /* TERN_QUEUE_BASE_DELAY, -1 unset */
 
 #define MSG(i) (genalloc_s(msg, &msgs) + (i))
@@ -69,11 +70,17 @@ extern int basedelay ;          /* TERN_QUEUE_BASE_DELAY, -1 unset */
 extern char const *qpath (unsigned int slot, char const *sub, char const *name) ;
 
 /* tern-queue-run-scan.c */
-extern void scan_start (void) ;   /* tmp cleanup, orphan states, mess/ */
-extern void scan_todo (void) ;    /* new messages */
+extern void scan_start (uint64_t now) ;  /* tmp cleanup, orphan states, mess/ */
+extern void scan_todo (uint64_t now) ;   /* new messages, and due ones left on disk */
+extern int scan_due (uint64_t now) ;     /* 1: scan_todo has messages to load now */
+extern uint64_t scan_next (void) ;       /* when a message left on disk is due */
+extern int scan_one (char const *id) ;   /* id into memory, room or not: 1 if on disk */
 
 /* tern-queue-run-msg.c */
 extern void msg_load (char const *id, int isnew) ;
+extern size_t msg_loaded (void) ;  /* messages in memory */
+extern uint64_t msg_due (msg const *m) ;  /* its next attempt or notice, WAKE_NEVER none */
+extern size_t msg_evict (uint64_t now, size_t n) ;  /* up to n idle messages leave memory */
 extern uint64_t msg_schedule (uint64_t now) ;  /* starts deliveries; returns the next wake */
 extern void msg_settle (size_t m, uint64_t now) ;  /* after its deliveries: remove or write */
 /* where rcpt goes: R_* below, the account or "DOMKEY LINE" appended, NUL-terminated */
