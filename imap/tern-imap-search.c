@@ -1,10 +1,10 @@
 /* tern-imap-search: SEARCH and UID SEARCH (every RFC 3501 key; RECENT and
    NEW match nothing, OLD everything: tern has no \Recent; MODSEQ; ESEARCH
    RETURN (MIN MAX COUNT ALL)).  Header keys use the header cache, only
-   BODY and TEXT read a message file. */
+   BODY and TEXT read a message file.  Header text matches as written or
+   with its RFC 2047 encoded words decoded. */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <skalibs/strerr.h>
 #include "tern.h"
+#include "tern_mime.h"
 #include "tern-imap.h"
 
 #define SEARCHMAX 1024
@@ -33,6 +34,20 @@ struct ctx_s
 } ;
 
 #define ci imap_textmatch
+
+/* header text t contains v, as written or with its encoded words decoded
+   (RFC 2047: a search for "Größe" finds =?UTF-8?Q?Gr=C3=B6=C3=9Fe?=) */
+static int hci (char const *t, size_t tl, inode const *v)
+{
+  static stralloc dec = STRALLOC_ZERO ;
+  char const *q = t ;
+  if (ci(t, tl, v->s, v->len)) return 1 ;
+  while ((q = memchr(q, '=', tl - (size_t)(q - t))) && q + 1 < t + tl && q[1] != '?') q++ ;
+  if (!q || q + 1 >= t + tl) return 0 ;
+  dec.len = 0 ;
+  if (!tern_rfc2047_cat(&dec, t, tl)) strerr_diefu1sys(111, "allocate") ;
+  return ci(dec.s, dec.len, v->s, v->len) ;
+}
 
 static void map (ctx *c)
 {
@@ -74,13 +89,13 @@ static int hdr (ctx *c, char const *name, inode const *v)
   hmap(c) ;
   h = c->h ;
   if (!h) return 0 ;
-  if (!name) return ci(h, c->hl, v->s, v->len) ;
+  if (!name) return hci(h, c->hl, v) ;
   while (i < c->hl)
   {
     char const *nl = memchr(h + i, '\n', c->hl - i) ;
     size_t e = nl ? (size_t)(nl - h) + 1 : c->hl ;
     while (e < c->hl && (h[e] == ' ' || h[e] == '\t')) { nl = memchr(h + e, '\n', c->hl - e) ; e = nl ? (size_t)(nl - h) + 1 : c->hl ; }
-    if (e - i > n && h[i+n] == ':' && !strncasecmp(h + i, name, n) && ci(h + i + n + 1, e - i - n - 1, v->s, v->len)) return 1 ;
+    if (e - i > n && h[i+n] == ':' && !strncasecmp(h + i, name, n) && hci(h + i + n + 1, e - i - n - 1, v)) return 1 ;
     i = e ;
   }
   return 0 ;
@@ -218,7 +233,7 @@ static int keytext (ctx *c, inode const *k, unsigned int *p, int *bad)
   if (!imap_isastring(v)) { *bad = 1 ; return 0 ; }
   map(c) ;
   if (!c->s) return 0 ;
-  if (imap_isatom(k, "TEXT")) return ci(c->s, c->len, v->s, v->len) ;
+  if (imap_isatom(k, "TEXT")) return ci(c->s, c->len, v->s, v->len) || hci(c->s, c->bl, v) ;
   return ci(c->s + c->bl, c->len - c->bl, v->s, v->len) ;
 }
 

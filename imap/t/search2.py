@@ -1,7 +1,8 @@
 # search2.py: SENTBEFORE/SENTON/SENTSINCE, CHARSET UTF-8 with non-ASCII
 # case folding, the header cache (same answers from the cache as from the
 # files, a torn cache tail cut and rebuilt), and IDLE woken by inotify well
-# within the half-second poll.  Prints "N passed, N failed".
+# within the half-second poll, RFC 2047 encoded words found by their
+# decoded text.  Prints "N passed, N failed".
 import glob, os, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
@@ -85,4 +86,23 @@ for i in range(5):
 check(max(lat) < 0.3 and sum(lat) / len(lat) < 0.15, "IDLE woken within 0.3 s: %r" % lat)
 d.send(b"DONE\r\n")
 check(d.until(b"i")[1].startswith(b"i OK"), "IDLE done")
+
+# RFC 2047 encoded words: found by their decoded text, in any case
+deliver("bob", "Inbox", b"From: =?ISO-8859-1?Q?Andr=E9?= <a@x>\r\nSubject: =?UTF-8?B?R3LDtsOfZQ==?=\r\n =?utf-8?q?_Liste?=\r\n\r\nx\r\n")
+deliver("bob", "Inbox", b"Subject: =?windows-1252?Q?=93quoted=94?=\r\nX-Tag: =?UTF-8?Q?caf=C3=A9?=\r\n\r\ny\r\n")
+c.cmd("NOOP")
+cases = [
+    (b"SEARCH CHARSET UTF-8 SUBJECT {6+}\r\nGr\xc3\xb6\xc3\x9f", [b"11"]),
+    (b"SEARCH CHARSET UTF-8 SUBJECT {13+}\r\nGR\xc3\x96\xc3\x9fE LISTE", [b"11"]),   # across two words, folded
+    (b"SEARCH CHARSET UTF-8 FROM {6+}\r\nandr\xc3\xa9", [b"11"]),
+    (b"SEARCH CHARSET UTF-8 SUBJECT {3+}\r\n\xe2\x80\x9c", [b"12"]),               # cp1252 curly quote
+    (b"SEARCH CHARSET UTF-8 HEADER X-Tag {5+}\r\ncaf\xc3\xa9", [b"12"]),
+    (b"SEARCH CHARSET UTF-8 TEXT {5+}\r\ncaf\xc3\xa9", [b"12"]),
+    ("SEARCH SUBJECT R3LDtsOfZQ", [b"11"]),          # the raw text still matches
+    ("SEARCH SUBJECT Liste", [b"11"]),
+    ("SEARCH SUBJECT cafe", []),
+]
+for crit, want in cases:
+    got = search(c, crit)
+    check(got == want, "%r: %r" % (crit, got))
 common.terntest.report()
