@@ -1,5 +1,6 @@
 /* tern-imap-fetch: FETCH and UID FETCH.  Message files are mapped, never
-   read whole into memory; body fetches without PEEK set \Seen. */
+   read whole into memory; body fetches without PEEK set \Seen.  BINARY
+   (RFC 3516): a part decoded from base64 or quoted-printable. */
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
@@ -10,6 +11,7 @@
 #include <sys/file.h>
 #include <skalibs/strerr.h>
 #include "tern.h"
+#include "tern_mime.h"
 #include "tern-imap.h"
 
 #define F_UID 1
@@ -111,6 +113,7 @@ typedef struct sec_s sec ;
 struct sec_s
 {
   int kind, peek, partial ;
+  int bin ;             /* 0 BODY, 1 BINARY (decoded, RFC 3516), 2 BINARY.SIZE */
   size_t off, cnt ;
   char const *path ;    /* part number "1.2", or empty */
   size_t pathlen ;
@@ -138,14 +141,21 @@ static int names (sec *x, char const *s, size_t len)
   return x->nnames > 0 ;
 }
 
-/* parses "BODY[...]<o.n>" or "BODY.PEEK[...]..." into x: 1 ok, 0 bad */
+/* "BODY[...]<o.n>", "BODY.PEEK[...]...", "BINARY[part]<o.n>",
+   "BINARY.PEEK[part]..." or "BINARY.SIZE[part]" into x: 1 ok, 0 bad */
 static int section (inode const *it, sec *x)
 {
+  static struct { char const *name ; int peek, bin ; } const pre[] =
+  {
+    { "BODY", 0, 0 }, { "BODY.PEEK", 1, 0 }, { "BINARY", 0, 1 }, { "BINARY.PEEK", 1, 1 }, { "BINARY.SIZE", 1, 2 }, { 0, 0, 0 }
+  } ;
   char const *s = it->s, *lb = memchr(it->s, '[', it->len), *rb, *sc ;
   size_t n ;
+  unsigned int k = 0 ;
   if (!lb) return 0 ;
-  x->peek = (size_t)(lb - s) == 9 && !strncasecmp(s, "BODY.PEEK", 9) ;
-  if (!x->peek && !((size_t)(lb - s) == 4 && !strncasecmp(s, "BODY", 4))) return 0 ;
+  while (pre[k].name && (strlen(pre[k].name) != (size_t)(lb - s) || strncasecmp(s, pre[k].name, (size_t)(lb - s)))) k++ ;
+  if (!pre[k].name) return 0 ;
+  x->peek = pre[k].peek ; x->bin = pre[k].bin ;
   rb = memchr(lb, ']', it->len - (size_t)(lb - s)) ;
   if (!rb) return 0 ;
   x->echo = lb ; x->echolen = (size_t)(rb + 1 - lb) ;
@@ -164,6 +174,7 @@ static int section (inode const *it, sec *x)
     if (p != e - 1 || !c) return 0 ;
     x->partial = 1 ; x->off = (size_t)o ; x->cnt = (size_t)c ;
   }
+  if (x->bin == 2 && x->partial) return 0 ;
   x->path = sc ;
   x->pathlen = 0 ;
   while (x->pathlen < n && ((sc[x->pathlen] >= '0' && sc[x->pathlen] <= '9') || (sc[x->pathlen] == '.' && x->pathlen + 1 < n && sc[x->pathlen+1] >= '0' && sc[x->pathlen+1] <= '9'))) x->pathlen++ ;
@@ -172,9 +183,10 @@ static int section (inode const *it, sec *x)
     if (x->pathlen < n && sc[x->pathlen] != '.') return 0 ;
     sc += x->pathlen + (x->pathlen < n) ;
     n -= x->pathlen + (x->pathlen < n) ;
-    if (n == 4 && !strncasecmp(sc, "MIME", 4)) { x->kind = SEC_MIME ; return 1 ; }
+    if (n == 4 && !strncasecmp(sc, "MIME", 4)) { x->kind = SEC_MIME ; return !x->bin ; }
   }
   if (!n) x->kind = SEC_ALL ;
+  else if (x->bin) return 0 ;
   else if (n == 6 && !strncasecmp(sc, "HEADER", 6)) x->kind = SEC_HEADER ;
   else if (n == 4 && !strncasecmp(sc, "TEXT", 4)) x->kind = SEC_TEXT ;
   else if (n > 18 && !strncasecmp(sc, "HEADER.FIELDS.NOT ", 18)) { x->kind = SEC_NOT ; return names(x, sc + 18, n - 18) ; }
@@ -183,7 +195,8 @@ static int section (inode const *it, sec *x)
   return 1 ;
 }
 
-/* the bytes a section selects: [*b, *b + *bl); tmp holds HEADER.FIELDS */
+/* the bytes a section selects: [*b, *b + *bl); tmp holds HEADER.FIELDS
+   and decoded BINARY parts (an unknown encoding was refused: cteok) */
 static void sectionbytes (sec const *x, msgmap const *m, stralloc *tmp, char const **b, size_t *bl)
 {
   size_t es = 0, el = m->len, hl ;
@@ -191,7 +204,15 @@ static void sectionbytes (sec const *x, msgmap const *m, stralloc *tmp, char con
   *b = m->s ; *bl = 0 ;
   if (x->pathlen && !mime_section(m->s, m->len, x->path, x->pathlen, &es, &el, &ismsg)) return ;
   hl = x->pathlen ? mime_hdrlen(m->s + es, el) : m->hdrlen ;
-  if (x->kind == SEC_ALL) { *b = m->s + es + (x->pathlen ? hl : 0) ; *bl = el - (x->pathlen ? hl : 0) ; return ; }
+  if (x->kind == SEC_ALL)
+  {
+    int cte = x->bin && x->pathlen ? tern_cte_kind(m->s + es, hl) : TERN_CTE_NONE ;
+    *b = m->s + es + (x->pathlen ? hl : 0) ; *bl = el - (x->pathlen ? hl : 0) ;
+    if (cte <= TERN_CTE_NONE) return ;
+    if (!tern_cte_decode(tmp, *b, *bl, cte)) strerr_diefusys(111, "fetch") ;
+    *b = tmp->s ; *bl = tmp->len ;
+    return ;
+  }
   if (x->kind == SEC_MIME) { *b = m->s + es ; *bl = hl ; return ; }
   if (x->pathlen)
   {
@@ -211,8 +232,9 @@ static void out_section (char const *name, sec const *x, msgmap const *m)
   size_t blen ;
   tmp.len = 0 ;
   sectionbytes(x, m, &tmp, &body, &blen) ;
-  out_puts(name) ;
+  out_puts(x->bin == 2 ? "BINARY.SIZE" : x->bin ? "BINARY" : name) ;
   out_put(x->echo, x->echolen) ;
+  if (x->bin == 2) { out_puts(" ") ; out_u64(blen) ; goto end ; }
   if (x->partial)
   {
     size_t off = x->off, cnt = x->cnt ;
@@ -221,8 +243,9 @@ static void out_section (char const *name, sec const *x, msgmap const *m)
     if (cnt > blen - off) cnt = blen - off ;
     body += off ; blen = cnt ;
   }
-  out_puts(" {") ; out_u64(blen) ; out_puts("}\r\n") ;
+  out_puts(x->bin && memchr(body, 0, blen) ? " ~{" : " {") ; out_u64(blen) ; out_puts("}\r\n") ;
   out_put(body, blen) ;
+ end:
   if (tmp.a > 65536) stralloc_free(&tmp) ;
 }
 
@@ -289,6 +312,22 @@ static void mimeout (int what, msgmap const *m)
   stralloc_free(&sa) ;
 }
 
+static int ctebad ;   /* a BINARY part had an unknown encoding: NO [UNKNOWN-CTE] */
+
+/* 0 if a BINARY section's part is in an encoding tern does not know */
+static int cteok (items const *x, msgmap const *m)
+{
+  for (unsigned int k = 0 ; k < x->nsecs ; k++)
+  {
+    sec const *s = &x->secs[k] ;
+    size_t es, el ;
+    int ismsg ;
+    if (!s->bin || !s->pathlen || !mime_section(m->s, m->len, s->path, s->pathlen, &es, &el, &ismsg)) continue ;
+    if (tern_cte_kind(m->s + es, mime_hdrlen(m->s + es, el)) < 0) return 0 ;
+  }
+  return 1 ;
+}
+
 static void fetchone (size_t i, items const *x)
 {
   imsg *m = sel_msgs() + i ;
@@ -301,6 +340,7 @@ static void fetchone (size_t i, items const *x)
     if (x->hdronly && cache_get(m, &mm.s, &mm.len)) mm.hdrlen = mm.len ;
     else if (mapmsg(m->uid, &mm) && x->hdronly) cache_put(m, mm.s, mm.hdrlen) ;
   }
+  if (!cteok(x, &mm)) { ctebad = 1 ; unmapmsg(&mm) ; return ; }
   if ((want & F_SETSEEN) && !(m->flags & TERN_F_SEEN)) { setseen(m) ; want |= F_FLAGS ; }
   out_puts("* ") ; out_u64(i + 1) ; out_puts(" FETCH (") ;
 #define SP() (sp++ ? out_puts(" ") : (void)0)
@@ -326,6 +366,7 @@ void cmd_fetch (iargs *a)
   uint64_t since = 0 ;
   unsigned int i = 1, end ;
   memset(&x, 0, sizeof x) ;
+  ctebad = 0 ;
   if (a->n < 2) { out_tagged("BAD", "FETCH set items") ; return ; }
   if (a->a[1].type == N_LIST) { end = REND(a, 1) ; for (unsigned int k = 2 ; k < end ; k++) if (!item(&a->a[k], &x)) goto bad ; }
   else { end = 2 ; if (!item(&a->a[1], &x)) goto bad ; }
@@ -348,7 +389,8 @@ void cmd_fetch (iargs *a)
     fetchone(j, &x) ;
   }
   cache_done() ;
-  imap_ok(a->uid ? "UID FETCH completed" : "FETCH completed") ;
+  if (ctebad) out_tagged("NO", "[UNKNOWN-CTE] a part is in an encoding tern cannot decode") ;
+  else imap_ok(a->uid ? "UID FETCH completed" : "FETCH completed") ;
   goto end ;
  bad:
   out_tagged("BAD", "bad FETCH item") ;

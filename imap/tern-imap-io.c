@@ -349,7 +349,8 @@ int in_command (stralloc *sa)
     settag(sa) ;
     if (S.state != S_NOAUTH && S.nfiles < IMAP_FILEMAX && isappend(sa))
     {
-      r = streamlit(sa, i, n, plus) ;
+      /* "~{n}": a literal8 (RFC 3516), binary content: a file all the same */
+      r = streamlit(sa, i > start && sa->s[i-1] == '~' ? i - 1 : i, n, plus) ;
       if (r <= 0) return r ;
       continue ;
     }

@@ -1,5 +1,6 @@
-/* tern_mime.h: reading MIME header text (RFC 2047 encoded words) for
-   search and, later, the junk filter's tokens.  No I/O. */
+/* tern_mime.h: reading MIME: header text (RFC 2047 encoded words) and
+   part bodies (Content-Transfer-Encoding), for IMAP SEARCH and BINARY
+   and, later, the junk filter's tokens.  No I/O. */
 #ifndef TERN_MIME_H
 #define TERN_MIME_H
 
@@ -14,5 +15,19 @@
    it is.  Lenient, as mail in the wild needs: base64 without padding,
    Q with lower-case hex.  Returns 0 (ENOMEM) or 1. */
 extern int tern_rfc2047_cat (stralloc *out, char const *s, size_t len) ;
+
+/* Content-Transfer-Encoding: the kind named by a header block's field
+   (TERN_CTE_NONE when absent: 7bit, 8bit, binary mean the same), or -1
+   for an encoding tern does not know. */
+#define TERN_CTE_NONE 0
+#define TERN_CTE_BASE64 1
+#define TERN_CTE_QP 2
+extern int tern_cte_kind (char const *hdr, size_t len) ;
+
+/* Appends s[0..len) decoded from cte (TERN_CTE_*) to out.  Lenient:
+   base64 skips what is not in its alphabet and stops at "=";
+   quoted-printable keeps a malformed "=" as it is and drops soft line
+   breaks.  Returns 0 (ENOMEM) or 1. */
+extern int tern_cte_decode (stralloc *out, char const *s, size_t len, int cte) ;
 
 #endif

@@ -1,5 +1,6 @@
 /* test-mime: tern_rfc2047_cat on a table of header texts, then hostile
-   input (every prefix of malformed words) for crashes under ASan. */
+   input (every prefix of malformed words) for crashes under ASan; then
+   tern_cte_kind and tern_cte_decode. */
 #include <stdlib.h>
 #include <string.h>
 #include "t.h"
@@ -53,6 +54,29 @@ int main (void)
       T(tern_rfc2047_cat(&sa, copy, n) && sa.len <= 3 * n, hostile[i]) ;
       free(copy) ;
     }
+  {
+    static struct { char const *hdr ; int kind ; } const k[] =
+    {
+      { "Content-Type: text/plain\r\n", TERN_CTE_NONE }, { "Content-Transfer-Encoding: base64\r\n", TERN_CTE_BASE64 },
+      { "content-transfer-encoding:   Quoted-Printable ; x\r\n", TERN_CTE_QP }, { "Content-Transfer-Encoding: 8bit\r\n", TERN_CTE_NONE },
+      { "Content-Transfer-Encoding: x-uuencode\r\n", -1 }, { "Content-Transfer-Encoding: BINARY", TERN_CTE_NONE },
+      { "X-Content-Transfer-Encoding: base64\r\n", TERN_CTE_NONE },
+    } ;
+    static struct { char const *in, *want ; int cte ; } const d[] =
+    {
+      { "aGVsbG8gd29ybGQ=", "hello world", TERN_CTE_BASE64 }, { "aGVs\r\nbG8=\r\n", "hello", TERN_CTE_BASE64 },
+      { "aGVsbG8", "hello", TERN_CTE_BASE64 }, { "caf=C3=A9 =3D 1", "caf\xc3\xa9 = 1", TERN_CTE_QP },
+      { "soft=\r\nbreak", "softbreak", TERN_CTE_QP }, { "soft=  \nbreak", "softbreak", TERN_CTE_QP },
+      { "bad =ZZ =", "bad =ZZ =", TERN_CTE_QP }, { "as is", "as is", TERN_CTE_NONE },
+    } ;
+    for (size_t i = 0 ; i < sizeof k / sizeof *k ; i++)
+      T(tern_cte_kind(k[i].hdr, strlen(k[i].hdr)) == k[i].kind, k[i].hdr) ;
+    for (size_t i = 0 ; i < sizeof d / sizeof *d ; i++)
+    {
+      sa.len = 0 ;
+      T(tern_cte_decode(&sa, d[i].in, strlen(d[i].in), d[i].cte) && sa.len == strlen(d[i].want) && !memcmp(sa.s, d[i].want, sa.len), d[i].in) ;
+    }
+  }
   stralloc_free(&sa) ;
   return tdone() ;
 }
