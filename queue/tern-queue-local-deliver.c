@@ -1,29 +1,28 @@
 /* tern-queue-local-deliver: the local delivery itself: fd 0 (from its
    offset) into ACCOUNT's Inbox.  Shared by tern-queue-local and by the
    runner's delivery child, which forks without an exec (an exec per message
-   was a fifth of the runner's CPU in smtp.bench).  Dies with 100 or 111. */
+   was a fifth of the runner's CPU in smtp.bench) and by its workers.
+   local_deliver dies with 100 or 111, local_deliver_r returns them. */
 #include <errno.h>
+#include <unistd.h>
 #include <skalibs/strerr.h>
 #include "tern.h"
 #include "tern_conf.h"
 #include "tern_store.h"
 #include "tern-queue-local.h"
 
-static void acctdir (char const *confdir, char const *name, stralloc *dir)
-{
-  switch (tern_conf_accountpath(confdir, name, dir))
-  {
-    case 1 : break ;
-    case 0 : strerr_dief(100, "no such account: ", name) ;
-    default : strerr_diefusys(111, "find account ", name, " in the configuration in ", confdir) ;
-  }
-}
-
-void local_deliver (char const *confdir, char const *account, uint64_t date)
+/* fd 0 into the account's Inbox: 0 done, 100 or 111 with a warning said */
+int local_deliver_r (char const *confdir, char const *account, uint64_t date)
 {
   stralloc dir = STRALLOC_ZERO ;
-  int r ;
-  acctdir(confdir, account, &dir) ;
+  int r = tern_conf_accountpath(confdir, account, &dir) ;
+  if (r != 1)
+  {
+    if (!r) strerr_warnw2x("no such account: ", account) ;
+    else strerr_warnwu4sys("find account ", account, " in the configuration in ", confdir) ;
+    stralloc_free(&dir) ;
+    return r ? 111 : 100 ;
+  }
   r = tern_store_deliverfd(dir.s, "Inbox", 0, 0, 0, 0, (int64_t)date, TERN_DELIVER_CREATE, 0) ;
   if (r && errno == ENOENT)
   {
@@ -31,7 +30,14 @@ void local_deliver (char const *confdir, char const *account, uint64_t date)
     r = tern_store_create(dir.s) ;
     if (!r) r = tern_store_deliverfd(dir.s, "Inbox", 0, 0, 0, 0, (int64_t)date, TERN_DELIVER_CREATE, 0) ;
   }
-  if (r == TERN_PERM) strerr_diefu(100, "deliver to account ", account) ;
-  if (r) strerr_diefusys(111, "deliver to account ", account) ;
+  if (r == TERN_PERM) strerr_warnwu2x("deliver to account ", account) ;
+  else if (r) strerr_warnwu2sys("deliver to account ", account) ;
   stralloc_free(&dir) ;
+  return !r ? 0 : r == TERN_PERM ? 100 : 111 ;
+}
+
+void local_deliver (char const *confdir, char const *account, uint64_t date)
+{
+  int r = local_deliver_r(confdir, account, date) ;
+  if (r) _exit(r) ;
 }

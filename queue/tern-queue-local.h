@@ -4,4 +4,6 @@
 #include <stdint.h>
 /* Deliver fd 0 into ACCOUNT's Inbox; returns when delivered, else dies 100/111. */
 extern void local_deliver (char const *confdir, char const *account, uint64_t date) ;
+/* The same, returning 0, or 100/111 after a warning on stderr. */
+extern int local_deliver_r (char const *confdir, char const *account, uint64_t date) ;
 #endif

@@ -1,6 +1,7 @@
-/* tern-queue-run-deliver: the jobs (local deliveries: a fork running
-   tern-queue-local's delivery, no exec; remote ones and notices in their
-   own files), the attempt count, and recording each recipient's result. */
+/* tern-queue-run-deliver: the jobs (local deliveries: in a worker, see
+   tern-queue-run-worker.c, or with TERN_QUEUE_LOCAL a fork and exec of
+   that program; remote ones and notices in their own files), the attempt
+   count, and recording each recipient's result. */
 #include <errno.h>
 #include <malloc.h>
 #include <fcntl.h>
@@ -17,9 +18,13 @@
 #include "tern-queue-run.h"
 #include "tern-queue-local.h"
 
+char const *localagent = 0 ;  /* TERN_QUEUE_LOCAL, or 0: workers */
+
+/* the child running TERN_QUEUE_LOCAL, with tern-queue-local's argv */
 static void child (int fd, char const *account, uint64_t date)
 {
-  char const *agent = getenv("TERN_QUEUE_LOCAL") ;
+  char d[UINT64_FMT] ;
+  char const *argv[8] = { localagent, "-c", confdir, "-d", d, "--", account, 0 } ;
   sigset_t none ;
   sigemptyset(&none) ;
   sigprocmask(SIG_SETMASK, &none, 0) ;
@@ -27,17 +32,9 @@ static void child (int fd, char const *account, uint64_t date)
   signal(SIGTERM, SIG_DFL) ;
   PROG = "tern-queue-local" ;
   if (dup2(fd, 0) < 0) _exit(111) ;
-  if (agent && *agent)
-  {
-    /* another local delivery program, with tern-queue-local's argv */
-    char d[UINT64_FMT] ;
-    char const *argv[8] = { agent, "-c", confdir, "-d", d, "--", account, 0 } ;
-    d[uint64_fmt(d, date)] = 0 ;
-    execvp(agent, (char *const *)argv) ;
-    strerr_diefu2sys(111, "run ", agent) ;
-  }
-  local_deliver(confdir, account, date) ;
-  _exit(0) ;
+  d[uint64_fmt(d, date)] = 0 ;
+  execvp(localagent, (char *const *)argv) ;
+  strerr_diefu2sys(111, "run ", localagent) ;
 }
 
 /* A child's first allocation of 1 KiB or more made glibc consolidate the
@@ -127,9 +124,13 @@ int deliver_start (size_t mi, char const *account, unsigned int const *rcpts, un
   if (!stralloc_cats(&j.account, account) || !stralloc_0(&j.account)
    || !genalloc_ready(unsigned int, &j.rcpts, n) || !genalloc_ready(job, &jobs, NJOBS + 1)) goto err ;
   nofastbins() ;
-  j.pid = fork() ;
+  if (localagent)
+  {
+    j.pid = fork() ;
+    if (!j.pid) child(fd, account, m->env.time) ;
+  }
+  else j.pid = worker_start(fd, account, m->env.time) ;
   if (j.pid < 0) goto err ;
-  if (!j.pid) child(fd, account, m->env.time) ;
   close(fd) ;
   job_add(&j, rcpts, n) ;
   /* counted at the start, recorded with the result (no fsync before a local delivery) */
@@ -208,15 +209,20 @@ static void ended (size_t ji, int wstat, uint64_t now)
   msg_settle(mi, now) ;
 }
 
+void deliver_ended (pid_t pid, int wstat, uint64_t now)
+{
+  size_t i = 0 ;
+  while (i < NJOBS && JOB(i)->pid != pid) i++ ;
+  if (i < NJOBS) ended(i, wstat, now) ;
+}
+
 void deliver_reap (uint64_t now)
 {
   for (;;)
   {
     int wstat ;
-    size_t i = 0 ;
     pid_t pid = waitpid(-1, &wstat, WNOHANG) ;
     if (pid <= 0) break ;
-    while (i < NJOBS && JOB(i)->pid != pid) i++ ;
-    if (i < NJOBS) ended(i, wstat, now) ;
+    if (!worker_gone(pid, wstat, now)) deliver_ended(pid, wstat, now) ;
   }
 }

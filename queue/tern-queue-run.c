@@ -88,9 +88,11 @@ static void loop (int sfd, int tfd, int cfd, unsigned int every)
 {
   int stopping = 0, todo = 1 ;
   uint64_t lastscan = 0 ;
+  genalloc pfds = GENALLOC_ZERO ;  /* struct pollfd: ours, then the busy workers' */
   for (;;)
   {
-    struct pollfd p[3] = { { .fd = sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN }, { .fd = cfd, .events = POLLIN } } ;
+    struct pollfd base[3] = { { .fd = sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN }, { .fd = cfd, .events = POLLIN } } ;
+    struct pollfd *p ;
     uint64_t now = (uint64_t)time(0), next = now + every ;
     int timeout ;
     deliver_reap(now) ;
@@ -105,7 +107,12 @@ static void loop (int sfd, int tfd, int cfd, unsigned int every)
       if (w < next) next = w > now ? w : now ;
     }
     timeout = next <= now ? 0 : next - now > 3600 ? 3600000 : (int)(next - now) * 1000 ;
-    if (poll(p, 3, timeout) < 0 && errno != EINTR) strerr_diefusys(111, "poll") ;
+    genalloc_setlen(struct pollfd, &pfds, 0) ;
+    if (!genalloc_catb(struct pollfd, &pfds, base, 3)) strerr_diefusys(111, "allocate") ;
+    worker_pollfds(&pfds) ;
+    p = genalloc_s(struct pollfd, &pfds) ;
+    if (poll(p, genalloc_len(struct pollfd, &pfds), timeout) < 0 && errno != EINTR) strerr_diefusys(111, "poll") ;
+    worker_answers(p + 3, genalloc_len(struct pollfd, &pfds) - 3, (uint64_t)time(0)) ;
     if (p[2].revents & POLLIN) ctl_read(cfd, (uint64_t)time(0)) ;
     if (p[0].revents & POLLIN) todo |= sigs(&stopping) ;
     if (p[1].revents & POLLIN)
@@ -149,6 +156,8 @@ int main (int argc, char const *const *argv)
     unsigned int u ;
     if (b && *b && uint0_scan(b, &u) && u < 0x10000) basedelay = (int)u ;
   }
+  localagent = getenv("TERN_QUEUE_LOCAL") ;
+  if (localagent && !*localagent) localagent = 0 ;
   cfd = ctl_open() ;
   sfd = selfpipe_init() ;
   if (sfd < 0) strerr_diefusys(111, "create the selfpipe") ;

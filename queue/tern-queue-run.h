@@ -89,6 +89,15 @@ extern int msg_route (msg const *m, char const *rcpt, unsigned int attempts, str
 /* tern-queue-run-deliver.c */
 extern int deliver_start (size_t m, char const *account, unsigned int const *rcpts, unsigned int n, uint64_t now) ;
 extern void deliver_reap (uint64_t now) ;
+extern void deliver_ended (pid_t pid, int wstat, uint64_t now) ;  /* the job of pid ended */
+extern char const *localagent ;  /* TERN_QUEUE_LOCAL, or 0 */
+
+/* tern-queue-run-worker.c */
+struct pollfd ;
+extern pid_t worker_start (int fd, char const *account, uint64_t date) ;  /* -1 on error */
+extern int worker_gone (pid_t pid, int wstat, uint64_t now) ;  /* 1 if pid was a worker */
+extern void worker_pollfds (genalloc *p) ;  /* struct pollfd of the busy workers, appended */
+extern void worker_answers (struct pollfd const *p, size_t n, uint64_t now) ;
 extern int job_add (job *j, unsigned int const *rcpts, unsigned int n) ;  /* after fork */
 extern void job_drop (size_t ji) ;
 /* the result of one attempt for recipient k: code 0 ok, 100 permanent,

@@ -1,0 +1,175 @@
+/* tern-queue-run-worker: local deliveries in long-lived workers (forks of
+   the runner, no exec): a fork and an exit per message were two fifths of
+   the runner's CPU.  A worker takes a job (the queue file by SCM_RIGHTS at
+   the message's offset, "DATE ACCOUNT"), delivers it, answers one byte
+   (0, 100 or 111) and waits for the next; it exits after a minute idle or
+   10,000 jobs, always with 111, so that a worker that dies with a job is a
+   temporary failure of that job (the runner's SIGCHLD path). */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <skalibs/types.h>
+#include <skalibs/genalloc.h>
+#include <skalibs/strerr.h>
+#include "tern.h"
+#include "tern_log.h"
+#include "tern-queue-run.h"
+#include "tern-queue-local.h"
+
+#define IDLE_MS 60000
+#define JOBS_MAX 10000
+#define JOBLEN 1024
+
+typedef struct worker_s worker ;
+struct worker_s { pid_t pid ; int fd ; int busy ; } ;
+static genalloc workers = GENALLOC_ZERO ;  /* worker */
+#define W(i) (genalloc_s(worker, &workers) + (i))
+#define NW genalloc_len(worker, &workers)
+
+/* one job: its fd on 0, the account and date in buf; 0 if none came */
+static int take (int s, char *buf, int *fd)
+{
+  char cbuf[CMSG_SPACE(sizeof(int))] ;
+  struct iovec v = { .iov_base = buf, .iov_len = JOBLEN - 1 } ;
+  struct msghdr h = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf } ;
+  struct cmsghdr *c ;
+  struct pollfd p = { .fd = s, .events = POLLIN } ;
+  ssize_t r ;
+  if (poll(&p, 1, IDLE_MS) <= 0) return 0 ;
+  r = recvmsg(s, &h, MSG_CMSG_CLOEXEC) ;
+  if (r <= 0) return 0 ;
+  buf[r] = 0 ;
+  c = CMSG_FIRSTHDR(&h) ;
+  if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int))) return 0 ;
+  memcpy(fd, CMSG_DATA(c), sizeof(int)) ;
+  return 1 ;
+}
+
+static void serve (int s)
+{
+  char buf[JOBLEN] ;
+  int fd ;
+  sigset_t none ;
+  long max = sysconf(_SC_OPEN_MAX) ;
+  /* the runner's descriptors, other workers' sockets above all: a worker
+     holding them would keep its siblings from ever seeing the runner go */
+  for (int i = 3 ; i < (max > 0 && max < 65536 ? max : 65536) ; i++) if (i != s) close(i) ;
+  sigemptyset(&none) ;
+  sigprocmask(SIG_SETMASK, &none, 0) ;
+  signal(SIGPIPE, SIG_DFL) ;
+  signal(SIGTERM, SIG_DFL) ;
+  signal(SIGHUP, SIG_DFL) ;
+  PROG = "tern-queue-local" ;
+  for (unsigned int n = 0 ; n < JOBS_MAX && take(s, buf, &fd) ; n++)
+  {
+    uint64_t date = 0 ;
+    size_t k = uint64_scan(buf, &date) ;
+    char code ;
+    if (!k || buf[k] != ' ' || (fd && (dup2(fd, 0) < 0 || close(fd) < 0))) _exit(111) ;
+    code = (char)local_deliver_r(confdir, buf + k + 1, date) ;
+    close(0) ;
+    if (write(s, &code, 1) != 1) _exit(111) ;
+  }
+  _exit(111) ;
+}
+
+/* an idle worker, forked if none: its index, or -1 */
+static ssize_t idle (void)
+{
+  worker w = { .busy = 0 } ;
+  int sv[2] ;
+  for (size_t i = 0 ; i < NW ; i++) if (!W(i)->busy) return (ssize_t)i ;
+  if (!genalloc_readyplus(worker, &workers, 1)) return -1 ;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return -1 ;
+  w.pid = fork() ;
+  if (w.pid < 0) { close(sv[0]) ; close(sv[1]) ; return -1 ; }
+  if (!w.pid) serve(sv[1]) ;
+  close(sv[1]) ;
+  w.fd = sv[0] ;
+  genalloc_append(worker, &workers, &w) ;
+  return (ssize_t)NW - 1 ;
+}
+
+pid_t worker_start (int fd, char const *account, uint64_t date)
+{
+  char buf[JOBLEN] ;
+  char cbuf[CMSG_SPACE(sizeof(int))] ;
+  struct iovec v = { .iov_base = buf } ;
+  struct msghdr h = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf } ;
+  struct cmsghdr *c ;
+  size_t n = uint64_fmt(buf, date), alen = strlen(account) ;
+  if (alen + n + 2 > JOBLEN) return (errno = ENAMETOOLONG, -1) ;
+  buf[n++] = ' ' ;
+  memcpy(buf + n, account, alen) ;
+  v.iov_len = n + alen ;
+  memset(cbuf, 0, sizeof cbuf) ;
+  c = CMSG_FIRSTHDR(&h) ;
+  c->cmsg_level = SOL_SOCKET ; c->cmsg_type = SCM_RIGHTS ; c->cmsg_len = CMSG_LEN(sizeof(int)) ;
+  memcpy(CMSG_DATA(c), &fd, sizeof(int)) ;
+  for (int tries = 0 ; tries < 2 ; tries++)
+  {
+    ssize_t i = idle() ;
+    if (i < 0) return -1 ;
+    if (sendmsg(W(i)->fd, &h, MSG_NOSIGNAL) == (ssize_t)v.iov_len) { W(i)->busy = 1 ; return W(i)->pid ; }
+    /* it was just leaving (idle for a minute): another one */
+    close(W(i)->fd) ;
+    W(i)->fd = -1 ; W(i)->busy = 1 ;  /* out of the pool until reaped */
+  }
+  return -1 ;
+}
+
+/* pid was reaped: 1 if it was a worker (its job, if any, ends with wstat;
+   an exit 0 cannot be a delivery's success) */
+int worker_gone (pid_t pid, int wstat, uint64_t now)
+{
+  for (size_t i = 0 ; i < NW ; i++)
+  {
+    worker *w = W(i) ;
+    if (w->pid != pid) continue ;
+    if (w->fd >= 0) close(w->fd) ;
+    *w = *W(NW - 1) ;
+    genalloc_setlen(worker, &workers, NW - 1) ;
+    deliver_ended(pid, WIFEXITED(wstat) && !WEXITSTATUS(wstat) ? 111 << 8 : wstat, now) ;
+    return 1 ;
+  }
+  return 0 ;
+}
+
+void worker_pollfds (genalloc *p)
+{
+  for (size_t i = 0 ; i < NW ; i++)
+    if (W(i)->busy && W(i)->fd >= 0)
+    {
+      struct pollfd x = { .fd = W(i)->fd, .events = POLLIN } ;
+      if (!genalloc_append(struct pollfd, p, &x)) return ;
+    }
+}
+
+/* after poll: the answers of the workers that gave one */
+void worker_answers (struct pollfd const *p, size_t n, uint64_t now)
+{
+  for (size_t k = 0 ; k < n ; k++)
+  {
+    char code ;
+    if (!(p[k].revents & (POLLIN | POLLHUP | POLLERR))) continue ;
+    for (size_t i = 0 ; i < NW ; i++)
+    {
+      worker *w = W(i) ;
+      if (w->fd != p[k].fd || !w->busy) continue ;
+      if (read(w->fd, &code, 1) != 1)
+      {
+        close(w->fd) ;  /* it died: reaped with its status */
+        w->fd = -1 ;
+        break ;
+      }
+      w->busy = 0 ;
+      deliver_ended(w->pid, (code & 0xff) << 8, now) ;
+      break ;
+    }
+  }
+}
