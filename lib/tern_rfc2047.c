@@ -22,22 +22,6 @@ static int charset (char const *s, size_t len)
   return CS_NONE ;
 }
 
-static int hexval (char c)
-{
-  if (c >= '0' && c <= '9') return c - '0' ;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10 ;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10 ;
-  return -1 ;
-}
-
-static int b64val (char c)
-{
-  if (c >= 'A' && c <= 'Z') return c - 'A' ;
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26 ;
-  if (c >= '0' && c <= '9') return c - '0' + 52 ;
-  return c == '+' ? 62 : c == '/' ? 63 : -1 ;
-}
-
 /* code point c as UTF-8 */
 static int utf8 (stralloc *out, unsigned int c)
 {
@@ -69,40 +53,23 @@ static int byte (stralloc *out, unsigned char c, int cs)
   return utf8(out, u) ;
 }
 
-/* the text of an encoded word, decoded: 1 done, 0 ENOMEM */
+/* the text of an encoded word, decoded: 1 done, 0 ENOMEM.  Q is
+   quoted-printable with "_" for a space (and no line breaks). */
 static int word (stralloc *out, int cs, char enc, char const *s, size_t len)
 {
-  if (enc == 'q' || enc == 'Q')
+  stralloc q = STRALLOC_ZERO, raw = STRALLOC_ZERO ;
+  int isq = enc == 'q' || enc == 'Q', ok ;
+  if (isq)
   {
-    for (size_t i = 0 ; i < len ; i++)
-    {
-      unsigned char c = (unsigned char)s[i] ;
-      if (c == '_') c = ' ' ;
-      else if (c == '=' && i + 2 < len && hexval(s[i+1]) >= 0 && hexval(s[i+2]) >= 0)
-      {
-        c = (unsigned char)(hexval(s[i+1]) << 4 | hexval(s[i+2])) ;
-        i += 2 ;
-      }
-      if (!byte(out, c, cs)) return 0 ;
-    }
-    return 1 ;
+    if (!stralloc_catb(&q, s, len)) return 0 ;
+    for (size_t i = 0 ; i < len ; i++) if (q.s[i] == '_') q.s[i] = ' ' ;
+    s = q.s ;
   }
-  {
-    unsigned int acc = 0, bits = 0 ;
-    for (size_t i = 0 ; i < len && s[i] != '=' ; i++)
-    {
-      int v = b64val(s[i]) ;
-      if (v < 0) continue ;
-      acc = (acc << 6 | (unsigned int)v) & 0xffffff ;
-      bits += 6 ;
-      if (bits >= 8)
-      {
-        bits -= 8 ;
-        if (!byte(out, (unsigned char)(acc >> bits), cs)) return 0 ;
-      }
-    }
-  }
-  return 1 ;
+  ok = tern_cte_decode(&raw, s, len, isq ? TERN_CTE_QP : TERN_CTE_BASE64) ;
+  for (size_t i = 0 ; ok && i < raw.len ; i++) ok = byte(out, (unsigned char)raw.s[i], cs) ;
+  stralloc_free(&q) ;
+  stralloc_free(&raw) ;
+  return ok ;
 }
 
 /* an encoded word at s (s[0..1] == "=?"): its length, 0 if there is none;
