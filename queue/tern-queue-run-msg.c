@@ -115,7 +115,7 @@ size_t msg_evict (uint64_t now, size_t n)
   }
   k = genalloc_len(cand, &c) ;
   if (k > n) k = n ;
-  qsort(genalloc_s(cand, &c), genalloc_len(cand, &c), sizeof(cand), &latestfirst) ;
+  if (k) qsort(genalloc_s(cand, &c), genalloc_len(cand, &c), sizeof(cand), &latestfirst) ;
   for (size_t q = 0 ; q < k ; q++)
   {
     size_t i = genalloc_s(cand, &c)[q].i ;

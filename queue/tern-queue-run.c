@@ -122,6 +122,7 @@ static void loop (int sfd, int tfd, int cfd, unsigned int every)
       todo = 1 ;
     }
   }
+  genalloc_free(struct pollfd, &pfds) ;
 }
 
 int main (int argc, char const *const *argv)
