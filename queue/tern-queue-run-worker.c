@@ -2,9 +2,10 @@
    the runner, no exec): a fork and an exit per message were two fifths of
    the runner's CPU.  A worker takes a job (the queue file by SCM_RIGHTS at
    the message's offset, "DATE ACCOUNT"), delivers it, answers one byte
-   (0, 100 or 111) and waits for the next; it exits after a minute idle or
-   10,000 jobs, always with 111, so that a worker that dies with a job is a
-   temporary failure of that job (the runner's SIGCHLD path). */
+   (0, 100 or 111) and waits for the next; it leaves after a minute idle or
+   10,000 jobs (shutting its socket first, so that no job is sent to it in
+   vain), always with 111: a worker that dies with a job is a temporary
+   failure of that job (the runner's SIGCHLD path). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,7 +22,7 @@
 #include "tern-queue-run.h"
 #include "tern-queue-local.h"
 
-#define IDLE_MS 60000
+unsigned int workeridle = 60000 ;  /* ms: TERN_QUEUE_WORKER_IDLE */
 #define JOBS_MAX 10000
 #define JOBLEN 1024
 
@@ -31,8 +32,8 @@ static genalloc workers = GENALLOC_ZERO ;  /* worker */
 #define W(i) (genalloc_s(worker, &workers) + (i))
 #define NW genalloc_len(worker, &workers)
 
-/* one job: its fd on 0, the account and date in buf; 0 if none came */
-static int take (int s, char *buf, int *fd)
+/* one job within ms: the account and date in buf, its fd; 0 if none came */
+static int take (int s, char *buf, int *fd, int ms)
 {
   char cbuf[CMSG_SPACE(sizeof(int))] ;
   struct iovec v = { .iov_base = buf, .iov_len = JOBLEN - 1 } ;
@@ -40,7 +41,7 @@ static int take (int s, char *buf, int *fd)
   struct cmsghdr *c ;
   struct pollfd p = { .fd = s, .events = POLLIN } ;
   ssize_t r ;
-  if (poll(&p, 1, IDLE_MS) <= 0) return 0 ;
+  if (poll(&p, 1, ms) <= 0) return 0 ;
   r = recvmsg(s, &h, MSG_CMSG_CLOEXEC) ;
   if (r <= 0) return 0 ;
   buf[r] = 0 ;
@@ -48,6 +49,17 @@ static int take (int s, char *buf, int *fd)
   if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int))) return 0 ;
   memcpy(fd, CMSG_DATA(c), sizeof(int)) ;
   return 1 ;
+}
+
+static void one (int s, char *buf, int fd)
+{
+  uint64_t date = 0 ;
+  size_t k = uint64_scan(buf, &date) ;
+  char code ;
+  if (!k || buf[k] != ' ' || (fd && (dup2(fd, 0) < 0 || close(fd) < 0))) _exit(111) ;
+  code = (char)local_deliver_r(confdir, buf + k + 1, date) ;
+  close(0) ;
+  if (write(s, &code, 1) != 1) _exit(111) ;
 }
 
 static void serve (int s)
@@ -65,17 +77,20 @@ static void serve (int s)
   signal(SIGTERM, SIG_DFL) ;
   signal(SIGHUP, SIG_DFL) ;
   PROG = "tern-queue-local" ;
-  for (unsigned int n = 0 ; n < JOBS_MAX && take(s, buf, &fd) ; n++)
+  for (unsigned int n = 0 ;; n++)
   {
-    uint64_t date = 0 ;
-    size_t k = uint64_scan(buf, &date) ;
-    char code ;
-    if (!k || buf[k] != ' ' || (fd && (dup2(fd, 0) < 0 || close(fd) < 0))) _exit(111) ;
-    code = (char)local_deliver_r(confdir, buf + k + 1, date) ;
-    close(0) ;
-    if (write(s, &code, 1) != 1) _exit(111) ;
+    int last = 0 ;
+    if (n >= JOBS_MAX || !take(s, buf, &fd, (int)workeridle))
+    {
+      /* leaving: the runner's sends fail from now on (it picks another
+         worker), and a job it sent just before is still served */
+      shutdown(s, SHUT_RD) ;
+      if (!take(s, buf, &fd, 0)) _exit(111) ;
+      last = 1 ;
+    }
+    one(s, buf, fd) ;
+    if (last) _exit(111) ;
   }
-  _exit(111) ;
 }
 
 /* an idle worker, forked if none: its index, or -1 */

@@ -84,6 +84,14 @@ static int sigs (int *stopping)
   return todo ;
 }
 
+/* a number from the environment within [min, max], else dflt */
+static unsigned int envnum (char const *name, unsigned int min, unsigned int max, unsigned int dflt)
+{
+  char const *v = getenv(name) ;
+  unsigned int u ;
+  return v && *v && uint0_scan(v, &u) && u >= min && u <= max ? u : dflt ;
+}
+
 static void loop (int sfd, int tfd, int cfd, unsigned int every)
 {
   int stopping = 0, todo = 1 ;
@@ -152,11 +160,8 @@ int main (int argc, char const *const *argv)
     strerr_diefusys(111, "set up the queue in ", qdir.s) ;
   }
   signal(SIGPIPE, SIG_IGN) ;
-  {
-    char const *b = getenv("TERN_QUEUE_BASE_DELAY") ;
-    unsigned int u ;
-    if (b && *b && uint0_scan(b, &u) && u < 0x10000) basedelay = (int)u ;
-  }
+  basedelay = (int)envnum("TERN_QUEUE_BASE_DELAY", 0, 0xffff, (unsigned int)basedelay) ;
+  workeridle = envnum("TERN_QUEUE_WORKER_IDLE", 1, 3600000, workeridle) ;
   localagent = getenv("TERN_QUEUE_LOCAL") ;
   if (localagent && !*localagent) localagent = 0 ;
   cfd = ctl_open() ;

@@ -94,6 +94,7 @@ extern char const *localagent ;  /* TERN_QUEUE_LOCAL, or 0 */
 
 /* tern-queue-run-worker.c */
 struct pollfd ;
+extern unsigned int workeridle ;  /* ms a worker waits for a job before it leaves */
 extern pid_t worker_start (int fd, char const *account, uint64_t date) ;  /* -1 on error */
 extern int worker_gone (pid_t pid, int wstat, uint64_t now) ;  /* 1 if pid was a worker */
 extern void worker_pollfds (genalloc *p) ;  /* struct pollfd of the busy workers, appended */
