@@ -7,20 +7,14 @@
 # (BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE)]), UID SEARCH SUBJECT zebra,
 # a full mbsync into an empty maildir.  Then the RSS of idle sessions.
 import atexit, os, shutil, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
+from terntest import freeport
 
 N = int(os.environ.get("BENCH_MSGS", "100000"))
 D = os.getcwd()
 BIN = os.environ["TERN_BIN"]
 os.chmod(D, 0o755)   # Dovecot's mail processes run as nobody
 procs = []
-
-
-def freeport():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def waitport(port):

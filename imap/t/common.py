@@ -97,10 +97,7 @@ class Raw:
 def listener(*opts, stderr=None):
     """tern-imap under tern-listen (options opts) on a free port of
     127.0.0.1, accepting connections; (process, port)."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
+    port = terntest.freeport()
     p = subprocess.Popen(["tern-listen"] + list(opts) + ["127.0.0.1", str(port), "tern-imap", "-c", D + "/c"],
                          stderr=stderr)
     for _ in range(50):

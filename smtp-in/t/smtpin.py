@@ -12,7 +12,7 @@ MAXSIZE = 20000
 import sys as _sys
 _sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
 import terntest
-from terntest import check
+from terntest import check, freeport
 
 
 def done():

@@ -12,14 +12,6 @@ assert r.returncode == 0, r.stderr
 CTX = ssl.create_default_context(cafile="cert.pem")
 
 
-def freeport():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 def listener(args):
     """tern-listen on a free port running ARGS; (port, process)"""
     for _ in range(5):
