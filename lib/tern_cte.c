@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 #include <skalibs/stralloc.h>
+#include "tern_crypto.h"
 #include "tern_mime.h"
 
 int tern_cte_kind (char const *hdr, size_t len)
@@ -24,14 +25,6 @@ int tern_cte_kind (char const *hdr, size_t len)
     return -1 ;
   }
   return TERN_CTE_NONE ;
-}
-
-static int hexval (char c)
-{
-  if (c >= '0' && c <= '9') return c - '0' ;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10 ;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10 ;
-  return -1 ;
 }
 
 static int b64 (stralloc *out, char const *s, size_t len)
@@ -63,9 +56,10 @@ static int qp (stralloc *out, char const *s, size_t len)
       while (j < len && (s[j] == ' ' || s[j] == '\t')) j++ ;  /* "=" then blanks then the line end */
       if (j < len && s[j] == '\n') { i = j ; continue ; }
       if (j + 1 < len && s[j] == '\r' && s[j+1] == '\n') { i = j + 1 ; continue ; }
-      if (i + 2 < len && hexval(s[i+1]) >= 0 && hexval(s[i+2]) >= 0)
+      unsigned char b ;
+      if (i + 2 < len && tern_hex_scan(&b, 1, s + i + 1))
       {
-        c = (char)(hexval(s[i+1]) << 4 | hexval(s[i+2])) ;
+        c = (char)b ;
         i += 2 ;
       }
     }

@@ -8,7 +8,7 @@
 # a full mbsync into an empty maildir.  Then the RSS of idle sessions.
 import atexit, os, shutil, socket, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
-from terntest import freeport
+from terntest import dovecot_conf, freeport
 
 N = int(os.environ.get("BENCH_MSGS", "100000"))
 D = os.getcwd()
@@ -161,33 +161,16 @@ os.makedirs("run")
 with open("users", "w") as f:
     f.write("bob:{PLAIN}bob-password\n")
 with open("dovecot.conf", "w") as f:
-    f.write("""base_dir = %(d)s/run
-state_dir = %(d)s/run/state
-instance_name = tern-imap-bench
-log_path = %(d)s/dovecot.log
-listen = 127.0.0.1
-protocols = imap
-ssl = no
-disable_plaintext_auth = no
-auth_failure_delay = 0
-mail_location = maildir:~/Maildir
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%%n %(d)s/users
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=%(d)s/home/%%n
-}
+    f.write(dovecot_conf(D, "tern-imap-bench", "imap", """ssl = no
 service imap-login {
   inet_listener imap {
-    port = %(p)d
+    port = %d
   }
   inet_listener imaps {
     port = 0
   }
 }
-""" % {"d": D, "p": dport})
+""" % dport))
 procs.append(subprocess.Popen(["dovecot", "-F", "-c", D + "/dovecot.conf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 try:
     if not waitport(tport) or not waitport(dport):

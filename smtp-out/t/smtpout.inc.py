@@ -68,27 +68,10 @@ def finish():
     terntest.report()
 
 
-DOVECOT_SMARTHOST = """base_dir = %(d)s/run
-state_dir = %(d)s/run/state
-instance_name = %(i)s
-log_path = %(d)s/dovecot.log
-listen = 127.0.0.1
-protocols = submission
-ssl = yes
+DOVECOT_SMARTHOST = """ssl = yes
 ssl_cert = <%(d)s/cert.pem
 ssl_key = <%(d)s/key.pem
-disable_plaintext_auth = no
 auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
-auth_failure_delay = 0
-mail_location = maildir:~/Maildir
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%%n %(d)s/users
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=%(d)s/home/%%n
-}
 service submission-login {
   inet_listener submission {
     port = 12587
@@ -118,7 +101,7 @@ def dovecot_smarthost(instance):
     open(D + "/users", "w").write("alice:{PLAIN}alicepw\n")
     open(D + "/pw", "w").write("alicepw\n")
     open(D + "/badpw", "w").write("wrong\n")
-    open(D + "/dovecot.conf", "w").write(DOVECOT_SMARTHOST % {"d": D, "i": instance})
+    open(D + "/dovecot.conf", "w").write(terntest.dovecot_conf(D, instance, "submission", DOVECOT_SMARTHOST % {"d": D}))
     os.makedirs(D + "/home", 0o755)
 
 
