@@ -36,22 +36,16 @@ static void setenvs (char const *modifs, size_t m)
   }
 }
 
-void listen_child (int s, char const *ipf, char const *portf, unsigned int ipconns, char const *const *argv,
-  listen_run_fn *run)
+size_t listen_env (char *modifs, int s, char const *ipf, char const *portf, unsigned int ipconns)
 {
-  /* 9 modifs; a name without '=' removes the variable (env_merge) */
-  char modifs[sizeof "PROTO=TCP TCPLOCALIP= TCPLOCALPORT= TCPREMOTEIP= TCPREMOTEPORT= TCPCONNNUM= TCPLOCALHOST TCPREMOTEHOST TCPREMOTEINFO "
-    + 2 * (IP46_FMT + UINT16_FMT) + UINT_FMT] ;
   char lip[IP46_FMT], lport[UINT16_FMT], num[UINT_FMT] ;
   size_t m = 0 ;
   ip46 loc ;
   uint16_t port ;
-  selfpipe_finish() ;  /* closes the signalfd, unblocks the signals */
-  if (socket_local46(s, &loc, &port) < 0) strerr_diefusys(111, "get local address of connection") ;
+  if (socket_local46(s, &loc, &port) < 0) return 0 ;
   lip[ip46_fmt(lip, &loc)] = 0 ;
   lport[uint16_fmt(lport, port)] = 0 ;
   num[uint_fmt(num, ipconns)] = 0 ;
-  if (fd_move(0, s) < 0 || fd_copy(1, 0) < 0) strerr_diefusys(111, "move the connection to fds 0 and 1") ;
   m = add(modifs, m, "PROTO=", "TCP") ;
   m = add(modifs, m, "TCPLOCALIP=", lip) ;
   m = add(modifs, m, "TCPLOCALPORT=", lport) ;
@@ -61,10 +55,22 @@ void listen_child (int s, char const *ipf, char const *portf, unsigned int ipcon
   m = add(modifs, m, "TCPLOCALHOST", "") ;
   m = add(modifs, m, "TCPREMOTEHOST", "") ;
   m = add(modifs, m, "TCPREMOTEINFO", "") ;
+  return m ;
+}
+
+void listen_child (int s, char const *ipf, char const *portf, unsigned int ipconns, char const *const *argv,
+  listen_run_fn *run)
+{
+  char modifs[LISTEN_ENVMAX] ;
+  size_t m ;
+  selfpipe_finish() ;  /* closes the signalfd, unblocks the signals */
+  m = listen_env(modifs, s, ipf, portf, ipconns) ;
+  if (!m) strerr_diefusys(111, "get local address of connection") ;
+  if (fd_move(0, s) < 0 || fd_copy(1, 0) < 0) strerr_diefusys(111, "move the connection to fds 0 and 1") ;
   if (run)
   {
     setenvs(modifs, m) ;
     (*run)(argv) ;
   }
-  xmexec_n(argv, modifs, m, 9) ;
+  xmexec_n(argv, modifs, m, LISTEN_ENVN) ;
 }

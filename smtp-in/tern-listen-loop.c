@@ -1,8 +1,11 @@
 /* tern-listen-loop: the listener's event loop.  Waits on the signalfd
-   selfpipe and (below the total limit) the listening socket; forks one child
-   per accepted connection; enforces the per-client limit; reaps; logs one
-   info line per event on stderr.  Returns 0 on SIGTERM, dies 111. */
+   selfpipe, (below the total limit) the listening socket and the control
+   fds of handed-over connections; forks one child per accepted connection
+   (or per request of a handed-over one); enforces the per-client limit;
+   reaps; logs one info line per event on stderr.  Returns 0 on SIGTERM,
+   dies 111. */
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,16 +22,20 @@
 #include <skalibs/djbunix.h>
 #include "tern-listen.h"
 
-/* A client is its IPv4 address or its IPv6 /64: the key is 8 bytes. */
+/* A client is its IPv4 address or its IPv6 /64: the key is 8 bytes.  A
+   connection is its child (pid) or, handed over, its control fd (ctl). */
 typedef struct conn_s conn ;
 struct conn_s
 {
   pid_t pid ;
+  int ctl ;
   char key[8] ;
+  char ip[16] ;
 } ;
 
 static conn tab[LISTEN_MAXCONN] ;
 static unsigned int nconn = 0 ;
+static iopause_fd x[LISTEN_MAXCONN + 2] ;
 static tain resume = TAIN_ZERO ;  /* accept is paused until then after a resource error */
 
 static char *fmtu (char *s, unsigned int u)
@@ -65,7 +72,7 @@ static void reap (void)
     pid_t pid = wait_nohang(&wstat) ;
     if (pid < 0 && errno != ECHILD) strerr_diefusys(111, "wait for children") ;
     if (pid <= 0) return ;
-    for (unsigned int i = 0 ; i < nconn ; i++) if (tab[i].pid == pid)
+    for (unsigned int i = 0 ; i < nconn ; i++) if (tab[i].ctl < 0 && tab[i].pid == pid)
     {
       tab[i] = tab[--nconn] ;
       break ;
@@ -94,6 +101,31 @@ static int handle_signals (void)
   }
 }
 
+static char *fmtip (char *s, listener const *l, char const *ip)
+{
+  s[l->is6 ? ip6_fmt(s, ip) : ip4_fmt(s, ip)] = 0 ;
+  return s ;
+}
+
+/* hand-over: 1 if the connection went to the running process */
+static int hand (listener const *l, int s, char const *key, char const *ip, char const *ipf, char const *portf,
+  unsigned int ipconns)
+{
+  char modifs[LISTEN_ENVMAX], f[INT_FMT], a[UINT_FMT], b[UINT_FMT] ;
+  size_t m = listen_env(modifs, s, ipf, portf, ipconns + 1) ;
+  int ctl = m ? (*l->h->hand)(s, modifs, m) : -1 ;
+  if (ctl < 0) return 0 ;
+  fd_close(s) ;
+  tab[nconn].pid = 0 ;
+  tab[nconn].ctl = ctl ;
+  memcpy(tab[nconn].key, key, 8) ;
+  memcpy(tab[nconn].ip, ip, 16) ;
+  nconn++ ;
+  f[int_fmt(f, ctl)] = 0 ;
+  strerr_warni("accept fd=", f, " ip=", ipf, " port=", portf, " conns=", fmtu(a, nconn), " ipconns=", fmtu(b, ipconns + 1)) ;
+  return 1 ;
+}
+
 static void new_connection (listener const *l, int s, char const *ip, uint16_t port)
 {
   char key[8] = { 0 } ;
@@ -102,7 +134,7 @@ static void new_connection (listener const *l, int s, char const *ip, uint16_t p
   pid_t pid ;
   memcpy(key, ip, l->is6 ? 8 : 4) ;
   ipconns = ipcount(key) ;
-  ipf[l->is6 ? ip6_fmt(ipf, ip) : ip4_fmt(ipf, ip)] = 0 ;
+  fmtip(ipf, l, ip) ;
   portf[uint16_fmt(portf, port)] = 0 ;
   if (ipconns >= l->maxperip)
   {
@@ -110,6 +142,7 @@ static void new_connection (listener const *l, int s, char const *ip, uint16_t p
     strerr_warni("refuse ip=", ipf, " port=", portf, " reason=maxperip ipconns=", fmtu(a, ipconns)) ;
     return ;
   }
+  if (l->h && l->h->hand && hand(l, s, key, ip, ipf, portf, ipconns)) goto full ;
   pid = fork() ;
   if (pid < 0)
   {
@@ -121,16 +154,56 @@ static void new_connection (listener const *l, int s, char const *ip, uint16_t p
   if (!pid)
   {
     fd_close(l->fd) ;  /* close-on-exec, but run (tern-tls -L) does not exec */
-    listen_child(s, ipf, portf, ipconns + 1, l->argv, l->run) ;
+    for (unsigned int i = 0 ; i < nconn ; i++) if (tab[i].ctl >= 0) fd_close(tab[i].ctl) ;
+    listen_child(s, ipf, portf, ipconns + 1, l->argv, l->h ? l->h->run : 0) ;
   }
   fd_close(s) ;
   tab[nconn].pid = pid ;
+  tab[nconn].ctl = -1 ;
   memcpy(tab[nconn].key, key, 8) ;
   nconn++ ;
   pidf[pid_fmt(pidf, pid)] = 0 ;
   strerr_warni("accept pid=", pidf, " ip=", ipf, " port=", portf,
     " conns=", fmtu(a, nconn), " ipconns=", fmtu(b, ipconns + 1)) ;
-  if (nconn == l->maxconn) strerr_warni("full conns=", a, " maxconn=", a) ;  /* both are nconn */
+ full:
+  if (nconn == l->maxconn) strerr_warni("full conns=", fmtu(a, nconn), " maxconn=", a) ;  /* both are nconn */
+}
+
+/* the control fd of handed-over connection i is readable */
+static void request (listener const *l, unsigned int i)
+{
+  char f[INT_FMT], p[PID_FMT], n[UINT_FMT], ipf[IP46_FMT] ;
+  int fd[LISTEN_TAKEFDS] ;
+  int ctl = tab[i].ctl ;
+  int r = (*l->h->take)(ctl, fd) ;
+  pid_t pid = -1 ;
+  if (r < 0) return ;
+  f[int_fmt(f, ctl)] = 0 ;
+  if (r)
+  {
+    pid = fork() ;
+    if (!pid)
+    {
+      selfpipe_finish() ;
+      fd_close(l->fd) ;
+      for (unsigned int j = 0 ; j < nconn ; j++) if (j != i && tab[j].ctl >= 0) fd_close(tab[j].ctl) ;
+      if (setenv("TCPREMOTEIP", fmtip(ipf, l, tab[i].ip), 1) < 0) strerr_diefusys(111, "setenv") ;
+      (*l->h->serve)(r, fd, ctl) ;
+      _exit(111) ;
+    }
+    for (unsigned int j = 0 ; j < LISTEN_TAKEFDS ; j++) fd_close(fd[j]) ;
+    if (pid < 0) strerr_warnwusys("fork") ;
+  }
+  fd_close(ctl) ;
+  if (pid > 0)
+  {
+    tab[i].pid = pid ; tab[i].ctl = -1 ;
+    p[pid_fmt(p, pid)] = 0 ;
+    strerr_warni("request fd=", f, " pid=", p) ;
+    return ;
+  }
+  tab[i] = tab[--nconn] ;
+  strerr_warni("end fd=", f, " conns=", fmtu(n, nconn)) ;
 }
 
 static void accept_all (listener const *l)
@@ -152,11 +225,24 @@ static void accept_all (listener const *l)
   }
 }
 
+/* the ready control fds, each looked up again: a request or a reap may
+   have moved the table */
+static void requests (listener const *l, unsigned int from, unsigned int to)
+{
+  for (unsigned int k = from ; k < to ; k++)
+    if (x[k].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))
+      for (unsigned int i = 0 ; i < nconn ; i++) if (tab[i].ctl == x[k].fd)
+      {
+        request(l, i) ;
+        break ;
+      }
+}
+
 int listen_loop (listener const *l)
 {
-  iopause_fd x[2] = { { .events = IOPAUSE_READ }, { .fd = l->fd, .events = IOPAUSE_READ } } ;
   sigset_t set ;
   x[0].fd = selfpipe_init() ;
+  x[0].events = IOPAUSE_READ ;
   if (x[0].fd < 0) strerr_diefusys(111, "create selfpipe") ;
   sigemptyset(&set) ;
   sigaddset(&set, SIGCHLD) ;
@@ -170,14 +256,19 @@ int listen_loop (listener const *l)
   for (;;)
   {
     int paused = tain_less(&STAMP, &resume) ;
-    unsigned int n = !paused && nconn < l->maxconn ? 2 : 1 ;
+    int accepting = !paused && nconn < l->maxconn ;
+    unsigned int n = 1 ;
+    if (accepting) { x[n].fd = l->fd ; x[n++].events = IOPAUSE_READ ; }
+    for (unsigned int i = 0 ; i < nconn ; i++)
+      if (tab[i].ctl >= 0) { x[n].fd = tab[i].ctl ; x[n++].events = IOPAUSE_READ ; }
     if (iopause_g(x, n, paused ? &resume : &tain_infinite) < 0)
     {
       if (errno == EINTR) continue ;
       strerr_diefusys(111, "iopause") ;
     }
+    requests(l, 1 + accepting, n) ;
     if (x[0].revents & IOPAUSE_READ && handle_signals()) break ;
-    if (n == 2 && x[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) accept_all(l) ;
+    if (accepting && x[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) accept_all(l) ;
   }
   fd_close(l->fd) ;
   return 0 ;

@@ -68,7 +68,7 @@ static void scanip (char const *s, ip46 *ip, unsigned int fam)
     strerr_dief(100, "not an IPv", fam == 4 ? "4" : "6", " address: ", s) ;
 }
 
-int listen_main (int argc, char const *const *argv, listen_run_fn *run, listen_run_fn *start)
+int listen_main (int argc, char const *const *argv, listen_hooks const *h)
 {
   listener l = { .fd = -1, .maxconn = 40, .maxperip = 10 } ;
   subgetopt o = SUBGETOPT_ZERO ;
@@ -97,13 +97,13 @@ int listen_main (int argc, char const *const *argv, listen_run_fn *run, listen_r
   scanip(argv[0], &ip, fam) ;
   if (!uint160_scan(argv[1], &port) || !port) strerr_dief(100, "not a port number: ", argv[1]) ;
   if (useenv) envids(&id) ;
-  l.is6 = ip.is6 ; l.ip = argv[0] ; l.port = argv[1] ; l.argv = argv + 2 ; l.run = run ; l.start = start ;
+  l.is6 = ip.is6 ; l.ip = argv[0] ; l.port = argv[1] ; l.argv = argv + 2 ; l.h = h ;
 
   l.fd = socket_tcp46_nbcoe(l.is6) ;
   if (l.fd < 0) strerr_diefusys(111, "create socket") ;
   if (socket_bind46_reuse(l.fd, &ip, port) < 0) strerr_diefusys(111, "bind ", argv[0], " ", argv[1]) ;
   if (socket_listen(l.fd, backlog) < 0) strerr_diefusys(111, "listen on ", argv[0], " ", argv[1]) ;
   if (hasu || useenv) drop(&id) ;
-  if (start) (*start)(l.argv) ;
+  if (h && h->start) (*h->start)(l.argv) ;
   return listen_loop(&l) ;
 }

@@ -8,5 +8,5 @@
 int main (int argc, char const *const *argv)
 {
   PROG = "tern-listen" ;
-  return listen_main(argc, argv, 0, 0) ;
+  return listen_main(argc, argv, 0) ;
 }

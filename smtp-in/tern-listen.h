@@ -3,12 +3,39 @@
 #define TERN_LISTEN_H
 
 #include <stdint.h>
+#include <stddef.h>
 #include <skalibs/gccattributes.h>
+#include <skalibs/types.h>
+#include <skalibs/ip46.h>
 
 #define LISTEN_MAXCONN 16384
 
 /* In the child, instead of the exec of prog (tern-tls -L): never returns. */
 typedef void listen_run_fn (char const *const *argv) ;
+
+/* Hand-over (tern-tls -Z): a connection is given, without a fork, to a
+   process already running, and watched by a control fd until it asks for
+   a process of its own.  hand: called in the listener with the session's
+   environment (as listen_env makes it); returns the control fd to watch,
+   or -1 to fork as usual.  take: the control fd is readable; returns -1
+   (nothing yet), 0 (the connection is over) or a request, with its fds in
+   fd[LISTEN_TAKEFDS].  serve: in the child forked for a request, with the
+   control fd; never returns. */
+#define LISTEN_TAKEFDS 3
+typedef int listen_hand_fn (int s, char const *env, size_t len) ;
+typedef int listen_take_fn (int ctl, int *fd) ;
+typedef void listen_serve_fn (int req, int const *fd, int ctl) ;
+
+/* What tern-tls -L changes; 0 for tern-listen. */
+typedef struct listen_hooks_s listen_hooks ;
+struct listen_hooks_s
+{
+  listen_run_fn *run ;       /* 0: exec prog */
+  listen_run_fn *start ;     /* if set, called once with argv before the loop */
+  listen_hand_fn *hand ;     /* if set (with take and serve), the hand-over */
+  listen_take_fn *take ;
+  listen_serve_fn *serve ;
+} ;
 
 typedef struct listener_s listener ;
 struct listener_s
@@ -20,16 +47,21 @@ struct listener_s
   char const *ip ;           /* as given, for the start line */
   char const *port ;
   char const *const *argv ;  /* prog and its args */
-  listen_run_fn *run ;       /* 0: exec prog */
-  listen_run_fn *start ;     /* if set, called once with argv before the loop */
+  listen_hooks const *h ;
 } ;
 
 /* argv as tern-listen's (argv[0] ignored): parse, bind, drop, loop.  Dies
    100 (usage) or 111; returns 0 after SIGTERM. */
-extern int listen_main (int argc, char const *const *argv, listen_run_fn *run, listen_run_fn *start) ;
+extern int listen_main (int argc, char const *const *argv, listen_hooks const *h) ;
 
 /* Accept and fork until SIGTERM; returns the exit code (0). Dies 111. */
 extern int listen_loop (listener const *) ;
+/* The UCSPI-TCP variables of connection s as env_merge modifications
+   (LISTEN_ENVMAX bytes, LISTEN_ENVN of them); their length, or 0 (errno). */
+#define LISTEN_ENVN 9
+#define LISTEN_ENVMAX (sizeof "PROTO=TCP TCPLOCALIP= TCPLOCALPORT= TCPREMOTEIP= TCPREMOTEPORT= TCPCONNNUM= TCPLOCALHOST TCPREMOTEHOST TCPREMOTEINFO " \
+  + 2 * (IP46_FMT + UINT16_FMT) + UINT_FMT)
+extern size_t listen_env (char *modifs, int s, char const *ipf, char const *portf, unsigned int ipconns) ;
 /* In the child: env, fds 0/1 = socket s, exec argv (or run(argv)). Never returns. */
 extern void listen_child (int s, char const *ipf, char const *portf, unsigned int ipconns, char const *const *argv,
   listen_run_fn *run) gccattr_noreturn ;

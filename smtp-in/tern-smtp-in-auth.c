@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/types.h>
@@ -35,6 +36,33 @@ static void movefd (smtp *s, char const *var, int to)
   ndelay_on(to) ;
 }
 
+/* A zygote's session asks the listener for its TLS helper (tern-tls.8):
+   Y with the connection and the helper's ends of two pipes; ours become
+   fds 0 and 1, which closes our copies of the connection. */
+static void handover (smtp *s)
+{
+  union { struct cmsghdr h ; char b[CMSG_SPACE(3 * sizeof(int))] ; } c ;
+  struct iovec v = { .iov_base = "Y", .iov_len = 1 } ;
+  struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = c.b, .msg_controllen = sizeof c.b } ;
+  struct cmsghdr *h = CMSG_FIRSTHDR(&m) ;
+  int in[2], out[2] ;  /* in: helper -> us, decrypted; out: us -> helper, plaintext */
+  ssize_t r ;
+  if (pipecoe(in) < 0 || pipecoe(out) < 0) smtp_quit(s, 0, "tls pipes", 111) ;
+  {
+    int fd[3] = { 0, out[0], in[1] } ;
+    h->cmsg_level = SOL_SOCKET ;
+    h->cmsg_type = SCM_RIGHTS ;
+    h->cmsg_len = CMSG_LEN(sizeof fd) ;
+    memcpy(CMSG_DATA(h), fd, sizeof fd) ;
+  }
+  do r = sendmsg(s->ctlfd, &m, MSG_NOSIGNAL) ;
+  while (r < 0 && errno == EINTR) ;
+  if (r != 1) smtp_quit(s, 0, "tls control", 111) ;
+  fd_close(out[0]) ; fd_close(in[1]) ;
+  if (fd_move(0, in[0]) < 0 || fd_move(1, out[1]) < 0) smtp_quit(s, 0, "tls fds", 111) ;
+  ndelay_on(0) ; ndelay_on(1) ;
+}
+
 void smtp_starttls (smtp *s, size_t arglen)
 {
   char facts[1024] ;
@@ -51,7 +79,8 @@ void smtp_starttls (smtp *s, size_t arglen)
     smtp_log(s, "starttls", "discarded", fmt, "why", "plaintext after STARTTLS") ;
     smtp_discard() ;
   }
-  if (fd_write(s->ctlfd, "Y", 1) != 1) smtp_quit(s, 0, "tls control", 111) ;
+  if (s->handed) handover(s) ;
+  else if (fd_write(s->ctlfd, "Y", 1) != 1) smtp_quit(s, 0, "tls control", 111) ;
   while (n < sizeof facts - 1)
   {
     ssize_t r = fd_read(s->ctlfd, facts + n, sizeof facts - 1 - n) ;
@@ -63,8 +92,11 @@ void smtp_starttls (smtp *s, size_t arglen)
   facts[n] = 0 ;
   fd_close(s->ctlfd) ;
   s->ctlfd = -1 ;
-  movefd(s, "SSLREADFD", 0) ;
-  movefd(s, "SSLWRITEFD", 1) ;
+  if (!s->handed)
+  {
+    movefd(s, "SSLREADFD", 0) ;
+    movefd(s, "SSLWRITEFD", 1) ;
+  }
   s->tls = 1 ;
   s->helo = 0 ;
   smtp_txreset(s) ;

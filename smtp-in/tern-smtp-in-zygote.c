@@ -2,8 +2,9 @@
    process is started once and forks one session per connection instead of
    being executed for each (an exec costs ~0.5 ms of CPU on a VM).  Each
    request on the socket is one SOCK_SEQPACKET message: the environment of
-   the session ("NAME=value\0"..., PROTO and TCP* only) with four fds: the
-   connection, then SSLREADFD, SSLWRITEFD, SSLCTLFD (tern-tls.8). */
+   the session ("NAME=value\0"..., PROTO and TCP* only) with two fds: the
+   connection and SSLCTLFD, on which the session asks for its TLS helper
+   (tern-tls.8, smtp_starttls). */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -35,9 +36,8 @@ static void session (int const *fd, char *env, size_t len)
 {
   signal(SIGCHLD, SIG_DFL) ;
   if (fd_move(0, fd[0]) < 0 || fd_copy(1, 0) < 0) strerr_diefusys(111, "move the connection to fds 0 and 1") ;
-  setfd("SSLREADFD", fd[1]) ;
-  setfd("SSLWRITEFD", fd[2]) ;
-  setfd("SSLCTLFD", fd[3]) ;
+  setfd("SSLCTLFD", fd[1]) ;
+  if (unsetenv("SSLREADFD") < 0 || unsetenv("SSLWRITEFD") < 0) strerr_diefusys(111, "unsetenv") ;
   env[len] = 0 ;
   for (size_t i = 0 ; i < len ; i += strlen(env + i) + 1)
   {
@@ -49,10 +49,10 @@ static void session (int const *fd, char *env, size_t len)
   }
 }
 
-/* one request: its fds in fd[4], its environment in env; 0 at EOF */
+/* one request: its fds in fd[2], its environment in env; 0 at EOF */
 static ssize_t receive (int zfd, int *fd, char *env, int *nfd)
 {
-  union { struct cmsghdr h ; char b[CMSG_SPACE(4 * sizeof(int))] ; } c ;
+  union { struct cmsghdr h ; char b[CMSG_SPACE(2 * sizeof(int))] ; } c ;
   struct iovec v = { .iov_base = env, .iov_len = ZENVMAX } ;
   struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = c.b, .msg_controllen = sizeof c.b } ;
   ssize_t r = recvmsg(zfd, &m, MSG_CMSG_CLOEXEC) ;
@@ -66,7 +66,7 @@ static ssize_t receive (int zfd, int *fd, char *env, int *nfd)
       {
         int x ;
         memcpy(&x, CMSG_DATA(h) + i * sizeof(int), sizeof x) ;
-        if (*nfd < 4) fd[(*nfd)++] = x ; else close(x) ;
+        if (*nfd < 2) fd[(*nfd)++] = x ; else close(x) ;
       }
     }
   if (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) *nfd = -*nfd - 1 ;  /* refuse it */
@@ -91,7 +91,7 @@ void smtp_zygote (int zfd)
   if (sigaction(SIGCHLD, &sa, 0) < 0) strerr_diefusys(111, "catch SIGCHLD") ;
   for (;;)
   {
-    int fd[4], nfd ;
+    int fd[2], nfd ;
     ssize_t r = receive(zfd, fd, env, &nfd) ;
     pid_t pid = -1 ;
     if (!r) _exit(0) ;  /* tern-tls and all its sessions are gone */
@@ -100,7 +100,7 @@ void smtp_zygote (int zfd)
       if (errno == EINTR) continue ;
       strerr_diefusys(111, "receive a session") ;
     }
-    if (nfd == 4)
+    if (nfd == 2)
     {
       pid = fork() ;
       if (!pid)

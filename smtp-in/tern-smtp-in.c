@@ -89,6 +89,7 @@ int main (int argc, char const *const *argv)
     int zfd ;
     if (!int0_scan(x, &zfd) || unsetenv("TERN_ZYGOTE_FD") < 0) strerr_dief(111, "bad TERN_ZYGOTE_FD: ", x) ;
     smtp_zygote(zfd) ;  /* returns in a session */
+    s->handed = 1 ;
   }
   signal(SIGPIPE, SIG_IGN) ;
   s->confdir = tern_confdir(s->confdir) ;
@@ -99,7 +100,7 @@ int main (int argc, char const *const *argv)
   if (!implicit && x)
   {
     unsigned int fd ;
-    if (uint0_scan(x, &fd) && getenv("SSLREADFD") && getenv("SSLWRITEFD")) s->ctlfd = fd ;
+    if (uint0_scan(x, &fd) && (s->handed || (getenv("SSLREADFD") && getenv("SSLWRITEFD")))) s->ctlfd = fd ;
   }
   /* an inject child must not hold the TLS helper's fds */
   for (unsigned int i = 0 ; i < 3 ; i++)

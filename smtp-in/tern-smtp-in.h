@@ -82,6 +82,7 @@ struct smtp_s
   int submission ;
   int tls ;
   int ctlfd ;           /* SSLCTLFD, -1 if none or used */
+  int handed ;          /* a zygote's session: no TLS helper until asked */
   char session[40] ;
   unsigned int nmsg ;
   unsigned int nbad ;

@@ -1,8 +1,9 @@
 /* tern-tls-zygote: tern-tls -L -Z.  prog is executed once, as UID/GID,
-   with TERN_ZYGOTE_FD (a SOCK_SEQPACKET socket); each STARTTLS-mode
-   session then sends it the connection and its three UCSPI-TLS fds with
-   the session's PROTO and TCP* variables, and prog forks (see
-   tern-smtp-in-zygote.c) instead of being executed again. */
+   with TERN_ZYGOTE_FD (a SOCK_SEQPACKET socket); the listener then hands
+   it each connection with a control socket and the session's PROTO and
+   TCP* variables, and prog forks (see tern-smtp-in-zygote.c) instead of
+   being executed again.  On the control socket, the session asks for its
+   TLS helper (tern-tls.8). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,8 @@
 #include <skalibs/socket.h>
 #include <skalibs/exec.h>
 #include "tern-tls.h"
+#include "tern-listen.h"
 
-extern char **environ ;
 int tls_zfd = -1 ;
 
 void tls_zygote_start (char const *const *argv, tlspair *pairs)
@@ -42,56 +43,66 @@ void tls_zygote_start (char const *const *argv, tlspair *pairs)
   tls_zfd = sv[0] ;
 }
 
-/* PROTO and TCP* of our environment, "NAME=value\0"... */
-static size_t envblock (char *buf, size_t max)
+/* Sends the zygote the connection s and a new control socket, the
+   session's environment env (len bytes: "NAME=value\0" and bare names,
+   which it skips) as the data; never waits.  Returns our end of the control
+   socket, or -1: the caller forks a helper that executes prog. */
+int tls_zhand (int s, char const *env, size_t len)
 {
-  size_t w = 0 ;
-  for (char **e = environ ; *e ; e++)
-  {
-    size_t n = strlen(*e) + 1 ;
-    if ((strncmp(*e, "PROTO=", 6) && strncmp(*e, "TCP", 3)) || w + n > max) continue ;
-    memcpy(buf + w, *e, n) ;
-    w += n ;
-  }
-  return w ;
-}
-
-static int zsend (int const *fd)
-{
-  char buf[1024] ;
-  union { struct cmsghdr h ; char b[CMSG_SPACE(4 * sizeof(int))] ; } c ;
-  struct iovec v = { .iov_base = buf, .iov_len = envblock(buf, sizeof buf) } ;
+  union { struct cmsghdr h ; char b[CMSG_SPACE(2 * sizeof(int))] ; } c ;
+  struct iovec v = { .iov_base = (char *)env, .iov_len = len } ;
   struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = c.b, .msg_controllen = sizeof c.b } ;
   struct cmsghdr *h = CMSG_FIRSTHDR(&m) ;
-  if (!v.iov_len) buf[v.iov_len++] = 0 ;  /* never an empty message: that reads as EOF */
-  h->cmsg_level = SOL_SOCKET ;
-  h->cmsg_type = SCM_RIGHTS ;
-  h->cmsg_len = CMSG_LEN(4 * sizeof(int)) ;
-  memcpy(CMSG_DATA(h), fd, 4 * sizeof(int)) ;
-  for (;;)
+  int x[2] ;
+  if (tls_zfd < 0 || !len) return -1 ;
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x) < 0) return -1 ;
   {
-    ssize_t r = sendmsg(tls_zfd, &m, MSG_NOSIGNAL) ;
-    if (r >= 0) return 1 ;
-    if (errno != EINTR) return 0 ;
+    int fd[2] = { s, x[0] } ;
+    h->cmsg_level = SOL_SOCKET ;
+    h->cmsg_type = SCM_RIGHTS ;
+    h->cmsg_len = CMSG_LEN(2 * sizeof(int)) ;
+    memcpy(CMSG_DATA(h), fd, sizeof fd) ;
   }
+  while (sendmsg(tls_zfd, &m, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+  {
+    if (errno == EINTR) continue ;
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
+    {
+      strerr_warnwu1sys("hand a connection to the zygote, which is gone") ;
+      fd_close(tls_zfd) ;
+      tls_zfd = -1 ;
+    }
+    fd_close(x[0]) ; fd_close(x[1]) ;
+    return -1 ;
+  }
+  fd_close(x[0]) ;
+  return x[1] ;
 }
 
-/* Like tls_spawn, through the zygote: 0 (no pid to wait for), or -1 if
-   the zygote is not there (the caller spawns prog itself). */
-pid_t tls_zspawn (tlsio *io)
+/* A request on a control socket: Y or y with exactly the connection and
+   the two pipe ends; -1 nothing yet, 0 the connection is over (EOF, or
+   anything else: refused). */
+int tls_ztake (int ctl, int *fd)
 {
-  int a[2], b[2], x[2] ;
-  if (pipecoe(a) < 0 || pipecoe(b) < 0) strerr_diefusys(111, "pipe") ;
-  if (ipc_pair_coe(x) < 0) strerr_diefusys(111, "create control channel") ;
-  {
-    int fd[4] = { 0, a[0], b[1], x[0] } ;
-    if (!zsend(fd))
-    {
-      fd_close(a[0]) ; fd_close(a[1]) ; fd_close(b[0]) ; fd_close(b[1]) ; fd_close(x[0]) ; fd_close(x[1]) ;
-      return -1 ;
-    }
-  }
-  fd_close(a[0]) ; fd_close(b[1]) ; fd_close(x[0]) ;
-  io->ar = b[0] ; io->aw = a[1] ; io->note = x[1] ;
+  union { struct cmsghdr h ; char b[CMSG_SPACE(LISTEN_TAKEFDS * sizeof(int))] ; } c ;
+  char buf[8] ;
+  struct iovec v = { .iov_base = buf, .iov_len = sizeof buf } ;
+  struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = c.b, .msg_controllen = sizeof c.b } ;
+  ssize_t r = recvmsg(ctl, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) ;
+  int n = 0, all = 0 ;
+  if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return -1 ;
+  if (r > 0)
+    for (struct cmsghdr *h = CMSG_FIRSTHDR(&m) ; h ; h = CMSG_NXTHDR(&m, h))
+      if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
+        for (size_t i = 0 ; i < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int) ; i++)
+        {
+          int y ;
+          memcpy(&y, CMSG_DATA(h) + i * sizeof(int), sizeof y) ;
+          if (n < LISTEN_TAKEFDS) fd[n++] = y ; else fd_close(y) ;
+          all++ ;
+        }
+  if (r == 1 && (buf[0] == 'Y' || buf[0] == 'y') && all == LISTEN_TAKEFDS && !(m.msg_flags & MSG_CTRUNC))
+    return buf[0] ;
+  while (n) fd_close(fd[--n]) ;
   return 0 ;
 }

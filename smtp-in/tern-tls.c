@@ -91,37 +91,66 @@ static int command (tlsio *io)
   return 0 ;
 }
 
-/* One connection on fds 0/1: never returns.  Each one has its own engine
-   and its own entropy (with -L, every child is a fork of one process). */
-static void session (char const *const *argv)
+/* The engine of one connection: its buffer and its own entropy (with -L,
+   every connection is a fork of one process, whose context main set up). */
+static void engine (void)
 {
-  tlsio io = { .nr = 0, .nw = 1, .sendinfo = 1 } ;
   char seed[32] ;
-  int err ;
-  pid_t pid ;
-  PROG = "tern-tls" ;
-  tls_server_init(&sc, pairs, o.nk) ;
+  if (!o.listen) tls_server_init(&sc, pairs, o.nk) ;
   br_ssl_engine_set_buffer(&sc.eng, iobuf, sizeof iobuf, 1) ;
   random_buf(seed, sizeof seed) ;
   br_ssl_engine_inject_entropy(&sc.eng, seed, sizeof seed) ;
   byte_zzero(seed, sizeof seed) ;
-  signal(SIGPIPE, SIG_IGN) ;
-  tain_now_set_stopwatch_g() ;
-  io.timeout = o.timeout ;
-  pid = o.zygote ? tls_zspawn(&io) : -1 ;
-  if (pid < 0) pid = tls_spawn(argv, o.implicit, &io, pairs) ;
-  drop(pid) ;
-  if (!o.implicit && !(io.sendinfo = command(&io))) _exit(pid ? tls_reap(pid) : 0) ;
-  io.sendinfo = io.sendinfo != 'y' ;
-  if (ndelay_on(0) < 0 || ndelay_on(1) < 0 || ndelay_on(io.ar) < 0 || ndelay_on(io.aw) < 0)
+}
+
+/* TLS on the connection, prog's side being io->ar/io->aw; reaps pid if set */
+static void relay (tlsio *io, pid_t pid)
+{
+  int err ;
+  if (ndelay_on(io->nr) < 0 || ndelay_on(io->nw) < 0 || ndelay_on(io->ar) < 0 || ndelay_on(io->aw) < 0)
     strerr_diefusys(111, "set fds non-blocking") ;
   if (!br_ssl_server_reset(&sc)) strerr_diefu(111, "reset the TLS engine") ;
-  if (!tls_run(&sc.eng, &io, &err))
+  if (!tls_run(&sc.eng, io, &err))
   {
     tls_failed(err) ;
     if (o.implicit) { tls_reap(pid) ; _exit(100) ; }
   }
   _exit(pid ? tls_reap(pid) : 0) ;
+}
+
+/* One connection on fds 0/1: never returns. */
+static void session (char const *const *argv)
+{
+  tlsio io = { .nr = 0, .nw = 1, .sendinfo = 1 } ;
+  pid_t pid ;
+  PROG = "tern-tls" ;
+  signal(SIGPIPE, SIG_IGN) ;
+  if (tls_zfd >= 0) fd_close(tls_zfd) ;  /* the zygote was busy: ours is the exec */
+  tain_now_set_stopwatch_g() ;
+  io.timeout = o.timeout ;
+  pid = tls_spawn(argv, o.implicit, &io, pairs) ;
+  drop(pid) ;
+  if (!o.implicit && !(io.sendinfo = command(&io))) _exit(pid ? tls_reap(pid) : 0) ;
+  io.sendinfo = io.sendinfo != 'y' ;
+  engine() ;
+  relay(&io, pid) ;
+}
+
+/* -Z: the helper of a handed-over connection that asked for TLS (req is
+   Y or y), forked by the listener: fd[0] the connection, fd[1] the
+   plaintext from the session, fd[2] the decrypted data to it; ctl takes
+   the facts.  Never returns. */
+static void serve (int req, int const *fd, int ctl)
+{
+  tlsio io = { .nr = 0, .nw = 1, .ar = fd[1], .aw = fd[2], .note = ctl, .sendinfo = req != 'y', .timeout = o.timeout } ;
+  PROG = "tern-tls" ;
+  signal(SIGPIPE, SIG_IGN) ;
+  fd_close(tls_zfd) ;
+  if (fd_move(0, fd[0]) < 0 || fd_copy(1, 0) < 0) strerr_diefusys(111, "move the connection to fds 0 and 1") ;
+  tain_now_set_stopwatch_g() ;
+  drop(0) ;
+  engine() ;
+  relay(&io, 0) ;
 }
 
 static void zstart (char const *const *argv)
@@ -140,9 +169,12 @@ int main (int argc, char const *const *argv)
   if (o.nk == 2 && pairs[0].type == pairs[1].type) strerr_dief(100, "the two keys must be of different types") ;
   if (o.listen)
   {
+    static listen_hooks const plain = { .run = &session } ;
+    static listen_hooks const zygote = { .run = &session, .start = &zstart, .hand = &tls_zhand, .take = &tls_ztake, .serve = &serve } ;
     int n = 0 ;
     while (argv[n]) n++ ;
-    return listen_main(n, argv, &session, o.zygote ? &zstart : 0) ;
+    tls_server_init(&sc, pairs, o.nk) ;  /* once: it runs CPUID, which traps on a VM */
+    return listen_main(n, argv, o.zygote ? &zygote : &plain) ;
   }
   session(argv) ;
   return 111 ;  /* not reached */

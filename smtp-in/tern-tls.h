@@ -63,6 +63,7 @@ extern char const *tls_ids (char const *, char const *, int) ;  /* 0 or what fai
 /* tern-tls-zygote.c (-L -Z): prog started once, sessions handed to it. */
 extern int tls_zfd ;
 extern void tls_zygote_start (char const *const *, tlspair *) ;
-extern pid_t tls_zspawn (tlsio *) ;  /* 0, or -1: no zygote */
+extern int tls_zhand (int, char const *, size_t) ;  /* control fd, or -1 */
+extern int tls_ztake (int, int *) ;  /* -1 nothing yet, 0 over, else the request */
 
 #endif
