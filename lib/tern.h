@@ -33,6 +33,17 @@ extern int tern_mkdirp (char const *path, unsigned int mode) ;
 /* Append a maildir unique name (time.MusecPpid_count.host) to sa; no NUL. */
 extern int tern_uniqname (stralloc *sa) ;
 
+/* Descriptors passed over a unix socket (SCM_RIGHTS), with len bytes of
+   data; flags for sendmsg/recvmsg (MSG_NOSIGNAL is added to the send,
+   MSG_CMSG_CLOEXEC to the receive).  Send: the bytes sent, or -1 (EINTR
+   retried).  Receive: the bytes read (0 at EOF), or -1; at most max fds go
+   into fd, any more are closed, and *n counts every one that came, or is
+   max + 1 if the kernel cut off fds or data: a caller refuses *n != what
+   it wants, after closing the first min(*n, max). */
+#define TERN_FDPASS_MAX 4
+extern ssize_t tern_fd_send (int sock, void const *buf, size_t len, int const *fd, unsigned int nfd, int flags) ;
+extern ssize_t tern_fd_recv (int sock, void *buf, size_t len, int *fd, unsigned int max, unsigned int *n, int flags) ;
+
 /* The config directory: -c wins, then $TERN_CONF, then /etc/tern. */
 extern char const *tern_confdir (char const *opt) ;
 

@@ -35,19 +35,13 @@ static genalloc workers = GENALLOC_ZERO ;  /* worker */
 /* one job within ms: the account and date in buf, its fd; 0 if none came */
 static int take (int s, char *buf, int *fd, int ms)
 {
-  char cbuf[CMSG_SPACE(sizeof(int))] ;
-  struct iovec v = { .iov_base = buf, .iov_len = JOBLEN - 1 } ;
-  struct msghdr h = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf } ;
-  struct cmsghdr *c ;
   struct pollfd p = { .fd = s, .events = POLLIN } ;
+  unsigned int n ;
   ssize_t r ;
   if (poll(&p, 1, ms) <= 0) return 0 ;
-  r = recvmsg(s, &h, MSG_CMSG_CLOEXEC) ;
-  if (r <= 0) return 0 ;
+  r = tern_fd_recv(s, buf, JOBLEN - 1, fd, 1, &n, 0) ;
+  if (r <= 0 || n != 1) return 0 ;
   buf[r] = 0 ;
-  c = CMSG_FIRSTHDR(&h) ;
-  if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int))) return 0 ;
-  memcpy(fd, CMSG_DATA(c), sizeof(int)) ;
   return 1 ;
 }
 
@@ -113,24 +107,16 @@ static ssize_t idle (void)
 pid_t worker_start (int fd, char const *account, uint64_t date)
 {
   char buf[JOBLEN] ;
-  char cbuf[CMSG_SPACE(sizeof(int))] ;
-  struct iovec v = { .iov_base = buf } ;
-  struct msghdr h = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf } ;
-  struct cmsghdr *c ;
   size_t n = uint64_fmt(buf, date), alen = strlen(account) ;
   if (alen + n + 2 > JOBLEN) return (errno = ENAMETOOLONG, -1) ;
   buf[n++] = ' ' ;
   memcpy(buf + n, account, alen) ;
-  v.iov_len = n + alen ;
-  memset(cbuf, 0, sizeof cbuf) ;
-  c = CMSG_FIRSTHDR(&h) ;
-  c->cmsg_level = SOL_SOCKET ; c->cmsg_type = SCM_RIGHTS ; c->cmsg_len = CMSG_LEN(sizeof(int)) ;
-  memcpy(CMSG_DATA(c), &fd, sizeof(int)) ;
+  n += alen ;
   for (int tries = 0 ; tries < 2 ; tries++)
   {
     ssize_t i = idle() ;
     if (i < 0) return -1 ;
-    if (sendmsg(W(i)->fd, &h, MSG_NOSIGNAL) == (ssize_t)v.iov_len) { W(i)->busy = 1 ; return W(i)->pid ; }
+    if (tern_fd_send(W(i)->fd, buf, n, &fd, 1, 0) == (ssize_t)n) { W(i)->busy = 1 ; return W(i)->pid ; }
     /* it was just leaving (idle for a minute): another one */
     close(W(i)->fd) ;
     W(i)->fd = -1 ; W(i)->busy = 1 ;  /* out of the pool until reaped */

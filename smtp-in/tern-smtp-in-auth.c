@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/socket.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/types.h>
@@ -41,23 +40,12 @@ static void movefd (smtp *s, char const *var, int to)
    fds 0 and 1, which closes our copies of the connection. */
 static void handover (smtp *s)
 {
-  union { struct cmsghdr h ; char b[CMSG_SPACE(3 * sizeof(int))] ; } c ;
-  struct iovec v = { .iov_base = "Y", .iov_len = 1 } ;
-  struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = c.b, .msg_controllen = sizeof c.b } ;
-  struct cmsghdr *h = CMSG_FIRSTHDR(&m) ;
   int in[2], out[2] ;  /* in: helper -> us, decrypted; out: us -> helper, plaintext */
-  ssize_t r ;
   if (pipecoe(in) < 0 || pipecoe(out) < 0) smtp_quit(s, 0, "tls pipes", 111) ;
   {
     int fd[3] = { 0, out[0], in[1] } ;
-    h->cmsg_level = SOL_SOCKET ;
-    h->cmsg_type = SCM_RIGHTS ;
-    h->cmsg_len = CMSG_LEN(sizeof fd) ;
-    memcpy(CMSG_DATA(h), fd, sizeof fd) ;
+    if (tern_fd_send(s->ctlfd, "Y", 1, fd, 3, 0) != 1) smtp_quit(s, 0, "tls control", 111) ;
   }
-  do r = sendmsg(s->ctlfd, &m, MSG_NOSIGNAL) ;
-  while (r < 0 && errno == EINTR) ;
-  if (r != 1) smtp_quit(s, 0, "tls control", 111) ;
   fd_close(out[0]) ; fd_close(in[1]) ;
   if (fd_move(0, in[0]) < 0 || fd_move(1, out[1]) < 0) smtp_quit(s, 0, "tls fds", 111) ;
   ndelay_on(0) ; ndelay_on(1) ;

@@ -15,6 +15,7 @@
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include <skalibs/djbunix.h>
+#include "tern.h"
 #include "tern-smtp-in.h"
 
 #define ZENVMAX 1024
@@ -49,30 +50,6 @@ static void session (int const *fd, char *env, size_t len)
   }
 }
 
-/* one request: its fds in fd[2], its environment in env; 0 at EOF */
-static ssize_t receive (int zfd, int *fd, char *env, int *nfd)
-{
-  union { struct cmsghdr h ; char b[CMSG_SPACE(2 * sizeof(int))] ; } c ;
-  struct iovec v = { .iov_base = env, .iov_len = ZENVMAX } ;
-  struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = c.b, .msg_controllen = sizeof c.b } ;
-  ssize_t r = recvmsg(zfd, &m, MSG_CMSG_CLOEXEC) ;
-  *nfd = 0 ;
-  if (r <= 0) return r ;
-  for (struct cmsghdr *h = CMSG_FIRSTHDR(&m) ; h ; h = CMSG_NXTHDR(&m, h))
-    if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
-    {
-      int n = (int)((h->cmsg_len - CMSG_LEN(0)) / sizeof(int)) ;
-      for (int i = 0 ; i < n ; i++)
-      {
-        int x ;
-        memcpy(&x, CMSG_DATA(h) + i * sizeof(int), sizeof x) ;
-        if (*nfd < 2) fd[(*nfd)++] = x ; else close(x) ;
-      }
-    }
-  if (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) *nfd = -*nfd - 1 ;  /* refuse it */
-  return r ;
-}
-
 /* reaped by us, not by the kernel (SIG_IGN), so that their CPU time is
    counted in ours, as a supervisor sees it */
 static void reap (int sig)
@@ -91,8 +68,9 @@ void smtp_zygote (int zfd)
   if (sigaction(SIGCHLD, &sa, 0) < 0) strerr_diefusys(111, "catch SIGCHLD") ;
   for (;;)
   {
-    int fd[2], nfd ;
-    ssize_t r = receive(zfd, fd, env, &nfd) ;
+    int fd[2] ;
+    unsigned int nfd ;
+    ssize_t r = tern_fd_recv(zfd, env, ZENVMAX, fd, 2, &nfd, 0) ;
     pid_t pid = -1 ;
     if (!r) _exit(0) ;  /* tern-tls and all its sessions are gone */
     if (r < 0)
@@ -111,6 +89,6 @@ void smtp_zygote (int zfd)
       }
       if (pid < 0) strerr_warnwusys("fork a session") ;
     }
-    for (int i = 0 ; i < (nfd < 0 ? -nfd - 1 : nfd) ; i++) close(fd[i]) ;
+    for (unsigned int i = 0 ; i < nfd && i < 2 ; i++) close(fd[i]) ;
   }
 }

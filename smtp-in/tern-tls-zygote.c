@@ -14,6 +14,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/socket.h>
 #include <skalibs/exec.h>
+#include "tern.h"
 #include "tern-tls.h"
 #include "tern-listen.h"
 
@@ -49,31 +50,22 @@ void tls_zygote_start (char const *const *argv, tlspair *pairs)
    socket, or -1: the caller forks a helper that executes prog. */
 int tls_zhand (int s, char const *env, size_t len)
 {
-  union { struct cmsghdr h ; char b[CMSG_SPACE(2 * sizeof(int))] ; } c ;
-  struct iovec v = { .iov_base = (char *)env, .iov_len = len } ;
-  struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = c.b, .msg_controllen = sizeof c.b } ;
-  struct cmsghdr *h = CMSG_FIRSTHDR(&m) ;
   int x[2] ;
   if (tls_zfd < 0 || !len) return -1 ;
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x) < 0) return -1 ;
   {
     int fd[2] = { s, x[0] } ;
-    h->cmsg_level = SOL_SOCKET ;
-    h->cmsg_type = SCM_RIGHTS ;
-    h->cmsg_len = CMSG_LEN(2 * sizeof(int)) ;
-    memcpy(CMSG_DATA(h), fd, sizeof fd) ;
-  }
-  while (sendmsg(tls_zfd, &m, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-  {
-    if (errno == EINTR) continue ;
-    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
+    if (tern_fd_send(tls_zfd, env, len, fd, 2, MSG_DONTWAIT) < 0)
     {
-      strerr_warnwu1sys("hand a connection to the zygote, which is gone") ;
-      fd_close(tls_zfd) ;
-      tls_zfd = -1 ;
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
+      {
+        strerr_warnwu1sys("hand a connection to the zygote, which is gone") ;
+        fd_close(tls_zfd) ;
+        tls_zfd = -1 ;
+      }
+      fd_close(x[0]) ; fd_close(x[1]) ;
+      return -1 ;
     }
-    fd_close(x[0]) ; fd_close(x[1]) ;
-    return -1 ;
   }
   fd_close(x[0]) ;
   return x[1] ;
@@ -84,25 +76,11 @@ int tls_zhand (int s, char const *env, size_t len)
    anything else: refused). */
 int tls_ztake (int ctl, int *fd)
 {
-  union { struct cmsghdr h ; char b[CMSG_SPACE(LISTEN_TAKEFDS * sizeof(int))] ; } c ;
   char buf[8] ;
-  struct iovec v = { .iov_base = buf, .iov_len = sizeof buf } ;
-  struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = c.b, .msg_controllen = sizeof c.b } ;
-  ssize_t r = recvmsg(ctl, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) ;
-  int n = 0, all = 0 ;
+  unsigned int n ;
+  ssize_t r = tern_fd_recv(ctl, buf, sizeof buf, fd, LISTEN_TAKEFDS, &n, MSG_DONTWAIT) ;
   if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return -1 ;
-  if (r > 0)
-    for (struct cmsghdr *h = CMSG_FIRSTHDR(&m) ; h ; h = CMSG_NXTHDR(&m, h))
-      if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
-        for (size_t i = 0 ; i < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int) ; i++)
-        {
-          int y ;
-          memcpy(&y, CMSG_DATA(h) + i * sizeof(int), sizeof y) ;
-          if (n < LISTEN_TAKEFDS) fd[n++] = y ; else fd_close(y) ;
-          all++ ;
-        }
-  if (r == 1 && (buf[0] == 'Y' || buf[0] == 'y') && all == LISTEN_TAKEFDS && !(m.msg_flags & MSG_CTRUNC))
-    return buf[0] ;
-  while (n) fd_close(fd[--n]) ;
+  if (r == 1 && (buf[0] == 'Y' || buf[0] == 'y') && n == LISTEN_TAKEFDS) return buf[0] ;
+  for (unsigned int i = 0 ; i < n && i < LISTEN_TAKEFDS ; i++) fd_close(fd[i]) ;
   return 0 ;
 }

@@ -1,0 +1,60 @@
+/* test-fdpass: tern_fd_send / tern_fd_recv over socket pairs: fds and data
+   arrive, extra fds are closed and counted, cut-off data or fds are
+   reported as max + 1, EOF reads 0, bad counts are refused. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include "tern.h"
+#include "t.h"
+
+static int isopen (int fd) { return fcntl(fd, F_GETFD) >= 0 ; }
+
+int main (void)
+{
+  int sp[2], p[2], q[2], fd[4] ;
+  unsigned int n = 99 ;
+  char buf[16] ;
+  ssize_t r ;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp) < 0 || pipe(p) < 0 || pipe(q) < 0) return 111 ;
+  {
+    int out[2] = { p[0], q[1] } ;
+    T(tern_fd_send(sp[0], "hello", 5, out, 2, 0) == 5, "two fds and five bytes sent") ;
+  }
+  r = tern_fd_recv(sp[1], buf, sizeof buf, fd, 2, &n, 0) ;
+  T(r == 5 && !memcmp(buf, "hello", 5) && n == 2, "received: the bytes and a count of 2") ;
+  T(fd[0] != p[0] && fd[1] != q[1] && (fcntl(fd[0], F_GETFD) & FD_CLOEXEC), "new fds, close-on-exec") ;
+  T(write(p[1], "x", 1) == 1 && read(fd[0], buf, 1) == 1 && buf[0] == 'x', "the first is the pipe's read end") ;
+  close(fd[0]) ; close(fd[1]) ;
+  {
+    int out[4] = { p[0], p[0], q[1], q[1] } ;
+    T(tern_fd_send(sp[0], "Y", 1, out, 4, 0) == 1, "four fds sent") ;
+  }
+  fd[2] = -1 ;
+  r = tern_fd_recv(sp[1], buf, sizeof buf, fd, 2, &n, 0) ;
+  T(r == 1 && n == 4, "four counted with room for two") ;
+  T(isopen(fd[0]) && isopen(fd[1]), "the first two kept") ;
+  close(fd[0]) ; close(fd[1]) ;
+  T(tern_fd_send(sp[0], "0123456789abcdef0123", 20, p, 1, 0) == 20, "20 bytes sent") ;
+  r = tern_fd_recv(sp[1], buf, 8, fd, 2, &n, 0) ;
+  T(r == 8 && n == 3, "data cut off: max + 1") ;
+  close(fd[0]) ;
+  T(send(sp[0], "z", 1, 0) == 1, "no fds") ;
+  r = tern_fd_recv(sp[1], buf, sizeof buf, fd, 2, &n, 0) ;
+  T(r == 1 && n == 0, "a message without fds: count 0") ;
+  T(tern_fd_send(sp[0], "x", 1, p, 0, 0) < 0 && errno == EINVAL, "no fd to send: EINVAL") ;
+  T(tern_fd_send(sp[0], "x", 1, fd, TERN_FDPASS_MAX + 1, 0) < 0 && errno == EINVAL, "too many to send: EINVAL") ;
+  close(sp[0]) ;
+  r = tern_fd_recv(sp[1], buf, sizeof buf, fd, 2, &n, 0) ;
+  T(r == 0 && n == 0, "end of file: 0") ;
+  r = tern_fd_recv(sp[1], buf, sizeof buf, fd, 2, &n, MSG_DONTWAIT) ;
+  T(r == 0, "still end of file") ;
+  {
+    int s2[2] ;
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, s2) < 0) return 111 ;
+    r = tern_fd_recv(s2[1], buf, sizeof buf, fd, 2, &n, MSG_DONTWAIT) ;
+    T(r < 0 && errno == EAGAIN && n == 0, "nothing yet: EAGAIN") ;
+  }
+  return tdone() ;
+}
