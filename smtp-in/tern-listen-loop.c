@@ -22,14 +22,13 @@
 #include <skalibs/djbunix.h>
 #include "tern-listen.h"
 
-/* A client is its IPv4 address or its IPv6 /64: the key is 8 bytes.  A
-   connection is its child (pid) or, handed over, its control fd (ctl). */
+/* A connection is its child (pid) or, handed over, its control fd (ctl);
+   its client is its IPv4 address or its IPv6 /64 (ip, 16 bytes as accepted). */
 typedef struct conn_s conn ;
 struct conn_s
 {
   pid_t pid ;
   int ctl ;
-  char key[8] ;
   char ip[16] ;
 } ;
 
@@ -44,10 +43,10 @@ static char *fmtu (char *s, unsigned int u)
   return s ;
 }
 
-static unsigned int ipcount (char const *key)
+static unsigned int ipcount (listener const *l, char const *ip)
 {
   unsigned int n = 0 ;
-  for (unsigned int i = 0 ; i < nconn ; i++) if (!memcmp(tab[i].key, key, 8)) n++ ;
+  for (unsigned int i = 0 ; i < nconn ; i++) if (!memcmp(tab[i].ip, ip, l->is6 ? 8 : 4)) n++ ;
   return n ;
 }
 
@@ -108,7 +107,7 @@ static char *fmtip (char *s, listener const *l, char const *ip)
 }
 
 /* hand-over: 1 if the connection went to the running process */
-static int hand (listener const *l, int s, char const *key, char const *ip, char const *ipf, char const *portf,
+static int hand (listener const *l, int s, char const *ip, char const *ipf, char const *portf,
   unsigned int ipconns)
 {
   char modifs[LISTEN_ENVMAX], f[INT_FMT], a[UINT_FMT], b[UINT_FMT] ;
@@ -118,7 +117,6 @@ static int hand (listener const *l, int s, char const *key, char const *ip, char
   fd_close(s) ;
   tab[nconn].pid = 0 ;
   tab[nconn].ctl = ctl ;
-  memcpy(tab[nconn].key, key, 8) ;
   memcpy(tab[nconn].ip, ip, 16) ;
   nconn++ ;
   f[int_fmt(f, ctl)] = 0 ;
@@ -128,12 +126,10 @@ static int hand (listener const *l, int s, char const *key, char const *ip, char
 
 static void new_connection (listener const *l, int s, char const *ip, uint16_t port)
 {
-  char key[8] = { 0 } ;
   char ipf[IP46_FMT], portf[UINT16_FMT], pidf[PID_FMT], a[UINT_FMT], b[UINT_FMT] ;
   unsigned int ipconns ;
   pid_t pid ;
-  memcpy(key, ip, l->is6 ? 8 : 4) ;
-  ipconns = ipcount(key) ;
+  ipconns = ipcount(l, ip) ;
   fmtip(ipf, l, ip) ;
   portf[uint16_fmt(portf, port)] = 0 ;
   if (ipconns >= l->maxperip)
@@ -142,7 +138,7 @@ static void new_connection (listener const *l, int s, char const *ip, uint16_t p
     strerr_warni("refuse ip=", ipf, " port=", portf, " reason=maxperip ipconns=", fmtu(a, ipconns)) ;
     return ;
   }
-  if (l->h && l->h->hand && hand(l, s, key, ip, ipf, portf, ipconns)) goto full ;
+  if (l->h && l->h->hand && hand(l, s, ip, ipf, portf, ipconns)) goto full ;
   pid = fork() ;
   if (pid < 0)
   {
@@ -160,7 +156,7 @@ static void new_connection (listener const *l, int s, char const *ip, uint16_t p
   fd_close(s) ;
   tab[nconn].pid = pid ;
   tab[nconn].ctl = -1 ;
-  memcpy(tab[nconn].key, key, 8) ;
+  memcpy(tab[nconn].ip, ip, 16) ;
   nconn++ ;
   pidf[pid_fmt(pidf, pid)] = 0 ;
   strerr_warni("accept pid=", pidf, " ip=", ipf, " port=", portf,
@@ -210,7 +206,7 @@ static void accept_all (listener const *l)
 {
   while (nconn < l->maxconn)
   {
-    char ip[16] ;
+    char ip[16] = { 0 } ;
     uint16_t port ;
     int s = l->is6 ? socket_accept6(l->fd, ip, &port) : socket_accept4(l->fd, ip, &port) ;
     if (s >= 0) new_connection(l, s, ip, port) ;
