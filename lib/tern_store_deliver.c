@@ -1,6 +1,6 @@
 /* tern_store_deliver: add one message to a mailbox, durably, in O(1)
    (tern-store.5 Delivery): tmp/UNIQUE, fsync, lock, recover, rename to
-   cur/UIDNEXT, append the record, bump the header, fsync cur/, unlock. */
+   cur/UIDNEXT, append the record, bump the header, unlock, fsync cur/. */
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -85,7 +85,6 @@ static int commit (tern_mbox *m, char const *tmp, tern_rec *rec, char const *con
     m->hdr.highestmodseq = rec->modseq ;
     r = tern_mbox_puthdr(m) ;
   }
-  if (!r && !tern_fsync_dir(p.s, 0)) r = tern_errcode(errno) ;
   stralloc_free(&p) ;
   return r ;
 }
@@ -112,7 +111,11 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
     r = tern_mbox_lock(&m, LOCK_EX) ;
     if (r == TERN_PERM && errno == ENOENT) r = TERN_TEMP ;
     if (!r) r = commit(&m, tmp.s, &rec, kw, nkw) ;
+    tern_mbox_unlock(&m) ;
+    /* after the unlock, so deliveries into one mailbox sync side by side:
+       a later delivery's fsync makes every earlier rename durable too */
     if (r) unlink(tmp.s) ;
+    else if (!tern_mbox_path(&tmp, &m, "cur", 0) || !tern_fsync_dir(tmp.s, 1)) r = tern_errcode(errno) ;
     else if (uid) *uid = rec.uid ;
   }
   tern_mbox_close(&m) ;

@@ -1,5 +1,6 @@
 /* test-store-mbox: delivery, flags, keywords, expunge and compaction,
    the changes tail, O(1) recovery after simulated crashes. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,6 +28,17 @@ static int content (char const *path, char const *want)
   int ok = openslurpclose(&sa, path) && sa.len == strlen(want) && !memcmp(sa.s, want, sa.len) ;
   stralloc_free(&sa) ;
   return ok ;
+}
+
+static int entries (char const *dir)
+{
+  DIR *d = opendir(dir) ;
+  struct dirent *de ;
+  int n = 0 ;
+  if (!d) return -1 ;
+  while ((de = readdir(d))) if (de->d_name[0] != '.') n++ ;
+  closedir(d) ;
+  return n ;
 }
 
 static void tdeliver (void)
@@ -232,6 +244,35 @@ static void tcopy (void)
   tern_mbox_close(&m) ;
 }
 
+/* a power loss kept cur/3 and cur/4 but not their records nor cur/2 (a
+   later delivery's fsync of cur/ came first): the files are adopted when
+   UIDNEXT reaches them, never replaced */
+static void tgap (void)
+{
+  tern_mboxent e ;
+  tern_mbox m = TERN_MBOX_ZERO ;
+  tern_rec rec ;
+  size_t pos ;
+  stralloc p = STRALLOC_ZERO ;
+  T(tern_store_mbox_create(A, "Lost", TERN_SU_NONE, 0) == TERN_OK && tern_store_mbox_lookup(A, "Lost", &e) == TERN_OK, "create Lost") ;
+  T(tern_mbox_open(&m, A, e.id) == TERN_OK, "open Lost") ;
+  T(put("Lost", "first\r\n") == 1, "uid 1") ;
+  T(tern_mbox_path(&p, &m, "cur", 3) && openwritenclose_unsafe(p.s, "acked three\r\n", 13)
+   && tern_mbox_path(&p, &m, "cur", 4) && openwritenclose_unsafe(p.s, "acked four\r\n", 12), "files past a gap") ;
+  T(put("Lost", "second\r\n") == 2, "the gap is filled") ;
+  T(put("Lost", "third\r\n") == 5, "cur/3 and cur/4 kept, delivery goes past them") ;
+  T(tern_mbox_path(&p, &m, "cur", 3) && content(p.s, "acked three\r\n")
+   && tern_mbox_path(&p, &m, "cur", 4) && content(p.s, "acked four\r\n"), "not replaced") ;
+  T(tern_mbox_lock(&m, LOCK_EX) == TERN_OK && m.count == 5 && m.hdr.uidnext == 6, "five records") ;
+  T(tern_mbox_find(&m, 3, &rec, &pos) == TERN_OK && pos == 2 && rec.size == 13
+   && tern_mbox_find(&m, 4, &rec, &pos) == TERN_OK && rec.size == 12
+   && tern_mbox_find(&m, 5, &rec, &pos) == TERN_OK && rec.size == 7, "records adopted in UID order") ;
+  tern_mbox_unlock(&m) ;
+  T(tern_mbox_path(&p, &m, "tmp", 0) && entries(p.s) == 0, "nothing left in tmp/") ;
+  tern_mbox_close(&m) ;
+  stralloc_free(&p) ;
+}
+
 int main (void)
 {
   if (tern_store_create(A)) { printf("0 passed, 1 failed\n") ; return 1 ; }
@@ -240,5 +281,6 @@ int main (void)
   tcompact() ;
   trecover() ;
   tcopy() ;
+  tgap() ;
   return tdone() ;
 }
