@@ -133,4 +133,4 @@ install-sendmail:
 clean:
 	rm -rf build build-asan build-fuzz bin
 
--include $(LIB_OBJS:.o=.d) $(UNIT_SRCS:%.c=$(O)/%.d) $(REPLAY_SRCS:%.c=$(O)/%.d) $(foreach p,$(PROGS),$($(p)_OBJS:%.o=$(O)/%.d))
+-include $(LIB_OBJS:.o=.d) $(UNIT_SRCS:%.c=$(O)/%.d) $(REPLAY_SRCS:%.c=$(O)/%.d) $(foreach p,$(PROGS),$($(p)_OBJS:%.o=$(O)/%.d)) $(wildcard $(O)/*/t/*.d)

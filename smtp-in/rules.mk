@@ -24,3 +24,9 @@ tern-smtp-in_OBJS = smtp-in/tern-smtp-in.o smtp-in/tern-smtp-in-io.o smtp-in/ter
 tern-smtp-in_LIBS = $(if $(SAN)$(if $(UNISTRING_A),,none),$(LIBS_DEFAULT),\
   -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
 MAN += smtp-in/tern-smtp-in.8
+
+# not installed: bin/t/smtp-body, the message-data filter against a model
+all: $(BIN)/t/smtp-body
+$(BIN)/t/smtp-body: $(O)/smtp-in/t/body.o
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $<
