@@ -116,11 +116,12 @@ struct tern_mbox_s
   int cfd ;        /* changes, opened on demand, or -1 */
   int locked ;     /* 0, LOCK_SH or LOCK_EX */
   size_t count ;   /* records, as of the last header read */
+  int torn ;       /* and the index then ended in a partial record */
   tern_idxhdr hdr ;
   stralloc kw ;    /* keyword names, each NUL-terminated */
   unsigned int nkw ;
 } ;
-#define TERN_MBOX_ZERO { .dir = STRALLOC_ZERO, .fd = -1, .cfd = -1, .locked = 0, .count = 0, .kw = STRALLOC_ZERO, .nkw = 0 }
+#define TERN_MBOX_ZERO { .dir = STRALLOC_ZERO, .fd = -1, .cfd = -1, .locked = 0, .count = 0, .torn = 0, .kw = STRALLOC_ZERO, .nkw = 0 }
 
 /* tern_store_name.c */
 extern int tern_store_namevalid (char const *s, size_t len) ;

@@ -43,6 +43,7 @@ int tern_mbox_header (tern_mbox *m)
   if (r < (ssize_t)sizeof buf || !tern_idxhdr_unpack(buf, &m->hdr)) return (errno = EPROTO, TERN_PERM) ;
   if (fstat(m->fd, &st) < 0) return tern_errcode(errno) ;
   m->count = ((size_t)st.st_size - TERN_STORE_HDRSIZE) / TERN_STORE_RECSIZE ;
+  m->torn = (size_t)st.st_size != TERN_STORE_HDRSIZE + m->count * TERN_STORE_RECSIZE ;
   return TERN_OK ;
 }
 

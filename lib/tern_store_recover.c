@@ -39,7 +39,8 @@ static int lastrec (tern_mbox *m, int *dirty)
 {
   tern_rec rec ;
   int r ;
-  if (ftruncate(m->fd, (off_t)(TERN_STORE_HDRSIZE + m->count * TERN_STORE_RECSIZE)) < 0) return tern_errcode(errno) ;
+  if (m->torn && ftruncate(m->fd, (off_t)(TERN_STORE_HDRSIZE + m->count * TERN_STORE_RECSIZE)) < 0) return tern_errcode(errno) ;
+  m->torn = 0 ;
   if (!m->count) return TERN_OK ;
   r = tern_mbox_getrec(m, m->count - 1, &rec) ;
   if (r) return r ;
@@ -64,7 +65,8 @@ static int replay (tern_mbox *m, int *dirty)
    || !tern_chghdr_unpack(buf, &gen) || gen != m->hdr.generation)
     return tern_mbox_chgreset(m) ;
   n = ((size_t)st.st_size - TERN_STORE_CHGHDR) / TERN_STORE_CHGSIZE ;
-  if (ftruncate(m->cfd, (off_t)(TERN_STORE_CHGHDR + n * TERN_STORE_CHGSIZE)) < 0) return tern_errcode(errno) ;
+  if ((size_t)st.st_size != TERN_STORE_CHGHDR + n * TERN_STORE_CHGSIZE
+   && ftruncate(m->cfd, (off_t)(TERN_STORE_CHGHDR + n * TERN_STORE_CHGSIZE)) < 0) return tern_errcode(errno) ;
   if (!n) return TERN_OK ;
   if (pread(m->cfd, buf, sizeof buf, (off_t)(TERN_STORE_CHGHDR + (n - 1) * TERN_STORE_CHGSIZE)) != (ssize_t)sizeof buf)
     return tern_errcode(errno ? errno : EIO) ;
