@@ -72,9 +72,9 @@ void batch_undo (job const *j)
 {
   for (size_t pi = 0 ; pi < genalloc_len(part, &j->parts) ; pi++)
   {
-    msg *m = MSG(genalloc_s(part, &j->parts)[pi].m) ;
-    m->dirty = 1 ;
-    m->wake = 0 ;
+    size_t mi = genalloc_s(part, &j->parts)[pi].m ;
+    MSG(mi)->dirty = 1 ;
+    msg_wake(mi, 0) ;
   }
 }
 

@@ -79,7 +79,7 @@ static void command (char *s, uint64_t now)
   }
   else { tern_log_warn("control", "error", "bad command", TERN_LOG_END) ; return ; }
   tern_log_info("control", "command", s, "id", m->id, "transport", *arg2 ? arg2 : 0, TERN_LOG_END) ;
-  m->wake = 0 ;
+  msg_wake(i, 0) ;
   m->dirty = 1 ;
   if (!m->running) msg_settle(i, now) ;
   else if (!tern_qstate_write(&m->st, qpath(1, "state", m->id)))

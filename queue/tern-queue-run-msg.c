@@ -17,9 +17,63 @@
 
 static genalloc freeslots = GENALLOC_ZERO ;  /* size_t */
 
+/* The loaded messages by wake time: a binary min-heap of their indices,
+   each message knowing its place (hpos), so that a scheduling pass looks at
+   the messages due, never at every message in memory.  Room for one more
+   entry is made before a message is loaded: msg_wake cannot fail. */
+static genalloc heap = GENALLOC_ZERO ;  /* size_t */
+#define H(k) (genalloc_s(size_t, &heap)[k])
+#define HN genalloc_len(size_t, &heap)
+#define HWAKE(k) (MSG(H(k))->wake)
+
+static void hput (size_t k, size_t i)
+{
+  H(k) = i ;
+  MSG(i)->hpos = k ;
+}
+
+static void hfix (size_t k)
+{
+  size_t i = H(k), n = HN ;
+  uint64_t w = MSG(i)->wake ;
+  while (k && HWAKE((k - 1) / 2) > w) { hput(k, H((k - 1) / 2)) ; k = (k - 1) / 2 ; }
+  for (;;)
+  {
+    size_t c = 2 * k + 1 ;
+    if (c >= n) break ;
+    if (c + 1 < n && HWAKE(c + 1) < HWAKE(c)) c++ ;
+    if (HWAKE(c) >= w) break ;
+    hput(k, H(c)) ;
+    k = c ;
+  }
+  hput(k, i) ;
+}
+
+static void hremove (size_t i)
+{
+  size_t k = MSG(i)->hpos, last = HN - 1 ;
+  if (k == HPOS_NONE) return ;
+  MSG(i)->hpos = HPOS_NONE ;
+  if (k != last) hput(k, H(last)) ;
+  genalloc_setlen(size_t, &heap, last) ;
+  if (k != last) hfix(k) ;
+}
+
+void msg_wake (size_t i, uint64_t when)
+{
+  msg *m = MSG(i) ;
+  m->wake = when ;
+  if (m->hpos == HPOS_NONE)
+  {
+    genalloc_append(size_t, &heap, &i) ;  /* the room was made by msg_load */
+    m->hpos = HN - 1 ;
+  }
+  hfix(m->hpos) ;
+}
+
 static size_t slot (void)
 {
-  msg z = { .used = 0, .env = TERN_QENV_ZERO, .st = TERN_QSTATE_ZERO, .busy = STRALLOC_ZERO } ;
+  msg z = { .used = 0, .env = TERN_QENV_ZERO, .st = TERN_QSTATE_ZERO, .busy = STRALLOC_ZERO, .hpos = HPOS_NONE } ;
   size_t n = genalloc_len(size_t, &freeslots) ;
   if (n)
   {
@@ -33,6 +87,7 @@ static size_t slot (void)
 static void unload (size_t i)
 {
   msg *m = MSG(i) ;
+  hremove(i) ;
   tern_qenv_free(&m->env) ;
   tern_qstate_free(&m->st) ;
   stralloc_free(&m->busy) ;
@@ -134,13 +189,15 @@ size_t msg_evict (uint64_t now, size_t n)
 
 void msg_load (char const *id, int isnew)
 {
-  size_t i = slot() ;
+  size_t i = genalloc_ready(size_t, &heap, HN + 1) ? slot() : (size_t)-1 ;
   msg *m ;
   if (i == (size_t)-1) { tern_log_warn("nomem", "id", id, TERN_LOG_END) ; return ; }
   m = MSG(i) ;
   memcpy(m->id, id, strlen(id) + 1) ;
-  m->running = 0 ; m->dirty = 0 ; m->dropped = 0 ; m->wake = 0 ; m->dsnwake = 0 ; m->used = 1 ;
+  m->running = 0 ; m->dirty = 0 ; m->dropped = 0 ; m->dsnwake = 0 ; m->used = 1 ; m->pass = 0 ;
+  m->hpos = HPOS_NONE ;
   if (!load(m, id, isnew)) { unload(i) ; return ; }
+  msg_wake(i, 0) ;
   if (isnew)
   {
     char n[UINT_FMT], sz[UINT64_FMT] ;
@@ -266,22 +323,20 @@ static uint64_t one (size_t i, uint64_t now)
 
 uint64_t msg_schedule (uint64_t now)
 {
-  uint64_t next = WAKE_NEVER ;
-  for (size_t i = 0 ; i < NMSGS ; i++)
+  static uint64_t pass = 0 ;
+  pass++ ;
+  while (HN && NJOBS < concurrency)
   {
+    size_t i = H(0) ;
     msg *m = MSG(i) ;
-    if (NJOBS >= concurrency) break ;
-    if (!m->used || m->st.hold) continue ;
-    if (m->wake <= now)
-    {
-      m->wake = one(i, now) ;
-      m = MSG(i) ;
-      if (m->dirty && !m->running) msg_settle(i, now) ;
-      if (!m->used) continue ;
-    }
-    if (m->wake < next) next = m->wake ;
+    if (m->wake > now || m->pass == pass) break ;  /* none due, or due again at once: next pass */
+    m->pass = pass ;
+    if (m->st.hold) { msg_wake(i, WAKE_NEVER) ; continue ; }
+    msg_wake(i, one(i, now)) ;
+    m = MSG(i) ;
+    if (m->dirty && !m->running) msg_settle(i, now) ;
   }
-  return next ;
+  return HN ? HWAKE(0) : WAKE_NEVER ;
 }
 
 void msg_settle (size_t i, uint64_t now)
@@ -311,5 +366,5 @@ void msg_settle (size_t i, uint64_t now)
     else stamp(m) ;
     m->dirty = 0 ;
   }
-  m->wake = 0 ;
+  msg_wake(i, 0) ;
 }

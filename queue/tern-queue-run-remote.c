@@ -79,7 +79,7 @@ int remote_busy (char const *key)
 void remote_wait (size_t m, unsigned int k)
 {
   waiter w = { .m = m, .k = k } ;
-  if (!genalloc_append(waiter, &waiters, &w)) MSG(m)->wake = 0 ;  /* poll instead */
+  if (!genalloc_append(waiter, &waiters, &w)) msg_wake(m, 0) ;  /* poll instead */
 }
 
 /* a job of domain d ended: wake up to free waiters of d */
@@ -97,7 +97,7 @@ static void wakeup (char const *d, size_t dlen, unsigned int free)
     at = strrchr(rcpt_addr(m, w[i].k), '@') ;
     at = at ? at + 1 : "" ;
     if (strlen(at) != dlen || strncasecmp(at, d, dlen)) continue ;
-    m->wake = 0 ;
+    msg_wake(w[i].m, 0) ;
     w[i].m = (size_t)-1 ;
     free-- ;
   }
@@ -115,7 +115,7 @@ void remote_wakeall (void)
 {
   waiter *w = genalloc_s(waiter, &waiters) ;
   for (size_t i = whead ; i < genalloc_len(waiter, &waiters) ; i++)
-    if (w[i].m != (size_t)-1 && MSG(w[i].m)->used) MSG(w[i].m)->wake = 0 ;
+    if (w[i].m != (size_t)-1 && MSG(w[i].m)->used) msg_wake(w[i].m, 0) ;
   genalloc_setlen(waiter, &waiters, 0) ;
   whead = 0 ;
 }

@@ -57,7 +57,7 @@ static void settings (int first)
   remoteto.len = 0 ;
   if (tern_conf_global(&conf, "deliver-remote-to", &remoteto) < 0) remoteto.len = 0 ;
   if (!stralloc_0(&remoteto)) strerr_diefusys(111, "allocate") ;
-  for (size_t i = 0 ; i < NMSGS ; i++) MSG(i)->wake = 0 ;
+  for (size_t i = 0 ; i < NMSGS ; i++) if (MSG(i)->used) msg_wake(i, 0) ;
 }
 
 /* the FIFO's read end, kept from seeing EOF by our own write end */

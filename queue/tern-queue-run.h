@@ -11,6 +11,7 @@
 #include "tern_queue.h"
 
 #define WAKE_NEVER UINT64_MAX
+#define HPOS_NONE ((size_t)-1)
 
 typedef struct msg_s msg ;
 struct msg_s
@@ -24,7 +25,9 @@ struct msg_s
   unsigned int running ;
   int dirty ;         /* st changed since written */
   int dropped ;       /* tern queue drop: results are ignored */
-  uint64_t wake ;     /* no recipient is due before this time */
+  uint64_t wake ;     /* no recipient is due before this time (set with msg_wake) */
+  size_t hpos ;       /* its place in the wake-time heap, or HPOS_NONE */
+  uint64_t pass ;     /* the last msg_schedule pass that looked at it */
   uint64_t dsnwake ;  /* no notice before this time (tern-queue-dsn said 111) */
 } ;
 
@@ -82,6 +85,7 @@ extern size_t msg_loaded (void) ;  /* messages in memory */
 extern uint64_t msg_due (msg const *m) ;  /* its next attempt or notice, WAKE_NEVER none */
 extern size_t msg_evict (uint64_t now, size_t n) ;  /* up to n idle messages leave memory */
 extern uint64_t msg_schedule (uint64_t now) ;  /* starts deliveries; returns the next wake */
+extern void msg_wake (size_t m, uint64_t when) ;  /* sets its wake time */
 extern void msg_settle (size_t m, uint64_t now) ;  /* after its deliveries: remove or write */
 /* where rcpt goes: R_* below, the account or "DOMKEY LINE" appended, NUL-terminated */
 extern int msg_route (msg const *m, char const *rcpt, unsigned int attempts, stralloc *acct) ;
