@@ -57,13 +57,16 @@ static void one (int s, char *buf, int fd)
   if (write(s, &code, 1) != 1) _exit(111) ;
 }
 
-/* every fd from 3 up but keep; a loop only before Linux 5.9 */
+/* every fd from 3 up but keep; a loop only before Linux 5.9 (or headers
+   without close_range) */
 static void closeall (int keep)
 {
-  unsigned int k = (unsigned int)keep ;
   long max ;
+#ifdef SYS_close_range
+  unsigned int k = (unsigned int)keep ;
   if (k < 3 ? !syscall(SYS_close_range, 3u, ~0u, 0u)
    : (k == 3 || !syscall(SYS_close_range, 3u, k - 1, 0u)) && !syscall(SYS_close_range, k + 1, ~0u, 0u)) return ;
+#endif
   max = sysconf(_SC_OPEN_MAX) ;
   for (int i = 3 ; i < (max > 0 && max < 65536 ? max : 65536) ; i++) if (i != keep) close(i) ;
 }
