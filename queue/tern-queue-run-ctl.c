@@ -26,13 +26,6 @@ int ctl_open (void)
   return fd ;
 }
 
-static size_t find (char const *id)
-{
-  for (size_t i = 0 ; i < NMSGS ; i++)
-    if (MSG(i)->used && !strcmp(MSG(i)->id, id)) return i ;
-  return (size_t)-1 ;
-}
-
 static int tname_ok (char const *s)
 {
   size_t n = strlen(s) ;
@@ -50,8 +43,8 @@ static void command (char *s, uint64_t now)
   arg2 = arg + strcspn(arg, " ") ;
   if (*arg2) *arg2++ = 0 ;
   if (!tern_queue_idvalid(arg)) { tern_log_warn("control", "error", "bad command", TERN_LOG_END) ; return ; }
-  i = find(arg) ;
-  if (i == (size_t)-1 && scan_one(arg)) i = find(arg) ;
+  i = msg_find(arg) ;
+  if (i == (size_t)-1 && scan_one(arg)) i = msg_find(arg) ;
   if (i == (size_t)-1) { tern_log_warn("control", "command", s, "id", arg, "error", "no such message", TERN_LOG_END) ; return ; }
   m = MSG(i) ;
   if (!strcmp(s, "kick"))

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <skalibs/types.h>
+#include <skalibs/avltree.h>
 #include "tern.h"
 #include "tern_addr.h"
 #include "tern_log.h"
@@ -71,6 +72,45 @@ void msg_wake (size_t i, uint64_t when)
   hfix(m->hpos) ;
 }
 
+/* the walk of the due part of the heap: a due entry's parent is due, so
+   the due entries are a subtree at the root; a depth-first walk keeps at
+   most one pending sibling per level */
+size_t msg_duelist (uint64_t now, size_t *out, size_t max)
+{
+  size_t st[2 * 64 + 2], sp = 0, n = 0 ;
+  if (HN && HWAKE(0) <= now) st[sp++] = 0 ;
+  while (sp && n < max)
+  {
+    size_t k = st[--sp], c = 2 * k + 1 ;
+    out[n++] = H(k) ;
+    if (c + 1 < HN && HWAKE(c + 1) <= now) st[sp++] = c + 1 ;
+    if (c < HN && HWAKE(c) <= now) st[sp++] = c ;
+  }
+  return n ;
+}
+
+/* The loaded messages by id, for the control commands and the passes over
+   mess/: an AVL tree of their indices (skalibs), keyed on msg.id. */
+static void *idkey (uint32_t d, void *aux)
+{
+  (void)aux ;
+  return MSG(d)->id ;
+}
+
+static int idcmp (void const *a, void const *b, void *aux)
+{
+  (void)aux ;
+  return strcmp(a, b) ;
+}
+
+static avltree ids = AVLTREE_INIT(64, 3, 8, &idkey, &idcmp, 0) ;
+
+size_t msg_find (char const *id)
+{
+  uint32_t d ;
+  return avltree_search(&ids, id, &d) ? (size_t)d : (size_t)-1 ;
+}
+
 static size_t slot (void)
 {
   msg z = { .used = 0, .env = TERN_QENV_ZERO, .st = TERN_QSTATE_ZERO, .busy = STRALLOC_ZERO, .hpos = HPOS_NONE } ;
@@ -88,6 +128,7 @@ static void unload (size_t i)
 {
   msg *m = MSG(i) ;
   hremove(i) ;
+  avltree_delete(&ids, m->id) ;
   tern_qenv_free(&m->env) ;
   tern_qstate_free(&m->st) ;
   stralloc_free(&m->busy) ;
@@ -189,13 +230,23 @@ size_t msg_evict (uint64_t now, size_t n)
 
 void msg_load (char const *id, int isnew)
 {
-  size_t i = genalloc_ready(size_t, &heap, HN + 1) ? slot() : (size_t)-1 ;
+  size_t i ;
   msg *m ;
-  if (i == (size_t)-1) { tern_log_warn("nomem", "id", id, TERN_LOG_END) ; return ; }
+  if (msg_find(id) != (size_t)-1) return ;  /* in memory already */
+  i = genalloc_ready(size_t, &heap, HN + 1) ? slot() : (size_t)-1 ;
+  if (i >= UINT32_MAX) { tern_log_warn("nomem", "id", id, TERN_LOG_END) ; return ; }
   m = MSG(i) ;
   memcpy(m->id, id, strlen(id) + 1) ;
   m->running = 0 ; m->dirty = 0 ; m->dropped = 0 ; m->dsnwake = 0 ; m->used = 1 ; m->pass = 0 ;
   m->hpos = HPOS_NONE ;
+  m->gen++ ;
+  if (!avltree_insert(&ids, (uint32_t)i))
+  {
+    tern_log_warn("nomem", "id", id, TERN_LOG_END) ;
+    m->used = 0 ;
+    if (!genalloc_append(size_t, &freeslots, &i)) {}
+    return ;
+  }
   if (!load(m, id, isnew)) { unload(i) ; return ; }
   msg_wake(i, 0) ;
   if (isnew)

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
+#include <skalibs/avltree.h>
 #include "tern.h"
 #include "tern_log.h"
 #include "tern_route.h"
@@ -17,10 +18,104 @@
 
 #define REPORTMAX (1 << 20)
 
+/* Recipients waiting for their domain's limit, one queue per domain: a
+   job's end wakes its own domain's waiters and a batch gathers from its own
+   domain's queue, whatever other domains wait.  A waiter of a message that
+   left memory, or of an earlier message in the same slot (gen), is stale. */
 typedef struct waiter_s waiter ;
-struct waiter_s { size_t m ; unsigned int k ; } ;
-static genalloc waiters = GENALLOC_ZERO ;  /* waiter; m == -1: gone */
-static size_t whead = 0 ;
+struct waiter_s { size_t m ; unsigned int k ; uint32_t gen ; } ;
+
+typedef struct dq_s dq ;
+struct dq_s
+{
+  stralloc dom ;  /* lower-case, NUL-terminated */
+  genalloc w ;    /* waiter; m == -1: gone */
+  size_t head ;   /* w before it are all gone */
+  int used ;
+} ;
+
+static genalloc dqs = GENALLOC_ZERO ;     /* dq */
+static genalloc dqfree = GENALLOC_ZERO ;  /* uint32_t: unused slots of dqs */
+#define DQ(i) (genalloc_s(dq, &dqs) + (i))
+
+static void *dqkey (uint32_t d, void *aux)
+{
+  (void)aux ;
+  return DQ(d)->dom.s ;
+}
+
+static int dqcmp (void const *a, void const *b, void *aux)
+{
+  (void)aux ;
+  return strcmp(a, b) ;
+}
+
+static avltree dqtree = AVLTREE_INIT(16, 3, 8, &dqkey, &dqcmp, 0) ;
+
+static int stale (waiter const *w)
+{
+  msg const *m ;
+  if (w->m == (size_t)-1) return 1 ;
+  m = MSG(w->m) ;
+  return !m->used || m->gen != w->gen || w->k >= m->env.nrcpt ;
+}
+
+/* the queue of domain d (dlen bytes, lower-case), made if create: its
+   index, or -1 (none, or ENOMEM) */
+static int32_t dq_find (char const *d, size_t dlen, int create)
+{
+  static stralloc key = STRALLOC_ZERO ;
+  uint32_t i ;
+  dq *q ;
+  key.len = 0 ;
+  if (!stralloc_catb(&key, d, dlen) || !stralloc_0(&key)) return -1 ;
+  if (avltree_search(&dqtree, key.s, &i)) return (int32_t)i ;
+  if (!create) return -1 ;
+  if (genalloc_len(uint32_t, &dqfree))
+  {
+    i = genalloc_s(uint32_t, &dqfree)[genalloc_len(uint32_t, &dqfree) - 1] ;
+    genalloc_setlen(uint32_t, &dqfree, genalloc_len(uint32_t, &dqfree) - 1) ;
+  }
+  else
+  {
+    dq z = { .dom = STRALLOC_ZERO, .w = GENALLOC_ZERO, .head = 0, .used = 0 } ;
+    if (genalloc_len(dq, &dqs) >= INT32_MAX || !genalloc_append(dq, &dqs, &z)) return -1 ;
+    i = genalloc_len(dq, &dqs) - 1 ;
+  }
+  q = DQ(i) ;
+  q->dom.len = 0 ; q->head = 0 ; q->used = 1 ;
+  genalloc_setlen(waiter, &q->w, 0) ;
+  if (!stralloc_copy(&q->dom, &key) || !avltree_insert(&dqtree, i))
+  {
+    q->used = 0 ;
+    if (!genalloc_append(uint32_t, &dqfree, &i)) {}
+    return -1 ;
+  }
+  return (int32_t)i ;
+}
+
+/* drops the gone waiters before head; an empty queue goes */
+static void dq_tidy (uint32_t i)
+{
+  dq *q = DQ(i) ;
+  waiter *w = genalloc_s(waiter, &q->w) ;
+  size_t n = genalloc_len(waiter, &q->w) ;
+  while (q->head < n && w[q->head].m == (size_t)-1) q->head++ ;
+  if (q->head == n)
+  {
+    avltree_delete(&dqtree, q->dom.s) ;
+    q->used = 0 ;
+    genalloc_setlen(waiter, &q->w, 0) ;
+    q->head = 0 ;
+    if (!genalloc_append(uint32_t, &dqfree, &i)) {}  /* the slot is lost */
+  }
+  else if (q->head > 64 && q->head > n / 2)
+  {
+    memmove(w, w + q->head, (n - q->head) * sizeof(waiter)) ;
+    genalloc_setlen(waiter, &q->w, n - q->head) ;
+    q->head = 0 ;
+  }
+}
 
 /* lower-case domain of an address into sa (no NUL); its length */
 static int domainof (char const *rcpt, stralloc *sa)
@@ -78,46 +173,46 @@ int remote_busy (char const *key)
 
 void remote_wait (size_t m, unsigned int k)
 {
-  waiter w = { .m = m, .k = k } ;
-  if (!genalloc_append(waiter, &waiters, &w)) msg_wake(m, 0) ;  /* poll instead */
+  static stralloc d = STRALLOC_ZERO ;
+  waiter w = { .m = m, .k = k, .gen = MSG(m)->gen } ;
+  int32_t i ;
+  d.len = 0 ;
+  i = domainof(rcpt_addr(MSG(m), k), &d) ? dq_find(d.s, d.len, 1) : -1 ;
+  if (i < 0 || !genalloc_append(waiter, &DQ(i)->w, &w)) msg_wake(m, 0) ;  /* poll instead */
 }
 
 /* a job of domain d ended: wake up to free waiters of d */
 static void wakeup (char const *d, size_t dlen, unsigned int free)
 {
-  waiter *w = genalloc_s(waiter, &waiters) ;
-  size_t n = genalloc_len(waiter, &waiters) ;
-  for (size_t i = whead ; i < n && free ; i++)
+  int32_t i = dq_find(d, dlen, 0) ;
+  dq *q ;
+  if (i < 0) return ;
+  q = DQ(i) ;
+  for (size_t x = q->head ; x < genalloc_len(waiter, &q->w) && free ; x++)
   {
-    msg *m ;
-    char const *at ;
-    if (w[i].m == (size_t)-1) continue ;
-    m = MSG(w[i].m) ;
-    if (!m->used || w[i].k >= m->env.nrcpt) { w[i].m = (size_t)-1 ; continue ; }
-    at = strrchr(rcpt_addr(m, w[i].k), '@') ;
-    at = at ? at + 1 : "" ;
-    if (strlen(at) != dlen || strncasecmp(at, d, dlen)) continue ;
-    msg_wake(w[i].m, 0) ;
-    w[i].m = (size_t)-1 ;
+    waiter *w = genalloc_s(waiter, &q->w) + x ;
+    if (stale(w)) { w->m = (size_t)-1 ; continue ; }
+    msg_wake(w->m, 0) ;
+    w->m = (size_t)-1 ;
     free-- ;
   }
-  while (whead < n && w[whead].m == (size_t)-1) whead++ ;
-  if (whead == n) { genalloc_setlen(waiter, &waiters, 0) ; whead = 0 ; }
-  else if (whead > 1024 && whead > n / 2)
-  {
-    memmove(w, w + whead, (n - whead) * sizeof(waiter)) ;
-    genalloc_setlen(waiter, &waiters, n - whead) ;
-    whead = 0 ;
-  }
+  dq_tidy((uint32_t)i) ;
 }
 
 void remote_wakeall (void)
 {
-  waiter *w = genalloc_s(waiter, &waiters) ;
-  for (size_t i = whead ; i < genalloc_len(waiter, &waiters) ; i++)
-    if (w[i].m != (size_t)-1 && MSG(w[i].m)->used) msg_wake(w[i].m, 0) ;
-  genalloc_setlen(waiter, &waiters, 0) ;
-  whead = 0 ;
+  for (uint32_t i = 0 ; i < genalloc_len(dq, &dqs) ; i++)
+  {
+    dq *q = DQ(i) ;
+    if (!q->used) continue ;
+    for (size_t x = q->head ; x < genalloc_len(waiter, &q->w) ; x++)
+    {
+      waiter *w = genalloc_s(waiter, &q->w) + x ;
+      if (!stale(w)) msg_wake(w->m, 0) ;
+      w->m = (size_t)-1 ;
+    }
+    dq_tidy(i) ;
+  }
 }
 
 /* 1 if recipient k of message i can join a batch for key (due, free,
@@ -143,28 +238,39 @@ static int fits (size_t mi, unsigned int k, char const *key, size_t dlen, uint64
 
 /* (message, recipient) pairs for one batch with key: waiters of its
    domain first, then due messages not scheduled yet (the runner was at
-   its concurrency limit), at most REMOTE_BATCH messages in all */
+   its concurrency limit), at most REMOTE_BATCH messages in all; of the due
+   messages, DUE_LOOK at most are looked at, so that forming a batch costs
+   the same whatever the number of messages in memory */
+#define DUE_LOOK (REMOTE_BATCH * 20)
 static void gather (size_t mi, char const *key, uint64_t now, genalloc *pairs)
 {
-  size_t dlen = strcspn(key, " "), last = mi ;
+  static size_t due[DUE_LOOK] ;
+  size_t dlen = strcspn(key, " "), last = mi, nd ;
   unsigned int nm = 1 ;
-  for (size_t i = whead ; i < genalloc_len(waiter, &waiters) && nm < REMOTE_BATCH ; i++)
+  int32_t qi = dq_find(key, dlen, 0) ;
+  if (qi >= 0)
   {
-    waiter *w = genalloc_s(waiter, &waiters) + i ;
-    int f ;
-    if (w->m == (size_t)-1 || w->m == mi) continue ;
-    f = fits(w->m, w->k, key, dlen, now, pairs) ;
-    if (f > 0 && !genalloc_append(waiter, pairs, w)) return ;
-    if (f > 0 && w->m != last) { nm++ ; last = w->m ; }
-    if (f) genalloc_s(waiter, &waiters)[i].m = (size_t)-1 ;
-  }
-  for (size_t i = 0 ; i < NMSGS && nm < REMOTE_BATCH ; i++)
-  {
-    msg const *m = MSG(i) ;
-    if (i == mi || !m->used || m->wake > now) continue ;
-    for (unsigned int k = 0 ; k < m->env.nrcpt ; k++)
+    for (size_t x = DQ(qi)->head ; x < genalloc_len(waiter, &DQ(qi)->w) && nm < REMOTE_BATCH ; x++)
     {
-      waiter w = { .m = i, .k = k } ;
+      waiter w = genalloc_s(waiter, &DQ(qi)->w)[x] ;
+      int f ;
+      if (stale(&w)) { genalloc_s(waiter, &DQ(qi)->w)[x].m = (size_t)-1 ; continue ; }
+      if (w.m == mi) continue ;
+      f = fits(w.m, w.k, key, dlen, now, pairs) ;
+      if (f > 0 && !genalloc_append(waiter, pairs, &w)) break ;
+      if (f > 0 && w.m != last) { nm++ ; last = w.m ; }
+      if (f) genalloc_s(waiter, &DQ(qi)->w)[x].m = (size_t)-1 ;
+    }
+    dq_tidy((uint32_t)qi) ;
+  }
+  nd = nm < REMOTE_BATCH ? msg_duelist(now, due, DUE_LOOK) : 0 ;
+  for (size_t q = 0 ; q < nd && nm < REMOTE_BATCH ; q++)
+  {
+    size_t i = due[q] ;
+    if (i == mi) continue ;
+    for (unsigned int k = 0 ; k < MSG(i)->env.nrcpt ; k++)
+    {
+      waiter w = { .m = i, .k = k, .gen = MSG(i)->gen } ;
       if (fits(i, k, key, dlen, now, pairs) <= 0) continue ;
       if (!genalloc_append(waiter, pairs, &w)) return ;
       if (i != last) { nm++ ; last = i ; }

@@ -8,7 +8,6 @@
    due (the earliest state mtime seen; at most every 5 seconds), or when
    room was lacking and a tenth of it is free again (or a minute passed). */
 #include <errno.h>
-#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -72,14 +71,7 @@ static int ondisk = 0 ;        /* messages of mess/ are not in memory */
 static uint64_t messnext = WAKE_NEVER ;  /* the earliest of them due, if !messwait */
 static uint64_t lastpass = 0 ;
 static uint64_t scannow ;
-static char *loadedids = 0 ;   /* during a pass over mess/: the ids in memory */
-static size_t nloaded = 0 ;    /* when it started, sorted, TERN_QUEUE_IDMAX each */
 #define PASS_EVERY 5
-
-static int idcmp (void const *a, void const *b)
-{
-  return strcmp(a, b) ;
-}
 
 /* 1 if one more message fits, after idle ones left memory if needed */
 static int room (void)
@@ -94,7 +86,7 @@ static void old (char const *name)
   struct stat st ;
   if (!tern_queue_idvalid(name)) return ;
   if (messwait) { ondisk = 1 ; return ; }
-  if (loadedids && bsearch(name, loadedids, nloaded, TERN_QUEUE_IDMAX, &idcmp)) return ;
+  if (msg_find(name) != (size_t)-1) return ;
   if (!stat(qpath(0, "state", name), &st) && (uint64_t)st.st_mtime > scannow)
   {
     ondisk = 1 ;
@@ -105,27 +97,18 @@ static void old (char const *name)
   msg_load(name, 0) ;
 }
 
-/* mess/ read, skipping the messages in memory (sorted copies of their
-   ids: loading a message moves nothing, but evictions free slots) */
+/* mess/ read, skipping the messages in memory (a message evicted during
+   the pass is stamped with a later due time, so it stays on disk) */
 static void pass (void)
 {
-  size_t n = 0 ;
   ondisk = messwait = 0 ;
   messnext = WAKE_NEVER ;
   lastpass = scannow ;
-  loadedids = malloc((msg_loaded() + 1) * TERN_QUEUE_IDMAX) ;
-  if (!loadedids) { ondisk = messwait = 1 ; return ; }
-  for (size_t i = 0 ; i < NMSGS ; i++)
-    if (MSG(i)->used) memcpy(loadedids + n++ * TERN_QUEUE_IDMAX, MSG(i)->id, TERN_QUEUE_IDMAX) ;
-  nloaded = n ;
-  qsort(loadedids, n, TERN_QUEUE_IDMAX, &idcmp) ;
   if (!each("mess", &old))
   {
     tern_log_warn("scan", "dir", qpath(2, "mess", 0), "error", strerror(errno), TERN_LOG_END) ;
     ondisk = messwait = 1 ;
   }
-  free(loadedids) ;
-  loadedids = 0 ;
 }
 
 void scan_start (uint64_t now)

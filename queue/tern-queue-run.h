@@ -29,6 +29,7 @@ struct msg_s
   size_t hpos ;       /* its place in the wake-time heap, or HPOS_NONE */
   uint64_t pass ;     /* the last msg_schedule pass that looked at it */
   uint64_t dsnwake ;  /* no notice before this time (tern-queue-dsn said 111) */
+  uint32_t gen ;      /* counts the loads into this slot: tells a stale reference */
 } ;
 
 #define JOB_LOCAL 0
@@ -81,6 +82,11 @@ extern int scan_one (char const *id) ;   /* id into memory, room or not: 1 if on
 
 /* tern-queue-run-msg.c */
 extern void msg_load (char const *id, int isnew) ;
+extern size_t msg_find (char const *id) ;  /* its index in msgs, or (size_t)-1 */
+/* up to max messages due at now (wake <= now), earliest first along each
+   branch of the wake-time heap: out[], their number; the work is in the
+   number found, not in the messages in memory */
+extern size_t msg_duelist (uint64_t now, size_t *out, size_t max) ;
 extern size_t msg_loaded (void) ;  /* messages in memory */
 extern uint64_t msg_due (msg const *m) ;  /* its next attempt or notice, WAKE_NEVER none */
 extern size_t msg_evict (uint64_t now, size_t n) ;  /* up to n idle messages leave memory */
