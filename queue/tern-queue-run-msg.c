@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <skalibs/types.h>
-#include <skalibs/avltree.h>
 #include "tern.h"
 #include "tern_addr.h"
+#include "tern_idx.h"
 #include "tern_log.h"
 #include "tern-queue-run.h"
 
@@ -90,25 +90,19 @@ size_t msg_duelist (uint64_t now, size_t *out, size_t max)
 }
 
 /* The loaded messages by id, for the control commands and the passes over
-   mess/: an AVL tree of their indices (skalibs), keyed on msg.id. */
-static void *idkey (uint32_t d, void *aux)
+   mess/: an index of their slots, keyed on msg.id. */
+static char const *idkey (uint32_t d, void *aux)
 {
   (void)aux ;
   return MSG(d)->id ;
 }
 
-static int idcmp (void const *a, void const *b, void *aux)
-{
-  (void)aux ;
-  return strcmp(a, b) ;
-}
-
-static avltree ids = AVLTREE_INIT(64, 3, 8, &idkey, &idcmp, 0) ;
+static tern_idx ids = TERN_IDX_INIT(&idkey, 0) ;
 
 size_t msg_find (char const *id)
 {
   uint32_t d ;
-  return avltree_search(&ids, id, &d) ? (size_t)d : (size_t)-1 ;
+  return tern_idx_find(&ids, id, strlen(id), &d) ? (size_t)d : (size_t)-1 ;
 }
 
 static size_t slot (void)
@@ -128,7 +122,7 @@ static void unload (size_t i)
 {
   msg *m = MSG(i) ;
   hremove(i) ;
-  avltree_delete(&ids, m->id) ;
+  tern_idx_del(&ids, m->id, strlen(m->id)) ;
   tern_qenv_free(&m->env) ;
   tern_qstate_free(&m->st) ;
   stralloc_free(&m->busy) ;
@@ -240,7 +234,7 @@ void msg_load (char const *id, int isnew)
   m->running = 0 ; m->dirty = 0 ; m->dropped = 0 ; m->dsnwake = 0 ; m->used = 1 ; m->pass = 0 ;
   m->hpos = HPOS_NONE ;
   m->gen++ ;
-  if (!avltree_insert(&ids, (uint32_t)i))
+  if (!tern_idx_add(&ids, (uint32_t)i))
   {
     tern_log_warn("nomem", "id", id, TERN_LOG_END) ;
     m->used = 0 ;

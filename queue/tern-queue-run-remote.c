@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
-#include <skalibs/avltree.h>
 #include "tern.h"
+#include "tern_idx.h"
 #include "tern_log.h"
 #include "tern_route.h"
 #include "tern-queue-run.h"
@@ -38,19 +38,13 @@ static genalloc dqs = GENALLOC_ZERO ;     /* dq */
 static genalloc dqfree = GENALLOC_ZERO ;  /* uint32_t: unused slots of dqs */
 #define DQ(i) (genalloc_s(dq, &dqs) + (i))
 
-static void *dqkey (uint32_t d, void *aux)
+static char const *dqkey (uint32_t d, void *aux)
 {
   (void)aux ;
   return DQ(d)->dom.s ;
 }
 
-static int dqcmp (void const *a, void const *b, void *aux)
-{
-  (void)aux ;
-  return strcmp(a, b) ;
-}
-
-static avltree dqtree = AVLTREE_INIT(16, 3, 8, &dqkey, &dqcmp, 0) ;
+static tern_idx dqidx = TERN_IDX_INIT(&dqkey, 0) ;
 
 static int stale (waiter const *w)
 {
@@ -64,12 +58,9 @@ static int stale (waiter const *w)
    index, or -1 (none, or ENOMEM) */
 static int32_t dq_find (char const *d, size_t dlen, int create)
 {
-  static stralloc key = STRALLOC_ZERO ;
   uint32_t i ;
   dq *q ;
-  key.len = 0 ;
-  if (!stralloc_catb(&key, d, dlen) || !stralloc_0(&key)) return -1 ;
-  if (avltree_search(&dqtree, key.s, &i)) return (int32_t)i ;
+  if (tern_idx_find(&dqidx, d, dlen, &i)) return (int32_t)i ;
   if (!create) return -1 ;
   if (genalloc_len(uint32_t, &dqfree))
   {
@@ -85,7 +76,7 @@ static int32_t dq_find (char const *d, size_t dlen, int create)
   q = DQ(i) ;
   q->dom.len = 0 ; q->head = 0 ; q->used = 1 ;
   genalloc_setlen(waiter, &q->w, 0) ;
-  if (!stralloc_copy(&q->dom, &key) || !avltree_insert(&dqtree, i))
+  if (!stralloc_catb(&q->dom, d, dlen) || !stralloc_0(&q->dom) || !tern_idx_add(&dqidx, i))
   {
     q->used = 0 ;
     if (!genalloc_append(uint32_t, &dqfree, &i)) {}
@@ -103,7 +94,7 @@ static void dq_tidy (uint32_t i)
   while (q->head < n && w[q->head].m == (size_t)-1) q->head++ ;
   if (q->head == n)
   {
-    avltree_delete(&dqtree, q->dom.s) ;
+    tern_idx_del(&dqidx, q->dom.s, q->dom.len - 1) ;
     q->used = 0 ;
     genalloc_setlen(waiter, &q->w, 0) ;
     q->head = 0 ;
