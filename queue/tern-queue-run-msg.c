@@ -118,6 +118,12 @@ static size_t slot (void)
   return NMSGS - 1 ;
 }
 
+static void release (size_t i)
+{
+  MSG(i)->used = 0 ;
+  if (!genalloc_append(size_t, &freeslots, &i)) {}  /* the slot is lost, not the message */
+}
+
 static void unload (size_t i)
 {
   msg *m = MSG(i) ;
@@ -126,8 +132,7 @@ static void unload (size_t i)
   tern_qenv_free(&m->env) ;
   tern_qstate_free(&m->st) ;
   stralloc_free(&m->busy) ;
-  m->used = 0 ;
-  if (!genalloc_append(size_t, &freeslots, &i)) {}  /* the slot is lost, not the message */
+  release(i) ;
 }
 
 static int load (msg *m, char const *id, int isnew)
@@ -237,8 +242,7 @@ void msg_load (char const *id, int isnew)
   if (!tern_idx_add(&ids, (uint32_t)i))
   {
     tern_log_warn("nomem", "id", id, TERN_LOG_END) ;
-    m->used = 0 ;
-    if (!genalloc_append(size_t, &freeslots, &i)) {}
+    release(i) ;
     return ;
   }
   if (!load(m, id, isnew)) { unload(i) ; return ; }

@@ -54,6 +54,12 @@ static int stale (waiter const *w)
   return !m->used || m->gen != w->gen || w->k >= m->env.nrcpt ;
 }
 
+static void dq_release (uint32_t i)
+{
+  DQ(i)->used = 0 ;
+  if (!genalloc_append(uint32_t, &dqfree, &i)) {}  /* the slot is lost */
+}
+
 /* the queue of domain d (dlen bytes, lower-case), made if create: its
    index, or -1 (none, or ENOMEM) */
 static int32_t dq_find (char const *d, size_t dlen, int create)
@@ -78,8 +84,7 @@ static int32_t dq_find (char const *d, size_t dlen, int create)
   genalloc_setlen(waiter, &q->w, 0) ;
   if (!stralloc_catb(&q->dom, d, dlen) || !stralloc_0(&q->dom) || !tern_idx_add(&dqidx, i))
   {
-    q->used = 0 ;
-    if (!genalloc_append(uint32_t, &dqfree, &i)) {}
+    dq_release(i) ;
     return -1 ;
   }
   return (int32_t)i ;
@@ -95,10 +100,9 @@ static void dq_tidy (uint32_t i)
   if (q->head == n)
   {
     tern_idx_del(&dqidx, q->dom.s, q->dom.len - 1) ;
-    q->used = 0 ;
     genalloc_setlen(waiter, &q->w, 0) ;
     q->head = 0 ;
-    if (!genalloc_append(uint32_t, &dqfree, &i)) {}  /* the slot is lost */
+    dq_release(i) ;
   }
   else if (q->head > 64 && q->head > n / 2)
   {
