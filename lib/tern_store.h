@@ -131,6 +131,13 @@ extern int tern_store_suscan (char const *s, size_t len) ;      /* -1 if unknown
 extern uint32_t tern_store_flagscan (char const *s, size_t len) ; /* 0 if not a flag */
 extern char const *tern_store_flagname (unsigned int bit) ;     /* bit 0..9 */
 
+/* tern_store_damage.c: a function that finds a file breaking tern-store.5
+   records its path (dir/file) and what is wrong (with "line N: " when line
+   is not 0; what 0 keeps the last reason) and returns TERN_TEMP, EUCLEAN */
+extern int tern_store_damage (char const *dir, char const *file, unsigned int line, char const *what) ;
+extern char const *tern_store_damage_path (void) ;
+extern char const *tern_store_damage_what (void) ;
+
 /* tern_store_list.c: the mailbox list */
 extern int tern_mboxlist_parse (tern_mboxlist *l, char const *s, size_t len) ;
 extern int tern_mboxlist_fmt (stralloc *sa, tern_mboxlist const *l) ;
@@ -164,6 +171,7 @@ extern int tern_chghdr_unpack (char const *s, uint32_t *generation) ;
 /* tern_store_mbox.c: open, lock (with O(1) recovery when exclusive), close.
    Call tern_mbox_close after tern_mbox_open even when it failed. */
 extern int tern_mbox_open (tern_mbox *m, char const *acct, uint32_t id) ;
+extern int tern_mbox_openent (tern_mbox *m, char const *acct, tern_mboxent const *e) ; /* checked */
 extern int tern_mbox_lock (tern_mbox *m, int how) ;   /* LOCK_SH or LOCK_EX */
 extern void tern_mbox_unlock (tern_mbox *m) ;
 extern void tern_mbox_close (tern_mbox *m) ;

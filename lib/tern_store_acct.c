@@ -159,7 +159,7 @@ static int destroy (char const *acct, uint32_t id)
       r = tern_mbox_puthdr(&m) ;
     }
   }
-  else if (r == TERN_PERM) r = TERN_OK ;  /* no usable index: nothing waits on it */
+  else if (r == TERN_PERM || errno == EUCLEAN) r = TERN_OK ;  /* no usable index: nothing waits on it */
   if (!r && rm_rf(m.dir.s) < 0 && errno != ENOENT) r = tern_errcode(errno) ;
   tern_mbox_close(&m) ;
   return r ;

@@ -72,7 +72,7 @@ static int commit (tern_mbox *m, char const *tmp, tern_rec *rec, char const *con
     if (!r) rec->keywords |= (uint64_t)1 << bit ;
   }
   if (r) return r ;
-  if (m->hdr.uidnext == 0xffffffffu) return (errno = EOVERFLOW, TERN_PERM) ;
+  if (m->hdr.uidnext == 0xffffffffu) return tern_store_damage(m->dir.s, "index", 0, "UIDNEXT is 4294967295, no UID left") ;
   rec->uid = m->hdr.uidnext ;
   rec->modseq = m->hdr.highestmodseq + 1 ;
   if (!tern_mbox_path(&p, m, "cur", rec->uid)) return TERN_TEMP ;
@@ -103,8 +103,8 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
     if (!r || errno == EEXIST) r = tern_store_mbox_lookup(acct, mailbox, &e) ;
   }
   if (r) return r ;
-  r = tern_mbox_open(&m, acct, e.id) ;
-  if (r) { tern_mbox_close(&m) ; return TERN_TEMP ; }  /* listed but gone: deleted under us */
+  r = tern_mbox_openent(&m, acct, &e) ;
+  if (r) { tern_mbox_close(&m) ; return r == TERN_PERM ? TERN_TEMP : r ; }  /* PERM: deleted under us */
   r = writetmp(&m, &tmp, s, len, src, from, &rec.size) ;
   if (!r)
   {

@@ -29,52 +29,68 @@ static int word (char const *s, size_t len, size_t *i, char const **w, size_t *w
   return 1 ;
 }
 
-static int line (tern_mboxlist *l, char const *s, size_t len, tern_mboxent *e)
+/* one mailbox line into e: 0, or what is wrong with it */
+static char const *line (tern_mboxlist *l, char const *s, size_t len, tern_mboxent *e)
 {
   size_t i = 0, wlen ;
   char const *w ;
   uint32_t sub ;
   int su ;
-  if (!num(s, len, &i, &e->id) || !num(s, len, &i, &e->uidvalidity)
-   || !num(s, len, &i, &sub) || sub > 1 || !word(s, len, &i, &w, &wlen)) return 0 ;
-  su = tern_store_suscan(w, wlen) ;
-  if (su < 0) return 0 ;
+  if (!num(s, len, &i, &e->id) || !e->id) return "bad ID" ;
+  if (!num(s, len, &i, &e->uidvalidity) || !e->uidvalidity) return "bad UIDVALIDITY" ;
+  if (!num(s, len, &i, &sub) || sub > 1) return "bad subscribed field" ;
+  if (!word(s, len, &i, &w, &wlen) || (su = tern_store_suscan(w, wlen)) < 0) return "bad special-use field" ;
   e->subscribed = sub ; e->specialuse = (unsigned int)su ;
-  if (!e->id || e->id >= l->nextid || !e->uidvalidity || e->uidvalidity >= l->nextuidvalidity) return 0 ;
-  if (!tern_store_namevalid(s + i, len - i)) return 0 ;
+  if (e->id >= l->nextid) return "ID not below NEXTID" ;
+  if (e->uidvalidity >= l->nextuidvalidity) return "UIDVALIDITY not below NEXTUIDVALIDITY" ;
+  if (!tern_store_namevalid(s + i, len - i)) return "bad mailbox name" ;
   if (tern_store_isinbox(s + i, len - i)) memcpy(e->name, "Inbox", 6) ;
   else { memcpy(e->name, s + i, len - i) ; e->name[len - i] = 0 ; }
   for (size_t k = 0 ; k < tern_mboxlist_len(l) ; k++)
   {
     tern_mboxent const *o = tern_mboxlist_ent(l, k) ;
-    if (o->id == e->id || !strcmp(o->name, e->name)) return 0 ;
+    if (o->id == e->id) return "duplicate ID" ;
+    if (!strcmp(o->name, e->name)) return !strcmp(e->name, "Inbox") ? "duplicate name Inbox" : "duplicate name" ;
   }
-  return 1 ;
+  return 0 ;
 }
 
+static int bad (unsigned int n, char const *what)
+{
+  return tern_store_damage("", "mailboxes", n, what) ;
+}
+
+/* damage (tern_store_damage: TERN_TEMP, EUCLEAN) when s breaks the format */
 int tern_mboxlist_parse (tern_mboxlist *l, char const *s, size_t len)
 {
   size_t i = 0 ;
   char const *nl = len ? memchr(s, '\n', len) : 0 ;
+  unsigned int n = 1 ;
   uint32_t v ;
   genalloc_setlen(tern_mboxent, &l->ents, 0) ;
-  if (!nl || len < 11 || memcmp(s, "tern-store ", 11)) return (errno = EPROTO, TERN_PERM) ;
+  if (!len) return bad(0, "empty file") ;
+  if (!nl || len < 11 || memcmp(s, "tern-store ", 11)) return bad(1, "bad first line") ;
   i = 11 ;
-  if (!num(s, (size_t)(nl - s) + 1, &i, &v) || v != TERN_STORE_VERSION) return (errno = EPROTO, TERN_TEMP) ;
-  if (!num(s, (size_t)(nl - s) + 1, &i, &l->nextid)) return (errno = EPROTO, TERN_PERM) ;
+  if (!num(s, (size_t)(nl - s) + 1, &i, &v)) return bad(1, "bad first line") ;
+  if (v != TERN_STORE_VERSION) return bad(1, "unknown format version") ;
+  if (!num(s, (size_t)(nl - s) + 1, &i, &l->nextid) || !l->nextid) return bad(1, "bad NEXTID") ;
   {
     /* the last number ends with the newline, not a space */
     size_t j = i ; uint64_t x = 0 ;
     while (s + j < nl && s[j] >= '0' && s[j] <= '9' && j - i < 11) x = x * 10 + (uint64_t)(s[j++] - '0') ;
-    if (j == i || s + j != nl || x > 0xffffffffu || !x || !l->nextid) return (errno = EPROTO, TERN_PERM) ;
+    if (j == i || s + j != nl || x > 0xffffffffu || !x) return bad(1, "bad NEXTUIDVALIDITY") ;
     l->nextuidvalidity = (uint32_t)x ;
   }
   i = (size_t)(nl - s) + 1 ;
   while (i < len)
   {
     tern_mboxent e ;
+    char const *what ;
+    n++ ;
     nl = memchr(s + i, '\n', len - i) ;
-    if (!nl || !line(l, s + i, (size_t)(nl - s) - i, &e)) return (errno = EPROTO, TERN_PERM) ;
+    if (!nl) return bad(n, "no newline at the end") ;
+    what = line(l, s + i, (size_t)(nl - s) - i, &e) ;
+    if (what) return bad(n, what) ;
     if (!genalloc_catb(tern_mboxent, &l->ents, &e, 1)) return TERN_TEMP ;
     i = (size_t)(nl - s) + 1 ;
   }
@@ -114,6 +130,7 @@ int tern_mboxlist_read (tern_mboxlist *l, char const *acct)
   memcpy(path + n, "/mailboxes", 11) ;
   if (!openslurpclose(&sa, path)) return tern_errcode(errno) == TERN_PERM ? TERN_PERM : TERN_TEMP ;
   r = tern_mboxlist_parse(l, sa.s, sa.len) ;
+  if (r == TERN_TEMP && errno == EUCLEAN) tern_store_damage(path, 0, 0, 0) ;
   stralloc_free(&sa) ;
   return r ;
 }

@@ -40,7 +40,8 @@ int tern_mbox_header (tern_mbox *m)
   struct stat st ;
   ssize_t r = pread(m->fd, buf, sizeof buf, 0) ;
   if (r < 0) return tern_errcode(errno) ;
-  if (r < (ssize_t)sizeof buf || !tern_idxhdr_unpack(buf, &m->hdr)) return (errno = EPROTO, TERN_PERM) ;
+  if (r < (ssize_t)sizeof buf) return tern_store_damage(m->dir.s, "index", 0, "shorter than its header") ;
+  if (!tern_idxhdr_unpack(buf, &m->hdr)) return tern_store_damage(m->dir.s, "index", 0, "bad header or unknown version") ;
   if (fstat(m->fd, &st) < 0) return tern_errcode(errno) ;
   m->count = ((size_t)st.st_size - TERN_STORE_HDRSIZE) / TERN_STORE_RECSIZE ;
   m->torn = (size_t)st.st_size != TERN_STORE_HDRSIZE + m->count * TERN_STORE_RECSIZE ;
@@ -62,6 +63,31 @@ int tern_mbox_open (tern_mbox *m, char const *acct, uint32_t id)
   r = tern_mbox_header(m) ;
   if (r) { close(m->fd) ; m->fd = -1 ; }
   return r ;
+}
+
+/* open e; a listed mailbox that has no index is damage unless its line is
+   gone (deleted under us); so is a torn index's UIDVALIDITY that differs
+   from the list.  A torn index is recovered (tern_mbox_lock) first. */
+int tern_mbox_openent (tern_mbox *m, char const *acct, tern_mboxent const *e)
+{
+  int r = tern_mbox_open(m, acct, e->id) ;
+  if (r == TERN_PERM && errno == ENOENT)
+  {
+    tern_mboxent now ;
+    r = tern_store_mbox_lookup(acct, e->name, &now) ;
+    if (!r && now.id == e->id) return m->dir.s ? tern_store_damage(m->dir.s, "index", 0, "missing, yet the mailbox is listed") : TERN_TEMP ;
+    return r ? r : (errno = ENOENT, TERN_PERM) ;
+  }
+  if (r) return r ;
+  if (m->torn)
+  {
+    r = tern_mbox_lock(m, LOCK_EX) ;
+    tern_mbox_unlock(m) ;
+    if (r) return r ;
+  }
+  if (m->hdr.uidvalidity != e->uidvalidity)
+    return tern_store_damage(m->dir.s, "index", 0, "UIDVALIDITY differs from the mailbox list") ;
+  return TERN_OK ;
 }
 
 /* An obsolete file that is still at the path belongs to a mailbox being

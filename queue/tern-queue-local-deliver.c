@@ -11,7 +11,9 @@
 #include "tern_store.h"
 #include "tern-queue-local.h"
 
-/* fd 0 into the account's Inbox: 0 done, 100 or 111 with a warning said */
+/* fd 0 into the account's Inbox: 0 done, 100 (no such account) or 111
+   with a warning said.  The store never makes a delivery fail for good:
+   damage (named by path) and doubt defer it. */
 int local_deliver_r (char const *confdir, char const *account, uint64_t date)
 {
   stralloc dir = STRALLOC_ZERO ;
@@ -30,10 +32,12 @@ int local_deliver_r (char const *confdir, char const *account, uint64_t date)
     r = tern_store_create(dir.s) ;
     if (!r) r = tern_store_deliverfd(dir.s, "Inbox", 0, 0, 0, 0, (int64_t)date, TERN_DELIVER_CREATE, 0) ;
   }
-  if (r == TERN_PERM) strerr_warnwu2x("deliver to account ", account) ;
-  else if (r) strerr_warnwu2sys("deliver to account ", account) ;
+  if (r && errno == EUCLEAN)
+    strerr_warnwu("deliver to account ", account, ": damaged store: ", tern_store_damage_path(), ": ",
+      tern_store_damage_what(), " (tern verify reports it; the message waits in the queue)") ;
+  else if (r) strerr_warnwusys("deliver to account ", account, ": ") ;
   stralloc_free(&dir) ;
-  return !r ? 0 : r == TERN_PERM ? 100 : 111 ;
+  return r ? 111 : 0 ;
 }
 
 void local_deliver (char const *confdir, char const *account, uint64_t date)
