@@ -48,7 +48,11 @@ int dsn_account (tern_conf const *c, tern_qenv const *e, stralloc *name)
   r = tern_conf_global(c, "postmaster", name) ;
   if (r < 0) strerr_diefusys(111, "read the postmaster setting") ;
   if (!r || !stralloc_0(name) || !exists(c, name->s + base))
-    strerr_dief(100, "no account for a notice to <", e->from.s, ">: not a local sender, and no postmaster account") ;
+  {
+    /* the runner keeps a failure notice queued: set a postmaster, kick it */
+    strerr_warnw("no account for a notice to <", e->from.s, ">: not a local sender, and no postmaster account") ;
+    _exit(100) ;
+  }
   return 1 ;
 }
 
@@ -65,5 +69,6 @@ void dsn_deliver (char const *confdir, char const *tmpdir, char const *account, 
   if (allwrite(fd, msg->s, msg->len) < msg->len) strerr_diefusys(111, "write ", path.s) ;
   if (lseek(fd, 0, SEEK_SET) < 0 || fd_move(0, fd) < 0) strerr_diefusys(111, "rewind ", path.s) ;
   stralloc_free(&path) ;
-  local_deliver(confdir, account, 0) ;
+  /* even "no such account" (removed since the look-up) is for a later try */
+  if (local_deliver_r(confdir, account, 0)) _exit(111) ;
 }

@@ -22,10 +22,11 @@ extern void dsn_input (tern_qenv const *e, int delayonly, stralloc *in, genalloc
 extern void dsn_attempts (genalloc *rcpts, tern_qenv const *e, char const *statepath, uint32_t att, uint64_t last, uint64_t now) ;
 
 /* The account for the notice (appended to name, NUL-terminated): 0 the
-   sender's, 1 the postmaster's.  Dies 100 if none, 111 on errors. */
+   sender's, 1 the postmaster's.  Exits 100 if none (with a warning: the
+   runner keeps a failure notice queued), dies 111 on errors. */
 extern int dsn_account (tern_conf const *c, tern_qenv const *e, stralloc *name) ;
 /* Writes msg to an unlinked file in tmpdir and delivers it into
-   account's Inbox; returns when it is durable, else dies 100/111. */
+   account's Inbox; returns when it is durable, else exits 111. */
 extern void dsn_deliver (char const *confdir, char const *tmpdir, char const *account, stralloc const *msg) ;
 
 #endif

@@ -1,7 +1,9 @@
 /* tern-queue-run-dsn: owed delivery status notices (recipients in state
    bounce or delay), made by one run of tern-queue-dsn per message and kind
-   with "failed|delayed RCPT CODE TEXT" lines on its stdin; exit 0 or 100
-   settles them, anything else retries after a minute. */
+   with "failed|delayed RCPT CODE TEXT" lines on its stdin; exit 0 settles
+   them, so does 100 for a delay notice; a failure notice is the last trace
+   of a message and is never given up: retried after an hour (100) or a
+   minute (anything else). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -99,6 +101,13 @@ void dsn_ended (size_t ji, int wstat, uint64_t now)
   {
     m->dsnwake = now + 60 ;
     tern_log_warn("dsn", "id", m->id, "kind", j->account.s, "nrcpt", n, "result", "temp", "exit", c, TERN_LOG_END) ;
+  }
+  else if (code && !delayed)
+  {
+    /* no account to take it (no postmaster) or a bad queue file: the
+       admin can act (postmaster, tern queue kick), the message waits */
+    m->dsnwake = now + 3600 ;
+    tern_log_warn("dsn", "id", m->id, "kind", j->account.s, "nrcpt", n, "result", "kept", "exit", c, "next", "+3600s", TERN_LOG_END) ;
   }
   else
   {
