@@ -187,7 +187,8 @@ extern int tern_mbox_chgopen (tern_mbox *m) ;   /* opens m->cfd, creating the fi
 extern int tern_mbox_chgreset (tern_mbox *m) ;  /* empty changes file of m's generation */
 
 /* tern_store_read.c: reading, no lock needed (records are whole-written) */
-extern int tern_mbox_records (tern_mbox *m, size_t from, genalloc *recs) ; /* appends tern_rec */
+extern int tern_mbox_records (tern_mbox *m, size_t from, genalloc *recs) ; /* appends tern_rec; order checked */
+extern int tern_mbox_allrecords (tern_mbox *m, genalloc *recs) ;  /* as they are: check, repair */
 extern int tern_mbox_find (tern_mbox *m, uint32_t uid, tern_rec *r, size_t *pos) ;
 extern int tern_mbox_changes (tern_mbox *m, uint32_t generation, uint64_t *off, genalloc *chg, int *resync) ;
 extern int tern_mbox_openmsg (tern_mbox *m, uint32_t uid) ;  /* fd, or -1 */

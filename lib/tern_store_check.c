@@ -120,7 +120,7 @@ static int onembox (ctx *c, char const *acct, tern_mboxent const *e)
     return TERN_OK ;
   }
   if (m.hdr.uidvalidity != e->uidvalidity) say(c, "index", 0, 0, "UIDVALIDITY differs from the mailbox list") ;
-  r = tern_mbox_records(&m, 0, &c->recs) ;
+  r = tern_mbox_allrecords(&m, &c->recs) ;
   if (!r)
   {
     records(c) ;

@@ -1,18 +1,53 @@
 /* tern_store_read: the IMAP read side: all records or those from a
-   position on, one record by UID (binary search), the changes tail, and a
-   message file by UID.  Records are written whole, so no lock is needed. */
+   position on (UID order checked), one record by UID (binary search), the
+   changes tail, and a message file by UID.  Records are written whole, so
+   no lock is needed. */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <skalibs/types.h>
 #include "tern.h"
 #include "tern_store.h"
 
-int tern_mbox_records (tern_mbox *m, size_t from, genalloc *recs)
+/* record i (from 0) breaks the UID order: damage */
+static int badrec (tern_mbox *m, size_t i, uint32_t uid, uint32_t prev)
+{
+  char what[80 + SIZE_FMT + UINT32_FMT] ;
+  size_t n = 7 ;
+  memcpy(what, "record ", 7) ;
+  n += size_fmt(what + n, i + 1) ;
+  if (!uid) memcpy(what + n, ": UID 0", 8) ;
+  else
+  {
+    char const *s = uid == prev ? ": duplicate UID " : ": records out of order, UID " ;
+    memcpy(what + n, s, strlen(s)) ;
+    n += strlen(s) ;
+    n += uint32_fmt(what + n, uid) ;
+    if (uid != prev)
+    {
+      memcpy(what + n, " after ", 7) ;
+      n += 7 + uint32_fmt(what + n + 7, prev) ;
+    }
+    what[n] = 0 ;
+  }
+  return tern_store_damage(m->dir.s, "index", 0, what) ;
+}
+
+static int readrecs (tern_mbox *m, size_t from, genalloc *recs, int check)
 {
   char buf[256 * TERN_STORE_RECSIZE] ;
+  uint32_t prev = 0 ;
   int r = tern_mbox_header(m) ;
   if (r) return r ;
+  if (from && from < m->count)
+  {
+    tern_rec rec ;
+    r = tern_mbox_getrec(m, from - 1, &rec) ;
+    if (r) return r ;
+    prev = rec.uid ;
+  }
   while (from < m->count)
   {
     size_t want = m->count - from, got ;
@@ -26,11 +61,26 @@ int tern_mbox_records (tern_mbox *m, size_t from, genalloc *recs)
     {
       tern_rec rec ;
       tern_rec_unpack(buf + i * TERN_STORE_RECSIZE, &rec) ;
+      if (check && rec.uid <= prev) return badrec(m, from + i, rec.uid, prev) ;
+      prev = rec.uid ;
       if (!genalloc_catb(tern_rec, recs, &rec, 1)) return TERN_TEMP ;
     }
     from += got ;
   }
   return TERN_OK ;
+}
+
+/* appends records from..count; UIDs must increase strictly from the
+   record before from (damage otherwise) */
+int tern_mbox_records (tern_mbox *m, size_t from, genalloc *recs)
+{
+  return readrecs(m, from, recs, 1) ;
+}
+
+/* every record as it is, for check and repair */
+int tern_mbox_allrecords (tern_mbox *m, genalloc *recs)
+{
+  return readrecs(m, 0, recs, 0) ;
 }
 
 /* TERN_OK and *r, *pos; TERN_PERM with ENOENT when no record has uid */

@@ -1,36 +1,92 @@
 /* tern_store_recover: the O(1) repair every writer runs on taking the
-   EX lock (tern-store.5 Recovery): cut partial records, fix UIDNEXT, adopt
-   messages whose delivery died after the rename, replay the last change. */
+   EX lock (tern-store.5 Recovery): cut partial records (and take back the
+   messages above the last whole one), fix UIDNEXT, adopt messages whose
+   delivery died after the rename, replay the last change. */
 #include <errno.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "tern.h"
 #include "tern_store.h"
 
+/* a record for cur/UID (its size, its mtime as internal date); 0 and
+   *found = 0 when there is no such file */
+static int take (tern_mbox *m, uint32_t uid, stralloc *p, int *found)
+{
+  struct stat st ;
+  tern_rec rec = { .uid = uid } ;
+  int r ;
+  *found = 0 ;
+  if (!tern_mbox_path(p, m, "cur", uid)) return TERN_TEMP ;
+  if (stat(p->s, &st) < 0) return errno == ENOENT ? TERN_OK : tern_errcode(errno) ;
+  rec.modseq = ++m->hdr.highestmodseq ;
+  rec.size = (uint64_t)st.st_size ;
+  rec.internaldate = (int64_t)st.st_mtime ;
+  r = tern_mbox_putrec(m, m->count, &rec) ;
+  if (r) return r ;
+  m->count++ ;
+  if (uid >= m->hdr.uidnext && uid != 0xffffffffu) m->hdr.uidnext = uid + 1 ;
+  *found = 1 ;
+  return TERN_OK ;
+}
+
+/* a delivery that died after its rename: cur/UIDNEXT, and the next ones */
 static int adopt (tern_mbox *m, int *dirty)
 {
   stralloc p = STRALLOC_ZERO ;
-  int r = TERN_OK ;
-  for (;;)
+  int r = TERN_OK, found = 1 ;
+  while (!r && found && m->hdr.uidnext != 0xffffffffu)
   {
-    struct stat st ;
-    tern_rec rec = { .uid = m->hdr.uidnext } ;
-    if (m->hdr.uidnext == 0xffffffffu) break ;
-    if (!tern_mbox_path(&p, m, "cur", m->hdr.uidnext)) { r = TERN_TEMP ; break ; }
-    if (stat(p.s, &st) < 0)
-    {
-      if (errno != ENOENT) r = tern_errcode(errno) ;
-      break ;
-    }
-    rec.modseq = ++m->hdr.highestmodseq ;
-    rec.size = (uint64_t)st.st_size ;
-    rec.internaldate = (int64_t)st.st_mtime ;
-    r = tern_mbox_putrec(m, m->count, &rec) ;
-    if (r) break ;
-    m->count++ ;
-    m->hdr.uidnext++ ;
-    *dirty = 1 ;
+    r = take(m, m->hdr.uidnext, &p, &found) ;
+    if (found) *dirty = 1 ;
   }
+  stralloc_free(&p) ;
+  return r ;
+}
+
+struct above { uint32_t last ; genalloc uids ; } ;  /* uint32_t */
+
+static int above (void *data, char const *name, uint32_t uid)
+{
+  struct above *a = data ;
+  (void)name ;
+  return uid > a->last && !genalloc_append(uint32_t, &a->uids, &uid) ? TERN_TEMP : TERN_OK ;
+}
+
+static int uidcmp (void const *a, void const *b)
+{
+  uint32_t x = *(uint32_t const *)a, y = *(uint32_t const *)b ;
+  return x < y ? -1 : x > y ;
+}
+
+/* A cut partial record is a tear: the records after it are lost, not the
+   messages.  Every file of cur/ above the last whole record gets its
+   record back, in UID order (a scan of the index and of cur/, only after
+   a tear). */
+static int untear (tern_mbox *m, int *dirty)
+{
+  struct above a = { .last = 0, .uids = GENALLOC_ZERO } ;
+  stralloc p = STRALLOC_ZERO ;
+  tern_rec rec ;
+  int r = TERN_OK, found ;
+  uint32_t tomb = 0 ;
+  /* the cut records may have held tombstones: count what is left */
+  for (size_t i = 0 ; i < m->count ; i++)
+  {
+    if ((r = tern_mbox_getrec(m, i, &rec))) return r ;
+    if (rec.flags & TERN_F_EXPUNGED) tomb++ ;
+    a.last = rec.uid ;
+  }
+  if (tomb != m->hdr.tombstones) { m->hdr.tombstones = tomb ; *dirty = 1 ; }
+  r = tern_mbox_curscan(m, &above, &a) ;
+  if (!r && genalloc_len(uint32_t, &a.uids))
+    qsort(genalloc_s(uint32_t, &a.uids), genalloc_len(uint32_t, &a.uids), sizeof(uint32_t), &uidcmp) ;
+  for (size_t i = 0 ; !r && i < genalloc_len(uint32_t, &a.uids) ; i++)
+  {
+    r = take(m, genalloc_s(uint32_t, &a.uids)[i], &p, &found) ;
+    if (found) *dirty = 1 ;
+  }
+  genalloc_free(uint32_t, &a.uids) ;
   stralloc_free(&p) ;
   return r ;
 }
@@ -97,9 +153,10 @@ static int replay (tern_mbox *m, int *dirty)
 
 int tern_mbox_recover (tern_mbox *m)
 {
-  int dirty = 0 ;
+  int dirty = 0, torn = m->torn ;
   int r = lastrec(m, &dirty) ;
   if (!r) r = replay(m, &dirty) ;
+  if (!r && torn) r = untear(m, &dirty) ;
   if (!r) r = adopt(m, &dirty) ;
   if (!r && dirty) r = tern_mbox_puthdr(m) ;
   return r ;

@@ -115,7 +115,7 @@ static int onembox (char const *acct, tern_mboxent const *e)
     r = tern_mbox_puthdr(&m) ;
   }
   if (!r) r = tern_mbox_lock(&m, LOCK_EX) ;
-  if (!r) r = tern_mbox_records(&m, 0, &old) ;
+  if (!r) r = tern_mbox_allrecords(&m, &old) ;
   if (!r) r = tern_mbox_curscan(&m, &addfile, &files) ;
   if (!r) r = rebuild(&m, &old, &files, &out) ;
   if (!r) r = fixkeywords(&m) ;
