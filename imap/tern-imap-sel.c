@@ -221,7 +221,7 @@ static int readchanges (void)
  full:
   tern_mbox_close(&S.mbox) ;
   S.mbox = (tern_mbox)TERN_MBOX_ZERO ;
-  r = tern_mbox_open(&S.mbox, S.acct.s, S.ent.id) ;
+  r = tern_mbox_openent(&S.mbox, S.acct.s, &S.ent) ;
   if (!r) r = loadall() ;
  end:
   genalloc_free(tern_rec, &recs) ;
@@ -317,11 +317,13 @@ static void selectbox (iargs *a, int ro)
   if (a->n > 1 && a->a[1].type == N_LIST && a->n == 3 && imap_isatom(&a->a[2], "CONDSTORE")) S.condstore = 1 ;
   if (S.state == S_SELECTED) { sel_close() ; out_untagged("OK [CLOSED] previous mailbox closed") ; }
   r = tern_store_mbox_lookup(S.acct.s, name.s, &S.ent) ;
-  if (!r) r = tern_mbox_open(&S.mbox, S.acct.s, S.ent.id) ;
+  if (!r) r = tern_mbox_openent(&S.mbox, S.acct.s, &S.ent) ;
   if (!r) { tern_mbox_keywords(&S.mbox) ; r = loadall() ; }
   if (r)
   {
+    int e = errno ;
     sel_close() ;
+    errno = e ;
     if (r == TERN_PERM && errno == ENOENT) out_tagged("NO", "[NONEXISTENT] no such mailbox") ;
     else out_temp("[UNAVAILABLE] cannot open the mailbox now") ;
     goto end ;

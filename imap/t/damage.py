@@ -1,0 +1,110 @@
+# damage.py: tern-imap on a damaged mailbox never shows a shrunken one: a
+# torn index (truncate -s 401 on 19 messages) shows all 19; records out of
+# order, UID 0, a duplicate UID, a UIDVALIDITY that differs from the list,
+# a missing index answer NO [UNAVAILABLE], logged once with path and fault.
+# Prints "N passed, N failed".
+import os, struct, subprocess, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common
+from common import check, setup, deliver, MSG, Raw, D
+
+INDEX = "data/accounts/bob/mail/1/index"
+
+
+class Logged(Raw):
+    """A raw session whose stderr goes to the file log.N"""
+    def __init__(self, n):
+        err = os.open("log.%d" % n, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        keep = os.dup(2)
+        os.dup2(err, 2)
+        try:
+            Raw.__init__(self)
+        finally:
+            os.dup2(keep, 2)
+            os.close(keep)
+            os.close(err)
+        self.n = 0
+        self.logname = "log.%d" % n
+
+    def log(self):
+        return open(self.logname, "rb").read()
+
+    def end(self):
+        self.cmd("LOGOUT")
+        self.proc.wait(30)
+
+
+def session(n):
+    c = Logged(n)
+    r = c.cmd("LOGIN bob bob-password")
+    check(r[1].startswith(b"t1 OK"), "login %d: %r" % (n, r[1]))
+    return c
+
+
+def exists(r):
+    for l in r[0]:
+        if l.endswith(b" EXISTS\r\n"):
+            return int(l.split(b" ")[1])
+    return -1
+
+
+def setuid(pos, uid):
+    with open(INDEX, "r+b") as f:
+        f.seek(64 + 64 * pos)
+        f.write(struct.pack("<I", uid))
+
+
+def damaged(n, what, fix):
+    """SELECT now answers NO [UNAVAILABLE], twice, logged once; fix() undoes it"""
+    c = session(n)
+    r = c.cmd("SELECT INBOX")
+    check(r[1].startswith(b"t2 NO [UNAVAILABLE]") and exists(r) == -1, "%s: SELECT NO [UNAVAILABLE]: %r" % (what[1], r))
+    r = c.cmd("EXAMINE INBOX")
+    check(r[1].startswith(b"t3 NO [UNAVAILABLE]"), "%s: EXAMINE NO [UNAVAILABLE]: %r" % (what[1], r[1]))
+    c.end()
+    log = c.log()
+    lines = [l for l in log.split(b"\n") if what[0].encode() in l]
+    check(len(lines) == 1 and what[1].encode() in lines[0], "%s: logged once with path and fault: %r" % (what[1], log))
+    fix()
+    c = session(n + 100)
+    r = c.cmd("SELECT INBOX")
+    check(r[1].startswith(b"t2 OK") and exists(r) == 19, "%s: put right, 19 again: %r" % (what[1], r[1]))
+    c.end()
+
+
+def main():
+    setup()
+    for i in range(19):
+        deliver("bob", "Inbox", MSG % (i, i, i))
+    c = session(1)
+    r = c.cmd("SELECT INBOX")
+    check(exists(r) == 19, "19 messages: %r" % (r,))
+    c.end()
+    os.truncate(INDEX, 401)
+    c = session(2)
+    r = c.cmd("SELECT INBOX")
+    check(r[1].startswith(b"t2 OK") and exists(r) == 19, "torn index: all 19 shown: %r" % (r,))
+    r = c.cmd("UID FETCH 1:* (UID)")
+    uids = [int(l.split(b"UID ")[1].split(b")")[0]) for l in r[0] if b"FETCH" in l]
+    check(uids == list(range(1, 20)), "torn index: UIDs 1-19: %r" % (uids,))
+    c.end()
+    path = D + "/" + INDEX
+    damaged(3, (path, "UID 0"), lambda: setuid(3, 4)) if setuid(3, 0) is None else None
+    damaged(4, (path, "duplicate UID 3"), lambda: setuid(3, 4)) if setuid(3, 3) is None else None
+    damaged(5, (path, "records out of order"), lambda: setuid(3, 4)) if setuid(3, 1) is None else None
+    with open(INDEX, "rb") as f:
+        good = f.read()
+
+    def restore():
+        with open(INDEX, "wb") as f:
+            f.write(good)
+    with open(INDEX, "r+b") as f:
+        f.seek(16)
+        f.write(struct.pack("<I", 999))
+    damaged(6, (path, "UIDVALIDITY differs"), restore)
+    os.rename(INDEX, INDEX + ".away")
+    damaged(7, (path, "missing"), lambda: os.rename(INDEX + ".away", INDEX))
+    sys.exit(1 if common.terntest.report() else 0)
+
+
+main()
