@@ -5,7 +5,7 @@
 #include "tern-imap.h"
 
 extern unsigned int status_items (inode const *l, unsigned int count) ;
-extern int status_out (char const *name, uint32_t id, unsigned int mask) ;
+extern int status_out (tern_mboxent const *e, unsigned int mask) ;
 
 #define L_SUBSCRIBED 1    /* selection: only subscribed */
 #define L_SPECIAL 2       /* selection: only special-use */
@@ -70,7 +70,7 @@ static void listone (tern_mboxlist const *l, tern_mboxent const *e, unsigned int
   out_puts(") \"/\" ") ;
   out_mailbox(e->name) ;
   out_puts("\r\n") ;
-  if (st) status_out(e->name, e->id, st) ;
+  if (st) status_out(e, st) ;
 }
 
 /* the pattern ref+pat as UTF-8 into p: 1, or 0 */

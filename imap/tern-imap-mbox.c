@@ -131,12 +131,13 @@ unsigned int status_items (inode const *l, unsigned int count)
 }
 
 /* writes "* STATUS name (...)": 1, or 0 with errno */
-int status_out (char const *name, uint32_t id, unsigned int mask)
+int status_out (tern_mboxent const *e, unsigned int mask)
 {
   tern_mbox m = TERN_MBOX_ZERO ;
   genalloc recs = GENALLOC_ZERO ;
   uint64_t unseen = 0, size = 0, deleted = 0 ;
-  int r = tern_mbox_open(&m, S.acct.s, id) ;
+  char const *name = e->name ;
+  int r = tern_mbox_openent(&m, S.acct.s, e) ;
   if (!r) r = tern_mbox_header(&m) ;
   if (!r && (mask & (ST_UNSEEN | ST_SIZE | ST_DELETED))) r = tern_mbox_records(&m, 0, &recs) ;
   if (r) { tern_mbox_close(&m) ; genalloc_free(tern_rec, &recs) ; return 0 ; }
@@ -187,7 +188,7 @@ void cmd_status (iargs *a)
   if (!mbox_name(&a->a[0], &name)) goto end ;
   r = tern_store_mbox_lookup(S.acct.s, name.s, &e) ;
   if (r) { storeerr(r, "status") ; goto end ; }
-  if (!status_out(e.name, e.id, mask)) storeerr(tern_errcode(errno), "status") ;
+  if (!status_out(&e, mask)) storeerr(errno == ENOENT ? TERN_PERM : tern_errcode(errno), "status") ;
   else imap_ok("STATUS completed") ;
  end:
   stralloc_free(&name) ;
