@@ -173,7 +173,16 @@ int tern_store_check (char const *acct, tern_store_problem_func *f, void *data, 
     int e = errno ;
     tern_mboxlist_free(&l) ;
     if (e == ENOMEM) return TERN_TEMP ;
-    (*f)(data, acct, e == ENOENT ? "no mailbox list" : "bad mailbox list") ;
+    if (e == EUCLEAN)
+    {
+      char what[300] = "bad mailbox list: " ;
+      size_t n = strlen(what), w = strlen(tern_store_damage_what()) ;
+      if (w > sizeof what - 1 - n) w = sizeof what - 1 - n ;
+      memcpy(what + n, tern_store_damage_what(), w) ;
+      what[n + w] = 0 ;
+      (*f)(data, tern_store_damage_path(), what) ;
+    }
+    else (*f)(data, acct, e == ENOENT ? "no mailbox list" : "bad mailbox list") ;
     *nproblems = 1 ;
     return TERN_OK ;
   }

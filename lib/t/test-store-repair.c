@@ -114,7 +114,7 @@ static void tbadindex (void)
   T(tern_store_repair(A) == TERN_OK && tern_mbox_lock(&m, LOCK_EX) == TERN_OK && m.count == 9, "repair clears the flag") ;
   tern_mbox_close(&m) ;
   T(openwritenclose_unsafe(A "/mailboxes", "garbage\n", 8), "broken list") ;
-  T(check() == 1 && has("bad mailbox list"), seen) ;
+  T(check() == 1 && has("acct/mailboxes: bad mailbox list: line 1: bad first line"), seen) ;
   T(tern_store_repair(A) == TERN_TEMP && errno == EUCLEAN, "a broken list is not guessed (damage: temporary)") ;
 }
 
