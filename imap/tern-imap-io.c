@@ -140,22 +140,26 @@ void out_tagged (char const *status, char const *text)
   if (ipos >= ilen) out_flush() ;
 }
 
-/* a temporary failure: logged with errno, then a tagged NO; store damage
-   is logged once a session with its file and what is wrong */
-void out_temp (char const *text)
+/* the store damage just found, logged once a session with its file and
+   what is wrong (text: the reply given, or 0) */
+void log_damage (char const *text)
 {
   static stralloc seen = STRALLOC_ZERO ;
-  char const *e = strerror(errno) ;
-  if (errno == EUCLEAN)
-  {
-    char const *p = tern_store_damage_path(), *w = tern_store_damage_what() ;
-    size_t pl = strlen(p) + 1, wl = strlen(w) + 1 ;
-    if (seen.len == pl + wl && !memcmp(seen.s, p, pl) && !memcmp(seen.s + pl, w, wl)) { out_tagged("NO", text) ; return ; }
-    seen.len = 0 ;
-    if (!stralloc_catb(&seen, p, pl) || !stralloc_catb(&seen, w, wl)) seen.len = 0 ;
-    tern_log_warn("damage", "account", S.account.s, "path", p, "error", w, "tag", S.tag, "reply", text, TERN_LOG_END) ;
-  }
-  else tern_log_warn("temp", "account", S.account.s, "tag", S.tag, "reply", text, "error", e, TERN_LOG_END) ;
+  char const *p = tern_store_damage_path(), *w = tern_store_damage_what() ;
+  size_t pl = strlen(p) + 1, wl = strlen(w) + 1 ;
+  if (seen.len == pl + wl && !memcmp(seen.s, p, pl) && !memcmp(seen.s + pl, w, wl)) return ;
+  seen.len = 0 ;
+  if (!stralloc_catb(&seen, p, pl) || !stralloc_catb(&seen, w, wl)) seen.len = 0 ;
+  tern_log_warn("damage", "account", S.account.s, "path", p, "error", w, "tag", S.tag,
+    "reply", text ? text : "none", TERN_LOG_END) ;
+}
+
+/* a temporary failure: logged with errno (damage: its file and fault),
+   then a tagged NO */
+void out_temp (char const *text)
+{
+  if (errno == EUCLEAN) log_damage(text) ;
+  else tern_log_warn("temp", "account", S.account.s, "tag", S.tag, "reply", text, "error", strerror(errno), TERN_LOG_END) ;
   out_tagged("NO", text) ;
 }
 

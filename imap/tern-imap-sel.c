@@ -232,6 +232,7 @@ static int readchanges (void)
 void sel_sync (void)
 {
   int r = readchanges() ;
+  if (r == TERN_TEMP && errno == EUCLEAN) log_damage(0) ;  /* what is new is not shown */
   if (r == TERN_PERM && errno == ENOENT)
   {
     /* another session deleted it: nothing sensible can follow */

@@ -125,6 +125,7 @@ extern void out_flush (void) ;
 extern void out_tagged (char const *status, char const *text) ;
 extern void out_untagged (char const *text) ;
 extern void out_temp (char const *text) ;   /* logs errno, tagged NO */
+extern void log_damage (char const *text) ;  /* store damage, once a session */
 /* input: reads one command into sa (see imap_parse).  1 ok, 0 EOF,
    -1 refused (a tagged or untagged reply went out already). */
 extern int in_command (stralloc *sa) ;

@@ -111,6 +111,25 @@ def main():
     damaged(6, (path, "UIDVALIDITY differs"), restore)
     os.rename(INDEX, INDEX + ".away")
     damaged(7, (path, "missing"), lambda: os.rename(INDEX + ".away", INDEX))
+    # damage that appears while the mailbox is selected: the new record is
+    # not shown, and the fault is logged once
+    c = session(8)
+    r = c.cmd("SELECT INBOX")
+    check(exists(r) == 19, "selected: 19")
+    deliver("bob", "Inbox", MSG % (20, 20, 20))
+    setuid(19, 7)
+    r1 = c.cmd("NOOP")
+    r2 = c.cmd("NOOP")
+    check(r1[1].startswith(b"t3 OK") and r1[0] == [] and r2[0] == [], "new record out of order: not shown: %r %r" % (r1, r2))
+    c.end()
+    log = c.log()
+    lines = [l for l in log.split(b"\n") if b"records out of order, UID 7 after 19" in l and path.encode() in l]
+    check(len(lines) == 1, "noticed in a session: logged once: %r" % log)
+    setuid(19, 20)
+    c = session(9)
+    r = c.cmd("SELECT INBOX")
+    check(exists(r) == 20, "put right: 20")
+    c.end()
     sys.exit(1 if common.terntest.report() else 0)
 
 
