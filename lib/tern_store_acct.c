@@ -1,6 +1,7 @@
 /* tern_store_acct: account creation and the mailbox-list operations, each
    under the account lock ACCT/lock (tern-store.5 mailboxes). */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,6 +65,51 @@ static int add (tern_mboxlist *l, char const *acct, char const *name, unsigned i
   return TERN_OK ;
 }
 
+/* 1 if the directory has an entry besides . and .., 0 if not or absent */
+static int hasentry (char const *path)
+{
+  DIR *d = opendir(path) ;
+  struct dirent *de ;
+  int r = 0 ;
+  if (!d) return 0 ;
+  while (!r && (de = readdir(d)))
+    r = !(de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2]))) ;
+  closedir(d) ;
+  return r ;
+}
+
+/* no list: left by a crash while the account was made (mail/ holds no
+   message: make it), or lost (damage: a new list would hide or mix up
+   the mailboxes) */
+static int nolist (char const *acct)
+{
+  size_t n = strlen(acct) ;
+  char path[n + 6 + UINT32_FMT + 5] ;
+  char what[40 + UINT32_FMT] ;
+  DIR *d ;
+  struct dirent *de ;
+  int r = TERN_OK ;
+  memcpy(path, acct, n) ;
+  memcpy(path + n, "/mail", 6) ;
+  d = opendir(path) ;
+  if (!d) return errno == ENOENT ? TERN_OK : tern_errcode(errno) ;
+  while (!r && (de = readdir(d)))
+  {
+    uint32_t id = tern_store_uidscan(de->d_name) ;
+    size_t k = n + 6 ;
+    if (!id) continue ;
+    path[n + 5] = '/' ;
+    k += uint32_fmt(path + k, id) ;
+    memcpy(path + k, "/cur", 5) ;
+    if (!hasentry(path)) continue ;
+    memcpy(what, "missing, yet mail/", 18) ;
+    memcpy(what + 18 + uint32_fmt(what + 18, id), " holds messages", 16) ;
+    r = tern_store_damage(acct, "mailboxes", 0, what) ;
+  }
+  closedir(d) ;
+  return r ;
+}
+
 int tern_store_create (char const *acct)
 {
   static char const *const names[6] = { "Inbox", "Sent", "Archive", "Trash", "Drafts", "Junk" } ;
@@ -76,7 +122,7 @@ int tern_store_create (char const *acct)
   r = tern_mboxlist_read(&l, acct) ;
   if (r == TERN_TEMP && errno == ENOENT)
   {
-    r = TERN_OK ;
+    r = nolist(acct) ;
     for (unsigned int i = 0 ; i < 6 && !r ; i++) r = add(&l, acct, names[i], su[i], 0) ;
     if (!r) r = tern_mboxlist_write(&l, acct) ;
   }

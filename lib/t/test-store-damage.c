@@ -146,10 +146,23 @@ static void tbadrecs (void)
   tern_mbox_close(&m) ;
 }
 
+/* a crash while an account is made leaves mailboxes without a list: the
+   list is made again; a list lost while messages exist is damage */
+static void tnolist (void)
+{
+  T(tern_store_create("new") == TERN_OK && unlink("new/mailboxes") == 0, "an account without messages loses its list") ;
+  T(tern_store_create("new") == TERN_OK && access("new/mailboxes", F_OK) == 0, "made again") ;
+  T(tern_store_deliver("new", "Inbox", "x\r\n", 3, 0, 0, 0, 0, 0, 0) == TERN_OK && unlink("new/mailboxes") == 0, "one message, then no list") ;
+  T(tern_store_create("new") == TERN_TEMP && errno == EUCLEAN && !strcmp(tern_store_damage_path(), "new/mailboxes")
+   && strstr(tern_store_damage_what(), "mail/1"), "damage, not a new list") ;
+  T(access("new/mailboxes", F_OK) < 0, "no list made") ;
+}
+
 int main (void)
 {
   if (tern_store_create(A)) { printf("0 passed, 1 failed\n") ; return 1 ; }
   ttorn() ;
   tbadrecs() ;
+  tnolist() ;
   return tdone() ;
 }
