@@ -35,7 +35,7 @@ int local_deliver_r (char const *confdir, char const *account, uint64_t date)
   if (r && errno == EUCLEAN)
     strerr_warnwu("deliver to account ", account, ": damaged store: ", tern_store_damage_path(), ": ",
       tern_store_damage_what(), " (the message waits in the queue)") ;
-  else if (r) strerr_warnwusys("deliver to account ", account, ": ") ;
+  else if (r) strerr_warnwusys("deliver to account ", account) ;
   stralloc_free(&dir) ;
   return r ? 111 : 0 ;
 }
