@@ -195,6 +195,7 @@ static void ended (size_t ji, int wstat, uint64_t now)
   char what[80] ;
   int code = WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 111 ;
   size_t n = 0 ;
+  int again ;
   if (j->kind == JOB_REMOTE) { remote_ended(ji, wstat, now) ; return ; }
   if (j->kind == JOB_DSN) { dsn_ended(ji, wstat, now) ; msg_settle(mi, now) ; return ; }
   memcpy(what, "local delivery ", 15) ; n = 15 ;
@@ -210,8 +211,17 @@ static void ended (size_t ji, int wstat, uint64_t now)
     what[n++] = ')' ;
   }
   what[n] = 0 ;
+  /* killed (by an admin, the OOM killer, a crash): nothing the message did
+     wrong as far as we know, and it was accepted long ago: again at once,
+     a few times, rather than after the backoff */
+  again = WIFSIGNALED(wstat) && MSG(mi)->kills < KILLS_AGAIN ;
+  if (again) MSG(mi)->kills++ ;
   for (unsigned int i = 0 ; i < genalloc_len(unsigned int, &j->rcpts) ; i++)
-    rcpt_result(mi, genalloc_s(unsigned int, &j->rcpts)[i], code, what, "account", j->account.s) ;
+  {
+    unsigned int k = genalloc_s(unsigned int, &j->rcpts)[i] ;
+    if (again) tern_qstate_rcpt(&MSG(mi)->st, k)->next = now ;
+    rcpt_result(mi, k, code, what, "account", j->account.s) ;
+  }
   MSG(mi)->dirty = 1 ;
   job_drop(ji) ;
   msg_settle(mi, now) ;

@@ -236,7 +236,7 @@ void msg_load (char const *id, int isnew)
   if (i >= UINT32_MAX) { tern_log_warn("nomem", "id", id, TERN_LOG_END) ; return ; }
   m = MSG(i) ;
   memcpy(m->id, id, strlen(id) + 1) ;
-  m->running = 0 ; m->dirty = 0 ; m->dropped = 0 ; m->dsnwake = 0 ; m->used = 1 ; m->pass = 0 ;
+  m->running = 0 ; m->dirty = 0 ; m->dropped = 0 ; m->dsnwake = 0 ; m->used = 1 ; m->pass = 0 ; m->kills = 0 ;
   m->hpos = HPOS_NONE ;
   m->gen++ ;
   if (!tern_idx_add(&ids, (uint32_t)i))

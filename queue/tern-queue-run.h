@@ -29,8 +29,13 @@ struct msg_s
   size_t hpos ;       /* its place in the wake-time heap, or HPOS_NONE */
   uint64_t pass ;     /* the last msg_schedule pass that looked at it */
   uint64_t dsnwake ;  /* no notice before this time (tern-queue-dsn said 111) */
+  unsigned int kills ;  /* local deliveries killed by a signal since loaded */
   uint32_t gen ;      /* counts the loads into this slot: tells a stale reference */
 } ;
+
+/* a local delivery killed by a signal is tried again at once this many
+   times per message in memory, then after the normal backoff */
+#define KILLS_AGAIN 3
 
 #define JOB_LOCAL 0
 #define JOB_REMOTE 1
