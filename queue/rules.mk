@@ -16,7 +16,7 @@ tern-queue-run_OBJS = queue/tern-queue-run.o queue/tern-queue-run-scan.o \
 MAN += queue/tern-queue-run.8
 
 PROGS += tern-queue
-tern-queue_OBJS = queue/tern-queue.o queue/tern-queue-ctl.o
+tern-queue_OBJS = queue/tern-queue.o queue/tern-queue-list.o queue/tern-queue-ctl.o
 MAN += queue/tern-queue.8
 
 # Static links, as smtp-in's programs: inject and local run once per message,
