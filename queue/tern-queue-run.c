@@ -126,7 +126,12 @@ static void loop (int sfd, int tfd, int cfd, unsigned int every)
     if (!stopping) confcheck(0) ;
     deliver_reap(now) ;
     if (!stopping && now >= lastscan + every) remote_wakeall() ;  /* a lost wake-up costs a minute at most */
-    if (!stopping && (todo || now >= lastscan + every || scan_due(now))) { scan_todo(now) ; lastscan = now ; todo = 0 ; }
+    if (!stopping && (todo || now >= lastscan + every || scan_due(now)))
+    {
+      scan_todo(now, now >= lastscan + every) ;
+      lastscan = now ;
+      todo = 0 ;
+    }
     if (stopping && !NJOBS) break ;
     if (!stopping)
     {

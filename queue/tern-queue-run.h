@@ -80,7 +80,9 @@ extern char const *qpath (unsigned int slot, char const *sub, char const *name) 
 
 /* tern-queue-run-scan.c */
 extern void scan_start (uint64_t now) ;  /* tmp cleanup, orphan states, mess/ */
-extern void scan_todo (uint64_t now) ;   /* new messages, and due ones left on disk */
+/* new messages, and due ones left on disk; periodic: also log the names
+   of todo/ that are not ids (once per periodic pass, not per trigger) */
+extern void scan_todo (uint64_t now, int periodic) ;
 extern int scan_due (uint64_t now) ;     /* 1: scan_todo has messages to load now */
 extern uint64_t scan_next (void) ;       /* when a message left on disk is due */
 extern int scan_one (char const *id) ;   /* id into memory, room or not: 1 if on disk */
