@@ -13,6 +13,7 @@
 #include <skalibs/buffer.h>
 #include <skalibs/direntry.h>
 #include "tern.h"
+#include "tern_addr.h"
 #include "tern_log.h"
 #include "tern_queue.h"
 #include "tern-queue.h"
@@ -87,7 +88,10 @@ static void rcpts (tern_qenv const *e, tern_qstate const *st, uint64_t now)
     char n[UINT_FMT] ;
     count(r, q) ;
     n[uint_fmt(n, q->attempts)] = 0 ;
-    out("  <") ; out(r) ; out("> ") ; out(tern_qrcpt_names[q->state >= TERN_QRCPT_NSTATES ? 0 : q->state]) ; out(" attempts=") ; out(n) ;
+    v.len = 0 ;
+    if (!tern_addr_logtext(&v, r, e->flags & TERN_QENV_UTF8) || !stralloc_0(&v)) strerr_diefusys(111, "allocate") ;
+    out("  <") ; out(v.s) ; out("> ") ;
+    v.len = 0 ; out(tern_qrcpt_names[q->state >= TERN_QRCPT_NSTATES ? 0 : q->state]) ; out(" attempts=") ; out(n) ;
     if (tern_qrcpt_pending(q) && q->next > now) { out(" next=") ; delay(q->next - now) ; }
     if (q->error && q->error[0])
     {
@@ -126,7 +130,9 @@ static void one (char const *qdir, char const *id, char const *sub, uint64_t now
   if (r == TERN_TEMP) strerr_diefusys(111, "read ", p.s) ;
   sz[uint64_fmt(sz, (uint64_t)s.st_size - e.hdrlen)] = 0 ;
   out(id) ; out(" ") ; delay(now > e.time ? now - e.time : 0) ; out(" ") ; out(sz) ;
-  out(" <") ; out(e.from.s) ; out(">") ;
+  p.len = 0 ;
+  if (!tern_addr_logtext(&p, e.from.s, e.flags & TERN_QENV_UTF8) || !stralloc_0(&p)) strerr_diefusys(111, "allocate") ;
+  out(" <") ; out(p.s) ; out(">") ;
   if (!strcmp(sub, "/todo")) { out(" new") ; nnew++ ; }
   if (st.hold) { out(" hold") ; nhold++ ; }
   if (st.transport[0]) { out(" transport=") ; out(st.transport) ; }

@@ -14,6 +14,7 @@
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include "tern.h"
+#include "tern_addr.h"
 #include "tern_crypto.h"
 #include "tern_log.h"
 #include "tern-queue-run.h"
@@ -76,6 +77,14 @@ char const *rcpt_addr (msg const *m, unsigned int k)
   char const *rcpt = m->env.rcpts.s ;
   while (k--) rcpt += strlen(rcpt) + 1 ;
   return rcpt ;
+}
+
+char const *logaddr (msg const *m, char const *addr)
+{
+  static stralloc sa = STRALLOC_ZERO ;
+  sa.len = 0 ;
+  if (!tern_addr_logtext(&sa, addr, m->env.flags & TERN_QENV_UTF8) || !stralloc_0(&sa)) return addr ;
+  return sa.s ;
 }
 
 void rcpt_count (tern_qrcpt *r, uint64_t now)
@@ -162,7 +171,7 @@ void rcpt_result (size_t mi, unsigned int k, int code, char const *what, char co
 {
   msg *m = MSG(mi) ;
   tern_qrcpt *r = tern_qstate_rcpt(&m->st, k) ;
-  char const *rcpt = rcpt_addr(m, k) ;
+  char const *rcpt = logaddr(m, rcpt_addr(m, k)) ;
   char att[UINT_FMT], nx[UINT64_FMT] ;
   if (m->dropped) return ;
   m->dirty = 1 ;

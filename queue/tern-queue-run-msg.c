@@ -253,7 +253,8 @@ void msg_load (char const *id, int isnew)
     stralloc from = STRALLOC_ZERO ;
     n[uint_fmt(n, m->env.nrcpt)] = 0 ;
     sz[uint64_fmt(sz, m->size)] = 0 ;
-    if (!stralloc_cats(&from, "<") || !stralloc_cats(&from, m->env.from.s) || !stralloc_catb(&from, ">", 2)) from.len = 0 ;
+    if (!stralloc_cats(&from, "<") || !tern_addr_logtext(&from, m->env.from.s, m->env.flags & TERN_QENV_UTF8)
+     || !stralloc_catb(&from, ">", 2)) from.len = 0 ;
     tern_log_info("new", "id", id, "from", from.len ? from.s : "", "nrcpt", n, "size", sz, TERN_LOG_END) ;
     stralloc_free(&from) ;
   }
@@ -296,7 +297,7 @@ static void fail (msg *m, unsigned int j, char const *rcpt, char const *why)
   r->state = m->env.from.s[0] ? TERN_QRCPT_BOUNCE : TERN_QRCPT_FAILED ;
   tern_qrcpt_seterror(r, why) ;
   m->dirty = 1 ;
-  tern_log_warn("delivery", "id", m->id, "rcpt", rcpt, "result", "failed", "error", why, TERN_LOG_END) ;
+  tern_log_warn("delivery", "id", m->id, "rcpt", logaddr(m, rcpt), "result", "failed", "error", why, TERN_LOG_END) ;
 }
 
 /* the route of every due recipient into kinds/offs/accts; 0 on ENOMEM */

@@ -124,6 +124,10 @@ extern void rcpt_result (size_t m, unsigned int k, int code, char const *what, c
 /* attempts+1, last = now, next = now + backoff */
 extern void rcpt_count (tern_qrcpt *r, uint64_t now) ;
 extern char const *rcpt_addr (msg const *m, unsigned int k) ;
+/* an address of m (SMTP form) as logged: "q@bücher.test/q@xn--bcher-kva.test"
+   (tern_addr_logtext, the rule of tern-smtp-in); in a static buffer, valid
+   until the next call */
+extern char const *logaddr (msg const *m, char const *addr) ;
 extern int tmpfile_open (void) ;  /* an unlinked file in QDIR/tmp, -1 errno */
 
 /* tern-queue-run-remote.c */
