@@ -78,6 +78,10 @@ extern int basedelay ;          /* TERN_QUEUE_BASE_DELAY, -1 unset */
 /* QDIR/sub/name (name may be 0), NUL-terminated, in a static buffer per slot */
 extern char const *qpath (unsigned int slot, char const *sub, char const *name) ;
 
+/* tern-queue-run-conf.c */
+extern void conf_read (int first) ;   /* (re)read the settings; the first time, find the queue */
+extern void conf_check (int force) ;  /* a new config.cdb mapped and read (force: read again anyway) */
+
 /* tern-queue-run-scan.c */
 extern void scan_start (uint64_t now) ;  /* tmp cleanup, orphan states, mess/ */
 /* new messages, and due ones left on disk; periodic: also log the names
@@ -100,8 +104,14 @@ extern size_t msg_evict (uint64_t now, size_t n) ;  /* up to n idle messages lea
 extern uint64_t msg_schedule (uint64_t now) ;  /* starts deliveries; returns the next wake */
 extern void msg_wake (size_t m, uint64_t when) ;  /* sets its wake time */
 extern void msg_settle (size_t m, uint64_t now) ;  /* after its deliveries: remove or write */
-/* where rcpt goes: R_* below, the account or "DOMKEY LINE" appended, NUL-terminated */
+/* tern-queue-run-route.c: where rcpt goes: R_* below, the account or
+   "DOMKEY LINE" appended, NUL-terminated */
 extern int msg_route (msg const *m, char const *rcpt, unsigned int attempts, stralloc *acct) ;
+/* the route of every due recipient of m not busy: kinds (one R_* or 0 per
+   recipient), offs (size_t: where in accts its account or key starts);
+   recipients with no such address fail, *wake lowered to the earliest
+   next attempt of those not due; 0 on ENOMEM */
+extern int msg_routes (msg *m, uint64_t now, uint64_t *wake, stralloc *kinds, genalloc *offs, stralloc *accts) ;
 
 /* tern-queue-run-deliver.c */
 extern int deliver_start (size_t m, char const *account, unsigned int const *rcpts, unsigned int n, uint64_t now) ;
