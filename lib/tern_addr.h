@@ -64,6 +64,10 @@ extern int tern_addr_key (stralloc *sa, tern_addr const *a) ;
 /* Log form (REFERENCE.md 12): plain if ASCII, else "unicode/escaped-ascii":
    møx@example.com/"m\u00f8x"@example.com.  Literals log as bare IPs. */
 extern int tern_addr_logfmt (stralloc *sa, tern_addr const *a) ;
+/* Log form of s, an address in SMTP form with an A-label domain (as in a
+   queue envelope; utf8: its localpart may be UTF-8): tern_addr_logfmt's,
+   or s itself when it does not parse.  "" appends nothing. */
+extern int tern_addr_logtext (stralloc *sa, char const *s, int utf8) ;
 /* Log form of a domain: "ascii", or "unicode/ascii" for IDN. */
 extern int tern_domain_logfmt (stralloc *sa, char const *ascii, char const *unicode) ;
 

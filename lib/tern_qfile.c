@@ -39,6 +39,7 @@ int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf,
 {
   stralloc hdr = STRALLOC_ZERO ;
   struct stat st ;
+  struct timespec now ;
   q->fd = -1 ; q->len = 0 ; q->size = 0 ; q->buf = buf ; q->cap = cap ;
   if (!opentmp(q, qdir))
   {
@@ -47,9 +48,11 @@ int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf,
     errno = e ;
     return TERN_TEMP ;
   }
-  if (fstat(q->fd, &st) < 0) return fail(q) ;
-  env->time = (uint64_t)time(0) ;
-  tern_queue_idfmt(q->id, env->time, (uint64_t)st.st_ino) ;
+  /* the clock after the inode exists: an inode is reused only after its
+     file is gone, and no message lives less than a microsecond */
+  if (fstat(q->fd, &st) < 0 || clock_gettime(CLOCK_REALTIME, &now) < 0) return fail(q) ;
+  env->time = (uint64_t)now.tv_sec ;
+  tern_queue_idfmt(q->id, env->time, (uint32_t)(now.tv_nsec / 1000), (uint64_t)st.st_ino) ;
   if (!tern_qenv_fmt(&hdr, env)) return fail(q) ;
   if (hdr.len <= cap) { memcpy(buf, hdr.s, hdr.len) ; q->len = hdr.len ; }
   else if (allwrite(q->fd, hdr.s, hdr.len) < hdr.len) { stralloc_free(&hdr) ; return fail(q) ; }

@@ -1,4 +1,4 @@
-/* tern_queue.h: the queue's files (queue/tern-queue.5, version 1): the
+/* tern_queue.h: the queue's files (queue/tern-queue.5, version 2): the
    envelope at the head of each message file, the per-recipient state file,
    message ids, the retry schedule.  Shared by tern-queue-inject,
    tern-queue-run and tern-queue. */
@@ -10,10 +10,10 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
 
-#define TERN_QUEUE_VERSION 1
+#define TERN_QUEUE_VERSION 2
 #define TERN_QUEUE_ENVMAX 1048576   /* bytes of envelope at most */
 #define TERN_QUEUE_ERRMAX 200       /* bytes of a recipient's last error */
-#define TERN_QUEUE_IDMAX 26         /* 8 + "." + 16 + NUL */
+#define TERN_QUEUE_IDMAX 31         /* 8 + 5 + "." + 16 + NUL */
 #define TERN_QUEUE_TMPAGE 129600    /* tmp/ garbage is removed after 36 h */
 
 #define TERN_QENV_8BIT 0x01
@@ -95,9 +95,10 @@ extern void tern_qstate_free (tern_qstate *st) ;
    ("" clears it; without memory the error is dropped, never the state). */
 extern void tern_qrcpt_seterror (tern_qrcpt *r, char const *s) ;
 
-/* Ids: "TTTTTTTT.INODE" in lower-case hex.  fmt writes the NUL too and
-   returns the length; valid returns 1 if s is an id. */
-extern size_t tern_queue_idfmt (char *s, uint64_t time, uint64_t ino) ;
+/* Ids: "TTTTTTTTUUUUU.INODE" in lower-case hex (seconds, microseconds,
+   inode).  fmt writes the NUL too and returns the length; valid returns 1
+   if s is an id, of this form or of queue version 1 ("TTTTTTTT.INODE"). */
+extern size_t tern_queue_idfmt (char *s, uint64_t time, uint32_t usec, uint64_t ino) ;
 extern int tern_queue_idvalid (char const *s) ;
 /* Seconds to wait after an attempt that failed temporarily: (450 + jitter)
    * 2^attempts, attempts made before it, jitter in [-5, 4]; capped at 2^20

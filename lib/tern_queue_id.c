@@ -1,4 +1,4 @@
-/* tern_queue_id: message ids "TTTTTTTT.INODE" (tern-queue.5), the retry
+/* tern_queue_id: message ids "TTTTTTTTUUUUU.INODE" (tern-queue.5), the retry
    schedule (REFERENCE.md 1.4), and cleaning of recorded text. */
 #include <string.h>
 #include "tern_queue.h"
@@ -13,20 +13,22 @@ static size_t hex (char *s, uint64_t u, unsigned int minw)
   return n ;
 }
 
-size_t tern_queue_idfmt (char *s, uint64_t time, uint64_t ino)
+size_t tern_queue_idfmt (char *s, uint64_t time, uint32_t usec, uint64_t ino)
 {
   size_t n = hex(s, time & 0xffffffffu, 8) ;
+  n += hex(s + n, usec % 1000000, 5) ;
   s[n++] = '.' ;
   n += hex(s + n, ino, 1) ;
   s[n] = 0 ;
   return n ;
 }
 
+/* 13 hex digits (8 before version 2 of the queue), a dot, 1 to 16 */
 int tern_queue_idvalid (char const *s)
 {
   size_t i = 0, j ;
-  for (; i < 8 ; i++) if (!strchr("0123456789abcdef", s[i]) || !s[i]) return 0 ;
-  if (s[i++] != '.') return 0 ;
+  while (i < 13 && s[i] && strchr("0123456789abcdef", s[i])) i++ ;
+  if ((i != 8 && i != 13) || s[i++] != '.') return 0 ;
   for (j = 0 ; s[i + j] && j <= 16 ; j++) if (!strchr("0123456789abcdef", s[i + j])) return 0 ;
   return j >= 1 && j <= 16 ;
 }

@@ -27,9 +27,13 @@ static int setup (stralloc *p, size_t base)
   if (!sub(p, base, "/version")) return 0 ;
   n = openreadnclose(p->s, buf, sizeof buf) ;
   if (n < 0 && errno == ENOENT)
-    return tern_file_replace(p->s, "1\n", 2, 0644) && tern_fsync_dir(p->s, 0) ;
+    return tern_file_replace(p->s, "2\n", 2, 0644) && tern_fsync_dir(p->s, 0) ;
   if (n < 0) return 0 ;
-  if (n != 2 || memcmp(buf, "1\n", 2)) return (errno = EPROTO, 0) ;
+  if (n != 2 || (memcmp(buf, "1\n", 2) && memcmp(buf, "2\n", 2))) return (errno = EPROTO, 0) ;
+  /* version 1 to 2: only the ids' form changed, old ones stay valid; an
+     older tern-queue-run then refuses the queue instead of ignoring the
+     new ids.  Whoever may not write it (an injecting user) leaves it */
+  if (buf[0] == '1' && tern_file_replace(p->s, "2\n", 2, 0644)) tern_fsync_dir(p->s, 0) ;
   return 1 ;
 }
 

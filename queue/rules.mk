@@ -9,14 +9,14 @@ tern-queue-local_OBJS = queue/tern-queue-local.o queue/tern-queue-local-deliver.
 MAN += queue/tern-queue-local.8
 
 PROGS += tern-queue-run
-tern-queue-run_OBJS = queue/tern-queue-run.o queue/tern-queue-run-scan.o \
-  queue/tern-queue-run-msg.o queue/tern-queue-run-deliver.o queue/tern-queue-local-deliver.o \
+tern-queue-run_OBJS = queue/tern-queue-run.o queue/tern-queue-run-conf.o queue/tern-queue-run-scan.o \
+  queue/tern-queue-run-msg.o queue/tern-queue-run-route.o queue/tern-queue-run-deliver.o queue/tern-queue-local-deliver.o \
   queue/tern-queue-run-remote.o queue/tern-queue-run-spawn.o queue/tern-queue-run-dsn.o queue/tern-queue-run-ctl.o \
   queue/tern-queue-run-batch.o queue/tern-queue-run-worker.o
 MAN += queue/tern-queue-run.8
 
 PROGS += tern-queue
-tern-queue_OBJS = queue/tern-queue.o queue/tern-queue-ctl.o
+tern-queue_OBJS = queue/tern-queue.o queue/tern-queue-list.o queue/tern-queue-ctl.o
 MAN += queue/tern-queue.8
 
 # Static links, as smtp-in's programs: inject and local run once per message,

@@ -17,10 +17,11 @@
 #include "tern_queue.h"
 #include "tern-queue.h"
 
-#define USAGE_KICK "tern-queue kick [ -transport name ] [ -id id ] [ -from addr|domain ] [ -to addr|domain ]"
+#define USAGE_KICK "tern-queue kick [ -transport name ] [ -id id ] [ -from addr|domain ] [ -to addr|domain ] [ -all ] [ id... ]"
+#define USAGE_SEL "tern-queue hold|release|drop [ -id id ] [ -from addr|domain ] [ -to addr|domain ] [ -all ] [ id... ]"
 
 typedef struct filter_s filter ;
-struct filter_s { char const *transport, *id, *from, *to ; } ;
+struct filter_s { char const *transport, *id, *from, *to ; int all ; char const *const *ids ; int nids ; } ;
 
 static char const *path (char const *qdir, char const *sub, char const *id, unsigned int slot)
 {
@@ -129,39 +130,75 @@ static int applied (char const *qdir, char const *cmd, char const *id, char cons
   return ok ;
 }
 
-static void send (char const *qdir, char const *cmd, char const *id, char const *transport)
+/* the control FIFO, opened once for all the lines: non-blocking for the
+   open (no runner: ENXIO at once), blocking for the writes (a full pipe
+   waits for the runner); a line is far below PIPE_BUF, so never split */
+static int ctlopen (char const *qdir)
+{
+  int fd = open(path(qdir, "/control", "", 0), O_WRONLY | O_NONBLOCK | O_CLOEXEC), fl ;
+  if (fd < 0) strerr_diefusys(111, "open ", path(qdir, "/control", "", 0)) ;
+  fl = fcntl(fd, F_GETFL) ;
+  if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) strerr_diefusys(111, "set up ", path(qdir, "/control", "", 0)) ;
+  return fd ;
+}
+
+static void send (int fd, char const *qdir, char const *cmd, char const *id, char const *transport)
 {
   stralloc l = STRALLOC_ZERO ;
-  int fd = open(path(qdir, "/control", "", 0), O_WRONLY | O_NONBLOCK | O_CLOEXEC) ;
-  if (fd < 0) strerr_diefusys(111, "open ", path(qdir, "/control", "", 0)) ;
   if (!stralloc_cats(&l, cmd) || !stralloc_catb(&l, " ", 1) || !stralloc_cats(&l, id)
    || (transport && (!stralloc_catb(&l, " ", 1) || !stralloc_cats(&l, transport))) || !stralloc_catb(&l, "\n", 1))
     strerr_diefusys(111, "allocate") ;
   if (write(fd, l.s, l.len) != (ssize_t)l.len) strerr_diefusys(111, "write to ", path(qdir, "/control", "", 0)) ;
-  close(fd) ;
   stralloc_free(&l) ;
 }
 
-static void kickargs (int argc, char const *const *argv, filter *f)
+/* the options of kick, hold, release and drop; the other arguments are ids */
+static void args (int argc, char const *const *argv, int kick, filter *f)
 {
-  for (int i = 1 ; i < argc ; i += 2)
+  char const *usage = kick ? USAGE_KICK : USAGE_SEL ;
+  int i = 1 ;
+  for (; i < argc && argv[i][0] == '-' ; i++)
   {
     char const *o = argv[i], *v = argv[i + 1] ;
-    if (i + 1 >= argc) strerr_dieusage(100, USAGE_KICK) ;
-    if (!strcmp(o, "-transport")) f->transport = v ;
+    if (!strcmp(o, "--")) { i++ ; break ; }
+    if (!strcmp(o, "-all")) { f->all = 1 ; continue ; }
+    if (i + 1 >= argc) strerr_dieusage(100, usage) ;
+    if (kick && !strcmp(o, "-transport")) f->transport = v ;
     else if (!strcmp(o, "-id")) f->id = v ;
     else if (!strcmp(o, "-from")) f->from = v ;
     else if (!strcmp(o, "-to")) f->to = v ;
-    else strerr_dieusage(100, USAGE_KICK) ;
+    else strerr_dieusage(100, usage) ;
+    i++ ;
   }
+  f->ids = argv + i ;
+  f->nids = argc - i ;
+  /* hold, release and drop act on every message only when told so */
+  if (!kick && !f->nids && !f->id && !f->from && !f->to && !f->all) strerr_dieusage(100, usage) ;
+  if (f->all && (f->nids || f->id || f->from || f->to)) strerr_dieusage(100, usage) ;
+  if (f->id && !tern_queue_idvalid(f->id)) strerr_dief(100, "bad message id: ", f->id) ;
+  for (int k = 0 ; k < f->nids ; k++)
+    if (!tern_queue_idvalid(f->ids[k])) strerr_dief(100, "bad message id: ", f->ids[k]) ;
 }
 
+/* the named messages (each must be there) or all, through the filters */
 static void ids (char const *qdir, filter const *f, stralloc *sa, genalloc *offs)
 {
   stralloc all = STRALLOC_ZERO ;
   genalloc o = GENALLOC_ZERO ;
-  queue_names(qdir, "/mess", &all, &o) ;
-  queue_names(qdir, "/todo", &all, &o) ;
+  if (f->nids)
+    for (int k = 0 ; k < f->nids ; k++)
+    {
+      struct stat s ;
+      size_t off = all.len ;
+      if (stat(path(qdir, "/mess/", f->ids[k], 0), &s) < 0 && stat(path(qdir, "/todo/", f->ids[k], 0), &s) < 0)
+        strerr_dief(100, "no such message: ", f->ids[k]) ;
+      if (!stralloc_cats(&all, f->ids[k]) || !stralloc_0(&all) || !genalloc_append(size_t, &o, &off)) strerr_diefusys(111, "allocate") ;
+    }
+  else
+  {
+    queue_names(qdir, "/mess", &all, &o) ;
+    queue_names(qdir, "/todo", &all, &o) ;
+  }
   for (size_t i = 0 ; i < genalloc_len(size_t, &o) ; i++)
   {
     char const *id = all.s + genalloc_s(size_t, &o)[i] ;
@@ -173,19 +210,32 @@ static void ids (char const *qdir, filter const *f, stralloc *sa, genalloc *offs
   stralloc_free(&all) ;
 }
 
+/* until the runner applied the command to every id: 10 s without progress at most */
+static void await (char const *qdir, char const *cmd, char const *transport, stralloc const *sa, genalloc const *offs, uint64_t t0)
+{
+  unsigned int n = 0 ;
+  for (size_t i = 0 ; i < genalloc_len(size_t, offs) ;)
+  {
+    char const *id = sa->s + genalloc_s(size_t, offs)[i] ;
+    struct timespec ts = { .tv_sec = 0, .tv_nsec = 20000000 } ;
+    if (applied(qdir, cmd, id, transport, t0)) { i++ ; n = 0 ; continue ; }
+    if (++n > 500) strerr_dief(111, "tern-queue-run did not apply ", cmd, " ", id, " in 10 seconds") ;
+    nanosleep(&ts, 0) ;
+  }
+}
+
 void queue_ctl (char const *qdir, tern_conf const *c, int argc, char const *const *argv)
 {
-  filter f = { 0, 0, 0, 0 } ;
+  static char const *const done[4][2] = { { "kick", "kicked " }, { "hold", "held " }, { "release", "released " }, { "drop", "dropped " } } ;
+  filter f = { .transport = 0, .id = 0, .from = 0, .to = 0, .all = 0, .ids = 0, .nids = 0 } ;
   stralloc sa = STRALLOC_ZERO ;
   genalloc offs = GENALLOC_ZERO ;  /* size_t */
-  char const *cmd = argv[0] ;
+  char const *cmd = argv[0], *said = 0 ;
   uint64_t t0 = (uint64_t)time(0) ;
-  int lock, kick = !strcmp(cmd, "kick") ;
-  if (kick) kickargs(argc, argv, &f) ;
-  else if ((strcmp(cmd, "hold") && strcmp(cmd, "release") && strcmp(cmd, "drop")) || argc != 2)
-    strerr_dieusage(100, "tern-queue hold|release|drop id") ;
-  else f.id = argv[1] ;
-  if (f.id && !tern_queue_idvalid(f.id)) strerr_dief(100, "bad message id: ", f.id) ;
+  int lock, fd = -1 ;
+  for (unsigned int k = 0 ; k < 4 ; k++) if (!strcmp(cmd, done[k][0])) said = done[k][1] ;
+  if (!said) strerr_dieusage(100, "tern-queue list | kick | hold | release | drop ...") ;
+  args(argc, argv, said[0] == 'k', &f) ;
   if (f.transport)
   {
     size_t n = strlen(f.transport) ;
@@ -198,29 +248,21 @@ void queue_ctl (char const *qdir, tern_conf const *c, int argc, char const *cons
     if (!r) strerr_dief(100, "no such transport: ", f.transport) ;
   }
   ids(qdir, &f, &sa, &offs) ;
-  if (!kick && !genalloc_len(size_t, &offs)) strerr_dief(100, "no such message: ", f.id) ;
   lock = tern_queue_lock(qdir) ;
   if (lock < 0 && errno != EAGAIN) strerr_diefusys(111, "lock ", qdir, "/lock") ;
+  if (lock < 0 && genalloc_len(size_t, &offs)) fd = ctlopen(qdir) ;
   for (size_t i = 0 ; i < genalloc_len(size_t, &offs) ; i++)
   {
     char const *id = sa.s + genalloc_s(size_t, &offs)[i] ;
-    if (lock >= 0) { if (!direct(qdir, cmd, id, f.transport)) continue ; }
-    else send(qdir, cmd, id, f.transport) ;
+    if (lock >= 0) { if (!direct(qdir, cmd, id, f.transport)) genalloc_s(size_t, &offs)[i] = (size_t)-1 ; }
+    else send(fd, qdir, cmd, id, f.transport) ;
   }
-  for (size_t i = 0 ; lock < 0 && i < genalloc_len(size_t, &offs) ; i++)
-  {
-    char const *id = sa.s + genalloc_s(size_t, &offs)[i] ;
-    unsigned int n = 0 ;
-    while (!applied(qdir, cmd, id, f.transport, t0))
-    {
-      struct timespec ts = { .tv_sec = 0, .tv_nsec = 50000000 } ;
-      if (++n > 200) strerr_dief(111, "tern-queue-run did not apply ", cmd, " ", id, " in 10 seconds") ;
-      nanosleep(&ts, 0) ;
-    }
-  }
-  for (size_t i = 0 ; kick && i < genalloc_len(size_t, &offs) ; i++)
-    if (buffer_puts(buffer_1, "kicked ") < 0 || buffer_puts(buffer_1, sa.s + genalloc_s(size_t, &offs)[i]) < 0
-     || buffer_put(buffer_1, "\n", 1) < 0) strerr_diefusys(111, "write to stdout") ;
+  if (fd >= 0) close(fd) ;
+  if (lock < 0) await(qdir, cmd, f.transport, &sa, &offs, t0) ;
+  for (size_t i = 0 ; i < genalloc_len(size_t, &offs) ; i++)
+    if (genalloc_s(size_t, &offs)[i] != (size_t)-1
+     && (buffer_puts(buffer_1, said) < 0 || buffer_puts(buffer_1, sa.s + genalloc_s(size_t, &offs)[i]) < 0
+     || buffer_put(buffer_1, "\n", 1) < 0)) strerr_diefusys(111, "write to stdout") ;
   if (!buffer_flush(buffer_1)) strerr_diefusys(111, "write to stdout") ;
   genalloc_free(size_t, &offs) ;
   stralloc_free(&sa) ;

@@ -95,9 +95,11 @@ int inject_run (int argc, char const *const *argv)
     strerr_diefusys(111, "write to stdout") ;
   sz[uint64_fmt(sz, size)] = 0 ;
   n[uint_fmt(n, env.nrcpt)] = 0 ;
-  env.from.s[env.from.len - 1] = '>' ;
-  if (!stralloc_0(&env.from) || !stralloc_insertb(&env.from, 0, "<", 1)) return 0 ;
-  tern_log_info("new", "id", id, "from", env.from.s, "nrcpt", n, "size", sz, TERN_LOG_END) ;
+  rl.len = 0 ;
+  if (!stralloc_catb(&rl, "<", 1) || !tern_addr_logtext(&rl, env.from.s, env.flags & TERN_QENV_UTF8)
+   || !stralloc_catb(&rl, ">", 2)) return 0 ;
+  tern_log_info("new", "id", id, "from", rl.s, "nrcpt", n, "size", sz, TERN_LOG_END) ;
+  stralloc_free(&rl) ;
   tern_qenv_free(&env) ;
   stralloc_free(&qdir) ;
   return 0 ;

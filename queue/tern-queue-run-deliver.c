@@ -14,6 +14,7 @@
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include "tern.h"
+#include "tern_addr.h"
 #include "tern_crypto.h"
 #include "tern_log.h"
 #include "tern-queue-run.h"
@@ -76,6 +77,14 @@ char const *rcpt_addr (msg const *m, unsigned int k)
   char const *rcpt = m->env.rcpts.s ;
   while (k--) rcpt += strlen(rcpt) + 1 ;
   return rcpt ;
+}
+
+char const *logaddr (msg const *m, char const *addr)
+{
+  static stralloc sa = STRALLOC_ZERO ;
+  sa.len = 0 ;
+  if (!tern_addr_logtext(&sa, addr, m->env.flags & TERN_QENV_UTF8) || !stralloc_0(&sa)) return addr ;
+  return sa.s ;
 }
 
 void rcpt_count (tern_qrcpt *r, uint64_t now)
@@ -162,7 +171,7 @@ void rcpt_result (size_t mi, unsigned int k, int code, char const *what, char co
 {
   msg *m = MSG(mi) ;
   tern_qrcpt *r = tern_qstate_rcpt(&m->st, k) ;
-  char const *rcpt = rcpt_addr(m, k) ;
+  char const *rcpt = logaddr(m, rcpt_addr(m, k)) ;
   char att[UINT_FMT], nx[UINT64_FMT] ;
   if (m->dropped) return ;
   m->dirty = 1 ;
@@ -195,6 +204,7 @@ static void ended (size_t ji, int wstat, uint64_t now)
   char what[80] ;
   int code = WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 111 ;
   size_t n = 0 ;
+  int again ;
   if (j->kind == JOB_REMOTE) { remote_ended(ji, wstat, now) ; return ; }
   if (j->kind == JOB_DSN) { dsn_ended(ji, wstat, now) ; msg_settle(mi, now) ; return ; }
   memcpy(what, "local delivery ", 15) ; n = 15 ;
@@ -210,8 +220,17 @@ static void ended (size_t ji, int wstat, uint64_t now)
     what[n++] = ')' ;
   }
   what[n] = 0 ;
+  /* killed (by an admin, the OOM killer, a crash): nothing the message did
+     wrong as far as we know, and it was accepted long ago: again at once,
+     a few times, rather than after the backoff */
+  again = WIFSIGNALED(wstat) && MSG(mi)->kills < KILLS_AGAIN ;
+  if (again) MSG(mi)->kills++ ;
   for (unsigned int i = 0 ; i < genalloc_len(unsigned int, &j->rcpts) ; i++)
-    rcpt_result(mi, genalloc_s(unsigned int, &j->rcpts)[i], code, what, "account", j->account.s) ;
+  {
+    unsigned int k = genalloc_s(unsigned int, &j->rcpts)[i] ;
+    if (again) tern_qstate_rcpt(&MSG(mi)->st, k)->next = now ;
+    rcpt_result(mi, k, code, what, "account", j->account.s) ;
+  }
   MSG(mi)->dirty = 1 ;
   job_drop(ji) ;
   msg_settle(mi, now) ;

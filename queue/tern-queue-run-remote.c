@@ -11,6 +11,7 @@
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include "tern.h"
+#include "tern_addr.h"
 #include "tern_idx.h"
 #include "tern_log.h"
 #include "tern_route.h"
@@ -313,7 +314,18 @@ static void tname (char const *line, char *name, size_t max)
   name[n] = 0 ;
 }
 
-/* tern-smtp-out for one message (in: its file), or several (in: the list, -m) */
+/* the domain of a "DOMKEY LINE" key as logged: "bücher.test/xn--bcher-kva.test"
+   (tern_domain_logfmt), a literal as it is */
+static char const *domlog (char const *key)
+{
+  static stralloc sa = STRALLOC_ZERO, a = STRALLOC_ZERO, u = STRALLOC_ZERO ;
+  size_t n = strcspn(key, " ") ;
+  sa.len = 0 ;
+  if (!n || key[0] == '[' || tern_domain_parse(&a, &u, key, n) || !stralloc_0(&a) || !stralloc_0(&u))
+    return stralloc_catb(&sa, key, n) && stralloc_0(&sa) ? sa.s : "?" ;
+  return tern_domain_logfmt(&sa, a.s, u.s) && stralloc_0(&sa) ? sa.s : "?" ;
+}
+
 /* a delivery: message mi's recipients rcpts, and due ones of other
    messages waiting for the same domain and transport (a batch); the
    attempt counts from its start: recorded before it begins, in the page
@@ -344,7 +356,12 @@ int remote_start (size_t mi, char const *key, unsigned int const *rcpts, unsigne
   batch_add(&j) ;
   return 1 ;
  err:
-  tern_log_warn("start", "id", m->id, "transport", key, "error", strerror(errno), TERN_LOG_END) ;
+  {
+    int e = errno ;
+    char t[65] ;
+    tname(key + strcspn(key, " ") + (key[strcspn(key, " ")] ? 1 : 0), t, sizeof t) ;
+    tern_log_warn("start", "id", m->id, "domain", domlog(key), "transport", t, "error", strerror(e), TERN_LOG_END) ;
+  }
   m->dirty = 1 ;
   if (fd >= 0) close(fd) ;
   if (j.out >= 0) close(j.out) ;

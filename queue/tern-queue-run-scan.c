@@ -130,9 +130,18 @@ static void movein (char const *name)
   msg_load(name, 1) ;
 }
 
+static int straylog = 0 ;  /* this read of todo/ is a periodic pass: name strays */
+
 static void new (char const *name)
 {
-  if (!tern_queue_idvalid(name) || todowait) return ;
+  if (!tern_queue_idvalid(name))
+  {
+    /* never a message (tern-queue.5): left alone, said once per pass,
+       not on every trigger */
+    if (straylog) tern_log_warn("stray", "dir", "todo", "file", qpath(0, "todo", name), "error", "not a message id", "action", "ignored", TERN_LOG_END) ;
+    return ;
+  }
+  if (todowait) return ;
   if (room()) movein(name) ;
   else todowait = 1 ;
 }
@@ -165,10 +174,11 @@ uint64_t scan_next (void)
   return messnext > t ? messnext : t ;
 }
 
-void scan_todo (uint64_t now)
+void scan_todo (uint64_t now, int periodic)
 {
   scannow = now ;
   todowait = 0 ;
+  straylog = periodic ;
   if (!each("todo", &new)) tern_log_warn("scan", "dir", qpath(2, "todo", 0), "error", strerror(errno), TERN_LOG_END) ;
   if (ondisk && (messwait ? roomback() || now >= lastpass + 60 : now >= messnext && now >= lastpass + PASS_EVERY))
     pass() ;

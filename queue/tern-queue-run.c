@@ -35,31 +35,6 @@ unsigned int domconcurrency = 1 ;
 unsigned int activemax = 20000 ;
 int basedelay = -1 ;
 
-static unsigned int number (char const *key, unsigned int dflt)
-{
-  stralloc v = STRALLOC_ZERO ;
-  unsigned int u = dflt ;
-  if (tern_conf_global(&conf, key, &v) == 1 && stralloc_0(&v) && !uint0_scan(v.s, &u)) u = dflt ;
-  stralloc_free(&v) ;
-  return u ? u : dflt ;
-}
-
-/* (re)read the settings; the first time, find the queue */
-static void settings (int first)
-{
-  if (!first && !tern_conf_refresh(&conf)) { tern_log_warn("config", "error", strerror(errno), TERN_LOG_END) ; return ; }
-  if (first && tern_conf_global(&conf, "datadir", &qdir) != 1) strerr_diefusys(111, "read datadir in ", confdir) ;
-  if (first && !stralloc_cats(&qdir, "/queue")) strerr_diefusys(111, "allocate") ;
-  concurrency = number("queue-concurrency", 10) ;
-  maxattempts = number("queue-max-attempts", 8) ;
-  domconcurrency = number("queue-domain-concurrency", 1) ;
-  activemax = number("queue-active-max", 20000) ;
-  remoteto.len = 0 ;
-  if (tern_conf_global(&conf, "deliver-remote-to", &remoteto) < 0) remoteto.len = 0 ;
-  if (!stralloc_0(&remoteto)) strerr_diefusys(111, "allocate") ;
-  for (size_t i = 0 ; i < NMSGS ; i++) if (MSG(i)->used) msg_wake(i, 0) ;
-}
-
 /* the FIFO's read end, kept from seeing EOF by our own write end */
 static int trigger (void)
 {
@@ -76,7 +51,7 @@ static int sigs (int *stopping)
     switch (r)
     {
       case SIGTERM : *stopping = 1 ; break ;
-      case SIGHUP : settings(0) ; todo = 1 ; break ;
+      case SIGHUP : conf_check(1) ; todo = 1 ; break ;
       case SIGALRM : todo = 1 ; break ;
       default : break ;
     }
@@ -103,9 +78,15 @@ static void loop (int sfd, int tfd, int cfd, unsigned int every)
     struct pollfd *p ;
     uint64_t now = (uint64_t)time(0), next = now + every ;
     int timeout ;
+    if (!stopping) conf_check(0) ;
     deliver_reap(now) ;
     if (!stopping && now >= lastscan + every) remote_wakeall() ;  /* a lost wake-up costs a minute at most */
-    if (!stopping && (todo || now >= lastscan + every || scan_due(now))) { scan_todo(now) ; lastscan = now ; todo = 0 ; }
+    if (!stopping && (todo || now >= lastscan + every || scan_due(now)))
+    {
+      scan_todo(now, now >= lastscan + every) ;
+      lastscan = now ;
+      todo = 0 ;
+    }
     if (stopping && !NJOBS) break ;
     if (!stopping)
     {
@@ -151,7 +132,7 @@ int main (int argc, char const *const *argv)
   if (argc != (int)l.ind) strerr_dieusage(100, USAGE) ;
   confdir = tern_confdir(confdir) ;
   if (!tern_conf_open(&conf, confdir)) strerr_diefusys(111, "open the configuration in ", confdir) ;
-  settings(1) ;
+  conf_read(1) ;
   if (!stralloc_0(&qdir)) strerr_diefusys(111, "allocate") ;
   qdir.len-- ;
   if (!tern_queue_init(qdir.s))

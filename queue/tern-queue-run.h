@@ -29,8 +29,13 @@ struct msg_s
   size_t hpos ;       /* its place in the wake-time heap, or HPOS_NONE */
   uint64_t pass ;     /* the last msg_schedule pass that looked at it */
   uint64_t dsnwake ;  /* no notice before this time (tern-queue-dsn said 111) */
+  unsigned int kills ;  /* local deliveries killed by a signal since loaded */
   uint32_t gen ;      /* counts the loads into this slot: tells a stale reference */
 } ;
+
+/* a local delivery killed by a signal is tried again at once this many
+   times per message in memory, then after the normal backoff */
+#define KILLS_AGAIN 3
 
 #define JOB_LOCAL 0
 #define JOB_REMOTE 1
@@ -73,9 +78,15 @@ extern int basedelay ;          /* TERN_QUEUE_BASE_DELAY, -1 unset */
 /* QDIR/sub/name (name may be 0), NUL-terminated, in a static buffer per slot */
 extern char const *qpath (unsigned int slot, char const *sub, char const *name) ;
 
+/* tern-queue-run-conf.c */
+extern void conf_read (int first) ;   /* (re)read the settings; the first time, find the queue */
+extern void conf_check (int force) ;  /* a new config.cdb mapped and read (force: read again anyway) */
+
 /* tern-queue-run-scan.c */
 extern void scan_start (uint64_t now) ;  /* tmp cleanup, orphan states, mess/ */
-extern void scan_todo (uint64_t now) ;   /* new messages, and due ones left on disk */
+/* new messages, and due ones left on disk; periodic: also log the names
+   of todo/ that are not ids (once per periodic pass, not per trigger) */
+extern void scan_todo (uint64_t now, int periodic) ;
 extern int scan_due (uint64_t now) ;     /* 1: scan_todo has messages to load now */
 extern uint64_t scan_next (void) ;       /* when a message left on disk is due */
 extern int scan_one (char const *id) ;   /* id into memory, room or not: 1 if on disk */
@@ -93,8 +104,14 @@ extern size_t msg_evict (uint64_t now, size_t n) ;  /* up to n idle messages lea
 extern uint64_t msg_schedule (uint64_t now) ;  /* starts deliveries; returns the next wake */
 extern void msg_wake (size_t m, uint64_t when) ;  /* sets its wake time */
 extern void msg_settle (size_t m, uint64_t now) ;  /* after its deliveries: remove or write */
-/* where rcpt goes: R_* below, the account or "DOMKEY LINE" appended, NUL-terminated */
+/* tern-queue-run-route.c: where rcpt goes: R_* below, the account or
+   "DOMKEY LINE" appended, NUL-terminated */
 extern int msg_route (msg const *m, char const *rcpt, unsigned int attempts, stralloc *acct) ;
+/* the route of every due recipient of m not busy: kinds (one R_* or 0 per
+   recipient), offs (size_t: where in accts its account or key starts);
+   recipients with no such address fail, *wake lowered to the earliest
+   next attempt of those not due; 0 on ENOMEM */
+extern int msg_routes (msg *m, uint64_t now, uint64_t *wake, stralloc *kinds, genalloc *offs, stralloc *accts) ;
 
 /* tern-queue-run-deliver.c */
 extern int deliver_start (size_t m, char const *account, unsigned int const *rcpts, unsigned int n, uint64_t now) ;
@@ -117,6 +134,10 @@ extern void rcpt_result (size_t m, unsigned int k, int code, char const *what, c
 /* attempts+1, last = now, next = now + backoff */
 extern void rcpt_count (tern_qrcpt *r, uint64_t now) ;
 extern char const *rcpt_addr (msg const *m, unsigned int k) ;
+/* an address of m (SMTP form) as logged: "q@bücher.test/q@xn--bcher-kva.test"
+   (tern_addr_logtext, the rule of tern-smtp-in); in a static buffer, valid
+   until the next call */
+extern char const *logaddr (msg const *m, char const *addr) ;
 extern int tmpfile_open (void) ;  /* an unlinked file in QDIR/tmp, -1 errno */
 
 /* tern-queue-run-remote.c */

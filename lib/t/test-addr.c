@@ -297,6 +297,16 @@ static void refexamples (tern_addr *a, stralloc *sa)
   T(tern_addr_fmtlocal(sa, "a\"b", 3) && eq(sa, "\"a\\\"b\""), "fmtlocal quotes") ;
   T(tern_addr_dotatom("a.b", 3) && !tern_addr_dotatom("a..b", 4) && !tern_addr_dotatom("", 0), "dotatom") ;
   T(tern_addr_literal(sa, "[IPv6:::1]", 10) == OK && eq(sa, "[IPv6:::1]"), "literal ::1") ;
+  /* queue envelope addresses (SMTP form, A-label) in the log form */
+  T(tern_addr_logtext(sa, "q@xn--bcher-kva.test", 0) && eq(sa, "q@bücher.test/q@xn--bcher-kva.test"), "logtext A-label") ;
+  T(tern_addr_logtext(sa, "q@XN--BCHER-KVA.test", 0) && eq(sa, "q@bücher.test/q@xn--bcher-kva.test"), "logtext A-label, upper case") ;
+  T(tern_addr_logtext(sa, "jøe@example.org", 1) && eq(sa, "jøe@example.org/\"j\\u00f8e\"@example.org"), "logtext UTF-8 localpart") ;
+  T(tern_addr_logtext(sa, "\"a b\"@example.org", 0) && eq(sa, "\"a b\"@example.org/\"\\\"a b\\\"\"@example.org"), "logtext quoted: as tern-smtp-in logs it") ;
+  T(tern_addr_logtext(sa, "a@[192.0.2.1]", 0) && eq(sa, "a@192.0.2.1"), "logtext literal") ;
+  T(tern_addr_logtext(sa, "bob@example.org", 0) && eq(sa, "bob@example.org"), "logtext plain") ;
+  T(tern_addr_logtext(sa, "box-xn--x@example.org", 0) && eq(sa, "box-xn--x@example.org"), "logtext xn-- in a localpart") ;
+  T(tern_addr_logtext(sa, "", 0) && eq(sa, ""), "logtext null") ;
+  T(tern_addr_logtext(sa, "a@xn--zz", 0) && eq(sa, "a@xn--zz"), "logtext not an address: as it is") ;
 }
 
 static void params (tern_addr *a, stralloc *sa)

@@ -155,11 +155,13 @@ int main (void)
   roundtrip_state() ;
   envfile() ;
   make() ;
-  T(tern_queue_idfmt(id, 0x6701ab3c, 0x2f1a9) == 14 && !strcmp(id, "6701ab3c.2f1a9"), "idfmt") ;
-  T(tern_queue_idfmt(id, 5, 0) == 10 && !strcmp(id, "00000005.0"), "idfmt pads the time") ;
-  T(tern_queue_idvalid("6701ab3c.2f1a9") && !tern_queue_idvalid("6701ab3c.") && !tern_queue_idvalid("6701ab3c")
-    && !tern_queue_idvalid("6701AB3C.1") && !tern_queue_idvalid("6701ab3c.1.tmp.12")
-    && !tern_queue_idvalid("6701ab3c.2f1a9.tmp.1") && !tern_queue_idvalid(""), "idvalid") ;
+  T(tern_queue_idfmt(id, 0x6701ab3c, 999999, 0x2f1a9) == 19 && !strcmp(id, "6701ab3cf423f.2f1a9"), "idfmt") ;
+  T(tern_queue_idfmt(id, 5, 1, 0) == 15 && !strcmp(id, "0000000500001.0"), "idfmt pads the time and microseconds") ;
+  T(tern_queue_idfmt(id, 0xffffffff, 999999, UINT64_MAX) == TERN_QUEUE_IDMAX - 1 && tern_queue_idvalid(id), "idfmt: the longest fits") ;
+  T(tern_queue_idvalid("6701ab3cf423f.2f1a9") && tern_queue_idvalid("6701ab3c.2f1a9") && !tern_queue_idvalid("6701ab3c.")
+    && !tern_queue_idvalid("6701ab3c") && !tern_queue_idvalid("6701ab3c0.1") && !tern_queue_idvalid("6701ab3c0a1b2c.1")
+    && !tern_queue_idvalid("6701AB3C.1") && !tern_queue_idvalid("6701ab3c.1.tmp.12") && !tern_queue_idvalid("6701ab3cf423f.")
+    && !tern_queue_idvalid("6701ab3c.2f1a9.tmp.1") && !tern_queue_idvalid("") && !tern_queue_idvalid("6701ab3c.12345678901234567"), "idvalid") ;
   /* REFERENCE 1.4: 7.5 min doubling, jitter in [-5, 4] */
   T(tern_queue_backoff(0, 0) == 450 && tern_queue_backoff(1, 0) == 900 && tern_queue_backoff(7, 0) == 57600, "backoff") ;
   T(tern_queue_backoff(0, -5) == 445 && tern_queue_backoff(0, 4) == 454 && tern_queue_backoff(2, -9) == 1780, "jitter") ;

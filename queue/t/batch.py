@@ -113,7 +113,8 @@ def waitfor(f, t=30):
 
 
 def queued():
-    return len(os.listdir(Q + "/mess")) + len(os.listdir(Q + "/todo"))
+    n = len(os.listdir(Q + "/todo"))   # todo/ first: messages move to mess/, never back
+    return n + len(os.listdir(Q + "/mess"))
 
 
 # 300 messages for a dead domain: one attempt each, then an hour's wait in memory

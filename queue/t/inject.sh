@@ -19,7 +19,7 @@ echo "--- good"
 printf 'Subject: x\r\n\r\nhi\r\n' | tern-queue-inject -c c -a bob -i 192.0.2.1 -H "$(printf 'a\tb')" -8 -U \
   -f 'a@b.example' -- 'bøb@EXAMPLE.org' carol@example.org >id 2>log ; echo "exit $?"
 id=$(cat id)
-echo "$id" | grep -Eq '^[0-9a-f]{8}\.[0-9a-f]+$' && echo "id looks right"
+echo "$id" | grep -Eq '^[0-9a-f]{13}\.[0-9a-f]+$' && echo "id looks right"
 sed "s/$id/ID/" log
 sed -e 's/^time [0-9]*$/time T/' $q/todo/$id | od -c | sed 's/^[0-7]* *//'
 cat $q/version ; test -p $q/trigger && echo "trigger is a fifo"

@@ -80,7 +80,7 @@ def tern():
     t = time.time()
     r = subprocess.Popen(os.environ.get("TERN_SEND_WRAP", "").split() + ["tern-queue-run", "-c", "c"], stderr=log)
     q = "c/data/queue/"
-    dt, peak = wait(t, lambda: not os.listdir(q + "mess") and not os.listdir(q + "todo"), lambda: rss_tree(r.pid), lambda: int(status(r.pid, "VmRSS:") or 0))
+    dt, peak = wait(t, lambda: not os.listdir(q + "todo") and not os.listdir(q + "mess"), lambda: rss_tree(r.pid), lambda: int(status(r.pid, "VmRSS:") or 0))
     r.terminate(); r.wait()
     log.close()
     bad = sum(1 for l in open(D + "/tern.log") if "result=ok" not in l and "delivery" in l)
