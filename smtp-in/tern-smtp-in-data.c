@@ -155,7 +155,14 @@ void smtp_bdat (smtp *s, char const *arg, size_t len)
     return ;
   }
   if (size && !feed(s, size)) smtp_quit(s, 0, "eof in bdat", 0) ;
-  if (last)
+  if (last && !s->body.size && !s->body.bad)
+  {
+    /* no byte in any chunk: an empty message is not queued */
+    smtp_inject_abort(s) ;
+    smtp_reject(s, "554 5.6.0 empty message", "BDAT", s->fromlog.s) ;
+    smtp_txreset(s) ;
+  }
+  else if (last)
   {
     size_t olen = 0 ;
     smtp_body_end(&s->body, out, &olen) ;
