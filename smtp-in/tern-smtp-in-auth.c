@@ -120,14 +120,16 @@ static int getcred (char const *user, size_t len, tern_cred *c, void *aux)
   smtp *s = aux ;
   stralloc path = STRALLOC_ZERO ;
   int r = account(s, user, len) ;
+  if (r < 0) smtp_syserr(s, "config", s->conf.path.s) ;
   if (r <= 0) return r < 0 ? TERN_TEMP : TERN_PERM ;
-  if (!tern_conf_accountdir(&s->conf, authacct.s, &path)) r = TERN_TEMP ;
+  if (!tern_conf_accountdir(&s->conf, authacct.s, &path)) { smtp_syserr(s, "accountdir", s->conf.path.s) ; r = TERN_TEMP ; }
   else
   {
     path.len-- ;
     if (!stralloc_cats(&path, "/credentials") || !stralloc_0(&path)) r = TERN_TEMP ;
     else if (tern_cred_read(path.s, c)) r = TERN_OK ;
     else r = errno == ENOENT || errno == EPROTO ? TERN_PERM : TERN_TEMP ;
+    if (r == TERN_TEMP) smtp_syserr(s, "read", path.s) ;
     if (r == TERN_PERM && errno == EPROTO)
       tern_log_warn("credentials", "session", s->session, "path", path.s, "error", "bad file", TERN_LOG_END) ;
   }

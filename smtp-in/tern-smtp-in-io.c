@@ -134,6 +134,13 @@ void smtp_reject (smtp *s, char const *reply, char const *cmd, char const *addr)
   smtp_reply(reply) ;
 }
 
+void smtp_syserr (smtp *s, char const *op, char const *path)
+{
+  int e = errno ;
+  tern_log_warn("error", "session", s->session, "op", op, "path", path, "error", strerror(e), TERN_LOG_END) ;
+  errno = e ;
+}
+
 void smtp_quit (smtp *s, char const *r, char const *reason, int code)
 {
   if (smtp_injecting(s)) smtp_inject_abort(s) ;

@@ -39,11 +39,19 @@ static void setup (smtp *s)
     smtp_quit(s, "421 4.3.0 service not available, try later", "conf", 111) ;
   }
   r = tern_conf_global(&s->conf, "hostname", &s->hostname) ;
+  if (!r) errno = ENOENT ;
   if (r <= 0 || !stralloc_0(&s->hostname))
+  {
+    smtp_syserr(s, "hostname", s->conf.path.s) ;
     smtp_quit(s, "421 4.3.0 service not available, try later", "conf", 111) ;
+  }
   s->maxsize = 104857600 ;
   r = tern_conf_global(&s->conf, "max-message-size", &v) ;
-  if (r < 0) smtp_quit(s, "421 4.3.0 service not available, try later", "conf", 111) ;
+  if (r < 0)
+  {
+    smtp_syserr(s, "max-message-size", s->conf.path.s) ;
+    smtp_quit(s, "421 4.3.0 service not available, try later", "conf", 111) ;
+  }
   if (r && stralloc_0(&v))
   {
     uint64_t n ;

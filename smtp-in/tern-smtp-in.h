@@ -136,6 +136,9 @@ extern void smtp_flush (smtp *s) ;
 extern void smtp_quit (smtp *s, char const *r, char const *reason, int code) ;
 extern void smtp_log (smtp *s, char const *event, char const *k1, char const *v1, char const *k2, char const *v2) ;
 extern void smtp_reject (smtp *s, char const *reply, char const *cmd, char const *addr) ;
+/* A system error's cause, logged as a warning: op, path and errno's text
+   (errno is kept). */
+extern void smtp_syserr (smtp *s, char const *op, char const *path) ;
 
 /* tern-smtp-in-cmd.c */
 extern void smtp_loop (smtp *s) ;
