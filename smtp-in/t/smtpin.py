@@ -79,12 +79,13 @@ def env(extra=None):
 
 
 class Session:
-    """tern-smtp-in ARGS on one end of a socketpair."""
+    """tern-smtp-in ARGS on one end of a socketpair (after the command
+    prefix, such as setpriv; popen: more arguments of Popen)."""
 
-    def __init__(self, args=(), extra=None, greet=True):
+    def __init__(self, args=(), extra=None, greet=True, conf="c", prefix=(), **popen):
         self.c, s = socket.socketpair()
-        self.p = subprocess.Popen(["tern-smtp-in", "-c", "c"] + list(args), stdin=s, stdout=s,
-                                  stderr=open("log", "ab"), env=env(extra))
+        self.p = subprocess.Popen(list(prefix) + ["tern-smtp-in", "-c", conf] + list(args), stdin=s, stdout=s,
+                                  stderr=open("log", "ab"), env=env(extra), **popen)
         s.close()
         self.buf = b""
         if greet:

@@ -68,13 +68,7 @@ try:
     sh("tern-conf -c %s/c init mail.example.com %s/data" % (top, top))
     sh("tern-conf -c %s/c add-domain example.com && tern-conf -c %s/c add-account bob bob@example.com" % (top, top))
     sh("tern-conf -c %s/c compile && mkdir %s/data && chmod -R a+rX %s" % (top, top, top))
-    c, so = socket.socketpair()
-    p = subprocess.Popen(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                          "tern-smtp-in", "-c", top + "/c"], stdin=so, stdout=so, stderr=open("log", "ab"), env=env(REAL))
-    so.close()
-    s = Session.__new__(Session)
-    s.c, s.p, s.buf = c, p, b""
-    s.reply()
+    s = Session(extra=REAL, conf=top + "/c", prefix=("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"))
     s.cmd("EHLO client.example.org")
     r = send(s, ["bob@example.com"])
     check(ok(r, "451", "4.3.0"), "as nobody: %r" % r)
@@ -90,13 +84,7 @@ def small():
     resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
 
 
-c, so = socket.socketpair()
-p = subprocess.Popen(["tern-smtp-in", "-c", "c"], stdin=so, stdout=so, stderr=open("log", "ab"), env=env(REAL),
-                     preexec_fn=small)
-so.close()
-s = Session.__new__(Session)
-s.c, s.p, s.buf = c, p, b""
-s.reply()
+s = Session(extra=REAL, preexec_fn=small)
 s.cmd("EHLO client.example.org")
 r = send(s, ["bob@example.com"], "Subject: x\r\n\r\n" + ("y" * 70 + "\r\n") * 200)
 check(ok(r, "451", "4.3.0"), "write fails: %r" % r)
