@@ -87,6 +87,7 @@ void smtp_starttls (smtp *s, size_t arglen)
   }
   s->tls = 1 ;
   s->helo = 0 ;
+  smtp_io_helo(s) ;
   smtp_txreset(s) ;
   smtp_log(s, "starttls", "protocol", fact(facts, n, "SSL_PROTOCOL"), "cipher", fact(facts, n, "SSL_CIPHER")) ;
 }

@@ -139,6 +139,7 @@ void smtp_data (smtp *s)
   r = start(s, 1) ;
   if (r) { smtp_reject(s, r, "DATA", 0) ; smtp_txreset(s) ; return ; }
   smtp_reply("354 end data with <CR><LF>.<CR><LF>") ;
+  smtp_data_begin(s) ;
   if (!feed(s, 0)) smtp_quit(s, 0, "eof in data", 0) ;
   finish(s) ;
 }
@@ -146,6 +147,7 @@ void smtp_data (smtp *s)
 /* read and drop n bytes of a refused chunk */
 static void skip (smtp *s, uint64_t n)
 {
+  smtp_data_begin(s) ;
   while (n)
   {
     char const *p ;
@@ -155,6 +157,7 @@ static void skip (smtp *s, uint64_t n)
     smtp_consume(k) ;
     n -= k ;
   }
+  smtp_data_end() ;
 }
 
 void smtp_bdat (smtp *s, char const *arg, size_t len)
@@ -169,6 +172,7 @@ void smtp_bdat (smtp *s, char const *arg, size_t len)
   {
     r = start(s, 0) ;
     s->bdat = !r ;
+    if (s->bdat) smtp_data_begin(s) ;
   }
   if (r)
   {

@@ -60,6 +60,16 @@ static void setup (smtp *s)
   stralloc_free(&v) ;
 }
 
+/* a number from the environment (TERN_SMTPIN_*), else def */
+static unsigned int knob (char const *name, unsigned int def)
+{
+  char const *x = getenv(name) ;
+  unsigned int n ;
+  if (!x || !*x) return def ;
+  if (!uint0_scan(x, &n)) strerr_dief(111, "bad ", name, ": ", x) ;
+  return n ;
+}
+
 /* a session id for logs and Received:, hex time "." hex pid */
 static void sessionid (smtp *s)
 {
@@ -117,6 +127,9 @@ int main (int argc, char const *const *argv)
     x = getenv(i == 0 ? "SSLCTLFD" : i == 1 ? "SSLREADFD" : "SSLWRITEFD") ;
     if (x && uint0_scan(x, &fd) && fd > 2) coe(fd) ;
   }
+  s->helotimeout = knob("TERN_SMTPIN_HELO_TIMEOUT", 300) ;
+  s->sesstimeout = knob("TERN_SMTPIN_SESSION_TIMEOUT", 3600) ;
+  s->minrate = knob("TERN_SMTPIN_MIN_RATE", 500) ;
   sessionid(s) ;
   smtp_io_init(s) ;
   tern_log_info("connect", "session", s->session, "ip", s->ip,
