@@ -1,6 +1,6 @@
 /* tern-smtp-in-auth: STARTTLS (UCSPI-TLS, see tern-tls.8) and AUTH
    (RFC 4954 framing around tern_sasl's server); failed attempts are delayed
-   and limited. */
+   and limited, in the session and across sessions (tern_authlimit). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/types.h>
 #include "tern.h"
+#include "tern_authlimit.h"
 #include "tern_conf.h"
 #include "tern_cred.h"
 #include "tern_crypto.h"
@@ -17,6 +18,7 @@
 #include "tern-smtp-in.h"
 
 static stralloc authacct = STRALLOC_ZERO ;
+static int authblocked ;  /* the user or address is over tern_authlimit's limit */
 
 /* the value of NAME= in the facts block, or "" */
 static char const *fact (char const *b, size_t n, char const *name)
@@ -120,7 +122,18 @@ static int getcred (char const *user, size_t len, tern_cred *c, void *aux)
 {
   smtp *s = aux ;
   stralloc path = STRALLOC_ZERO ;
-  int r = account(s, user, len) ;
+  int r ;
+  /* over the limit: no credentials, so that the exchange ends as for a
+     wrong password, whatever the password (no oracle), then 454 */
+  if (tern_authlimit_blocked(&s->conf, s->ip, user, len))
+  {
+    authblocked = 1 ;
+    if (stralloc_catb(&path, user, len) && stralloc_0(&path))
+      tern_log_warn("auth-blocked", "session", s->session, "user", path.s, "ip", s->ip, TERN_LOG_END) ;
+    stralloc_free(&path) ;
+    return TERN_PERM ;
+  }
+  r = account(s, user, len) ;
   if (r < 0) smtp_syserr(s, "config", s->conf.path.s) ;
   if (r <= 0) return r < 0 ? TERN_TEMP : TERN_PERM ;
   if (!tern_conf_accountdir(&s->conf, authacct.s, &path)) { smtp_syserr(s, "accountdir", s->conf.path.s) ; r = TERN_TEMP ; }
@@ -138,15 +151,20 @@ static int getcred (char const *user, size_t len, tern_cred *c, void *aux)
   return r ;
 }
 
+/* a failure: counted here and in tern_authlimit, answered after a delay
+   that grows with both counts (at most TERN_AUTHLIMIT_DELAYMAX) */
 static void failed (smtp *s, char const *mech, char const *user)
 {
   char fmt[UINT_FMT] ;
+  unsigned int d ;
   s->authfail++ ;
   fmt[uint_fmt(fmt, s->authfail)] = 0 ;
   tern_log_info("auth", "session", s->session, "result", "fail", "mech", mech, "user", user,
     "ip", s->ip, "failures", fmt, TERN_LOG_END) ;
+  d = tern_authlimit_failed(&s->conf, s->ip, user, strlen(user)) ;
+  if (d < 1u << (s->authfail - 1)) d = 1u << (s->authfail - 1) ;
   smtp_flush(s) ;
-  sleep(1u << (s->authfail - 1)) ;
+  sleep(d) ;
   if (s->authfail >= SMTP_MAXAUTHFAIL)
     smtp_quit(s, "421 4.7.0 too many failed authentications, closing connection", "authfail", 0) ;
   smtp_reply("535 5.7.8 authentication credentials invalid") ;
@@ -221,9 +239,19 @@ void smtp_auth (smtp *s, char const *arg, size_t len)
   if (e) { smtp_reject(s, e, "AUTH", 0) ; stralloc_free(&in) ; return ; }
   sv.get = &getcred ; sv.aux = s ; sv.hostname = s->hostname.s ;
   if (!tern_conf_refresh(&s->conf)) r = TERN_SASL_ETEMP ;
-  else r = tern_sasl_server_start(&sv, mech, in.s, in.len, hasir) ;
+  else
+  {
+    authblocked = 0 ;
+    r = tern_sasl_server_start(&sv, mech, in.s, in.len, hasir) ;
+  }
   e = exchange(s, &sv, &r, &in) ;
-  if (!e && r == TERN_SASL_DONE)
+  if (!e && authblocked)
+  {
+    smtp_flush(s) ;
+    sleep(1) ;
+    smtp_reject(s, "454 4.7.0 too many failed authentications, try again later", "AUTH", 0) ;
+  }
+  else if (!e && r == TERN_SASL_DONE)
   {
     s->account.len = 0 ;
     if (!stralloc_copyb(&s->account, authacct.s, authacct.len)) smtp_quit(s, "421 4.3.0 out of memory", "nomem", 111) ;
