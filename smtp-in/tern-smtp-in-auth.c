@@ -33,7 +33,8 @@ static void movefd (smtp *s, char const *var, int to)
 {
   unsigned int fd ;
   char const *x = getenv(var) ;
-  if (!x || !uint0_scan(x, &fd) || fd_move(to, fd) < 0) smtp_quit(s, 0, "tls fds", 111) ;
+  if (!x || !uint0_scan(x, &fd)) { errno = EINVAL ; smtp_die(s, "getenv", var, "tls fds") ; }
+  if (fd_move(to, fd) < 0) smtp_die(s, "fd_move", var, "tls fds") ;
   ndelay_on(to) ;
 }
 
@@ -43,13 +44,13 @@ static void movefd (smtp *s, char const *var, int to)
 static void handover (smtp *s)
 {
   int in[2], out[2] ;  /* in: helper -> us, decrypted; out: us -> helper, plaintext */
-  if (pipecoe(in) < 0 || pipecoe(out) < 0) smtp_quit(s, 0, "tls pipes", 111) ;
+  if (pipecoe(in) < 0 || pipecoe(out) < 0) smtp_die(s, "pipe", "", "tls pipes") ;
   {
     int fd[3] = { 0, out[0], in[1] } ;
-    if (tern_fd_send(s->ctlfd, "Y", 1, fd, 3, 0) != 1) smtp_quit(s, 0, "tls control", 111) ;
+    if (tern_fd_send(s->ctlfd, "Y", 1, fd, 3, 0) != 1) smtp_die(s, "sendmsg", "SSLCTLFD", "tls control") ;
   }
   fd_close(out[0]) ; fd_close(in[1]) ;
-  if (fd_move(0, in[0]) < 0 || fd_move(1, out[1]) < 0) smtp_quit(s, 0, "tls fds", 111) ;
+  if (fd_move(0, in[0]) < 0 || fd_move(1, out[1]) < 0) smtp_die(s, "fd_move", "", "tls fds") ;
   ndelay_on(0) ; ndelay_on(1) ;
 }
 
@@ -70,7 +71,7 @@ void smtp_starttls (smtp *s, size_t arglen)
     smtp_discard() ;
   }
   if (s->handed) handover(s) ;
-  else if (fd_write(s->ctlfd, "Y", 1) != 1) smtp_quit(s, 0, "tls control", 111) ;
+  else if (fd_write(s->ctlfd, "Y", 1) != 1) smtp_die(s, "write", "SSLCTLFD", "tls control") ;
   while (n < sizeof facts - 1)
   {
     ssize_t r = fd_read(s->ctlfd, facts + n, sizeof facts - 1 - n) ;

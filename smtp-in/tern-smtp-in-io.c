@@ -125,7 +125,7 @@ static size_t fill (smtp *s)
     if (!r) return 0 ;
     if (errno != EAGAIN && errno != EWOULDBLOCK) return 0 ;
     r = iopause_g(&x, 1, &d) ;
-    if (r < 0) smtp_quit(s, 0, "iopause error", 111) ;
+    if (r < 0) smtp_die(s, "iopause", "", "iopause error") ;
     if (!r) timeout(s, why) ;
   }
 }
@@ -206,6 +206,12 @@ void smtp_syserr (smtp *s, char const *op, char const *path)
   int e = errno ;
   tern_log_warn("error", "session", s->session, "op", op, "path", path, "error", strerror(e), TERN_LOG_END) ;
   errno = e ;
+}
+
+void smtp_die (smtp *s, char const *op, char const *path, char const *reason)
+{
+  smtp_syserr(s, op, path) ;
+  smtp_quit(s, 0, reason, 111) ;
 }
 
 void smtp_quit (smtp *s, char const *r, char const *reason, int code)

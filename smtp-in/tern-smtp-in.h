@@ -148,6 +148,8 @@ extern void smtp_reject (smtp *s, char const *reply, char const *cmd, char const
 /* A system error's cause, logged as a warning: op, path and errno's text
    (errno is kept). */
 extern void smtp_syserr (smtp *s, char const *op, char const *path) ;
+/* The same, then the session ends (exit 111) with reason. */
+extern void smtp_die (smtp *s, char const *op, char const *path, char const *reason) ;
 
 /* tern-smtp-in-cmd.c */
 extern void smtp_loop (smtp *s) ;

@@ -3,7 +3,7 @@
 # (both forms of an IDN domain); a temporary failure logs why (the errno
 # text and the path): a queue that is a file, a data directory the session's
 # user cannot write (as nobody), a write that fails (RLIMIT_FSIZE), a
-# configuration that cannot be read.
+# configuration that cannot be read, a TLS helper that is not there.
 import os, resource, shutil, signal, subprocess, tempfile
 from smtpin import *
 
@@ -91,6 +91,14 @@ check(ok(r, "451", "4.3.0"), "write fails: %r" % r)
 w = lastwarn()
 check("File too large" in w and ("path=%s/data/queue/tmp/" % D) in w, "write fails: cause logged: %r" % w)
 s.end()
+
+# the TLS helper's control fd is not open: the session ends, and says why
+s = Session(extra={"SSLCTLFD": "37", "SSLREADFD": "38", "SSLWRITEFD": "39"})
+s.cmd("EHLO client.example.org")
+check(ok(s.cmd("STARTTLS"), "220"), "STARTTLS: 220")
+check(s.closed() and s.end() == 111, "no helper: closed, exit 111")
+w = lastwarn()
+check("op=write path=SSLCTLFD" in w and "Bad file descriptor" in w, "no helper: cause logged: %r" % w)
 
 # the configuration cannot be read any more: 451 at MAIL, and why
 s = Session(extra=REAL)
