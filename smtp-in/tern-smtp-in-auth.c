@@ -250,6 +250,8 @@ void smtp_auth (smtp *s, char const *arg, size_t len)
   {
     smtp_flush(s) ;
     sleep(1) ;
+    if (++s->authfail >= SMTP_MAXAUTHFAIL)
+      smtp_quit(s, "421 4.7.0 too many failed authentications, closing connection", "authfail", 0) ;
     smtp_reject(s, "454 4.7.0 too many failed authentications, try again later", "AUTH", 0) ;
   }
   else if (!e && r == TERN_SASL_DONE)

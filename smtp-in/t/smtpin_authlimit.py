@@ -55,6 +55,13 @@ check(any("auth-blocked" in l and "ip=192.0.2.9" in l and "user=bob" in l for l 
 r, t = attempt("192.0.2.10", "bob", "correct horse")
 check(ok(r, "235"), "another address still logs in: %r" % r)
 
+# refusals count in the session: the third ends it
+s = Session(["-s", "-S"], extra={"TCPREMOTEIP": "192.0.2.9"})
+s.cmd("EHLO client.example.org")
+rs = [code(s.cmd(plain("bob", "correct horse"), timeout=30)) for _ in range(3)]
+check(rs == [["454", "4.7.0"], ["454", "4.7.0"], ["421", "4.7.0"]] and s.closed(), "blocked three times: 421: %r" % rs)
+s.end()
+
 # one user, 30 failures from 10 addresses
 many([("198.51.100.%d" % k, "Alice" if k % 2 else "alice", "wrong") for k in range(10)] * 3)
 r, t = attempt("203.0.113.1", "alice", "alice horse")
