@@ -123,10 +123,14 @@ class Session:
         return self.reply(timeout)
 
     def closed(self, timeout=10):
-        """True if the server closed the connection (EOF) within timeout."""
+        """True if the server closed the connection (EOF) within timeout;
+        a reset (it closed with our bytes unread) is a close too."""
         end = time.time() + timeout
         while select.select([self.c], [], [], max(0, end - time.time()))[0]:
-            if not self.c.recv(65536):
+            try:
+                if not self.c.recv(65536):
+                    return True
+            except ConnectionResetError:
                 return True
             if time.time() > end:
                 break

@@ -20,12 +20,18 @@ def trickle(s, data, every=0.3):
         except OSError:
             break
         i += 1
-        r = s.reply(timeout=every)
-        if r is not None and not r.startswith("2"):
-            return r, time.time() - t0
-        if s.buf == b"" and select.select([s.c], [], [], 0)[0] and not s.c.recv(1, socket.MSG_PEEK):
-            break
-    return s.reply(timeout=1), time.time() - t0
+        try:
+            r = s.reply(timeout=every)
+            if r is not None and not r.startswith("2"):
+                return r, time.time() - t0
+            if s.buf == b"" and select.select([s.c], [], [], 0)[0] and not s.c.recv(1, socket.MSG_PEEK):
+                break
+        except ConnectionResetError:  # closed with our bytes unread, and no reply left to read
+            return None, time.time() - t0
+    try:
+        return s.reply(timeout=1), time.time() - t0
+    except ConnectionResetError:
+        return None, time.time() - t0
 
 
 def case(name, knobs, pre, data, reason, lo=1.5, raw=""):
