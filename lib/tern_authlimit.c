@@ -40,7 +40,8 @@ static int scan (char const *s, uint64_t *count, uint64_t *start)
   return uint64_scan(s + n + 1, start) > 0 ;
 }
 
-/* the count of one key in its window after adding add; -1 on error */
+/* the count of one key in its window after adding add (0 for no key);
+   -1 on error */
 static long bump (tern_conf const *c, char const *kind, char const *key, size_t len, unsigned int add)
 {
   stralloc p = STRALLOC_ZERO ;
@@ -49,7 +50,8 @@ static long bump (tern_conf const *c, char const *kind, char const *key, size_t 
   long r = -1 ;
   int fd = -1 ;
   ssize_t n ;
-  if (!key || !len || !keypath(c, &p, kind, key, len)) goto end ;
+  if (!key || !len) return 0 ;
+  if (!keypath(c, &p, kind, key, len)) goto end ;
   fd = open(p.s, (add ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW, 0600) ;
   if (fd < 0) { if (errno == ENOENT && !add) r = 0 ; goto end ; }
   if (flock(fd, add ? LOCK_EX : LOCK_SH) < 0) goto end ;
@@ -68,22 +70,29 @@ static long bump (tern_conf const *c, char const *kind, char const *key, size_t 
   }
   r = count > 1000000 ? 1000000 : (long)count ;
  end:
-  if (fd >= 0) close(fd) ;
+  if (fd >= 0) { int e = errno ; close(fd) ; errno = e ; }
   stralloc_free(&p) ;
   return r ;
 }
 
 int tern_authlimit_blocked (tern_conf const *c, char const *ip, char const *user, size_t len)
 {
-  return bump(c, "ip", ip, ip ? strlen(ip) : 0, 0) >= TERN_AUTHLIMIT_IP
-    || bump(c, "user", user, len, 0) >= TERN_AUTHLIMIT_USER ;
+  long a = bump(c, "ip", ip, ip ? strlen(ip) : 0, 0), b ;
+  int e = errno ;
+  if (a >= TERN_AUTHLIMIT_IP) return 1 ;
+  b = bump(c, "user", user, len, 0) ;
+  if (b >= TERN_AUTHLIMIT_USER) return 1 ;
+  if (a < 0) errno = e ;
+  return a < 0 || b < 0 ? -1 : 0 ;
 }
 
-unsigned int tern_authlimit_failed (tern_conf const *c, char const *ip, char const *user, size_t len)
+int tern_authlimit_failed (tern_conf const *c, char const *ip, char const *user, size_t len, unsigned int *delay)
 {
-  long a = bump(c, "ip", ip, ip ? strlen(ip) : 0, 1) ;
-  long b = bump(c, "user", user, len, 1) ;
-  if (b > a) a = b ;
-  if (a < 1) return 1 ;
-  return a > TERN_AUTHLIMIT_DELAYMAX ? TERN_AUTHLIMIT_DELAYMAX : (unsigned int)a ;
+  long a = bump(c, "ip", ip, ip ? strlen(ip) : 0, 1), b, m ;
+  int e = errno ;
+  b = bump(c, "user", user, len, 1) ;
+  m = b > a ? b : a ;
+  *delay = m < 1 ? 1 : m > TERN_AUTHLIMIT_DELAYMAX ? TERN_AUTHLIMIT_DELAYMAX : (unsigned int)m ;
+  if (a < 0) errno = e ;
+  return a >= 0 && b >= 0 ;
 }

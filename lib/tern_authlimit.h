@@ -12,13 +12,16 @@
 #define TERN_AUTHLIMIT_USER 30      /* failures for one user name */
 #define TERN_AUTHLIMIT_DELAYMAX 5   /* seconds */
 
-/* 1 if ip or user (len bytes, any case; either may be 0) is over its
-   limit in the current window: refuse the login, whatever the password.
-   0 otherwise, and on any error: a full disk must not lock everybody out. */
+/* 1 if ip or user (len bytes, any case; either may be 0 or empty, then
+   not counted) is over its limit in the current window: refuse the login,
+   whatever the password.  0 if not; -1 (errno set) if a count could not
+   be read, which the caller logs and treats as 0: a full disk must not
+   lock everybody out. */
 extern int tern_authlimit_blocked (tern_conf const *c, char const *ip, char const *user, size_t len) ;
-/* Counts one failure for ip and for user; returns the seconds the caller
-   should wait before it answers: the larger count, at least 1, at most
-   TERN_AUTHLIMIT_DELAYMAX (1 on error). */
-extern unsigned int tern_authlimit_failed (tern_conf const *c, char const *ip, char const *user, size_t len) ;
+/* Counts one failure for ip and for user and sets *delay to the seconds
+   the caller should wait before it answers: the larger count, at least 1,
+   at most TERN_AUTHLIMIT_DELAYMAX.  1, or 0 (errno set, *delay still set)
+   if a count could not be written. */
+extern int tern_authlimit_failed (tern_conf const *c, char const *ip, char const *user, size_t len, unsigned int *delay) ;
 
 #endif

@@ -123,10 +123,11 @@ static int getcred (char const *user, size_t len, tern_cred *c, void *aux)
 {
   smtp *s = aux ;
   stralloc path = STRALLOC_ZERO ;
-  int r ;
+  int r = tern_authlimit_blocked(&s->conf, s->ip, user, len) ;
+  if (r < 0) smtp_syserr(s, "authlimit", "DATADIR/authfail") ;  /* and go on */
   /* over the limit: no credentials, so that the exchange ends as for a
      wrong password, whatever the password (no oracle), then 454 */
-  if (tern_authlimit_blocked(&s->conf, s->ip, user, len))
+  if (r > 0)
   {
     authblocked = 1 ;
     if (stralloc_catb(&path, user, len) && stralloc_0(&path))
@@ -162,7 +163,7 @@ static void failed (smtp *s, char const *mech, char const *user)
   fmt[uint_fmt(fmt, s->authfail)] = 0 ;
   tern_log_info("auth", "session", s->session, "result", "fail", "mech", mech, "user", user,
     "ip", s->ip, "failures", fmt, TERN_LOG_END) ;
-  d = tern_authlimit_failed(&s->conf, s->ip, user, strlen(user)) ;
+  if (!tern_authlimit_failed(&s->conf, s->ip, user, strlen(user), &d)) smtp_syserr(s, "authlimit", "DATADIR/authfail") ;
   if (d < 1u << (s->authfail - 1)) d = 1u << (s->authfail - 1) ;
   smtp_flush(s) ;
   sleep(d) ;

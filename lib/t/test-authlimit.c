@@ -2,6 +2,7 @@
    the address limit (10) and the user limit (30, any case), keys kept
    apart, the file format, the window, bad or future files, and errors
    (no key, an authfail/ that cannot be a directory) that never block. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +37,13 @@ static void put (char const *path, long count, long start)
   T(tern_file_replace(path, b, (size_t)n, 0600), "write a count") ;
 }
 
+/* n failures: the last delay, or -1 if one was not counted */
 static int fails (char const *ip, char const *user, unsigned int n)
 {
   unsigned int d = 0 ;
-  for (unsigned int i = 0 ; i < n ; i++) d = tern_authlimit_failed(&c, ip, user, user ? strlen(user) : 0) ;
-  return (int)d ;
+  int ok = 1 ;
+  for (unsigned int i = 0 ; i < n ; i++) ok &= tern_authlimit_failed(&c, ip, user, user ? strlen(user) : 0, &d) ;
+  return ok ? (int)d : -1 ;
 }
 
 int main (void)
@@ -57,10 +60,10 @@ int main (void)
   if (f) fclose(f) ;
   T(!tern_authlimit_blocked(&c, "192.0.2.1", "eve", 3), "6 from an address: not yet") ;
   fails("192.0.2.1", "nobody", 4) ;
-  T(tern_authlimit_blocked(&c, "192.0.2.1", "eve", 3) && tern_authlimit_blocked(&c, "192.0.2.1", 0, 0), "10: the address is blocked") ;
+  T(tern_authlimit_blocked(&c, "192.0.2.1", "eve", 3) == 1 && tern_authlimit_blocked(&c, "192.0.2.1", 0, 0) == 1, "10: the address is blocked") ;
   T(!tern_authlimit_blocked(&c, "192.0.2.2", "bob", 3), "another address, bob with 6: not blocked") ;
   for (unsigned int i = 0 ; i < 24 ; i++) fails(i & 1 ? "198.51.100.1" : "198.51.100.2", i & 2 ? "BOB" : "Bob", 1) ;
-  T(tern_authlimit_blocked(&c, "203.0.113.9", "bob", 3), "30 for bob in any case: bob is blocked anywhere") ;
+  T(tern_authlimit_blocked(&c, "203.0.113.9", "bob", 3) == 1, "30 for bob in any case: bob is blocked anywhere") ;
   T(!tern_authlimit_blocked(&c, "203.0.113.9", "bobby", 5), "bobby is another user") ;
   put("data/authfail/ip-3139322e302e322e33", 50, now - TERN_AUTHLIMIT_WINDOW) ;
   T(!tern_authlimit_blocked(&c, "192.0.2.3", 0, 0) && fails("192.0.2.3", 0, 1) == 1, "after the window: counting again from 1") ;
@@ -70,7 +73,11 @@ int main (void)
     && fails("192.0.2.5", 0, 1) == 1, "a bad file counts as none") ;
   T(!tern_authlimit_blocked(&c, 0, 0, 0) && fails(0, 0, 1) == 1, "no address and no user: never blocked, delay 1") ;
   T(system("rm -rf data/authfail && : > data/authfail") == 0, "authfail/ made a file") ;
-  T(!tern_authlimit_blocked(&c, "192.0.2.1", "bob", 3) && fails("192.0.2.1", "bob", 1) == 1, "authfail/ unusable: not blocked, delay 1") ;
+  {
+    unsigned int d = 9 ;
+    T(tern_authlimit_blocked(&c, "192.0.2.1", "bob", 3) == -1 && errno == ENOTDIR, "authfail/ unusable: an error, not blocked") ;
+    T(!tern_authlimit_failed(&c, "192.0.2.1", "bob", 3, &d) && errno == ENOTDIR && d == 1, "authfail/ unusable: not counted, an error, delay 1") ;
+  }
   tern_conf_close(&c) ;
   return tdone() ;
 }
