@@ -34,14 +34,15 @@ void smtp_io_init (smtp *s)
   ndelay_on(0) ;
   ndelay_on(1) ;
   tain_now_set_stopwatch_g() ;
-  tain_addsec_g(&dl_sess, s->sesstimeout) ;
+  /* 0: no such limit (a year is none for a session) */
+  tain_addsec_g(&dl_sess, s->sesstimeout ? s->sesstimeout : 31536000) ;
   smtp_io_helo(s) ;
 }
 
 void smtp_io_helo (smtp *s)
 {
   tain_now_g() ;
-  tain_addsec_g(&dl_helo, s->helotimeout) ;
+  tain_addsec_g(&dl_helo, s->helotimeout ? s->helotimeout : 31536000) ;
 }
 
 void smtp_data_begin (smtp *s)
