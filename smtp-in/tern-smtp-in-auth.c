@@ -1,6 +1,6 @@
 /* tern-smtp-in-auth: STARTTLS (UCSPI-TLS, see tern-tls.8) and AUTH
    (RFC 4954 framing around tern_sasl's server); failed attempts are delayed
-   and limited. */
+   and limited, in the session and across sessions (tern_authlimit). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/types.h>
 #include "tern.h"
+#include "tern_authlimit.h"
 #include "tern_conf.h"
 #include "tern_cred.h"
 #include "tern_crypto.h"
@@ -17,6 +18,7 @@
 #include "tern-smtp-in.h"
 
 static stralloc authacct = STRALLOC_ZERO ;
+static int authblocked ;  /* the user or address is over tern_authlimit's limit */
 
 /* the value of NAME= in the facts block, or "" */
 static char const *fact (char const *b, size_t n, char const *name)
@@ -31,7 +33,8 @@ static void movefd (smtp *s, char const *var, int to)
 {
   unsigned int fd ;
   char const *x = getenv(var) ;
-  if (!x || !uint0_scan(x, &fd) || fd_move(to, fd) < 0) smtp_quit(s, 0, "tls fds", 111) ;
+  if (!x || !uint0_scan(x, &fd)) { errno = EINVAL ; smtp_die(s, "getenv", var, "tls fds") ; }
+  if (fd_move(to, fd) < 0) smtp_die(s, "fd_move", var, "tls fds") ;
   ndelay_on(to) ;
 }
 
@@ -41,13 +44,13 @@ static void movefd (smtp *s, char const *var, int to)
 static void handover (smtp *s)
 {
   int in[2], out[2] ;  /* in: helper -> us, decrypted; out: us -> helper, plaintext */
-  if (pipecoe(in) < 0 || pipecoe(out) < 0) smtp_quit(s, 0, "tls pipes", 111) ;
+  if (pipecoe(in) < 0 || pipecoe(out) < 0) smtp_die(s, "pipe", "", "tls pipes") ;
   {
     int fd[3] = { 0, out[0], in[1] } ;
-    if (tern_fd_send(s->ctlfd, "Y", 1, fd, 3, 0) != 1) smtp_quit(s, 0, "tls control", 111) ;
+    if (tern_fd_send(s->ctlfd, "Y", 1, fd, 3, 0) != 1) smtp_die(s, "sendmsg", "SSLCTLFD", "tls control") ;
   }
   fd_close(out[0]) ; fd_close(in[1]) ;
-  if (fd_move(0, in[0]) < 0 || fd_move(1, out[1]) < 0) smtp_quit(s, 0, "tls fds", 111) ;
+  if (fd_move(0, in[0]) < 0 || fd_move(1, out[1]) < 0) smtp_die(s, "fd_move", "", "tls fds") ;
   ndelay_on(0) ; ndelay_on(1) ;
 }
 
@@ -68,7 +71,7 @@ void smtp_starttls (smtp *s, size_t arglen)
     smtp_discard() ;
   }
   if (s->handed) handover(s) ;
-  else if (fd_write(s->ctlfd, "Y", 1) != 1) smtp_quit(s, 0, "tls control", 111) ;
+  else if (fd_write(s->ctlfd, "Y", 1) != 1) smtp_die(s, "write", "SSLCTLFD", "tls control") ;
   while (n < sizeof facts - 1)
   {
     ssize_t r = fd_read(s->ctlfd, facts + n, sizeof facts - 1 - n) ;
@@ -87,6 +90,7 @@ void smtp_starttls (smtp *s, size_t arglen)
   }
   s->tls = 1 ;
   s->helo = 0 ;
+  smtp_io_helo(s) ;
   smtp_txreset(s) ;
   smtp_log(s, "starttls", "protocol", fact(facts, n, "SSL_PROTOCOL"), "cipher", fact(facts, n, "SSL_CIPHER")) ;
 }
@@ -119,15 +123,29 @@ static int getcred (char const *user, size_t len, tern_cred *c, void *aux)
 {
   smtp *s = aux ;
   stralloc path = STRALLOC_ZERO ;
-  int r = account(s, user, len) ;
+  int r = tern_authlimit_blocked(&s->conf, s->ip, user, len) ;
+  if (r < 0) smtp_syserr(s, "authlimit", "DATADIR/authfail") ;  /* and go on */
+  /* over the limit: no credentials, so that the exchange ends as for a
+     wrong password, whatever the password (no oracle), then 454 */
+  if (r > 0)
+  {
+    authblocked = 1 ;
+    if (stralloc_catb(&path, user, len) && stralloc_0(&path))
+      tern_log_warn("auth-blocked", "session", s->session, "user", path.s, "ip", s->ip, TERN_LOG_END) ;
+    stralloc_free(&path) ;
+    return TERN_PERM ;
+  }
+  r = account(s, user, len) ;
+  if (r < 0) smtp_syserr(s, "config", s->conf.path.s) ;
   if (r <= 0) return r < 0 ? TERN_TEMP : TERN_PERM ;
-  if (!tern_conf_accountdir(&s->conf, authacct.s, &path)) r = TERN_TEMP ;
+  if (!tern_conf_accountdir(&s->conf, authacct.s, &path)) { smtp_syserr(s, "accountdir", s->conf.path.s) ; r = TERN_TEMP ; }
   else
   {
     path.len-- ;
     if (!stralloc_cats(&path, "/credentials") || !stralloc_0(&path)) r = TERN_TEMP ;
     else if (tern_cred_read(path.s, c)) r = TERN_OK ;
     else r = errno == ENOENT || errno == EPROTO ? TERN_PERM : TERN_TEMP ;
+    if (r == TERN_TEMP) smtp_syserr(s, "read", path.s) ;
     if (r == TERN_PERM && errno == EPROTO)
       tern_log_warn("credentials", "session", s->session, "path", path.s, "error", "bad file", TERN_LOG_END) ;
   }
@@ -135,15 +153,20 @@ static int getcred (char const *user, size_t len, tern_cred *c, void *aux)
   return r ;
 }
 
+/* a failure: counted here and in tern_authlimit, answered after a delay
+   that grows with both counts (at most TERN_AUTHLIMIT_DELAYMAX) */
 static void failed (smtp *s, char const *mech, char const *user)
 {
   char fmt[UINT_FMT] ;
+  unsigned int d ;
   s->authfail++ ;
   fmt[uint_fmt(fmt, s->authfail)] = 0 ;
   tern_log_info("auth", "session", s->session, "result", "fail", "mech", mech, "user", user,
     "ip", s->ip, "failures", fmt, TERN_LOG_END) ;
+  if (!tern_authlimit_failed(&s->conf, s->ip, user, strlen(user), &d)) smtp_syserr(s, "authlimit", "DATADIR/authfail") ;
+  if (d < 1u << (s->authfail - 1)) d = 1u << (s->authfail - 1) ;
   smtp_flush(s) ;
-  sleep(1u << (s->authfail - 1)) ;
+  sleep(d) ;
   if (s->authfail >= SMTP_MAXAUTHFAIL)
     smtp_quit(s, "421 4.7.0 too many failed authentications, closing connection", "authfail", 0) ;
   smtp_reply("535 5.7.8 authentication credentials invalid") ;
@@ -218,9 +241,21 @@ void smtp_auth (smtp *s, char const *arg, size_t len)
   if (e) { smtp_reject(s, e, "AUTH", 0) ; stralloc_free(&in) ; return ; }
   sv.get = &getcred ; sv.aux = s ; sv.hostname = s->hostname.s ;
   if (!tern_conf_refresh(&s->conf)) r = TERN_SASL_ETEMP ;
-  else r = tern_sasl_server_start(&sv, mech, in.s, in.len, hasir) ;
+  else
+  {
+    authblocked = 0 ;
+    r = tern_sasl_server_start(&sv, mech, in.s, in.len, hasir) ;
+  }
   e = exchange(s, &sv, &r, &in) ;
-  if (!e && r == TERN_SASL_DONE)
+  if (!e && authblocked)
+  {
+    smtp_flush(s) ;
+    sleep(1) ;
+    if (++s->authfail >= SMTP_MAXAUTHFAIL)
+      smtp_quit(s, "421 4.7.0 too many failed authentications, closing connection", "authfail", 0) ;
+    smtp_reject(s, "454 4.7.0 too many failed authentications, try again later", "AUTH", 0) ;
+  }
+  else if (!e && r == TERN_SASL_DONE)
   {
     s->account.len = 0 ;
     if (!stralloc_copyb(&s->account, authacct.s, authacct.len)) smtp_quit(s, "421 4.3.0 out of memory", "nomem", 111) ;

@@ -15,6 +15,7 @@ void smtp_txreset (smtp *s)
   s->from.len = 0 ;
   s->fromlog.len = 0 ;
   s->bdat = 0 ;
+  smtp_data_end() ;
   s->mp.size = 0 ; s->mp.body8 = s->mp.utf8 = 0 ;
 }
 

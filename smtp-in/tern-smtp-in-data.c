@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 #include <skalibs/types.h>
+#include "tern.h"
+#include "tern_addr.h"
 #include "tern_date.h"
 #include "tern_log.h"
 #include "tern-smtp-in.h"
@@ -84,6 +86,25 @@ static int feed (smtp *s, uint64_t max)
   }
 }
 
+/* the recipients as queued, each <log form> (both forms of an IDN
+   domain), comma-separated, into sa (NUL-terminated); 0 on ENOMEM */
+static int rcptlog (smtp *s, stralloc *sa)
+{
+  tern_addr a = TERN_ADDR_ZERO ;
+  int ok = 1 ;
+  for (size_t i = 0 ; ok && i < s->rcpts.len ; i += strlen(s->rcpts.s + i) + 1)
+  {
+    char const *r = s->rcpts.s + i ;
+    ok = stralloc_cats(sa, i ? ",<" : "<") ;
+    if (ok && tern_addr_parse(&a, r, strlen(r), TERN_ADDR_UTF8 | TERN_ADDR_NODOM) == TERN_OK)
+      ok = tern_addr_logfmt(sa, &a) ;
+    else if (ok) ok = stralloc_cats(sa, r) ;
+    ok = ok && stralloc_catb(sa, ">", 1) ;
+  }
+  tern_addr_free(&a) ;
+  return ok && stralloc_0(sa) ;
+}
+
 /* the message is complete (or bad): answer for it */
 static void finish (smtp *s)
 {
@@ -97,10 +118,12 @@ static void finish (smtp *s)
     else
     {
       char nr[UINT_FMT], sz[UINT64_FMT] ;
+      stralloc rl = STRALLOC_ZERO ;
       nr[uint_fmt(nr, s->nrcpt)] = 0 ;
       sz[uint64_fmt(sz, s->body.size)] = 0 ;
       tern_log_info("accept", "session", s->session, "id", id.s, "from", s->fromlog.s,
-        "nrcpt", nr, "size", sz, TERN_LOG_END) ;
+        "nrcpt", nr, "size", sz, "rcpt", rcptlog(s, &rl) ? rl.s : "?", TERN_LOG_END) ;
+      stralloc_free(&rl) ;
       smtp_reply3("250 2.0.0 ok id=", id.s, "") ;
     }
   }
@@ -116,6 +139,7 @@ void smtp_data (smtp *s)
   r = start(s, 1) ;
   if (r) { smtp_reject(s, r, "DATA", 0) ; smtp_txreset(s) ; return ; }
   smtp_reply("354 end data with <CR><LF>.<CR><LF>") ;
+  smtp_data_begin(s) ;
   if (!feed(s, 0)) smtp_quit(s, 0, "eof in data", 0) ;
   finish(s) ;
 }
@@ -123,6 +147,7 @@ void smtp_data (smtp *s)
 /* read and drop n bytes of a refused chunk */
 static void skip (smtp *s, uint64_t n)
 {
+  smtp_data_begin(s) ;
   while (n)
   {
     char const *p ;
@@ -132,6 +157,7 @@ static void skip (smtp *s, uint64_t n)
     smtp_consume(k) ;
     n -= k ;
   }
+  smtp_data_end() ;
 }
 
 void smtp_bdat (smtp *s, char const *arg, size_t len)
@@ -146,6 +172,7 @@ void smtp_bdat (smtp *s, char const *arg, size_t len)
   {
     r = start(s, 0) ;
     s->bdat = !r ;
+    if (s->bdat) smtp_data_begin(s) ;
   }
   if (r)
   {
@@ -155,7 +182,14 @@ void smtp_bdat (smtp *s, char const *arg, size_t len)
     return ;
   }
   if (size && !feed(s, size)) smtp_quit(s, 0, "eof in bdat", 0) ;
-  if (last)
+  if (last && !s->body.size && !s->body.bad)
+  {
+    /* no byte in any chunk: an empty message is not queued */
+    smtp_inject_abort(s) ;
+    smtp_reject(s, "554 5.6.0 empty message", "BDAT", s->fromlog.s) ;
+    smtp_txreset(s) ;
+  }
+  else if (last)
   {
     size_t olen = 0 ;
     smtp_body_end(&s->body, out, &olen) ;

@@ -18,11 +18,13 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
+#include <skalibs/types.h>
 #include "tern.h"
 #include "tern_log.h"
 #include "tern-smtp-in.h"
 
 static char qbuf[65536] ;  /* touched only once a message comes */
+static stralloc qtmp = STRALLOC_ZERO ;  /* the queue file's tmp/ path, for the log */
 
 /* The envelope, then the queue file; 0 (451 at once) on a temporary
    error; a refused envelope is answered 554 after the data, as inject's. */
@@ -34,8 +36,10 @@ static int inq_start (smtp *s)
   int r ;
   for (size_t i = 0 ; i < s->rcpts.len ; i += strlen(s->rcpts.s + i) + 1) n++ ;
   s->qdir.len = 0 ;
-  if (tern_conf_global(&s->conf, "datadir", &s->qdir) != 1 || !stralloc_cats(&s->qdir, "/queue") || !stralloc_0(&s->qdir))
-    return 0 ;
+  r = tern_conf_global(&s->conf, "datadir", &s->qdir) ;
+  if (!r) errno = ENOENT ;
+  if (r != 1) { smtp_syserr(s, "datadir", s->conf.path.s) ; return 0 ; }
+  if (!stralloc_cats(&s->qdir, "/queue") || !stralloc_0(&s->qdir)) { smtp_syserr(s, "queue", "") ; return 0 ; }
   r = tern_qenv_make(&env, s->from.s, s->rcpts.s, n, s->account.len ? s->account.s : 0, s->ip, s->heloname.s,
     (s->mp.body8 ? TERN_QENV_8BIT : 0) | (s->mp.utf8 ? TERN_QENV_UTF8 : 0), &what, &bad) ;
   if (r == TERN_PERM)
@@ -43,7 +47,20 @@ static int inq_start (smtp *s)
     tern_log_warn("inject", "session", s->session, "error", "envelope refused", what, bad, TERN_LOG_END) ;
     s->injfail = 2 ;
   }
-  else if (!r) r = tern_qfile_open(&s->q, s->qdir.s, &env, qbuf, sizeof qbuf) ;
+  else if (!r)
+  {
+    r = tern_qfile_open(&s->q, s->qdir.s, &env, qbuf, sizeof qbuf) ;
+    qtmp.len = 0 ;
+    if (r == TERN_TEMP)
+    {
+      int e = errno ;
+      if (!stralloc_copyb(&qtmp, s->qdir.s, s->qdir.len - 1) || !stralloc_cats(&qtmp, "/tmp") || !stralloc_0(&qtmp)) qtmp.len = 0 ;
+      errno = e ;
+      smtp_syserr(s, "open", qtmp.len ? qtmp.s : s->qdir.s) ;
+    }
+    else if (!stralloc_copyb(&qtmp, s->q.tmp.s, s->q.tmp.len)) qtmp.len = 0 ;
+  }
+  else smtp_syserr(s, "envelope", "") ;
   tern_qenv_free(&env) ;
   if (r == TERN_TEMP) return 0 ;
   s->inq = 1 ;
@@ -56,7 +73,7 @@ static char const *inq_finish (smtp *s, stralloc *id)
   s->inq = 0 ;
   if (fail == 2) return "554 5.0.0 message refused by the queue" ;
   if (!fail && tern_qfile_commit(&s->q, s->qdir.s))
-    tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
+    smtp_syserr(s, "commit", qtmp.len ? qtmp.s : s->qdir.s) ;
   else if (!fail && stralloc_cats(id, s->q.id) && stralloc_0(id)) return 0 ;
   tern_qfile_abort(&s->q) ;
   return "451 4.3.0 temporary failure, try again later" ;
@@ -98,12 +115,7 @@ int smtp_inject_start (smtp *s)
   pid_t parent = getpid() ;
   char const *x = getenv("TERN_QUEUE_INJECT") ;
   s->injfail = 0 ;
-  if (!x || !*x)
-  {
-    if (inq_start(s)) return 1 ;
-    tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
-    return 0 ;
-  }
+  if (!x || !*x) return inq_start(s) ;
   if (pipecoe(in) < 0) goto err ;
   if (pipecoe(out) < 0) { fd_close(in[0]) ; fd_close(in[1]) ; goto err ; }
   if (pipecoe(y) < 0) goto errpipes ;
@@ -124,7 +136,7 @@ int smtp_inject_start (smtp *s)
  errpipes:
   fd_close(in[0]) ; fd_close(in[1]) ; fd_close(out[0]) ; fd_close(out[1]) ;
  err:
-  tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
+  smtp_syserr(s, "fork", x) ;
   s->pid = -1 ;
   return 0 ;
 }
@@ -136,7 +148,7 @@ void smtp_inject_write (smtp *s, char const *p, size_t n)
   {
     if (tern_qfile_write(&s->q, p, n))
     {
-      tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
+      smtp_syserr(s, "write", qtmp.len ? qtmp.s : s->qdir.s) ;
       s->injfail = 1 ;
     }
     return ;
@@ -144,7 +156,7 @@ void smtp_inject_write (smtp *s, char const *p, size_t n)
   if (s->infd < 0) return ;
   if (allwrite(s->infd, p, n) != n)
   {
-    tern_log_warn("inject", "session", s->session, "error", strerror(errno), TERN_LOG_END) ;
+    smtp_syserr(s, "write", getenv("TERN_QUEUE_INJECT")) ;
     s->injfail = 1 ;
   }
 }
@@ -197,6 +209,13 @@ char const *smtp_inject_finish (smtp *s, stralloc *id)
     if (n == sizeof buf) break ;
   }
   wstat = reap(s) ;
+  if (!WIFEXITED(wstat) || WEXITSTATUS(wstat))
+  {
+    char fmt[UINT_FMT] ;
+    fmt[uint_fmt(fmt, WIFEXITED(wstat) ? WEXITSTATUS(wstat) : WTERMSIG(wstat))] = 0 ;
+    tern_log_warn("inject", "session", s->session, "prog", getenv("TERN_QUEUE_INJECT"),
+      WIFEXITED(wstat) ? "exit" : "signal", fmt, TERN_LOG_END) ;
+  }
   if (s->injfail) return "451 4.3.0 temporary failure, try again later" ;
   if (WIFEXITED(wstat) && WEXITSTATUS(wstat) == 100) return "554 5.0.0 message refused by the queue" ;
   if (!WIFEXITED(wstat) || WEXITSTATUS(wstat)) return "451 4.3.0 temporary failure, try again later" ;

@@ -11,6 +11,13 @@
 static tern_addr addr = TERN_ADDR_ZERO ;
 static stralloc tmp = STRALLOC_ZERO ;
 
+/* a configuration lookup failed: why, then 451 */
+static char const *tempfail (smtp *s)
+{
+  smtp_syserr(s, "config", s->conf.path.s) ;
+  return "451 4.3.0 temporary failure" ;
+}
+
 static char const *logform (void)
 {
   tmp.len = 0 ;
@@ -24,7 +31,7 @@ static char const *sender_ok (smtp *s)
   if (!s->submission || addr.flags & TERN_ADDRF_NULL) return 0 ;
   tmp.len = 0 ;
   r = tern_conf_account(&s->conf, &addr, &tmp) ;
-  if (r < 0) return "451 4.3.0 temporary failure" ;
+  if (r < 0) return tempfail(s) ;
   if (!r || tmp.len != s->account.len - 1 || memcmp(tmp.s, s->account.s, tmp.len))
     return "553 5.7.1 sender address does not belong to your account" ;
   return 0 ;
@@ -39,7 +46,7 @@ void smtp_mail (smtp *s, char const *arg, size_t len)
     smtp_reject(s, s->tls ? "530 5.7.0 authentication required" : "530 5.7.0 must issue a STARTTLS command first", "MAIL", 0) ;
     return ;
   }
-  if (!tern_conf_refresh(&s->conf)) { smtp_reject(s, "451 4.3.0 temporary failure", "MAIL", 0) ; return ; }
+  if (!tern_conf_refresh(&s->conf)) { smtp_reject(s, tempfail(s), "MAIL", 0) ; return ; }
   r = smtp_parse_mail(&addr, arg, len, &s->mp) ;
   if (r) { smtp_reject(s, r, "MAIL", 0) ; return ; }
   if (s->mp.size > s->maxsize) { smtp_reject(s, "552 5.3.4 message too big", "MAIL", logform()) ; return ; }
@@ -93,22 +100,22 @@ static char const *mx (smtp *s)
   {
     if (!ispostmaster()) return "550 5.1.1 no such user" ;
     r = postmaster(s, &s->rcpts) ;
-    return r < 0 ? "451 4.3.0 temporary failure" : r ? 0 : "550 5.1.1 no such user" ;
+    return r < 0 ? tempfail(s) : r ? 0 : "550 5.1.1 no such user" ;
   }
   if (addr.flags & TERN_ADDRF_LITERAL) return "550 5.7.1 relaying denied" ;
   tmp.len = 0 ;
   if (!stralloc_catb(&tmp, "d:", 2) || !stralloc_catb(&tmp, addr.domain.s, addr.domain.len))
     return "451 4.3.0 out of memory" ;
   r = tern_conf_find(&s->conf, tmp.s, tmp.len, &d) ;
-  if (r < 0) return "451 4.3.0 temporary failure" ;
+  if (r < 0) return tempfail(s) ;
   if (!r) return "550 5.7.1 relaying denied" ;
   tmp.len = 0 ;
   r = tern_conf_account(&s->conf, &addr, &tmp) ;
-  if (r < 0) return "451 4.3.0 temporary failure" ;
+  if (r < 0) return tempfail(s) ;
   if (!r && ispostmaster())
   {
     r = postmaster(s, &s->rcpts) ;
-    if (r) return r < 0 ? "451 4.3.0 temporary failure" : 0 ;
+    if (r) return r < 0 ? tempfail(s) : 0 ;
   }
   if (!r) return "550 5.1.1 no such user" ;
   return tern_addr_fmt(&s->rcpts, &addr, 1) ? 0 : "451 4.3.0 out of memory" ;

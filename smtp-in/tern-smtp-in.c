@@ -39,17 +39,35 @@ static void setup (smtp *s)
     smtp_quit(s, "421 4.3.0 service not available, try later", "conf", 111) ;
   }
   r = tern_conf_global(&s->conf, "hostname", &s->hostname) ;
+  if (!r) errno = ENOENT ;
   if (r <= 0 || !stralloc_0(&s->hostname))
+  {
+    smtp_syserr(s, "hostname", s->conf.path.s) ;
     smtp_quit(s, "421 4.3.0 service not available, try later", "conf", 111) ;
+  }
   s->maxsize = 104857600 ;
   r = tern_conf_global(&s->conf, "max-message-size", &v) ;
-  if (r < 0) smtp_quit(s, "421 4.3.0 service not available, try later", "conf", 111) ;
+  if (r < 0)
+  {
+    smtp_syserr(s, "max-message-size", s->conf.path.s) ;
+    smtp_quit(s, "421 4.3.0 service not available, try later", "conf", 111) ;
+  }
   if (r && stralloc_0(&v))
   {
     uint64_t n ;
     if (uint640_scan(v.s, &n) && n) s->maxsize = n ;
   }
   stralloc_free(&v) ;
+}
+
+/* a number from the environment (TERN_SMTPIN_*), else def */
+static unsigned int knob (char const *name, unsigned int def)
+{
+  char const *x = getenv(name) ;
+  unsigned int n ;
+  if (!x || !*x) return def ;
+  if (!uint0_scan(x, &n)) strerr_dief(111, "bad ", name, ": ", x) ;
+  return n ;
 }
 
 /* a session id for logs and Received:, hex time "." hex pid */
@@ -109,6 +127,9 @@ int main (int argc, char const *const *argv)
     x = getenv(i == 0 ? "SSLCTLFD" : i == 1 ? "SSLREADFD" : "SSLWRITEFD") ;
     if (x && uint0_scan(x, &fd) && fd > 2) coe(fd) ;
   }
+  s->helotimeout = knob("TERN_SMTPIN_HELO_TIMEOUT", 300) ;
+  s->sesstimeout = knob("TERN_SMTPIN_SESSION_TIMEOUT", 3600) ;
+  s->minrate = knob("TERN_SMTPIN_MIN_RATE", 500) ;
   sessionid(s) ;
   smtp_io_init(s) ;
   tern_log_info("connect", "session", s->session, "ip", s->ip,

@@ -78,7 +78,10 @@ struct smtp_s
   char const *ip ;
   stralloc hostname ;   /* NUL-terminated */
   uint64_t maxsize ;
-  unsigned int timeout ;
+  unsigned int timeout ;     /* -t: silence, and a whole command line */
+  unsigned int helotimeout ; /* greeting (or TLS) to EHLO/HELO */
+  unsigned int sesstimeout ; /* no command read after this */
+  unsigned int minrate ;     /* bytes/s of message data, 0: none */
   int submission ;
   int tls ;
   int ctlfd ;           /* SSLCTLFD, -1 if none or used */
@@ -117,8 +120,14 @@ struct smtp_s
    a session's child, with its fds and environment in place. */
 extern void smtp_zygote (int zfd) ;
 
-/* tern-smtp-in-io.c */
+/* tern-smtp-in-io.c; the deadlines are in tern-smtp-in.8, TIMEOUTS */
 extern void smtp_io_init (smtp *s) ;
+/* The greeting-to-EHLO deadline starts (again, after STARTTLS). */
+extern void smtp_io_helo (smtp *s) ;
+/* Message data (a DATA or BDAT message, a refused chunk) starts: its
+   deadline grows with the bytes that come, until smtp_data_end(). */
+extern void smtp_data_begin (smtp *s) ;
+extern void smtp_data_end (void) ;
 /* The next command line into buf (max bytes), CRLF or LF removed.
    Returns its length, or -1 at end of file; *toolong if it was cut. */
 extern ssize_t smtp_getline (smtp *s, char *buf, size_t max, int *toolong) ;
@@ -136,6 +145,11 @@ extern void smtp_flush (smtp *s) ;
 extern void smtp_quit (smtp *s, char const *r, char const *reason, int code) ;
 extern void smtp_log (smtp *s, char const *event, char const *k1, char const *v1, char const *k2, char const *v2) ;
 extern void smtp_reject (smtp *s, char const *reply, char const *cmd, char const *addr) ;
+/* A system error's cause, logged as a warning: op, path and errno's text
+   (errno is kept). */
+extern void smtp_syserr (smtp *s, char const *op, char const *path) ;
+/* The same, then the session ends (exit 111) with reason. */
+extern void smtp_die (smtp *s, char const *op, char const *path, char const *reason) ;
 
 /* tern-smtp-in-cmd.c */
 extern void smtp_loop (smtp *s) ;

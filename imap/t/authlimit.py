@@ -1,7 +1,10 @@
 # authlimit.py: failed logins: three in one session end it (BYE); ten from
 # one IP (any sessions) block that IP, thirty for one user block that user,
-# even with the right password, while others still log in.
-import os, sys, threading
+# even with the right password, while others still log in.  The counts are
+# tern_authlimit's, shared with tern-smtp-in: a failure waits as many
+# seconds as the larger count (at most 5), and files written for the other
+# program count.
+import os, sys, threading, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, Raw
@@ -43,4 +46,14 @@ r, _ = session("203.0.113.1", "EVE", "eve-password", 1)
 check(b"NO [UNAVAILABLE]" in r[0], "the user with 30 failures is blocked (any case): %r" % r)
 r, _ = session("203.0.113.1", "bob", "bob-password", 1)
 check(b" OK " in r[0], "another user from that IP still logs in: %r" % r)
+ts = []
+for i in range(5):
+    t0 = time.time()
+    session("203.0.113.50", "zed", "wrong", 1)
+    ts.append(time.time() - t0)
+check(ts[0] < 2.5 and ts[2] > 2.5 and ts[3] > 3.5 and ts[4] < 8, "delays grow, 1 to 5 s: %r" % ts)
+with open(os.path.join(common.D, "data", "authfail", "ip-" + "192.0.2.77".encode().hex()), "w") as f:
+    f.write("10 %d\n" % int(time.time()))
+r, _ = session("192.0.2.77", "bob", "bob-password", 1)
+check(b"NO [UNAVAILABLE]" in r[0], "10 failures counted by tern-smtp-in block the IP: %r" % r)
 common.terntest.report()

@@ -79,12 +79,13 @@ def env(extra=None):
 
 
 class Session:
-    """tern-smtp-in ARGS on one end of a socketpair."""
+    """tern-smtp-in ARGS on one end of a socketpair (after the command
+    prefix, such as setpriv; popen: more arguments of Popen)."""
 
-    def __init__(self, args=(), extra=None, greet=True):
+    def __init__(self, args=(), extra=None, greet=True, conf="c", prefix=(), **popen):
         self.c, s = socket.socketpair()
-        self.p = subprocess.Popen(["tern-smtp-in", "-c", "c"] + list(args), stdin=s, stdout=s,
-                                  stderr=open("log", "ab"), env=env(extra))
+        self.p = subprocess.Popen(list(prefix) + ["tern-smtp-in", "-c", conf] + list(args), stdin=s, stdout=s,
+                                  stderr=open("log", "ab"), env=env(extra), **popen)
         s.close()
         self.buf = b""
         if greet:
@@ -122,10 +123,14 @@ class Session:
         return self.reply(timeout)
 
     def closed(self, timeout=10):
-        """True if the server closed the connection (EOF) within timeout."""
+        """True if the server closed the connection (EOF) within timeout;
+        a reset (it closed with our bytes unread) is a close too."""
         end = time.time() + timeout
         while select.select([self.c], [], [], max(0, end - time.time()))[0]:
-            if not self.c.recv(65536):
+            try:
+                if not self.c.recv(65536):
+                    return True
+            except ConnectionResetError:
                 return True
             if time.time() > end:
                 break

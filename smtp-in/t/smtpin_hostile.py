@@ -86,6 +86,21 @@ r = s.cmd("BDAT x")
 check(ok(r, "501", "5.5.4"), "BDAT bad size: %r" % r)
 s.end()
 
+# BDAT 0 LAST as the only chunk (or after empty chunks): no empty message
+for pre in ("", bdat("")):
+    clearq()
+    s = mx_session()
+    tx(s)
+    s.send(pre + bdat("", True))
+    if pre:
+        s.reply()
+    r = s.reply()
+    check(ok(r, "554", "5.6.0"), "BDAT 0 LAST, %d chunks before: %r" % (len(pre) > 0, r))
+    check(queued() == [], "BDAT 0 LAST: nothing queued")
+    check("cmd=BDAT" in log().splitlines()[-1], "BDAT 0 LAST: the refusal is logged")
+    check(ok(s.cmd("NOOP"), "250"), "BDAT 0 LAST: session goes on")
+    s.end()
+
 # too many recipients
 s = mx_session()
 s.cmd("MAIL FROM:<a@remote.example>")
