@@ -169,7 +169,7 @@ static void new_connection (listener const *l, int s, char const *ip, uint16_t p
 static void request (listener const *l, unsigned int i)
 {
   char f[INT_FMT], p[PID_FMT], n[UINT_FMT], ipf[IP46_FMT] ;
-  int fd[LISTEN_TAKEFDS] ;
+  int fd[LISTEN_TAKEFDS] = { -1, -1, -1 } ;
   int ctl = tab[i].ctl ;
   int r = (*l->h->take)(ctl, fd) ;
   pid_t pid = -1 ;

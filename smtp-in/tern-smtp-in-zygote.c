@@ -68,7 +68,7 @@ void smtp_zygote (int zfd)
   if (sigaction(SIGCHLD, &sa, 0) < 0) strerr_diefusys(111, "catch SIGCHLD") ;
   for (;;)
   {
-    int fd[2] ;
+    int fd[2] = { -1, -1 } ;
     unsigned int nfd ;
     ssize_t r = tern_fd_recv(zfd, env, ZENVMAX, fd, 2, &nfd, 0) ;
     pid_t pid = -1 ;
@@ -76,6 +76,9 @@ void smtp_zygote (int zfd)
     if (r < 0)
     {
       if (errno == EINTR) continue ;
+      /* cut off (our open-file limit): what came is closed, the client
+         sees its connection close; the next one may fit */
+      if (errno == EMSGSIZE) { strerr_warnwu1sys("receive a session") ; continue ; }
       strerr_diefusys(111, "receive a session") ;
     }
     if (nfd == 2)
@@ -89,6 +92,6 @@ void smtp_zygote (int zfd)
       }
       if (pid < 0) strerr_warnwusys("fork a session") ;
     }
-    for (unsigned int i = 0 ; i < nfd && i < 2 ; i++) close(fd[i]) ;
+    for (unsigned int i = 0 ; i < nfd ; i++) close(fd[i]) ;
   }
 }
