@@ -5,6 +5,7 @@
    being executed again.  On the control socket, the session asks for its
    TLS helper (tern-tls.8). */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,6 +36,7 @@ void tls_zygote_start (char const *const *argv, tlspair *pairs)
     fd_close(sv[0]) ;
     r = tls_ids("UID", "GID", 0) ;
     if (r) strerr_diefusys(111, "set ids for prog: ", r) ;
+    signal(SIGPIPE, SIG_DFL) ;  /* as every prog: whatever we were started with */
     unsetenv("KEYFILE") ; unsetenv("CERTFILE") ; unsetenv("TLS_UID") ; unsetenv("TLS_GID") ;
     fmt[int_fmt(fmt, sv[1])] = 0 ;
     if (uncoe(sv[1]) < 0 || setenv("TERN_ZYGOTE_FD", fmt, 1) < 0) strerr_diefusys(111, "pass the zygote socket") ;
