@@ -185,17 +185,18 @@ static unsigned int victim (listener const *l, unsigned int *count)
    down and its slot freed at once. */
 static void evict (listener const *l)
 {
-  char ipf[IP46_FMT], portf[UINT16_FMT], f[PID_FMT], a[UINT_FMT], n[UINT_FMT] ;
+  char ipf[IP46_FMT], portf[UINT16_FMT], f[PID_FMT], a[UINT64_FMT], n[UINT_FMT] ;
   unsigned int count, i = victim(l, &count) ;
   conn *c = tab + i ;
   tain age ;
   if (i == nconn) return ;
   tain_sub(&age, &STAMP, &c->start) ;
+  a[uint64_fmt(a, tai_sec(&age.sec))] = 0 ;
   fmtip(ipf, l, c->ip) ;
   portf[uint16_fmt(portf, c->port)] = 0 ;
   f[c->ctl >= 0 ? int_fmt(f, c->ctl) : pid_fmt(f, c->pid)] = 0 ;
   strerr_warni("evict ", c->ctl >= 0 ? "fd=" : "pid=", f, " ip=", ipf, " port=", portf,
-    " ipconns=", fmtu(n, count), " age=", fmtu(a, (unsigned int)tain_to_millisecs(&age) / 1000), " reason=full") ;
+    " ipconns=", fmtu(n, count), " age=", a, " reason=full") ;
   if (c->ctl >= 0)
   {
     shutdown(c->sock, SHUT_RDWR) ;
@@ -240,6 +241,7 @@ static void new_connection (listener const *l, int s, char const *ip, uint16_t p
 {
   char ipf[IP46_FMT], portf[UINT16_FMT], pidf[PID_FMT], a[UINT_FMT], b[UINT_FMT] ;
   unsigned int ipconns ;
+  int wasfull = nconn >= l->maxconn ;
   pid_t pid ;
   ipconns = ipcount(l, ip) ;
   fmtip(ipf, l, ip) ;
@@ -250,7 +252,11 @@ static void new_connection (listener const *l, int s, char const *ip, uint16_t p
     strerr_warni("refuse ip=", ipf, " port=", portf, " reason=maxperip ipconns=", fmtu(a, ipconns)) ;
     return ;
   }
-  if (nconn >= l->maxconn) evict(l) ;
+  if (wasfull)
+  {
+    evict(l) ;
+    ipconns = ipcount(l, ip) ;  /* the victim may have been this client's */
+  }
   if (l->h && l->h->hand && hand(l, s, ip, port, ipf, portf, ipconns)) goto full ;
   pid = fork() ;
   if (pid < 0)
@@ -272,7 +278,7 @@ static void new_connection (listener const *l, int s, char const *ip, uint16_t p
   strerr_warni("accept pid=", pidf, " ip=", ipf, " port=", portf,
     " conns=", fmtu(a, nconn), " ipconns=", fmtu(b, ipconns + 1)) ;
  full:
-  if (nconn == l->maxconn && !nevict) strerr_warni("full conns=", fmtu(a, nconn), " maxconn=", a) ;  /* both are nconn */
+  if (nconn == l->maxconn && !wasfull) strerr_warni("full conns=", fmtu(a, nconn), " maxconn=", a) ;  /* both are nconn */
 }
 
 /* the control fd of handed-over connection i is readable */
