@@ -36,10 +36,12 @@ extern int tern_uniqname (stralloc *sa) ;
 /* Descriptors passed over a unix socket (SCM_RIGHTS), with len bytes of
    data; flags for sendmsg/recvmsg (MSG_NOSIGNAL is added to the send,
    MSG_CMSG_CLOEXEC to the receive).  Send: the bytes sent, or -1 (EINTR
-   retried).  Receive: the bytes read (0 at EOF), or -1; at most max fds go
-   into fd, any more are closed, and *n counts every one that came, or is
-   max + 1 if the kernel cut off fds or data: a caller refuses *n != what
-   it wants, after closing the first min(*n, max). */
+   retried).  Receive: the bytes read (0 at EOF), and in fd[0..*n) the fds
+   that came (*n <= max, the real count; a caller refuses a count it does
+   not want, closing those *n); or -1 with *n = 0.  A message whose fds or
+   data the kernel cut off (MSG_CTRUNC, MSG_TRUNC: the receiver at its
+   open-file limit, or a short buf), or with more than max fds, is -1
+   EMSGSIZE, every fd that arrived closed: the caller closes nothing. */
 #define TERN_FDPASS_MAX 4
 extern ssize_t tern_fd_send (int sock, void const *buf, size_t len, int const *fd, unsigned int nfd, int flags) ;
 extern ssize_t tern_fd_recv (int sock, void *buf, size_t len, int *fd, unsigned int max, unsigned int *n, int flags) ;

@@ -30,3 +30,10 @@ all: $(BIN)/t/smtp-body
 $(BIN)/t/smtp-body: $(O)/smtp-in/t/body.o
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $<
+
+# not installed: bin/t/tls-ztake, tls_ztake against a cut-off request
+all: $(BIN)/t/tls-ztake
+$(BIN)/t/tls-ztake: $(O)/smtp-in/t/ztake.o $(O)/smtp-in/tern-tls-zygote.o $(O)/smtp-in/tern-tls-child.o \
+  $(O)/smtp-in/tern-tls-pem.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $^ $(BEARSSL) $(SKALIBS)

@@ -1,6 +1,7 @@
 /* tern-listen-main: everything of tern-listen after main: options, bind,
    privileges, then the loop.  Also run by tern-tls -L, which passes a
    function to call in each child instead of the exec of prog. */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,15 @@ static void scanip (char const *s, ip46 *ip, unsigned int fam)
     strerr_dief(100, "not an IPv", fam == 4 ? "4" : "6", " address: ", s) ;
 }
 
+/* fds 0 to 2 closed at start: /dev/null there, or sockets and fds received
+   later would land on them, and the moves of a connection to 0 and 1 in
+   the children clobber them */
+static void stdio (void)
+{
+  for (int fd = 0 ; fd < 3 ; fd++)
+    if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd) strerr_diefusys(111, "open /dev/null") ;
+}
+
 int listen_main (int argc, char const *const *argv, listen_hooks const *h)
 {
   listener l = { .fd = -1, .maxconn = 40, .maxperip = 10 } ;
@@ -76,6 +86,7 @@ int listen_main (int argc, char const *const *argv, listen_hooks const *h)
   ids id = { .n = 0 } ;
   ip46 ip ;
   uint16_t port ;
+  stdio() ;
   for (int opt ; (opt = subgetopt_r(argc, argv, "46u:g:Uc:C:b:h", &o)) != -1 ;)
     switch (opt)
     {

@@ -6,6 +6,7 @@
    connection and SSLCTLFD, on which the session asks for its TLS helper
    (tern-tls.8, smtp_starttls). */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,13 @@ static void setfd (char const *name, int fd)
 /* in the session's child: fds and environment, then back to main */
 static void session (int const *fd, char *env, size_t len)
 {
+  int ctl = fd[1] ;
   signal(SIGCHLD, SIG_DFL) ;
+  /* started with 0 or 1 closed, we may have received SSLCTLFD there */
+  if (ctl < 2 && ((ctl = fcntl(fd[1], F_DUPFD_CLOEXEC, 3)) < 0 || close(fd[1]) < 0))
+    strerr_diefusys(111, "move SSLCTLFD") ;
   if (fd_move(0, fd[0]) < 0 || fd_copy(1, 0) < 0) strerr_diefusys(111, "move the connection to fds 0 and 1") ;
-  setfd("SSLCTLFD", fd[1]) ;
+  setfd("SSLCTLFD", ctl) ;
   if (unsetenv("SSLREADFD") < 0 || unsetenv("SSLWRITEFD") < 0) strerr_diefusys(111, "unsetenv") ;
   env[len] = 0 ;
   for (size_t i = 0 ; i < len ; i += strlen(env + i) + 1)
@@ -68,7 +73,7 @@ void smtp_zygote (int zfd)
   if (sigaction(SIGCHLD, &sa, 0) < 0) strerr_diefusys(111, "catch SIGCHLD") ;
   for (;;)
   {
-    int fd[2] ;
+    int fd[2] = { -1, -1 } ;
     unsigned int nfd ;
     ssize_t r = tern_fd_recv(zfd, env, ZENVMAX, fd, 2, &nfd, 0) ;
     pid_t pid = -1 ;
@@ -76,6 +81,9 @@ void smtp_zygote (int zfd)
     if (r < 0)
     {
       if (errno == EINTR) continue ;
+      /* cut off (our open-file limit): what came is closed, the client
+         sees its connection close; the next one may fit */
+      if (errno == EMSGSIZE) { strerr_warnwu1sys("receive a session") ; continue ; }
       strerr_diefusys(111, "receive a session") ;
     }
     if (nfd == 2)
@@ -89,6 +97,6 @@ void smtp_zygote (int zfd)
       }
       if (pid < 0) strerr_warnwusys("fork a session") ;
     }
-    for (unsigned int i = 0 ; i < nfd && i < 2 ; i++) close(fd[i]) ;
+    for (unsigned int i = 0 ; i < nfd ; i++) close(fd[i]) ;
   }
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <errno.h>
+#include <signal.h>
 #include <grp.h>
 #include <sys/wait.h>
 #include <skalibs/socket.h>
@@ -80,6 +81,7 @@ static void child (char const *const *argv, int implicit, int const *f)
 {
   char const *r = tls_ids("UID", "GID", 0) ;
   if (r) strerr_diefusys(111, "set ids for prog: ", r) ;
+  signal(SIGPIPE, SIG_DFL) ;  /* ignored by the helper only, as under tern-listen */
   unsetenv("KEYFILE") ; unsetenv("CERTFILE") ;
   unsetenv("TLS_UID") ; unsetenv("TLS_GID") ;
   if (implicit)

@@ -5,6 +5,7 @@
    being executed again.  On the control socket, the session asks for its
    TLS helper (tern-tls.8). */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,6 +36,7 @@ void tls_zygote_start (char const *const *argv, tlspair *pairs)
     fd_close(sv[0]) ;
     r = tls_ids("UID", "GID", 0) ;
     if (r) strerr_diefusys(111, "set ids for prog: ", r) ;
+    signal(SIGPIPE, SIG_DFL) ;  /* as every prog: whatever we were started with */
     unsetenv("KEYFILE") ; unsetenv("CERTFILE") ; unsetenv("TLS_UID") ; unsetenv("TLS_GID") ;
     fmt[int_fmt(fmt, sv[1])] = 0 ;
     if (uncoe(sv[1]) < 0 || setenv("TERN_ZYGOTE_FD", fmt, 1) < 0) strerr_diefusys(111, "pass the zygote socket") ;
@@ -73,7 +75,9 @@ int tls_zhand (int s, char const *env, size_t len)
 
 /* A request on a control socket: Y or y with exactly the connection and
    the two pipe ends; -1 nothing yet, 0 the connection is over (EOF, or
-   anything else: refused). */
+   anything else: refused).  Only the fds that arrived are closed: at our
+   open-file limit the kernel cuts a request off, and the slots it did not
+   fill hold whatever the caller had there. */
 int tls_ztake (int ctl, int *fd)
 {
   char buf[8] ;
@@ -81,6 +85,7 @@ int tls_ztake (int ctl, int *fd)
   ssize_t r = tern_fd_recv(ctl, buf, sizeof buf, fd, LISTEN_TAKEFDS, &n, MSG_DONTWAIT) ;
   if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return -1 ;
   if (r == 1 && (buf[0] == 'Y' || buf[0] == 'y') && n == LISTEN_TAKEFDS) return buf[0] ;
-  for (unsigned int i = 0 ; i < n && i < LISTEN_TAKEFDS ; i++) fd_close(fd[i]) ;
+  if (r < 0 && errno == EMSGSIZE) strerr_warnw1x("a TLS request was cut off (open-file limit?): refused") ;
+  for (unsigned int i = 0 ; i < n ; i++) fd_close(fd[i]) ;
   return 0 ;
 }

@@ -118,6 +118,17 @@ static void relay (tlsio *io, pid_t pid)
   _exit(pid ? tls_reap(pid) : 0) ;
 }
 
+/* SIGTERM (the listener evicting the connection) takes prog along: before
+   STARTTLS, prog holds the connection too */
+static pid_t progpid = 0 ;
+
+static void term (int sig)
+{
+  (void)sig ;
+  if (progpid > 0) kill(progpid, SIGTERM) ;
+  _exit(111) ;
+}
+
 /* One connection on fds 0/1: never returns. */
 static void session (char const *const *argv)
 {
@@ -125,10 +136,11 @@ static void session (char const *const *argv)
   pid_t pid ;
   PROG = "tern-tls" ;
   signal(SIGPIPE, SIG_IGN) ;
+  signal(SIGTERM, &term) ;
   if (tls_zfd >= 0) fd_close(tls_zfd) ;  /* the zygote was busy: ours is the exec */
   tain_now_set_stopwatch_g() ;
   io.timeout = o.timeout ;
-  pid = tls_spawn(argv, o.implicit, &io, pairs) ;
+  pid = progpid = tls_spawn(argv, o.implicit, &io, pairs) ;
   drop(pid) ;
   if (!o.implicit && !(io.sendinfo = command(&io))) _exit(pid ? tls_reap(pid) : 0) ;
   io.sendinfo = io.sendinfo != 'y' ;

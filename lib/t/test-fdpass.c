@@ -1,20 +1,30 @@
 /* test-fdpass: tern_fd_send / tern_fd_recv over socket pairs: fds and data
-   arrive, extra fds are closed and counted, cut-off data or fds are
-   reported as max + 1, EOF reads 0, bad counts are refused. */
+   arrive; too many fds, cut-off data or fds (at the open-file limit) are
+   EMSGSIZE with every fd that came closed and no other; EOF reads 0, bad
+   counts are refused. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include "tern.h"
 #include "t.h"
 
 static int isopen (int fd) { return fcntl(fd, F_GETFD) >= 0 ; }
 
+static int lowest (void)
+{
+  int fd = dup(0) ;
+  if (fd >= 0) close(fd) ;
+  return fd ;
+}
+
 int main (void)
 {
   int sp[2], p[2], q[2], fd[4] ;
   unsigned int n = 99 ;
+  int low ;
   char buf[16] ;
   ssize_t r ;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp) < 0 || pipe(p) < 0 || pipe(q) < 0) return 111 ;
@@ -31,15 +41,30 @@ int main (void)
     int out[4] = { p[0], p[0], q[1], q[1] } ;
     T(tern_fd_send(sp[0], "Y", 1, out, 4, 0) == 1, "four fds sent") ;
   }
-  fd[2] = -1 ;
+  low = lowest() ;
   r = tern_fd_recv(sp[1], buf, sizeof buf, fd, 2, &n, 0) ;
-  T(r == 1 && n == 4, "four counted with room for two") ;
-  T(isopen(fd[0]) && isopen(fd[1]), "the first two kept") ;
-  close(fd[0]) ; close(fd[1]) ;
+  T(r < 0 && errno == EMSGSIZE && n == 0, "four with room for two: EMSGSIZE, count 0") ;
+  T(lowest() == low, "all four closed") ;
   T(tern_fd_send(sp[0], "0123456789abcdef0123", 20, p, 1, 0) == 20, "20 bytes sent") ;
   r = tern_fd_recv(sp[1], buf, 8, fd, 2, &n, 0) ;
-  T(r == 8 && n == 3, "data cut off: max + 1") ;
-  close(fd[0]) ;
+  T(r < 0 && errno == EMSGSIZE && n == 0 && lowest() == low, "data cut off: EMSGSIZE, the fd closed") ;
+  {
+    /* at the open-file limit: one of three arrives */
+    int out[3] = { p[0], q[1], p[0] } ;
+    int planted = low + 2 ;
+    struct rlimit old, rl ;
+    if (dup2(p[1], planted) < 0 || getrlimit(RLIMIT_NOFILE, &old) < 0) return 111 ;
+    fd[0] = fd[1] = fd[2] = planted ;
+    T(tern_fd_send(sp[0], "Y", 1, out, 3, 0) == 1, "three fds sent") ;
+    rl = old ; rl.rlim_cur = (rlim_t)low + 1 ;
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0) return 111 ;
+    r = tern_fd_recv(sp[1], buf, sizeof buf, fd, 3, &n, 0) ;
+    if (setrlimit(RLIMIT_NOFILE, &old) < 0) return 111 ;
+    T(r < 0 && errno == EMSGSIZE && n == 0, "fds cut off at the limit: EMSGSIZE, count 0") ;
+    T(lowest() == low && isopen(planted) && fd[1] == planted && fd[2] == planted,
+      "the one that arrived closed, the unfilled slots untouched") ;
+    close(planted) ;
+  }
   T(send(sp[0], "z", 1, 0) == 1, "no fds") ;
   r = tern_fd_recv(sp[1], buf, sizeof buf, fd, 2, &n, 0) ;
   T(r == 1 && n == 0, "a message without fds: count 0") ;

@@ -1,7 +1,8 @@
 """listen-client.py: loopback client for the tern-listen tests.
 talk HOST PORT LINE: connect, print "lport=N", send LINE, print all it gets until EOF.
 hold HOST PORT N: open N connections one after the other; print for each
-  "conn I greeting" if the server spoke within 2 s, "conn I closed" if it
+  "conn I greeting" if the server spoke within 20 s (generous: a busy
+  machine; no test expects silence now), "conn I closed" if it
   closed at once, "conn I silent" if it said nothing (not accepted yet);
   then close them in order, and after each close print whether the
   silent ones now get their greeting ("after I conn J greeting")."""
@@ -40,7 +41,7 @@ def hold(host, port, n):
     conns = []
     for i in range(int(n)):
         s = connect(host, port)
-        st = state(s, 2)
+        st = state(s, 20)
         print("conn %d %s" % (i + 1, st))
         sys.stdout.flush()
         conns.append((s, st))
