@@ -177,6 +177,7 @@ extern imsg *sel_msgs (void) ;
 extern size_t sel_count (void) ;
 extern size_t sel_finduid (uint32_t uid) ;            /* index, or count */
 extern int sel_set (inode const *n, int uid, genalloc *idx) ; /* message indexes; 0 bad */
+extern void sel_dirty (size_t i) ;       /* report its FLAGS at the next sync */
 extern void out_flags (imsg const *m) ;
 extern int sel_kwbit (char const *s, size_t len, uint64_t *bit, int create) ;
 
@@ -210,5 +211,11 @@ extern void cache_put (imsg const *m, char const *h, size_t len) ;
 extern void cache_done (void) ;    /* end of a command that used it */
 extern void cache_reset (void) ;   /* the message list was rebuilt */
 extern void cache_close (void) ;
+/* tern-imap-msg.c: a message file in memory; mapmsg: 1, or 0 with errno
+   (ENOENT: expunged, the file is gone) */
+typedef struct msgmap_s msgmap ;
+struct msgmap_s { char const *s ; size_t len ; size_t hdrlen ; int mapped ; } ;
+extern int mapmsg (uint32_t uid, msgmap *m) ;
+extern void unmapmsg (msgmap *m) ;
 extern int sel_expunge (genalloc const *idx, int silent) ;
 #endif
