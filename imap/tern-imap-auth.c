@@ -180,11 +180,23 @@ static int envfd (char const *name)
 void cmd_starttls (iargs *a)
 {
   char buf[1024] ;
+  size_t dropped ;
   int ctl, n = 0 ;
   if (a->n) { out_tagged("BAD", "no arguments expected") ; return ; }
   if (S.tls || !getenv("SSLCTLFD")) { out_tagged("NO", "TLS is not available here") ; return ; }
   ctl = envfd("SSLCTLFD") ;
   out_tagged("OK", "begin TLS now") ;
+  /* the reply goes out in plaintext before the hand-over, and commands
+     pipelined after STARTTLS are dropped, never run inside TLS (a man in
+     the middle may have put them there: CVE-2011-0411) */
+  out_flush() ;
+  dropped = io_discard() ;
+  if (dropped)
+  {
+    char fmt[SIZE_FMT] ;
+    fmt[size_fmt(fmt, dropped)] = 0 ;
+    tern_log_warn("starttls", "discarded", fmt, "ip", S.ip, "why", "plaintext after STARTTLS", TERN_LOG_END) ;
+  }
   if (write(ctl, "Y", 1) != 1) strerr_diefusys(111, "start TLS") ;
   for (;;)
   {

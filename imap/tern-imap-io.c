@@ -24,9 +24,12 @@ void io_init (int in, int out)
   S.outfd = out ;
 }
 
-void io_discard (void)
+/* drops buffered input: the number of bytes dropped */
+size_t io_discard (void)
 {
+  size_t n = ilen - ipos ;
   ipos = ilen = 0 ;
+  return n ;
 }
 
 void io_maxmsg (uint64_t n)

@@ -132,7 +132,7 @@ extern int in_line (stralloc *sa) ;         /* a line (AUTHENTICATE), no CRLF */
 extern int in_idle (unsigned int ms) ;      /* 1 readable, 0 timeout */
 extern int in_idlefd (int fd, unsigned int ms) ;  /* 1 input, 2 fd readable, 0 timeout */
 extern void io_init (int in, int out) ;
-extern void io_discard (void) ;
+extern size_t io_discard (void) ;   /* bytes of buffered input dropped */
 
 /* commands: each gets the parsed arguments after the command name */
 typedef struct iargs_s iargs ;
