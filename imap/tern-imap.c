@@ -84,6 +84,7 @@ int main (int argc, char const *const *argv)
     strerr_diefusys(111, "open the configuration in ", tern_confdir(confdir)) ;
   }
   maxmsgsize() ;
+  io_timeouts() ;
   out_puts("* OK [") ;
   cmd_capability_list() ;
   out_puts("] tern IMAP ready\r\n") ;

@@ -114,7 +114,7 @@ struct isession_s
 
 extern isession S ;
 
-/* output (tern-imap-io.c) */
+/* output (tern-imap-out.c) */
 extern void out_put (char const *s, size_t len) ;
 extern void out_puts (char const *s) ;
 extern void out_u64 (uint64_t x) ;
@@ -128,7 +128,8 @@ extern void out_temp (char const *text) ;   /* logs errno, tagged NO */
 /* input: reads one command into sa (see imap_parse).  1 ok, 0 EOF,
    -1 refused (a tagged or untagged reply went out already). */
 extern int in_command (stralloc *sa) ;
-extern int in_line (stralloc *sa) ;         /* a line (AUTHENTICATE), no CRLF */
+extern int in_line (stralloc *sa) ;
+extern int in_pending (void) ;              /* input is buffered */         /* a line (AUTHENTICATE), no CRLF */
 extern int in_idle (unsigned int ms) ;      /* 1 readable, 0 timeout */
 extern int in_idlefd (int fd, unsigned int ms) ;  /* 1 input, 2 fd readable, 0 timeout */
 extern void io_init (int in, int out) ;
@@ -183,6 +184,7 @@ extern int sel_kwbit (char const *s, size_t len, uint64_t *bit, int create) ;
 
 
 extern void io_maxmsg (uint64_t n) ;
+extern void io_timeouts (void) ;   /* pre-login limits from the environment; the login clock starts */
 extern void cmd_capability_list (void) ;
 extern void imap_dispatch (icmd *c, int parsed) ;
 extern void imap_ok (char const *text) ;  /* sync the selected mailbox, then tagged OK */
