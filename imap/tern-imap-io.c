@@ -255,6 +255,7 @@ static int streamlit (stralloc *sa, size_t at, uint64_t n, int plus)
 {
   stralloc *path = &S.files[S.nfiles] ;
   int fd, r ;
+  imap_conf() ;   /* max-message-size */
   if (n > maxmsg)
   {
     if (plus) { out_tagged("BAD", "[TOOBIG] literal too big") ; strerr_dief(100, "client sent an over-long literal") ; }

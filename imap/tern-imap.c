@@ -38,9 +38,20 @@ static void cleanfiles (void)
 static void maxmsgsize (void)
 {
   stralloc sa = STRALLOC_ZERO ;
-  uint64_t n ;
-  if (tern_conf_global(&S.conf, "max-message-size", &sa) > 0 && stralloc_0(&sa) && uint640_scan(sa.s, &n)) io_maxmsg(n) ;
+  uint64_t n = 104857600 ;
+  if (tern_conf_global(&S.conf, "max-message-size", &sa) > 0 && stralloc_0(&sa)) uint640_scan(sa.s, &n) ;
+  io_maxmsg(n) ;
   stralloc_free(&sa) ;
+}
+
+/* moves to a config.cdb that "tern conf" wrote since the last look (a
+   stat when nothing changed); an unreadable new one leaves the old */
+void imap_conf (void)
+{
+  dev_t dev = S.conf.dev ;
+  ino_t ino = S.conf.ino ;
+  if (!tern_conf_refresh(&S.conf)) { tern_log_warn("config", "error", strerror(errno), "action", "kept-old", TERN_LOG_END) ; return ; }
+  if (S.conf.dev != dev || S.conf.ino != ino) maxmsgsize() ;
 }
 
 int main (int argc, char const *const *argv)

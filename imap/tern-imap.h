@@ -184,6 +184,7 @@ extern int sel_kwbit (char const *s, size_t len, uint64_t *bit, int create) ;
 
 
 extern void io_maxmsg (uint64_t n) ;
+extern void imap_conf (void) ;     /* see a newer config.cdb, before a decision that reads it */
 extern void io_timeouts (void) ;   /* pre-login limits from the environment; the login clock starts */
 extern void cmd_capability_list (void) ;
 extern void imap_dispatch (icmd *c, int parsed) ;
