@@ -66,7 +66,8 @@ check(t is not None and t >= 1.5, "silent client closed after about 2 s: %r" % t
 rc, log = ends(p, err)
 check(rc == 111 and b"timeout" in log, "exit 111, timeout logged: %r %r" % (rc, log))
 # whole commands every second before login: the login deadline ends it
-s, f, p, err = start(**fast)
+# (the idle timeout is set longer, so that only the deadline can)
+s, f, p, err = start(TERN_IMAP_PRELOGIN_TIMEOUT="20", TERN_IMAP_LOGIN_TIMEOUT="4")
 t = closed_within(s, f, 25, lambda: b"a CAPABILITY\r\n")
 check(t is not None and t >= 3, "chatty client without login closed after about 4 s: %r" % t)
 rc, log = ends(p, err)
