@@ -54,6 +54,14 @@ void imap_conf (void)
   if (S.conf.dev != dev || S.conf.ino != ino) maxmsgsize() ;
 }
 
+/* replies are written whole (a buffer or a command's end): Nagle would
+   hold the last piece of a long reply for the client's delayed ACK */
+static void nodelay (void)
+{
+  int one = 1 ;
+  setsockopt(1, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) ;
+}
+
 int main (int argc, char const *const *argv)
 {
   stralloc line = STRALLOC_ZERO ;
@@ -80,12 +88,7 @@ int main (int argc, char const *const *argv)
   S.ip = getenv("TCPREMOTEIP") ;
   S.loginok = S.tls || loopback(S.ip) ;
   io_init(0, 1) ;
-  {
-    /* replies are written whole (a buffer or a command's end): Nagle would
-       hold the last piece of a long reply for the client's delayed ACK */
-    int one = 1 ;
-    setsockopt(1, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) ;
-  }
+  nodelay() ;
   if (!tern_conf_open(&S.conf, tern_confdir(confdir)))
   {
     int e = errno ;
