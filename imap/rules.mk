@@ -1,8 +1,8 @@
 # imap: tern-imap, the IMAP server; a store-delivery helper for the tests.
 PROGS += tern-imap
-tern-imap_OBJS = imap/tern-imap.o imap/tern-imap-parse.o imap/tern-imap-io.o imap/tern-imap-cmd.o \
+tern-imap_OBJS = imap/tern-imap.o imap/tern-imap-parse.o imap/tern-imap-io.o imap/tern-imap-out.o imap/tern-imap-cmd.o \
   imap/tern-imap-auth.o imap/tern-imap-name.o imap/tern-imap-mbox.o imap/tern-imap-list.o \
-  imap/tern-imap-sel.o imap/tern-imap-expunge.o imap/tern-imap-fetch.o imap/tern-imap-store.o imap/tern-imap-append.o imap/tern-imap-search.o \
+  imap/tern-imap-sel.o imap/tern-imap-expunge.o imap/tern-imap-fetch.o imap/tern-imap-msg.o imap/tern-imap-store.o imap/tern-imap-append.o imap/tern-imap-search.o \
   imap/tern-imap-mime.o imap/tern-imap-env.o imap/tern-imap-cache.o imap/tern-imap-text.o imap/tern-imap-limit.o
 MAN += imap/tern-imap.8
 

@@ -105,6 +105,7 @@ void cmd_login (iargs *a)
   int r ;
   if (a->n != 2 || !imap_isastring(&a->a[0]) || !imap_isastring(&a->a[1])) { out_tagged("BAD", "LOGIN user password") ; return ; }
   if (!S.loginok) { out_tagged("NO", "[PRIVACYREQUIRED] use STARTTLS first") ; return ; }
+  imap_conf() ;   /* accounts, addresses, datadir as they are now */
   if (blocked(a->a[0].s, a->a[0].len)) return ;
   r = getcred(a->a[0].s, a->a[0].len, &c, 0) ;
   if (r == TERN_TEMP) { out_temp("[UNAVAILABLE] try again later") ; return ; }
@@ -150,6 +151,7 @@ void cmd_authenticate (iargs *a)
   if (!S.loginok) { out_tagged("NO", "[PRIVACYREQUIRED] use STARTTLS first") ; return ; }
   if (hasir && !(a->a[1].len == 1 && a->a[1].s[0] == '=') && !tern_b64_decat(&ir, a->a[1].s, a->a[1].len)) { out_tagged("BAD", "bad base64") ; return ; }
   s.get = &getcred ;
+  imap_conf() ;
   if (tern_conf_global(&S.conf, "hostname", &host) > 0 && stralloc_0(&host)) s.hostname = host.s ;
   if (!stralloc_0(&ir)) strerr_diefusys(111, "authenticate") ;
   r = exchange(&s, tern_sasl_server_start(&s, a->a[0].s, ir.s, ir.len - 1, hasir)) ;
@@ -180,11 +182,23 @@ static int envfd (char const *name)
 void cmd_starttls (iargs *a)
 {
   char buf[1024] ;
+  size_t dropped ;
   int ctl, n = 0 ;
   if (a->n) { out_tagged("BAD", "no arguments expected") ; return ; }
   if (S.tls || !getenv("SSLCTLFD")) { out_tagged("NO", "TLS is not available here") ; return ; }
   ctl = envfd("SSLCTLFD") ;
   out_tagged("OK", "begin TLS now") ;
+  /* the reply goes out in plaintext before the hand-over, and commands
+     pipelined after STARTTLS are dropped, never run inside TLS (a man in
+     the middle may have put them there: CVE-2011-0411) */
+  out_flush() ;
+  dropped = io_discard() ;
+  if (dropped)
+  {
+    char fmt[SIZE_FMT] ;
+    fmt[size_fmt(fmt, dropped)] = 0 ;
+    tern_log_warn("starttls", "discarded", fmt, "ip", S.ip, "why", "plaintext after STARTTLS", TERN_LOG_END) ;
+  }
   if (write(ctl, "Y", 1) != 1) strerr_diefusys(111, "start TLS") ;
   for (;;)
   {

@@ -8,6 +8,7 @@
 #include <sys/inotify.h>
 #include <skalibs/strerr.h>
 #include "tern.h"
+#include "tern_log.h"
 #include "tern-imap.h"
 
 void cmd_unselect (iargs *a)
@@ -85,7 +86,7 @@ void cmd_idle (iargs *a)
 {
   stralloc line = STRALLOC_ZERO ;
   unsigned int waited = 0, tick ;
-  int wfd ;
+  int wfd, got ;
   if (a->n) { out_tagged("BAD", "no arguments expected") ; return ; }
   wfd = watch() ;
   tick = wfd >= 0 ? 5000 : 500 ;
@@ -106,8 +107,14 @@ void cmd_idle (iargs *a)
     if (S.state == S_SELECTED) { sel_sync() ; out_flush() ; }
   }
   if (wfd >= 0) close(wfd) ;
-  if (in_line(&line) <= 0) strerr_dief(111, "client went away during IDLE") ;
-  if (line.len == 4 && !strncasecmp(line.s, "DONE", 4)) imap_ok("IDLE terminated") ;
+  got = in_line(&line) ;
+  if (!got)
+  {
+    /* a client that leaves is no failure: the session ends as at EOF */
+    tern_log_info("eof", "account", S.account.s, "during", "IDLE", TERN_LOG_END) ;
+    S.state = S_LOGOUT ;
+  }
+  else if (got > 0 && line.len == 4 && !strncasecmp(line.s, "DONE", 4)) imap_ok("IDLE terminated") ;
   else out_tagged("BAD", "expected DONE") ;
   stralloc_free(&line) ;
 }

@@ -6,12 +6,11 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/file.h>
 #include <skalibs/strerr.h>
 #include "tern.h"
 #include "tern_mime.h"
+#include "tern_log.h"
 #include "tern-imap.h"
 
 #define F_UID 1
@@ -25,44 +24,6 @@
 #define F_SETSEEN 256
 #define F_NEEDMSG (F_ENVELOPE | F_BODYSTRUCTURE | F_BODY | F_SECTIONS)
 #define F_SECTIONS 512
-
-typedef struct msgmap_s msgmap ;
-struct msgmap_s { char const *s ; size_t len ; size_t hdrlen ; int mapped ; } ;
-
-#define READMAX 262144   /* smaller files are read: cheaper than a mapping */
-
-static int mapmsg (uint32_t uid, msgmap *m)
-{
-  static stralloc buf = STRALLOC_ZERO ;
-  struct stat st ;
-  int fd = sel_openmsg(uid) ;
-  m->s = "" ; m->len = m->hdrlen = 0 ; m->mapped = 0 ;
-  if (fd < 0) return 0 ;
-  if (fstat(fd, &st) < 0) { close(fd) ; return 0 ; }
-  if (st.st_size > READMAX)
-  {
-    void *p = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) ;
-    if (p == MAP_FAILED) { close(fd) ; return 0 ; }
-    m->s = p ; m->len = (size_t)st.st_size ; m->mapped = 1 ;
-  }
-  else if (st.st_size)
-  {
-    ssize_t r ;
-    if (!stralloc_ready(&buf, (size_t)st.st_size + 1)) { close(fd) ; return 0 ; }
-    do r = read(fd, buf.s, (size_t)st.st_size + 1) ; while (r < 0 && errno == EINTR) ;
-    if (r < 0) { close(fd) ; return 0 ; }
-    m->s = buf.s ; m->len = (size_t)r ;   /* as long as it is now */
-  }
-  close(fd) ;
-  m->hdrlen = mime_hdrlen(m->s, m->len) ;
-  return 1 ;
-}
-
-static void unmapmsg (msgmap *m)
-{
-  if (m->mapped) munmap((void *)m->s, m->len) ;
-  m->len = 0 ; m->mapped = 0 ;
-}
 
 static void out_date (int64_t t)
 {
@@ -289,14 +250,20 @@ static int item (inode const *it, items *x)
   return 1 ;
 }
 
+/* \Seen is added to the flags on disk (another session may have changed
+   them since this one looked) */
 static void setseen (imsg *m)
 {
+  tern_rec rec ;
+  size_t pos ;
   uint64_t ms ;
   if (S.readonly || (m->flags & TERN_F_SEEN)) return ;
   if (tern_mbox_lock(&S.mbox, LOCK_EX)) return ;
-  if (!tern_mbox_setflags(&S.mbox, m->uid, m->flags | TERN_F_SEEN, m->kw, 0, &ms))
+  if (!tern_mbox_find(&S.mbox, m->uid, &rec, &pos)
+   && !tern_mbox_setflags(&S.mbox, m->uid, (rec.flags & TERN_F_USER) | TERN_F_SEEN, rec.keywords, 0, &ms))
   {
-    m->flags |= TERN_F_SEEN ;
+    m->flags = (m->flags & ~(uint32_t)TERN_F_USER) | (rec.flags & TERN_F_USER) | TERN_F_SEEN ;
+    m->kw = rec.keywords ;
     m->modseq = ms ;
   }
   tern_mbox_unlock(&S.mbox) ;
@@ -313,6 +280,8 @@ static void mimeout (int what, msgmap const *m)
 }
 
 static int ctebad ;   /* a BINARY part had an unknown encoding: NO [UNKNOWN-CTE] */
+static int gone ;     /* a message file was expunged: NO [EXPUNGEISSUED] */
+static int broken ;   /* a message file could not be read: NO [UNAVAILABLE] */
 
 /* 0 if a BINARY section's part is in an encoding tern does not know */
 static int cteok (items const *x, msgmap const *m)
@@ -334,11 +303,19 @@ static void fetchone (size_t i, items const *x)
   msgmap mm = { .s = "", .len = 0, .hdrlen = 0, .mapped = 0 } ;
   int sp = 0 ;
   unsigned int want = x->want ;
-  /* a message gone under us (RFC 2180 4.1) answers with empty contents */
-  if ((want & F_NEEDMSG) && !(m->flags & TERN_F_EXPUNGED))
+  /* a message expunged by another session (RFC 2180 4.1.2) is left out,
+     never answered with made-up contents: the FETCH ends NO [EXPUNGEISSUED]
+     and the EXPUNGE follows when the client may be told */
+  if (want & F_NEEDMSG)
   {
     if (x->hdronly && cache_get(m, &mm.s, &mm.len)) mm.hdrlen = mm.len ;
-    else if (mapmsg(m->uid, &mm) && x->hdronly) cache_put(m, mm.s, mm.hdrlen) ;
+    else if (!mapmsg(m->uid, &mm))
+    {
+      if (errno == ENOENT) gone = 1 ;
+      else { broken = 1 ; tern_log_warn("temp", "account", S.account.s, "tag", S.tag, "reply", "cannot read a message", "error", strerror(errno), TERN_LOG_END) ; }
+      return ;
+    }
+    else if (x->hdronly) cache_put(m, mm.s, mm.hdrlen) ;
   }
   if (!cteok(x, &mm)) { ctebad = 1 ; unmapmsg(&mm) ; return ; }
   if ((want & F_SETSEEN) && !(m->flags & TERN_F_SEEN)) { setseen(m) ; want |= F_FLAGS ; }
@@ -366,7 +343,7 @@ void cmd_fetch (iargs *a)
   uint64_t since = 0 ;
   unsigned int i = 1, end ;
   memset(&x, 0, sizeof x) ;
-  ctebad = 0 ;
+  ctebad = gone = broken = 0 ;
   if (a->n < 2) { out_tagged("BAD", "FETCH set items") ; return ; }
   if (a->a[1].type == N_LIST) { end = REND(a, 1) ; for (unsigned int k = 2 ; k < end ; k++) if (!item(&a->a[k], &x)) goto bad ; }
   else { end = 2 ; if (!item(&a->a[1], &x)) goto bad ; }
@@ -389,7 +366,9 @@ void cmd_fetch (iargs *a)
     fetchone(j, &x) ;
   }
   cache_done() ;
-  if (ctebad) out_tagged("NO", "[UNKNOWN-CTE] a part is in an encoding tern cannot decode") ;
+  if (broken) out_tagged("NO", "[UNAVAILABLE] cannot read some of the messages now") ;
+  else if (gone) { sel_sync() ; out_tagged("NO", "[EXPUNGEISSUED] some of the requested messages no longer exist") ; }
+  else if (ctebad) out_tagged("NO", "[UNKNOWN-CTE] a part is in an encoding tern cannot decode") ;
   else imap_ok(a->uid ? "UID FETCH completed" : "FETCH completed") ;
   goto end ;
  bad:

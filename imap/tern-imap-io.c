@@ -1,10 +1,13 @@
 /* tern-imap-io: reading commands (lines, literals with limits, APPEND
-   literals streamed to files) and writing responses. */
+   literals streamed to files), with the idle timeouts and the login and
+   command deadlines. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
@@ -12,11 +15,43 @@
 #include "tern_log.h"
 #include "tern-imap.h"
 
-static char obuf[16384] ;
-static size_t olen = 0 ;
 static char ibuf[16384] ;
 static size_t ipos = 0, ilen = 0 ;
 static uint64_t maxmsg = 104857600 ;
+/* seconds: idle before login, greeting to login (whole), one command (its
+   lines and literals, whole, plus a second per LITRATE bytes of literal) */
+static unsigned int pretime = 60, logintime = 180, cmdtime = 60 ;
+static uint64_t logindl, cmddl ;   /* deadlines, monotonic ms; 0: none */
+#define LITRATE 4096
+
+static uint64_t now_ms (void)
+{
+  struct timespec ts ;
+  clock_gettime(CLOCK_MONOTONIC, &ts) ;
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 ;
+}
+
+static unsigned int envsecs (char const *name, unsigned int def)
+{
+  char const *x = getenv(name) ;
+  unsigned int n ;
+  return x && uint0_scan(x, &n) && n && n <= 86400 ? n : def ;
+}
+
+/* the pre-login limits (from the environment when set) start now */
+void io_timeouts (void)
+{
+  pretime = envsecs("TERN_IMAP_PRELOGIN_TIMEOUT", pretime) ;
+  logintime = envsecs("TERN_IMAP_LOGIN_TIMEOUT", logintime) ;
+  cmdtime = envsecs("TERN_IMAP_COMMAND_TIMEOUT", cmdtime) ;
+  logindl = now_ms() + (uint64_t)logintime * 1000 ;
+}
+
+/* the command's clock starts with its first byte */
+static void cmdclock (void)
+{
+  if (!cmddl) cmddl = now_ms() + (uint64_t)cmdtime * 1000 ;
+}
 
 void io_init (int in, int out)
 {
@@ -24,9 +59,12 @@ void io_init (int in, int out)
   S.outfd = out ;
 }
 
-void io_discard (void)
+/* drops buffered input: the number of bytes dropped */
+size_t io_discard (void)
 {
+  size_t n = ilen - ipos ;
   ipos = ilen = 0 ;
+  return n ;
 }
 
 void io_maxmsg (uint64_t n)
@@ -34,140 +72,10 @@ void io_maxmsg (uint64_t n)
   maxmsg = n ;
 }
 
-void out_flush (void)
+/* 1 if input is buffered: pipelined commands wait */
+int in_pending (void)
 {
-  size_t w = 0 ;
-  while (w < olen)
-  {
-    ssize_t r = write(S.outfd, obuf + w, olen - w) ;
-    if (r < 0)
-    {
-      if (errno == EINTR) continue ;
-      strerr_diefusys(111, "write to the client") ;
-    }
-    w += (size_t)r ;
-  }
-  olen = 0 ;
-}
-
-void out_put (char const *s, size_t len)
-{
-  while (len)
-  {
-    size_t n = sizeof obuf - olen ;
-    if (!n) { out_flush() ; continue ; }
-    if (n > len) n = len ;
-    memcpy(obuf + olen, s, n) ;
-    olen += n ; s += n ; len -= n ;
-  }
-}
-
-void out_puts (char const *s)
-{
-  out_put(s, strlen(s)) ;
-}
-
-void out_u64 (uint64_t x)
-{
-  char fmt[UINT64_FMT] ;
-  size_t i = sizeof fmt ;
-  do { fmt[--i] = (char)('0' + x % 10) ; x /= 10 ; } while (x) ;
-  out_put(fmt + i, sizeof fmt - i) ;
-}
-
-static void out_literal (char const *s, size_t len)
-{
-  out_put("{", 1) ;
-  out_u64(len) ;
-  out_put("}\r\n", 3) ;
-  out_put(s, len) ;
-}
-
-/* quoted when it can be, else a literal */
-void out_astring (char const *s, size_t len)
-{
-  size_t i ;
-  for (i = 0 ; i < len ; i++)
-    if (s[i] == '\r' || s[i] == '\n' || !s[i] || (unsigned char)s[i] >= 0x80) break ;
-  if (i < len || len > 1000) { out_literal(s, len) ; return ; }
-  out_put("\"", 1) ;
-  for (i = 0 ; i < len ; i++)
-  {
-    if (s[i] == '"' || s[i] == '\\') out_put("\\", 1) ;
-    out_put(s + i, 1) ;
-  }
-  out_put("\"", 1) ;
-}
-
-void out_nstring (char const *s, size_t len)
-{
-  if (!s) out_puts("NIL") ; else out_astring(s, len) ;
-}
-
-void out_mailbox (char const *name)
-{
-  size_t len = strlen(name) ;
-  if (!S.utf8)
-  {
-    stralloc sa = STRALLOC_ZERO ;
-    if (!imap_mutf7_encode(&sa, name, len)) strerr_diefusys(111, "encode a mailbox name") ;
-    out_put("\"", 1) ;
-    out_put(sa.s, sa.len) ;
-    out_put("\"", 1) ;
-    stralloc_free(&sa) ;
-    return ;
-  }
-  /* UTF-8 names go quoted (RFC 6855 allows 8-bit in quoted strings) */
-  out_put("\"", 1) ;
-  for (size_t i = 0 ; i < len ; i++)
-  {
-    if (name[i] == '"' || name[i] == '\\') out_put("\\", 1) ;
-    out_put(name + i, 1) ;
-  }
-  out_put("\"", 1) ;
-}
-
-void out_tagged (char const *status, char const *text)
-{
-  out_puts(S.tag ? S.tag : "*") ;
-  out_put(" ", 1) ;
-  out_puts(status) ;
-  out_put(" ", 1) ;
-  out_puts(text) ;
-  out_put("\r\n", 2) ;
-  /* pipelined commands waiting: their replies go out together (fill()
-     flushes before it waits for input) */
-  if (ipos >= ilen) out_flush() ;
-}
-
-/* the store damage just found, logged once a session with its file and
-   what is wrong (text: the reply given, or 0) */
-void log_damage (char const *text)
-{
-  static stralloc seen = STRALLOC_ZERO ;
-  char const *p = tern_store_damage_path(), *w = tern_store_damage_what() ;
-  size_t pl = strlen(p) + 1, wl = strlen(w) + 1 ;
-  if (seen.len == pl + wl && !memcmp(seen.s, p, pl) && !memcmp(seen.s + pl, w, wl)) return ;
-  seen.len = 0 ;
-  if (!stralloc_catb(&seen, p, pl) || !stralloc_catb(&seen, w, wl)) seen.len = 0 ;
-  tern_log_warn("damage", "account", S.account.s, "path", p, "error", w, "tag", S.tag,
-    "reply", text ? text : "none", TERN_LOG_END) ;
-}
-
-/* a temporary failure: logged with errno (damage: its file and fault),
-   then a tagged NO */
-void out_temp (char const *text)
-{
-  if (errno == EUCLEAN) log_damage(text) ;
-  else tern_log_warn("temp", "account", S.account.s, "tag", S.tag, "reply", text, "error", strerror(errno), TERN_LOG_END) ;
-  out_tagged("NO", text) ;
-}
-
-void out_untagged (char const *text)
-{
-  out_put("* ", 2) ;
-  out_puts(text) ;
-  out_put("\r\n", 2) ;
+  return ipos < ilen ;
 }
 
 /* waits up to ms for input: 1 readable, 0 timeout */
@@ -195,18 +103,43 @@ int in_idlefd (int fd, unsigned int ms)
   return 2 ;
 }
 
+/* a literal of n bytes: more time for the command */
+static void litclock (uint64_t n)
+{
+  cmdclock() ;
+  cmddl += n / LITRATE * 1000 ;
+}
+
+/* how long input may be waited for now (ms) and, when that runs out,
+   why the session ends */
+static uint64_t waitlimit (char const **why)
+{
+  uint64_t now = now_ms(), w = (uint64_t)(S.state == S_NOAUTH ? pretime : S.timeout) * 1000 ;
+  uint64_t l = logindl > now ? logindl - now : 0, c = cmddl > now ? cmddl - now : 0 ;
+  *why = "idle for too long" ;
+  if (S.state == S_NOAUTH && l < w) { w = l ; *why = "no login in time" ; }
+  if (cmddl && c < w) { w = c ; *why = "command not complete in time" ; }
+  return w ;
+}
+
 static int fill (void)
 {
+  char const *why ;
+  uint64_t w ;
   ssize_t r ;
   if (ipos < ilen) return 1 ;
   out_flush() ;
-  if (!in_idle(S.timeout * 1000))
+  w = waitlimit(&why) ;
+  if (!w || !in_idle((unsigned int)w))
   {
-    out_untagged("BYE autologout, idle for too long") ;
+    out_puts("* BYE autologout, ") ;
+    out_puts(why) ;
+    out_puts("\r\n") ;
     out_flush() ;
-    strerr_dief(111, "timeout") ;
+    strerr_dief2x(111, "timeout: ", why) ;
   }
   do r = read(S.infd, ibuf, sizeof ibuf) ; while (r < 0 && errno == EINTR) ;
+  if (r < 0 && errno == ECONNRESET) r = 0 ;   /* the client left */
   if (r < 0) strerr_diefusys(111, "read from the client") ;
   ipos = 0 ;
   ilen = (size_t)r ;
@@ -224,6 +157,7 @@ static int getline_ (stralloc *sa, size_t max)
     char *nl ;
     size_t n ;
     if (!fill()) return 0 ;
+    cmdclock() ;
     nl = memchr(ibuf + ipos, '\n', ilen - ipos) ;
     n = nl ? (size_t)(nl - ibuf - ipos) + 1 : ilen - ipos ;
     if (!over && sa->len - start + n > max + 2) over = 1 ;
@@ -241,7 +175,9 @@ int in_line (stralloc *sa)
 {
   int r ;
   sa->len = 0 ;
+  cmddl = 0 ;
   r = getline_(sa, 16384) ;
+  cmddl = 0 ;
   if (r < 0) sa->len = 0 ;
   return r ;
 }
@@ -319,12 +255,14 @@ static int streamlit (stralloc *sa, size_t at, uint64_t n, int plus)
 {
   stralloc *path = &S.files[S.nfiles] ;
   int fd, r ;
+  imap_conf() ;   /* max-message-size */
   if (n > maxmsg)
   {
     if (plus) { out_tagged("BAD", "[TOOBIG] literal too big") ; strerr_dief(100, "client sent an over-long literal") ; }
     out_tagged("NO", "[TOOBIG] message too big") ;
     return -1 ;
   }
+  litclock(n) ;
   fd = tmpfile_(path) ;
   if (fd < 0 && !plus) { out_temp("[SERVERBUG] cannot store the message now") ; return -1 ; }
   if (!plus) { out_puts("+ Ready for literal data\r\n") ; out_flush() ; }
@@ -344,7 +282,7 @@ static int streamlit (stralloc *sa, size_t at, uint64_t n, int plus)
   return 1 ;
 }
 
-int in_command (stralloc *sa)
+static int command (stralloc *sa)
 {
   sa->len = 0 ;
   S.nfiles = 0 ;
@@ -375,8 +313,18 @@ int in_command (stralloc *sa)
       out_tagged("NO", "literal too big") ;
       return -1 ;
     }
+    litclock(n) ;
     if (!plus) { out_puts("+ go ahead\r\n") ; out_flush() ; }
     if (!stralloc_catb(sa, "\r\n", 2)) strerr_diefusys(111, "read a command") ;
     if (!getbytes(sa, -1, n)) return 0 ;
   }
+}
+
+int in_command (stralloc *sa)
+{
+  int r ;
+  cmddl = 0 ;
+  r = command(sa) ;
+  cmddl = 0 ;
+  return r ;
 }

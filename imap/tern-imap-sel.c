@@ -113,6 +113,14 @@ int sel_kwbit (char const *s, size_t len, uint64_t *bit, int create)
   return 2 ;
 }
 
+/* message i changed in a way the client has not been told: FETCH FLAGS
+   at the next report */
+void sel_dirty (size_t i)
+{
+  imsg *m = sel_msgs() + i ;
+  if (!m->dirty) { m->dirty = 1 ; ndirty++ ; }
+}
+
 static void fromrec (imsg *m, tern_rec const *r)
 {
   m->uid = r->uid ; m->flags = r->flags & ~TERN_F_TRAINMASK ; m->kw = r->keywords ;

@@ -33,21 +33,33 @@ static int flaglist (iargs *a, unsigned int i, uint32_t *f, uint64_t *kw, int cr
   return 1 ;
 }
 
-/* applies the change to message j and reports it: 1, or 0 if UNCHANGEDSINCE failed */
+/* applies the change to message j and reports it: 1, or 0 if
+   UNCHANGEDSINCE failed.  The caller holds the EX lock: +FLAGS and -FLAGS
+   apply to the record on disk, never to this session's copy, which may be
+   older than another session's change. */
 static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since, int silent, int uid)
 {
   imsg *m = sel_msgs() + j ;
-  uint32_t nf = mode == 1 ? m->flags | f : mode == 2 ? m->flags & ~f : f ;
-  uint64_t nk = mode == 1 ? m->kw | kw : mode == 2 ? m->kw & ~kw : kw, ms ;
+  tern_rec rec ;
+  size_t pos ;
+  uint32_t cur, nf ;
+  uint64_t nk, ms ;
   if (m->flags & TERN_F_EXPUNGED) return 1 ;
-  if (since && m->modseq > since) return 0 ;
-  if (nf != m->flags || nk != m->kw)
+  if (tern_mbox_find(&S.mbox, m->uid, &rec, &pos) || (rec.flags & TERN_F_EXPUNGED)) return 1 ;
+  if (since && rec.modseq > since) return 0 ;
+  cur = rec.flags & TERN_F_USER ;
+  nf = mode == 1 ? cur | f : mode == 2 ? cur & ~f : f ;
+  nk = mode == 1 ? rec.keywords | kw : mode == 2 ? rec.keywords & ~kw : kw ;
+  /* flags another session set that this one has not reported yet */
+  if (silent && (cur != (m->flags & TERN_F_USER) || rec.keywords != m->kw)) sel_dirty(j) ;
+  ms = rec.modseq ;
+  if (nf != cur || nk != rec.keywords)
   {
     int r = tern_mbox_setflags(&S.mbox, m->uid, nf, nk, since, &ms) ;
     if (r == TERN_PERM && errno == ESTALE) return 0 ;
     if (r) return 1 ;
-    m->flags = nf ; m->kw = nk ; m->modseq = ms ;
   }
+  m->flags = (m->flags & ~(uint32_t)TERN_F_USER) | nf ; m->kw = nk ; m->modseq = ms ;
   if (!silent || (S.condstore && since))
   {
     out_puts("* ") ; out_u64(j + 1) ; out_puts(" FETCH (") ;

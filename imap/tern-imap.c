@@ -38,9 +38,28 @@ static void cleanfiles (void)
 static void maxmsgsize (void)
 {
   stralloc sa = STRALLOC_ZERO ;
-  uint64_t n ;
-  if (tern_conf_global(&S.conf, "max-message-size", &sa) > 0 && stralloc_0(&sa) && uint640_scan(sa.s, &n)) io_maxmsg(n) ;
+  uint64_t n = 104857600 ;
+  if (tern_conf_global(&S.conf, "max-message-size", &sa) > 0 && stralloc_0(&sa)) uint640_scan(sa.s, &n) ;
+  io_maxmsg(n) ;
   stralloc_free(&sa) ;
+}
+
+/* moves to a config.cdb that "tern conf" wrote since the last look (a
+   stat when nothing changed); an unreadable new one leaves the old */
+void imap_conf (void)
+{
+  dev_t dev = S.conf.dev ;
+  ino_t ino = S.conf.ino ;
+  if (!tern_conf_refresh(&S.conf)) { tern_log_warn("config", "error", strerror(errno), "action", "kept-old", TERN_LOG_END) ; return ; }
+  if (S.conf.dev != dev || S.conf.ino != ino) maxmsgsize() ;
+}
+
+/* replies are written whole (a buffer or a command's end): Nagle would
+   hold the last piece of a long reply for the client's delayed ACK */
+static void nodelay (void)
+{
+  int one = 1 ;
+  setsockopt(1, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) ;
 }
 
 int main (int argc, char const *const *argv)
@@ -69,12 +88,7 @@ int main (int argc, char const *const *argv)
   S.ip = getenv("TCPREMOTEIP") ;
   S.loginok = S.tls || loopback(S.ip) ;
   io_init(0, 1) ;
-  {
-    /* replies are written whole (a buffer or a command's end): Nagle would
-       hold the last piece of a long reply for the client's delayed ACK */
-    int one = 1 ;
-    setsockopt(1, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) ;
-  }
+  nodelay() ;
   if (!tern_conf_open(&S.conf, tern_confdir(confdir)))
   {
     int e = errno ;
@@ -84,6 +98,7 @@ int main (int argc, char const *const *argv)
     strerr_diefusys(111, "open the configuration in ", tern_confdir(confdir)) ;
   }
   maxmsgsize() ;
+  io_timeouts() ;
   out_puts("* OK [") ;
   cmd_capability_list() ;
   out_puts("] tern IMAP ready\r\n") ;

@@ -114,7 +114,7 @@ struct isession_s
 
 extern isession S ;
 
-/* output (tern-imap-io.c) */
+/* output (tern-imap-out.c) */
 extern void out_put (char const *s, size_t len) ;
 extern void out_puts (char const *s) ;
 extern void out_u64 (uint64_t x) ;
@@ -129,11 +129,12 @@ extern void log_damage (char const *text) ;  /* store damage, once a session */
 /* input: reads one command into sa (see imap_parse).  1 ok, 0 EOF,
    -1 refused (a tagged or untagged reply went out already). */
 extern int in_command (stralloc *sa) ;
-extern int in_line (stralloc *sa) ;         /* a line (AUTHENTICATE), no CRLF */
+extern int in_line (stralloc *sa) ;
+extern int in_pending (void) ;              /* input is buffered */         /* a line (AUTHENTICATE), no CRLF */
 extern int in_idle (unsigned int ms) ;      /* 1 readable, 0 timeout */
 extern int in_idlefd (int fd, unsigned int ms) ;  /* 1 input, 2 fd readable, 0 timeout */
 extern void io_init (int in, int out) ;
-extern void io_discard (void) ;
+extern size_t io_discard (void) ;   /* bytes of buffered input dropped */
 
 /* commands: each gets the parsed arguments after the command name */
 typedef struct iargs_s iargs ;
@@ -178,11 +179,14 @@ extern imsg *sel_msgs (void) ;
 extern size_t sel_count (void) ;
 extern size_t sel_finduid (uint32_t uid) ;            /* index, or count */
 extern int sel_set (inode const *n, int uid, genalloc *idx) ; /* message indexes; 0 bad */
+extern void sel_dirty (size_t i) ;       /* report its FLAGS at the next sync */
 extern void out_flags (imsg const *m) ;
 extern int sel_kwbit (char const *s, size_t len, uint64_t *bit, int create) ;
 
 
 extern void io_maxmsg (uint64_t n) ;
+extern void imap_conf (void) ;     /* see a newer config.cdb, before a decision that reads it */
+extern void io_timeouts (void) ;   /* pre-login limits from the environment; the login clock starts */
 extern void cmd_capability_list (void) ;
 extern void imap_dispatch (icmd *c, int parsed) ;
 extern void imap_ok (char const *text) ;  /* sync the selected mailbox, then tagged OK */
@@ -211,5 +215,11 @@ extern void cache_put (imsg const *m, char const *h, size_t len) ;
 extern void cache_done (void) ;    /* end of a command that used it */
 extern void cache_reset (void) ;   /* the message list was rebuilt */
 extern void cache_close (void) ;
+/* tern-imap-msg.c: a message file in memory; mapmsg: 1, or 0 with errno
+   (ENOENT: expunged, the file is gone) */
+typedef struct msgmap_s msgmap ;
+struct msgmap_s { char const *s ; size_t len ; size_t hdrlen ; int mapped ; } ;
+extern int mapmsg (uint32_t uid, msgmap *m) ;
+extern void unmapmsg (msgmap *m) ;
 extern int sel_expunge (genalloc const *idx, int silent) ;
 #endif

@@ -87,4 +87,75 @@ typ, _ = m.login("bob", "bob-password")
 check(typ == "OK", "login over implicit TLS")
 m.logout()
 check(m.proc.wait(10) == 0, "tern-tls -S exit 0")
+
+def tlsraw():
+    """tern-tls (STARTTLS mode) and tern-imap on a connected socket, the
+    greeting read: (socket, process)"""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    c = socket.create_connection(ls.getsockname())
+    s, _ = ls.accept()
+    e = {"PATH": os.environ["PATH"], "TCPREMOTEIP": "192.0.2.7"}
+    p = subprocess.Popen(["tern-tls", "-k", "k.pem", "-c", "c.pem", "tern-imap", "-c", D + "/c"],
+                         stdin=s, stdout=s, stderr=open("tlsraw.err", "ab"), env=e)
+    s.close()
+    ls.close()
+    c.settimeout(30)
+    rawline(c)
+    return c, p
+
+
+def rawline(c):
+    """one line read a byte at a time (nothing past it), b"" on timeout or EOF"""
+    l = b""
+    try:
+        while not l.endswith(b"\n"):
+            b = c.recv(1)
+            if not b:
+                break
+            l += b
+    except OSError:
+        pass
+    return l
+
+
+def tlslines(t, tag):
+    """lines read over TLS up to the one tagged tag"""
+    out, f = [], t.makefile("rb")
+    while True:
+        l = f.readline()
+        out.append(l)
+        if not l or l.startswith(tag + b" "):
+            return out
+
+
+# STARTTLS alone, then with a command pipelined behind it in the same
+# write: the OK goes out in plaintext before the hand-over, and what came
+# after STARTTLS is discarded, never run inside TLS (CVE-2011-0411 class)
+for pipelined in (False, True):
+    what = "pipelined" if pipelined else "alone"
+    c, p = tlsraw()
+    t = None
+    c.sendall(b"a1 STARTTLS\r\n" + (b"a2 NOOP\r\n" if pipelined else b""))
+    l = rawline(c)
+    check(l == b"a1 OK begin TLS now\r\n", "STARTTLS %s: plaintext reply: %r" % (what, l))
+    try:
+        t = ctx.wrap_socket(c, server_hostname="localhost")
+        t.sendall(b"a3 NOOP\r\n")
+        out = tlslines(t, b"a3")
+    except (OSError, ssl.SSLError) as e:
+        out = [repr(e).encode()]
+    check(out and out[-1].startswith(b"a3 OK"), "STARTTLS %s: NOOP over TLS: %r" % (what, out))
+    check(not any(l.startswith(b"a1 ") or l.startswith(b"a2 ") for l in out),
+          "STARTTLS %s: no plaintext command answered inside TLS: %r" % (what, out))
+    (t or c).close()
+    try:
+        rc = p.wait(30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = p.wait()
+    check(rc == 0, "STARTTLS %s: tern-tls exit 0 (%r)" % (what, rc))
+log = open("tlsraw.err", "rb").read()
+check(log.count(b"discarded") == 1 and b"plaintext after STARTTLS" in log, "the discard is logged once: %r" % log)
 terntest.report()
