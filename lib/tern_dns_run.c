@@ -31,6 +31,6 @@ int tern_dns_run (char const *cmd, char const *arg, int quiet, stralloc *out)
   fd_close(p[0]) ;
   if (wait_pid(pid, &wstat) < 0) return 111 ;
   code = WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 111 ;
-  if (code) stralloc_free(out) ;  /* callers may return at once */
+  if (code && code != 100) stralloc_free(out) ;  /* callers may return at once */
   return code ;
 }

@@ -129,7 +129,7 @@ int dq_mx (char const *domain, stralloc *out, char const **why)
   mxhost h[MAXHOSTS] ;
   unsigned int nulls = 0 ;
   char *q = 0 ;
-  int n, r, code = 111 ;
+  int n, r, code = 111, isnull = 0 ;
   *why = "out of memory" ;
   if (!dq_name(&q, domain))
   {
@@ -150,11 +150,17 @@ int dq_mx (char const *domain, stralloc *out, char const **why)
   }
   else if ((n = parse(&rec, &names, h, &nulls)) < 0) goto end ;
   code = 100 ;
-  if (!n) { *why = nulls ? "domain does not accept email (null MX)" : "no valid MX record" ; goto end ; }
+  if (!n)
+  {
+    *why = nulls ? "domain does not accept email (null MX)" : "no valid MX record" ;
+    if (nulls && !(isnull = stralloc_cats(out, "null\n"))) code = 111 ;
+    goto end ;
+  }
   order(h, (unsigned int)n) ;
   code = hosts(h, (unsigned int)n, out, why) ;
   if (code == 100 && r == DQ_NODATA) *why = "domain has neither MX nor address record" ;
  end:
+  if (code && !isnull) out->len = 0 ;  /* only a null MX prints on failure */
   stralloc_free(&rec) ; stralloc_free(&names) ; dns_domain_free(&q) ;
   return code ;
 }

@@ -74,7 +74,12 @@ int main (int argc, char const *const *argv)
   {
     int code = dq_mx(name, &out, &why) ;
     char const *e = code == 111 && errno ? strerror(errno) : 0 ;
-    if (code) { put("fatal: ", why, ": ", name, e ? ": " : "", e ? e : "") ; _exit(code) ; }
+    if (code)
+    {
+      put("fatal: ", why, ": ", name, e ? ": " : "", e ? e : "") ;
+      if (out.len && write(1, out.s, out.len) != (ssize_t)out.len) _exit(111) ;
+      _exit(code) ;
+    }
   }
   else if (!strcmp(cmd, "ip")) dq_ip(name, &out) ;
   else if (!strcmp(cmd, "txt")) dq_txt(name, 0, &out) ;

@@ -97,6 +97,12 @@ char so_hosts (sout *o, stralloc *sa, sohost *h, unsigned int *n, char *buf)
   }
   r = tern_dns_run("mx", d, 0, sa) ;
   if (!r && (*n = parse(sa, h, 1))) return 0 ;
+  if (r == 100 && sa->len >= 6 && !memcmp(sa->s + sa->len - 6, "\nnull\n", 6))
+  {
+    /* RFC 7505 4.2: a null MX is 556 5.1.10 (not the 5.4.4 of no host) */
+    so_fail(buf, "556 5.1.10", "the domain does not accept mail (null MX): ", d) ;
+    return 'p' ;
+  }
   so_fail(buf, r == 100 ? "554 5.4.4" : "451 4.4.3", r == 100 ? "no mail host for " : "DNS lookup failed for ", d) ;
   return r == 100 ? 'p' : 't' ;
 }
