@@ -21,7 +21,7 @@ MAN += smtp-out/tern-tlsc.8
 PROGS += tern-smtp-out
 tern-smtp-out_OBJS = smtp-out/tern-smtp-out.o smtp-out/tern-smtp-out-line.o smtp-out/tern-smtp-out-net.o \
   smtp-out/tern-smtp-out-io.o smtp-out/tern-smtp-out-smtp.o smtp-out/tern-smtp-out-auth.o smtp-out/tern-smtp-out-hosts.o \
-  smtp-out/tern-smtp-out-msg.o smtp-out/tern-smtp-out-batch.o
+  smtp-out/tern-smtp-out-msg.o smtp-out/tern-smtp-out-mime.o smtp-out/tern-smtp-out-batch.o
 tern-smtp-out_LIBS = $(if $(SAN)$(if $(UNISTRING_A),,none),$(LIBS_DEFAULT),-static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
 MAN += smtp-out/tern-smtp-out.8
 

@@ -120,8 +120,9 @@ static int load (sout *o, unsigned int k, int first)
   somsg *m = bm + k ;
   int fd ;
   o->sender = m->sender ; o->n = m->n ;
-  o->needutf8 = m->utf8 || nonascii(m->sender, strlen(m->sender)) ;
-  for (unsigned int i = 0 ; i < m->n ; i++) o->needutf8 |= nonascii(m->rcpts[i], strlen(m->rcpts[i])) ;
+  o->needutf8 = m->utf8 ? SO_UTF8_FLAG : 0 ;
+  if (nonascii(m->sender, strlen(m->sender))) o->needutf8 |= SO_UTF8_ADDR ;
+  for (unsigned int i = 0 ; i < m->n ; i++) if (nonascii(m->rcpts[i], strlen(m->rcpts[i]))) o->needutf8 |= SO_UTF8_ADDR ;
   if (!first)
   {
     if (!m->r && !(m->r = calloc(m->n, sizeof *m->r))) strerr_diefusys(111, "allocate") ;

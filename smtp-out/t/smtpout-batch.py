@@ -6,7 +6,7 @@ import os, sys
 exec(open(os.path.join(os.environ["TERN_SRC"], "smtp-out/t/smtpout.inc.py")).read())
 
 SMTP = ["-m", "smtp", "127.0.0.1", "12525", "relay", "starttls=none"]
-for i, body in enumerate((b"Subject: one\r\n\r\n.dot\r\n", b"Subject: two\r\n\r\nsecond\r\n", b"Subject: three\r\n\r\nthird\r\n")):
+for i, body in enumerate((b"Subject: one\r\n\r\n.dot\r\n", b"Subject: two\r\n\r\nsecond\r\n", "Subject: thr\u00e9e\r\n\r\nthird\r\n".encode())):
     open("m%d" % i, "wb").write(b"envelope\n\n" + body)
 LIST = "m0\t10\t-\ta@b.test\tx@y.test\tz@y.test\nnosuch\t0\t-\t\tw@y.test\nm1\t10\t-\t\tv@y.test\nm2\t10\tu\tc@b.test\tu@y.test\n"
 
