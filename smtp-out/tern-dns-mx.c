@@ -77,6 +77,22 @@ static void order (mxhost *h, unsigned int n)
   }
 }
 
+/* The deadline of the next host's lookups: an equal share of what is
+   left of the run among the left hosts (a host that answers at once
+   leaves its share to the next ones). */
+static void budget (unsigned int left)
+{
+  struct taia now, rest, per ;
+  double s ;
+  taia_now(&now) ;
+  if (!taia_less(&now, &dq_total)) { dq_deadline = dq_total ; return ; }
+  taia_sub(&rest, &dq_total, &now) ;
+  s = taia_approx(&rest) / left ;
+  taia_uint(&per, (unsigned int)s) ;
+  per.nano = (uint32)((s - (unsigned int)s) * 1e9) ;
+  taia_add(&dq_deadline, &now, &per) ;
+}
+
 /* Append "host PREF NAME" and its address lines for each host. */
 static int hosts (mxhost *h, unsigned int n, stralloc *out, char const **why)
 {
@@ -89,9 +105,10 @@ static int hosts (mxhost *h, unsigned int n, stralloc *out, char const **why)
     if (!stralloc_cats(out, "host ") || !stralloc_catb(out, fmt, fmt_ulong(fmt, h[i].pref))
      || !stralloc_cats(out, " ") || !stralloc_cats(out, h[i].name) || !stralloc_cats(out, "\n")) goto nomem ;
     if (!dns_domain_fromdot(&q, h[i].name, strlen(h[i].name))) goto nomem ;
+    budget(n - i) ;
     r = dq_addrs(&q, out) ;
     dns_domain_free(&q) ;
-    if (r == DQ_TEMP) { temp = 1 ; dq_warn("temporary failure looking up the address of ", h[i].name) ; }
+    if (r == DQ_TEMP) { temp = 1 ; dq_warnsys("temporary failure looking up the address of ", h[i].name) ; }
     else if (r > 0) addrs += r ;
   }
   if (addrs) return 0 ;

@@ -22,6 +22,7 @@ static void put (char const *a, char const *b, char const *c, char const *d, cha
 }
 
 void dq_warn (char const *a, char const *b) { put("warning: ", a, b, "", "", "") ; }
+void dq_warnsys (char const *a, char const *b) { put("warning: ", a, b, ": ", strerror(errno), "") ; }
 
 void dq_die (int code, char const *a, char const *b)
 {
@@ -68,8 +69,9 @@ int main (int argc, char const *const *argv)
   if (argc - i != 2) usage(1) ;
   cmd = argv[i] ; name = argv[i + 1] ;
   seed() ;
-  taia_now(&dq_deadline) ;
-  taia_addsec(&dq_deadline, &dq_deadline, (long)secs) ;
+  taia_now(&dq_total) ;
+  taia_addsec(&dq_total, &dq_total, (long)secs) ;
+  dq_deadline = dq_total ;
   if (!strcmp(cmd, "mx"))
   {
     int code = dq_mx(name, &out, &why) ;

@@ -13,7 +13,8 @@
 #define DQ_TEMP -3     /* resolver failure or timeout; errno set */
 #define DQ_AGAIN -4    /* dq_answer: the CNAME chain leaves this answer */
 
-extern struct taia dq_deadline ;
+/* dq_deadline bounds each query; dq_total the run (-t) */
+extern struct taia dq_deadline, dq_total ;
 
 /* Look up type qtype (DNS_T_*) for the wire-form name *q, following
    CNAMEs; *q becomes the name at the end of the chain.  Each record is
@@ -41,9 +42,10 @@ extern int dq_name (char **q, char const *s) ;
 /* The ip command; txt or ptr (ptr=1): output lines into out, or die. */
 extern void dq_ip (char const *name, stralloc *out) ;
 extern void dq_txt (char const *name, int ptr, stralloc *out) ;
-/* stderr: "tern-dns: warning: ab"; "fatal: ab" and exit code; "fatal:
+/* stderr: "tern-dns: warning: ab" (warnsys: and strerror(errno)); "fatal: ab" and exit code; "fatal:
    ab: strerror(errno)" and exit 111. */
 extern void dq_warn (char const *a, char const *b) ;
+extern void dq_warnsys (char const *a, char const *b) ;  /* ": strerror(errno)" after */
 extern void dq_die (int code, char const *a, char const *b) __attribute__((noreturn)) ;
 extern void dq_diesys (char const *a, char const *b) __attribute__((noreturn)) ;
 

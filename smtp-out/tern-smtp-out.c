@@ -80,6 +80,7 @@ static int attempt (sout *o, sohost const *h)
       if (notls) o->tls = T_OPPORTUNISTIC ;
     }
     so_hangup(o) ;
+    if (r != S_DONE) so_logfail(o, h) ;
     if (r != S_TLSFAIL || notls++) return r ;
   }
 }

@@ -84,6 +84,10 @@ struct sohost_s
 } ;
 extern char so_hosts (sout *, stralloc *, sohost *, unsigned int *, char *) ;
 extern char so_proxy (sout *, stralloc *, char *) ;
+/* log forms (REFERENCE.md 12) into sa, NUL-terminated: 1, or 0 ENOMEM */
+extern int so_logdomain (stralloc *, char const *) ;
+extern int so_logaddr (stralloc *, char const *) ;
+extern void so_logfail (sout const *, sohost const *) ;  /* "warning: address-failed ..." */
 
 #define SO_UTF8_FLAG 1  /* -u, or u in the list: the submitter asked for it */
 #define SO_UTF8_ADDR 2  /* a non-ASCII address: SMTPUTF8 is needed */
