@@ -94,7 +94,11 @@ static void onedomain (char const *method)
     for (unsigned int i = 0 ; i < bm[k].n ; i++)
     {
       char const *at = strrchr(bm[k].rcpts[i], '@') ;
-      if (!at || (d && strcasecmp(d, at + 1))) strerr_dief(100, "recipients not in one domain: ", bm[k].rcpts[i]) ;
+      if (!at || (d && strcasecmp(d, at + 1)))
+      {
+        stralloc sa = STRALLOC_ZERO ;
+        strerr_dief(100, "recipients not in one domain: ", so_logaddr(&sa, bm[k].rcpts[i]) ? sa.s : bm[k].rcpts[i]) ;
+      }
       d = at + 1 ;
     }
 }

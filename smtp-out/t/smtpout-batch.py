@@ -40,6 +40,8 @@ for bad in (b"", b"m1\t10\t-\t\n", b"m1\tx\t-\t\tv@y.test\n", b"m1\t10\t?\t\tv@y
     check(rc == 100 and out == "", "bad list %r: %d %r" % (bad, rc, out))
 out, rc, err = smtpout(["-m", "direct"], b"m1\t10\t-\t\tv@y.test\nm2\t10\t-\t\tu@z.test\n")
 check(rc == 100 and "one domain" in err, "direct: one domain: %d %s" % (rc, err))
+out, rc, err = smtpout(["-m", "direct"], b"m1\t10\t-\t\tv@y.test\nm2\t10\t-\t\tu@xn--bcher-kva.test\n")
+check(rc == 100 and "one domain: u@b\u00fccher.test/u@xn--bcher-kva.test" in err, "direct: the address in its log form: %d %s" % (rc, err))
 out, rc, err = smtpout(["-m", "-f", "a@b.test", "direct"], b"m1\t10\t-\t\tv@y.test\n")
 check(rc == 100, "-m with -f: usage")
 finish()
