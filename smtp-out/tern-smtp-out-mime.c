@@ -274,7 +274,8 @@ static void multipart (ctx *c, char const *b, size_t n, char const *bd, size_t b
   while (d < n)
   {
     size_t e = eol(b, n, d, &len), d2, pe ;
-    put(c, b + d, e - d) ;
+    if (len <= MAXLINE) put(c, b + d, e - d) ;
+    else { put(c, b + d, 2 + bdl + 2 * close) ; put(c, b + d + len, e - d - len) ; }  /* blanks after it mean nothing */
     if (close) { plain(c, b + e, n - e) ; return ; }
     d2 = delim(b, n, e, bd, bdl, &close) ;
     pe = d2 ;
