@@ -146,10 +146,10 @@ static int fold (ctx *c, char const *s, size_t n)
   return 1 ;
 }
 
-/* The header block, lines over 998 folded; with retag, its
-   Content-Transfer-Encoding becomes quoted-printable (and a message's
-   top gets MIME-Version). */
-static void headers (ctx *c, char const *h, size_t hl, int retag, int top)
+/* The header block, lines over 998 folded; with cte, its
+   Content-Transfer-Encoding becomes cte (and a message's top gets
+   MIME-Version). */
+static void headers (ctx *c, char const *h, size_t hl, char const *cte, int top)
 {
   size_t len, i = 0 ;
   int skip = 0, mimever = 0 ;
@@ -158,7 +158,7 @@ static void headers (ctx *c, char const *h, size_t hl, int retag, int top)
   {
     size_t e = eol(h, hl, i, &len) ;
     if (!len && h[i] != ' ' && h[i] != '\t') break ;
-    if (h[i] != ' ' && h[i] != '\t') skip = retag && isfield(h + i, len, "Content-Transfer-Encoding") ;
+    if (h[i] != ' ' && h[i] != '\t') skip = cte && isfield(h + i, len, "Content-Transfer-Encoding") ;
     mimever |= isfield(h + i, len, "MIME-Version") ;
     if (!skip)
     {
@@ -168,8 +168,8 @@ static void headers (ctx *c, char const *h, size_t hl, int retag, int top)
     }
     i = e ;
   }
-  if (retag) put(c, "Content-Transfer-Encoding: quoted-printable\r\n", 45) ;
-  if (retag && top && !mimever) put(c, "MIME-Version: 1.0\r\n", 19) ;
+  if (cte) { put(c, "Content-Transfer-Encoding: ", 27) ; put(c, cte, strlen(cte)) ; put(c, "\r\n", 2) ; }
+  if (cte && top && !mimever) put(c, "MIME-Version: 1.0\r\n", 19) ;
   put(c, h + i, hl - i) ;
 }
 
@@ -219,7 +219,7 @@ static void leaf (ctx *c, char const *h, size_t hl, char const *b, size_t bl, in
     return ;
   }
   if (cte < 0) c->bad = "a part in an encoding tern cannot convert" ;
-  headers(c, h, hl, cte == TERN_CTE_NONE, top) ;
+  headers(c, h, hl, cte == TERN_CTE_NONE ? "quoted-printable" : 0, top) ;
   if (cte < 0) put(c, b, bl) ;
   else if (cte == TERN_CTE_BASE64) rewrap64(c, b, bl) ;
   else if (cte == TERN_CTE_NONE) qp(c, b, bl) ;
@@ -266,6 +266,19 @@ static size_t delim (char const *s, size_t n, size_t i, char const *bd, size_t b
 
 static void entity (ctx *c, char const *s, size_t n, int depth, int top) ;
 
+/* 1 if the header block labels its entity 8bit or binary */
+static int says8 (ctx *c, char const *h, size_t hl)
+{
+  stralloc v = STRALLOC_ZERO ;
+  size_t i = 0 ;
+  int r = field(h, hl, "Content-Transfer-Encoding", &v), yes = 0 ;
+  if (r < 0) c->err = ENOMEM ;
+  while (r > 0 && i < v.len && (v.s[i] == ' ' || v.s[i] == '\t')) i++ ;
+  if (r > 0) yes = (v.len - i >= 4 && !strncasecmp(v.s + i, "8bit", 4)) || (v.len - i >= 6 && !strncasecmp(v.s + i, "binary", 6)) ;
+  stralloc_free(&v) ;
+  return yes ;
+}
+
 static void multipart (ctx *c, char const *b, size_t n, char const *bd, size_t bdl, int depth)
 {
   int close = 0 ;
@@ -294,7 +307,7 @@ static void entity (ctx *c, char const *s, size_t n, int depth, int top)
   int kind = depth < DEPTH ? ctype(c, s, hl, bd, &bdl) : LEAF ;
   if (kind != LEAF && tern_cte_kind(s, hl) != TERN_CTE_NONE) kind = LEAF ;  /* RFC 2045 6.4: not encoded */
   if (kind == LEAF) { leaf(c, s, hl, s + hl, n - hl, top) ; return ; }
-  headers(c, s, hl, 0, top) ;
+  headers(c, s, hl, c->mode == SO_MIME_8BIT && says8(c, s, hl) ? "7bit" : 0, top) ;  /* its parts are 7-bit now */
   if (kind == MULTI) multipart(c, s + hl, n - hl, bd, bdl, depth) ;
   else entity(c, s + hl, n - hl, depth + 1, 0) ;
 }

@@ -123,7 +123,7 @@ f, out, err = send(m, [b"PIPELINING"])
 check(ok(out) and f.data and all(c < 128 for c in f.data), "no 8BITMIME: converted and sent: %s %s" % (out, err))
 check(f.data and b"BODY=8BITMIME" not in f.mail and b"Content-Transfer-Encoding: quoted-printable\r\n" in f.data, "no 8BITMIME: quoted-printable, no BODY=: %r" % f.mail)
 check(f.data and leaves(f.data) == leaves(m), "no 8BITMIME: the same text once decoded: %r" % f.data)
-mp8 = (b"MIME-Version: 1.0\r\nSubject: mp\r\nContent-Type: multipart/mixed; boundary=b2\r\n\r\n"
+mp8 = (b"MIME-Version: 1.0\r\nSubject: mp\r\nContent-Type: multipart/mixed; boundary=b2\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
        b"--b2\r\nContent-Type: text/plain\r\n\r\nascii only\r\n"
        b"--b2\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\ncaf\xe9\r\n"
        b"--b2\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -133,6 +133,8 @@ f, out, err = send(mp8, [])
 check(ok(out) and f.data and all(c < 128 for c in f.data), "no 8BITMIME, multipart and a nested message: %s %s" % (out, err))
 check(f.data and leaves(f.data) == leaves(mp8), "no 8BITMIME, multipart: the same parts once decoded")
 check(f.data and b"--b2\r\nContent-Type: text/plain\r\n\r\nascii only\r\n--b2" in f.data, "no 8BITMIME: the 7-bit part unchanged")
+check(f.data and f.data.split(b"\r\n\r\n")[0].endswith(b"\r\nContent-Transfer-Encoding: 7bit") and b": 8bit" not in f.data.split(b"\r\n\r\n")[0],
+      "no 8BITMIME: the multipart labelled 8bit is now 7bit: %r" % (f.data or b"").split(b"\r\n\r\n")[0])
 f, out, err = send("Subject: caf\u00e9\r\n\r\nbody\r\n".encode(), [])
 check("msg perm 554 5.6.3" in out and f.mail is None, "no 8BITMIME, 8-bit header: refused as before: " + out)
 f, out, err = send(b"Subject: t\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\n\xff\r\n", [])
