@@ -15,12 +15,7 @@ class Fake:
     the message as received (dot-unstuffed), None if DATA never came."""
     def __init__(self, ext):
         self.ext, self.mail, self.data, self.accepted = ext, None, None, False
-        self.ls = socket.socket()
-        self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.ls.bind(("127.0.0.1", 2525))
-        self.ls.listen(1)
-        self.t = threading.Thread(target=self.run, daemon=True)
-        self.t.start()
+        serve(self)
 
     def run(self):
         c, _ = self.ls.accept()
@@ -87,15 +82,11 @@ check(f.data and b"Content-Transfer-Encoding: quoted-printable\r\n" in f.data an
 check(f.data and leaves(f.data) == leaves(m), "long body line: the same text once decoded")
 check(f.data and b"BODY=8BITMIME" not in f.mail, "long body line, 7-bit: no BODY=8BITMIME: %r" % f.mail)
 # the same from a queue file: the message after an envelope (an offset)
-with open(D + "/q", "wb") as q: q.write(b"envelope \xff" + m)
-fd = os.open(D + "/q", os.O_RDONLY)
-os.lseek(fd, 10, os.SEEK_SET)
 f = Fake(E8)
-p = subprocess.run(["tern-smtp-out", "-e", "me.test", "-f", "a@b.test"] + SMTP + ["x@d.test"], stdin=fd, capture_output=True, timeout=60)
-os.close(fd)
+out, rc, err = smtpout_at(["-f", "a@b.test"] + SMTP + ["x@d.test"], b"envelope \xff", m)
 f.done()
-check(ok(p.stdout.decode()) and f.data and maxline(f.data) <= 998 and leaves(f.data) == leaves(m) and f.data.startswith(b"Subject: long\r\n"),
-      "long body line in a file at an offset: %r %r" % (p.stdout, (f.data or b"")[:40]))
+check(ok(out) and f.data and maxline(f.data) <= 998 and leaves(f.data) == leaves(m) and f.data.startswith(b"Subject: long\r\n"),
+      "long body line in a file at an offset: %r %r" % (out, (f.data or b"")[:40]))
 mp = (b"MIME-Version: 1.0\r\nSubject: mp\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\npre\r\n"
       b"--b1\r\nContent-Type: text/plain\r\n\r\nshort one\r\n"
       b"--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + long1 + b"\r\nh\xc3\xa9\r\n"
