@@ -15,7 +15,7 @@ class Fake:
     the message as received (dot-unstuffed), None if DATA never came."""
     def __init__(self, ext):
         self.ext, self.mail, self.data, self.accepted = ext, None, None, False
-        serve(self)
+        scripted(self)
 
     def run(self):
         c, _ = self.ls.accept()

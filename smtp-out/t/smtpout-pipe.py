@@ -14,7 +14,7 @@ class Fake:
         self.pipelining, self.rcpt, self.mail, self.datarep = pipelining, rcpt or {}, mail, data
         self.close_after = close_after
         self.reads, self.data, self.nrcpt = [], None, 0
-        serve(self)
+        scripted(self)
 
     def run(self):
         c, _ = self.ls.accept()

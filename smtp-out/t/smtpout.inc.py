@@ -24,7 +24,7 @@ def wait_port(host, port, up=True):
     return False
 
 
-def serve(obj, host="127.0.0.1", port=2525):
+def scripted(obj, host="127.0.0.1", port=2525):
     """a scripted server: obj.ls listening on host:port, obj.run (one
     session) in a thread obj.t"""
     obj.ls = socket.socket()
