@@ -17,8 +17,9 @@ static void put (char const *a, char const *b, char const *c, char const *d, cha
 {
   stralloc s = { 0, 0, 0 } ;
   if (stralloc_cats(&s, "tern-dns: ") && stralloc_cats(&s, a) && stralloc_cats(&s, b) && stralloc_cats(&s, c)
-   && stralloc_cats(&s, d) && stralloc_cats(&s, e) && stralloc_cats(&s, f) && stralloc_cats(&s, "\n"))
-    if (write(2, s.s, s.len) < 0) return ;
+   && stralloc_cats(&s, d) && stralloc_cats(&s, e) && stralloc_cats(&s, f) && stralloc_cats(&s, "\n")
+   && write(2, s.s, s.len) < 0) { }  /* nowhere else to say it */
+  stralloc_free(&s) ;  /* a warning no longer ends the run */
 }
 
 void dq_warn (char const *a, char const *b) { put("warning: ", a, b, "", "", "") ; }
