@@ -30,3 +30,10 @@ MAN += smtp-out/tern-smtp-out.8
 PROGS += tern-dnscheck
 tern-dnscheck_OBJS = smtp-out/tern-dnscheck.o smtp-out/tern-dnscheck-spf.o smtp-out/tern-dnscheck-rec.o smtp-out/tern-dnscheck-key.o
 MAN += smtp-out/tern-dnscheck.8
+
+# not installed: bin/t/smtp-mime MODE FILE, tern-smtp-out's MIME conversion
+# of FILE on stdout (mimeconv.test checks it on random messages)
+all: $(BIN)/t/smtp-mime
+$(BIN)/t/smtp-mime: $(O)/smtp-out/t/mimeconv.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)

@@ -114,6 +114,7 @@ f, out, err = send(m, [b"PIPELINING"])
 check(ok(out) and f.data and all(c < 128 for c in f.data), "no 8BITMIME: converted and sent: %s %s" % (out, err))
 check(f.data and b"BODY=8BITMIME" not in f.mail and b"Content-Transfer-Encoding: quoted-printable\r\n" in f.data, "no 8BITMIME: quoted-printable, no BODY=: %r" % f.mail)
 check(f.data and leaves(f.data) == leaves(m), "no 8BITMIME: the same text once decoded: %r" % f.data)
+check(f.data and b"\r\nline=20\r\n" in f.data and b"h=C3=A9 =3D\r\n" in f.data, "no 8BITMIME: a blank at a line end and = encoded: %r" % f.data)
 mp8 = (b"MIME-Version: 1.0\r\nSubject: mp\r\nContent-Type: multipart/mixed; boundary=b2\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
        b"--b2\r\nContent-Type: text/plain\r\n\r\nascii only\r\n"
        b"--b2\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\ncaf\xe9\r\n"
