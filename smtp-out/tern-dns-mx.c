@@ -42,14 +42,31 @@ static int addrlines (stralloc *out, stralloc const *rec)
   return 1 ;
 }
 
-int dq_addrs (char **q, stralloc *out)
+/* The AAAA lookup's deadline: half the time left (v6 lookups are the ones
+   broken resolvers and middleboxes drop), the A lookup has the rest. */
+static void halfway (struct taia *full)
+{
+  struct taia now, half ;
+  *full = dq_deadline ;
+  taia_now(&now) ;
+  if (!taia_less(&now, full)) return ;
+  taia_sub(&half, full, &now) ;
+  taia_half(&half, &half) ;
+  taia_add(&dq_deadline, &now, &half) ;
+}
+
+int dq_addrs (char **q, stralloc *out, int *v6err)
 {
   stralloc r6 = { 0, 0, 0 }, r4 = { 0, 0, 0 } ;
+  struct taia full ;
   char *q4 = 0 ;
   int a, b, n = 0 ;
   if (!dns_domain_copy(&q4, *q)) return DQ_TEMP ;
+  if (v6err) halfway(&full) ;
   a = dq_lookup(q, DNS_T_AAAA, &r6) ;
-  b = a == DQ_TEMP || a == DQ_LOOP ? a : dq_lookup(&q4, DNS_T_A, &r4) ;
+  if (v6err) { dq_deadline = full ; *v6err = a == DQ_TEMP ? errno : 0 ; }
+  b = (a == DQ_TEMP && !v6err) || a == DQ_LOOP ? a : dq_lookup(&q4, DNS_T_A, &r4) ;
+  if (v6err && *v6err && b == DQ_FOUND) a = DQ_NODATA ;  /* the IPv4 addresses will do */
   if ((a == DQ_FOUND || b == DQ_FOUND) && (!addrlines(out, &r6) || !addrlines(out, &r4))) a = b = DQ_TEMP ;
   else n = (int)(r6.len / 18 + r4.len / 6) ;
   stralloc_free(&r6) ; stralloc_free(&r4) ; dns_domain_free(&q4) ;
@@ -96,7 +113,7 @@ static void budget (unsigned int left)
 /* Append "host PREF NAME" and its address lines for each host. */
 static int hosts (mxhost *h, unsigned int n, stralloc *out, char const **why)
 {
-  int addrs = 0, temp = 0 ;
+  int addrs = 0, temp = 0, v6err ;
   for (unsigned int i = 0 ; i < n ; i++)
   {
     char fmt[FMT_ULONG] ;
@@ -106,10 +123,11 @@ static int hosts (mxhost *h, unsigned int n, stralloc *out, char const **why)
      || !stralloc_cats(out, " ") || !stralloc_cats(out, h[i].name) || !stralloc_cats(out, "\n")) goto nomem ;
     if (!dns_domain_fromdot(&q, h[i].name, strlen(h[i].name))) goto nomem ;
     budget(n - i) ;
-    r = dq_addrs(&q, out) ;
+    r = dq_addrs(&q, out, &v6err) ;
     dns_domain_free(&q) ;
     if (r == DQ_TEMP) { temp = 1 ; dq_warnsys("temporary failure looking up the address of ", h[i].name) ; }
     else if (r > 0) addrs += r ;
+    if (r != DQ_TEMP && v6err) { errno = v6err ; dq_warnsys("IPv4 only: temporary failure looking up the IPv6 address of ", h[i].name) ; }
   }
   if (addrs) return 0 ;
   *why = temp ? "temporary failure looking up the MX hosts' addresses" : "no MX host has an address" ;

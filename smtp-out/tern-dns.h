@@ -32,8 +32,10 @@ extern void dq_end (void) ;
 /* Append the lower-case dotted form of wire name d: 1, or 0 on ENOMEM. */
 extern int dq_todot (stralloc *out, char const *d) ;
 /* Append "ip ADDR\n" lines for the AAAA then A records of *q.  Returns
-   the number of addresses, or DQ_NXDOMAIN, DQ_LOOP, DQ_TEMP. */
-extern int dq_addrs (char **q, stralloc *out) ;
+   the number of addresses, or DQ_NXDOMAIN, DQ_LOOP, DQ_TEMP.  With v6err
+   (MX hosts), the AAAA lookup has half the time left and its temporary
+   failure (*v6err: its errno, else 0) leaves the A records to be used. */
+extern int dq_addrs (char **q, stralloc *out, int *v6err) ;
 /* The "mx" command: output lines into out.  0, or 100/111 with *why. */
 extern int dq_mx (char const *domain, stralloc *out, char const **why) ;
 /* Wire form of a dotted ASCII name (checked): 1, or 0 bad name (errno
