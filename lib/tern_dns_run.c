@@ -1,6 +1,8 @@
 /* tern_dns_run.c: one tern-dns query in a child; see tern_dnsrun.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
 #include <skalibs/djbunix.h>
@@ -8,7 +10,8 @@
 
 int tern_dns_run (char const *cmd, char const *arg, int quiet, stralloc *out)
 {
-  char const *argv[6] = { "tern-dns", "-t", "30", cmd, arg, 0 } ;
+  char const *t = getenv("TERN_DNS_TIMEOUT") ;
+  char const *argv[6] = { "tern-dns", "-t", t && *t && strspn(t, "0123456789") == strlen(t) && strlen(t) <= 4 ? t : "30", cmd, arg, 0 } ;
   int p[2], wstat, code ;
   pid_t pid ;
   out->len = 0 ;
@@ -31,6 +34,6 @@ int tern_dns_run (char const *cmd, char const *arg, int quiet, stralloc *out)
   fd_close(p[0]) ;
   if (wait_pid(pid, &wstat) < 0) return 111 ;
   code = WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 111 ;
-  if (code) stralloc_free(out) ;  /* callers may return at once */
+  if (code && code != 100) stralloc_free(out) ;  /* callers may return at once */
   return code ;
 }

@@ -21,7 +21,7 @@ MAN += smtp-out/tern-tlsc.8
 PROGS += tern-smtp-out
 tern-smtp-out_OBJS = smtp-out/tern-smtp-out.o smtp-out/tern-smtp-out-line.o smtp-out/tern-smtp-out-net.o \
   smtp-out/tern-smtp-out-io.o smtp-out/tern-smtp-out-smtp.o smtp-out/tern-smtp-out-auth.o smtp-out/tern-smtp-out-hosts.o \
-  smtp-out/tern-smtp-out-msg.o smtp-out/tern-smtp-out-batch.o
+  smtp-out/tern-smtp-out-msg.o smtp-out/tern-smtp-out-mime.o smtp-out/tern-smtp-out-batch.o
 tern-smtp-out_LIBS = $(if $(SAN)$(if $(UNISTRING_A),,none),$(LIBS_DEFAULT),-static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
 MAN += smtp-out/tern-smtp-out.8
 
@@ -30,3 +30,10 @@ MAN += smtp-out/tern-smtp-out.8
 PROGS += tern-dnscheck
 tern-dnscheck_OBJS = smtp-out/tern-dnscheck.o smtp-out/tern-dnscheck-spf.o smtp-out/tern-dnscheck-rec.o smtp-out/tern-dnscheck-key.o
 MAN += smtp-out/tern-dnscheck.8
+
+# not installed: bin/t/smtp-mime MODE FILE, tern-smtp-out's MIME conversion
+# of FILE on stdout (mimeconv.test checks it on random messages)
+all: $(BIN)/t/smtp-mime
+$(BIN)/t/smtp-mime: $(O)/smtp-out/t/mimeconv.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)

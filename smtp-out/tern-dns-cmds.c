@@ -52,7 +52,7 @@ void dq_ip (char const *name, stralloc *out)
     return ;
   }
   if (!dq_name(&q, name)) { if (errno == EINVAL) dq_die(100, "bad name: ", name) ; dq_diesys("unable to ", "allocate") ; }
-  r = dq_addrs(&q, out) ;
+  r = dq_addrs(&q, out, 0) ;
   dns_domain_free(&q) ;
   if (r == DQ_TEMP) dq_diesys("unable to look up ", name) ;
   if (r == DQ_LOOP) dq_die(100, "CNAME loop: ", name) ;

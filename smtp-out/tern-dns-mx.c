@@ -42,14 +42,31 @@ static int addrlines (stralloc *out, stralloc const *rec)
   return 1 ;
 }
 
-int dq_addrs (char **q, stralloc *out)
+/* The AAAA lookup's deadline: half the time left (v6 lookups are the ones
+   broken resolvers and middleboxes drop), the A lookup has the rest. */
+static void halfway (struct taia *full)
+{
+  struct taia now, half ;
+  *full = dq_deadline ;
+  taia_now(&now) ;
+  if (!taia_less(&now, full)) return ;
+  taia_sub(&half, full, &now) ;
+  taia_half(&half, &half) ;
+  taia_add(&dq_deadline, &now, &half) ;
+}
+
+int dq_addrs (char **q, stralloc *out, int *v6err)
 {
   stralloc r6 = { 0, 0, 0 }, r4 = { 0, 0, 0 } ;
+  struct taia full ;
   char *q4 = 0 ;
   int a, b, n = 0 ;
   if (!dns_domain_copy(&q4, *q)) return DQ_TEMP ;
+  if (v6err) halfway(&full) ;
   a = dq_lookup(q, DNS_T_AAAA, &r6) ;
-  b = a == DQ_TEMP || a == DQ_LOOP ? a : dq_lookup(&q4, DNS_T_A, &r4) ;
+  if (v6err) { dq_deadline = full ; *v6err = a == DQ_TEMP ? errno : 0 ; }
+  b = (a == DQ_TEMP && !v6err) || a == DQ_LOOP ? a : dq_lookup(&q4, DNS_T_A, &r4) ;
+  if (v6err && *v6err && b == DQ_FOUND) a = DQ_NODATA ;  /* the IPv4 addresses will do */
   if ((a == DQ_FOUND || b == DQ_FOUND) && (!addrlines(out, &r6) || !addrlines(out, &r4))) a = b = DQ_TEMP ;
   else n = (int)(r6.len / 18 + r4.len / 6) ;
   stralloc_free(&r6) ; stralloc_free(&r4) ; dns_domain_free(&q4) ;
@@ -77,10 +94,26 @@ static void order (mxhost *h, unsigned int n)
   }
 }
 
+/* The deadline of the next host's lookups: an equal share of what is
+   left of the run among the left hosts (a host that answers at once
+   leaves its share to the next ones). */
+static void budget (unsigned int left)
+{
+  struct taia now, rest, per ;
+  double s ;
+  taia_now(&now) ;
+  if (!taia_less(&now, &dq_total)) { dq_deadline = dq_total ; return ; }
+  taia_sub(&rest, &dq_total, &now) ;
+  s = taia_approx(&rest) / left ;
+  taia_uint(&per, (unsigned int)s) ;
+  per.nano = (uint32)((s - (unsigned int)s) * 1e9) ;
+  taia_add(&dq_deadline, &now, &per) ;
+}
+
 /* Append "host PREF NAME" and its address lines for each host. */
 static int hosts (mxhost *h, unsigned int n, stralloc *out, char const **why)
 {
-  int addrs = 0, temp = 0 ;
+  int addrs = 0, temp = 0, v6err ;
   for (unsigned int i = 0 ; i < n ; i++)
   {
     char fmt[FMT_ULONG] ;
@@ -89,10 +122,12 @@ static int hosts (mxhost *h, unsigned int n, stralloc *out, char const **why)
     if (!stralloc_cats(out, "host ") || !stralloc_catb(out, fmt, fmt_ulong(fmt, h[i].pref))
      || !stralloc_cats(out, " ") || !stralloc_cats(out, h[i].name) || !stralloc_cats(out, "\n")) goto nomem ;
     if (!dns_domain_fromdot(&q, h[i].name, strlen(h[i].name))) goto nomem ;
-    r = dq_addrs(&q, out) ;
+    budget(n - i) ;
+    r = dq_addrs(&q, out, &v6err) ;
     dns_domain_free(&q) ;
-    if (r == DQ_TEMP) { temp = 1 ; dq_warn("temporary failure looking up the address of ", h[i].name) ; }
+    if (r == DQ_TEMP) { temp = 1 ; dq_warnsys("temporary failure looking up the address of ", h[i].name) ; }
     else if (r > 0) addrs += r ;
+    if (r != DQ_TEMP && v6err) { errno = v6err ; dq_warnsys("IPv4 only: temporary failure looking up the IPv6 address of ", h[i].name) ; }
   }
   if (addrs) return 0 ;
   *why = temp ? "temporary failure looking up the MX hosts' addresses" : "no MX host has an address" ;
@@ -129,7 +164,7 @@ int dq_mx (char const *domain, stralloc *out, char const **why)
   mxhost h[MAXHOSTS] ;
   unsigned int nulls = 0 ;
   char *q = 0 ;
-  int n, r, code = 111 ;
+  int n, r, code = 111, isnull = 0 ;
   *why = "out of memory" ;
   if (!dq_name(&q, domain))
   {
@@ -150,11 +185,17 @@ int dq_mx (char const *domain, stralloc *out, char const **why)
   }
   else if ((n = parse(&rec, &names, h, &nulls)) < 0) goto end ;
   code = 100 ;
-  if (!n) { *why = nulls ? "domain does not accept email (null MX)" : "no valid MX record" ; goto end ; }
+  if (!n)
+  {
+    *why = nulls ? "domain does not accept email (null MX)" : "no valid MX record" ;
+    if (nulls && !(isnull = stralloc_cats(out, "null\n"))) code = 111 ;
+    goto end ;
+  }
   order(h, (unsigned int)n) ;
   code = hosts(h, (unsigned int)n, out, why) ;
   if (code == 100 && r == DQ_NODATA) *why = "domain has neither MX nor address record" ;
  end:
+  if (code && !isnull) out->len = 0 ;  /* only a null MX prints on failure */
   stralloc_free(&rec) ; stralloc_free(&names) ; dns_domain_free(&q) ;
   return code ;
 }

@@ -6,7 +6,7 @@
 #include <iopause.h>
 #include "tern-dns.h"
 
-struct taia dq_deadline ;
+struct taia dq_deadline, dq_total ;
 static struct dns_transmit tx ;
 
 /* Ask the resolvers; 0 with the answer in tx.packet, or -1 errno. */

@@ -17,11 +17,13 @@ static void put (char const *a, char const *b, char const *c, char const *d, cha
 {
   stralloc s = { 0, 0, 0 } ;
   if (stralloc_cats(&s, "tern-dns: ") && stralloc_cats(&s, a) && stralloc_cats(&s, b) && stralloc_cats(&s, c)
-   && stralloc_cats(&s, d) && stralloc_cats(&s, e) && stralloc_cats(&s, f) && stralloc_cats(&s, "\n"))
-    if (write(2, s.s, s.len) < 0) return ;
+   && stralloc_cats(&s, d) && stralloc_cats(&s, e) && stralloc_cats(&s, f) && stralloc_cats(&s, "\n")
+   && write(2, s.s, s.len) < 0) { }  /* nowhere else to say it */
+  stralloc_free(&s) ;  /* a warning no longer ends the run */
 }
 
 void dq_warn (char const *a, char const *b) { put("warning: ", a, b, "", "", "") ; }
+void dq_warnsys (char const *a, char const *b) { put("warning: ", a, b, ": ", strerror(errno), "") ; }
 
 void dq_die (int code, char const *a, char const *b)
 {
@@ -68,13 +70,19 @@ int main (int argc, char const *const *argv)
   if (argc - i != 2) usage(1) ;
   cmd = argv[i] ; name = argv[i + 1] ;
   seed() ;
-  taia_now(&dq_deadline) ;
-  taia_addsec(&dq_deadline, &dq_deadline, (long)secs) ;
+  taia_now(&dq_total) ;
+  taia_addsec(&dq_total, &dq_total, (long)secs) ;
+  dq_deadline = dq_total ;
   if (!strcmp(cmd, "mx"))
   {
     int code = dq_mx(name, &out, &why) ;
     char const *e = code == 111 && errno ? strerror(errno) : 0 ;
-    if (code) { put("fatal: ", why, ": ", name, e ? ": " : "", e ? e : "") ; _exit(code) ; }
+    if (code)
+    {
+      put("fatal: ", why, ": ", name, e ? ": " : "", e ? e : "") ;
+      if (out.len && write(1, out.s, out.len) != (ssize_t)out.len) _exit(111) ;
+      _exit(code) ;
+    }
   }
   else if (!strcmp(cmd, "ip")) dq_ip(name, &out) ;
   else if (!strcmp(cmd, "txt")) dq_txt(name, 0, &out) ;

@@ -13,7 +13,8 @@
 #define DQ_TEMP -3     /* resolver failure or timeout; errno set */
 #define DQ_AGAIN -4    /* dq_answer: the CNAME chain leaves this answer */
 
-extern struct taia dq_deadline ;
+/* dq_deadline bounds each query; dq_total the run (-t) */
+extern struct taia dq_deadline, dq_total ;
 
 /* Look up type qtype (DNS_T_*) for the wire-form name *q, following
    CNAMEs; *q becomes the name at the end of the chain.  Each record is
@@ -31,8 +32,10 @@ extern void dq_end (void) ;
 /* Append the lower-case dotted form of wire name d: 1, or 0 on ENOMEM. */
 extern int dq_todot (stralloc *out, char const *d) ;
 /* Append "ip ADDR\n" lines for the AAAA then A records of *q.  Returns
-   the number of addresses, or DQ_NXDOMAIN, DQ_LOOP, DQ_TEMP. */
-extern int dq_addrs (char **q, stralloc *out) ;
+   the number of addresses, or DQ_NXDOMAIN, DQ_LOOP, DQ_TEMP.  With v6err
+   (MX hosts), the AAAA lookup has half the time left and its temporary
+   failure (*v6err: its errno, else 0) leaves the A records to be used. */
+extern int dq_addrs (char **q, stralloc *out, int *v6err) ;
 /* The "mx" command: output lines into out.  0, or 100/111 with *why. */
 extern int dq_mx (char const *domain, stralloc *out, char const **why) ;
 /* Wire form of a dotted ASCII name (checked): 1, or 0 bad name (errno
@@ -41,9 +44,10 @@ extern int dq_name (char **q, char const *s) ;
 /* The ip command; txt or ptr (ptr=1): output lines into out, or die. */
 extern void dq_ip (char const *name, stralloc *out) ;
 extern void dq_txt (char const *name, int ptr, stralloc *out) ;
-/* stderr: "tern-dns: warning: ab"; "fatal: ab" and exit code; "fatal:
+/* stderr: "tern-dns: warning: ab" (warnsys: and strerror(errno)); "fatal: ab" and exit code; "fatal:
    ab: strerror(errno)" and exit 111. */
 extern void dq_warn (char const *a, char const *b) ;
+extern void dq_warnsys (char const *a, char const *b) ;  /* ": strerror(errno)" after */
 extern void dq_die (int code, char const *a, char const *b) __attribute__((noreturn)) ;
 extern void dq_diesys (char const *a, char const *b) __attribute__((noreturn)) ;
 

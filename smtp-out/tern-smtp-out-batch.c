@@ -94,7 +94,11 @@ static void onedomain (char const *method)
     for (unsigned int i = 0 ; i < bm[k].n ; i++)
     {
       char const *at = strrchr(bm[k].rcpts[i], '@') ;
-      if (!at || (d && strcasecmp(d, at + 1))) strerr_dief(100, "recipients not in one domain: ", bm[k].rcpts[i]) ;
+      if (!at || (d && strcasecmp(d, at + 1)))
+      {
+        stralloc sa = STRALLOC_ZERO ;
+        strerr_dief(100, "recipients not in one domain: ", so_logaddr(&sa, bm[k].rcpts[i]) ? sa.s : bm[k].rcpts[i]) ;
+      }
       d = at + 1 ;
     }
 }
@@ -120,8 +124,9 @@ static int load (sout *o, unsigned int k, int first)
   somsg *m = bm + k ;
   int fd ;
   o->sender = m->sender ; o->n = m->n ;
-  o->needutf8 = m->utf8 || nonascii(m->sender, strlen(m->sender)) ;
-  for (unsigned int i = 0 ; i < m->n ; i++) o->needutf8 |= nonascii(m->rcpts[i], strlen(m->rcpts[i])) ;
+  o->needutf8 = m->utf8 ? SO_UTF8_FLAG : 0 ;
+  if (nonascii(m->sender, strlen(m->sender))) o->needutf8 |= SO_UTF8_ADDR ;
+  for (unsigned int i = 0 ; i < m->n ; i++) if (nonascii(m->rcpts[i], strlen(m->rcpts[i]))) o->needutf8 |= SO_UTF8_ADDR ;
   if (!first)
   {
     if (!m->r && !(m->r = calloc(m->n, sizeof *m->r))) strerr_diefusys(111, "allocate") ;

@@ -6,7 +6,11 @@
 #include <arpa/inet.h>
 #include <skalibs/ip46.h>
 #include <skalibs/bytestr.h>
+#include <skalibs/stralloc.h>
+#include "tern.h"
 #include "tern_dnsrun.h"
+#include "tern_addr.h"
+#include "tern_log.h"
 #include "tern-smtp-out.h"
 
 /* the domain of the recipients, which must all share it; 0 if not */
@@ -97,6 +101,50 @@ char so_hosts (sout *o, stralloc *sa, sohost *h, unsigned int *n, char *buf)
   }
   r = tern_dns_run("mx", d, 0, sa) ;
   if (!r && (*n = parse(sa, h, 1))) return 0 ;
+  if (r == 100 && sa->len >= 6 && !memcmp(sa->s + sa->len - 6, "\nnull\n", 6))
+  {
+    /* RFC 7505 4.2: a null MX is 556 5.1.10 (not the 5.4.4 of no host) */
+    so_fail(buf, "556 5.1.10", "the domain does not accept mail (null MX): ", d) ;
+    return 'p' ;
+  }
   so_fail(buf, r == 100 ? "554 5.4.4" : "451 4.4.3", r == 100 ? "no mail host for " : "DNS lookup failed for ", d) ;
   return r == 100 ? 'p' : 't' ;
+}
+
+/* the log form of a domain or host name (REFERENCE.md 12): "U-label/A-label"
+   for IDN, else as it is */
+int so_logdomain (stralloc *sa, char const *d)
+{
+  stralloc a = STRALLOC_ZERO, u = STRALLOC_ZERO ;
+  int ok ;
+  sa->len = 0 ;
+  if (tern_domain_parse(&a, &u, d, strlen(d)) == TERN_OK && stralloc_0(&a) && stralloc_0(&u))
+    ok = tern_domain_logfmt(sa, a.s, u.s) ;
+  else ok = stralloc_cats(sa, d) ;
+  stralloc_free(&a) ; stralloc_free(&u) ;
+  return ok && stralloc_0(sa) ;
+}
+
+/* the log form of an address, or the address as it is if it does not parse */
+int so_logaddr (stralloc *sa, char const *s)
+{
+  tern_addr a = TERN_ADDR_ZERO ;
+  int ok ;
+  sa->len = 0 ;
+  if (tern_addr_parse(&a, s, strlen(s), TERN_ADDR_UTF8) == TERN_OK) ok = tern_addr_logfmt(sa, &a) ;
+  else ok = stralloc_cats(sa, s) ;
+  tern_addr_free(&a) ;
+  return ok && stralloc_0(sa) ;
+}
+
+/* one line for an address that failed, and why (the made-up or the
+   server's reply in o->mreply) */
+void so_logfail (sout const *o, sohost const *h)
+{
+  stralloc d = STRALLOC_ZERO, n = STRALLOC_ZERO ;
+  char const *dom = domainof(o) ;
+  char const *name = h->name ? h->name : o->method == M_DIRECT || o->method == M_SOCKS ? 0 : o->host ;
+  if ((!dom || so_logdomain(&d, dom)) && (!name || so_logdomain(&n, name)))
+    tern_log_warn("address-failed", "domain", dom ? d.s : "", "host", name ? n.s : "", "ip", h->ip, "reply", o->mreply, TERN_LOG_END) ;
+  stralloc_free(&d) ; stralloc_free(&n) ;
 }

@@ -1,7 +1,7 @@
 /* tern-smtp-out-msg.c: the message on fd 0, streamed: never in memory as
-   a whole.  A regular file is scanned once for 8-bit bytes and re-read
-   from its start offset for each session; anything else is first copied
-   to an unlinked temporary file in $TMPDIR (default /tmp). */
+   a whole.  A regular file is scanned once for 8-bit bytes and long lines
+   and re-read from its start offset for each session; anything else is
+   first copied to an unlinked temporary file in $TMPDIR (default /tmp). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,55 +14,77 @@
 
 #define CHUNK 65536
 
-static int has8 (char const *s, size_t n)
+/* need8 and longline for the next n bytes; st: the current line's
+   bytes so far (a CR counted), and whether the last one was CR */
+static void scan (sout *o, char const *s, size_t n, size_t st[2])
 {
-  for (size_t i = 0 ; i < n ; i++) if ((unsigned char)s[i] > 127) return 1 ;
-  return 0 ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    unsigned char c = s[i] ;
+    if (c > 127) o->need8 = 1 ;
+    if (c == '\n')
+    {
+      if (st[0] - st[1] > 998) o->longline = 1 ;
+      st[0] = st[1] = 0 ;
+      continue ;
+    }
+    if (++st[0] > 999) o->longline = 1 ;
+    st[1] = c == '\r' ;
+  }
 }
 
 /* A temporary file holding the rest of fd 0; the fd, or -1. */
-static int spool (sout *o, char *buf)
+static int spool (sout *o, char *buf, size_t *st)
 {
-  char const *dir = getenv("TMPDIR") ;
-  size_t dlen ;
-  int fd ;
-  if (!dir || !*dir) dir = "/tmp" ;
-  dlen = strlen(dir) ;
-  {
-    char path[dlen + 24] ;
-    memcpy(path, dir, dlen) ;
-    memcpy(path + dlen, "/tern-smtp-out.XXXXXX", 22) ;
-    fd = mkstemp(path) ;
-    if (fd < 0) return -1 ;
-    unlink(path) ;
-  }
-  if (coe(fd) < 0) { fd_close(fd) ; return -1 ; }
+  int fd = so_tmpfile() ;
+  if (fd < 0) return -1 ;
   for (;;)
   {
     ssize_t r = fd_read(0, buf, CHUNK) ;
     if (r < 0) { fd_close(fd) ; return -1 ; }
     if (!r) break ;
-    o->need8 |= has8(buf, r) ;
+    scan(o, buf, r, st) ;
     o->msglen += r ;
     if (allwrite(fd, buf, r) < (size_t)r) { fd_close(fd) ; return -1 ; }
   }
   return fd ;
 }
 
-/* Sets o->msgfd, o->msgoff, o->msglen and o->need8: 1, or 0 and errno. */
+/* Lines over 998 bytes re-encoded at once (the copy is sent to every
+   server); the 8-bit header fields found if only they can make SMTPUTF8
+   needed. */
+static int prepare (sout *o)
+{
+  char const *why ;
+  int r = 1 ;
+  o->hdr8 = 0 ; o->badmsg = 0 ;
+  if (o->longline) r = so_mime(o, SO_MIME_LONG, &why) ;
+  else if (o->need8 && o->needutf8 == SO_UTF8_FLAG) r = so_mime(o, SO_MIME_SCAN, &why) ;
+  if (r < 0) return 0 ;
+  if (!r) o->badmsg = why ;
+  if (o->needutf8 == SO_UTF8_FLAG && !o->hdr8) o->needutf8 = 0 ;
+  return 1 ;
+}
+
+/* Sets o->msgfd, o->msgoff, o->msglen, need8, longline and hdr8 (and
+   converts, see prepare): 1, or 0 and errno. */
 int so_msg_load (sout *o)
 {
   char buf[CHUNK] ;
   struct stat st ;
   off_t off = -1 ;
+  size_t ls[2] = { 0, 0 } ;
+  if (o->msgfd > 0) fd_close(o->msgfd) ;  /* the last message's copy */
+  o->msgfd = 0 ;
   if (fstat(0, &st) < 0) return 0 ;
   if (S_ISREG(st.st_mode)) off = lseek(0, 0, SEEK_CUR) ;
-  o->msglen = 0 ; o->need8 = 0 ;
+  o->msglen = 0 ; o->need8 = 0 ; o->longline = 0 ;
   if (off < 0)
   {
-    o->msgfd = spool(o, buf) ;
+    o->msgfd = spool(o, buf, ls) ;
     o->msgoff = 0 ;
-    return o->msgfd >= 0 ;
+    if (ls[0] > 998) o->longline = 1 ;
+    return o->msgfd >= 0 && prepare(o) ;
   }
   o->msgfd = 0 ; o->msgoff = off ;
   for (;;)
@@ -71,9 +93,10 @@ int so_msg_load (sout *o)
     if (r < 0) return 0 ;
     if (!r) break ;
     o->msglen += r ;
-    if (!o->need8) o->need8 = has8(buf, r) ;
+    scan(o, buf, r, ls) ;
   }
-  return 1 ;
+  if (ls[0] > 998) o->longline = 1 ;
+  return prepare(o) ;
 }
 
 void so_msg (sout *o)

@@ -139,6 +139,20 @@ static int transaction (sout *o)
   return S_DONE ;
 }
 
+/* RFC 6152 3: a server without 8BITMIME gets the 8-bit parts in
+   quoted-printable; 0 if they cannot be converted (8-bit headers, an
+   unknown encoding), the recipients failed */
+static int downgrade (sout *o, char *buf)
+{
+  char const *why ;
+  int r = so_mime(o, SO_MIME_8BIT, &why) ;
+  if (r > 0) return 1 ;
+  if (r < 0) so_fail(buf, "451 4.3.0", "unable to convert the message to 7 bits", 0) ;
+  else so_fail(buf, "554 5.6.3", "8-bit message and no 8BITMIME at ", o->peer) ;
+  setall(o, r < 0 ? 451 : 554, buf, 0) ;
+  return 0 ;
+}
+
 int so_session (sout *o)
 {
   char buf[SO_REPLY] ;
@@ -146,11 +160,12 @@ int so_session (sout *o)
   if (r != S_DONE) return r ;
   do
   {
-    if (o->need8 && !o->e8bit)
+    if (o->badmsg)
     {
-      so_fail(buf, "554 5.6.3", "8-bit message and no 8BITMIME at ", o->peer) ;
+      so_fail(buf, "554 5.6.0", "the message cannot be sent: ", o->badmsg) ;
       setall(o, 554, buf, 0) ;
     }
+    else if (o->need8 && !o->e8bit && !downgrade(o, buf)) ;
     else if (o->needutf8 && !o->eutf8)
     {
       so_fail(buf, "553 5.6.7", "the message needs SMTPUTF8, not offered by ", o->peer) ;

@@ -30,7 +30,7 @@ static char const *const *options (int argc, char const *const *argv, sout *o, c
       case 'c' : *confdir = l.arg ; break ;
       case 'e' : o->ehlo = l.arg ; break ;
       case 'a' : o->cafile = l.arg ; break ;
-      case 'u' : o->needutf8 = 1 ; break ;
+      case 'u' : o->needutf8 = SO_UTF8_FLAG ; break ;
       case 'f' : o->sender = l.arg ; break ;
       case 'm' : so_batchmode = 1 ; break ;
       case 'h' : buffer_putsflush(buffer_1, "usage: " USAGE "\n") ; _exit(0) ;
@@ -80,6 +80,7 @@ static int attempt (sout *o, sohost const *h)
       if (notls) o->tls = T_OPPORTUNISTIC ;
     }
     so_hangup(o) ;
+    if (r != S_DONE) so_logfail(o, h) ;
     if (r != S_TLSFAIL || notls++) return r ;
   }
 }
@@ -128,14 +129,16 @@ int main (int argc, char const *const *argv)
   for (unsigned int i = 0 ; i < o.n ; i++)
   {
     o.r[i].addr = argv[i] ;
-    o.needutf8 |= nonascii(argv[i], strlen(argv[i])) ;
+    if (nonascii(argv[i], strlen(argv[i]))) o.needutf8 |= SO_UTF8_ADDR ;
   }
-  o.needutf8 |= nonascii(o.sender, strlen(o.sender)) ;
+  if (nonascii(o.sender, strlen(o.sender))) o.needutf8 |= SO_UTF8_ADDR ;
   ehloname(&o, confdir) ;
   so_msg(&o) ;
   signal(SIGPIPE, SIG_IGN) ;
   tain_now_set_stopwatch_g() ;
-  c = o.method == M_SOCKS ? so_proxy(&o, &proxy, o.mreply) : 0 ;
+  c = 0 ;
+  if (o.badmsg && !so_batchmode) { so_fail(o.mreply, "554 5.6.0", "the message cannot be sent: ", o.badmsg) ; c = 'p' ; }
+  if (!c && o.method == M_SOCKS) c = so_proxy(&o, &proxy, o.mreply) ;
   if (!c) c = so_hosts(&o, &dns, h, &nh, o.mreply) ;
   if (c) for (unsigned int i = 0 ; i < o.n ; i++) { o.r[i].cls = c ; strcpy(o.r[i].reply, o.mreply) ; }
   else for (unsigned int i = 0 ; i < nh && attempt(&o, h + i) != S_DONE ; i++) ;

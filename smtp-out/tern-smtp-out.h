@@ -33,7 +33,9 @@ struct sout_s
   int msgfd ;           /* the message: from msgoff to EOF */
   off_t msgoff ;
   unsigned long long msglen ;
-  int need8, needutf8 ;
+  int need8, needutf8 ;  /* needutf8: SO_UTF8_FLAG | SO_UTF8_ADDR */
+  int longline, hdr8 ;   /* a line over 998 bytes; 8-bit header fields */
+  char const *badmsg ;   /* why the message cannot be sent as it is */
   sorcpt *r ;
   unsigned int n ;
   char mcls ;
@@ -82,6 +84,23 @@ struct sohost_s
 } ;
 extern char so_hosts (sout *, stralloc *, sohost *, unsigned int *, char *) ;
 extern char so_proxy (sout *, stralloc *, char *) ;
+/* log forms (REFERENCE.md 12) into sa, NUL-terminated: 1, or 0 ENOMEM */
+extern int so_logdomain (stralloc *, char const *) ;
+extern int so_logaddr (stralloc *, char const *) ;
+extern void so_logfail (sout const *, sohost const *) ;  /* "warning: address-failed ..." */
+
+#define SO_UTF8_FLAG 1  /* -u, or u in the list: the submitter asked for it */
+#define SO_UTF8_ADDR 2  /* a non-ASCII address: SMTPUTF8 is needed */
+
+/* tern-smtp-out-mime.c: the MIME structure; so_mime: 1 done (SCAN:
+   hdr8 set; LONG, 8BIT: msgfd is now a converted copy, need8 and msglen
+   updated), 0 cannot be converted (*why), -1 errno */
+#define SO_MIME_SCAN 0
+#define SO_MIME_LONG 1  /* lines over 998 bytes: re-encode their parts, fold headers */
+#define SO_MIME_8BIT 2  /* the same, and every 8-bit part quoted-printable */
+extern int so_mime (sout *, int, char const **) ;
+extern int so_longline (char const *, size_t) ;
+extern int so_tmpfile (void) ;
 
 /* tern-smtp-out-msg.c: the message on fd 0, never whole in memory */
 extern void so_msg (sout *) ;   /* msgfd, msgoff, msglen, need8; or dies 111 */

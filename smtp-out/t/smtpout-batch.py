@@ -6,7 +6,7 @@ import os, sys
 exec(open(os.path.join(os.environ["TERN_SRC"], "smtp-out/t/smtpout.inc.py")).read())
 
 SMTP = ["-m", "smtp", "127.0.0.1", "12525", "relay", "starttls=none"]
-for i, body in enumerate((b"Subject: one\r\n\r\n.dot\r\n", b"Subject: two\r\n\r\nsecond\r\n", b"Subject: three\r\n\r\nthird\r\n")):
+for i, body in enumerate((b"Subject: one\r\n\r\n.dot\r\n", b"Subject: two\r\n\r\nsecond\r\n", "Subject: thr\u00e9e\r\n\r\nthird\r\n".encode())):
     open("m%d" % i, "wb").write(b"envelope\n\n" + body)
 LIST = "m0\t10\t-\ta@b.test\tx@y.test\tz@y.test\nnosuch\t0\t-\t\tw@y.test\nm1\t10\t-\t\tv@y.test\nm2\t10\tu\tc@b.test\tu@y.test\n"
 
@@ -40,6 +40,8 @@ for bad in (b"", b"m1\t10\t-\t\n", b"m1\tx\t-\t\tv@y.test\n", b"m1\t10\t?\t\tv@y
     check(rc == 100 and out == "", "bad list %r: %d %r" % (bad, rc, out))
 out, rc, err = smtpout(["-m", "direct"], b"m1\t10\t-\t\tv@y.test\nm2\t10\t-\t\tu@z.test\n")
 check(rc == 100 and "one domain" in err, "direct: one domain: %d %s" % (rc, err))
+out, rc, err = smtpout(["-m", "direct"], b"m1\t10\t-\t\tv@y.test\nm2\t10\t-\t\tu@xn--bcher-kva.test\n")
+check(rc == 100 and "one domain: u@b\u00fccher.test/u@xn--bcher-kva.test" in err, "direct: the address in its log form: %d %s" % (rc, err))
 out, rc, err = smtpout(["-m", "-f", "a@b.test", "direct"], b"m1\t10\t-\t\tv@y.test\n")
 check(rc == 100, "-m with -f: usage")
 finish()

@@ -14,12 +14,7 @@ class Fake:
         self.pipelining, self.rcpt, self.mail, self.datarep = pipelining, rcpt or {}, mail, data
         self.close_after = close_after
         self.reads, self.data, self.nrcpt = [], None, 0
-        self.ls = socket.socket()
-        self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.ls.bind(("127.0.0.1", 2525))
-        self.ls.listen(1)
-        self.t = threading.Thread(target=self.run, daemon=True)
-        self.t.start()
+        scripted(self)
 
     def run(self):
         c, _ = self.ls.accept()
@@ -124,16 +119,12 @@ check(len(k[1]) == 100 and k[1][0] == b"MAIL" and k[2][-1] == b"DATA" and len(k[
 # the message from a file at an offset: what precedes is not sent, nor
 # scanned for 8-bit bytes
 msg = b"Subject: off\r\n\r\n" + b"".join(b".%d\r\n" % i + b"x" * (i % 97) + b"\r\n" for i in range(6000)) + b"last"
-with open(D + "/q", "wb") as q: q.write(b"envelope \xff\r\n" + msg)
-fd = os.open(D + "/q", os.O_RDONLY)
-os.lseek(fd, 12, os.SEEK_SET)
 f = Fake(True)
-p = subprocess.run(["tern-smtp-out", "-e", "me.test", "-f", "a@b.test"] + SMTP + ["x@d.test"], stdin=fd, capture_output=True, timeout=60)
-os.close(fd)
+out, rc, err = smtpout_at(["-f", "a@b.test"] + SMTP + ["x@d.test"], b"envelope \xff\r\n", msg)
 f.done()
 want = [l + b"\n" for l in msg.replace(b"\r\n.", b"\r\n..").split(b"\n")]
 want[-1] = b"last\r\n"
-check(p.stdout.decode().endswith("msg ok 250 2.0.0 taken\n") and b"BODY=8BITMIME" not in f.reads[1][0], "offset: %r" % p.stdout)
+check(out.endswith("msg ok 250 2.0.0 taken\n") and b"BODY=8BITMIME" not in f.reads[1][0], "offset: %r" % out)
 check(f.data == want, "offset: the message, dot-stuffed (%d lines, %d expected)" % (len(f.data or []), len(want)))
 # the same from a pipe (spooled to a temporary file)
 f = Fake(False)

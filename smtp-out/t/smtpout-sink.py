@@ -22,7 +22,7 @@ check(rc == 0 and "X-Mail-Args: <>" in open(dump).read(), "null sender: " + out)
 out, rc, err = smtpout(["-f", "a@b.test"] + SMTP + ["x@y.test"], "Subject: t\r\n\r\nh\u00e9\r\n".encode())
 check(rc == 0 and "BODY=8BITMIME" in open(dump).read(), "8bitmime: " + out)
 # SMTPUTF8 is not offered by smtp-sink: permanent, nothing sent
-out, rc, err = smtpout(["-u", "-f", "a@b.test"] + SMTP + ["x@y.test"])
+out, rc, err = smtpout(["-u", "-f", "a@b.test"] + SMTP + ["x@y.test"], "Subject: \u00e9\r\n\r\nhello\r\n".encode())
 check(rc == 0 and lines(out) == [("perm", "x@y.test", "553"), ("msg", "perm", "553")] and "5.6.7" in out, "smtputf8: " + out)
 out, rc, err = smtpout(["-f", "\u00e9@b.test"] + SMTP + ["x@y.test"])
 check(lines(out)[-1][:2] == ("msg", "perm"), "utf8 sender: " + out)
@@ -39,10 +39,12 @@ for opt, cmd, cls, code in (("-f", "rcpt", "perm", "5"), ("-r", "rcpt", "temp", 
     stop(p)
     wait_port("127.0.0.1", 12525, up=False)
 
-# no 8BITMIME: an 8-bit message fails permanently
+# no 8BITMIME: an 8-bit body goes quoted-printable; 8-bit headers fail permanently
 p, dump = sink("127.0.0.1", 12525, "-8")
 out, rc, err = smtpout(["-f", "a@b.test"] + SMTP + ["x@y.test"], b"Subject: t\r\n\r\nh\xc3\xa9\r\n")
-check(lines(out) == [("perm", "x@y.test", "554"), ("msg", "perm", "554")] and "5.6.3" in out, "no 8bitmime: " + out)
+check(lines(out)[-1][:2] == ("msg", "ok") and "\nh=C3=A9\n" in open(dump).read(), "no 8bitmime: converted: " + out)
+out, rc, err = smtpout(["-f", "a@b.test"] + SMTP + ["x@y.test"], b"Subject: h\xc3\xa9\r\n\r\nh\xc3\xa9\r\n")
+check(lines(out) == [("perm", "x@y.test", "554"), ("msg", "perm", "554")] and "5.6.3" in out, "no 8bitmime, 8-bit header: " + out)
 out, rc, err = smtpout(["-f", "a@b.test"] + SMTP + ["x@y.test"])
 check(lines(out)[-1][:2] == ("msg", "ok"), "7bit without 8bitmime: " + out)
 stop(p)

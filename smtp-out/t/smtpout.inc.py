@@ -1,6 +1,6 @@
 # smtpout.inc.py: helpers for tern-smtp-out's scripted tests: peers started
 # in the test's own network namespace (port 25 is ours), killed by PID.
-import os, socket, subprocess, tempfile, time
+import os, socket, subprocess, tempfile, threading, time
 
 procs = []
 D = tempfile.mkdtemp(prefix="tern-smtpout.")   # smtp-sink runs as nobody: it
@@ -22,6 +22,17 @@ def wait_port(host, port, up=True):
             if not up: return True
         time.sleep(0.05)
     return False
+
+
+def scripted(obj, host="127.0.0.1", port=2525):
+    """a scripted server: obj.ls listening on host:port, obj.run (one
+    session) in a thread obj.t"""
+    obj.ls = socket.socket()
+    obj.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    obj.ls.bind((host, port))
+    obj.ls.listen(1)
+    obj.t = threading.Thread(target=obj.run, daemon=True)
+    obj.t.start()
 
 
 def start(argv, host, port, **kw):
@@ -46,6 +57,17 @@ def sink(host, port, *opts, dump="dump"):
 
 def smtpout(args, msg=b"Subject: t\r\n\r\nhello\r\n"):
     p = subprocess.run(["tern-smtp-out", "-e", "me.test"] + args, input=msg, capture_output=True, timeout=60)
+    return p.stdout.decode(), p.returncode, p.stderr.decode()
+
+
+def smtpout_at(args, head, msg):
+    """the same with fd 0 a file holding head then msg, at msg (as a queue
+    file after its envelope)"""
+    with open(D + "/q", "wb") as q: q.write(head + msg)
+    fd = os.open(D + "/q", os.O_RDONLY)
+    os.lseek(fd, len(head), os.SEEK_SET)
+    p = subprocess.run(["tern-smtp-out", "-e", "me.test"] + args, stdin=fd, capture_output=True, timeout=60)
+    os.close(fd)
     return p.stdout.decode(), p.returncode, p.stderr.decode()
 
 
