@@ -11,3 +11,5 @@ MAN += conf/tern-passwd.8
 SCRIPTS += tern-localserve
 tern-localserve_SRC = conf/tern-localserve.sh
 MAN += conf/tern-localserve.8
+PROGS += tern-localserve-bind
+tern-localserve-bind_OBJS = conf/tern-localserve-bind.o

@@ -1,21 +1,33 @@
 #!/bin/sh
 # tern-localserve: set up DIR once, then run every tern service on 127.0.0.1
-# under s6-svscan until interrupted.  usage: tern-localserve [ -d dir ] [ -p password ]
-# exit: 0 after an interrupt, 100 usage, 111 temporary.
+# under s6-svscan until interrupted.
+# usage: tern-localserve [ -d dir ] [ -p password ] [ -P base ]
+# exit: 0 after an interrupt, 100 usage, 111 temporary (a port taken).
 PROG=tern-localserve
-USAGE="usage: tern localserve [ -d dir ] [ -p password ]"
+# A shell cannot trap a signal that was ignored when it started, and a
+# background job's SIGINT is (setsid tern localserve & ... kill -INT):
+# start again once with INT, QUIT, TERM and HUP at their defaults.
+if [ -z "${TERN_LOCALSERVE_SIGDFL:-}" ] ; then
+  TERN_LOCALSERVE_SIGDFL=1 exec env --default-signal=INT,QUIT,TERM,HUP "$0" "$@"
+fi
+unset TERN_LOCALSERVE_SIGDFL
+USAGE="usage: tern localserve [ -d dir ] [ -p password ] [ -P base ]"
 die() { code=$1 ; shift ; echo "$PROG: fatal: $*" >&2 ; exit "$code" ; }
-dir=./localserve password=
-while getopts hd:p: o ; do
+dir=./localserve password= base=1000
+while getopts hd:p:P: o ; do
   case $o in
     d) dir=$OPTARG ;;
     p) password=$OPTARG ;;
+    P) base=$OPTARG ;;
     h) echo "$USAGE" ; exit 0 ;;
     *) echo "$PROG: $USAGE" >&2 ; exit 100 ;;
   esac
 done
 shift $((OPTIND - 1))
 [ $# = 0 ] || { echo "$PROG: $USAGE" >&2 ; exit 100 ; }
+case $base in ''|*[!0-9]*|0?*) die 100 "bad port base: $base" ;; esac
+[ ${#base} -le 5 ] && [ "$base" -le 64542 ] || die 100 "bad port base: $base (at most 64542)"
+smtp=$((base + 25)) submission=$((base + 587)) submissions=$((base + 465)) imap=$((base + 143)) imaps=$((base + 993))
 bin=$(dirname "$(readlink -f "$0")")
 PATH=$bin:$PATH ; export PATH
 command -v s6-svscan >/dev/null || die 111 "s6-svscan not found: apt-get install s6"
@@ -48,30 +60,41 @@ service() {  # service NAME COMMAND...: one s6 service directory
 [ -f password ] && [ -f tls/key.pem ] || die 100 "$dir is not a complete localserve directory"
 [ -z "$password" ] || { printf '%s\n' "$password" > password && tern-passwd -c conf local < password ; } || die 111 "unable to set the password"
 tls="tern-tls -k $dir/tls/key.pem -c $dir/tls/cert.pem"
+ports="smtp:$smtp submission:$submission submissions:$submissions"
+command -v tern-imap >/dev/null && ports="$ports imap:$imap imaps:$imaps"
+tern-localserve-bind 127.0.0.1 $ports || exit 111
 rm -rf service && mkdir service
 # tern-tls -L is the listener itself (no exec of the TLS helper per
 # connection); -Z: tern-smtp-in is executed once and forks its sessions
-service smtp "$tls -Z -L 127.0.0.1 1025 tern-smtp-in -c $dir/conf"
-service submission "$tls -Z -L 127.0.0.1 1587 tern-smtp-in -c $dir/conf -s"
-service submissions "$tls -S -L 127.0.0.1 1465 tern-smtp-in -c $dir/conf -s -S"
+service smtp "$tls -Z -L 127.0.0.1 $smtp tern-smtp-in -c $dir/conf"
+service submission "$tls -Z -L 127.0.0.1 $submission tern-smtp-in -c $dir/conf -s"
+service submissions "$tls -S -L 127.0.0.1 $submissions tern-smtp-in -c $dir/conf -s -S"
 service queue "tern-queue-run -c $dir/conf"
 if command -v tern-imap >/dev/null ; then
-  service imap "tern-listen 127.0.0.1 1143 $tls tern-imap -c $dir/conf"
-  service imaps "tern-listen 127.0.0.1 1993 $tls -S tern-imap -c $dir/conf -S"
+  service imap "tern-listen 127.0.0.1 $imap $tls tern-imap -c $dir/conf"
+  service imaps "tern-listen 127.0.0.1 $imaps $tls -S tern-imap -c $dir/conf -S"
 fi
+
+# s6-svscan gets a session of its own, so a terminal's Ctrl-C or a signal
+# to our process group reaches this script only (s6-supervise would act on
+# SIGINT by itself and leave its service behind); the script then asks
+# s6-svscan to bring the tree down, and waits until it has.
+svscan= stopping=
+stop() { stopping=1 ; [ -z "$svscan" ] || kill -TERM "$svscan" 2>/dev/null ; }
+trap stop INT TERM HUP QUIT
+s6-setsid s6-svscan service &
+svscan=$!
+[ -z "$stopping" ] || stop
 cat <<MSG
 tern localserve: running in $dir (Ctrl-C stops)
   account:     local (address local@localhost), password: $(cat password)
-  SMTP:        127.0.0.1:1025 (STARTTLS)
-  submission:  127.0.0.1:1587 (STARTTLS, then AUTH as local)
-  submissions: 127.0.0.1:1465 (implicit TLS)
-  IMAP:        127.0.0.1:1143 (STARTTLS), IMAPS 127.0.0.1:1993
+  SMTP:        127.0.0.1:$smtp (STARTTLS)
+  submission:  127.0.0.1:$submission (STARTTLS, then AUTH as local)
+  submissions: 127.0.0.1:$submissions (implicit TLS)
+  IMAP:        127.0.0.1:$imap (STARTTLS), IMAPS 127.0.0.1:$imaps
   certificate: $dir/tls/cert.pem (self-signed)
   Mail to any address is delivered to local's Inbox.
 MSG
-s6-svscan service &
-svscan=$!
-trap 'kill -INT $svscan 2>/dev/null' INT TERM
-wait $svscan
-wait $svscan
+while kill -0 "$svscan" 2>/dev/null ; do wait "$svscan" ; done
+[ -n "$stopping" ] || die 111 "s6-svscan ended"
 exit 0

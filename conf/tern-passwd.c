@@ -93,9 +93,11 @@ int main (int argc, char const *const *argv)
   if (isatty(0))
   {
     n = readtty("Password: ", pw) ;
+    if (!n) strerr_dief(100, "no password given") ;
     if (readtty("Again: ", again) != n || memcmp(pw, again, n)) strerr_dief(100, "the passwords differ") ;
   }
   else n = readline(pw) ;
+  if (!n) strerr_dief(100, "no password given") ;
   if (chars(pw, n) < 8) strerr_dief(100, "password shorter than 8 characters") ;
   if (!tern_mkdirp(path.s, 0700)) strerr_diefusys(111, "create ", path.s) ;
   path.len-- ;

@@ -1,7 +1,7 @@
 /* tern: the dispatcher.  "tern X args" runs tern-X args from tern's own
-   directory, like git.  "tern" or "tern -h" lists the commands.  Called as
-   "sendmail" it runs tern-sendmail.  exit: that of the command; 100 usage;
-   111 could not run it. */
+   directory, like git.  "tern" or "tern -h" lists the commands installed
+   there.  Called as "sendmail" it runs tern-sendmail.  exit: that of the
+   command; 100 usage; 111 could not run it. */
 #include <string.h>
 #include <unistd.h>
 #include <errno.h>
@@ -27,13 +27,33 @@ static char const *const cmds[][2] =
   { "dnscheck", "check a domain's DNS records" },
 } ;
 
+/* The directory of this program, with its final slash, into dir
+   (NUL-terminated); returns its length. */
+static size_t selfdir (char *dir, size_t max)
+{
+  ssize_t n = readlink("/proc/self/exe", dir, max - 1) ;
+  char *slash ;
+  if (n < 0) strerr_diefu1sys(111, "read /proc/self/exe") ;
+  dir[n] = 0 ;
+  slash = strrchr(dir, '/') ;
+  n = slash ? slash - dir + 1 : 0 ;
+  dir[n] = 0 ;
+  return (size_t)n ;
+}
+
+/* The table's commands whose tern-X is installed beside us. */
 static void list (int fd, int code)
 {
   buffer *b = fd == 1 ? buffer_1 : buffer_2 ;
+  char path[4096 + 32] ;
+  size_t dlen = selfdir(path, 4096) ;
+  memcpy(path + dlen, "tern-", 5) ;
   buffer_puts(b, "usage: tern command [ args... ]\ncommands:\n") ;
   for (size_t i = 0 ; i < sizeof cmds / sizeof *cmds ; i++)
   {
     size_t n = strlen(cmds[i][0]) ;
+    memcpy(path + dlen + 5, cmds[i][0], n + 1) ;
+    if (access(path, X_OK) < 0) continue ;
     buffer_puts(b, "  ") ;
     buffer_puts(b, cmds[i][0]) ;
     buffer_put(b, "            ", n < 12 ? 12 - n : 1) ;
@@ -47,10 +67,8 @@ static void list (int fd, int code)
 
 int main (int argc, char const **argv)
 {
-  char self[4096] ;
   char const *base = strrchr(argv[0], '/') ;
   char const *cmd ;
-  ssize_t n ;
   PROG = "tern" ;
   base = base ? base + 1 : argv[0] ;
   if (!strcmp(base, "sendmail")) { cmd = "sendmail" ; argv[0] = "tern-sendmail" ; }
@@ -61,12 +79,9 @@ int main (int argc, char const **argv)
     if (strchr(argv[1], '/') || argv[1][0] == '-') strerr_dief(100, "unknown command: ", argv[1]) ;
     cmd = argv[1] ; argv++ ;
   }
-  n = readlink("/proc/self/exe", self, sizeof self - 1) ;
-  if (n < 0) strerr_diefu1sys(111, "read /proc/self/exe") ;
-  self[n] = 0 ;
   {
-    char *slash = strrchr(self, '/') ;
-    size_t dlen = slash ? (size_t)(slash - self) + 1 : 0 ;
+    char self[4096] ;
+    size_t dlen = selfdir(self, sizeof self) ;
     size_t clen = strlen(cmd) ;
     char path[dlen + 5 + clen + 1] ;
     memcpy(path, self, dlen) ;

@@ -2,7 +2,8 @@
    usage: tern-route [ -v ] [ -c confdir ] [ -a account ] [ -n attempts ]
    [ -T transport ] sender recipient-domain; or tern-route test -from ...
    stdout: one transport line (-v: and a "route: ..." line).
-   exit: 0 printed, 100 usage or bad address, 111 temporary. */
+   exit: 0 printed, 100 usage, bad address or (test) no such account,
+   111 temporary. */
 #include <string.h>
 #include <unistd.h>
 #include <skalibs/sgetopt.h>
@@ -57,6 +58,19 @@ static void domain (char const *arg, stralloc *d, char const *what)
   }
 }
 
+/* An account that is not configured: its routes cannot match.  The
+   runner routes a message from an account removed since as if it had
+   none, and so does -a, with a warning; "test" asks about the account
+   itself, so an unknown one is an error. */
+static void account (tern_conf const *c, char const *name, char const *confdir, int test)
+{
+  int r = tern_conf_account_exists(c, name) ;
+  if (r < 0) strerr_diefu3sys(111, "read accounts in ", confdir, "/config.cdb") ;
+  if (r) return ;
+  if (test) strerr_dief(100, "no such account: ", name) ;
+  strerr_warnw("no such account: ", name, ": its routes are skipped") ;
+}
+
 /* The transport line into line, and where it came from into why. */
 static void choose (tern_conf const *c, query const *q, char const *confdir, stralloc *line, stralloc *why)
 {
@@ -90,12 +104,12 @@ int main (int argc, char const *const *argv)
   query q = QUERY_ZERO ;
   stralloc why = STRALLOC_ZERO, line = STRALLOC_ZERO ;
   char const *confdir = 0, *from = 0, *to = 0 ;
-  int verbose = 0 ;
+  int verbose = 0, test = 0 ;
   PROG = "tern-route" ;
   if (argc >= 2 && !strcmp(argv[1], "test"))
   {
     testargs(argc - 1, argv + 1, &confdir, &q, &from, &to) ;
-    verbose = 1 ;
+    verbose = test = 1 ;
   }
   else
   {
@@ -119,6 +133,7 @@ int main (int argc, char const *const *argv)
   domain(to, &q.to, "recipient domain") ;
   confdir = tern_confdir(confdir) ;
   if (!tern_conf_open(&c, confdir)) strerr_diefu3sys(111, "read ", confdir, "/config.cdb") ;
+  if (q.account) account(&c, q.account, confdir, test) ;
   choose(&c, &q, confdir, &line, &why) ;
   if (!stralloc_catb(&line, "\n", 1)
    || (verbose && (!stralloc_cats(&line, "route: ") || !stralloc_catb(&line, why.s, why.len) || !stralloc_catb(&line, "\n", 1)))

@@ -144,3 +144,14 @@ int sm_addradd (char const *s, char const *domain, stralloc *out, stralloc *keys
   stralloc_free(&q) ;
   return r ;
 }
+
+char const *sm_logaddr (stralloc *sa, char const *s)
+{
+  tern_addr a = TERN_ADDR_ZERO ;
+  size_t len = strlen(s) ;
+  int ok ;
+  sa->len = 0 ;
+  ok = len && tern_addr_parse(&a, s, len, TERN_ADDR_UTF8) == TERN_OK && tern_addr_logfmt(sa, &a) && stralloc_0(sa) ;
+  tern_addr_free(&a) ;
+  return ok ? sa->s : s ;
+}

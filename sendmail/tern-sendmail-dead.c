@@ -2,7 +2,7 @@
    form (mboxrd quoting), to the first dead letter file that can be written:
    the configured one, $HOME/dead.letter, the home directory's from the
    password database, /var/tmp/dead.letter.UID.  Mode 0600, locked, a
-   regular file of ours (no symbolic link). */
+   regular file of ours (no symbolic link, no FIFO); each refusal is said. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include <skalibs/types.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/allreadwrite.h>
+#include <skalibs/strerr.h>
 #include "tern.h"
 #include "tern_date.h"
 #include "tern-sendmail.h"
@@ -57,15 +58,31 @@ static int mbox (stralloc *sa, char const *sender, char const *s, size_t len)
   return stralloc_catb(sa, "\n", 1) ;
 }
 
-/* 1 written to path, 0 not */
+/* 1 written to path, 0 not (said why on stderr, unless path's directory
+   is missing).  O_NONBLOCK: a FIFO planted in /var/tmp must not block the
+   open; the file is checked before anything is written. */
 static int save (char const *path, char const *text, size_t len)
 {
   struct stat st ;
-  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600) ;
-  if (fd < 0) return 0 ;
-  if (fd_lock(fd, 1, 0) <= 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) goto err ;
+  char uid[UINT_FMT] ;
+  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600) ;
+  if (fd < 0)
+  {
+    if (errno != ENOENT) strerr_warnwu3sys("use the dead letter ", path, "") ;
+    return 0 ;
+  }
+  uid[uint_fmt(uid, geteuid())] = 0 ;
+  if (fstat(fd, &st) < 0) { strerr_warnwu2sys("stat the dead letter ", path) ; goto err ; }
+  if (!S_ISREG(st.st_mode)) { strerr_warnw3x("unable to use the dead letter ", path, ": not a regular file") ; goto err ; }
+  if (st.st_uid != geteuid()) { strerr_warnw4x("unable to use the dead letter ", path, ": not owned by uid ", uid) ; goto err ; }
+  if (ndelay_off(fd) < 0 || fd_lock(fd, 1, 0) <= 0 || fstat(fd, &st) < 0)
+  {
+    strerr_warnwu2sys("lock the dead letter ", path) ;
+    goto err ;
+  }
   if (allwrite(fd, text, len) != len || fsync(fd) < 0)
   {
+    strerr_warnwu2sys("write the dead letter ", path) ;
     if (ftruncate(fd, st.st_size) < 0) { }
     goto err ;
   }

@@ -104,6 +104,8 @@ static int nouser (char const *reply)
   return !((*e == '7' || *e == '8') && (e[1] == ' ' || !e[1])) ;
 }
 
+static stralloc la = STRALLOC_ZERO ;  /* an address as logged */
+
 int sm_report (char const *out, size_t len, char const *rcpts, unsigned int n, int verbose, unsigned int *nfail)
 {
   int temp = 0, user = 0, perm = 0 ;
@@ -121,12 +123,12 @@ int sm_report (char const *out, size_t len, char const *rcpts, unsigned int n, i
     reply = strchr(line, ' ') ;
     if (!reply || strncmp(reply + 1, r, rl) || reply[1 + rl] != ' ') return SM_SOFTWARE ;
     reply += 2 + rl ;
-    if (!strncmp(cls, "ok ", 3)) { if (verbose) strerr_warni("sent to ", r, ": ", reply) ; continue ; }
+    if (!strncmp(cls, "ok ", 3)) { if (verbose) strerr_warni("sent to ", sm_logaddr(&la, r), ": ", reply) ; continue ; }
     if (!strncmp(cls, "temp ", 5)) temp = 1 ;
     else if (!strncmp(cls, "perm ", 5)) { perm = 1 ; user |= nouser(reply) ; }
     else return SM_SOFTWARE ;
     (*nfail)++ ;
-    strerr_warnw("not sent to ", r, ": ", cls[0] == 't' ? "temporary failure: " : "permanent failure: ", reply) ;
+    strerr_warnw("not sent to ", sm_logaddr(&la, r), ": ", cls[0] == 't' ? "temporary failure: " : "permanent failure: ", reply) ;
   }
   if (pos >= len || strncmp(out + pos, "msg ", 4)) return SM_SOFTWARE ;
   return temp ? SM_TEMPFAIL : user ? SM_NOUSER : perm ? SM_UNAVAILABLE : SM_OK ;

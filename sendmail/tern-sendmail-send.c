@@ -104,8 +104,10 @@ static void run (sm *x, char const **argv, unsigned int n, stralloc *out, int *r
   argv[n] = 0 ;
   if (x->o.v)
   {
-    strerr_warni("sending with ", argv[0], " from <", x->sender.s, ">") ;
-    for (unsigned int i = 0 ; i < x->n ; i++) strerr_warni("recipient ", argv[n - x->n + i]) ;
+    stralloc la = STRALLOC_ZERO ;
+    strerr_warni("sending with ", argv[0], " from <", sm_logaddr(&la, x->sender.s), ">") ;
+    for (unsigned int i = 0 ; i < x->n ; i++) strerr_warni("recipient ", sm_logaddr(&la, argv[n - x->n + i])) ;
+    stralloc_free(&la) ;
   }
   *r = sm_run(argv, x->msg.s, x->msg.len, out, &errout) ;
   if (*r < 0) sm_fail(x, SM_TEMPFAIL, "unable to run ", argv[0], errno == ENOENT ? ": not found beside tern-sendmail" : "") ;

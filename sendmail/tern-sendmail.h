@@ -78,6 +78,10 @@ extern int sm_addrlist (char const *s, size_t len, stralloc *out) ;
    keys already.  TERN_OK, TERN_PERM (does not parse), TERN_TEMP. */
 extern int sm_addradd (char const *s, char const *domain, stralloc *out, stralloc *keys, unsigned int *n) ;
 
+/* An address in SMTP form as logged (tern_addr_logfmt: the U-label form,
+   then the A-label one), in sa; s itself when it does not parse. */
+extern char const *sm_logaddr (stralloc *sa, char const *s) ;
+
 /* tern-sendmail-id.c: who and where */
 extern char const *sm_login (void) ;
 /* tern's global hostname from confdir, else the node name; static storage */

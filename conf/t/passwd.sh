@@ -59,6 +59,24 @@ printf 'éééééééé\n' | tern-passwd -c c bob ; echo "exit $?"
 printf 'pass\0word-long\n' | tern-passwd -c c bob ; echo "exit $?"
 head -c 1025 /dev/zero | tr '\0' x | tern-passwd -c c bob ; echo "exit $?"
 : | tern-passwd -c c bob ; echo "exit $?"
+echo | tern-passwd -c c bob ; echo "exit $?"
+printf '\r\n' | tern-passwd -c c bob ; echo "exit $?"
+python3 - <<'PY'  # on a terminal: an empty first answer is refused at once
+import os, pty, select, signal, time
+pid, fd = pty.fork()
+if pid == 0: os.execvp("tern-passwd", ["tern-passwd", "-c", "c", "bob"])
+out, end = b"", time.time() + 30
+while time.time() < end:   # the prompt's TCSAFLUSH may discard an early answer: repeat it
+    if not select.select([fd], [], [], 0.5)[0]:
+        if b"Password: " in out: os.write(fd, b"\n")
+        continue
+    try: d = os.read(fd, 1024)
+    except OSError: break
+    if not d: break
+    out += d
+else: os.kill(pid, signal.SIGKILL)
+print([l for l in out.decode().split("\r\n") if "fatal" in l]) ; print("exit", os.waitpid(pid, 0)[1] >> 8)
+PY
 echo 'long enough' | tern-passwd -c c nobody ; echo "exit $?"
 echo 'long enough' | tern-passwd -c nowhere bob ; echo "exit $?"
 check 'éééééééé'

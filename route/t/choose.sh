@@ -57,6 +57,7 @@ echo "== tern route test"
 tern route test -c c -from bob@example.com -to x@a.example.org -account bob ; echo "exit $?"
 tern route test -c c -from carol@other.test -to example.net -attempt 4 | sed "s|$PWD|PWD|"
 tern route test -c c -from carol@other.test ; echo "exit $?"
+tern route test -c c -from bob@example.com -to x@a.example.org -account ghost ; echo "exit $?"
 tern route test -c c -from a@b.test -to c.test -colour blue ; echo "exit $?"
 echo "== errors"
 r bob@ example.org

@@ -96,6 +96,11 @@ rc, err = sendmail(["-C", plain, "nouser@x.test", "later@x.test"])
 check(rc == 75, "a temporary and a permanent failure: 75: %d" % rc)
 rc, err = sendmail(["-v", "-C", plain, "ok@x.test"])
 check(rc == 0 and "info: sent to ok@x.test: 250" in err, "-v: %s" % err)
+# the report lines log an address by the one rule (U-label, then A-label form)
+rc, err = sendmail(["-v", "-C", plain, "ok@bücher.test", "nouser@xn--bcher-kva.test"])
+check(rc == 67 and "info: sent to ok@bücher.test/ok@xn--bcher-kva.test: 250" in err
+      and "warning: not sent to nouser@bücher.test/nouser@xn--bcher-kva.test: permanent failure: 550" in err,
+      "IDN recipients logged in both forms: %s" % err)
 
 # as cron: env -i, setsid, no HOME, stdin from a file
 open("cron.msg", "wb").write(b"Subject: cron\n\nout\n")
