@@ -34,11 +34,16 @@ static int resolve (char const *user, size_t len)
   return tern_conf_account_exists(&S.conf, found.s) ;
 }
 
+static int authblocked ;  /* AUTHENTICATE named a user over the limit */
+
 static int getcred (char const *user, size_t len, tern_cred *c, void *aux)
 {
   stralloc p = STRALLOC_ZERO ;
-  int r = resolve(user, len) ;
-  (void)aux ;
+  int r ;
+  /* over the limit: no credentials, so that the exchange ends as for a
+     wrong password, whatever the password (no oracle); blocked() answers */
+  if (aux && limit_blocked(user, len)) { authblocked = 1 ; return TERN_PERM ; }
+  r = resolve(user, len) ;
   if (r < 0) return TERN_TEMP ;
   if (!r) return TERN_PERM ;
   if (!tern_conf_accountdir(&S.conf, found.s, &p)) return TERN_TEMP ;
@@ -86,11 +91,12 @@ static void failed (char const *user, size_t len)
   }
 }
 
-/* over the failed-login limit of tern-imap-limit.c: NO, 1 */
-static int blocked (char const *user, size_t len)
+/* over the failed-login limit of tern-imap-limit.c (known: already
+   checked, over it): NO, 1 */
+static int blocked (char const *user, size_t len, int known)
 {
   stralloc u = STRALLOC_ZERO ;
-  if (!limit_blocked(user, len)) return 0 ;
+  if (!known && !limit_blocked(user, len)) return 0 ;
   if (stralloc_catb(&u, user, len > 256 ? 256 : len) && stralloc_0(&u))
     tern_log_warn("auth-blocked", "user", u.s, "ip", S.ip, TERN_LOG_END) ;
   stralloc_free(&u) ;
@@ -106,7 +112,7 @@ void cmd_login (iargs *a)
   if (a->n != 2 || !imap_isastring(&a->a[0]) || !imap_isastring(&a->a[1])) { out_tagged("BAD", "LOGIN user password") ; return ; }
   if (!S.loginok) { out_tagged("NO", "[PRIVACYREQUIRED] use STARTTLS first") ; return ; }
   imap_conf() ;   /* accounts, addresses, datadir as they are now */
-  if (blocked(a->a[0].s, a->a[0].len)) return ;
+  if (blocked(a->a[0].s, a->a[0].len, 0)) return ;
   r = getcred(a->a[0].s, a->a[0].len, &c, 0) ;
   if (r == TERN_TEMP) { out_temp("[UNAVAILABLE] try again later") ; return ; }
   if (r == TERN_OK && tern_cred_check_plain(&c, a->a[1].s, a->a[1].len)) loggedin("LOGIN") ;
@@ -151,19 +157,22 @@ void cmd_authenticate (iargs *a)
   if (!S.loginok) { out_tagged("NO", "[PRIVACYREQUIRED] use STARTTLS first") ; return ; }
   if (hasir && !(a->a[1].len == 1 && a->a[1].s[0] == '=') && !tern_b64_decat(&ir, a->a[1].s, a->a[1].len)) { out_tagged("BAD", "bad base64") ; return ; }
   s.get = &getcred ;
+  s.aux = &authblocked ;  /* getcred checks the limit first */
+  authblocked = 0 ;
   imap_conf() ;
   if (tern_conf_global(&S.conf, "hostname", &host) > 0 && stralloc_0(&host)) s.hostname = host.s ;
   if (!stralloc_0(&ir)) strerr_diefusys(111, "authenticate") ;
   r = exchange(&s, tern_sasl_server_start(&s, a->a[0].s, ir.s, ir.len - 1, hasir)) ;
   switch (r)
   {
-    case TERN_SASL_DONE :
-      if (!blocked(s.user.s ? s.user.s : "", s.user.s ? strlen(s.user.s) : 0)) loggedin(tern_sasl_mechname(s.mech)) ;
-      break ;
+    case TERN_SASL_DONE : loggedin(tern_sasl_mechname(s.mech)) ; break ;
     case -1 : out_tagged("BAD", "AUTHENTICATE cancelled") ; break ;
     case TERN_SASL_ENOMECH : out_tagged("NO", "unknown mechanism") ; break ;
     case TERN_SASL_ESYNTAX : out_tagged("BAD", "malformed SASL message") ; break ;
-    case TERN_SASL_EAUTH : failed(s.user.s ? s.user.s : "", s.user.s ? strlen(s.user.s) : 0) ; break ;
+    case TERN_SASL_EAUTH :
+      if (authblocked) blocked(s.user.s ? s.user.s : "", s.user.s ? strlen(s.user.s) : 0, 1) ;
+      else failed(s.user.s ? s.user.s : "", s.user.s ? strlen(s.user.s) : 0) ;
+      break ;
     default : out_temp("[UNAVAILABLE] cannot authenticate now") ; break ;
   }
   tern_sasl_server_free(&s) ;

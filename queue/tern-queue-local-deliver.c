@@ -11,17 +11,18 @@
 #include "tern_store.h"
 #include "tern-queue-local.h"
 
-/* fd 0 into the account's Inbox: 0 done, 100 (no such account) or 111
-   with a warning said.  The store never makes a delivery fail for good:
-   damage (named by path) and doubt defer it. */
-int local_deliver_r (char const *confdir, char const *account, uint64_t date)
+/* fd 0 into the account's Inbox, the account looked up in c: 0 done, 100
+   (no such account) or 111 with a warning said.  The store never makes a
+   delivery fail for good: damage (named by path) and doubt defer it. */
+int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date)
 {
   stralloc dir = STRALLOC_ZERO ;
-  int r = tern_conf_accountpath(confdir, account, &dir) ;
+  int r = tern_conf_account_exists(c, account) ;
+  if (r == 1 && (!tern_conf_accountdir(c, account, &dir) || (dir.s[dir.len - 1] && !stralloc_0(&dir)))) r = -1 ;
   if (r != 1)
   {
     if (!r) strerr_warnw2x("no such account: ", account) ;
-    else strerr_warnwu4sys("find account ", account, " in the configuration in ", confdir) ;
+    else strerr_warnwu4sys("find account ", account, " in the configuration in ", c->path.s) ;
     stralloc_free(&dir) ;
     return r ? 111 : 100 ;
   }
@@ -38,6 +39,21 @@ int local_deliver_r (char const *confdir, char const *account, uint64_t date)
   else if (r) strerr_warnwusys("deliver to account ", account) ;
   stralloc_free(&dir) ;
   return r ? 111 : 0 ;
+}
+
+/* the same with CONFDIR's configuration opened for this one delivery */
+int local_deliver_r (char const *confdir, char const *account, uint64_t date)
+{
+  tern_conf c = TERN_CONF_ZERO ;
+  int r ;
+  if (!tern_conf_open(&c, confdir))
+  {
+    strerr_warnwu4sys("find account ", account, " in the configuration in ", confdir) ;
+    return 111 ;
+  }
+  r = local_deliver_conf(&c, account, date) ;
+  tern_conf_close(&c) ;
+  return r ;
 }
 
 void local_deliver (char const *confdir, char const *account, uint64_t date)

@@ -46,13 +46,23 @@ static int take (int s, char *buf, int *fd, int ms)
   return 1 ;
 }
 
+static tern_conf wconf = TERN_CONF_ZERO ;
+
 static void one (int s, char *buf, int fd)
 {
   uint64_t date = 0 ;
   size_t k = uint64_scan(buf, &date) ;
   char code ;
   if (!k || buf[k] != ' ' || (fd && (dup2(fd, 0) < 0 || close(fd) < 0))) _exit(111) ;
-  code = (char)local_deliver_r(confdir, buf + k + 1, date) ;
+  /* the worker's own map of the configuration, moved to a new config.cdb
+     before each job (one stat), never reopened per message */
+  if (!wconf.path.len ? tern_conf_open(&wconf, confdir) : tern_conf_refresh(&wconf))
+    code = (char)local_deliver_conf(&wconf, buf + k + 1, date) ;
+  else
+  {
+    strerr_warnwu3sys("read the configuration in ", confdir, " for a local delivery") ;
+    code = 111 ;
+  }
   close(0) ;
   if (write(s, &code, 1) != 1) _exit(111) ;
 }

@@ -4,7 +4,7 @@
 # tern_authlimit's, shared with tern-smtp-in: a failure waits as many
 # seconds as the larger count (at most 5), and files written for the other
 # program count.
-import os, sys, threading, time
+import base64, os, sys, threading, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, Raw
@@ -39,6 +39,18 @@ check(c.proc.returncode == 100, "exit 100 after three failures")
 many([("192.0.2.9", "bob", "wrong", 3)] * 4)
 r, _ = session("192.0.2.9", "bob", "bob-password", 1)
 check(b"NO [UNAVAILABLE]" in r[0], "the IP with 12 failures is blocked, right password or not: %r" % r)
+def plain(ip, user, pw):
+    c = Raw({"TCPREMOTEIP": ip, "SSL_PROTOCOL": "TLSv1.2"})
+    t = c.cmd(b"AUTHENTICATE PLAIN " + base64.b64encode(b"\0" + user.encode() + b"\0" + pw.encode()))[1]
+    c.f.close()
+    c.sock.close()
+    c.proc.wait(10)
+    return t.split(b" ", 1)[1]
+
+
+right, wrong = plain("192.0.2.9", "bob", "bob-password"), plain("192.0.2.9", "bob", "wrong")
+check(right == wrong and b"NO [UNAVAILABLE]" in right,
+      "AUTHENTICATE from the blocked IP: the same answer, right password or not (no oracle): %r %r" % (right, wrong))
 r, _ = session("192.0.2.10", "bob", "bob-password", 1)
 check(b" OK " in r[0], "another IP still logs in: %r" % r)
 many([("198.51.100.%d" % k, "eve", "wrong", 3) for k in range(10)])
