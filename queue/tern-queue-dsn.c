@@ -57,9 +57,10 @@ static void uniq (stralloc *sa)
     strerr_diefusys(111, "allocate") ;
 }
 
-static void logdone (char const *id, tern_dsn const *d, char const *from, char const *acct, size_t size)
+static void logdone (char const *id, tern_dsn const *d, char const *from, int utf8, char const *acct, size_t size)
 {
   char n[UINT_FMT], sz[SIZE_FMT] ;
+  stralloc lf = STRALLOC_ZERO ;  /* the sender's log form (REFERENCE.md 12) */
   int failed = 0 ;
   for (unsigned int i = 0 ; i < d->nrcpt ; i++) if (d->rcpts[i].action == TERN_DSN_FAILED) failed = 1 ;
   n[uint_fmt(n, d->nrcpt)] = 0 ;
@@ -67,8 +68,12 @@ static void logdone (char const *id, tern_dsn const *d, char const *from, char c
   if (!from)
     tern_log_info("no-notice", "id", id, "kind", failed ? "failed" : "delayed", "reason", "null sender", "nrcpt", n, TERN_LOG_END) ;
   else
-    tern_log_info("notice", "id", id, "kind", failed ? "failed" : "delayed", "from", from, "account", acct,
-      "nrcpt", n, "size", sz, TERN_LOG_END) ;
+  {
+    if (!tern_addr_logtext(&lf, from, utf8) || !stralloc_0(&lf)) lf.len = 0 ;
+    tern_log_info("notice", "id", id, "kind", failed ? "failed" : "delayed", "from", lf.len ? lf.s : from,
+      "account", acct, "nrcpt", n, "size", sz, TERN_LOG_END) ;
+    stralloc_free(&lf) ;
+  }
 }
 
 /* the settings, the attempts, and DATADIR/queue/tmp in tmp */
@@ -109,7 +114,7 @@ static void notice (char const *confdir, char const *id, int fd, tern_qenv const
   d.rcpts = genalloc_s(tern_dsn_rcpt, rcpts) ; d.nrcpt = genalloc_len(tern_dsn_rcpt, rcpts) ;
   if (!tern_dsn_fmt(&out, &d)) strerr_diefusys(111, "compose the notice") ;
   dsn_deliver(confdir, tmp.s, acct.s, &out) ;
-  logdone(id, &d, e->from.s, acct.s, out.len) ;
+  logdone(id, &d, e->from.s, !!(e->flags & TERN_QENV_UTF8), acct.s, out.len) ;
   /* all freed: clean under LeakSanitizer */
   stralloc_free(&host) ; stralloc_free(&tmp) ; stralloc_free(&acct) ;
   stralloc_free(&msg) ; stralloc_free(&u) ; stralloc_free(&out) ;
@@ -150,7 +155,7 @@ int main (int argc, char const *const *argv)
   if (!env.from.s[0])
   {
     tern_dsn d = { .rcpts = genalloc_s(tern_dsn_rcpt, &rcpts), .nrcpt = genalloc_len(tern_dsn_rcpt, &rcpts) } ;
-    logdone(id, &d, 0, 0, 0) ;
+    logdone(id, &d, 0, 0, 0, 0) ;
   }
   else notice(confdir, id, fd, &env, &rcpts, att, last) ;
   close(fd) ;
