@@ -54,6 +54,7 @@ service() {  # service NAME COMMAND...: one s6 service directory
   mkdir -p "service/$name"
   { echo "#!/bin/sh" ; echo "PATH=$bin:\$PATH" ; echo "exec 2>&1" ; echo "exec $*" ; } > "service/$name/run.tmp"
   chmod 755 "service/$name/run.tmp" && mv "service/$name/run.tmp" "service/$name/run"
+  : > "service/$name/nosetsid"  # in s6-svscan's session, which the end waits for
 }
 
 [ -f conf/tern.conf ] || setup
@@ -78,7 +79,8 @@ fi
 # s6-svscan gets a session of its own, so a terminal's Ctrl-C or a signal
 # to our process group reaches this script only (s6-supervise would act on
 # SIGINT by itself and leave its service behind); the script then asks
-# s6-svscan to bring the tree down, and waits until it has.
+# s6-svscan to bring the tree down, and waits until every process of its
+# session has ended.
 svscan= stopping=
 stop() { stopping=1 ; [ -z "$svscan" ] || kill -TERM "$svscan" 2>/dev/null ; }
 trap stop INT TERM HUP QUIT
@@ -96,5 +98,15 @@ tern localserve: running in $dir (Ctrl-C stops)
   Mail to any address is delivered to local's Inbox.
 MSG
 while kill -0 "$svscan" 2>/dev/null ; do wait "$svscan" ; done
+# A process of the tree may outlive s6-svscan (a listener's child ending
+# its connection): every one is in s6-svscan's session (nosetsid); wait
+# for them, TERM after 5 s, KILL after 15 s.
+left() { ps -o pid=,stat= -s "$svscan" 2>/dev/null | awk '$2 !~ /^Z/ { print $1 }' ; }
+i=0
+while [ -n "$(left)" ] && [ $i -lt 150 ] ; do
+  [ $i = 50 ] && kill -TERM $(left) 2>/dev/null
+  sleep 0.1 ; i=$((i + 1))
+done
+[ -z "$(left)" ] || kill -KILL $(left) 2>/dev/null
 [ -n "$stopping" ] || die 111 "s6-svscan ended"
 exit 0

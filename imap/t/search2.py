@@ -1,7 +1,7 @@
 # search2.py: SENTBEFORE/SENTON/SENTSINCE, CHARSET UTF-8 with non-ASCII
 # case folding, the header cache (same answers from the cache as from the
-# files, a torn cache tail cut and rebuilt), and IDLE woken by inotify well
-# within the half-second poll, RFC 2047 encoded words found by their
+# files, a torn cache tail cut and rebuilt), and IDLE woken by inotify (a
+# watch on the mailbox, not the 5-second poll), RFC 2047 encoded words found by their
 # decoded text.  Prints "N passed, N failed".
 import glob, os, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -72,9 +72,18 @@ d.cmd("LOGIN bob bob-password")
 d.cmd("EXAMINE Inbox")
 check(d.cmd("FETCH 5 (BODY.PEEK[HEADER])")[0][0].endswith(b"Subject: fifth zebra\r\n\r\n)\r\n"), "another session reads the entry")
 
-# IDLE: woken by inotify, far sooner than the half-second poll
+# IDLE: woken by inotify (a watch on the mailbox, seen in the session's
+# fdinfo), not by its 5-second poll (generous bound: no timing goal here)
 d.send(b"i IDLE\r\n")
 d.line()
+watches = 0
+for fd in os.listdir("/proc/%d/fdinfo" % d.proc.pid):
+    try:
+        with open("/proc/%d/fdinfo/%s" % (d.proc.pid, fd)) as f:
+            watches += sum(1 for l in f if l.startswith("inotify wd:"))
+    except OSError:
+        pass
+check(watches >= 1, "IDLE watches the mailbox with inotify: %d watches" % watches)
 lat = []
 for i in range(5):
     time.sleep(0.2)
@@ -83,7 +92,7 @@ for i in range(5):
     l = d.line()
     lat.append(time.time() - t0)
     check(l == b"* %d EXISTS\r\n" % (6 + i), "IDLE reports: %r" % l)
-check(max(lat) < 0.3 and sum(lat) / len(lat) < 0.15, "IDLE woken within 0.3 s: %r" % lat)
+check(max(lat) < 4, "IDLE woken before its 5-second poll: %r" % lat)
 d.send(b"DONE\r\n")
 check(d.until(b"i")[1].startswith(b"i OK"), "IDLE done")
 
