@@ -54,7 +54,7 @@ service() {  # service NAME COMMAND...: one s6 service directory
   mkdir -p "service/$name"
   { echo "#!/bin/sh" ; echo "PATH=$bin:\$PATH" ; echo "exec 2>&1" ; echo "exec $*" ; } > "service/$name/run.tmp"
   chmod 755 "service/$name/run.tmp" && mv "service/$name/run.tmp" "service/$name/run"
-  : > "service/$name/nosetsid"  # in s6-svscan's session, which the end waits for
+  echo 10000 > "service/$name/timeout-kill"  # a stop never hangs on one process
 }
 
 [ -f conf/tern.conf ] || setup
@@ -82,7 +82,14 @@ fi
 # s6-svscan to bring the tree down, and waits until every process of its
 # session has ended.
 svscan= stopping=
-stop() { stopping=1 ; [ -z "$svscan" ] || kill -TERM "$svscan" 2>/dev/null ; }
+sids=
+stop() {
+  stopping=1
+  [ -n "$svscan" ] || return
+  # each service is a session leader: its pid names the session its children share
+  for s in service/* ; do p=$(s6-svstat -o pid "$s" 2>/dev/null) && [ "${p:--1}" -gt 0 ] && sids="$sids,$p" ; done
+  kill -TERM "$svscan" 2>/dev/null
+}
 trap stop INT TERM HUP QUIT
 s6-setsid s6-svscan service &
 svscan=$!
@@ -99,9 +106,9 @@ tern localserve: running in $dir (Ctrl-C stops)
 MSG
 while kill -0 "$svscan" 2>/dev/null ; do wait "$svscan" ; done
 # A process of the tree may outlive s6-svscan (a listener's child ending
-# its connection): every one is in s6-svscan's session (nosetsid); wait
-# for them, TERM after 5 s, KILL after 15 s.
-left() { ps -o pid=,stat= -s "$svscan" 2>/dev/null | awk '$2 !~ /^Z/ { print $1 }' ; }
+# its connection): it is in its service's session; wait for them all,
+# TERM after 5 s, KILL after 15 s.
+left() { ps -o pid=,stat= -s "$svscan$sids" 2>/dev/null | awk '$2 !~ /^Z/ { print $1 }' ; }
 i=0
 while [ -n "$(left)" ] && [ $i -lt 150 ] ; do
   [ $i = 50 ] && kill -TERM $(left) 2>/dev/null
