@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include "tern.h"
 #include "tern_junkdb_int.h"
+#include "tern_conftext.h"
 #include "t.h"
 
 static void mk (tern_junkwords *w, char const *list)
@@ -296,6 +297,37 @@ static void tflags (void)
   tern_junkflags_free(&f) ;
 }
 
+static int put (char const *path, char const *s)
+{
+  return tern_file_replace(path, s, strlen(s), 0644) ;
+}
+
+static void tconf (void)
+{
+  tern_conftext t = TERN_CONFTEXT_ZERO ;
+  tern_conf c = TERN_CONF_ZERO ;
+  tern_junkopt o ;
+  tern_junkflags f ;
+  T(tern_mkdirp("cf/domains", 0755) && tern_mkdirp("cf/accounts", 0755)
+    && put("cf/tern.conf", "hostname h.example\ndatadir data\n") && put("cf/domains/example.com", "")
+    && put("cf/accounts/bob", "address bob@example.com\njunk-filter threshold=0.9 combine=chi min-ham=3\n"
+      "junk-flags yes\njunk-mailbox ^(junk|spam)\nneutral-mailbox ^(inbox|rejects)\n")
+    && put("cf/accounts/al", "address al@example.com\n"), "config text") ;
+  T(tern_conftext_init(&t, "cf", 0) && tern_conftext_dir(&t) && !t.nerr && tern_conftext_write(&t, "cf/config.cdb"), "compile") ;
+  tern_conftext_free(&t) ;
+  T(tern_conf_open(&c, "cf"), "open config") ;
+  T(tern_junkopt_conf(&c, "bob", &o) == 1 && o.threshold == 0.9 && o.combine == TERN_JUNK_COMBINE_CHI && o.minham == 3
+    && o.minspam == 10 && o.topwords == 10 && o.onegrams, "junk-filter options from config.cdb") ;
+  T(tern_junkopt_conf(&c, "al", &o) == 0, "no junk-filter") ;
+  T(tern_junkflags_conf(&f, &c, "bob") && f.on && f.have == 3, "junk-flags from config.cdb") ;
+  T(tern_junkflags_apply(&f, "Spam", 0, 0) == TERN_F_JUNK && tern_junkflags_apply(&f, "Rejects", 0, TERN_F_JUNK) == 0
+    && tern_junkflags_apply(&f, "Sent", 0, 0) == TERN_F_NOTJUNK, "configured flags") ;
+  tern_junkflags_free(&f) ;
+  T(tern_junkflags_conf(&f, &c, "al") && !f.on && !f.have && tern_junkflags_apply(&f, "Junk", 0, 0) == 0, "no junk-flags") ;
+  tern_junkflags_free(&f) ;
+  tern_conf_close(&c) ;
+}
+
 #define PROCS 4
 #define EACH 25
 
@@ -343,6 +375,7 @@ int main (void)
   tdamage() ;
   tstore() ;
   tflags() ;
+  tconf() ;
   tconcurrent() ;
   return tdone() ;
 }
