@@ -248,6 +248,34 @@ static int step (char const *acct, uint32_t uid, uint32_t flags, int gone, tern_
   return r ;
 }
 
+/* a rebuild replaces the words (new key) and sets the states it names */
+static void trebuild (uint32_t id, uint32_t uidvalidity, uint32_t uid, uint32_t uid2)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+  tern_junkstats st ;
+  uint64_t key[2] ;
+  uint32_t ham, spam ;
+  T(!tern_junkdb_open(&d, "s", TERN_JUNKDB_WRITE), "before the rebuild") ;
+  key[0] = d.key[0] ; key[1] = d.key[1] ;
+  mk(&w, "cheap words") ; T(!tern_junkdb_train(&d, &w, 1, 1) && !tern_junkdb_commit(&d), "train before") ;
+  tern_junkdb_close(&d) ;
+  T(!tern_junkdb_open(&d, "s", TERN_JUNKDB_REBUILD) && d.lockfd < 0, "REBUILD takes no lock") ;
+  mk(&w, "fresh start") ;
+  T(!tern_junkdb_train(&d, &w, 0, 1) && !tern_junkdb_setstate(&d, id, uidvalidity, uid, TERN_TRAIN_HAM)
+    && !tern_junkdb_setstate(&d, id, uidvalidity, uid2, TERN_TRAIN_NONE), "train in memory") ;
+  T(tern_junkdb_commit(&d) == TERN_TEMP, "commit needs the lock") ;
+  T(!tern_junkdb_lock(&d) && !tern_junkdb_commit(&d), "lock and commit") ;
+  T(!tern_junkdb_stats(&d, &st) && st.words == 2 && st.nham == 1 && st.nspam == 0 && st.slots == 1024, "only the rebuilt words") ;
+  T(d.key[0] != key[0] || d.key[1] != key[1], "a new key") ;
+  T(jdb_counts(&d, jdb_hash(d.key, "fresh", 5), &ham, &spam) && ham == 1 && !spam, "rebuilt counts") ;
+  tern_junkdb_close(&d) ;
+  T(TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_HAM && TERN_F_TRAIN(flagsof("s", uid2)) == TERN_TRAIN_NONE, "rebuild set the states") ;
+  T(!tern_junkdb_open(&d, "s", TERN_JUNKDB_READ) && d.nham == 1 && d.key[0] != key[0], "reopened after the rebuild") ;
+  tern_junkdb_close(&d) ;
+  tern_junkwords_free(&w) ;
+}
+
 static void tstore (void)
 {
   static char const msg[] = "From: a@b.example\r\nSubject: cheap pills today\r\n\r\nbuy cheap pills now\r\n" ;
@@ -278,6 +306,7 @@ static void tstore (void)
   tern_junkdb_close(&d) ;
   T(TERN_F_TRAIN(flagsof("s", uid2)) == TERN_TRAIN_HAM, "state set by commit") ;
   T(TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_NONE, "another UIDVALIDITY is skipped") ;
+  trebuild(e.id, e.uidvalidity, uid, uid2) ;
 }
 
 static void tflags (void)
