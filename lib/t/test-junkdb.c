@@ -248,6 +248,28 @@ static int step (char const *acct, uint32_t uid, uint32_t flags, int gone, tern_
   return r ;
 }
 
+/* a message that cannot be parsed or read is left untrained, and logged */
+static void tunparsable (void)
+{
+  static char const bad[] = "Content-Type: ???\r\nSubject: cheap pills\r\n\r\ncheap pills\r\n" ;
+  static char const good[] = "Subject: cheap pills\r\n\r\ncheap pills\r\n" ;
+  tern_junkstats st ;
+  tern_mbox m = TERN_MBOX_ZERO ;
+  stralloc p = STRALLOC_ZERO ;
+  uint32_t ub, ug, n0 ;
+  T(!step("s", 1, 0xffffffff, 0, &st), "start") ;
+  n0 = st.nspam ;
+  T(!tern_store_deliver("s", "Inbox", bad, sizeof bad - 1, TERN_F_JUNK, 0, 0, 0, 0, &ub)
+    && !tern_store_deliver("s", "Inbox", good, sizeof good - 1, TERN_F_JUNK, 0, 0, 0, 0, &ug), "deliver") ;
+  T(!step("s", ub, 0xffffffff, 0, &st) && st.nspam == n0 && TERN_F_TRAIN(flagsof("s", ub)) == TERN_TRAIN_NONE,
+    "unparsable Content-Type: left untrained") ;
+  T(!tern_mbox_open(&m, "s", 1) && tern_mbox_path(&p, &m, "cur", ug) && !unlink(p.s), "remove a message file") ;
+  tern_mbox_close(&m) ;
+  T(!step("s", ug, 0xffffffff, 0, &st) && st.nspam == n0 && TERN_F_TRAIN(flagsof("s", ug)) == TERN_TRAIN_NONE,
+    "unreadable message: left untrained") ;
+  stralloc_free(&p) ;
+}
+
 /* a rebuild replaces the words (new key) and sets the states it names */
 static void trebuild (uint32_t id, uint32_t uidvalidity, uint32_t uid, uint32_t uid2)
 {
@@ -306,6 +328,7 @@ static void tstore (void)
   tern_junkdb_close(&d) ;
   T(TERN_F_TRAIN(flagsof("s", uid2)) == TERN_TRAIN_HAM, "state set by commit") ;
   T(TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_NONE, "another UIDVALIDITY is skipped") ;
+  tunparsable() ;
   trebuild(e.id, e.uidvalidity, uid, uid2) ;
 }
 
