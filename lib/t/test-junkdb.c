@@ -206,6 +206,21 @@ static void tdamage (void)
   damaged("short file", "size") ;
   if (truncate("c/junk/words", 10) < 0) exit(111) ;
   damaged("shorter than the header", "shorter") ;
+  /* every slot holds the same hash (the header lies): growing finds it */
+  {
+    static char t[JDB_HDR + JDB_MINSLOTS * JDB_SLOT] ;
+    jdb_hdr h = { .slots = JDB_MINSLOTS, .used = 0, .nham = 1, .nspam = 1, .gen = 1 } ;
+    tern_junkdb d = TERN_JUNKDB_ZERO ;
+    tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+    for (unsigned int i = 0 ; i < JDB_MINSLOTS ; i++) jdb_slot_pack(t + JDB_HDR + i * JDB_SLOT, 0x1234, 1, 0) ;
+    jdb_hdr_pack(t, &h) ;
+    if (!tern_file_replace("c/junk/words", t, sizeof t, 0600)) exit(111) ;
+    mk(&w, "anything") ;
+    T(!tern_junkdb_open(&d, "c", TERN_JUNKDB_WRITE) && !tern_junkdb_train(&d, &w, 1, 1), "open a table with one hash everywhere") ;
+    T(tern_junkdb_commit(&d) == TERN_TEMP && errno == EUCLEAN && strstr(tern_store_damage_what(), "hash twice"), "growing it: damage") ;
+    tern_junkdb_close(&d) ;
+    tern_junkwords_free(&w) ;
+  }
   /* a torn journal is dropped, the table rebuilt from nothing is fine */
   if (unlink("c/junk/words") < 0) exit(111) ;
   poke("c/junk/journal", 0, "ternjrnl", 8) ;
