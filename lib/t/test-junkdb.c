@@ -434,6 +434,59 @@ static void tconcurrent (void)
   tern_junkwords_free(&w) ;
 }
 
+/* readers take no lock and never see damage while a writer commits and
+   grows the table under them */
+static void treaders (void)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+  int p[2], status ;
+  unsigned int bad = 0 ;
+  pid_t pid ;
+  char buf[64] ;
+  int lk = tern_lock("c/junk") ;
+  T(lk >= 0 && !tern_junkdb_open(&d, "c", TERN_JUNKDB_READ), "READ while another holds the junk lock") ;
+  tern_junkdb_close(&d) ;
+  if (lk >= 0) close(lk) ;
+  if (pipe(p) < 0 || (pid = fork()) < 0) exit(111) ;
+  if (!pid)
+  {
+    unsigned int errs = 0, n = 0 ;
+    char c ;
+    close(p[1]) ;
+    mk(&w, "w1 w2 w3 shared") ;
+    for (;;)
+    {
+      tern_junkdb x = TERN_JUNKDB_ZERO ;
+      tern_junkopt o ;
+      tern_junkresult r ;
+      tern_junkopt_default(&o) ;
+      if (tern_junkdb_open(&x, "rd", TERN_JUNKDB_READ) || tern_junkdb_classify(&x, &w, &o, &r)) errs++ ;
+      tern_junkdb_close(&x) ;
+      n++ ;
+      if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) _exit(2) ;
+      if (read(p[0], &c, 1) == 0) break ;
+    }
+    printf("# reader: %u opens and classifications, %u errors\n", n, errs) ;
+    fflush(stdout) ;
+    _exit(errs ? 1 : 0) ;
+  }
+  close(p[0]) ;
+  T(!tern_junkdb_open(&d, "rd", TERN_JUNKDB_WRITE), "writer") ;
+  for (unsigned int i = 0 ; i < 300 ; i++)
+  {
+    size_t n = 0 ;
+    for (unsigned int k = 0 ; k < 20 ; k++) n += (size_t)sprintf(buf + n, "w%u ", i * 20 + k) ;
+    buf[n - 1] = 0 ;
+    mk(&w, buf) ;
+    if (tern_junkdb_train(&d, &w, i & 1, 1) || tern_junkdb_commit(&d)) bad++ ;
+  }
+  tern_junkdb_close(&d) ;
+  close(p[1]) ;
+  T(!bad && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status), "a reader beside 300 commits and 2 growths: no error") ;
+  tern_junkwords_free(&w) ;
+}
+
 int main (void)
 {
   topts() ;
@@ -444,5 +497,6 @@ int main (void)
   tflags() ;
   tconf() ;
   tconcurrent() ;
+  treaders() ;
   return tdone() ;
 }
