@@ -1,9 +1,7 @@
-/* fuzz-junkdb: arbitrary bytes as a junk filter's words file and journal
-   (junk/tern-junk.5); open to read and classify, open to write (replaying
-   the journal), train and commit: no crash, bounded work.  Byte 0: bit 0
-   gives words a valid header (the fuzz then goes into the slots), bit 1
-   a valid journal checksum, bit 2 no words file; bytes 1-2 split off the
-   journal.  Works in /dev/shm (tmpfs) so fsync costs nothing. */
+/* fuzz-junkdb: hostile words files and journals (tern-junk.5), opened to
+   read and classify, to write (replay), then trained and committed.  Byte
+   0: bit 0 a valid header over fuzzed slots, bit 1 a valid journal sum,
+   bit 2 no words; bytes 1-2 split off the journal.  Runs in /dev/shm. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,9 +1,7 @@
-/* test-junkdb-crash: a child syncs messages' training to flags it keeps
-   changing, now and then rebuilds the whole filter, reporting each commit
-   before and after on a pipe; the parent kill -9s it at random moments,
-   many times, then checks that the filter opens, that its totals are those
-   of the last reported commit or the one in flight, and that every word's
-   counts are exactly what the messages' training states say. */
+/* test-junkdb-crash: a child syncs training to flags it keeps changing
+   and now and then rebuilds, reporting each commit; the parent kill -9s it
+   many times, then checks the totals are the last commit's or the one in
+   flight, and every word's counts are what the messages' states say. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
