@@ -105,6 +105,8 @@ static struct { char const *msg ; int bad ; } const ctypes[] =
   { "Content-Type: text/plain (comment)\n\nx\n", 1 },
   { "Content-Type: te xt/plain\n\nx\n", 1 },
   { "Content-Type:\n\nx\n", 0 },
+  { "Content-Type: \n text/html;;;;\n\nx\n", 0 },
+  { "Content-Type: TEXT/PLAIN charset=US-ASCII\n\nx\n", 1 },
   { "Content-Type: TEXT/Plain ; charset=\"utf-8\"\n\nx\n", 0 },
   { "Content-Type: text/plain;\n charset=us-ascii\n\nx\n", 0 },
   { "Content-Type: application/x-whatever\n\nx\n", 0 },
