@@ -52,7 +52,8 @@ static size_t rune (char const *s, size_t len, uint32_t *c)
 /* rune c, part of the word's middle */
 static void core (word *w, uint32_t c)
 {
-  static char const consonants[] = "bcdfghjklmnpqrstvwxyzBCDFGHJKLMNPQRSTVWXYZ23456789" ;
+  /* "looks random" runs: bcdfghjklmnpqrstvwxyz, upper case too, and 2-9 */
+  static unsigned int const consonants[4] = { 0, 0x03fc0000, 0x07df7ddc, 0x07df7ddc } ;
   char u[4] ;
   size_t n = 1 ;
   if (c < 0x80) u[0] = (char)c ;
@@ -63,7 +64,7 @@ static void core (word *w, uint32_t c)
   w->len += n ;
   if (!digit(c)) w->nondigit = 1 ;
   if (c >= 0x80) w->ascii = 0 ;
-  if (c && c < 0x80 && strchr(consonants, (int)c)) w->stretch++ ;
+  if (c < 0x80 && consonants[c >> 5] >> (c & 31) & 1) w->stretch++ ;
   else { if (w->stretch >= 6) w->stretches++ ; w->stretch = 0 ; }
   if (c - '0' < 10) w->digits++ ;
   else if (!((c | 0x20) - 'a' < 6)) w->other++ ;
