@@ -82,6 +82,10 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   {
     snprintf(adir, sizeof adir, "%s/tern-fuzz-junkdb.%d", access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm", (int)getpid()) ;
   }
+  {
+    tern_junkopt o ;
+    tern_junkopt_parse(&o, (char const *)data, size) ;
+  }
   if (size < 3) return 0 ;
   rm_rf(adir) ;
   snprintf(p, sizeof p, "%s/junk", adir) ;

@@ -359,6 +359,10 @@ static void tflags (void)
   T(tern_junkflags_apply(&f, "INBOX", 0, TERN_F_JUNK) == 0, "neutral clears both") ;
   T(tern_junkflags_apply(&f, "Lists/tern", 0, TERN_F_JUNK) == TERN_F_NOTJUNK, "two regexes: the missing one matches the rest") ;
   T(tern_junkflags_apply(&f, "Archive", TERN_SU_JUNK, 0) == TERN_F_JUNK, "\\Junk special use") ;
+  T(!regcomp(&f.re[2], "^(archives|\xc3\xa9t\xc3\xa9)", REG_EXTENDED | REG_NOSUB), "regcomp") ;
+  f.have = 7 ;
+  T(tern_junkflags_apply(&f, "\xc3\x89T\xc3\x89/2024", 0, TERN_F_JUNK) == TERN_F_NOTJUNK, "non-ASCII names lower-cased") ;
+  T(tern_junkflags_apply(&f, "Lists/tern", 0, TERN_F_JUNK) == TERN_F_JUNK, "three regexes, none matches: unchanged") ;
   f.on = 0 ;
   T(tern_junkflags_apply(&f, "Junk", 0, 0) == 0 && tern_junkflags_apply(&f, "x", TERN_SU_JUNK, 0) == TERN_F_JUNK, "off: only \\Junk") ;
   tern_junkflags_free(&f) ;
