@@ -153,6 +153,8 @@ int tern_junkdb_lock (tern_junkdb *d)
   r = takelock(d) ;
   if (!r) r = jdb_recover(d) ;
   if (r == TERN_PERM && errno == ENOENT) r = TERN_OK ;
+  /* damage is what a rebuild repairs: what it replaces need not be sound */
+  if (r == TERN_TEMP && errno == EUCLEAN) r = rm(d, "journal") && rm(d, "words.new") ? TERN_OK : tern_errcode(errno) ;
   jdb_unmap(d) ;
   d->fd = JDB_REBUILDFD ;
   d->key[0] = key[0] ; d->key[1] = key[1] ;

@@ -206,6 +206,17 @@ static void tdamage (void)
   damaged("short file", "size") ;
   if (truncate("c/junk/words", 10) < 0) exit(111) ;
   damaged("shorter than the header", "shorter") ;
+  {
+    tern_junkdb d = TERN_JUNKDB_ZERO ;
+    tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+    mk(&w, "repaired") ;
+    T(!tern_junkdb_open(&d, "c", TERN_JUNKDB_REBUILD) && !tern_junkdb_train(&d, &w, 0, 1) && !tern_junkdb_lock(&d)
+      && !tern_junkdb_commit(&d), "a rebuild replaces a damaged filter") ;
+    tern_junkdb_close(&d) ;
+    T(!tern_junkdb_open(&d, "c", TERN_JUNKDB_READ) && d.nham == 1, "and it opens again") ;
+    tern_junkdb_close(&d) ;
+    tern_junkwords_free(&w) ;
+  }
   /* every slot holds the same hash (the header lies): growing finds it */
   {
     static char t[JDB_HDR + JDB_MINSLOTS * JDB_SLOT] ;
