@@ -86,6 +86,6 @@ int tern_junk_sync (tern_junkdb *d, tern_junkopt const *o, tern_mbox *m, uint32_
   if (want == cur) return TERN_OK ;
   r = tern_junkdb_held(d, m) ;
   if (r) return r ;
-  if (!jdb_mboxid(m, &id)) return (errno = EINVAL, TERN_PERM) ;
+  if (!tern_jdb_mboxid(m, &id)) return (errno = EINVAL, TERN_PERM) ;
   return tern_junkdb_setstate(d, id, m->hdr.uidvalidity, uid, want) ;
 }

@@ -197,7 +197,7 @@ static void expected (tern_junkdb const *d, genalloc *g, uint32_t *nham, uint32_
     for (unsigned int i = 0 ; i < w.n ; i++)
     {
       char const *s = tern_junkwords_word(&w, i) ;
-      uint64_t h = jdb_hash(d->key, s, strlen(s)) ;
+      uint64_t h = tern_jdb_hash(d->key, s, strlen(s)) ;
       want x = { .h = h, .ham = 0, .spam = 0 }, *p = 0 ;
       for (size_t k = 0 ; k < genalloc_len(want, g) ; k++)
         if (genalloc_s(want, g)[k].h == h) { p = genalloc_s(want, g) + k ; break ; }
@@ -233,7 +233,7 @@ static void verify (void)
   {
     want const *x = genalloc_s(want, &g) + k ;
     uint32_t ham = 0, spam = 0 ;
-    jdb_counts(&d, x->h, &ham, &spam) ;
+    tern_jdb_counts(&d, x->h, &ham, &spam) ;
     if (ham != x->ham || spam != x->spam) wrong++ ;
   }
   T(!wrong, "every word's counts match the messages' states") ;

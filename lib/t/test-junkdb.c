@@ -158,14 +158,14 @@ static void tgrowth (void)
     uint32_t ham, spam ;
     unsigned int m = i / 10 ;
     sprintf(buf, "w%u", i) ;
-    if (!jdb_counts(&d, jdb_hash(d.key, buf, strlen(buf)), &ham, &spam) || ham != !(m & 1) || spam != (m & 1)) bad++ ;
+    if (!tern_jdb_counts(&d, tern_jdb_hash(d.key, buf, strlen(buf)), &ham, &spam) || ham != !(m & 1) || spam != (m & 1)) bad++ ;
   }
   for (unsigned int i = 0 ; i < 7 ; i++)
   {
     uint32_t ham, spam, want = 0 ;
     for (unsigned int m = 0 ; m < 3000 ; m++) want += m % 7 == i ;
     sprintf(buf, "common%u", i) ;
-    if (!jdb_counts(&d, jdb_hash(d.key, buf, strlen(buf)), &ham, &spam) || ham + spam != want) bad++ ;
+    if (!tern_jdb_counts(&d, tern_jdb_hash(d.key, buf, strlen(buf)), &ham, &spam) || ham + spam != want) bad++ ;
   }
   T(!bad, "every count exact after growing") ;
   printf("# growth: %llu words in %llu slots, %llu bytes\n", (unsigned long long)st.words, (unsigned long long)st.slots, (unsigned long long)st.bytes) ;
@@ -219,12 +219,12 @@ static void tdamage (void)
   }
   /* every slot holds the same hash (the header lies): growing finds it */
   {
-    static char t[JDB_HDR + JDB_MINSLOTS * JDB_SLOT] ;
-    jdb_hdr h = { .slots = JDB_MINSLOTS, .used = 0, .nham = 1, .nspam = 1, .gen = 1 } ;
+    static char t[TERN_JDB_HDR + TERN_JDB_MINSLOTS * TERN_JDB_SLOT] ;
+    tern_jdb_hdr h = { .slots = TERN_JDB_MINSLOTS, .used = 0, .nham = 1, .nspam = 1, .gen = 1 } ;
     tern_junkdb d = TERN_JUNKDB_ZERO ;
     tern_junkwords w = TERN_JUNKWORDS_ZERO ;
-    for (unsigned int i = 0 ; i < JDB_MINSLOTS ; i++) jdb_slot_pack(t + JDB_HDR + i * JDB_SLOT, 0x1234, 1, 0) ;
-    jdb_hdr_pack(t, &h) ;
+    for (unsigned int i = 0 ; i < TERN_JDB_MINSLOTS ; i++) tern_jdb_slot_pack(t + TERN_JDB_HDR + i * TERN_JDB_SLOT, 0x1234, 1, 0) ;
+    tern_jdb_hdr_pack(t, &h) ;
     if (!tern_file_replace("c/junk/words", t, sizeof t, 0600)) exit(111) ;
     mk(&w, "anything") ;
     T(!tern_junkdb_open(&d, "c", TERN_JUNKDB_WRITE) && !tern_junkdb_train(&d, &w, 1, 1), "open a table with one hash everywhere") ;
@@ -316,7 +316,7 @@ static void trebuild (uint32_t id, uint32_t uidvalidity, uint32_t uid, uint32_t 
   T(!tern_junkdb_lock(&d) && !tern_junkdb_commit(&d), "lock and commit") ;
   T(!tern_junkdb_stats(&d, &st) && st.words == 2 && st.nham == 1 && st.nspam == 0 && st.slots == 1024, "only the rebuilt words") ;
   T(d.key[0] != key[0] || d.key[1] != key[1], "a new key") ;
-  T(jdb_counts(&d, jdb_hash(d.key, "fresh", 5), &ham, &spam) && ham == 1 && !spam, "rebuilt counts") ;
+  T(tern_jdb_counts(&d, tern_jdb_hash(d.key, "fresh", 5), &ham, &spam) && ham == 1 && !spam, "rebuilt counts") ;
   tern_junkdb_close(&d) ;
   T(TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_HAM && TERN_F_TRAIN(flagsof("s", uid2)) == TERN_TRAIN_NONE, "rebuild set the states") ;
   T(!tern_junkdb_open(&d, "s", TERN_JUNKDB_READ) && d.nham == 1 && d.key[0] != key[0], "reopened after the rebuild") ;
@@ -444,7 +444,7 @@ static void tconcurrent (void)
   T(!bad, "trainers exit 0") ;
   T(!tern_junkdb_open(&d, "k", TERN_JUNKDB_READ) && !tern_junkdb_stats(&d, &st), "open") ;
   T(st.nspam == PROCS * EACH && st.words == 1 + PROCS + PROCS * EACH, "no training lost") ;
-  T(jdb_counts(&d, jdb_hash(d.key, "shared", 6), &ham, &spam) && spam == PROCS * EACH && !ham, "shared word counted by all") ;
+  T(tern_jdb_counts(&d, tern_jdb_hash(d.key, "shared", 6), &ham, &spam) && spam == PROCS * EACH && !ham, "shared word counted by all") ;
   tern_junkdb_close(&d) ;
   tern_junkwords_free(&w) ;
 }
