@@ -445,7 +445,8 @@ static void tconcurrent (void)
   T(!bad, "trainers exit 0") ;
   T(!tern_junkdb_open(&d, "k", TERN_JUNKDB_READ) && !tern_junkdb_stats(&d, &st), "open") ;
   T(st.nspam == PROCS * EACH && st.words == 1 + PROCS + PROCS * EACH, "no training lost") ;
-  T(tern_jdb_counts(&d, tern_jdb_hash(d.key, "shared", 6), &ham, &spam) && spam == PROCS * EACH && !ham, "shared word counted by all") ;
+  T(tern_junkdb_word(&d, "shared", 6, &ham, &spam) && spam == PROCS * EACH && !ham, "shared word counted by all") ;
+  T(!tern_junkdb_word(&d, "absent", 6, &ham, &spam) && !ham && !spam, "a word not held") ;
   tern_junkdb_close(&d) ;
   tern_junkwords_free(&w) ;
 }
