@@ -151,6 +151,47 @@ static void tgrowth (void)
   tern_junkwords_free(&w) ;
 }
 
+/* a journal left by a "crash": written, then nothing applied */
+static int leave (char const *acct, unsigned int gendelta, uint32_t ham)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  tern_jdb_journal j = TERN_JDB_JOURNAL_ZERO ;
+  tern_jdb_hdr h ;
+  tern_jdb_pend p = { .h = 0, .ham = ham, .spam = 0, .pos = 0 } ;
+  int ok ;
+  if (tern_junkdb_open(&d, acct, TERN_JUNKDB_WRITE) || tern_jdb_header(&d, &h)) return 0 ;
+  p.h = tern_jdb_hash(d.key, "journalled", 10) ;
+  j.kind = TERN_JDB_UPDATE ;
+  j.h = h ;
+  j.h.gen = h.gen + gendelta ;
+  j.h.nham = 7 ;
+  j.h.used = h.used + 1 ;
+  ok = genalloc_append(tern_jdb_pend, &j.words, &p) && tern_jdb_journal_write(&d, &j) ;
+  tern_jdb_journal_free(&j) ;
+  tern_junkdb_close(&d) ;
+  return ok ;
+}
+
+static void tjournal (void)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  uint32_t ham, spam ;
+  struct stat st ;
+  T(leave("j", 1, 3), "a journal of the next generation") ;
+  T(!tern_junkdb_open(&d, "j", TERN_JUNKDB_READ) && d.nham == 0 && !tern_junkdb_word(&d, "journalled", 10, &ham, &spam),
+    "readers do not see it") ;
+  tern_junkdb_close(&d) ;
+  T(!tern_junkdb_open(&d, "j", TERN_JUNKDB_WRITE) && d.nham == 7 && tern_junkdb_word(&d, "journalled", 10, &ham, &spam)
+    && ham == 3 && stat("j/junk/journal", &st) < 0, "a WRITE open finishes it") ;
+  tern_junkdb_close(&d) ;
+  T(leave("j", 0, 9) && !tern_junkdb_open(&d, "j", TERN_JUNKDB_WRITE) && tern_junkdb_word(&d, "journalled", 10, &ham, &spam)
+    && ham == 3 && d.nham == 7, "one of the same generation: its words are not applied again") ;
+  tern_junkdb_close(&d) ;
+  T(leave("j", 2, 9) && !tern_junkdb_open(&d, "j", TERN_JUNKDB_WRITE) && tern_junkdb_word(&d, "journalled", 10, &ham, &spam)
+    && ham == 3 && d.nham == 7 && stat("j/junk/journal", &st) < 0, "a stale one is dropped") ;
+  tern_junkdb_close(&d) ;
+}
+
 static void poke (char const *path, off_t off, char const *s, size_t n)
 {
   int fd = open(path, O_WRONLY | O_CREAT, 0600) ;
@@ -278,6 +319,7 @@ int main (void)
   topts() ;
   tclassify() ;
   tgrowth() ;
+  tjournal() ;
   tdamage() ;
   tflags() ;
   tconf() ;
