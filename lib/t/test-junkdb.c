@@ -190,6 +190,16 @@ static void tjournal (void)
   T(leave("j", 2, 9) && !tern_junkdb_open(&d, "j", TERN_JUNKDB_WRITE) && tern_junkdb_word(&d, "journalled", 10, &ham, &spam)
     && ham == 3 && d.nham == 7 && stat("j/junk/journal", &st) < 0, "a stale one is dropped") ;
   tern_junkdb_close(&d) ;
+  /* one that claims 4 billion words in 72 bytes: dropped, nothing allocated for them */
+  {
+    char b[72] ;
+    memset(b, 0, sizeof b) ;
+    memcpy(b, "ternjrnl\1\0\0\0\1\0\0\0", 16) ;
+    memset(b + 32, 0xff, 4) ;
+    if (!tern_file_replace("j/junk/journal", b, sizeof b, 0600)) exit(111) ;
+    T(!tern_junkdb_open(&d, "j", TERN_JUNKDB_WRITE) && d.nham == 7 && stat("j/junk/journal", &st) < 0, "a journal that lies about its size") ;
+    tern_junkdb_close(&d) ;
+  }
 }
 
 static void poke (char const *path, off_t off, char const *s, size_t n)
