@@ -181,7 +181,7 @@ static void treaders (void)
   int p[2], status ;
   unsigned int bad = 0 ;
   pid_t pid ;
-  char buf[64] ;
+  char buf[256] ;
   int lk = tern_lock("k/junk") ;
   T(lk >= 0 && !tern_junkdb_open(&d, "k", TERN_JUNKDB_READ) && d.nspam == PROCS * EACH, "READ while another holds the junk lock") ;
   tern_junkdb_close(&d) ;
