@@ -37,7 +37,7 @@ static int one (tern_conf const *c, char const *name, int all)
   tern_junkretrain st ;
   struct timespec t0, t1 ;
   char line[400] ;
-  int r ;
+  int tty = isatty(2), r ;
   switch (tern_junkopt_conf(c, name, &o))
   {
     case 1 : break ;
@@ -47,11 +47,11 @@ static int one (tern_conf const *c, char const *name, int all)
   }
   if (!tern_conf_accountdir(c, name, &dir)) strerr_diefu2sys(111, "find the directory of account ", name) ;
   clock_gettime(CLOCK_MONOTONIC, &t0) ;
-  r = tern_junk_retrain(dir.s, &o, isatty(2) ? &progress : 0, (void *)name, &st) ;
-  if (isatty(2)) { buffer_puts(buffer_2, "\n") ; buffer_flush(buffer_2) ; }
+  r = tern_junk_retrain(dir.s, &o, tty ? &progress : 0, (void *)name, &st) ;
   if (r)
   {
     int e = errno ;
+    if (tty) { buffer_puts(buffer_2, "\n") ; buffer_flush(buffer_2) ; }
     if (e == EUCLEAN)
     {
       if (!all) strerr_dief(111, "account ", name, ": damaged ", tern_store_damage_path(), ": ", tern_store_damage_what()) ;
@@ -63,6 +63,7 @@ static int one (tern_conf const *c, char const *name, int all)
     strerr_warnwu2sys("retrain account ", name) ;
     return r == TERN_PERM ? 100 : 111 ;
   }
+  if (tty) { buffer_puts(buffer_2, "\n") ; buffer_flush(buffer_2) ; }
   clock_gettime(CLOCK_MONOTONIC, &t1) ;
   snprintf(line, sizeof line, "retrain %s messages=%llu ham=%llu spam=%llu unparsable=%llu seconds=%.1f\n", name,
     (unsigned long long)st.messages, (unsigned long long)st.ham, (unsigned long long)st.spam,

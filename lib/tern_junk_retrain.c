@@ -126,7 +126,7 @@ static void count (rt *r, tern_mboxlist const *l)
 static int mboxlist (rt *r, tern_mboxlist *l)
 {
   int ret = tern_mboxlist_read(l, r->acct) ;
-  if (ret == TERN_PERM && errno == ENOENT) ret = TERN_OK ;
+  if (ret && errno == ENOENT) ret = TERN_OK ;
   return ret ;
 }
 

@@ -4,7 +4,7 @@
    junk-store ACCT expunge MAILBOX UID           expunges, no training
    junk-store ACCT states                        "MAILBOX UID FLAGS TRAIN" lines
    junk-store ACCT flip MAILBOX N SEED           N flag changes as IMAP makes
-     them: junk lock, EX lock, flags, tern_junk_sync, commit
+     them: junk lock, EX lock, flags, tern_junk_sync, commit; prints each count
    FLAGS: none junk notjunk both; TRAIN: none ham spam.  exit 0, 100, 111. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +90,8 @@ static void flip (char const *acct, char const *name, unsigned long n, unsigned 
       if ((r = tern_junk_sync(&d, &o, &m, x->uid, 0))) die("sync", r) ;
     }
     if ((r = tern_junkdb_commit(&d))) die("commit", r) ;
+    printf("%lu\n", i + 1) ;
+    fflush(stdout) ;
     genalloc_free(tern_rec, &recs) ;
     tern_mbox_close(&m) ;
     tern_junkdb_close(&d) ;
