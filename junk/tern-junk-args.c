@@ -17,10 +17,13 @@ void jdie (int code, char const *what)
   strerr_diefusys(code, what) ;
 }
 
-/* The account's directory and options from the configuration. */
-static void account (jargs *a, char const *confdir, char const *name)
+/* The account's directory and options from the configuration; its
+   junk-filter value into raw (parsing starts from the defaults, so -o is
+   parsed after it). */
+static void account (jargs *a, char const *confdir, char const *name, stralloc *raw)
 {
   tern_conf c = TERN_CONF_ZERO ;
+  cdb_data v ;
   confdir = tern_confdir(confdir) ;
   if (!tern_conf_open(&c, confdir)) strerr_diefu2sys(111, "read the configuration in ", confdir) ;
   switch (tern_conf_account_exists(&c, name))
@@ -36,6 +39,9 @@ static void account (jargs *a, char const *confdir, char const *name)
     case 0 : strerr_dief(100, "account ", name, " has no junk filter (no junk-filter line)") ;
     default : strerr_diefu4sys(111, "read the junk-filter options of account ", name, " in ", confdir) ;
   }
+  if (!stralloc_copys(raw, "A:") || !stralloc_cats(raw, name) || !stralloc_cats(raw, ":junk-filter")) strerr_diefusys(111, "allocate") ;
+  if (tern_conf_find(&c, raw->s, raw->len, &v) <= 0) strerr_diefu2sys(111, "read the configuration in ", confdir) ;
+  if (!stralloc_copyb(raw, v.s, v.len) || !stralloc_cats(raw, " ")) strerr_diefusys(111, "allocate") ;
   tern_conf_close(&c) ;
 }
 
@@ -68,6 +74,7 @@ static void fits (jargs const *a)
 void jargs_parse (jargs *a, int argc, char const *const *argv)
 {
   char const *confdir = 0, *name = 0, *dir = 0, *opts = 0 ;
+  stralloc raw = STRALLOC_ZERO ;
   if (argc < 2) strerr_dieusage(100, USAGE) ;
   a->cmd = argv[1] ;
   for (int i = 2 ; i < argc ; i++)
@@ -92,6 +99,9 @@ void jargs_parse (jargs *a, int argc, char const *const *argv)
     tern_junkopt_default(&a->o) ;
     if (!stralloc_copys(&a->acct, dir) || !stralloc_0(&a->acct)) strerr_diefusys(111, "allocate") ;
   }
-  else account(a, confdir, name) ;
-  if (opts && !tern_junkopt_parse(&a->o, opts, strlen(opts))) strerr_dief(100, "bad junk-filter options: ", opts) ;
+  else account(a, confdir, name, &raw) ;
+  if (!opts) return ;
+  if (!stralloc_cats(&raw, opts)) strerr_diefusys(111, "allocate") ;
+  if (!tern_junkopt_parse(&a->o, raw.s, raw.len)) strerr_dief(100, "bad junk-filter options: ", opts) ;
+  stralloc_free(&raw) ;
 }

@@ -100,7 +100,7 @@ static int nextname (stralloc *sa)
 /* -b: reads the named file into msg; 0 (a warning) if it cannot. */
 static int readfile (char const *name, stralloc *msg, size_t max)
 {
-  int fd = open_readb(name) ;
+  int fd = open(name, O_RDONLY | O_CLOEXEC) ;
   int ok = fd >= 0 && readmsg(fd, msg, max, 0) ;
   if (fd >= 0) fd_close(fd) ;
   if (!ok) strerr_warnwu2sys("read ", name) ;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/mman.h>
 #include <skalibs/strerr.h>
@@ -68,7 +69,7 @@ static void add (imp *m, char const *s, size_t len, int spam)
 
 static void onefile (imp *m, char const *path, int spam)
 {
-  int fd = open_readb(path) ;
+  int fd = open(path, O_RDONLY | O_CLOEXEC) ;
   if (fd < 0 || !readmsg(fd, &m->msg, m->a->o.maxbytes, 0))
   {
     strerr_warnwu2sys("read ", path) ;
@@ -128,7 +129,7 @@ static void onembox (imp *m, char const *path, int spam, size_t size)
   char const *s ;
   int fd ;
   if (!size) return ;
-  fd = open_readb(path) ;
+  fd = open(path, O_RDONLY | O_CLOEXEC) ;
   if (fd < 0) strerr_diefu2sys(111, "open ", path) ;
   s = mmap(0, size, PROT_READ, MAP_PRIVATE, fd, 0) ;
   if (s == MAP_FAILED) strerr_diefu2sys(111, "map ", path) ;

@@ -10,11 +10,20 @@ BIN = os.environ.get("TERN_BIN", os.path.join(SRC, "bin"))
 CORPUS = os.environ.get("TERN_JUNK_CORPUS", os.path.join(SRC, "..", "shared", "corpus"))
 K = 5
 BASE = "min-ham=0 min-spam=0"
+REF = ("threshold=0.95 onegrams=yes twograms=no threegrams=no max-power=0.01 top-words=10 "
+       "ignore-words=0.1 rare-words=2 ")
+TWO = "onegrams=yes twograms=yes "
+# (row, words trained (a separate database per fold for each), options)
 SETTINGS = [
-    ("tern REF", "combine=ref threshold=0.95 onegrams=yes twograms=no threegrams=no max-power=0.01 "
-                 "top-words=10 ignore-words=0.1 rare-words=2 " + BASE),
-    ("tern CHI", "combine=chi " + BASE),
-    ("tern default", BASE),
+    ("tern default", "", BASE),
+    ("tern REF", "", "combine=ref " + REF + BASE),
+    ("tern CHI", "", "combine=chi " + BASE),
+    ("tern REF t=0.5", "", "combine=ref threshold=0.5 " + BASE),
+    ("tern CHI t=0.5", "", "combine=chi threshold=0.5 " + BASE),
+    ("tern CHI t=0.9", "", "combine=chi threshold=0.9 " + BASE),
+    ("tern REF 1+2grams", TWO, "combine=ref " + TWO + BASE),
+    ("tern CHI 1+2grams", TWO, "combine=chi " + TWO + BASE),
+    ("tern CHI 1+2g t=0.5", TWO, "combine=chi threshold=0.5 " + TWO + BASE),
 ]
 
 
@@ -87,23 +96,29 @@ def main():
         fd = os.path.join(tmp, "fold%d" % k)
         links(os.path.join(fd, "spam"), rs)
         links(os.path.join(fd, "ham"), rh)
-        ad = os.path.join(tmp, "acct%d" % k)
-        os.makedirs(ad)
-        _, w, c = run([os.path.join(BIN, "tern-junk"), "import", "-d", ad, "-o", BASE,
-                       "-junk", os.path.join(fd, "spam"), "-ham", os.path.join(fd, "ham")], out=False)
-        t["tern train"][0] += len(rs) + len(rh); t["tern train"][1] += w; t["tern train"][2] += c
-        for name, opts in SETTINGS:
-            o, w, c = run([os.path.join(BIN, "tern-junk"), "classify", "-d", ad, "-o", opts, "-b"], test)
+        ads = {}
+        for words in sorted(set(x[1] for x in SETTINGS)):
+            ad = ads[words] = os.path.join(tmp, "acct%d%s" % (k, "-2" if words else ""))
+            os.makedirs(ad)
+            _, w, c = run([os.path.join(BIN, "tern-junk"), "import", "-d", ad, "-o", words + BASE,
+                           "-junk", os.path.join(fd, "spam"), "-ham", os.path.join(fd, "ham")], out=False)
+            if not words:
+                t["tern train"][0] += len(rs) + len(rh); t["tern train"][1] += w; t["tern train"][2] += c
+        for name, words, opts in SETTINGS:
+            o, w, c = run([os.path.join(BIN, "tern-junk"), "classify", "-d", ads[words], "-o", opts, "-b"], test)
             if name == "tern default":
                 t["tern classify"][0] += len(test); t["tern classify"][1] += w; t["tern classify"][2] += c
             score(acc[name], parse_tern(o), th, ts, "junk")
-        shutil.rmtree(bd); shutil.rmtree(fd); shutil.rmtree(ad)
+        for ad in ads.values():
+            shutil.rmtree(ad)
+        shutil.rmtree(bd); shutil.rmtree(fd)
     print("%-22s %14s %16s %8s" % ("filter", "spam caught", "ham marked spam", "unsure"))
     for name, a in acc.items():
         uns = ("%d+%d" % (a.unsure_s, a.unsure_h)) if name == "bogofilter default" else "-"
         print("%-22s %5d/%d %5.1f%% %5d/%d %5.2f%% %8s" % (name, a.caught, a.spam, 100.0 * a.caught / a.spam,
               a.fp, a.ham, 100.0 * a.fp / a.ham, uns))
     print("# bogofilter default: unsure = spam+ham counted U (neither caught nor marked)")
+    print("# tern REF: the reference's settings (%s); CHI: Robinson's chi-square; all with %s" % (REF.strip(), BASE))
     print("%-16s %9s %10s %10s %12s" % ("speed", "messages", "wall s", "cpu s", "msg/s (cpu)"))
     for name, (n, w, c) in t.items():
         print("%-16s %9d %10.2f %10.2f %12.0f" % (name, n, w, c, n / c if c else 0))
