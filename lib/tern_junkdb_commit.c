@@ -14,6 +14,7 @@ int jdb_update_apply (tern_junkdb *d, jdb_hdr *h, jdb_pend *p, size_t n)
   char buf[JDB_HDR] ;
   for (size_t k = 0 ; k < n ; k++)
   {
+    if (p[k].pos == JDB_NOSLOT) continue ;
     jdb_slot_pack(buf, p[k].h, p[k].ham, p[k].spam) ;
     if (pwrite(d->fd, buf, JDB_SLOT, (off_t)(JDB_HDR + (uint64_t)p[k].pos * JDB_SLOT)) != JDB_SLOT)
       return tern_errcode(errno ? errno : EIO) ;

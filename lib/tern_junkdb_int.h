@@ -13,6 +13,7 @@
 #define JDB_SLOT 16
 #define JDB_PROBES 128
 #define JDB_MINSLOTS 1024
+#define JDB_NOSLOT UINT32_MAX  /* a new word at 0/0: not stored */
 #define JDB_UPDATE 1
 #define JDB_REPLACE 2
 #define JDB_HELD 0xff   /* a state entry that only names a mailbox the caller holds */

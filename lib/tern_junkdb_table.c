@@ -44,6 +44,7 @@ int jdb_plan (tern_junkdb const *d, jdb_pend *p, size_t n, uint32_t *added)
       uint64_t x ;
       uint64_unpack(slots + (size_t)i * JDB_SLOT, &x) ;
       if (x == p[k].h) break ;
+      if (!x && !(p[k].ham | p[k].spam)) { i = JDB_NOSLOT ; break ; }  /* nothing to keep */
       if (!x && !claimed(set, cap, i, 1)) { (*added)++ ; break ; }
     }
     if (j == JDB_PROBES || used + *added > nslots / 2) ok = 0 ;

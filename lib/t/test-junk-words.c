@@ -1,8 +1,13 @@
 /* test-junk-words: tern_junkwords_message on small crafted messages, each
    with its exact words in first-seen order (REFERENCE.md 8.2); then
    hostile input with generous time and memory bounds. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <skalibs/stralloc.h>
 #include "t.h"
 #include "tern_junk.h"
@@ -79,9 +84,60 @@ static struct { char const *what, *g, *msg, *want ; } const cases[] =
     "first|part|still" },
 } ;
 
+/* SipHash-2-4 test vectors of the reference (key 00..0f, message 00..len-1) */
+static void siphash (void)
+{
+  static uint64_t const want[4] = { 0x726fdb47dd0e0e31ULL, 0x74f839c593dc67fdULL, 0x0d6c8009d9a94f5aULL, 0xa129ca6149be45e5ULL } ;
+  static size_t const lens[4] = { 0, 1, 2, 15 } ;
+  unsigned char k[16], m[16] ;
+  uint64_t key[2] = { 0, 0 } ;
+  for (unsigned int i = 0 ; i < 16 ; i++) { k[i] = (unsigned char)i ; m[i] = (unsigned char)i ; }
+  for (unsigned int i = 0 ; i < 8 ; i++) { key[0] |= (uint64_t)k[i] << (8 * i) ; key[1] |= (uint64_t)k[8 + i] << (8 * i) ; }
+  for (unsigned int i = 0 ; i < 4 ; i++) T(tern_siphash(key, m, lens[i]) == want[i], "siphash test vector") ;
+}
+
+static struct { char const *msg ; int bad ; } const ctypes[] =
+{
+  { "Content-Type: text\n\nx\n", 1 },
+  { "Content-Type: ; charset=utf-8\n\nx\n", 1 },
+  { "Content-Type: text/\n\nx\n", 1 },
+  { "Content-Type: text/plain garbage\n\nx\n", 1 },
+  { "Content-Type: text/plain (comment)\n\nx\n", 1 },
+  { "Content-Type: te xt/plain\n\nx\n", 1 },
+  { "Content-Type:\n\nx\n", 0 },
+  { "Content-Type: TEXT/Plain ; charset=\"utf-8\"\n\nx\n", 0 },
+  { "Content-Type: text/plain;\n charset=us-ascii\n\nx\n", 0 },
+  { "Content-Type: application/x-whatever\n\nx\n", 0 },
+  { "Subject: x\n\nContent-Type: text\n", 0 },
+} ;
+
+/* lengths: a word of TERN_JUNK_WORDMAX bytes is kept, one more is not,
+   and an n-gram or header entry over the limit is not added */
+static void lengths (tern_junkwords *w)
+{
+  char m[400], a64[65], a65[66], want[300] ;
+  memset(a64, 'a', 64) ; a64[64] = 0 ;
+  memset(a65, 'b', 65) ; a65[65] = 0 ;
+  snprintf(m, sizeof m, "\n%s %s tail\n", a64, a65) ;
+  snprintf(want, sizeof want, "%s|tail", a64) ;
+  T(!strcmp(words(w, "12", m, strlen(m)), want), "64 bytes kept, 65 dropped, n-grams with it too") ;
+  snprintf(m, sizeof m, "Subject: %.56s\n\n", a64) ;
+  snprintf(want, sizeof want, "Subject:%.56s", a64) ;
+  T(!strcmp(words(w, "1", m, strlen(m)), want), "header entry of 64 bytes kept") ;
+  snprintf(m, sizeof m, "Subject: %.57s\n\n", a64) ;
+  T(!strcmp(words(w, "1", m, strlen(m)), ""), "header entry of 65 bytes dropped") ;
+}
+
 int main (void)
 {
   tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+  siphash() ;
+  lengths(&w) ;
+  for (size_t i = 0 ; i < sizeof ctypes / sizeof *ctypes ; i++)
+  {
+    words(&w, "1", ctypes[i].msg, strlen(ctypes[i].msg)) ;
+    T(w.badctype == (unsigned int)ctypes[i].bad, ctypes[i].msg) ;
+  }
   for (size_t i = 0 ; i < sizeof cases / sizeof *cases ; i++)
   {
     size_t len = strlen(cases[i].msg) ;
