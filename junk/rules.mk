@@ -9,3 +9,9 @@ PROGS += tern-retrain
 tern-retrain_OBJS = junk/tern-retrain.o
 MAN += junk/tern-retrain.8
 
+
+# not installed: bin/t/junk-store, a store for tern-retrain's tests
+all: $(BIN)/t/junk-store
+$(BIN)/t/junk-store: $(O)/junk/t/store.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)

@@ -3,13 +3,15 @@
    junk-store ACCT flags MAILBOX UID FLAGS       sets flags, no training
    junk-store ACCT expunge MAILBOX UID           expunges, no training
    junk-store ACCT states                        "MAILBOX UID FLAGS TRAIN" lines
-   junk-store ACCT flip MAILBOX N SEED           N flag changes as IMAP makes
-     them: junk lock, EX lock, flags, tern_junk_sync, commit; prints each count
+   junk-store ACCT flip MAILBOX N SEED STOP      N flag changes as IMAP makes
+     them (junk lock, EX lock, flags, tern_junk_sync, commit), printing each
+     count, until file STOP exists
    FLAGS: none junk notjunk both; TRAIN: none ham spam.  exit 0, 100, 111. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/file.h>
 #include "tern.h"
 #include "tern_store.h"
@@ -66,12 +68,12 @@ static void states (char const *acct)
 }
 
 /* n flag changes on random messages of mailbox name, each trained as IMAP does */
-static void flip (char const *acct, char const *name, unsigned long n, unsigned int seed)
+static void flip (char const *acct, char const *name, unsigned long n, unsigned int seed, char const *stop)
 {
   tern_junkopt o ;
   tern_junkopt_default(&o) ;
   srand(seed) ;
-  for (unsigned long i = 0 ; i < n ; i++)
+  for (unsigned long i = 0 ; i < n && access(stop, F_OK) < 0 ; i++)
   {
     tern_junkdb d = TERN_JUNKDB_ZERO ;
     tern_mbox m = TERN_MBOX_ZERO ;
@@ -127,7 +129,7 @@ int main (int argc, char **argv)
     if ((r = tern_mbox_expunge(&m, strtoul(argv[4], 0, 10), 0))) die("expunge", r) ;
   }
   else if (!strcmp(argv[2], "states") && argc == 3) states(argv[1]) ;
-  else if (!strcmp(argv[2], "flip") && argc == 6) flip(argv[1], argv[3], strtoul(argv[4], 0, 10), strtoul(argv[5], 0, 10)) ;
+  else if (!strcmp(argv[2], "flip") && argc == 7) flip(argv[1], argv[3], strtoul(argv[4], 0, 10), strtoul(argv[5], 0, 10), argv[6]) ;
   else return 100 ;
   tern_mbox_close(&m) ;
   return 0 ;
