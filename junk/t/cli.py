@@ -113,6 +113,20 @@ check(rc == 0 and "spam 25\n" in out, "tern junk dispatches to tern-junk")
 rc, out, err = run(["tern-junk", "train", "-d", "bare", "-junk"], message("spam", 1))
 check(rc == 0 and stats(["-d", "bare"]).get("spam") == 1 and os.path.isdir("bare/junk"), "-d: bare directory trained: %r" % err)
 
+# -o with -a changes only what it names: ann's twograms=yes stays
+run(["tern-conf", "-c", "c", "add-account", "ann", "ann@example.com"])
+p = "c/accounts/ann"
+t = open(p).read()
+open(p, "w").write(t.replace("twograms=no", "twograms=yes"))
+rc, _, err = run(["tern-conf", "-c", "c", "compile"])
+check(rc == 0 and "twograms=no" in t, "ann with twograms=yes: %r" % err)
+AN = ["-c", "c", "-a", "ann"]
+for i in range(3):
+    run(["tern-junk", "train"] + AN + ["-junk"], message("spam", 700 + i))
+rc, out, err = run(["tern-junk", "classify", "-v"] + AN + OPEN, message("spam", 700))
+two = [l for l in out.splitlines()[1:-1] if len(l.split(" ")) > 6]
+check(rc == 0 and not out.endswith("untrained\n") and len(two) > 0, "-o min-ham=0 keeps ann's twograms=yes: %r" % out[:300])
+
 # a damaged database: 111, one line naming the file
 with open(BOB + "/junk/words", "r+b") as f:
     f.write(b"\xff" * 64)
