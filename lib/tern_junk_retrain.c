@@ -137,6 +137,8 @@ static int phase1 (rt *r)
   if (!ret) count(r, &l) ;
   for (size_t i = 0 ; !ret && i < tern_mboxlist_len(&l) ; i++) ret = phase1mb(r, tern_mboxlist_ent(&l, i)) ;
   tern_mboxlist_free(&l) ;
+  /* the total counted expunged records too: the last call says done */
+  if (!ret && r->f) (*r->f)(r->data, r->done, r->done) ;
   return ret ;
 }
 

@@ -41,7 +41,7 @@ rc, _, err = store("expunge", "Inbox", str(uids[("Inbox", "spam", 0)]))
 check(rc == 0, "expunge: %r" % err)
 check(all(x[3] == "none" for x in states()), "delivered untrained")
 rc, c, out, err = retrain()
-check(rc == 0 and c == (18, 9, 5, 0), "retrain: messages=18 ham=9 spam=5: %r %r" % (out, err))
+check(rc == 0 and c == (18, 9, 5, 0) and err == "", "retrain: messages=18 ham=9 spam=5, quiet on stderr: %r %r" % (out, err))
 s = stats(["-c", "c", "-a", "bob"])
 check(s.get("ham") == 9 and s.get("spam") == 5, "filter: ham 9 spam 5: %s" % s)
 ok, bad = states_match()
@@ -70,6 +70,23 @@ check(rc == 0 and c == (18, 9, 2, 1) and "retrain-unreadable" in err, "unreadabl
 check([x[3] for x in states() if x[1] == str(uids[("Inbox", "spam", 3)]) and x[0] == "Inbox"] == ["none"], "unreadable: state none")
 for p in f:
     os.rename(p + ".away", p)
+
+# progress on a terminal only (stderr a pipe above: nothing but the line)
+import pty
+mfd, sfd = pty.openpty()
+p = subprocess.run(R + ["bob"], stdout=subprocess.PIPE, stderr=sfd)
+os.close(sfd)
+tty = b""
+while True:
+    try:
+        b = os.read(mfd, 4096)
+    except OSError:
+        break
+    if not b:
+        break
+    tty += b
+os.close(mfd)
+check(p.returncode == 0 and b"\rretrain bob: 18/18 messages" in tty, "progress on a terminal: %r" % tty[-200:])
 
 # -all: bob rebuilt, eve (no filter) skipped
 rc, out, err = run(R + ["-all"])
