@@ -7,9 +7,9 @@ R = ["tern-retrain", "-c", "c"]
 
 
 def retrain(name="bob", slow=False):
-    # slow: every flock(2) waits 0.2 s first (strace fault injection), so
-    # the junk lock between the phases comes late and changes land there
-    pre = ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=flock", "-e", "inject=flock:delay_enter=200000"] if slow else []
+    # slow: its first flock(2), the junk lock between the phases, waits
+    # 1 s first (strace fault injection), so changes land between them
+    pre = ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=flock", "-e", "inject=flock:delay_enter=1000000:when=1"] if slow else []
     rc, out, err = run(pre + R + [name])
     m = RETRAIN.match(out.strip())
     return rc, (tuple(int(x) for x in m.groups()[1:]) if m else None), out, err
