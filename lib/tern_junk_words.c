@@ -84,6 +84,7 @@ static int mtype (char const *v, size_t len, char t[32], char st[32])
 static int param (stralloc *pv, char const *v, size_t len, char const *name)
 {
   size_t n = strlen(name), i = 0 ;
+  if (!len) return 0 ;   /* "Content-Type:" empty: v may be null */
   for (;;)
   {
     char const *sc = memchr(v + i, ';', len - i) ;
