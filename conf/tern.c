@@ -24,6 +24,7 @@ static char const *const cmds[][2] =
   { "junk", "classify and train the junk filter" },
   { "backup", "a consistent backup of the data" },
   { "verify", "check the data, and repair it with -fix" },
+  { "gentestdata", "make a configuration and data for tests" },
   { "dnscheck", "check a domain's DNS records" },
 } ;
 
