@@ -21,12 +21,17 @@ uint64_t gen_t0 ;
 uint64_t gen_seed = 1 ;
 static uint64_t state ;
 
-uint64_t gen_rand (void)
+uint64_t gen_next (uint64_t *st)
 {
-  uint64_t z = (state += 0x9e3779b97f4a7c15u) ;
+  uint64_t z = (*st += 0x9e3779b97f4a7c15u) ;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u ;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebu ;
   return z ^ (z >> 31) ;
+}
+
+uint64_t gen_rand (void)
+{
+  return gen_next(&state) ;
 }
 
 uint32_t gen_below (uint32_t n)
@@ -107,6 +112,7 @@ int main (int argc, char const *const *argv)
   }
   gen_conf() ;
   gen_mail() ;
+  gen_junk() ;
   gen_queue() ;
   if (nftw(gen_dest, &settime, 16, FTW_DEPTH | FTW_PHYS) < 0) strerr_diefusys(111, "walk ", gen_dest) ;
   gen_queue_times() ;   /* state files have their next attempt as their time */

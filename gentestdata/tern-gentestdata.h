@@ -13,7 +13,8 @@ extern uint64_t gen_t0 ;        /* the seed's start time */
 extern uint64_t gen_seed ;
 
 /* tern-gentestdata.c */
-extern uint64_t gen_rand (void) ;                    /* splitmix64 */
+extern uint64_t gen_next (uint64_t *st) ;            /* splitmix64 */
+extern uint64_t gen_rand (void) ;                    /* gen_next of the seed's stream */
 extern uint32_t gen_below (uint32_t n) ;             /* 0 .. n-1 */
 extern char const *gen_pick (char const *const *list, unsigned int n) ;
 extern char const *gen_path (stralloc *sa, char const *a, char const *b) ;  /* a/b */
@@ -29,6 +30,9 @@ extern void gen_message (stralloc *sa, char const *from, char const *to, int kin
 #define GEN_HAM 0
 #define GEN_SPAM 1
 #define GEN_UTF8 2
+
+/* tern-gentestdata-junk.c: train the filters from the flags */
+extern void gen_junk (void) ;
 
 /* tern-gentestdata-queue.c */
 extern void gen_queue (void) ;

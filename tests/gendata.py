@@ -112,3 +112,32 @@ def serve(conf, data, check, prefix=""):
             check(same and len(got) == len(want), "%s%s/%s: FETCH bodies equal the message files" % (prefix, name, box))
         t.logout()
         t.proc.wait()
+
+
+def junk(data, check, prefix=""):
+    """The trained filters (junk/tern-junk.5 header: 1 ham and 2 spam for
+    alice and juergen, none for bob) and each message's training state
+    (tern-store(5) index flag bits 16-17) as its flags ask."""
+    for name, (_, _, boxes, _) in sorted(EXPECT.items()):
+        acct = os.path.join(data, "accounts", name)
+        words = os.path.join(acct, "junk", "words")
+        if name == "bob":
+            check(not os.path.exists(words), "%sbob has no junk filter" % prefix)
+        else:
+            with open(words, "rb") as f:
+                h = f.read(64)
+            nham, nspam = int.from_bytes(h[20:24], "little"), int.from_bytes(h[24:28], "little")
+            check(h[:8] == b"ternjunk" and (nham, nspam) == (1, 2), "%s%s: filter trained %d ham %d spam" % (prefix, name, nham, nspam))
+        dirs = boxdirs(acct)
+        for box, want in sorted(boxes.items()):
+            with open(os.path.join(dirs[box], "index"), "rb") as f:
+                idx = f.read()
+            got, exp = [], []
+            for i in range(64, len(idx), 64):
+                uid, flags = int.from_bytes(idx[i:i + 4], "little"), int.from_bytes(idx[i + 4:i + 8], "little")
+                if not flags & 0x8000:
+                    got.append((uid, (flags >> 16) & 3))
+            for uid, fl in want:
+                j, nj = "$Junk" in fl, "$NotJunk" in fl
+                exp.append((uid, 2 if j and not nj and name != "bob" else 1 if nj and not j and name != "bob" else 0))
+            check(got == exp, "%s%s/%s: training states %s, want %s" % (prefix, name, box, got, exp))

@@ -44,6 +44,7 @@ check(a["data/accounts/alice/mail/1/cur/1"][5] != c["data/accounts/alice/mail/1/
       and sorted(os.listdir(OUT + "/data/queue/mess")) != sorted(os.listdir(W + "/a/data/queue/mess")),
       "seed 43: other messages and queue ids")
 check(a["data/accounts/alice/mail/1/cur/1"][4] != c["data/accounts/alice/mail/1/cur/1"][4], "seed 43: other times")
+check(a["data/accounts/alice/junk/words"][5] != c["data/accounts/alice/junk/words"][5], "seed 43: another junk filter (key)")
 shutil.rmtree(OUT)
 
 # the default seed is 1
@@ -78,6 +79,9 @@ if os.access(os.path.join(os.environ["TERN_BIN"], "tern-verify"), os.X_OK):
     check(r.returncode == 0, "tern verify: %d %s %s" % (r.returncode, r.stdout, r.stderr[-500:]))
 else:
     print("note: no tern-verify in TERN_BIN: its check is skipped")
+
+# the junk filters, trained from the flags
+gendata.junk(a + "/data", check)
 
 # served: tern-imap on the output, every account, mailbox and message
 gendata.serve(a + "/conf", a + "/data", check)
