@@ -83,7 +83,7 @@ def test(vdir):
     r = subprocess.run(["tern-conf", "-c", out + "/conf", "compile"], capture_output=True)
     check(r.returncode == 0 and r.stdout == b"", "v%s: tern conf compile: %d %s %s" % (v, r.returncode, r.stdout, r.stderr))
     if os.access(os.path.join(os.environ["TERN_BIN"], "tern-verify"), os.X_OK):
-        r = subprocess.run(["tern-verify", out + "/data"], capture_output=True)
+        r = subprocess.run(["tern-verify", "-c", out + "/conf", out + "/data"], capture_output=True)
         check(r.returncode == 0, "v%s: tern verify: %d %s %s" % (v, r.returncode, r.stdout[-500:], r.stderr[-500:]))
     else:
         print("note: v%s: no tern-verify in TERN_BIN: its check is skipped" % v)

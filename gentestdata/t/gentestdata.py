@@ -75,7 +75,7 @@ check(len(held) == 1 and held[0][1] == 2147483647, "one held, its state dated 20
 check(sum(b"transport smarthost" in s[0] for s in states.values()) == 1, "one with a transport")
 check(sum(b" pending 3 " in s[0] and b" delivered 1 " in s[0] for s in states.values()) == 1, "one deferred after 3 attempts")
 if os.access(os.path.join(os.environ["TERN_BIN"], "tern-verify"), os.X_OK):
-    r = subprocess.run(["tern-verify", a + "/data"], capture_output=True)
+    r = subprocess.run(["tern-verify", "-c", a + "/conf", a + "/data"], capture_output=True)
     check(r.returncode == 0, "tern verify: %d %s %s" % (r.returncode, r.stdout, r.stderr[-500:]))
 else:
     print("note: no tern-verify in TERN_BIN: its check is skipped")
