@@ -141,3 +141,15 @@ def junk(data, check, prefix=""):
                 j, nj = "$Junk" in fl, "$NotJunk" in fl
                 exp.append((uid, 2 if j and not nj and name != "bob" else 1 if nj and not j and name != "bob" else 0))
             check(got == exp, "%s%s/%s: training states %s, want %s" % (prefix, name, box, got, exp))
+
+
+def queue(conf, check, prefix=""):
+    """tern queue list reads the queue: four messages, one new, one held,
+    one with the transport smarthost, one deferred after 3 attempts."""
+    r = subprocess.run(["tern-queue", "-c", conf, "list"], capture_output=True)
+    out = r.stdout.decode()
+    check(r.returncode == 0 and out.endswith("total messages=4 new=1 hold=1 rcpts=5 pending=4 delivered=1 failed=0 "
+                                              "bounce=0 delay=0 domains=remote.example:3,friends.example:1\n"),
+          "%stern queue list: %d %s %s" % (prefix, r.returncode, out[-200:], r.stderr))
+    check(out.count(" transport=smarthost\n") == 1 and out.count(" pending attempts=3 error=\"451 4.4.1 ") == 1
+          and out.count(" delivered attempts=1\n") == 1, "%stern queue list: transport, deferral: %s" % (prefix, out))

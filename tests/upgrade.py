@@ -87,6 +87,7 @@ def test(vdir):
         check(r.returncode == 0, "v%s: tern verify: %d %s %s" % (v, r.returncode, r.stdout[-500:], r.stderr[-500:]))
     else:
         print("note: v%s: no tern-verify in TERN_BIN: its check is skipped" % v)
+    gendata.queue(out + "/conf", check, "v%s: " % v)
     if os.path.exists(os.path.join(vdir, "data/accounts/alice/junk")):
         gendata.junk(out + "/data", check, "v%s: " % v)
     gendata.serve(out + "/conf", out + "/data", check, "v%s: " % v)

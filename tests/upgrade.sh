@@ -2,6 +2,7 @@
 # tests/upgrade.sh: for every store format version N kept in tests/upgrade/N
 # (tern-gentestdata's output of that version, see tests/upgrade.py), today's
 # programs take it as it is: tern conf compile, tern verify (when built),
+# tern queue list (the queue and its states),
 # and tern-imap serves every account, mailbox and message with its flags.
 # Run by make check through tests/t/upgrade.test; prints "N passed, N failed".
 top=$(cd "$(dirname "$0")/.." && pwd)

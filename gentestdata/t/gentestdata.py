@@ -80,6 +80,8 @@ if os.access(os.path.join(os.environ["TERN_BIN"], "tern-verify"), os.X_OK):
 else:
     print("note: no tern-verify in TERN_BIN: its check is skipped")
 
+gendata.queue(a + "/conf", check)
+
 # the junk filters, trained from the flags
 gendata.junk(a + "/data", check)
 
