@@ -21,10 +21,11 @@ EXPECT = {
 }
 
 
-def tree(top):
+def tree(top, dirsize=True):
     """{relative path: (type, mode, nlink, size, mtime_ns, sha256 or target)}
     and the hard-link groups; only atime, ctime and inode numbers are left
-    out (no program can set the last two)."""
+    out (no program can set the last two), and with dirsize False the size
+    of directories (the file system's: it differs from one to another)."""
     out, inodes = {}, {}
     for d, dirs, files in os.walk(top):
         for n in dirs + files:
@@ -38,7 +39,7 @@ def tree(top):
                 inodes.setdefault(st.st_ino, []).append(r)
             elif stat.S_ISLNK(st.st_mode):
                 what = os.readlink(p)
-            size = st.st_size if not stat.S_ISDIR(st.st_mode) else 0
+            size = st.st_size if dirsize or not stat.S_ISDIR(st.st_mode) else 0
             out[r] = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_nlink, size, st.st_mtime_ns, what)
     links = sorted(sorted(v) for v in inodes.values() if len(v) > 1)
     return out, links

@@ -17,7 +17,7 @@ SKIP = "conf/config.cdb"
 
 
 def listing(top):
-    t, links = gendata.tree(top)
+    t, links = gendata.tree(top, dirsize=False)
     out = []
     for p in sorted(t):
         if p == SKIP:
