@@ -25,6 +25,7 @@ static char const *const cmds[][2] =
   { "retrain", "rebuild an account's junk filter from its flags" },
   { "backup", "a consistent backup of the data" },
   { "verify", "check the data, and repair it with -fix" },
+  { "gentestdata", "make a configuration and data for tests" },
   { "dnscheck", "check a domain's DNS records" },
 } ;
 
