@@ -1,5 +1,6 @@
-/* tern-queue-local: deliver stdin (from its offset) into ACCOUNT's Inbox.
-   usage: tern-queue-local [ -c confdir ] [ -d time ] account
+/* tern-queue-local: deliver stdin (from its offset) into ACCOUNT's Inbox
+   (or, with -j, where the account's junk filter says).
+   usage: tern-queue-local [ -j ] [ -c confdir ] [ -d time ] account
    stdout: nothing.  exit: 0 delivered, 100 permanent, 111 temporary. */
 #include <errno.h>
 #include <skalibs/types.h>
@@ -9,18 +10,20 @@
 #include "tern.h"
 #include "tern-queue-local.h"
 
-#define USAGE "tern-queue-local [ -c confdir ] [ -d time ] account"
+#define USAGE "tern-queue-local [ -j ] [ -c confdir ] [ -d time ] account"
 
 int main (int argc, char const *const *argv)
 {
   subgetopt l = SUBGETOPT_ZERO ;
   char const *confdir = 0 ;
   uint64_t date = 0 ;
+  unsigned int opts = 0 ;
   PROG = "tern-queue-local" ;
-  for (int opt ; (opt = subgetopt_r(argc, argv, "hc:d:", &l)) != -1 ;)
+  for (int opt ; (opt = subgetopt_r(argc, argv, "hjc:d:", &l)) != -1 ;)
     switch (opt)
     {
       case 'h' : buffer_putsflush(buffer_1, "usage: " USAGE "\n") ; return 0 ;
+      case 'j' : opts |= LOCAL_CLASSIFY ; break ;
       case 'c' : confdir = l.arg ; break ;
       case 'd' : if (!uint640_scan(l.arg, &date)) strerr_dieusage(100, USAGE) ; break ;
       default : strerr_dieusage(100, USAGE) ;
@@ -28,6 +31,6 @@ int main (int argc, char const *const *argv)
   argc -= l.ind ; argv += l.ind ;
   if (argc != 1) strerr_dieusage(100, USAGE) ;
   confdir = tern_confdir(confdir) ;
-  local_deliver(confdir, argv[0], date) ;
+  local_deliver(confdir, argv[0], date, opts) ;
   return 0 ;
 }
