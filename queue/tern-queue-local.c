@@ -3,6 +3,9 @@
    usage: tern-queue-local [ -j ] [ -c confdir ] [ -d time ] account
    stdout: nothing.  exit: 0 delivered, 100 permanent, 111 temporary. */
 #include <errno.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <skalibs/djbunix.h>
 #include <skalibs/types.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
@@ -11,6 +14,22 @@
 #include "tern-queue-local.h"
 
 #define USAGE "tern-queue-local [ -j ] [ -c confdir ] [ -d time ] account"
+
+/* -j reads the message twice: a pipe on stdin is first copied into a
+   memory file (the runner gives its queue file, which seeks) */
+static void seekable (void)
+{
+  int fd ;
+  if (lseek(0, 0, SEEK_CUR) >= 0 || errno != ESPIPE) return ;
+#ifdef SYS_memfd_create
+  fd = (int)syscall(SYS_memfd_create, "tern-queue-local", 1u) ;  /* MFD_CLOEXEC */
+#else
+  fd = -1 ; errno = ENOSYS ;
+#endif
+  if (fd < 0) strerr_diefu1sys(111, "create a memory file for the message") ;
+  if (fd_cat(0, fd) < 0 || lseek(fd, 0, SEEK_SET) < 0 || fd_move(0, fd) < 0)
+    strerr_diefu1sys(111, "copy the message from stdin") ;
+}
 
 int main (int argc, char const *const *argv)
 {
@@ -31,6 +50,7 @@ int main (int argc, char const *const *argv)
   argc -= l.ind ; argv += l.ind ;
   if (argc != 1) strerr_dieusage(100, USAGE) ;
   confdir = tern_confdir(confdir) ;
+  if (opts & LOCAL_CLASSIFY) seekable() ;
   local_deliver(confdir, argv[0], date, opts) ;
   return 0 ;
 }

@@ -166,7 +166,7 @@ char const *smtp_junk (smtp *s)
     r = verdict(s, i, fd, off) ;
     if (r < 0) reply = TEMPFAIL ;
     else if (!r) { logjunk(s, i, "accept") ; break ; }
-    if (i + 1 == NA) reply = refuse(s, fd, off) ;
+    else if (i + 1 == NA) reply = refuse(s, fd, off) ;
   }
   close(fd) ;
   return reply ;
