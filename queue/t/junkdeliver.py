@@ -94,9 +94,5 @@ try:
     line = delivery(mid, "ok")
     check(line.endswith(" mailbox=Junk") and len(records("bob", "Junk")) == 3, "repaired: the retry goes to Junk: %r" % line)
 finally:
-    run.send_signal(signal.SIGTERM)
-    try:
-        run.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        run.kill()
+    stop(run)
 sys.exit(1 if report() else 0)

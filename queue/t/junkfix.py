@@ -3,7 +3,7 @@
 # the corpus (../shared/corpus, or $TERN_CORPUS; never copied into the
 # repository) with bin/t/junk-train, messages the filter is sure about,
 # and the account store read back (mailboxes, index flags).
-import os, struct, subprocess, sys, time
+import os, signal, struct, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
 from terntest import check, report
 
@@ -108,6 +108,15 @@ def records(name, mbox):
         return []
     b = open("%s/mail/%d/index" % (acct(name), m[0]), "rb").read()
     return [struct.unpack_from("<II", b, o) for o in range(64, len(b) - 63, 64)]
+
+
+def stop(p):
+    """a runner we started: TERM, by its pid"""
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
 
 
 def waitfor(f, secs=60):

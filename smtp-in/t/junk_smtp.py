@@ -83,11 +83,7 @@ try:
     check(len(records("carol", "Inbox")) == 1 and len(records("bob", "Junk")) == 1 and len(records("bob", "Inbox")) == 1,
           "delivered: carol's Inbox, bob's Junk (and the ham in bob's Inbox): %r" % open("run.log").read()[-600:])
 finally:
-    run.send_signal(signal.SIGTERM)
-    try:
-        run.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        run.kill()
+    stop(run)
 # a damaged filter: 451 4.3.0, a warning names the file
 jdir = acct("dave") + "/junk"
 for f in os.listdir(jdir):
