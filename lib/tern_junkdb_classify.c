@@ -133,6 +133,9 @@ int tern_junkdb_stats (tern_junkdb const *d, tern_junkstats *s)
       s->words += h && (ham | spam) ;
     }
   }
+  if (d->fd == TERN_JDB_REBUILDFD)   /* the words are all pending */
+    for (size_t i = 0 ; i < genalloc_len(tern_jdb_pend, &d->pend) ; i++)
+      s->words += !!(genalloc_s(tern_jdb_pend, &d->pend)[i].ham | genalloc_s(tern_jdb_pend, &d->pend)[i].spam) ;
   if (!tern_jdb_path(d, "journal", &p)) return TERN_TEMP ;
   if (!stat(p.s, &st)) s->bytes += (uint64_t)st.st_size ;
   stralloc_free(&p) ;

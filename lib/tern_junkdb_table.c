@@ -64,53 +64,31 @@ static int put (char *slots, uint32_t n, uint64_t h, uint32_t ham, uint32_t spam
   return 1 ;
 }
 
-static int fill (stralloc *t, tern_junkdb const *d, uint32_t n, uint32_t *used)
+/* the old table's counted words (unless REBUILD) and the pending ones
+   into slots[0..n), or only counted when slots is 0 */
+static int fill (char *slots, tern_junkdb const *d, uint32_t n, uint32_t *used)
 {
   tern_jdb_pend const *p = genalloc_s(tern_jdb_pend, &d->pend) ;
   size_t np = genalloc_len(tern_jdb_pend, &d->pend) ;
-  char *slots = t->s + TERN_JDB_HDR ;
+  uint32_t old = d->map && d->fd != TERN_JDB_REBUILDFD ? (uint32_t)((d->maplen - TERN_JDB_HDR) / TERN_JDB_SLOT) : 0 ;
   int r ;
-  memset(t->s, 0, t->len) ;
   *used = 0 ;
-  if (d->map && d->fd != TERN_JDB_REBUILDFD)
+  for (uint64_t i = 0 ; i < old + (uint64_t)np ; i++)
   {
-    uint32_t old = (uint32_t)((d->maplen - TERN_JDB_HDR) / TERN_JDB_SLOT) ;
-    for (uint32_t i = 0 ; i < old ; i++)
+    uint64_t h ;
+    uint32_t ham, spam ;
+    if (i < old)
     {
-      uint64_t h ;
-      uint32_t ham, spam ;
-      tern_jdb_slot(d->map + TERN_JDB_HDR, i, &h, &ham, &spam) ;
-      if (!h || !(ham | spam) || (np && tern_jdb_pend_find(d, h))) continue ;
-      r = put(slots, n, h, ham, spam) ;
-      if (r <= 0) return r ;
-      (*used)++ ;
+      tern_jdb_slot(d->map + TERN_JDB_HDR, (uint32_t)i, &h, &ham, &spam) ;
+      if (!h || (np && tern_jdb_pend_find(d, h))) continue ;
     }
-  }
-  for (size_t k = 0 ; k < np ; k++)
-  {
-    if (!(p[k].ham | p[k].spam)) continue ;
-    r = put(slots, n, p[k].h, p[k].ham, p[k].spam) ;
+    else { h = p[i - old].h ; ham = p[i - old].ham ; spam = p[i - old].spam ; }
+    if (!(ham | spam)) continue ;
+    r = slots ? put(slots, n, h, ham, spam) : 1 ;
     if (r <= 0) return r ;
     (*used)++ ;
   }
   return 1 ;
-}
-
-static uint64_t live (tern_junkdb const *d)
-{
-  uint64_t n = genalloc_len(tern_jdb_pend, &d->pend) ;
-  if (d->map && d->fd != TERN_JDB_REBUILDFD)
-  {
-    uint32_t old = (uint32_t)((d->maplen - TERN_JDB_HDR) / TERN_JDB_SLOT) ;
-    for (uint32_t i = 0 ; i < old ; i++)
-    {
-      uint64_t h ;
-      uint32_t ham, spam ;
-      tern_jdb_slot(d->map + TERN_JDB_HDR, i, &h, &ham, &spam) ;
-      n += h && (ham | spam) ;
-    }
-  }
-  return n ;
 }
 
 /* the whole table (header with h->gen) in t: the mapped one (unless
@@ -119,15 +97,18 @@ static uint64_t live (tern_junkdb const *d)
 int tern_jdb_table_build (stralloc *t, tern_junkdb const *d, tern_jdb_hdr *h)
 {
   uint64_t n = TERN_JDB_MINSLOTS, max ;
+  uint32_t live ;
   int r = 0 ;
-  while (n < 4 * live(d)) n <<= 1 ;
+  fill(0, d, 0, &live) ;
+  while (n < 4 * (uint64_t)live) n <<= 1 ;
   for (max = n << 3 ; n <= max ; n <<= 1)
   {
     if (n > ((uint64_t)1 << 31)) return (errno = ENOSPC, 0) ;
     t->len = 0 ;
     if (!stralloc_ready(t, TERN_JDB_HDR + n * TERN_JDB_SLOT)) return 0 ;
     t->len = TERN_JDB_HDR + n * TERN_JDB_SLOT ;
-    r = fill(t, d, (uint32_t)n, &h->used) ;
+    memset(t->s, 0, t->len) ;
+    r = fill(t->s + TERN_JDB_HDR, d, (uint32_t)n, &h->used) ;
     if (r) break ;   /* 0: a probe run over 128 slots; never seen with a keyed hash */
   }
   if (r <= 0) return (tern_store_damage(d->dir.s, "words", 0, r ? "a word hash twice" : "word hashes cluster"), 0) ;

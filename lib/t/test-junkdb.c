@@ -312,6 +312,7 @@ static void trebuild (uint32_t id, uint32_t uidvalidity, uint32_t uid, uint32_t 
   mk(&w, "fresh start") ;
   T(!tern_junkdb_train(&d, &w, 0, 1) && !tern_junkdb_setstate(&d, id, uidvalidity, uid, TERN_TRAIN_HAM)
     && !tern_junkdb_setstate(&d, id, uidvalidity, uid2, TERN_TRAIN_NONE), "train in memory") ;
+  T(!tern_junkdb_stats(&d, &st) && st.words == 2 && st.nham == 1 && !st.slots, "stats of a rebuild in memory") ;
   T(tern_junkdb_commit(&d) == TERN_TEMP, "commit needs the lock") ;
   T(!tern_junkdb_lock(&d) && !tern_junkdb_commit(&d), "lock and commit") ;
   T(!tern_junkdb_stats(&d, &st) && st.words == 2 && st.nham == 1 && st.nspam == 0 && st.slots == 1024, "only the rebuilt words") ;
