@@ -72,7 +72,7 @@ void dsn_deliver (char const *confdir, char const *tmpdir, char const *account, 
   /* even "no such account" (removed since the look-up) is for a later try;
      a notice of our own is not for the junk filter */
   {
-    local_note note ;
+    local_note note = { .junk = "", .mailbox = "" } ;
     if (local_deliver_r(confdir, account, 0, 0, &note)) _exit(111) ;
   }
 }

@@ -40,11 +40,12 @@ static int classify (tern_junkdeliver const *j, char const *dir, char const *acc
   return r ? 111 : 0 ;
 }
 
-static int store (tern_junkdeliver const *j, char const *dir, char const *account, uint64_t date, local_note *note)
+static int store (tern_junkdeliver const *j, char const *dir, char const *account, uint64_t date, unsigned int opts, local_note *note)
 {
   uint32_t flags ;
   int terr ;
-  int r = tern_junkdeliver_store(dir, j, note->mailbox[0] ? note->mailbox : "Inbox", 0, 0, (int64_t)date, &flags, &terr) ;
+  int r = tern_junkdeliver_store(dir, j, note->mailbox[0] ? note->mailbox : "Inbox", 0, (opts & LOCAL_SEEN) ? TERN_F_SEEN : 0,
+    (int64_t)date, &flags, &terr) ;
   if (r && errno == EUCLEAN)
     strerr_warnwu("deliver to account ", account, ": damaged store: ", tern_store_damage_path(), ": ",
       tern_store_damage_what(), " (the message waits in the queue)") ;
@@ -65,7 +66,8 @@ int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date, 
   stralloc dir = STRALLOC_ZERO ;
   tern_junkdeliver j ;
   int r = tern_conf_account_exists(c, account) ;
-  note->junk[0] = note->mailbox[0] = 0 ;
+  int forced = !!note->mailbox[0] ;
+  note->junk[0] = 0 ;
   if (r == 1 && (!tern_conf_accountdir(c, account, &dir) || (dir.s[dir.len - 1] && !stralloc_0(&dir)))) r = -1 ;
   if (r != 1)
   {
@@ -79,8 +81,8 @@ int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date, 
     strerr_warnwu4sys("read the junk filter settings of account ", account, " in ", c->path.s) ;
     r = 111 ;
   }
-  else r = j.on && (opts & LOCAL_CLASSIFY) ? classify(&j, dir.s, account, note) : 0 ;
-  if (!r) r = store(&j, dir.s, account, date, note) ;
+  else r = j.on && (opts & LOCAL_CLASSIFY) && !forced ? classify(&j, dir.s, account, note) : 0 ;
+  if (!r) r = store(&j, dir.s, account, date, opts, note) ;
   tern_junkdeliver_free(&j) ;
   stralloc_free(&dir) ;
   return r ;
@@ -101,10 +103,12 @@ int local_deliver_r (char const *confdir, char const *account, uint64_t date, un
   return r ;
 }
 
-void local_deliver (char const *confdir, char const *account, uint64_t date, unsigned int opts)
+void local_deliver (char const *confdir, char const *account, uint64_t date, unsigned int opts, char const *mailbox)
 {
-  local_note note ;
-  int r = local_deliver_r(confdir, account, date, opts, &note) ;
+  local_note note = { .junk = "", .mailbox = "" } ;
+  int r ;
+  strcpy(note.mailbox, mailbox) ;  /* checked by the caller: TERN_STORE_NAMEMAX at most */
+  r = local_deliver_r(confdir, account, date, opts, &note) ;
   if (r) _exit(r) ;
   if (note.junk[0])
     tern_log_info("junk", "account", account, "junk", note.junk, note.mailbox[0] ? "mailbox" : 0, note.mailbox, TERN_LOG_END) ;

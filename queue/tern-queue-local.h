@@ -6,9 +6,11 @@
 #include "tern_store.h"
 
 #define LOCAL_CLASSIFY 1  /* mail from outside: the junk filter decides */
+#define LOCAL_SEEN 2      /* delivered with \Seen */
 
 /* what the junk filter did, for the log: junk "" (not classified),
-   "unsure" or the probability ("0.97"); mailbox "" for the Inbox */
+   "unsure" or the probability ("0.97"); mailbox "" for the Inbox.  On
+   entry, a mailbox other than "" is where to deliver (no classifying). */
 typedef struct local_note_s local_note ;
 struct local_note_s
 {
@@ -18,7 +20,7 @@ struct local_note_s
 
 /* Deliver fd 0 into ACCOUNT; returns when delivered (the note logged as
    an info line), else dies 100/111. */
-extern void local_deliver (char const *confdir, char const *account, uint64_t date, unsigned int opts) ;
+extern void local_deliver (char const *confdir, char const *account, uint64_t date, unsigned int opts, char const *mailbox) ;
 /* The same, returning 0, or 100/111 after a warning on stderr. */
 extern int local_deliver_r (char const *confdir, char const *account, uint64_t date, unsigned int opts, local_note *note) ;
 /* The same with the configuration already open (the runner's workers) */

@@ -1,20 +1,27 @@
 /* tern-smtp-in-junk: junk-reject (tern-smtp-in.8, Junk).  Before the
    commit of a message whose recipients all belong to accounts with a
-   junk filter and junk-reject, each account's filter reads the queue's
-   tmp file; when all say junk the message is refused (copies into the
-   rejects mailboxes first).  smtp_junk: 0 (accept) or the reply. */
+   junk filter and junk-reject, "tern-junk classify" reads the queue's
+   tmp file for each; when all say junk the message is refused, after
+   "tern-queue-local -m REJECTS -S" made the copies.  Programs, not the
+   library: the filter's code would grow every idle session by 130 KiB.
+   smtp_junk: 0 (accept) or the reply. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <skalibs/genalloc.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/allreadwrite.h>
 #include "tern.h"
 #include "tern_log.h"
 #include "tern_store.h"
-#include "tern_junkdeliver.h"
 #include "tern-smtp-in.h"
+
+#define REJECT_TEMP 1
+#define REJECT_PERM 2
 
 #define TEMPFAIL "451 4.3.0 temporary failure"
 
@@ -22,14 +29,13 @@ typedef struct jacct_s jacct ;
 struct jacct_s
 {
   size_t name ;         /* in names */
-  int reject ;          /* TERN_JUNKREJECT_* */
+  int reject ;          /* 0, REJECT_TEMP, REJECT_PERM */
   char junk[16] ;       /* the verdict as logged */
   char copy[TERN_STORE_NAMEMAX + 1] ;  /* rejects mailbox, or "" */
 } ;
 
 static stralloc names = STRALLOC_ZERO ;  /* account names, NUL-terminated */
 static genalloc accts = GENALLOC_ZERO ;  /* jacct */
-static stralloc dir = STRALLOC_ZERO ;
 #define A(i) (genalloc_s(jacct, &accts) + (i))
 #define NA genalloc_len(jacct, &accts)
 
@@ -56,35 +62,38 @@ static int accounts (smtp *s)
   return r ;
 }
 
-/* every account refuses junk: 1; one does not: 0; -1 error */
+/* account name's KEY into d: 1, 0 absent, -1 error */
+static int conf (smtp *s, char const *name, char const *key, cdb_data *d)
+{
+  stralloc k = STRALLOC_ZERO ;
+  int r = stralloc_cats(&k, "A:") && stralloc_cats(&k, name) && stralloc_cats(&k, key)
+    ? tern_conf_find(&s->conf, k.s, k.len, d) : -1 ;
+  stralloc_free(&k) ;
+  return r ;
+}
+
+/* every account has a filter and refuses junk: 1; one does not: 0; -1 error */
 static int refusing (smtp *s)
 {
-  stralloc key = STRALLOC_ZERO ;
-  int r = 1 ;
-  for (size_t i = 0 ; r == 1 && i < NA ; i++)
+  for (size_t i = 0 ; i < NA ; i++)
   {
-    tern_junkdeliver j ;
     char const *name = names.s + A(i)->name ;
     cdb_data d ;
-    r = tern_junkdeliver_conf(&j, &s->conf, name) ? j.on && j.reject : -1 ;
-    A(i)->reject = j.reject ;
-    tern_junkdeliver_free(&j) ;
-    key.len = 0 ;
-    if (r == 1 && (!stralloc_cats(&key, "A:") || !stralloc_cats(&key, name) || !stralloc_cats(&key, ":rejects-mailbox"))) r = -1 ;
-    if (r == 1 && tern_conf_find(&s->conf, key.s, key.len, &d) == 1 && d.len <= TERN_STORE_NAMEMAX)
+    int r = conf(s, name, ":junk-filter", &d) ;
+    if (r == 1) r = conf(s, name, ":junk-reject", &d) ;
+    if (r < 1) return r ;
+    if (d.len == 9 && !memcmp(d.s, "temporary", 9)) A(i)->reject = REJECT_TEMP ;
+    else if (d.len == 9 && !memcmp(d.s, "permanent", 9)) A(i)->reject = REJECT_PERM ;
+    else return 0 ;
+    r = conf(s, name, ":rejects-mailbox", &d) ;
+    if (r < 0) return r ;
+    if (r && d.len && d.len <= TERN_STORE_NAMEMAX)
     {
       memcpy(A(i)->copy, d.s, d.len) ;
       A(i)->copy[d.len] = 0 ;
     }
   }
-  stralloc_free(&key) ;
-  return r ;
-}
-
-static int accountdir (smtp *s, size_t i)
-{
-  dir.len = 0 ;
-  return tern_conf_accountdir(&s->conf, names.s + A(i)->name, &dir) && (!dir.len || dir.s[dir.len - 1] || stralloc_0(&dir)) ;
+  return 1 ;
 }
 
 static void logjunk (smtp *s, size_t i, char const *action)
@@ -93,40 +102,69 @@ static void logjunk (smtp *s, size_t i, char const *action)
     "action", action, A(i)->copy[0] && action[0] != 'a' ? "copy" : 0, A(i)->copy, TERN_LOG_END) ;
 }
 
-/* account i's verdict on fd from off: 1 junk, 0 not, -1 error (said) */
+/* argv run with the message (fd from off) on its stdin: its exit code
+   (-1 if it could not run or died), its first output line into out */
+static int run (smtp *s, char const *const *argv, int fd, off_t off, char *out, size_t max)
+{
+  int p[2], wstat ;
+  size_t n = 0 ;
+  pid_t pid ;
+  if (pipecoe(p) < 0) return -1 ;
+  pid = fork() ;
+  if (!pid)
+  {
+    signal(SIGPIPE, SIG_DFL) ;
+    if (lseek(fd, off, SEEK_SET) < 0 || fd_copy(0, fd) < 0 || fd_move(1, p[1]) < 0) _exit(111) ;
+    execvp(argv[0], (char *const *)argv) ;
+    _exit(127) ;
+  }
+  fd_close(p[1]) ;
+  while (pid > 0 && n < max - 1)
+  {
+    ssize_t r = fd_read(p[0], out + n, max - 1 - n) ;
+    if (r <= 0) break ;
+    n += (size_t)r ;
+  }
+  fd_close(p[0]) ;
+  out[n] = 0 ;
+  out[strcspn(out, "\n")] = 0 ;
+  if (pid < 0) { smtp_syserr(s, "fork", argv[0]) ; return -1 ; }
+  while (waitpid(pid, &wstat, 0) < 0) if (errno != EINTR) return -1 ;
+  return WIFEXITED(wstat) ? WEXITSTATUS(wstat) : -1 ;
+}
+
+/* account i's verdict on fd from off: 1 junk, 0 not, -1 error (its
+   cause logged by tern-junk on our stderr) */
 static int verdict (smtp *s, size_t i, int fd, off_t off)
 {
-  tern_junkdeliver j ;
-  tern_junkresult res ;
-  int r = tern_junkdeliver_conf(&j, &s->conf, names.s + A(i)->name) && accountdir(s, i) ? TERN_OK : TERN_TEMP ;
-  if (!r) r = tern_junkdeliver_classify(dir.s, &j.o, fd, off, &res) ;
-  tern_junkdeliver_free(&j) ;
-  if (r && errno == EUCLEAN)
-    tern_log_warn("error", "session", s->session, "op", "classify", "path", tern_store_damage_path(),
-      "error", tern_store_damage_what(), TERN_LOG_END) ;
-  else if (r) smtp_syserr(s, "classify", dir.len ? dir.s : names.s + A(i)->name) ;
-  if (r) return -1 ;
-  if (res.significant) snprintf(A(i)->junk, sizeof A(i)->junk, "%.2f", res.prob) ;
-  else strcpy(A(i)->junk, "unsure") ;
-  return res.significant && res.junk ;
+  char const *argv[8] = { "tern-junk", "classify", "-c", s->confdir, "-a", names.s + A(i)->name, 0, 0 } ;
+  char out[64] ;
+  size_t n ;
+  int r = run(s, argv, fd, off, out, sizeof out) ;
+  int junk = !strncmp(out, "junk ", 5) ;
+  if (!r && !junk && strncmp(out, "ham ", 4)) r = -1 ;
+  if (r)
+  {
+    tern_log_warn("error", "session", s->session, "op", "classify", "account", names.s + A(i)->name,
+      "error", r < 0 ? "tern-junk did not run" : "tern-junk failed (see its line)", TERN_LOG_END) ;
+    return -1 ;
+  }
+  n = strcspn(out + 4 + junk, " ") ;
+  if (n >= sizeof A(i)->junk) n = sizeof A(i)->junk - 1 ;
+  memcpy(A(i)->junk, out + 4 + junk, n) ;
+  A(i)->junk[n] = 0 ;
+  if (strstr(out, " untrained")) strcpy(A(i)->junk, "unsure") ;
+  return junk ;
 }
 
 /* a copy into account i's rejects mailbox: 1, or 0 (said) */
 static int copy (smtp *s, size_t i, int fd, off_t off)
 {
-  tern_junkdeliver j ;
-  uint32_t flags ;
-  int terr = 0 ;
-  int r = tern_junkdeliver_conf(&j, &s->conf, names.s + A(i)->name) && accountdir(s, i) ? TERN_OK : TERN_TEMP ;
-  if (!r && lseek(fd, off, SEEK_SET) < 0) r = tern_errcode(errno) ;
-  if (!r) r = tern_junkdeliver_store(dir.s, &j, A(i)->copy, fd, TERN_F_SEEN, 0, &flags, &terr) ;
-  tern_junkdeliver_free(&j) ;
-  if (r && errno == EUCLEAN)
-    tern_log_warn("error", "session", s->session, "op", "copy", "path", tern_store_damage_path(),
-      "error", tern_store_damage_what(), TERN_LOG_END) ;
-  else if (r) smtp_syserr(s, "copy", dir.len ? dir.s : names.s + A(i)->name) ;
-  else if (terr) tern_log_warn("error", "session", s->session, "op", "train", "path", dir.s,
-    "error", "copy kept untrained (tern retrain repairs it)", TERN_LOG_END) ;
+  char const *argv[9] = { "tern-queue-local", "-S", "-m", A(i)->copy, "-c", s->confdir, "--", names.s + A(i)->name, 0 } ;
+  char out[8] ;
+  int r = run(s, argv, fd, off, out, sizeof out) ;
+  if (r) tern_log_warn("error", "session", s->session, "op", "copy", "account", names.s + A(i)->name,
+    "error", r < 0 ? "tern-queue-local did not run" : "tern-queue-local failed (see its line)", TERN_LOG_END) ;
   return !r ;
 }
 
@@ -137,9 +175,9 @@ static char const *refuse (smtp *s, int fd, off_t off)
   for (size_t i = 0 ; i < NA ; i++)
   {
     if (A(i)->copy[0] && !copy(s, i, fd, off)) return TEMPFAIL ;
-    if (A(i)->reject != TERN_JUNKREJECT_PERM) perm = 0 ;
+    if (A(i)->reject != REJECT_PERM) perm = 0 ;
   }
-  for (size_t i = 0 ; i < NA ; i++) logjunk(s, i, A(i)->reject == TERN_JUNKREJECT_PERM ? "permanent" : "temporary") ;
+  for (size_t i = 0 ; i < NA ; i++) logjunk(s, i, A(i)->reject == REJECT_PERM ? "permanent" : "temporary") ;
   return perm ? "550 5.7.1 message looks like junk, rejected" : "451 4.7.1 message looks like junk, not accepted" ;
 }
 

@@ -71,6 +71,13 @@ try:
           "tern-queue-local -j: exit 0 and one info line: %d %r" % (r.returncode, err))
     r = sh("tern-queue-local", "-c", "c", "bob", inp=open(spam, "rb").read())
     check(r.returncode == 0 and r.stderr == b"" and len(records("bob", "Inbox")) == 4, "without -j: the Inbox, silent")
+    # -m: into that mailbox (made when missing), -S: \Seen, no classifying; with -j: usage
+    r = sh("tern-queue-local", "-S", "-m", "Lists/x", "-c", "c", "bob", inp=open(spam, "rb").read())
+    recs = records("bob", "Lists/x")
+    check(r.returncode == 0 and len(recs) == 1 and recs[0][1] & 0xffff == F_SEEN | F_NOTJUNK and (recs[0][1] >> 16) == 1,
+          "-S -m Lists/x: \\Seen and the notjunk mailbox's $NotJunk, trained as ham: %d %r" % (r.returncode, recs))
+    r = sh("tern-queue-local", "-j", "-m", "Lists/x", "-c", "c", "bob", inp=b"x")
+    check(r.returncode == 100, "-j with -m: usage, exit 100: %d" % r.returncode)
     # a damaged filter: the delivery waits, a warning names the file; repaired, it goes to Junk
     jdir = acct("bob") + "/junk"
     saved = {}

@@ -92,6 +92,7 @@ for f in os.listdir(jdir):
         open(p, "r+b").write(b"\xff" * min(64, os.path.getsize(p)))
 r = send(["dave"], spam)
 check(r.startswith("451 4.3.0 "), "damaged filter: 451 4.3.0: %r" % r)
-check(re.search(r"^tern-smtp-in: warning: error session=\S+ op=classify path=%s/\S+ error=" % re.escape(jdir), log(), re.M),
-      "a warning names the file: %r" % log()[-400:])
+check(re.search(r"^tern-junk: fatal: damaged database %s/\S+: " % re.escape(jdir), log(), re.M)
+      and re.search(r"^tern-smtp-in: warning: error session=\S+ op=classify account=dave error=", log(), re.M),
+      "tern-junk's line names the file, then the session's warning: %r" % log()[-400:])
 sys.exit(1 if report() else 0)
