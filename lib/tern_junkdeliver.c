@@ -7,31 +7,19 @@
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <skalibs/stralloc.h>
 #include "tern.h"
 #include "tern_store.h"
 #include "tern_junkdeliver.h"
 
 int tern_junkdeliver_conf (tern_junkdeliver *j, tern_conf const *c, char const *name)
 {
-  stralloc key = STRALLOC_ZERO ;
-  cdb_data d ;
   int r ;
   j->on = 0 ;
-  j->reject = TERN_JUNKREJECT_NO ;
   memset(&j->f, 0, sizeof j->f) ;
   r = tern_junkopt_conf(c, name, &j->o) ;
   if (r < 0) return 0 ;
   j->on = r ;
-  if (!tern_junkflags_conf(&j->f, c, name)) return 0 ;
-  if (!stralloc_cats(&key, "A:") || !stralloc_cats(&key, name) || !stralloc_cats(&key, ":junk-reject")) return 0 ;
-  r = tern_conf_find(c, key.s, key.len, &d) ;
-  stralloc_free(&key) ;
-  if (r < 0) return 0 ;
-  if (r && d.len == 9 && !memcmp(d.s, "temporary", 9)) j->reject = TERN_JUNKREJECT_TEMP ;
-  else if (r && d.len == 9 && !memcmp(d.s, "permanent", 9)) j->reject = TERN_JUNKREJECT_PERM ;
-  else if (r && !(d.len == 2 && !memcmp(d.s, "no", 2))) return (errno = EPROTO, 0) ;
-  return 1 ;
+  return tern_junkflags_conf(&j->f, c, name) ;
 }
 
 void tern_junkdeliver_free (tern_junkdeliver *j)

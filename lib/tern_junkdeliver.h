@@ -1,7 +1,8 @@
-/* tern_junkdeliver.h: the junk filter at delivery, shared by the local
-   delivery (tern-queue-local(8)) and tern-smtp-in's junk-reject: an
-   account's filter settings, classifying a message in a file, its Junk
-   mailbox, and a delivery with automatic junk flags and training. */
+/* tern_junkdeliver.h: the junk filter at delivery (tern-queue-local(8),
+   used by the runner's workers and, through that program, by tern-smtp-in's
+   junk-reject): an account's filter settings, classifying a message in a
+   file, its Junk mailbox, and a delivery with automatic junk flags and
+   training. */
 #ifndef TERN_JUNKDELIVER_H
 #define TERN_JUNKDELIVER_H
 
@@ -10,15 +11,10 @@
 #include "tern_conf.h"
 #include "tern_junk.h"
 
-#define TERN_JUNKREJECT_NO 0
-#define TERN_JUNKREJECT_TEMP 1
-#define TERN_JUNKREJECT_PERM 2
-
 typedef struct tern_junkdeliver_s tern_junkdeliver ;
 struct tern_junkdeliver_s
 {
   int on ;              /* the account has a junk-filter */
-  int reject ;          /* TERN_JUNKREJECT_* */
   tern_junkopt o ;
   tern_junkflags f ;
 } ;
