@@ -102,4 +102,13 @@ try:
     check(line.endswith(" mailbox=Junk") and len(records("bob", "Junk")) == 3, "repaired: the retry goes to Junk: %r" % line)
 finally:
     stop(run)
+# the runner with TERN_QUEUE_LOCAL (an exec of tern-queue-local per delivery): -j passed, its info line
+run = subprocess.Popen(["tern-queue-run", "-c", "c"], stderr=open("run.log", "wb"), env=dict(env, TERN_QUEUE_LOCAL="tern-queue-local"))
+try:
+    n = len(records("bob", "Junk"))
+    line = delivery(inject(spam, "bob@example.org", *outside))
+    check(line and len(records("bob", "Junk")) == n + 1 and re.search(r"^tern-queue-local: info: junk account=bob junk=\S+ mailbox=Junk$", log(), re.M),
+          "TERN_QUEUE_LOCAL: classified by tern-queue-local -j, into Junk, its info line: %r" % log()[-300:])
+finally:
+    stop(run)
 sys.exit(1 if report() else 0)
