@@ -11,10 +11,15 @@
 
 /* a record for cur/UID (its size, its mtime as internal date); 0 and
    *found = 0 when there is no such file */
-static int take (tern_mbox *m, uint32_t uid, stralloc *p, int *found)
+static int take (tern_mbox *m, uint32_t uid, tern_change const *c, stralloc *p, int *found)
 {
   struct stat st ;
   tern_rec rec = { .uid = uid } ;
+  if (c && c->uid == uid)
+  {
+    rec.flags = c->flags & ~(uint32_t)TERN_F_EXPUNGED ;
+    rec.keywords = c->keywords ;
+  }
   int r ;
   *found = 0 ;
   if (!tern_mbox_path(p, m, "cur", uid)) return TERN_TEMP ;
@@ -37,7 +42,7 @@ static int adopt (tern_mbox *m, int *dirty)
   int r = TERN_OK, found = 1 ;
   while (!r && found && m->hdr.uidnext != 0xffffffffu)
   {
-    r = take(m, m->hdr.uidnext, &p, &found) ;
+    r = take(m, m->hdr.uidnext, 0, &p, &found) ;
     if (found) *dirty = 1 ;
   }
   stralloc_free(&p) ;
@@ -59,15 +64,50 @@ static int uidcmp (void const *a, void const *b)
   return x < y ? -1 : x > y ;
 }
 
+/* the last logged change of each of the n uids (sorted) into c[] (uid 0:
+   none): a message taken back after a tear keeps the flags and keywords
+   it was last given.  One pass over the changes file, only after a tear. */
+static int lastchanges (tern_mbox *m, uint32_t const *uids, size_t n, tern_change *c)
+{
+  char buf[TERN_STORE_CHGSIZE * 256] ;
+  struct stat st ;
+  uint32_t gen ;
+  off_t off = TERN_STORE_CHGHDR ;
+  int r = tern_mbox_chgopen(m) ;
+  if (r) return r ;
+  if (fstat(m->cfd, &st) < 0) return tern_errcode(errno) ;
+  if (st.st_size < TERN_STORE_CHGHDR || pread(m->cfd, buf, TERN_STORE_CHGHDR, 0) != TERN_STORE_CHGHDR
+   || !tern_chghdr_unpack(buf, &gen) || gen != m->hdr.generation) return TERN_OK ;
+  while (off + TERN_STORE_CHGSIZE <= st.st_size)
+  {
+    ssize_t got = pread(m->cfd, buf, sizeof buf, off) ;
+    if (got < 0) { if (errno == EINTR) continue ; return tern_errcode(errno) ; }
+    if (got < TERN_STORE_CHGSIZE) break ;
+    for (ssize_t i = 0 ; i + TERN_STORE_CHGSIZE <= got ; i += TERN_STORE_CHGSIZE)
+    {
+      tern_change x ;
+      uint32_t const *u ;
+      tern_change_unpack(buf + i, &x) ;
+      u = bsearch(&x.uid, uids, n, sizeof *uids, &uidcmp) ;
+      if (u && (!c[u - uids].uid || x.modseq > c[u - uids].modseq)) c[u - uids] = x ;
+    }
+    off += got - got % TERN_STORE_CHGSIZE ;
+  }
+  return TERN_OK ;
+}
+
 /* A cut partial record is a tear: the records after it are lost, not the
    messages.  Every file of cur/ above the last whole record gets its
-   record back, in UID order (a scan of the index and of cur/, only after
+   record back, in UID order, with the flags and keywords of its last
+   logged change (a scan of the index, cur/ and the changes, only after
    a tear). */
 static int untear (tern_mbox *m, int *dirty)
 {
   struct above a = { .last = 0, .uids = GENALLOC_ZERO } ;
   stralloc p = STRALLOC_ZERO ;
   tern_rec rec ;
+  tern_change *c = 0 ;
+  size_t n ;
   int r = TERN_OK, found ;
   uint32_t tomb = 0 ;
   /* the cut records may have held tombstones: count what is left */
@@ -81,11 +121,16 @@ static int untear (tern_mbox *m, int *dirty)
   r = tern_mbox_curscan(m, &above, &a) ;
   if (!r && genalloc_len(uint32_t, &a.uids))
     qsort(genalloc_s(uint32_t, &a.uids), genalloc_len(uint32_t, &a.uids), sizeof(uint32_t), &uidcmp) ;
-  for (size_t i = 0 ; !r && i < genalloc_len(uint32_t, &a.uids) ; i++)
+  n = genalloc_len(uint32_t, &a.uids) ;
+  c = n ? calloc(n, sizeof *c) : 0 ;
+  if (n && !c) r = TERN_TEMP ;
+  if (!r && n) r = lastchanges(m, genalloc_s(uint32_t, &a.uids), n, c) ;
+  for (size_t i = 0 ; !r && i < n ; i++)
   {
-    r = take(m, genalloc_s(uint32_t, &a.uids)[i], &p, &found) ;
+    r = take(m, genalloc_s(uint32_t, &a.uids)[i], c + i, &p, &found) ;
     if (found) *dirty = 1 ;
   }
+  free(c) ;
   genalloc_free(uint32_t, &a.uids) ;
   stralloc_free(&p) ;
   return r ;

@@ -156,6 +156,9 @@ extern void remote_wait (size_t m, unsigned int k) ;
 extern void remote_wakeall (void) ;
 extern int remote_start (size_t m, char const *key, unsigned int const *rcpts, unsigned int n, uint64_t now) ;
 extern void remote_ended (size_t ji, int wstat, uint64_t now) ;  /* records, settles */
+/* tern-queue-run-report.c: the run's report lines into results; the
+   recipients without one fail temporarily */
+extern void report_read (job const *j, int wstat, char const *name) ;
 /* tern-queue-run-spawn.c: tern-smtp-out for m's rcpts (or, batch, the list
    on in) through the transport line, its report to out: pid, or -1 errno */
 extern pid_t remote_spawn (int in, int out, msg const *m, char const *line, unsigned int const *rcpts, unsigned int n, int batch) ;

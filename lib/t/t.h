@@ -3,6 +3,8 @@
 #ifndef TERN_T_H
 #define TERN_T_H
 #include <stdio.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 static unsigned int t_pass = 0, t_fail = 0 ;
 
@@ -13,5 +15,13 @@ static inline int tdone (void)
 {
   printf("%u passed, %u failed\n", t_pass, t_fail) ;
   return t_fail ? 1 : 0 ;
+}
+/* descriptors: is fd open; the lowest free one (what open would get) */
+static inline int t_isopen (int fd) { return fcntl(fd, F_GETFD) >= 0 ; }
+static inline int t_lowest (void)
+{
+  int fd = dup(0) ;
+  if (fd >= 0) close(fd) ;
+  return fd ;
 }
 #endif

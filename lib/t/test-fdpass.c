@@ -11,15 +11,6 @@
 #include "tern.h"
 #include "t.h"
 
-static int isopen (int fd) { return fcntl(fd, F_GETFD) >= 0 ; }
-
-static int lowest (void)
-{
-  int fd = dup(0) ;
-  if (fd >= 0) close(fd) ;
-  return fd ;
-}
-
 int main (void)
 {
   int sp[2], p[2], q[2], fd[4] ;
@@ -41,13 +32,13 @@ int main (void)
     int out[4] = { p[0], p[0], q[1], q[1] } ;
     T(tern_fd_send(sp[0], "Y", 1, out, 4, 0) == 1, "four fds sent") ;
   }
-  low = lowest() ;
+  low = t_lowest() ;
   r = tern_fd_recv(sp[1], buf, sizeof buf, fd, 2, &n, 0) ;
   T(r < 0 && errno == EMSGSIZE && n == 0, "four with room for two: EMSGSIZE, count 0") ;
-  T(lowest() == low, "all four closed") ;
+  T(t_lowest() == low, "all four closed") ;
   T(tern_fd_send(sp[0], "0123456789abcdef0123", 20, p, 1, 0) == 20, "20 bytes sent") ;
   r = tern_fd_recv(sp[1], buf, 8, fd, 2, &n, 0) ;
-  T(r < 0 && errno == EMSGSIZE && n == 0 && lowest() == low, "data cut off: EMSGSIZE, the fd closed") ;
+  T(r < 0 && errno == EMSGSIZE && n == 0 && t_lowest() == low, "data cut off: EMSGSIZE, the fd closed") ;
   {
     /* at the open-file limit: one of three arrives */
     int out[3] = { p[0], q[1], p[0] } ;
@@ -61,7 +52,7 @@ int main (void)
     r = tern_fd_recv(sp[1], buf, sizeof buf, fd, 3, &n, 0) ;
     if (setrlimit(RLIMIT_NOFILE, &old) < 0) return 111 ;
     T(r < 0 && errno == EMSGSIZE && n == 0, "fds cut off at the limit: EMSGSIZE, count 0") ;
-    T(lowest() == low && isopen(planted) && fd[1] == planted && fd[2] == planted,
+    T(t_lowest() == low && t_isopen(planted) && fd[1] == planted && fd[2] == planted,
       "the one that arrived closed, the unfilled slots untouched") ;
     close(planted) ;
   }

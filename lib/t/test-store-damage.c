@@ -158,11 +158,43 @@ static void tnolist (void)
   T(access("new/mailboxes", F_OK) < 0, "no list made") ;
 }
 
+/* what the changes log knows of a message taken back after a tear comes
+   back with it: its last flags and keywords */
+static void ttornflags (void)
+{
+  tern_mboxent e ;
+  tern_mbox m = TERN_MBOX_ZERO ;
+  uint64_t ms ;
+  T(open19("Torn3", &e) && tern_mbox_open(&m, A, e.id) == TERN_OK && tern_mbox_lock(&m, LOCK_EX) == TERN_OK, "19 messages") ;
+  {
+    unsigned int bit = 99 ;
+    tern_rec rec ;
+    size_t pos ;
+    T(tern_mbox_keyword(&m, "todo", 4, &bit) == TERN_OK && bit == 0, "keyword todo") ;
+    T(tern_mbox_setflags(&m, 10, TERN_F_SEEN, 0, 0, &ms) == TERN_OK
+     && tern_mbox_setflags(&m, 10, TERN_F_SEEN | TERN_F_FLAGGED, 1, 0, &ms) == TERN_OK
+     && tern_mbox_setflags(&m, 12, TERN_F_ANSWERED, 0, 0, &ms) == TERN_OK
+     && tern_mbox_setflags(&m, 3, TERN_F_DRAFT, 0, 0, &ms) == TERN_OK, "flags on 3, 10 (twice), 12") ;
+    tern_mbox_unlock(&m) ;
+    T(cut(&m, 401), "torn after record 5") ;
+    T(tern_mbox_lock(&m, LOCK_EX) == TERN_OK && m.count == 19, "19 records again") ;
+    tern_mbox_unlock(&m) ;
+    T(tern_mbox_find(&m, 10, &rec, &pos) == TERN_OK && rec.flags == (TERN_F_SEEN | TERN_F_FLAGGED) && rec.keywords == 1,
+      "UID 10 taken back with its last flags and keyword") ;
+    T(tern_mbox_find(&m, 12, &rec, &pos) == TERN_OK && rec.flags == TERN_F_ANSWERED, "UID 12 too") ;
+    T(tern_mbox_find(&m, 11, &rec, &pos) == TERN_OK && rec.flags == 0, "UID 11 had none") ;
+    T(tern_mbox_find(&m, 3, &rec, &pos) == TERN_OK && rec.flags == TERN_F_DRAFT, "UID 3 kept its record") ;
+    T(rec.modseq <= m.hdr.highestmodseq, "modseqs stay below HIGHESTMODSEQ") ;
+  }
+  tern_mbox_close(&m) ;
+}
+
 int main (void)
 {
   if (tern_store_create(A)) { printf("0 passed, 1 failed\n") ; return 1 ; }
   ttorn() ;
   tbadrecs() ;
   tnolist() ;
+  ttornflags() ;
   return tdone() ;
 }

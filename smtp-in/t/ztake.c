@@ -11,23 +11,13 @@
 #include "../tern-listen.h"
 #include "../../lib/t/t.h"
 
-static int isopen (int fd) { return fcntl(fd, F_GETFD) >= 0 ; }
-
-/* the lowest free descriptor */
-static int lowest (void)
-{
-  int fd = dup(0) ;
-  if (fd >= 0) close(fd) ;
-  return fd ;
-}
-
 int main (void)
 {
   int sp[2], p[2], planted, low, r ;
   int fd[LISTEN_TAKEFDS] ;
   struct rlimit old, rl ;
   if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0 || pipe(p) < 0) return 111 ;
-  low = lowest() ;
+  low = t_lowest() ;
   planted = low + 2 ;  /* above the limit below, open, as a stale slot would be */
   if (dup2(sp[0], planted) < 0) return 111 ;
   for (unsigned int i = 0 ; i < LISTEN_TAKEFDS ; i++) fd[i] = planted ;
@@ -41,8 +31,8 @@ int main (void)
   r = tls_ztake(sp[1], fd) ;
   if (setrlimit(RLIMIT_NOFILE, &old) < 0) return 111 ;
   T(r == 0, "a cut-off request is refused") ;
-  T(isopen(planted), "the stale descriptor in the unfilled slots is still open") ;
-  T(lowest() == low, "the one that arrived is closed") ;
+  T(t_isopen(planted), "the stale descriptor in the unfilled slots is still open") ;
+  T(t_lowest() == low, "the one that arrived is closed") ;
   {
     int out[3] = { p[0], p[1], p[0] } ;
     for (unsigned int i = 0 ; i < LISTEN_TAKEFDS ; i++) fd[i] = planted ;
@@ -56,7 +46,7 @@ int main (void)
     for (unsigned int i = 0 ; i < LISTEN_TAKEFDS ; i++) fd[i] = planted ;
     T(tern_fd_send(sp[0], "Y", 1, out, 2, 0) == 1, "a request with two fds sent") ;
     T(tls_ztake(sp[1], fd) == 0, "a request with two fds is refused") ;
-    T(isopen(planted) && lowest() == low, "the two are closed, the stale one is not") ;
+    T(t_isopen(planted) && t_lowest() == low, "the two are closed, the stale one is not") ;
   }
   T(tls_ztake(sp[1], fd) == -1, "nothing more: -1") ;
   return tdone() ;
