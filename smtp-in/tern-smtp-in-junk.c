@@ -116,7 +116,7 @@ static int run (smtp *s, char const *const *argv, int fd, off_t off, char *out, 
     signal(SIGPIPE, SIG_DFL) ;
     if (lseek(fd, off, SEEK_SET) < 0 || fd_copy(0, fd) < 0 || fd_move(1, p[1]) < 0) _exit(111) ;
     execvp(argv[0], (char *const *)argv) ;
-    _exit(127) ;
+    _exit(127) ;  /* not found, or not executable: said by the parent */
   }
   fd_close(p[1]) ;
   while (pid > 0 && n < max - 1)
@@ -146,7 +146,7 @@ static int verdict (smtp *s, size_t i, int fd, off_t off)
   if (r)
   {
     tern_log_warn("error", "session", s->session, "op", "classify", "account", names.s + A(i)->name,
-      "error", r < 0 ? "tern-junk did not run" : "tern-junk failed (see its line)", TERN_LOG_END) ;
+      "error", r < 0 || r == 127 ? "tern-junk could not run (PATH?)" : "tern-junk failed (see its line)", TERN_LOG_END) ;
     return -1 ;
   }
   n = strcspn(out + 4 + junk, " ") ;
@@ -164,7 +164,7 @@ static int copy (smtp *s, size_t i, int fd, off_t off)
   char out[8] ;
   int r = run(s, argv, fd, off, out, sizeof out) ;
   if (r) tern_log_warn("error", "session", s->session, "op", "copy", "account", names.s + A(i)->name,
-    "error", r < 0 ? "tern-queue-local did not run" : "tern-queue-local failed (see its line)", TERN_LOG_END) ;
+    "error", r < 0 || r == 127 ? "tern-queue-local could not run (PATH?)" : "tern-queue-local failed (see its line)", TERN_LOG_END) ;
   return !r ;
 }
 

@@ -16,9 +16,9 @@ train("dave")
 Q = DATA + "/queue"
 
 
-def send(rcpts, path):
+def send(rcpts, path, extra={}):
     """one message in an MX session: the final reply"""
-    s = Session(extra={"TERN_QUEUE_INJECT": ""})
+    s = Session(extra=dict(extra, TERN_QUEUE_INJECT=""))
     s.cmd("EHLO client.example.net")
     s.cmd("MAIL FROM:<x@remote.example>")
     for r in rcpts:
@@ -95,4 +95,10 @@ check(r.startswith("451 4.3.0 "), "damaged filter: 451 4.3.0: %r" % r)
 check(re.search(r"^tern-junk: fatal: damaged database %s/\S+: " % re.escape(jdir), log(), re.M)
       and re.search(r"^tern-smtp-in: warning: error session=\S+ op=classify account=dave error=", log(), re.M),
       "tern-junk's line names the file, then the session's warning: %r" % log()[-400:])
+# tern-junk not in PATH: 451 4.3.0 and a warning that says so
+os.makedirs("only", exist_ok=True)
+os.symlink(os.path.join(os.environ["TERN_BIN"], "tern-smtp-in"), "only/tern-smtp-in")
+r = send(["bob"], spam, {"PATH": W + "/only:/usr/bin:/bin"})
+check(r.startswith("451 4.3.0 ") and re.search(r'op=classify account=bob error="tern-junk could not run \(PATH\?\)"', log()),
+      "no tern-junk in PATH: 451 4.3.0, said: %r" % log()[-300:])
 sys.exit(1 if report() else 0)
