@@ -126,6 +126,9 @@ void cmd_classify (jargs *a)
   }
   if (!buffer_flush(buffer_1)) strerr_diefusys(111, "write to stdout") ;
   tern_junkdb_close(&d) ;
+  tern_junkwords_free(&w) ;
+  stralloc_free(&msg) ;
+  stralloc_free(&name) ;
   if (bad) strerr_dief(111, "some files could not be read") ;
 }
 

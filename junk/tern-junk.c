@@ -24,5 +24,8 @@ int main (int argc, char const *const *argv)
   else if (!strcmp(a.cmd, "untrain")) cmd_train(&a, -1) ;
   else if (!strcmp(a.cmd, "import")) cmd_import(&a) ;
   else cmd_stats(&a) ;
+  stralloc_free(&a.acct) ;
+  genalloc_free(char const *, &a.junkpaths) ;
+  genalloc_free(char const *, &a.hampaths) ;
   return 0 ;
 }

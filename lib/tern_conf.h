@@ -56,6 +56,8 @@
      A:NAME:junk-mailbox, A:NAME:neutral-mailbox, A:NAME:notjunk-mailbox
                            POSIX ERE, known to compile with REG_EXTENDED
      A:NAME:rejects-mailbox mailbox name, never Inbox
+     A:NAME:junk-reject    "no", "temporary" or "permanent" (absent: no):
+                           tern-smtp-in refuses mail the filter calls junk
      t:NAME                "submissions HOST PORT", "submission HOST PORT",
                            "smtp HOST PORT", "socks HOST PORT" or "direct";
                            HOST an A-label or an IP (v6 without brackets)

@@ -77,6 +77,14 @@ static void junkflags (tern_ctf *f, char *v, size_t len)
   if (tern_conftext_yesno(f, "junk-flags", v, &yes)) tern_conftext_rec(f, "A:", f->name, ":junk-flags", v, len) ;
 }
 
+/* junk-reject: what tern-smtp-in does with mail the filter calls junk */
+static void junkreject (tern_ctf *f, char *v, size_t len)
+{
+  if (strcmp(v, "no") && strcmp(v, "temporary") && strcmp(v, "permanent"))
+    tern_conftext_err(f, "bad junk-reject: not no, temporary or permanent", 0, 0) ;
+  else tern_conftext_rec(f, "A:", f->name, ":junk-reject", v, len) ;
+}
+
 static void rejects (tern_ctf *f, char *v, size_t len)
 {
   if (!strcasecmp(v, "inbox"))
@@ -99,6 +107,7 @@ static tern_ctkey const keys[] =
   { "neutral-mailbox", 0, &neutralbox },
   { "notjunk-mailbox", 0, &notjunkbox },
   { "rejects-mailbox", 0, &rejects },
+  { "junk-reject", 0, &junkreject },
 } ;
 #define NKEYS (sizeof keys / sizeof *keys)
 

@@ -75,6 +75,14 @@ int tern_qfile_write (tern_qfile *q, char const *s, size_t n)
   return TERN_OK ;
 }
 
+int tern_qfile_flush (tern_qfile *q)
+{
+  if (q->fd < 0) return (errno = EBADF, TERN_TEMP) ;
+  if (q->len && allwrite(q->fd, q->buf, q->len) < q->len) return fail(q) ;
+  q->len = 0 ;
+  return TERN_OK ;
+}
+
 static void trigger (char const *qdir, stralloc *p)
 {
   int fd ;

@@ -133,6 +133,9 @@ struct tern_qfile_s
 #define TERN_QFILE_ZERO { .fd = -1, .tmp = STRALLOC_ZERO, .buf = 0, .len = 0, .cap = 0, .size = 0, .id = "" }
 extern int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap) ;
 extern int tern_qfile_write (tern_qfile *q, char const *s, size_t n) ;
+/* The bytes buffered so far into the tmp file (which stays open), so that
+   tmp's message can be read before the commit (tern-smtp-in's junk check). */
+extern int tern_qfile_flush (tern_qfile *q) ;
 extern int tern_qfile_commit (tern_qfile *q, char const *qdir) ;
 extern void tern_qfile_abort (tern_qfile *q) ;
 /* The envelope from its parts as given to tern-queue-inject (tern_qenv_make.c):

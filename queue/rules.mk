@@ -31,6 +31,13 @@ PROGS += tern-queue-dsn
 tern-queue-dsn_OBJS = queue/tern-queue-dsn.o queue/tern-queue-dsn-input.o \
   queue/tern-queue-dsn-deliver.o queue/tern-queue-local-deliver.o
 MAN += queue/tern-queue-dsn.8
-# The runner too: its RSS is part of the sending side's (send.bench).
+# The runner too: its RSS is part of the sending side's (send.bench); -lm
+# for the junk filter's classifier (local deliveries in its workers).
 tern-queue-run_LIBS = $(if $(SAN)$(if $(wildcard /usr/lib/x86_64-linux-gnu/libunistring.a),,none),$(LIBS_DEFAULT),\
-  -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
+  -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS) -lm)
+
+# not installed: bin/t/junk-train ACCTDIR -junk|-ham FILE... (tests only)
+all: $(BIN)/t/junk-train
+$(BIN)/t/junk-train: $(O)/queue/t/junktrain.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)

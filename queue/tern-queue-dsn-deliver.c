@@ -69,6 +69,10 @@ void dsn_deliver (char const *confdir, char const *tmpdir, char const *account, 
   if (allwrite(fd, msg->s, msg->len) < msg->len) strerr_diefusys(111, "write ", path.s) ;
   if (lseek(fd, 0, SEEK_SET) < 0 || fd_move(0, fd) < 0) strerr_diefusys(111, "rewind ", path.s) ;
   stralloc_free(&path) ;
-  /* even "no such account" (removed since the look-up) is for a later try */
-  if (local_deliver_r(confdir, account, 0)) _exit(111) ;
+  /* even "no such account" (removed since the look-up) is for a later try;
+     a notice of our own is not for the junk filter */
+  {
+    local_note note = { .junk = "", .mailbox = "" } ;
+    if (local_deliver_r(confdir, account, 0, 0, &note)) _exit(111) ;
+  }
 }

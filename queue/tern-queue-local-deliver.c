@@ -1,23 +1,73 @@
 /* tern-queue-local-deliver: the local delivery itself: fd 0 (from its
-   offset) into ACCOUNT's Inbox.  Shared by tern-queue-local and by the
-   runner's delivery child, which forks without an exec (an exec per message
-   was a fifth of the runner's CPU in smtp.bench) and by its workers.
+   offset) into ACCOUNT's Inbox, or its Junk mailbox when the account's
+   junk filter says so (tern-queue-local.8).  Shared by tern-queue-local
+   and by the runner's workers (forks without an exec: an exec per message
+   was a fifth of the runner's CPU in smtp.bench) and the notices.
    local_deliver dies with 100 or 111, local_deliver_r returns them. */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <skalibs/strerr.h>
 #include "tern.h"
 #include "tern_conf.h"
+#include "tern_log.h"
 #include "tern_store.h"
+#include "tern_junkdeliver.h"
 #include "tern-queue-local.h"
 
-/* fd 0 into the account's Inbox, the account looked up in c: 0 done, 100
-   (no such account) or 111 with a warning said.  The store never makes a
-   delivery fail for good: damage (named by path) and doubt defer it. */
-int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date)
+/* the filter's verdict on fd 0: the mailbox in note->mailbox ("" for the
+   Inbox), the probability or "unsure" in note->junk; 0 or 111 said */
+static int classify (tern_junkdeliver const *j, char const *dir, char const *account, local_note *note)
+{
+  tern_junkresult res ;
+  off_t off = lseek(0, 0, SEEK_CUR) ;
+  unsigned int su ;
+  int r = off < 0 ? tern_errcode(errno) : tern_junkdeliver_classify(dir, &j->o, 0, off, &res) ;
+  if (r && errno == EUCLEAN)
+    strerr_warnwu("classify for account ", account, ": damaged junk filter: ", tern_store_damage_path(), ": ",
+      tern_store_damage_what(), " (the message waits in the queue)") ;
+  else if (r) strerr_warnwu3sys("classify for account ", account, " (the message waits in the queue)") ;
+  if (r) return 111 ;
+  if (!res.significant) { strcpy(note->junk, "unsure") ; return 0 ; }
+  snprintf(note->junk, sizeof note->junk, "%.2f", res.prob) ;
+  if (!res.junk) return 0 ;
+  r = tern_junkdeliver_junkbox(dir, note->mailbox, &su) ;
+  if (r && errno == EUCLEAN)
+    strerr_warnwu("deliver to account ", account, ": damaged store: ", tern_store_damage_path(), ": ",
+      tern_store_damage_what(), " (the message waits in the queue)") ;
+  else if (r) strerr_warnwu3sys("find the Junk mailbox of account ", account, " (the message waits in the queue)") ;
+  return r ? 111 : 0 ;
+}
+
+static int store (tern_junkdeliver const *j, char const *dir, char const *account, uint64_t date, unsigned int opts, local_note *note)
+{
+  uint32_t flags ;
+  int terr ;
+  int r = tern_junkdeliver_store(dir, j, note->mailbox[0] ? note->mailbox : "Inbox", 0, (opts & LOCAL_SEEN) ? TERN_F_SEEN : 0,
+    (int64_t)date, &flags, &terr) ;
+  if (r && errno == EUCLEAN)
+    strerr_warnwu("deliver to account ", account, ": damaged store: ", tern_store_damage_path(), ": ",
+      tern_store_damage_what(), " (the message waits in the queue)") ;
+  else if (r) strerr_warnwusys("deliver to account ", account) ;
+  else if (terr && errno == EUCLEAN)
+    strerr_warnw("delivered to account ", account, " but not trained: damaged junk filter: ", tern_store_damage_path(), ": ",
+      tern_store_damage_what(), " (tern retrain repairs it)") ;
+  else if (terr) strerr_warnwu3sys("train the junk filter of account ", account, " (delivered; tern retrain repairs it)") ;
+  return r ? 111 : 0 ;
+}
+
+/* fd 0 into the account, the account looked up in c: 0 done, 100 (no
+   such account) or 111 with a warning said.  The store never makes a
+   delivery fail for good: damage (named by path) and doubt defer it;
+   so does a junk filter that cannot say, never an Inbox instead. */
+int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date, unsigned int opts, local_note *note)
 {
   stralloc dir = STRALLOC_ZERO ;
+  tern_junkdeliver j ;
   int r = tern_conf_account_exists(c, account) ;
+  int forced = !!note->mailbox[0] ;
+  note->junk[0] = 0 ;
   if (r == 1 && (!tern_conf_accountdir(c, account, &dir) || (dir.s[dir.len - 1] && !stralloc_0(&dir)))) r = -1 ;
   if (r != 1)
   {
@@ -26,23 +76,20 @@ int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date)
     stralloc_free(&dir) ;
     return r ? 111 : 100 ;
   }
-  r = tern_store_deliverfd(dir.s, "Inbox", 0, 0, 0, 0, (int64_t)date, TERN_DELIVER_CREATE, 0) ;
-  if (r && errno == ENOENT)
+  if (!tern_junkdeliver_conf(&j, c, account))
   {
-    /* a new account: its store is made on its first message */
-    r = tern_store_create(dir.s) ;
-    if (!r) r = tern_store_deliverfd(dir.s, "Inbox", 0, 0, 0, 0, (int64_t)date, TERN_DELIVER_CREATE, 0) ;
+    strerr_warnwu4sys("read the junk filter settings of account ", account, " in ", c->path.s) ;
+    r = 111 ;
   }
-  if (r && errno == EUCLEAN)
-    strerr_warnwu("deliver to account ", account, ": damaged store: ", tern_store_damage_path(), ": ",
-      tern_store_damage_what(), " (the message waits in the queue)") ;
-  else if (r) strerr_warnwusys("deliver to account ", account) ;
+  else r = j.on && (opts & LOCAL_CLASSIFY) && !forced ? classify(&j, dir.s, account, note) : 0 ;
+  if (!r) r = store(&j, dir.s, account, date, opts, note) ;
+  tern_junkdeliver_free(&j) ;
   stralloc_free(&dir) ;
-  return r ? 111 : 0 ;
+  return r ;
 }
 
 /* the same with CONFDIR's configuration opened for this one delivery */
-int local_deliver_r (char const *confdir, char const *account, uint64_t date)
+int local_deliver_r (char const *confdir, char const *account, uint64_t date, unsigned int opts, local_note *note)
 {
   tern_conf c = TERN_CONF_ZERO ;
   int r ;
@@ -51,13 +98,18 @@ int local_deliver_r (char const *confdir, char const *account, uint64_t date)
     strerr_warnwu4sys("find account ", account, " in the configuration in ", confdir) ;
     return 111 ;
   }
-  r = local_deliver_conf(&c, account, date) ;
+  r = local_deliver_conf(&c, account, date, opts, note) ;
   tern_conf_close(&c) ;
   return r ;
 }
 
-void local_deliver (char const *confdir, char const *account, uint64_t date)
+void local_deliver (char const *confdir, char const *account, uint64_t date, unsigned int opts, char const *mailbox)
 {
-  int r = local_deliver_r(confdir, account, date) ;
+  local_note note = { .junk = "", .mailbox = "" } ;
+  int r ;
+  strcpy(note.mailbox, mailbox) ;  /* checked by the caller: TERN_STORE_NAMEMAX at most */
+  r = local_deliver_r(confdir, account, date, opts, &note) ;
   if (r) _exit(r) ;
+  if (note.junk[0])
+    tern_log_info("junk", "account", account, "junk", note.junk, note.mailbox[0] ? "mailbox" : 0, note.mailbox, TERN_LOG_END) ;
 }

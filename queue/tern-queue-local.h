@@ -3,10 +3,26 @@
 #define TERN_QUEUE_LOCAL_H
 #include <stdint.h>
 #include "tern_conf.h"
-/* Deliver fd 0 into ACCOUNT's Inbox; returns when delivered, else dies 100/111. */
-extern void local_deliver (char const *confdir, char const *account, uint64_t date) ;
+#include "tern_store.h"
+
+#define LOCAL_CLASSIFY 1  /* mail from outside: the junk filter decides */
+#define LOCAL_SEEN 2      /* delivered with \Seen */
+
+/* what the junk filter did, for the log: junk "" (not classified),
+   "unsure" or the probability ("0.97"); mailbox "" for the Inbox.  On
+   entry, a mailbox other than "" is where to deliver (no classifying). */
+typedef struct local_note_s local_note ;
+struct local_note_s
+{
+  char junk[16] ;
+  char mailbox[TERN_STORE_NAMEMAX + 1] ;
+} ;
+
+/* Deliver fd 0 into ACCOUNT; returns when delivered (the note logged as
+   an info line), else dies 100/111. */
+extern void local_deliver (char const *confdir, char const *account, uint64_t date, unsigned int opts, char const *mailbox) ;
 /* The same, returning 0, or 100/111 after a warning on stderr. */
-extern int local_deliver_r (char const *confdir, char const *account, uint64_t date) ;
+extern int local_deliver_r (char const *confdir, char const *account, uint64_t date, unsigned int opts, local_note *note) ;
 /* The same with the configuration already open (the runner's workers) */
-extern int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date) ;
+extern int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date, unsigned int opts, local_note *note) ;
 #endif

@@ -23,10 +23,10 @@
 char const *localagent = 0 ;  /* TERN_QUEUE_LOCAL, or 0: workers */
 
 /* the child running TERN_QUEUE_LOCAL, with tern-queue-local's argv */
-static void child (int fd, char const *account, uint64_t date)
+static void child (int fd, char const *account, uint64_t date, int outside)
 {
   char d[UINT64_FMT] ;
-  char const *argv[8] = { localagent, "-c", confdir, "-d", d, "--", account, 0 } ;
+  char const *argv[9] = { localagent, "-c", confdir, "-d", d, "--", account, 0, 0 } ;
   sigset_t none ;
   sigemptyset(&none) ;
   sigprocmask(SIG_SETMASK, &none, 0) ;
@@ -35,6 +35,7 @@ static void child (int fd, char const *account, uint64_t date)
   PROG = "tern-queue-local" ;
   if (dup2(fd, 0) < 0) _exit(111) ;
   d[uint64_fmt(d, date)] = 0 ;
+  if (outside) { argv[5] = "-j" ; argv[6] = "--" ; argv[7] = account ; }
   execvp(localagent, (char *const *)argv) ;
   strerr_diefu2sys(111, "run ", localagent) ;
 }
@@ -144,9 +145,9 @@ int deliver_start (size_t mi, char const *account, unsigned int const *rcpts, un
   if (localagent)
   {
     j.pid = fork() ;
-    if (!j.pid) child(fd, account, m->env.time) ;
+    if (!j.pid) child(fd, account, m->env.time, m->outside) ;
   }
-  else j.pid = worker_start(fd, account, m->env.time) ;
+  else j.pid = worker_start(fd, account, m->env.time, m->outside ? LOCAL_CLASSIFY : 0) ;
   if (j.pid < 0) goto err ;
   close(fd) ;
   job_add(&j, rcpts, n) ;
@@ -167,6 +168,22 @@ static void failed (msg *m, tern_qrcpt *r)
   r->state = m->env.from.s[0] ? TERN_QRCPT_BOUNCE : TERN_QRCPT_FAILED ;
 }
 
+/* what the junk filter did in the local delivery that just ended: its
+   "JUNK\0MAILBOX\0", or 0 */
+static char const *junknote = 0 ;
+
+/* the delivery line of a success */
+static void delivered (msg const *m, char const *rcpt, char const *what, char const *via, char const *vval)
+{
+  char const *mbox = junknote ? junknote + strlen(junknote) + 1 : "" ;
+  if (via[0] == 't')
+    tern_log_info("delivery", "id", m->id, "rcpt", rcpt, via, vval, "result", "ok", "reply", what, TERN_LOG_END) ;
+  else if (junknote && junknote[0])
+    tern_log_info("delivery", "id", m->id, "rcpt", rcpt, via, vval, "result", "ok", "junk", junknote,
+      mbox[0] ? "mailbox" : 0, mbox, TERN_LOG_END) ;
+  else tern_log_info("delivery", "id", m->id, "rcpt", rcpt, via, vval, "result", "ok", TERN_LOG_END) ;
+}
+
 void rcpt_result (size_t mi, unsigned int k, int code, char const *what, char const *via, char const *vval)
 {
   msg *m = MSG(mi) ;
@@ -180,7 +197,7 @@ void rcpt_result (size_t mi, unsigned int k, int code, char const *what, char co
   {
     r->state = TERN_QRCPT_DELIVERED ;
     tern_qrcpt_seterror(r, "") ;
-    tern_log_info("delivery", "id", m->id, "rcpt", rcpt, via, vval, "result", "ok", via[0] == 't' ? "reply" : 0, what, TERN_LOG_END) ;
+    delivered(m, rcpt, what, via, vval) ;
     return ;
   }
   tern_qrcpt_seterror(r, what) ;
@@ -197,7 +214,7 @@ void rcpt_result (size_t mi, unsigned int k, int code, char const *what, char co
     "attempts", att, "next", nx, "error", what, TERN_LOG_END) ;
 }
 
-static void ended (size_t ji, int wstat, uint64_t now)
+static void ended (size_t ji, int wstat, char const *note, uint64_t now)
 {
   job *j = JOB(ji) ;
   size_t mi = j->m ;
@@ -229,18 +246,20 @@ static void ended (size_t ji, int wstat, uint64_t now)
   {
     unsigned int k = genalloc_s(unsigned int, &j->rcpts)[i] ;
     if (again) tern_qstate_rcpt(&MSG(mi)->st, k)->next = now ;
+    junknote = note ;
     rcpt_result(mi, k, code, what, "account", j->account.s) ;
+    junknote = 0 ;
   }
   MSG(mi)->dirty = 1 ;
   job_drop(ji) ;
   msg_settle(mi, now) ;
 }
 
-void deliver_ended (pid_t pid, int wstat, uint64_t now)
+void deliver_ended (pid_t pid, int wstat, char const *note, uint64_t now)
 {
   size_t i = 0 ;
   while (i < NJOBS && JOB(i)->pid != pid) i++ ;
-  if (i < NJOBS) ended(i, wstat, now) ;
+  if (i < NJOBS) ended(i, wstat, note, now) ;
 }
 
 void deliver_reap (uint64_t now)
@@ -250,6 +269,6 @@ void deliver_reap (uint64_t now)
     int wstat ;
     pid_t pid = waitpid(-1, &wstat, WNOHANG) ;
     if (pid <= 0) break ;
-    if (!worker_gone(pid, wstat, now)) deliver_ended(pid, wstat, now) ;
+    if (!worker_gone(pid, wstat, now)) deliver_ended(pid, wstat, 0, now) ;
   }
 }

@@ -143,6 +143,7 @@ static int load (msg *m, char const *id, int isnew)
   close(fd) ;
   if (r) return (tern_log_warn("unreadable", "id", id, "error", r == TERN_PERM ? "bad envelope" : strerror(errno), TERN_LOG_END), 0) ;
   m->size = (uint64_t)st.st_size - m->env.hdrlen ;
+  m->outside = m->env.ip.len > 1 && m->env.account.len <= 1 ;
   stralloc_free(&m->env.ip) ;    /* for the log of the message's arrival only: */
   stralloc_free(&m->env.helo) ;  /* not kept for each queued message */
   r = isnew ? (tern_qstate_init(&m->st, m->env.nrcpt) ? TERN_OK : TERN_TEMP)

@@ -1,8 +1,9 @@
 /* tern-queue-run-worker: local deliveries in long-lived workers (forks of
    the runner, no exec): a fork and an exit per message were two fifths of
    the runner's CPU.  A worker takes a job (the queue file by SCM_RIGHTS at
-   the message's offset, "DATE ACCOUNT"), delivers it, answers one byte
-   (0, 100 or 111) and waits for the next; it leaves after a minute idle or
+   the message's offset, "DATE OPTS ACCOUNT"), delivers it, answers one byte
+   (0, 100 or 111) and what the junk filter did ("JUNK\0MAILBOX\0", see
+   local_note) and waits for the next; it leaves after a minute idle or
    10,000 jobs (shutting its socket first, so that no job is sent to it in
    vain), always with 111: a worker that dies with a job is a temporary
    failure of that job (the runner's SIGCHLD path). */
@@ -51,20 +52,30 @@ static tern_conf wconf = TERN_CONF_ZERO ;
 static void one (int s, char *buf, int fd)
 {
   uint64_t date = 0 ;
-  size_t k = uint64_scan(buf, &date) ;
+  unsigned int opts = 0 ;
+  size_t k = uint64_scan(buf, &date), n ;
   char code ;
-  if (!k || buf[k] != ' ' || (fd && (dup2(fd, 0) < 0 || close(fd) < 0))) _exit(111) ;
+  local_note note = { .junk = "", .mailbox = "" } ;
+  char ans[1 + sizeof note.junk + sizeof note.mailbox] ;
+  if (!k || buf[k++] != ' ' || !(n = uint_scan(buf + k, &opts)) || buf[k + n] != ' ') _exit(111) ;
+  k += n ;
+  if (fd && (dup2(fd, 0) < 0 || close(fd) < 0)) _exit(111) ;
   /* the worker's own map of the configuration, moved to a new config.cdb
      before each job (one stat), never reopened per message */
   if (!wconf.path.len ? tern_conf_open(&wconf, confdir) : tern_conf_refresh(&wconf))
-    code = (char)local_deliver_conf(&wconf, buf + k + 1, date) ;
+    code = (char)local_deliver_conf(&wconf, buf + k + 1, date, opts, &note) ;
   else
   {
     strerr_warnwu3sys("read the configuration in ", confdir, " for a local delivery") ;
     code = 111 ;
   }
   close(0) ;
-  if (write(s, &code, 1) != 1) _exit(111) ;
+  ans[0] = code ;
+  n = strlen(note.junk) + 1 ;
+  memcpy(ans + 1, note.junk, n) ;
+  k = strlen(note.mailbox) + 1 ;
+  memcpy(ans + 1 + n, note.mailbox, k) ;
+  if (write(s, ans, 1 + n + k) != (ssize_t)(1 + n + k)) _exit(111) ;
 }
 
 /* every fd from 3 up but keep; a loop only before Linux 5.9 (or headers
@@ -128,11 +139,13 @@ static ssize_t idle (void)
   return (ssize_t)NW - 1 ;
 }
 
-pid_t worker_start (int fd, char const *account, uint64_t date)
+pid_t worker_start (int fd, char const *account, uint64_t date, unsigned int opts)
 {
   char buf[JOBLEN] ;
   size_t n = uint64_fmt(buf, date), alen = strlen(account) ;
-  if (alen + n + 2 > JOBLEN) return (errno = ENAMETOOLONG, -1) ;
+  if (alen + n + UINT_FMT + 3 > JOBLEN) return (errno = ENAMETOOLONG, -1) ;
+  buf[n++] = ' ' ;
+  n += uint_fmt(buf + n, opts) ;
   buf[n++] = ' ' ;
   memcpy(buf + n, account, alen) ;
   n += alen ;
@@ -159,7 +172,7 @@ int worker_gone (pid_t pid, int wstat, uint64_t now)
     if (w->fd >= 0) close(w->fd) ;
     *w = *W(NW - 1) ;
     genalloc_setlen(worker, &workers, NW - 1) ;
-    deliver_ended(pid, WIFEXITED(wstat) && !WEXITSTATUS(wstat) ? 111 << 8 : wstat, now) ;
+    deliver_ended(pid, WIFEXITED(wstat) && !WEXITSTATUS(wstat) ? 111 << 8 : wstat, 0, now) ;
     return 1 ;
   }
   return 0 ;
@@ -180,20 +193,23 @@ void worker_answers (struct pollfd const *p, size_t n, uint64_t now)
 {
   for (size_t k = 0 ; k < n ; k++)
   {
-    char code ;
+    char ans[1 + sizeof(local_note) + 2] ;
+    ssize_t r ;
     if (!(p[k].revents & (POLLIN | POLLHUP | POLLERR))) continue ;
     for (size_t i = 0 ; i < NW ; i++)
     {
       worker *w = W(i) ;
       if (w->fd != p[k].fd || !w->busy) continue ;
-      if (read(w->fd, &code, 1) != 1)
+      r = read(w->fd, ans, sizeof ans - 2) ;
+      if (r < 1)
       {
         close(w->fd) ;  /* it died: reaped with its status */
         w->fd = -1 ;
         break ;
       }
       w->busy = 0 ;
-      deliver_ended(w->pid, (code & 0xff) << 8, now) ;
+      ans[r] = ans[r + 1] = 0 ;  /* a short answer: empty note */
+      deliver_ended(w->pid, (ans[0] & 0xff) << 8, r > 1 ? ans + 1 : 0, now) ;
       break ;
     }
   }

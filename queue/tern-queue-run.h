@@ -30,6 +30,7 @@ struct msg_s
   uint64_t pass ;     /* the last msg_schedule pass that looked at it */
   uint64_t dsnwake ;  /* no notice before this time (tern-queue-dsn said 111) */
   unsigned int kills ;  /* local deliveries killed by a signal since loaded */
+  int outside ;       /* from a client not logged in (ip, no account): the junk filter looks at it */
   uint32_t gen ;      /* counts the loads into this slot: tells a stale reference */
 } ;
 
@@ -116,13 +117,14 @@ extern int msg_routes (msg *m, uint64_t now, uint64_t *wake, stralloc *kinds, ge
 /* tern-queue-run-deliver.c */
 extern int deliver_start (size_t m, char const *account, unsigned int const *rcpts, unsigned int n, uint64_t now) ;
 extern void deliver_reap (uint64_t now) ;
-extern void deliver_ended (pid_t pid, int wstat, uint64_t now) ;  /* the job of pid ended */
+/* the job of pid ended; note: a worker's "JUNK\0MAILBOX\0" (tern-queue-local.h), or 0 */
+extern void deliver_ended (pid_t pid, int wstat, char const *note, uint64_t now) ;
 extern char const *localagent ;  /* TERN_QUEUE_LOCAL, or 0 */
 
 /* tern-queue-run-worker.c */
 struct pollfd ;
 extern unsigned int workeridle ;  /* ms a worker waits for a job before it leaves */
-extern pid_t worker_start (int fd, char const *account, uint64_t date) ;  /* -1 on error */
+extern pid_t worker_start (int fd, char const *account, uint64_t date, unsigned int opts) ;  /* -1 on error */
 extern int worker_gone (pid_t pid, int wstat, uint64_t now) ;  /* 1 if pid was a worker */
 extern void worker_pollfds (genalloc *p) ;  /* struct pollfd of the busy workers, appended */
 extern void worker_answers (struct pollfd const *p, size_t n, uint64_t now) ;

@@ -110,6 +110,7 @@ static void finish (smtp *s)
 {
   stralloc id = STRALLOC_ZERO ;
   char const *r = smtp_body_reply(s->body.bad) ;
+  if (!r) r = smtp_junk(s) ;
   if (r) { smtp_inject_abort(s) ; smtp_reject(s, r, s->bdat ? "BDAT" : "DATA", s->fromlog.s) ; }
   else
   {

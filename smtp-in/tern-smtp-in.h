@@ -163,6 +163,8 @@ extern void smtp_inject_write (smtp *s, char const *p, size_t n) ;
 extern void smtp_inject_abort (smtp *s) ;
 /* Finishes the message: the reply to send; id gets the queue id. */
 extern char const *smtp_inject_finish (smtp *s, stralloc *id) ;
+/* tern-smtp-in-junk.c: junk-reject; 0 (go on) or the refusal to send */
+extern char const *smtp_junk (smtp *s) ;
 /* tern-smtp-in-auth.c */
 extern void smtp_auth (smtp *s, char const *arg, size_t len) ;
 extern void smtp_starttls (smtp *s, size_t arglen) ;

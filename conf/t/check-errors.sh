@@ -39,6 +39,7 @@ junk-flags maybe
 junk-mailbox ^(junk|spam
 neutral-mailbox a{1,2000}
 rejects-mailbox INBOX
+junk-reject sometimes
 X
 printf 'address alice@example.com\naddress BOB@example.com\njunk-filter onegrams=no\n' > c/accounts/alice
 printf 'full-name Nobody\n' > c/accounts/noaddr

@@ -32,8 +32,9 @@ junk-mailbox ^(junk|spam)
 neutral-mailbox ^(inbox|neutral)
 notjunk-mailbox ^archive
 rejects-mailbox Rejects
+junk-reject temporary
 X
-printf 'address alice@example.com\n' > c/accounts/alice
+printf 'address alice@example.com\njunk-reject no\n' > c/accounts/alice
 printf 'submission smtp.example.net\nauth-user me@example.net\nauth-password-file secret/relay\n' > c/transports/relay
 printf 'submissions [2001:db8::1]:4650\nauth-user u\nauth-password-file /p\nauth-mechanisms PLAIN,SCRAM-SHA-1\n' > c/transports/tls
 printf 'smtp relay2.example.net\nno-starttls\n' > c/transports/plain

@@ -1,0 +1,47 @@
+/* tern_junkdeliver.h: the junk filter at delivery (tern-queue-local(8),
+   used by the runner's workers and, through that program, by tern-smtp-in's
+   junk-reject): an account's filter settings, classifying a message in a
+   file, its Junk mailbox, and a delivery with automatic junk flags and
+   training. */
+#ifndef TERN_JUNKDELIVER_H
+#define TERN_JUNKDELIVER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include "tern_conf.h"
+#include "tern_junk.h"
+
+typedef struct tern_junkdeliver_s tern_junkdeliver ;
+struct tern_junkdeliver_s
+{
+  int on ;              /* the account has a junk-filter */
+  tern_junkopt o ;
+  tern_junkflags f ;
+} ;
+
+/* An account's settings.  1, or 0 with errno (EPROTO: a value tern-conf
+   would not have written).  Free even after a failure. */
+extern int tern_junkdeliver_conf (tern_junkdeliver *j, tern_conf const *c, char const *name) ;
+extern void tern_junkdeliver_free (tern_junkdeliver *j) ;
+
+/* Classify the message in fd from offset off (at most o->maxbytes of
+   it read; fd's offset is unchanged) with ACCT's filter.  TERN_OK, or
+   TERN_TEMP (damage: EUCLEAN, tern_store_damage_path/what name it). */
+extern int tern_junkdeliver_classify (char const *acct, tern_junkopt const *o, int fd, off_t off, tern_junkresult *r) ;
+
+/* The Junk mailbox of ACCT: the one with special use \Junk, else "Junk",
+   created (with \Junk) when missing.  name gets TERN_STORE_NAMEMAX + 1
+   bytes at most. */
+extern int tern_junkdeliver_junkbox (char const *acct, char *name, unsigned int *su) ;
+
+/* Deliver fd (from its offset) into mailbox of ACCT (created when
+   missing, the store too) with flags and the automatic junk flags of that
+   mailbox; when the flags ask for training and the account has a filter,
+   the filter is opened for writing before the mailbox is locked and the
+   message trained.  Returns the delivery's result; *trainerr gets TERN_OK
+   or the training's error (the message is delivered all the same, and
+   left untrained: tern-retrain(8) repairs it).  *flagsout: the flags set. */
+extern int tern_junkdeliver_store (char const *acct, tern_junkdeliver const *j, char const *mailbox, int fd,
+  uint32_t flags, int64_t date, uint32_t *flagsout, int *trainerr) ;
+
+#endif

@@ -1,0 +1,104 @@
+# smtp-in/t/junk.test: junk-reject through tern-smtp-in writing the queue.
+import os, re, signal, subprocess, sys
+sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "queue", "t"))
+sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "smtp-in", "t"))
+from junkfix import *
+from smtpin import Session, log
+
+setup({"bob": ["junk-reject temporary", "rejects-mailbox Rejects"],
+       "alice": ["junk-reject permanent", "rejects-mailbox Spam"],
+       "dave": ["junk-reject permanent"],
+       "erin": ["junk-reject temporary"],
+       "carol": []})
+spam, ham = train("bob", smtpable)
+train("alice")
+train("dave")
+Q = DATA + "/queue"
+
+
+def send(rcpts, path, extra={}):
+    """one message in an MX session: the final reply"""
+    s = Session(extra=dict(extra, TERN_QUEUE_INJECT=""))
+    s.cmd("EHLO client.example.net")
+    s.cmd("MAIL FROM:<x@remote.example>")
+    for r in rcpts:
+        s.cmd("RCPT TO:<%s@example.org>" % r)
+    s.cmd("DATA")
+    s.send(smtpdata(path))
+    r = s.reply(timeout=60)
+    s.cmd("QUIT")
+    s.end()
+    return r or ""
+
+
+def queued():
+    return sorted(os.listdir(Q + "/todo")) if os.path.isdir(Q + "/todo") else []
+
+
+def tmpfiles():
+    return os.listdir(Q + "/tmp") if os.path.isdir(Q + "/tmp") else []
+
+
+def junklines(account):
+    return re.findall(r"^tern-smtp-in: info: junk session=\S+ account=%s (.*)$" % account, log(), re.M)
+
+
+# every recipient refuses, temporarily: 451 4.7.1, not queued, a copy in Rejects
+r = send(["bob"], spam)
+check(r.startswith("451 4.7.1 "), "junk-reject temporary: 451 4.7.1: %r" % r)
+check(queued() == [] and tmpfiles() == [], "nothing queued, nothing left in tmp/: %r %r" % (queued(), tmpfiles()))
+l = junklines("bob")
+check(len(l) == 1 and re.match(r"junk=(0\.99|1\.00) action=temporary copy=Rejects$", l[0]), "logged with the probability: %r" % l)
+check(re.search(r'reject session=\S+ reply="451 4\.7\.1 [^"]*" cmd=DATA', log()), "and the reject line")
+recs = records("bob", "Rejects")
+check(len(recs) == 1 and recs[0][1] & 0xffff == F_SEEN and not recs[0][1] >> 16,
+      "the copy in Rejects: \\Seen only (rejects is neutral), untrained: %r" % recs)
+check(stats("bob") == (NHAM, NSPAM), "bob's filter unchanged: %r" % (stats("bob"),))
+# permanently: 550 5.7.1; alice's rejects mailbox Spam is a junk mailbox: $Junk, trained
+r = send(["alice"], spam)
+check(r.startswith("550 5.7.1 "), "junk-reject permanent: 550 5.7.1: %r" % r)
+recs = records("alice", "Spam")
+check(len(recs) == 1 and recs[0][1] & 0xffff == F_SEEN | F_JUNK and (recs[0][1] >> 16) == 2,
+      "a copy in Spam: \\Seen $Junk, trained as spam: %r" % recs)
+check(stats("alice") == (NHAM, NSPAM + 1), "alice's filter counts it: %r" % (stats("alice"),))
+r = send(["dave"], spam)
+check(r.startswith("550 5.7.1 ") and "copy=" not in junklines("dave")[-1], "no rejects mailbox: refused, no copy: %r" % r)
+# temporary and permanent together: temporary wins, each gets its copy
+r = send(["bob", "alice"], spam)
+check(r.startswith("451 4.7.1 ") and len(records("bob", "Rejects")) == 2 and len(records("alice", "Spam")) == 2,
+      "temporary and permanent recipients: 451 4.7.1, two copies: %r" % r)
+check(queued() == [], "still nothing queued")
+# ham is accepted (logged action=accept); so is an untrained filter's unsure
+r = send(["bob"], ham)
+check(r.startswith("250 ") and re.match(r"junk=0\.0\d action=accept$", junklines("bob")[-1]), "ham accepted: %r %r" % (r, junklines("bob")[-1:]))
+r = send(["erin"], spam)
+check(r.startswith("250 ") and junklines("erin") == ["junk=unsure action=accept"], "untrained filter: accepted: %r %r" % (r, junklines("erin")))
+# a recipient without junk-reject: accepted, and delivered: bob's copy to Junk, carol's to the Inbox
+n = len(queued())
+r = send(["bob", "carol"], spam)
+check(r.startswith("250 ") and len(queued()) == n + 1, "bob and carol: accepted and queued: %r" % r)
+run = subprocess.Popen(["tern-queue-run", "-c", "c"], stderr=open("run.log", "wb"))
+try:
+    waitfor(lambda: len(records("carol", "Inbox")) == 1 and len(records("bob", "Junk")) == 1)
+    check(len(records("carol", "Inbox")) == 1 and len(records("bob", "Junk")) == 1 and len(records("bob", "Inbox")) == 1,
+          "delivered: carol's Inbox, bob's Junk (and the ham in bob's Inbox): %r" % open("run.log").read()[-600:])
+finally:
+    stop(run)
+# a damaged filter: 451 4.3.0, a warning names the file
+jdir = acct("dave") + "/junk"
+for f in os.listdir(jdir):
+    p = jdir + "/" + f
+    if os.path.isfile(p) and os.path.getsize(p) > 0:
+        open(p, "r+b").write(b"\xff" * min(64, os.path.getsize(p)))
+r = send(["dave"], spam)
+check(r.startswith("451 4.3.0 "), "damaged filter: 451 4.3.0: %r" % r)
+check(re.search(r"^tern-junk: fatal: damaged database %s/\S+: " % re.escape(jdir), log(), re.M)
+      and re.search(r"^tern-smtp-in: warning: error session=\S+ op=classify account=dave error=", log(), re.M),
+      "tern-junk's line names the file, then the session's warning: %r" % log()[-400:])
+# tern-junk not in PATH: 451 4.3.0 and a warning that says so
+os.makedirs("only", exist_ok=True)
+os.symlink(os.path.join(os.environ["TERN_BIN"], "tern-smtp-in"), "only/tern-smtp-in")
+r = send(["bob"], spam, {"PATH": W + "/only:/usr/bin:/bin"})
+check(r.startswith("451 4.3.0 ") and re.search(r'op=classify account=bob error="tern-junk could not run \(PATH\?\)"', log()),
+      "no tern-junk in PATH: 451 4.3.0, said: %r" % log()[-300:])
+sys.exit(1 if report() else 0)
