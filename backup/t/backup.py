@@ -1,0 +1,109 @@
+# backup.py: tern-backup on a quiet store: two accounts with several
+# mailboxes, flags, keywords, an expunged message, a COPY (one file, two
+# names), a queue with a state file, the configuration: the backup equals
+# the source (store dumps, queue, conf), message files are hard links and
+# the rest copies, nothing printed under cron; DESTDIR that exists is
+# refused; a backup onto another file system copies; an unknown file is
+# copied with a warning; a damaged mailbox gives one error line, the rest
+# is backed up, exit 111, version 'incomplete'; the source is untouched.
+import os, shutil, stat, subprocess, tempfile
+from bkcommon import *
+
+
+def populate():
+    setup()
+    for i in range(1, 6):
+        deliver("bob", "Inbox", msg(i))
+    for i in range(6, 9):
+        deliver("bob", "Archive", msg(i))
+    deliver("eve", "Inbox", msg(20))
+    deliver("eve", "Work/Reports", msg(21))
+    bk = BIN + "/t/bkstore"
+    for c in ["flags data/accounts/bob Inbox 2 5 projectx $label1", "flags data/accounts/bob Inbox 3 40",
+              "expunge data/accounts/bob Inbox 4", "flags data/accounts/eve Inbox 1 1 todo"]:
+        r = sh(bk + " " + c)
+        assert r.returncode == 0, (c, r.stderr)
+    s = Imap()
+    r = s.cmd("LOGIN bob bob-password")
+    assert r[1].startswith(b"t1 OK"), r
+    s.cmd("SELECT Inbox")
+    r = s.cmd("UID COPY 1 Archive")
+    assert b"OK" in r[1], r
+    s.close()
+    r = sh("echo hello | tern-queue-inject -c c -f a@example.com x@example.org y@example.org")
+    qid = r.stderr.split(b"id=")[1].split()[0].decode()
+    r = sh("tern-queue -c c hold " + qid)
+    assert os.path.exists("data/queue/state/" + qid), r
+    return qid
+
+
+def run(*args):
+    r = subprocess.run(["tern-backup"] + list(args), capture_output=True, stdin=subprocess.DEVNULL)
+    return r.returncode, r.stderr
+
+
+def same(dest, what):
+    for a in ["bob", "eve"]:
+        src, dst = dump("data/accounts/" + a), dump(dest + "/accounts/" + a)
+        check(src == dst and b"nofile" not in dst and len(dst) > 100, "%s: %s's store equals the source:\n%s\n%s" % (what, a, src, dst))
+        rc, out = storecheck(dest + "/accounts/" + a)
+        check(rc == 0, "%s: %s's backup passes the store check: %r" % (what, a, out))
+
+
+def main():
+    qid = populate()
+    before = tree("data")
+    rc, err = run("-c", "c", "data", "b1")
+    check(rc == 0 and err == b"", "a clean backup: exit 0, nothing printed under cron: %d %r" % (rc, err))
+    check(lastline("b1/version") == b"complete", "version ends with complete")
+    v = open("b1/version").read()
+    check(v.startswith("tern-backup 1\nstore 1\nqueue 2\nstarted ") and "\nerrors 0\n" in v, "version fields: %r" % v)
+    same("b1", "same fs")
+    links = [p for p in before if "/cur/" in p]
+    check(len(links) == 10 and all(os.stat("b1/" + p).st_ino == before[p][4] for p in links),
+          "every message file is a hard link of the source's: %r" % links)
+    c = [p for p in before if p.endswith("/index") or p.endswith("/changes") or p.endswith("mailboxes")]
+    check(c and all(os.stat("b1/" + p).st_ino != before[p][4] and open("b1/" + p, "rb").read() == open("data/" + p, "rb").read() for p in c),
+          "indexes, changes and lists are copies, equal: %d" % len(c))
+    q = [d + qid for d in ["queue/todo/", "queue/mess/"] if os.path.exists("data/" + d + qid)]
+    check(len(q) == 1 and os.stat("b1/" + q[0]).st_ino == os.stat("data/" + q[0]).st_ino, "the queued message is linked: %r" % q)
+    check(open("b1/queue/state/" + qid, "rb").read() == open("data/queue/state/" + qid, "rb").read(), "its state file is copied")
+    check(stat.S_ISFIFO(os.lstat("b1/queue/trigger").st_mode) and stat.S_ISFIFO(os.lstat("b1/queue/control").st_mode), "FIFOs made")
+    check(open("b1/conf/tern.conf").read() == open("c/tern.conf").read() and os.path.exists("b1/conf/config.cdb")
+          and os.path.exists("b1/conf/accounts/eve"), "-c: the configuration is in conf/")
+    check(open("b1/accounts/bob/credentials", "rb").read() == open("data/accounts/bob/credentials", "rb").read(), "credentials copied")
+    os.mkdir("b2")
+    rc, err = run("data", "b2")
+    check(rc == 100 and b"exists" in err and os.listdir("b2") == [], "an existing DESTDIR is refused (100), left as it was: %d %r" % (rc, err))
+    other = tempfile.mkdtemp(prefix="tern-bk-", dir="/dev/shm")
+    try:
+        if os.stat(other).st_dev != os.stat("data").st_dev:
+            rc, err = run("data", other + "/b")
+            check(rc == 0 and err == b"", "another file system: exit 0: %d %r" % (rc, err))
+            same(other + "/b", "other fs")
+            check(all(os.stat(other + "/b/" + p).st_ino != before[p][4] for p in links), "there, message files are copies")
+            check(all(os.stat(other + "/b/" + p).st_mtime_ns == before[p][3] for p in links), "with their mtimes")
+    finally:
+        shutil.rmtree(other)
+    open("data/accounts/bob/mail/1/cur/notes.txt", "w").write("mine\n")
+    rc, err = run("data", "b3")
+    check(rc == 0 and err == b"tern-backup: warning: accounts/bob/mail/1/cur/notes.txt: unknown file, copied\n"
+          and open("b3/accounts/bob/mail/1/cur/notes.txt").read() == "mine\n", "an unknown file: copied, one warning: %r" % err)
+    os.unlink("data/accounts/bob/mail/1/cur/notes.txt")
+    with open("data/accounts/eve/mail/1/index", "r+b") as f:
+        f.write(b"XXXX")
+    before = tree("data")
+    rc, err = run("data", "b4")
+    lines = err.decode().splitlines()
+    check(rc == 111 and len(lines) == 2 and lines[0].startswith("tern-backup: error: accounts/eve/mail/1/index: ")
+          and lines[1].startswith("tern-backup: fatal: 1 errors"), "a damaged mailbox: one error line, exit 111: %d %r" % (rc, err))
+    check(lastline("b4/version") == b"incomplete" and "\nerrors 1\n" in open("b4/version").read(), "version says incomplete")
+    check(dump("b4/accounts/bob") == dump("data/accounts/bob"), "the other account is backed up")
+    check(open("b4/accounts/eve/mail/1/index", "rb").read() == open("data/accounts/eve/mail/1/index", "rb").read()
+          and os.listdir("b4/accounts/eve/mail/1/cur") == ["1"], "the damaged mailbox is copied as it is")
+    check(b"Work/Reports" in dump("b4/accounts/eve") and b" file" in dump("b4/accounts/eve"), "eve's other mailbox is backed up")
+    check(tree("data") == before, "the source is untouched (paths, modes, sizes, mtimes, inodes, contents)")
+    return report()
+
+
+raise SystemExit(1 if main() else 0)
