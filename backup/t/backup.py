@@ -10,33 +10,6 @@ import os, shutil, stat, subprocess, tempfile
 from bkcommon import *
 
 
-def populate():
-    setup()
-    for i in range(1, 6):
-        deliver("bob", "Inbox", msg(i))
-    for i in range(6, 9):
-        deliver("bob", "Archive", msg(i))
-    deliver("eve", "Inbox", msg(20))
-    deliver("eve", "Work/Reports", msg(21))
-    bk = BIN + "/t/bkstore"
-    for c in ["flags data/accounts/bob Inbox 2 5 projectx $label1", "flags data/accounts/bob Inbox 3 40",
-              "expunge data/accounts/bob Inbox 4", "flags data/accounts/eve Inbox 1 1 todo"]:
-        r = sh(bk + " " + c)
-        assert r.returncode == 0, (c, r.stderr)
-    s = Imap()
-    r = s.cmd("LOGIN bob bob-password")
-    assert r[1].startswith(b"t1 OK"), r
-    s.cmd("SELECT Inbox")
-    r = s.cmd("UID COPY 1 Archive")
-    assert b"OK" in r[1], r
-    s.close()
-    r = sh("echo hello | tern-queue-inject -c c -f a@example.com x@example.org y@example.org")
-    qid = r.stderr.split(b"id=")[1].split()[0].decode()
-    r = sh("tern-queue -c c hold " + qid)
-    assert os.path.exists("data/queue/state/" + qid), r
-    return qid
-
-
 def run(*args):
     r = subprocess.run(["tern-backup"] + list(args), capture_output=True, stdin=subprocess.DEVNULL)
     return r.returncode, r.stderr

@@ -109,3 +109,34 @@ class Imap:
             pass
         self.sock.close()
         self.proc.wait(30)
+
+
+def populate():
+    """bob: Inbox (flags, keywords, an expunge), Archive (a COPY); eve: Inbox,
+    Work/Reports; a held queued message: its id"""
+    setup()
+    for i in range(1, 6):
+        deliver("bob", "Inbox", msg(i))
+    for i in range(6, 9):
+        deliver("bob", "Archive", msg(i))
+    deliver("eve", "Inbox", msg(20))
+    deliver("eve", "Work/Reports", msg(21))
+    """bob: Inbox (flags, keywords, an expunge), Archive (a COPY); eve: Inbox,
+    Work/Reports; a held queued message: its id"""
+    bk = BIN + "/t/bkstore"
+    for c in ["flags data/accounts/bob Inbox 2 5 projectx $label1", "flags data/accounts/bob Inbox 3 40",
+              "expunge data/accounts/bob Inbox 4", "flags data/accounts/eve Inbox 1 1 todo"]:
+        r = sh(bk + " " + c)
+        assert r.returncode == 0, (c, r.stderr)
+    s = Imap()
+    r = s.cmd("LOGIN bob bob-password")
+    assert r[1].startswith(b"t1 OK"), r
+    s.cmd("SELECT Inbox")
+    r = s.cmd("UID COPY 1 Archive")
+    assert b"OK" in r[1], r
+    s.close()
+    r = sh("echo hello | tern-queue-inject -c c -f a@example.com x@example.org y@example.org")
+    qid = r.stderr.split(b"id=")[1].split()[0].decode()
+    r = sh("tern-queue -c c hold " + qid)
+    assert os.path.exists("data/queue/state/" + qid), r
+    return qid
