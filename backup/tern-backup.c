@@ -127,15 +127,17 @@ static void account (char const *name, int isdir)
 
 static int haveconf = 0 ;
 
-/* datadir's other entries: authfail/ and moved/ copied, version (of a
-   restored backup) left, anything else copied with a warning */
+/* datadir's other entries: moved/ copied; authfail/ (failed login counts,
+   transient) and version (of a restored backup) left; anything else copied
+   with a warning */
 static void top (char const *name, int isdir)
 {
-  static char const *const quiet[] = { "authfail", "moved", 0 } ;
+  static char const *const quiet[] = { "moved", 0 } ;
   (void)isdir ;
-  if (!strcmp(name, "accounts") || !strcmp(name, "queue") || !strcmp(name, "version")) return ;
+  static char const *const skip[] = { "accounts", "queue", "version", "authfail", 0 } ;
+  if (bk_isname(name, skip)) return ;
   if (bk_isname(name, quiet)) { bk_tree(name, BK_LINK) ; return ; }
-  if (!strcmp(name, "conf") && haveconf) { bk_warn(name, "not copied: the backup's conf/ is -c's") ; return ; }
+  if (!strcmp(name, "config") && haveconf) { bk_warn(name, "not copied: the backup's config/ is -c's") ; return ; }
   bk_tree(name, BK_LINK | BK_WARN) ;
 }
 
@@ -145,15 +147,15 @@ static void confentry (char const *name, int isdir)
   if (strcmp(name, "lock")) bk_tree(name, 0) ;
 }
 
-/* confdir into destdir/conf, under a shared lock on confdir/lock (the
+/* confdir into destdir/config, under a shared lock on confdir/lock (the
    edits take it exclusive) */
 static void conf (char const *confdir)
 {
   int src = B.src, dst = B.dst, lfd ;
-  B.prefix = "conf/" ;
-  if (!bk_mkdir("conf", 0700)) { bk_err("", "create", errno) ; B.prefix = "" ; return ; }
+  B.prefix = "config/" ;
+  if (!bk_mkdir("config", 0700)) { bk_err("", "create", errno) ; B.prefix = "" ; return ; }
   B.src = open(confdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
-  B.dst = openat(dst, "conf", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  B.dst = openat(dst, "config", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
   if (B.src < 0 || B.dst < 0) bk_err("", "open", errno) ;
   else
   {
