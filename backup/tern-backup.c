@@ -181,6 +181,8 @@ static int version (stralloc *sa, stralloc const *qv, uint64_t started, uint64_t
    || (qv->s[qv->len - 1] != '\n' && !stralloc_catb(sa, "\n", 1)))) return 0 ;
   if (!stralloc_cats(sa, "started ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, started))) return 0 ;
   if (done && (!stralloc_cats(sa, "\nfinished ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, finished))
+   || !stralloc_cats(sa, "\nexpunged ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, B.vanished))
+   || !stralloc_cats(sa, "\nadded ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, B.added))
    || !stralloc_cats(sa, "\nerrors ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, B.errors)))) return 0 ;
   return stralloc_cats(sa, done && !B.errors ? "\ncomplete\n" : "\nincomplete\n") ;
 }
