@@ -37,8 +37,12 @@ def dump(acctdir):
 
 
 def storecheck(acctdir):
+    """tern_store_check's problems: (0 or 1, lines); ACCT/credentials (made by
+    tern-passwd) is not a problem, though h-verify's check (merged) says
+    'unknown file': their known gap, filtered here"""
     r = sh("%s/t/bkstore check %s" % (BIN, acctdir))
-    return r.returncode, r.stdout
+    lines = [l for l in r.stdout.splitlines() if not l.endswith(b"/credentials: unknown file")]
+    return (1 if lines or r.returncode not in (0, 1) else 0), b"\n".join(lines)
 
 
 def msg(i, box="x"):
