@@ -1,5 +1,5 @@
 /* tern-backup-acct: one account: its mailbox list read under ACCT/lock, its
-   junk database copied under ACCT/junk/lock (held while the mailboxes'
+   junk database copied under the junk lock (held while the mailboxes'
    indexes are read), each mailbox twice (state, then messages since). */
 #include <errno.h>
 #include <dirent.h>
@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <skalibs/types.h>
 #include "tern.h"
+#include "tern_junk.h"
 #include "tern-backup.h"
 
 /* a shared flock on datadir/rel without creating it: fd, -1 absent, -2 error */
@@ -108,20 +109,39 @@ static int readlist (char const *rel, stralloc *raw, tern_mboxlist *l)
   return ok ;
 }
 
-/* the junk database as one state: its files under its lock, which stays
-   held (fd returned) while the indexes are read; -1 none */
-static int junk (char const *rel)
+/* the junk database as one state (tern-junk.5): opened to write, which
+   takes the junk lock and finishes a crash's journal, then words copied;
+   the lock stays held (d open) while the indexes are read, so the totals
+   agree with the training states copied.  Damage: copied as it is. */
+static void junk (char const *rel, tern_junkdb *d)
 {
-  stralloc p = STRALLOC_ZERO ;
-  int fd = -1 ;
+  stralloc p = STRALLOC_ZERO, acct = STRALLOC_ZERO ;
   struct stat st ;
-  if (path(&p, rel, "junk") && fstatat(B.src, p.s, &st, 0) == 0)
+  int r ;
+  if (!path(&p, rel, "junk") || fstatat(B.src, p.s, &st, 0) < 0) goto end ;
+  if (!bk_mkdir(p.s, 0700)) { bk_err(p.s, "create", errno) ; goto end ; }
+  if (!path(&p, rel, "junk/words") || (fstatat(B.src, p.s, &st, 0) < 0
+   && (!path(&p, rel, "junk/journal") || fstatat(B.src, p.s, &st, 0) < 0)))
   {
-    if (path(&p, rel, "junk/lock")) fd = lockat(p.s) ;
-    if (fd != -2 && path(&p, rel, "junk")) bk_tree(p.s, 0) ;
+    if (path(&p, rel, "junk")) bk_tree(p.s, 0) ;   /* no database: what is there */
+    goto end ;
   }
+  if (!stralloc_cats(&acct, B.datadir) || !stralloc_catb(&acct, "/", 1) || !stralloc_cats(&acct, rel) || !stralloc_0(&acct))
+  { bk_err(rel, "junk", errno) ; goto end ; }
+  r = tern_junkdb_open(d, acct.s, TERN_JUNKDB_WRITE) ;
+  if (r)
+  {
+    bk_storeerr(path(&p, rel, "junk") ? p.s : rel, errno, "junk database copied as it is") ;
+    tern_junkdb_close(d) ;
+    if (path(&p, rel, "junk")) bk_tree(p.s, 0) ;
+    goto end ;
+  }
+  if (!path(&p, rel, "junk/words") || !bk_file(B.src, B.dst, p.s, 0)) bk_err(p.s ? p.s : rel, "copy", errno) ;
+  else B.bytes += (uint64_t)d->maplen ;
+  if (!path(&p, rel, "junk/lock") || !bk_put(p.s, "", 0, 0600)) bk_err(p.s ? p.s : rel, "write", errno) ;
+ end:
   stralloc_free(&p) ;
-  return fd ;
+  stralloc_free(&acct) ;
 }
 
 static void putlist (char const *rel, stralloc const *raw, tern_mboxlist *l, tern_mboxlist const *gone)
@@ -149,23 +169,25 @@ void bk_account (char const *name)
   tern_mboxlist l = TERN_MBOXLIST_ZERO, gone = TERN_MBOXLIST_ZERO ;
   unsigned char *st = 0 ;
   size_t n ;
-  int jfd ;
+  tern_junkdb jd = TERN_JUNKDB_ZERO ;
   B.accounts++ ;
   if (!path(&rel, "accounts", name) || !bk_mkdir(rel.s, 0700)) { bk_err(rel.s ? rel.s : name, "create", errno) ; goto end ; }
   if (!readlist(rel.s, &raw, &l)) { bk_tree(rel.s, BK_LINK) ; goto end ; }
   if (!path(&p, rel.s, "mail") || !bk_mkdir(p.s, 0700)) { bk_err(p.s ? p.s : rel.s, "create", errno) ; goto end ; }
   if (path(&p, rel.s, "credentials")) bk_tree(p.s, 0) ;
-  jfd = junk(rel.s) ;
+  junk(rel.s, &jd) ;
   n = tern_mboxlist_len(&l) ;
   st = n ? malloc(n) : 0 ;
-  if (n && !st) { bk_err(rel.s, "allocate", errno) ; if (jfd >= 0) close(jfd) ; goto end ; }
+  if (n && !st) { bk_err(rel.s, "allocate", errno) ; tern_junkdb_close(&jd) ; goto end ; }
   for (size_t i = 0 ; i < n ; i++)
   {
     st[i] = (unsigned char)bk_mbox(rel.s, tern_mboxlist_ent(&l, i)) ;
     if (st[i] == BK_MBOX_GONE && !genalloc_append(tern_mboxent, &gone.ents, tern_mboxlist_ent(&l, i)))
       bk_err(rel.s, "allocate", errno) ;
   }
-  if (jfd >= 0) close(jfd) ;
+  tern_junkdb_close(&jd) ;
+  for (size_t i = 0 ; i < n ; i++)
+    if (st[i] == BK_MBOX_OK) bk_mbox_files(rel.s, tern_mboxlist_ent(&l, i)) ;
   for (size_t i = 0 ; n > 1 && i < n ; i++)
     if (st[i] == BK_MBOX_OK) bk_mbox_topup(rel.s, tern_mboxlist_ent(&l, i)) ;
   putlist(rel.s, &raw, &l, &gone) ;

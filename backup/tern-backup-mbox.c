@@ -1,6 +1,6 @@
 /* tern-backup-mbox: one mailbox: index, changes and keywords read under its
-   shared lock as one state, then the files its records name linked; one
-   expunged meanwhile becomes a tombstone in the backup (tern-backup.8). */
+   shared lock as one state; later the files its records name linked (one
+   expunged meanwhile becomes a tombstone), then a second pass (MOVE). */
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -215,6 +215,8 @@ static int writestate (mb *b)
   return ok ;
 }
 
+/* the state: index, changes, keywords under the mailbox's lock, written
+   to the backup; its message files come later (bk_mbox_files) */
 int bk_mbox (char const *acctrel, tern_mboxent const *e)
 {
   mb b = MB_ZERO ;
@@ -237,15 +239,30 @@ int bk_mbox (char const *acctrel, tern_mboxent const *e)
     return BK_MBOX_RAW ;
   }
   B.mailboxes++ ;
-  if (writestate(&b))
+  r = writestate(&b) ? BK_MBOX_OK : BK_MBOX_RAW ;
+  mb_free(&b) ;
+  return r ;
+}
+
+/* the files named by the backup's copy of the index, then unknown files */
+void bk_mbox_files (char const *acctrel, tern_mboxent const *e)
+{
+  mb b = MB_ZERO ;
+  stralloc p = STRALLOC_ZERO ;
+  if (!mb_init(&b, acctrel, e->id) || !sub(&p, &b, "index") || !bk_slurp(&b.idx, B.dst, p.s))
+    bk_err(p.s ? p.s : acctrel, "read the backup's index", errno) ;
+  else if (b.idx.len < TERN_STORE_HDRSIZE || !tern_idxhdr_unpack(b.idx.s, &b.hdr))
+    bk_err(p.s, "the backup's index", EPROTO) ;
+  else
   {
+    b.count = (b.idx.len - TERN_STORE_HDRSIZE) / TERN_STORE_RECSIZE ;
     links(&b) ;
     extras(&b, ".", 0) ;
     extras(&b, "cur", 1) ;
     extras(&b, "new", 0) ;
   }
+  stralloc_free(&p) ;
   mb_free(&b) ;
-  return BK_MBOX_OK ;
 }
 
 /* first record position with UID >= uid (binary search by pread) */

@@ -47,8 +47,9 @@ extern int bk_isname (char const *name, char const *const *names) ;
 /* tern-backup-mbox.c: one mailbox (pass 1: its state; pass 2: messages since) */
 #define BK_MBOX_OK 0
 #define BK_MBOX_GONE 1    /* deleted before its turn: left out of the list */
-#define BK_MBOX_RAW 2     /* damaged: copied as it is, error reported */
-extern int bk_mbox (char const *acctrel, tern_mboxent const *e) ;
+#define BK_MBOX_RAW 2     /* damaged: copied as it is, error reported (or not written) */
+extern int bk_mbox (char const *acctrel, tern_mboxent const *e) ;         /* its state */
+extern void bk_mbox_files (char const *acctrel, tern_mboxent const *e) ; /* then its files */
 extern void bk_mbox_topup (char const *acctrel, tern_mboxent const *e) ;
 
 /* tern-backup-acct.c, tern-backup-queue.c */

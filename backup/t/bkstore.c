@@ -1,6 +1,7 @@
 /* bkstore: tests only: an account's store as text through the store API,
    to compare a backup with its source; the store's check; flag changes.
    usage: bkstore dump ACCT | check ACCT | flags ACCT MAILBOX UID BITS [KEYWORD...] | expunge ACCT MAILBOX UID
+          | spam ACCT MAILBOX UID... (flag $Junk, train, a commit each) | junkstats ACCT
    exit: 0, 1 (check found problems), 100, 111. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include "tern.h"
 #include "tern_store.h"
+#include "tern_junk.h"
 
 static int dumpbox (char const *acct, tern_mboxent const *e)
 {
@@ -84,8 +86,58 @@ static int flags (char **argv, int expunge)
   return r ;
 }
 
+/* $Junk on message UID, and the filter trained as the flag asks: one commit */
+static int spam1 (char **argv)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  tern_junkopt o ;
+  tern_mboxent e ;
+  tern_mbox m = TERN_MBOX_ZERO ;
+  uint32_t uid = (uint32_t)strtoul(argv[2], 0, 10) ;
+  tern_rec rec ;
+  size_t pos ;
+  int r = tern_junkdb_open(&d, argv[0], TERN_JUNKDB_WRITE) ;
+  tern_junkopt_default(&o) ;
+  if (!r) r = tern_store_mbox_lookup(argv[0], argv[1], &e) ;
+  if (!r) r = tern_mbox_openent(&m, argv[0], &e) ;
+  if (!r) r = tern_mbox_lock(&m, LOCK_EX) ;
+  if (!r) r = tern_mbox_find(&m, uid, &rec, &pos) ;
+  if (!r) r = tern_mbox_setflags(&m, uid, (rec.flags & TERN_F_USER) | TERN_F_JUNK, rec.keywords, 0, 0) ;
+  if (!r) r = tern_junk_sync(&d, &o, &m, uid, 0) ;
+  if (!r) r = tern_junkdb_commit(&d) ;
+  tern_mbox_close(&m) ;
+  tern_junkdb_close(&d) ;
+  if (r) perror("bkstore spam") ;
+  return r ;
+}
+
+/* each UID in turn, one commit each */
+static int spam (char **argv)
+{
+  for (char **u = argv + 2 ; *u ; u++)
+  {
+    char *a[3] = { argv[0], argv[1], *u } ;
+    int r = spam1(a) ;
+    if (r) return r ;
+  }
+  return 0 ;
+}
+
+static int junkstats (char const *acct)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  tern_junkstats st ;
+  int r = tern_junkdb_open(&d, acct, TERN_JUNKDB_READ) ;
+  if (!r) r = tern_junkdb_stats(&d, &st) ;
+  if (!r) printf("junk nham %u nspam %u words %llu\n", st.nham, st.nspam, (unsigned long long)st.words) ;
+  tern_junkdb_close(&d) ;
+  return r ;
+}
+
 int main (int argc, char **argv)
 {
+  if (argc >= 5 && !strcmp(argv[1], "spam")) return spam(argv + 2) ;
+  if (argc == 3 && !strcmp(argv[1], "junkstats")) return junkstats(argv[2]) ;
   if (argc >= 3 && !strcmp(argv[1], "dump")) return dump(argv[2]) ;
   if (argc >= 3 && !strcmp(argv[1], "check"))
   {
