@@ -6,7 +6,7 @@
 # refused; a backup onto another file system copies; an unknown file is
 # copied with a warning; a damaged mailbox gives one error line, the rest
 # is backed up, exit 111, version 'incomplete'; the source is untouched.
-import os, shutil, stat, subprocess, tempfile
+import os, re, shutil, stat, subprocess, tempfile
 from bkcommon import *
 
 
@@ -45,6 +45,11 @@ def main():
     check(open("b1/config/tern.conf").read() == open("c/tern.conf").read() and os.path.exists("b1/config/config.cdb")
           and os.path.exists("b1/config/accounts/eve"), "-c: the configuration is in config/")
     check(open("b1/accounts/bob/credentials", "rb").read() == open("data/accounts/bob/credentials", "rb").read(), "credentials copied")
+    r = subprocess.run(["script", "-qec", "tern-backup data bt", "/dev/null"], capture_output=True, stdin=subprocess.DEVNULL)
+    check(r.returncode == 0 and re.search(rb"tern-backup: 2 accounts, 13 mailboxes, 11 messages, 0 MiB", r.stdout),
+          "on a terminal, a progress line: %r" % r.stdout)
+    r = subprocess.run(["script", "-qec", "tern-backup -q data bq", "/dev/null"], capture_output=True, stdin=subprocess.DEVNULL)
+    check(r.returncode == 0 and r.stdout == b"", "-q: none: %r" % r.stdout)
     os.mkdir("b2")
     rc, err = run("data", "b2")
     check(rc == 100 and b"exists" in err and os.listdir("b2") == [], "an existing DESTDIR is refused (100), left as it was: %d %r" % (rc, err))
