@@ -236,6 +236,20 @@ extern uint32_t tern_store_uidscan (char const *s) ;
 /* tern_store_repair.c, tern_store_check.c */
 typedef void tern_store_problem_func (void *data, char const *path, char const *what) ;
 extern int tern_store_check (char const *acct, tern_store_problem_func *f, void *data, unsigned int *nproblems) ;
+/* the same, counting mailboxes and messages (not tombstones) into st, and
+   calling progress (if not 0) with data after each mailbox */
+typedef struct tern_store_checkstat_s tern_store_checkstat ;
+struct tern_store_checkstat_s
+{
+  unsigned int problems ;
+  uint64_t mailboxes ;
+  uint64_t messages ;
+} ;
+#define TERN_STORE_CHECKSTAT_ZERO { .problems = 0, .mailboxes = 0, .messages = 0 }
+typedef void tern_store_progress_func (void *data, tern_store_checkstat const *st) ;
+extern int tern_store_checkst (char const *acct, tern_store_problem_func *f, void *data, tern_store_checkstat *st, tern_store_progress_func *progress) ;
 extern int tern_store_repair (char const *acct) ;
+/* the same, f hears each change as (path, what) */
+extern int tern_store_repairf (char const *acct, tern_store_problem_func *f, void *data) ;
 
 #endif

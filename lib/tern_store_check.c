@@ -1,6 +1,11 @@
 /* tern_store_check: read-only consistency check of an account for verify:
-   every problem goes to the callback as (path, what); *nproblems counts. */
+   every problem goes to the callback as (path, what); *nproblems counts.
+   Safe on a live account: a mailbox (or the account's directories) is read
+   without a lock, and read again under a shared lock before any report. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/file.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +21,7 @@ struct ctx_s
   tern_store_problem_func *f ;
   void *data ;
   unsigned int n ;
+  int quiet ;      /* count problems, tell nobody */
   tern_mbox *m ;
   genalloc recs ;
   stralloc p ;
@@ -24,6 +30,7 @@ struct ctx_s
 static void say (ctx *c, char const *sub, uint32_t uid, char const *name, char const *what)
 {
   char fmt[UINT32_FMT] ;
+  if (c->quiet) { c->n++ ; return ; }
   c->p.len = 0 ;
   if (stralloc_catb(&c->p, c->m->dir.s, c->m->dir.len)
    && (!sub || (stralloc_catb(&c->p, "/", 1) && stralloc_cats(&c->p, sub)))
@@ -99,23 +106,76 @@ static void sidefiles (ctx *c)
   {
     if (sa.len < TERN_STORE_CHGHDR || !tern_chghdr_unpack(sa.s, &gen) || gen != m->hdr.generation)
       say(c, "changes", 0, 0, "bad header or generation") ;
-    else if ((sa.len - TERN_STORE_CHGHDR) % TERN_STORE_CHGSIZE) say(c, "changes", 0, 0, "partial trailing entry") ;
+    else
+    {
+      uint64_t prev = 0 ;
+      if ((sa.len - TERN_STORE_CHGHDR) % TERN_STORE_CHGSIZE) say(c, "changes", 0, 0, "partial trailing entry") ;
+      for (size_t i = TERN_STORE_CHGHDR ; i + TERN_STORE_CHGSIZE <= sa.len ; i += TERN_STORE_CHGSIZE)
+      {
+        tern_change ch ;
+        tern_change_unpack(sa.s + i, &ch) ;
+        if (!ch.uid || ch.modseq < prev || ch.modseq > m->hdr.highestmodseq)
+        {
+          say(c, "changes", 0, 0, "entry with UID 0, out of MODSEQ order or above HIGHESTMODSEQ") ;
+          break ;
+        }
+        prev = ch.modseq ;
+      }
+    }
   }
   else say(c, "changes", 0, 0, "unreadable") ;
   stralloc_free(&sa) ;
   if (tern_mbox_keywords(m) == TERN_PERM) say(c, "keywords", 0, 0, "bad keywords file") ;
 }
 
-static int onembox (ctx *c, char const *acct, tern_mboxent const *e)
+static int isdots (char const *s)
+{
+  return s[0] == '.' && (!s[1] || (s[1] == '.' && !s[2])) ;
+}
+
+/* unknown entries of the mailbox's directory, any entry of new/ */
+static void mboxdir (ctx *c)
+{
+  static char const *const known[] = { "index", "changes", "keywords", "cache", "tmp", "new", "cur" } ;
+  for (int sub = 0 ; sub < 2 ; sub++)
+  {
+    DIR *d ;
+    if (!tern_mbox_path(&c->p, c->m, sub ? "new" : ".", 0)) return ;
+    d = opendir(c->p.s) ;
+    if (!d) { say(c, sub ? "new" : 0, 0, 0, "unreadable directory") ; continue ; }
+    for (;;)
+    {
+      struct dirent *de = readdir(d) ;
+      size_t k = 0 ;
+      if (!de) break ;
+      if (isdots(de->d_name)) continue ;
+      if (!sub) for (; k < sizeof known / sizeof *known ; k++) if (!strcmp(de->d_name, known[k])) break ;
+      if (sub || k == sizeof known / sizeof *known) say(c, sub ? "new" : 0, 0, de->d_name, "unknown file") ;
+    }
+    closedir(d) ;
+  }
+}
+
+/* 1 if e's mailbox was deleted (or the list cannot tell) since it was read */
+static int gone (char const *acct, tern_mboxent const *e)
+{
+  tern_mboxent now ;
+  int r = tern_store_mbox_lookup(acct, e->name, &now) ;
+  return r == TERN_PERM || (!r && now.id != e->id) ;
+}
+
+static int mboxpass (ctx *c, char const *acct, tern_mboxent const *e, int how)
 {
   tern_mbox m = TERN_MBOX_ZERO ;
   int r = tern_mbox_open(&m, acct, e->id) ;
   c->m = &m ;
   genalloc_setlen(tern_rec, &c->recs, 0) ;
-  if (r && (!m.dir.s || (r == TERN_TEMP && errno == ENOMEM))) { tern_mbox_close(&m) ; return TERN_TEMP ; }
+  if (!r && how) r = tern_mbox_lock(&m, how) ;
+  if (r && (!m.dir.s || (r == TERN_TEMP && errno != EUCLEAN))) { tern_mbox_close(&m) ; return TERN_TEMP ; }
   if (r)
   {
-    say(c, "index", 0, 0, "missing or unusable index") ;
+    if (!gone(acct, e))
+      say(c, "index", 0, 0, errno == EUCLEAN ? tern_store_damage_what() : "missing or unusable index") ;
     tern_mbox_close(&m) ;
     return TERN_OK ;
   }
@@ -125,6 +185,7 @@ static int onembox (ctx *c, char const *acct, tern_mboxent const *e)
   {
     records(c) ;
     sidefiles(c) ;
+    mboxdir(c) ;
     if (tern_mbox_curscan(&m, &curfile, c)) say(c, "cur", 0, 0, "unreadable directory") ;
     if (tern_mbox_tmpclean(&m, 1, &tmpfile, c)) say(c, "tmp", 0, 0, "unreadable directory") ;
   }
@@ -132,47 +193,118 @@ static int onembox (ctx *c, char const *acct, tern_mboxent const *e)
   return r ;
 }
 
-/* directories in mail/ that the list does not name */
+/* quietly without a lock; again, telling, under the index's shared lock
+   only if that found something (a delivery or expunge under way) */
+static int onembox (ctx *c, char const *acct, tern_mboxent const *e, tern_store_checkstat *st)
+{
+  unsigned int n = c->n ;
+  int r ;
+  c->quiet = 1 ;
+  r = mboxpass(c, acct, e, 0) ;
+  c->quiet = 0 ;
+  if (!r && c->n != n)
+  {
+    c->n = n ;
+    r = mboxpass(c, acct, e, LOCK_SH) ;
+  }
+  st->mailboxes++ ;
+  for (size_t i = 0 ; i < genalloc_len(tern_rec, &c->recs) ; i++)
+    if (!(genalloc_s(tern_rec, &c->recs)[i].flags & TERN_F_EXPUNGED)) st->messages++ ;
+  return r ;
+}
+
+static void sayacct (ctx *c, char const *acct, char const *sub, char const *name, char const *what)
+{
+  c->n++ ;
+  if (c->quiet) return ;
+  c->p.len = 0 ;
+  if (stralloc_cats(&c->p, acct) && stralloc_catb(&c->p, "/", 1) && stralloc_cats(&c->p, sub)
+   && (!name || (stralloc_catb(&c->p, "/", 1) && stralloc_cats(&c->p, name))) && stralloc_0(&c->p))
+    (*c->f)(c->data, c->p.s, what) ;
+  else (*c->f)(c->data, acct, what) ;
+}
+
+/* directories in mail/ that the list does not name, unknown files in ACCT */
 static void strays (ctx *c, char const *acct, tern_mboxlist const *l)
 {
+  static char const *const known[] = { "lock", "mailboxes", "mail", "junk" } ;
   size_t n = strlen(acct) ;
   char path[n + 6] ;
   DIR *d ;
   memcpy(path, acct, n) ;
   memcpy(path + n, "/mail", 6) ;
   d = opendir(path) ;
-  if (!d) { (*c->f)(c->data, path, "unreadable directory") ; c->n++ ; return ; }
+  if (!d) { sayacct(c, acct, "mail", 0, "unreadable directory") ; return ; }
   for (;;)
   {
     struct dirent *de = readdir(d) ;
     uint32_t id ;
     size_t k = 0 ;
     if (!de) break ;
-    if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2]))) continue ;
+    if (isdots(de->d_name)) continue ;
     id = tern_store_uidscan(de->d_name) ;
     for (; id && k < tern_mboxlist_len(l) ; k++) if (tern_mboxlist_ent(l, k)->id == id) break ;
-    if (!id || k == tern_mboxlist_len(l))
-    {
-      c->p.len = 0 ;
-      if (stralloc_cats(&c->p, path) && stralloc_catb(&c->p, "/", 1) && stralloc_cats(&c->p, de->d_name) && stralloc_0(&c->p))
-        (*c->f)(c->data, c->p.s, "not in the mailbox list") ;
-      c->n++ ;
-    }
+    if (!id || k == tern_mboxlist_len(l)) sayacct(c, acct, "mail", de->d_name, "not in the mailbox list") ;
+  }
+  closedir(d) ;
+  path[n] = 0 ;
+  d = opendir(path) ;
+  if (!d) { sayacct(c, acct, ".", 0, "unreadable directory") ; return ; }
+  for (;;)
+  {
+    struct dirent *de = readdir(d) ;
+    size_t k = 0 ;
+    if (!de) break ;
+    if (isdots(de->d_name)) continue ;
+    for (; k < sizeof known / sizeof *known ; k++) if (!strcmp(de->d_name, known[k])) break ;
+    if (k == sizeof known / sizeof *known) sayacct(c, acct, de->d_name, 0, "unknown file") ;
   }
   closedir(d) ;
 }
 
+/* the account's directories: quietly; again under a shared account lock
+   (mailbox create and delete hold it) with the list read again */
+static int acctfiles (ctx *c, char const *acct, tern_mboxlist const *l)
+{
+  tern_mboxlist l2 = TERN_MBOXLIST_ZERO ;
+  unsigned int n = c->n ;
+  size_t len = strlen(acct) ;
+  char path[len + 6] ;
+  int fd ;
+  c->quiet = 1 ;
+  strays(c, acct, l) ;
+  c->quiet = 0 ;
+  if (c->n == n) return TERN_OK ;
+  c->n = n ;
+  memcpy(path, acct, len) ;
+  memcpy(path + len, "/lock", 6) ;
+  fd = open(path, O_RDONLY | O_CLOEXEC) ;
+  if (fd >= 0 && flock(fd, LOCK_SH) < 0) { close(fd) ; return tern_errcode(errno) ; }
+  if (tern_mboxlist_read(&l2, acct)) strays(c, acct, l) ;
+  else strays(c, acct, &l2) ;
+  if (fd >= 0) close(fd) ;
+  tern_mboxlist_free(&l2) ;
+  return TERN_OK ;
+}
+
 int tern_store_check (char const *acct, tern_store_problem_func *f, void *data, unsigned int *nproblems)
 {
+  tern_store_checkstat st = TERN_STORE_CHECKSTAT_ZERO ;
+  int r = tern_store_checkst(acct, f, data, &st, 0) ;
+  *nproblems = st.problems ;
+  return r ;
+}
+
+int tern_store_checkst (char const *acct, tern_store_problem_func *f, void *data, tern_store_checkstat *st, tern_store_progress_func *progress)
+{
   tern_mboxlist l = TERN_MBOXLIST_ZERO ;
-  ctx c = { .f = f, .data = data, .n = 0, .m = 0, .recs = GENALLOC_ZERO, .p = STRALLOC_ZERO } ;
+  ctx c = { .f = f, .data = data, .n = 0, .quiet = 0, .m = 0, .recs = GENALLOC_ZERO, .p = STRALLOC_ZERO } ;
   int r = tern_mboxlist_read(&l, acct) ;
-  *nproblems = 0 ;
   if (r)
   {
     int e = errno ;
     tern_mboxlist_free(&l) ;
-    if (e == ENOMEM) return TERN_TEMP ;
+    if (r == TERN_TEMP && e != EUCLEAN) return (errno = e, TERN_TEMP) ;
     if (e == EUCLEAN)
     {
       char what[300] = "bad mailbox list: " ;
@@ -183,12 +315,16 @@ int tern_store_check (char const *acct, tern_store_problem_func *f, void *data, 
       (*f)(data, tern_store_damage_path(), what) ;
     }
     else (*f)(data, acct, e == ENOENT ? "no mailbox list" : "bad mailbox list") ;
-    *nproblems = 1 ;
+    st->problems++ ;
     return TERN_OK ;
   }
-  for (size_t i = 0 ; i < tern_mboxlist_len(&l) && !r ; i++) r = onembox(&c, acct, tern_mboxlist_ent(&l, i)) ;
-  if (!r) strays(&c, acct, &l) ;
-  *nproblems = c.n ;
+  for (size_t i = 0 ; i < tern_mboxlist_len(&l) && !r ; i++)
+  {
+    r = onembox(&c, acct, tern_mboxlist_ent(&l, i), st) ;
+    if (progress) (*progress)(data, st) ;
+  }
+  if (!r) r = acctfiles(&c, acct, &l) ;
+  st->problems += c.n ;
   tern_mboxlist_free(&l) ;
   genalloc_free(tern_rec, &c.recs) ;
   stralloc_free(&c.p) ;

@@ -29,6 +29,9 @@ static int reopen (tern_mbox *m)
   m->locked = 0 ;
   if (!tern_mbox_path(&p, m, "index", 0)) return TERN_TEMP ;
   m->fd = open(p.s, O_RDWR | O_CLOEXEC) ;
+  /* a reader (verify on a backup it does not own, or on a read-only mount):
+     a writer then fails at its first write, temporarily */
+  if (m->fd < 0 && (errno == EACCES || errno == EROFS)) m->fd = open(p.s, O_RDONLY | O_CLOEXEC) ;
   stralloc_free(&p) ;
   if (m->fd < 0) return errno == ENOENT ? TERN_PERM : tern_errcode(errno) ;
   return TERN_OK ;

@@ -1,0 +1,94 @@
+/* tern-verify-misc: a backup's version file (complete only with its last
+   line "complete"), the configuration (as tern conf check), and the top of
+   DATADIR (unknown entries are warned about, not counted). */
+#include <errno.h>
+#include <dirent.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+#include "tern.h"
+#include "tern_store.h"
+#include "tern_conftext.h"
+#include "tern-verify.h"
+
+static stralloc sa = STRALLOC_ZERO ;
+
+static char const *path (char const *name)
+{
+  sa.len = 0 ;
+  if (!stralloc_catb(&sa, V.datadir, V.dlen) || !stralloc_catb(&sa, "/", 1) || !stralloc_cats(&sa, name) || !stralloc_0(&sa))
+    strerr_diefu1sys(111, "make a path") ;
+  return sa.s ;
+}
+
+/* DATADIR/version: only a backup has one */
+void v_version (void)
+{
+  stralloc s = STRALLOC_ZERO ;
+  size_t i = 0, last = 0 ;
+  if (!openslurpclose(&s, path("version")))
+  {
+    if (errno != ENOENT) v_warn("read ", sa.s, errno) ;
+    return ;
+  }
+  while (i < s.len)
+  {
+    char *nl = memchr(s.s + i, '\n', s.len - i) ;
+    size_t end = nl ? (size_t)(nl - s.s) : s.len ;
+    s.s[end] = 0 ;
+    last = i ;
+    if (!strncmp(s.s + i, "store ", 6))
+    {
+      uint32_t v ;
+      size_t n = uint32_scan(s.s + i + 6, &v) ;
+      if (!n || s.s[i + 6 + n] || v != TERN_STORE_VERSION) v_problem("version", "a store format this tern does not read") ;
+    }
+    i = end + 1 ;
+  }
+  if (!s.len || strcmp(s.s + last, "complete")) v_problem("version", "incomplete backup") ;
+  stralloc_free(&s) ;
+}
+
+/* each "FILE:LINE: problem" line of the check */
+void v_config (char const *confdir)
+{
+  tern_conftext t = TERN_CONFTEXT_ZERO ;
+  struct stat st ;
+  if (!confdir)
+  {
+    confdir = path("config") ;
+    if (stat(confdir, &st) < 0 || !S_ISDIR(st.st_mode)) return ;
+  }
+  if (!tern_conftext_init(&t, confdir, 0) || !tern_conftext_dir(&t)) v_warn("check the configuration in ", confdir, errno) ;
+  else for (size_t i = 0 ; i < t.err.len ;)
+  {
+    char *nl = memchr(t.err.s + i, '\n', t.err.len - i) ;
+    size_t end = nl ? (size_t)(nl - t.err.s) : t.err.len ;
+    if (!stralloc_0(&t.err)) strerr_diefu1sys(111, "read the configuration's problems") ;
+    t.err.len-- ;
+    t.err.s[end] = 0 ;
+    v_problem("config", t.err.s + i) ;
+    i = end + 1 ;
+  }
+  tern_conftext_free(&t) ;
+}
+
+void v_top (void)
+{
+  static char const *const known[] = { "accounts", "queue", "moved", "version", "config", "authfail" } ;
+  DIR *d = opendir(path(".")) ;
+  if (!d) { v_warn("read ", V.datadir, errno) ; return ; }
+  for (;;)
+  {
+    struct dirent *de = readdir(d) ;
+    size_t k = 0 ;
+    if (!de) break ;
+    if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2]))) continue ;
+    for (; k < sizeof known / sizeof *known ; k++) if (!strcmp(de->d_name, known[k])) break ;
+    if (k == sizeof known / sizeof *known) strerr_warnw3x(path(de->d_name), ": ", "not a file of tern") ;
+  }
+  closedir(d) ;
+}
