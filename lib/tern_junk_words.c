@@ -154,6 +154,7 @@ static int leaf (tern_junkw *j, char const *h, size_t hl, char const *b, size_t 
     b = j->dec.s ; bl = j->dec.len ;
   }
   if (!bl) return 1 ;   /* nothing, and b may be null */
+  if (!tern_junkw_urls(j, b, bl)) return 0 ;
   if (cs->len && tern_charset_kind(cs->s, cs->len) != TERN_CS_UTF8)
   {
     j->utf.len = 0 ;
@@ -220,14 +221,25 @@ static int part (tern_junkw *j, char const *s, size_t len, unsigned int depth, i
   return ok ;
 }
 
+/* host names of Received (with their parents), the Message-ID's domain */
+static int hostwords (tern_junkw *j, char const *f, size_t len)
+{
+  char const *at ;
+  if (len > 9 && !strncasecmp(f, "Received:", 9)) return tern_junkw_hosts(j, "rcvd:", f + 9, len - 9, 1) ;
+  if (len <= 11 || strncasecmp(f, "Message-ID:", 11) || !(at = memchr(f + 11, '@', len - 11))) return 1 ;
+  for (len -= (size_t)(at + 1 - f), f = at + 1 ; len && f[len - 1] != '>' ; len--) ;
+  return !len || tern_junkw_hosts(j, "mid:", f, len - 1, 0) ;
+}
+
 /* the header words: "Field:word" of the fields below, entries of more
-   than 3 bytes, each field's value tokenized on its own */
+   than 3 bytes, each field's value tokenized on its own; host names */
 static int headerwords (tern_junkw *j, char const *h, size_t hl)
 {
   static char const *const names[] = { "From", "To", "Cc", "Bcc", "Reply-To", "Subject", "Sender", "Return-Path" } ;
   for (size_t i = 0 ; i < hl && !j->full ; )
   {
     size_t e = fieldend(h, hl, i) ;
+    if (!hostwords(j, h + i, e - i)) return 0 ;
     for (size_t k = 0 ; k < sizeof names / sizeof *names ; k++)
     {
       size_t n = strlen(names[k]) ;

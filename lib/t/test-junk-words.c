@@ -88,6 +88,16 @@ static struct { char const *what, *g, *msg, *want ; } const cases[] =
   { "no closing delimiter", "1", "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nunclosed part\n", "unclosed|part" },
   { "boundary needs its own line", "1", "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nfirst part\n--bx\nstill first\n--b--\n",
     "first|part|still" },
+  { "Received hosts, Message-ID domain", "1",
+    "Received: from mail.Example.COM (mail.example.com [192.0.2.7])\n\tby mx.tern.test with ESMTP id ab.\nX-Received: by x.y.example\n"
+    "Message-ID: <abc.123@Gen.Sender.example>\nMessage-Id: <second@other.example>\n\nbody\n",
+    "rcvd:mail.example.com|rcvd:example.com|rcvd:192.0.2.7|rcvd:mx.tern.test|rcvd:tern.test|mid:gen.sender.example"
+    "|mid:other.example|body" },
+  { "URL hosts", "1",
+    "Content-Type: text/html\n\n<a href=\"HTTP://www.Spam.example/x?y\">click</a> see https://a.b.c.example:8080/ "
+    "ftp://10.0.0.1/f mailto:x@y.example http://nodot/ http://.bad.example http://\n",
+    "url:www.spam.example|url:spam.example|url:a.b.c.example|url:b.c.example|url:c.example|url:10.0.0.1"
+    "|click|see|https|example|ftp|mailto|http|nodot|bad" },
 } ;
 
 /* SipHash-2-4 test vectors of the reference (key 00..0f, message 00..len-1) */
