@@ -1,7 +1,7 @@
 /* tern_junkwords_message, tern_junkwords_free: the words of a message
-   (REFERENCE.md 8.2): header words, then the text of the MIME tree
-   (transfer encoding and charset decoded, HTML reduced to text), at most
-   TERN_JUNKW_DEPTH levels deep; only o->maxbytes of the message read. */
+   (REFERENCE.md 8.2, plus host names and each part's type and charset):
+   header words, then the text of the MIME tree (decoded, HTML as text),
+   at most TERN_JUNKW_DEPTH levels deep; only o->maxbytes read. */
 #include <string.h>
 #include <strings.h>
 #include <skalibs/stralloc.h>
@@ -189,6 +189,22 @@ static int kindof (char const *t, char const *st)
   return K_OTHER ;
 }
 
+/* "ct:type/subtype" and "cs:charset" (lower case) of a part's
+   Content-Type that parses; pv is scratch */
+static int ctwords (tern_junkw *j, stralloc const *ct, char const *t, char const *st, stralloc *pv)
+{
+  char e[TERN_JUNK_WORDMAX + 3] ;
+  size_t n = strlen(t), m = strlen(st) ;
+  int have ;
+  memcpy(e, "ct:", 3) ; memcpy(e + 3, t, n) ; e[3 + n] = '/' ; memcpy(e + 4 + n, st, m) ;
+  if (!tern_junkw_add(j, e, n + m + 4)) return 0 ;
+  have = param(pv, ct->s, ct->len, "charset") ;
+  if (have <= 0 || !pv->len || pv->len > TERN_JUNK_WORDMAX - 3) return have >= 0 ;
+  memcpy(e, "cs:", 3) ;
+  for (size_t i = 0 ; i < pv->len ; i++) e[3 + i] = pv->s[i] >= 'A' && pv->s[i] <= 'Z' ? (char)(pv->s[i] | 0x20) : pv->s[i] ;
+  return tern_junkw_add(j, e, pv->len + 3) ;
+}
+
 /* a MIME entity (no Content-Type, or none that parses: text/plain) */
 static int part (tern_junkw *j, char const *s, size_t len, unsigned int depth, int digest)
 {
@@ -200,8 +216,10 @@ static int part (tern_junkw *j, char const *s, size_t len, unsigned int depth, i
   b = hdr(s, len, &hl) ;
   have = field(&ct, s, hl, "Content-Type", 12) ;
   if (have < 0) { stralloc_free(&ct) ; return 0 ; }
-  kind = have > 0 && ct.len && mtype(ct.s, ct.len, t, st) ? kindof(t, st) : digest ? K_MESSAGE : K_TEXT ;
-  switch (kind)
+  kind = have > 0 && ct.len && mtype(ct.s, ct.len, t, st) ? kindof(t, st) : -1 ;
+  if (kind >= 0 && !ctwords(j, &ct, t, st, &pv)) ok = 0 ;
+  if (kind < 0) kind = digest ? K_MESSAGE : K_TEXT ;
+  if (ok) switch (kind)
   {
     case K_TEXT : case K_HTML :
       ok = have <= 0 || param(&pv, ct.s, ct.len, "charset") >= 0 ;
