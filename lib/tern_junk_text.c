@@ -132,6 +132,7 @@ static int entry (tern_junkw *j, char const *a, size_t la, char const *b, size_t
   char e[MAX + 1] ;
   size_t n = la + (lb ? lb + 1 : 0) + (lc ? lc + 1 : 0), k = j->prefixlen ;
   if (n <= j->minlen || n + k > MAX) return 1 ;
+  if (!k && !lb) return tern_junkw_add(j, a, la) ;   /* a body 1-gram: no copy */
   memcpy(e, j->prefix, k) ;
   memcpy(e + k, a, la) ; k += la ;
   if (lb) { e[k++] = ' ' ; memcpy(e + k, b, lb) ; k += lb ; }
