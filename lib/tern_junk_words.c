@@ -201,7 +201,11 @@ static int ctwords (tern_junkw *j, stralloc const *ct, char const *t, char const
   have = param(pv, ct->s, ct->len, "charset") ;
   if (have <= 0 || !pv->len || pv->len > TERN_JUNK_WORDMAX - 3) return have >= 0 ;
   memcpy(e, "cs:", 3) ;
-  for (size_t i = 0 ; i < pv->len ; i++) e[3 + i] = pv->s[i] >= 'A' && pv->s[i] <= 'Z' ? (char)(pv->s[i] | 0x20) : pv->s[i] ;
+  for (size_t i = 0 ; i < pv->len ; i++)
+  {
+    if (pv->s[i] <= 32 || pv->s[i] >= 127) return 1 ;   /* printable ASCII only */
+    e[3 + i] = pv->s[i] >= 'A' && pv->s[i] <= 'Z' ? (char)(pv->s[i] | 0x20) : pv->s[i] ;
+  }
   return tern_junkw_add(j, e, pv->len + 3) ;
 }
 

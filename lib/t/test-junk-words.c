@@ -95,6 +95,7 @@ static struct { char const *what, *g, *msg, *want ; } const cases[] =
     "Message-ID: <abc.123@Gen.Sender.example>\nMessage-Id: <second@other.example>\n\nbody\n",
     "rcvd:mail.example.com|rcvd:example.com|rcvd:192.0.2.7|rcvd:mx.tern.test|rcvd:tern.test|mid:gen.sender.example"
     "|mid:other.example|body" },
+  { "cs: printable ASCII only", "1", "Content-Type: text/plain; charset=\"a\xff" "b\"\n\nword\n", "ct:text/plain|word" },
   { "URL hosts", "1",
     "Content-Type: text/html\n\n<a href=\"HTTP://www.Spam.example/x?y\">click</a> see https://a.b.c.example:8080/ "
     "ftp://10.0.0.1/f mailto:x@y.example http://nodot/ http://.bad.example http://\n",
