@@ -1,7 +1,7 @@
 /* tern_junkw_reset, tern_junkw_add: the set of a message's words, each
-   counted once: open addressing on a SipHash keyed per process, so that
-   crafted words cannot collide on purpose.  A slot is the hash's top 32
-   bits and the word's index + 1 (0: empty). */
+   counted once: open addressing on a SipHash-1-3 keyed per process, so
+   that crafted words cannot collide on purpose.  A slot is the hash's top
+   32 bits and the word's index + 1 (0: empty). */
 #include <stdint.h>
 #include <string.h>
 #include <skalibs/genalloc.h>
@@ -36,7 +36,7 @@ static int grow (tern_junkwords *w, size_t n)
   for (unsigned int i = 0 ; i < w->n ; i++)
   {
     char const *s = tern_junkwords_word(w, i) ;
-    uint32_t h = (uint32_t)(tern_siphash(key, s, strlen(s)) >> 32) ;
+    uint32_t h = (uint32_t)(tern_siphash13(key, s, strlen(s)) >> 32) ;
     size_t k = h & (n - 1) ;
     while (t[k]) k = (k + 1) & (n - 1) ;
     t[k] = (uint64_t)h << 32 | (i + 1) ;
@@ -54,7 +54,7 @@ int tern_junkw_add (tern_junkw *j, char const *s, size_t len)
   if (2 * ((size_t)w->n + 1) > n && !grow(w, n ? 2 * n : SLOTS0)) return 0 ;
   n = genalloc_len(uint64_t, &w->set) ;
   t = genalloc_s(uint64_t, &w->set) ;
-  h = (uint32_t)(tern_siphash(key, s, len) >> 32) ;
+  h = (uint32_t)(tern_siphash13(key, s, len) >> 32) ;
   for (k = h & (n - 1) ; t[k] ; k = (k + 1) & (n - 1))
   {
     unsigned int i = (uint32_t)t[k] - 1 ;
@@ -64,7 +64,10 @@ int tern_junkw_add (tern_junkw *j, char const *s, size_t len)
   }
   if (w->n >= TERN_JUNK_WORDSMAX) { j->full = 1 ; w->cut = 1 ; return 1 ; }
   if (!genalloc_catb(size_t, &w->off, &w->s.len, 1)) return 0 ;
-  if (!stralloc_catb(&w->s, s, len) || !stralloc_0(&w->s)) return 0 ;
+  if (!stralloc_readyplus(&w->s, len + 1)) return 0 ;
+  memcpy(w->s.s + w->s.len, s, len) ;
+  w->s.s[w->s.len + len] = 0 ;
+  w->s.len += len + 1 ;
   t[k] = (uint64_t)h << 32 | (w->n + 1) ;
   w->n++ ;
   return 1 ;

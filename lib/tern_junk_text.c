@@ -97,6 +97,15 @@ static void core (word *w, uint32_t c)
   w->other++ ;
 }
 
+/* an empty word (its buffer need not be cleared) */
+static void clear (word *w)
+{
+  w->len = w->total = w->pend = w->digits = w->other = 0 ;
+  w->stretch = w->stretches = 0 ;
+  w->nondigit = 0 ;
+  w->ascii = 1 ;
+}
+
 /* rune c (lower case) of n bytes joins the word */
 static void grow (word *w, uint32_t c, size_t n)
 {
@@ -123,6 +132,7 @@ static int entry (tern_junkw *j, char const *a, size_t la, char const *b, size_t
   char e[MAX + 1] ;
   size_t n = la + (lb ? lb + 1 : 0) + (lc ? lc + 1 : 0), k = j->prefixlen ;
   if (n <= j->minlen || n + k > MAX) return 1 ;
+  if (!k && !lb) return tern_junkw_add(j, a, la) ;   /* a body 1-gram: no copy */
   memcpy(e, j->prefix, k) ;
   memcpy(e + k, a, la) ; k += la ;
   if (lb) { e[k++] = ' ' ; memcpy(e + k, b, lb) ; k += lb ; }
@@ -150,8 +160,7 @@ static int end (tern_junkw *j, hist *h, word *w)
     memcpy(h->p[0], w->b, len <= MAX ? len : 0) ;
     h->len[0] = len ;
   }
-  memset(w, 0, sizeof *w) ;
-  w->ascii = 1 ;
+  clear(w) ;
   return ok ;
 }
 
@@ -160,8 +169,7 @@ int tern_junkw_text (tern_junkw *j, char const *s, size_t len)
   word w ;
   hist h ;
   size_t i = 0 ;
-  memset(&w, 0, sizeof w) ;
-  w.ascii = 1 ;
+  clear(&w) ;
   h.len[0] = h.len[1] = 0 ;
   if (!cls['a']) classes() ;
   while (i < len && !j->full)
@@ -172,7 +180,14 @@ int tern_junkw_text (tern_junkw *j, char const *s, size_t len)
     {
       i++ ;
       if (!(cls[b] & C_WORD)) { if (w.total && !end(j, &h, &w)) return 0 ; continue ; }
-      grow(&w, b - 'A' < 26 ? b | 0x20 : b, 1) ;
+      if (w.pend) { grow(&w, b - 'A' < 26 ? b | 0x20 : b, 1) ; continue ; }
+      for (;;)    /* a run of ASCII letters and digits */
+      {
+        w.total++ ;
+        ascii(&w, b - 'A' < 26 ? b | 0x20 : b) ;
+        if (i >= len || (b = (unsigned char)s[i]) >= 0x80 || !(cls[b] & C_WORD)) break ;
+        i++ ;
+      }
       continue ;
     }
     i += rune(s + i, len - i, &c) ;

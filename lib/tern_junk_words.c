@@ -1,7 +1,7 @@
 /* tern_junkwords_message, tern_junkwords_free: the words of a message
-   (REFERENCE.md 8.2): header words, then the text of the MIME tree
-   (transfer encoding and charset decoded, HTML reduced to text), at most
-   TERN_JUNKW_DEPTH levels deep; only o->maxbytes of the message read. */
+   (REFERENCE.md 8.2, plus host names and each part's type and charset):
+   header words, then the text of the MIME tree (decoded, HTML as text),
+   at most TERN_JUNKW_DEPTH levels deep; only o->maxbytes read. */
 #include <string.h>
 #include <strings.h>
 #include <skalibs/stralloc.h>
@@ -154,6 +154,7 @@ static int leaf (tern_junkw *j, char const *h, size_t hl, char const *b, size_t 
     b = j->dec.s ; bl = j->dec.len ;
   }
   if (!bl) return 1 ;   /* nothing, and b may be null */
+  if (!tern_junkw_urls(j, b, bl)) return 0 ;
   if (cs->len && tern_charset_kind(cs->s, cs->len) != TERN_CS_UTF8)
   {
     j->utf.len = 0 ;
@@ -188,6 +189,26 @@ static int kindof (char const *t, char const *st)
   return K_OTHER ;
 }
 
+/* "ct:type/subtype" and "cs:charset" (lower case) of a part's
+   Content-Type that parses; pv is scratch */
+static int ctwords (tern_junkw *j, stralloc const *ct, char const *t, char const *st, stralloc *pv)
+{
+  char e[TERN_JUNK_WORDMAX + 3] ;
+  size_t n = strlen(t), m = strlen(st) ;
+  int have ;
+  memcpy(e, "ct:", 3) ; memcpy(e + 3, t, n) ; e[3 + n] = '/' ; memcpy(e + 4 + n, st, m) ;
+  if (!tern_junkw_add(j, e, n + m + 4)) return 0 ;
+  have = param(pv, ct->s, ct->len, "charset") ;
+  if (have <= 0 || !pv->len || pv->len > TERN_JUNK_WORDMAX - 3) return have >= 0 ;
+  memcpy(e, "cs:", 3) ;
+  for (size_t i = 0 ; i < pv->len ; i++)
+  {
+    if (pv->s[i] <= 32 || pv->s[i] >= 127) return 1 ;   /* printable ASCII only */
+    e[3 + i] = pv->s[i] >= 'A' && pv->s[i] <= 'Z' ? (char)(pv->s[i] | 0x20) : pv->s[i] ;
+  }
+  return tern_junkw_add(j, e, pv->len + 3) ;
+}
+
 /* a MIME entity (no Content-Type, or none that parses: text/plain) */
 static int part (tern_junkw *j, char const *s, size_t len, unsigned int depth, int digest)
 {
@@ -199,8 +220,10 @@ static int part (tern_junkw *j, char const *s, size_t len, unsigned int depth, i
   b = hdr(s, len, &hl) ;
   have = field(&ct, s, hl, "Content-Type", 12) ;
   if (have < 0) { stralloc_free(&ct) ; return 0 ; }
-  kind = have > 0 && ct.len && mtype(ct.s, ct.len, t, st) ? kindof(t, st) : digest ? K_MESSAGE : K_TEXT ;
-  switch (kind)
+  kind = have > 0 && ct.len && mtype(ct.s, ct.len, t, st) ? kindof(t, st) : -1 ;
+  if (kind >= 0 && !ctwords(j, &ct, t, st, &pv)) ok = 0 ;
+  if (kind < 0) kind = digest ? K_MESSAGE : K_TEXT ;
+  if (ok) switch (kind)
   {
     case K_TEXT : case K_HTML :
       ok = have <= 0 || param(&pv, ct.s, ct.len, "charset") >= 0 ;
@@ -220,14 +243,25 @@ static int part (tern_junkw *j, char const *s, size_t len, unsigned int depth, i
   return ok ;
 }
 
+/* host names of Received (with their parents), the Message-ID's domain */
+static int hostwords (tern_junkw *j, char const *f, size_t len)
+{
+  char const *at ;
+  if (len > 9 && !strncasecmp(f, "Received:", 9)) return tern_junkw_hosts(j, "rcvd:", f + 9, len - 9, 1) ;
+  if (len <= 11 || strncasecmp(f, "Message-ID:", 11) || !(at = memchr(f + 11, '@', len - 11))) return 1 ;
+  for (len -= (size_t)(at + 1 - f), f = at + 1 ; len && f[len - 1] != '>' ; len--) ;
+  return !len || tern_junkw_hosts(j, "mid:", f, len - 1, 0) ;
+}
+
 /* the header words: "Field:word" of the fields below, entries of more
-   than 3 bytes, each field's value tokenized on its own */
+   than 3 bytes, each field's value tokenized on its own; host names */
 static int headerwords (tern_junkw *j, char const *h, size_t hl)
 {
   static char const *const names[] = { "From", "To", "Cc", "Bcc", "Reply-To", "Subject", "Sender", "Return-Path" } ;
   for (size_t i = 0 ; i < hl && !j->full ; )
   {
     size_t e = fieldend(h, hl, i) ;
+    if (!hostwords(j, h + i, e - i)) return 0 ;
     for (size_t k = 0 ; k < sizeof names / sizeof *names ; k++)
     {
       size_t n = strlen(names[k]) ;

@@ -33,6 +33,13 @@ extern int tern_junkw_add (tern_junkw *j, char const *s, size_t len) ;
    added with their n-grams; history starts empty.  1, or 0 (ENOMEM). */
 extern int tern_junkw_text (tern_junkw *j, char const *s, size_t len) ;
 
+/* Host names in s[0..len) added as pre + name (lower case), and with
+   parents each parent domain of two labels or more (not of an IP
+   address); URLs' host names (http, https, ftp) as "url:" + name and
+   parents.  1, or 0 (ENOMEM). */
+extern int tern_junkw_hosts (tern_junkw *j, char const *pre, char const *s, size_t len, int parents) ;
+extern int tern_junkw_urls (tern_junkw *j, char const *s, size_t len) ;
+
 /* HTML reduced to its text, appended to out.  1, or 0 (ENOMEM). */
 extern int tern_junkw_html (stralloc *out, char const *s, size_t len) ;
 

@@ -1,5 +1,7 @@
-/* tern_siphash: SipHash-2-4 (tern_siphash.h), after the reference
-   implementation; byte order independent. */
+/* tern_siphash, tern_siphash13: SipHash-2-4 and SipHash-1-3
+   (tern_siphash.h), after the reference implementation; byte order
+   independent. */
+#include <string.h>
 #include "tern_siphash.h"
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
@@ -11,11 +13,25 @@
 
 static uint64_t le64 (unsigned char const *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t x ;
+  memcpy(&x, p, 8) ;   /* one load */
+  return x ;
+#else
   return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24
     | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56 ;
+#endif
 }
 
-uint64_t tern_siphash (uint64_t const key[2], void const *s, size_t len)
+#ifdef __GNUC__
+#define INLINE __attribute__((always_inline)) inline
+#else
+#define INLINE inline
+#endif
+
+/* SipHash-c-d: c compression rounds per 8-byte block, d to finish
+   (inlined: the loops over rounds unroll with c and d known) */
+static INLINE uint64_t sip (uint64_t const key[2], void const *s, size_t len, unsigned int c, unsigned int d)
 {
   unsigned char const *p = s ;
   uint64_t v0 = 0x736f6d6570736575ULL ^ key[0], v1 = 0x646f72616e646f6dULL ^ key[1] ;
@@ -26,14 +42,29 @@ uint64_t tern_siphash (uint64_t const key[2], void const *s, size_t len)
   {
     uint64_t m = le64(p + i) ;
     v3 ^= m ;
-    ROUND(v0, v1, v2, v3) ; ROUND(v0, v1, v2, v3) ;
+    for (unsigned int r = 0 ; r < c ; r++) ROUND(v0, v1, v2, v3) ;
     v0 ^= m ;
   }
-  for (unsigned int k = 0 ; i + k < len ; k++) b |= (uint64_t)p[i + k] << (8 * k) ;
+  if (i < len)
+  {
+    unsigned char t[8] = { 0, 0, 0, 0, 0, 0, 0, 0 } ;
+    memcpy(t, p + i, len - i) ;
+    b |= le64(t) ;
+  }
   v3 ^= b ;
-  ROUND(v0, v1, v2, v3) ; ROUND(v0, v1, v2, v3) ;
+  for (unsigned int r = 0 ; r < c ; r++) ROUND(v0, v1, v2, v3) ;
   v0 ^= b ;
   v2 ^= 0xff ;
-  ROUND(v0, v1, v2, v3) ; ROUND(v0, v1, v2, v3) ; ROUND(v0, v1, v2, v3) ; ROUND(v0, v1, v2, v3) ;
+  for (unsigned int r = 0 ; r < d ; r++) ROUND(v0, v1, v2, v3) ;
   return v0 ^ v1 ^ v2 ^ v3 ;
+}
+
+uint64_t tern_siphash (uint64_t const key[2], void const *s, size_t len)
+{
+  return sip(key, s, len, 2, 4) ;
+}
+
+uint64_t tern_siphash13 (uint64_t const key[2], void const *s, size_t len)
+{
+  return sip(key, s, len, 1, 3) ;
 }

@@ -11,4 +11,9 @@
    bytes 0-7 of the reference's key, little-endian, key[1] bytes 8-15). */
 extern uint64_t tern_siphash (uint64_t const key[2], void const *s, size_t len) ;
 
+/* SipHash-1-3: the same with one compression and three finishing rounds
+   (as Rust's HashMap): about 40% faster on short words, for in-memory
+   tables only (the junk filter's word set). */
+extern uint64_t tern_siphash13 (uint64_t const key[2], void const *s, size_t len) ;
+
 #endif

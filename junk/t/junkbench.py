@@ -22,6 +22,7 @@ SETTINGS = [
     ("tern CHI t=0.5", "", "combine=chi threshold=0.5 " + BASE),
     ("tern CHI t=0.8", "", "combine=chi threshold=0.8 " + BASE),
     ("tern CHI t=0.3", "", "combine=chi threshold=0.3 " + BASE),
+    ("tern CHI t=0.46", "", "combine=chi threshold=0.46 " + BASE),
     ("tern REF 1+2grams", TWO, "combine=ref " + TWO + BASE),
     ("tern CHI 1+2grams", TWO, "combine=chi " + TWO + BASE),
     ("tern CHI 1+2g t=0.5", TWO, "combine=chi threshold=0.5 " + TWO + BASE),

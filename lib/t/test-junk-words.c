@@ -41,7 +41,7 @@ static struct { char const *what, *g, *msg, *want ; } const cases[] =
   { "twograms only", "2", "\nfirst second. third ab fourth\n", "first second|second third|third fourth" },
   { "history per part", "2",
     "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nalpha beta\n--b\n\ngamma delta\n--b--\n",
-    "alpha beta|gamma delta" },
+    "ct:multipart/mixed|alpha beta|gamma delta" },
   { "case and unicode", "1", "\nHELLO \xc3\x84rger \xce\xa3\xce\x9f\xce\xa6\xce\x99\xce\x91 \xe6\xbc\xa2\xe5\xad\x97\xe8\xaa\x9e \xd9\xa1\xd9\xa2\xd9\xa3\n",
     "hello|\xc3\xa4rger|\xcf\x83\xce\xbf\xcf\x86\xce\xb9\xce\xb1|\xe6\xbc\xa2\xe5\xad\x97\xe8\xaa\x9e" },
   { "invalid utf-8 and NUL end words", "1", "\nabc\xff" "def\xc3" "ghi\0jkl\n", "abc|def|ghi|jkl" },
@@ -56,41 +56,55 @@ static struct { char const *what, *g, *msg, *want ; } const cases[] =
     "Cc: carol@example.org\r\nBCC: dave@example.org\r\nsender: list-owner@lists.example\r\nX-Mailer: mailerword\r\n"
     "Received: from relayword\r\nContent-Type: multipart/mixed; boundary=\"c\"\r\n\r\n--c\r\n"
     "Content-Type: text/plain; charset=utf-8\r\n\r\ncrlf body\r\n--c--\r\n",
-    "Cc:carol|Cc:example|Bcc:dave|Bcc:example|Sender:list|Sender:owner|Sender:lists|Sender:example|crlf|body" },
+    "Cc:carol|Cc:example|Bcc:dave|Bcc:example|Sender:list|Sender:owner|Sender:lists|Sender:example"
+    "|ct:multipart/mixed|ct:text/plain|cs:utf-8|crlf|body" },
   { "mbox From line", "1", "From alice@example.com Mon Jan  1 00:00:00 2024\nSubject: hello there\n\nmbox body\n",
     "Subject:hello|Subject:there|mbox|body" },
   { "base64", "1", "Content-Transfer-Encoding: base64\n\naGVsbG8gYmFzZTY0IHdvcmxk\n", "hello|base64|world" },
   { "broken base64", "1", "Content-Transfer-Encoding: BASE64\n\naGVsb!!G8gd29y*bGQ\n", "hello|world" },
   { "quoted-printable", "1", "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\ncaf=E9 soft=\nbreak =ZZbad\n",
-    "caf\xc3\xa9|softbreak|zzbad" },
-  { "latin-1", "1", "Content-Type: text/plain; charset=ISO-8859-1\n\nGr\xfc\xdf" "e \xc0la\n", "gr\xc3\xbc\xc3\x9f" "e|\xc3\xa0la" },
-  { "cp1252", "1", "Content-Type: text/plain; charset=windows-1252\n\n\x93quoted\x94 \x8a" "ab\n", "quoted|\xc5\xa1" "ab" },
+    "ct:text/plain|cs:iso-8859-1|caf\xc3\xa9|softbreak|zzbad" },
+  { "latin-1", "1", "Content-Type: text/plain; charset=ISO-8859-1\n\nGr\xfc\xdf" "e \xc0la\n", "ct:text/plain|cs:iso-8859-1|gr\xc3\xbc\xc3\x9f" "e|\xc3\xa0la" },
+  { "cp1252", "1", "Content-Type: text/plain; charset=windows-1252\n\n\x93quoted\x94 \x8a" "ab\n", "ct:text/plain|cs:windows-1252|quoted|\xc5\xa1" "ab" },
   { "koi8-r via iconv", "1", "Content-Type: text/plain; charset=\"KOI8-R\"\n\n\xf0\xd2\xc9\xd7\xc5\xd4 \xcd\xc9\xd2\n",
-    "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82|\xd0\xbc\xd0\xb8\xd1\x80" },
-  { "unknown charset: bytes as they are", "1", "Content-Type: text/plain; charset=x-unknown-42\n\nplain words \xff" "here\n", "plain|words|here" },
+    "ct:text/plain|cs:koi8-r|\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82|\xd0\xbc\xd0\xb8\xd1\x80" },
+  { "unknown charset: bytes as they are", "1", "Content-Type: text/plain; charset=x-unknown-42\n\nplain words \xff" "here\n", "ct:text/plain|cs:x-unknown-42|plain|words|here" },
   { "html", "1", "Content-Type: text/html\n\n<html><head><title>The Title</title><style>p { color: red }</style>"
     "<script>var hidden = 1; if (a < b) {}</script></head><body>\n<p>Caf&eacute; &amp; cr&#232;me &#x41;bc</p>\n"
     "<img src=\"x.png\" alt=\"picture text\"> <svg><g>drawing</g>svgonly</svg> <br>tail <!-- comment here --> end</body></html>\n",
-    "the|title|caf\xc3\xa9|cr\xc3\xa8me|abc|picture|text|drawing|tail|end" },
-  { "html text nodes join", "1", "Content-Type: text/html\n\n<b>bold</b><i>italic</i> x<img alt='alt'/>tail\n", "bolditalic|xalttail" },
+    "ct:text/html|the|title|caf\xc3\xa9|cr\xc3\xa8me|abc|picture|text|drawing|tail|end" },
+  { "html text nodes join", "1", "Content-Type: text/html\n\n<b>bold</b><i>italic</i> x<img alt='alt'/>tail\n", "ct:text/html|bolditalic|xalttail" },
   { "multipart/alternative", "1",
     "Content-Type: multipart/alternative; boundary=\"==b;x\"\n\npreamble\n--==b;x\nContent-Type: text/plain\n\nplain part\n"
-    "--==b;x\nContent-Type: text/html\n\n<p>html part</p>\n--==b;x--\nepilogue\n", "plain|part|html" },
+    "--==b;x\nContent-Type: text/html\n\n<p>html part</p>\n--==b;x--\nepilogue\n", "ct:multipart/alternative|ct:text/plain|plain|part|ct:text/html|html" },
   { "other types skipped", "1",
     "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: application/octet-stream\n\nbinary stuff\n"
-    "--b\nContent-Type: image/png\n\nimage stuff\n--b\nContent-Type: text/x-custom\n\ncustom text\n--b--\n", "custom|text" },
+    "--b\nContent-Type: image/png\n\nimage stuff\n--b\nContent-Type: text/x-custom\n\ncustom text\n--b--\n",
+    "ct:multipart/mixed|ct:application/octet-stream|ct:image/png|ct:text/x-custom|custom|text" },
   { "message/rfc822", "1",
     "Subject: outer\nContent-Type: message/rfc822\n\nSubject: inner subject\nContent-Type: text/plain\n\ninner body\n",
-    "Subject:outer|inner|body" },
+    "Subject:outer|ct:message/rfc822|ct:text/plain|inner|body" },
   { "digest", "1",
     "Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: one\n\nfirst message\n--d\n\nSubject: two\n\nsecond message\n--d--\n",
-    "first|message|second" },
-  { "no closing delimiter", "1", "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nunclosed part\n", "unclosed|part" },
+    "ct:multipart/digest|first|message|second" },
+  { "no closing delimiter", "1", "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nunclosed part\n", "ct:multipart/mixed|unclosed|part" },
   { "boundary needs its own line", "1", "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nfirst part\n--bx\nstill first\n--b--\n",
-    "first|part|still" },
+    "ct:multipart/mixed|first|part|still" },
+  { "Received hosts, Message-ID domain", "1",
+    "Received: from mail.Example.COM (mail.example.com [192.0.2.7])\n\tby mx.tern.test with ESMTP id ab.\nX-Received: by x.y.example\n"
+    "Message-ID: <abc.123@Gen.Sender.example>\nMessage-Id: <second@other.example>\n\nbody\n",
+    "rcvd:mail.example.com|rcvd:example.com|rcvd:192.0.2.7|rcvd:mx.tern.test|rcvd:tern.test|mid:gen.sender.example"
+    "|mid:other.example|body" },
+  { "cs: printable ASCII only", "1", "Content-Type: text/plain; charset=\"a\xff" "b\"\n\nword\n", "ct:text/plain|word" },
+  { "URL hosts", "1",
+    "Content-Type: text/html\n\n<a href=\"HTTP://www.Spam.example/x?y\">click</a> see https://a.b.c.example:8080/ "
+    "ftp://10.0.0.1/f mailto:x@y.example http://nodot/ http://.bad.example http://\n",
+    "ct:text/html|url:www.spam.example|url:spam.example|url:a.b.c.example|url:b.c.example|url:c.example|url:10.0.0.1"
+    "|click|see|https|example|ftp|mailto|http|nodot|bad" },
 } ;
 
-/* SipHash-2-4 test vectors of the reference (key 00..0f, message 00..len-1) */
+/* SipHash-2-4 test vectors of the reference (key 00..0f, message 00..len-1);
+   SipHash-1-3's (the word set's hash) */
 static void siphash (void)
 {
   static uint64_t const want[4] = { 0x726fdb47dd0e0e31ULL, 0x74f839c593dc67fdULL, 0x0d6c8009d9a94f5aULL, 0xa129ca6149be45e5ULL } ;
@@ -100,6 +114,11 @@ static void siphash (void)
   for (unsigned int i = 0 ; i < 16 ; i++) { k[i] = (unsigned char)i ; m[i] = (unsigned char)i ; }
   for (unsigned int i = 0 ; i < 8 ; i++) { key[0] |= (uint64_t)k[i] << (8 * i) ; key[1] |= (uint64_t)k[8 + i] << (8 * i) ; }
   for (unsigned int i = 0 ; i < 4 ; i++) T(tern_siphash(key, m, lens[i]) == want[i], "siphash test vector") ;
+  /* SipHash-1-3, zero key: published values (Rust's digest sip-hash) */
+  key[0] = key[1] = 0 ;
+  T(tern_siphash13(key, "", 0) == 0xd1fba762150c532cULL, "siphash-1-3 of nothing") ;
+  T(tern_siphash13(key, "siphash", 7) == 0x8264ceeccb16bcbeULL, "siphash-1-3 of 7 bytes") ;
+  T(tern_siphash13(key, "digest-sip_hash", 15) == 0xce31007e34130c0aULL, "siphash-1-3 of 15 bytes") ;
 }
 
 static struct { char const *msg ; int bad ; } const ctypes[] =
