@@ -9,7 +9,7 @@
 #include "tern-conf.h"
 
 static char const defaults[] =
-  "junk-filter threshold=0.95 onegrams=yes twograms=no max-power=0.01 top-words=10 ignore-words=0.1 rare-words=2\n"
+  "junk-filter combine=chi threshold=0.46 onegrams=yes max-power=0.01 ignore-words=0.1\n"
   "junk-flags yes\n"
   "junk-mailbox ^(junk|spam)\n"
   "neutral-mailbox ^(inbox|neutral|postmaster|dmarc|tlsrpt|rejects)\n" ;

@@ -10,7 +10,8 @@ static char const *const opts[NOPT] =
   "threshold", "onegrams", "twograms", "threegrams", "max-power", "top-words", "ignore-words", "rare-words",
   "combine", "min-ham", "min-spam", "max-bytes"
 } ;
-static char const *const defs[NOPT] = { "0.95", "yes", "no", "no", "0.01", "10", "0.1", "2", "ref", "50", "10", "1048576" } ;
+/* threshold's default follows combine: 0.46 for chi, the reference's 0.95 for ref */
+static char const *const defs[NOPT] = { "-", "yes", "no", "no", "0.01", "10", "0.1", "2", "chi", "50", "10", "1048576" } ;
 
 static int check (tern_ctf *f, unsigned int i, char const *v, int *yes)
 {
@@ -56,6 +57,7 @@ void tern_conftext_junk (tern_ctf *f, char *v, size_t len)
     val[k] = eq + 1 ;
     i += n + 1 ;
   }
+  if (val[0] == defs[0]) val[0] = strcmp(val[8], "ref") ? "0.46" : "0.95" ;
   for (i = 1 ; i <= 3 ; i++) grams |= !strcmp(val[i], "yes") ;
   if (!grams) { tern_conftext_err(f, "junk-filter: no n-grams enabled", 0, 0) ; return ; }
   for (i = 0 ; i < NOPT ; i++)

@@ -35,7 +35,8 @@ struct tern_junkopt_s
   unsigned int minspam ;    /* ... and spam messages are trained */
   size_t maxbytes ;         /* only this prefix of a message is read */
 } ;
-/* The defaults of tern-conf(8) (threshold=0.95 onegrams=yes ...). */
+/* The defaults of tern-conf(8) (combine=chi threshold=0.46 onegrams=yes
+   ...; threshold 0.95 when combine=ref). */
 extern void tern_junkopt_default (tern_junkopt *o) ;
 /* Parses a junk-filter value (options as "key=value" separated by
    spaces, any subset, any order; what is left out keeps its default).

@@ -7,7 +7,7 @@
 
 void tern_junkopt_default (tern_junkopt *o)
 {
-  o->threshold = 0.95 ;
+  o->threshold = 0.46 ;  /* chi's; 0.95 when combine=ref (the reference's) */
   o->maxpower = 0.01 ;
   o->ignorewords = 0.1 ;
   o->onegrams = 1 ;
@@ -15,7 +15,7 @@ void tern_junkopt_default (tern_junkopt *o)
   o->threegrams = 0 ;
   o->topwords = 10 ;
   o->rarewords = 2 ;
-  o->combine = TERN_JUNK_COMBINE_REF ;
+  o->combine = TERN_JUNK_COMBINE_CHI ;
   o->minham = 50 ;
   o->minspam = 10 ;
   o->maxbytes = 1048576 ;
@@ -90,6 +90,7 @@ static int one (tern_junkopt *o, char const *k, size_t kn, char const *v, size_t
 int tern_junkopt_parse (tern_junkopt *o, char const *s, size_t len)
 {
   size_t i = 0 ;
+  int threshold = 0 ;
   tern_junkopt_default(o) ;
   while (i < len)
   {
@@ -98,8 +99,10 @@ int tern_junkopt_parse (tern_junkopt *o, char const *s, size_t len)
     while (i + n < len && s[i + n] != ' ' && s[i + n] != '\t') n++ ;
     for (eq = 0 ; eq < n && s[i + eq] != '=' ; eq++) ;
     if (eq == n || !one(o, s + i, eq, s + i + eq + 1, n - eq - 1)) return (errno = EINVAL, 0) ;
+    if (eq == 9 && !memcmp(s + i, "threshold", 9)) threshold = 1 ;
     i += n ;
   }
+  if (!threshold && o->combine == TERN_JUNK_COMBINE_REF) o->threshold = 0.95 ;
   if (!o->onegrams && !o->twograms && !o->threegrams) return (errno = EINVAL, 0) ;
   return 1 ;
 }
