@@ -3,3 +3,9 @@ PROGS += tern-verify
 tern-verify_OBJS = verify/tern-verify.o verify/tern-verify-out.o verify/tern-verify-store.o \
   verify/tern-verify-queue.o verify/tern-verify-misc.o
 MAN += verify/tern-verify.8
+
+# not installed: bin/t/verify-churn ACCT N, a live account (tests only)
+all: $(BIN)/t/verify-churn
+$(BIN)/t/verify-churn: $(O)/verify/t/churn.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)
