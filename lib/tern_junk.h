@@ -63,8 +63,10 @@ struct tern_junkwords_s
 #define TERN_JUNKWORDS_ZERO { .s = STRALLOC_ZERO, .off = GENALLOC_ZERO, .set = GENALLOC_ZERO, .n = 0, .cut = 0, .badctype = 0 }
 #define tern_junkwords_word(w, i) ((w)->s.s + genalloc_s(size_t, &(w)->off)[i])
 
-/* The set of words of msg[0..len) (at most o->maxbytes of it are read),
-   replacing what w held.  1, or 0 (ENOMEM). */
+/* The set of words of msg[0..len) (at most o->maxbytes of it are read;
+   0: all), replacing what w held.  Parts more than 50 MIME levels deep
+   are skipped; an entry (n-gram, Field:word) over TERN_JUNK_WORDMAX bytes
+   is not added.  1, or 0 (ENOMEM). */
 extern int tern_junkwords_message (tern_junkwords *w, char const *msg, size_t len, tern_junkopt const *o) ;
 extern void tern_junkwords_free (tern_junkwords *w) ;
 
@@ -134,13 +136,22 @@ extern int tern_junkdb_train (tern_junkdb *d, tern_junkwords const *w, int spam,
 /* WRITE or REBUILD.  At commit, set the training state (TERN_TRAIN_*) of
    message UID of mailbox ID (with its UIDVALIDITY) in ACCT's store. */
 extern int tern_junkdb_setstate (tern_junkdb *d, uint32_t mboxid, uint32_t uidvalidity, uint32_t uid, unsigned int state) ;
+/* WRITE or REBUILD.  The caller holds m EX-locked and still will at
+   commit: the states of m's mailbox are set through m (commit would
+   otherwise lock the mailbox itself and wait on the caller forever).
+   tern_junk_sync does it for its m.  m stays open until commit. */
+extern int tern_junkdb_held (tern_junkdb *d, tern_mbox *m) ;
 /* WRITE (or REBUILD after lock).  Make the buffered changes durable, all or nothing: a
    journal naming the new word counts and the training states is written
    and synced, then applied (kill -9 at any moment: the next WRITE open
    finishes it, or it never happened).  The caller still holds the
    mailbox locks the states need (EX), or none: commit takes them.
-   TERN_OK, TERN_TEMP. */
+   TERN_OK, TERN_TEMP (then only close d: the next WRITE open finishes
+   or drops that commit). */
 extern int tern_junkdb_commit (tern_junkdb *d) ;
+
+/* The counts of one word (tests, diagnostics).  1 held, 0 not. */
+extern int tern_junkdb_word (tern_junkdb const *d, char const *word, size_t len, uint32_t *ham, uint32_t *spam) ;
 
 typedef struct tern_junkstats_s tern_junkstats ;
 struct tern_junkstats_s
