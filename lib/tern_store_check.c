@@ -220,7 +220,11 @@ static int onembox (ctx *c, char const *acct, tern_mboxent const *e, tern_store_
   }
   st->mailboxes++ ;
   for (size_t i = 0 ; i < genalloc_len(tern_rec, &c->recs) ; i++)
-    if (!(genalloc_s(tern_rec, &c->recs)[i].flags & TERN_F_EXPUNGED)) st->messages++ ;
+  {
+    uint32_t f = genalloc_s(tern_rec, &c->recs)[i].flags ;
+    if (!(f & TERN_F_EXPUNGED)) st->messages++ ;
+    st->trained[TERN_F_TRAIN(f)]++ ;
+  }
   return r ;
 }
 
