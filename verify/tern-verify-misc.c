@@ -11,6 +11,7 @@
 #include <skalibs/types.h>
 #include "tern.h"
 #include "tern_store.h"
+#include "tern_queue.h"
 #include "tern_conftext.h"
 #include "tern-verify.h"
 
@@ -24,7 +25,14 @@ static char const *path (char const *name)
   return sa.s ;
 }
 
-/* DATADIR/version: only a backup has one */
+static int known (char const *s, uint32_t lo, uint32_t hi)
+{
+  uint32_t v ;
+  size_t n = uint32_scan(s, &v) ;
+  return n && !s[n] && v >= lo && v <= hi ;
+}
+
+/* DATADIR/version (tern-backup(8)): only a backup has one */
 void v_version (void)
 {
   stralloc s = STRALLOC_ZERO ;
@@ -40,12 +48,12 @@ void v_version (void)
     size_t end = nl ? (size_t)(nl - s.s) : s.len ;
     s.s[end] = 0 ;
     last = i ;
-    if (!strncmp(s.s + i, "store ", 6))
-    {
-      uint32_t v ;
-      size_t n = uint32_scan(s.s + i + 6, &v) ;
-      if (!n || s.s[i + 6 + n] || v != TERN_STORE_VERSION) v_problem("version", "a store format this tern does not read") ;
-    }
+    if (!strncmp(s.s + i, "store ", 6) && !known(s.s + i + 6, TERN_STORE_VERSION, TERN_STORE_VERSION))
+      v_problem("version", "a store format this tern does not read") ;
+    else if (!strncmp(s.s + i, "queue ", 6) && !known(s.s + i + 6, 1, TERN_QUEUE_VERSION))
+      v_problem("version", "a queue layout this tern does not read") ;
+    else if (!strncmp(s.s + i, "tern-backup ", 12) && !known(s.s + i + 12, 1, 1))
+      v_problem("version", "a version file format this tern does not read") ;
     i = end + 1 ;
   }
   if (!s.len || strcmp(s.s + last, "complete")) v_problem("version", "incomplete backup") ;
