@@ -35,29 +35,31 @@ static int known (char const *s, uint32_t lo, uint32_t hi)
 /* DATADIR/version (tern-backup(8)): only a backup has one */
 void v_version (void)
 {
-  stralloc s = STRALLOC_ZERO ;
+  char s[4096] ;
   size_t i = 0, last = 0 ;
-  if (!openslurpclose(&s, path("version")))
+  ssize_t len = openreadnclose(path("version"), s, sizeof s) ;
+  if (len < 0)
   {
     if (errno != ENOENT) v_warn("read ", sa.s, errno) ;
     return ;
   }
-  while (i < s.len)
+  if ((size_t)len == sizeof s) { v_problem("version", "longer than 4095 bytes") ; return ; }
+  s[len] = 0 ;
+  while (i < (size_t)len)
   {
-    char *nl = memchr(s.s + i, '\n', s.len - i) ;
-    size_t end = nl ? (size_t)(nl - s.s) : s.len ;
-    s.s[end] = 0 ;
+    char *nl = memchr(s + i, '\n', (size_t)len - i) ;
+    size_t end = nl ? (size_t)(nl - s) : (size_t)len ;
+    s[end] = 0 ;
     last = i ;
-    if (!strncmp(s.s + i, "store ", 6) && !known(s.s + i + 6, TERN_STORE_VERSION, TERN_STORE_VERSION))
+    if (!strncmp(s + i, "store ", 6) && !known(s + i + 6, TERN_STORE_VERSION, TERN_STORE_VERSION))
       v_problem("version", "a store format this tern does not read") ;
-    else if (!strncmp(s.s + i, "queue ", 6) && !known(s.s + i + 6, 1, TERN_QUEUE_VERSION))
+    else if (!strncmp(s + i, "queue ", 6) && !known(s + i + 6, 1, TERN_QUEUE_VERSION))
       v_problem("version", "a queue layout this tern does not read") ;
-    else if (!strncmp(s.s + i, "tern-backup ", 12) && !known(s.s + i + 12, 1, 1))
+    else if (!strncmp(s + i, "tern-backup ", 12) && !known(s + i + 12, 1, 1))
       v_problem("version", "a version file format this tern does not read") ;
     i = end + 1 ;
   }
-  if (!s.len || strcmp(s.s + last, "complete")) v_problem("version", "incomplete backup") ;
-  stralloc_free(&s) ;
+  if (!len || strcmp(s + last, "complete")) v_problem("version", "incomplete backup") ;
 }
 
 /* each "FILE:LINE: problem" line of the check */
