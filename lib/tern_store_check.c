@@ -3,6 +3,7 @@
    Safe on a live account: a mailbox (or the account's directories) is read
    without a lock, and read again under a shared lock before any report. */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/file.h>
@@ -239,10 +240,22 @@ static void sayacct (ctx *c, char const *acct, char const *sub, char const *name
   else (*c->f)(c->data, acct, what) ;
 }
 
+/* mailboxes.tmp.PID or credentials.tmp.PID (tern_file_replace) of a
+   process that still runs: a replace under way */
+static int replacing (char const *name)
+{
+  char const *t = strstr(name, ".tmp.") ;
+  pid_t pid ;
+  size_t n ;
+  if (!t || (strncmp(name, "mailboxes.tmp.", 14) && strncmp(name, "credentials.tmp.", 16))) return 0 ;
+  n = pid_scan(t + 5, &pid) ;
+  return n && !t[5 + n] && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) ;
+}
+
 /* directories in mail/ that the list does not name, unknown files in ACCT */
 static void strays (ctx *c, char const *acct, tern_mboxlist const *l)
 {
-  static char const *const known[] = { "lock", "mailboxes", "mail", "junk" } ;
+  static char const *const known[] = { "lock", "mailboxes", "mail", "junk", "credentials" } ;
   size_t n = strlen(acct) ;
   char path[n + 6] ;
   DIR *d ;
@@ -272,7 +285,7 @@ static void strays (ctx *c, char const *acct, tern_mboxlist const *l)
     if (!de) break ;
     if (isdots(de->d_name)) continue ;
     for (; k < sizeof known / sizeof *known ; k++) if (!strcmp(de->d_name, known[k])) break ;
-    if (k == sizeof known / sizeof *known) sayacct(c, acct, de->d_name, 0, "unknown file") ;
+    if (k == sizeof known / sizeof *known && !replacing(de->d_name)) sayacct(c, acct, de->d_name, 0, "unknown file") ;
   }
   closedir(d) ;
 }
