@@ -3,7 +3,6 @@
    Safe on a live account: a mailbox (or the account's directories) is read
    without a lock, and read again under a shared lock before any report. */
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/file.h>
@@ -229,92 +228,6 @@ static int onembox (ctx *c, char const *acct, tern_mboxent const *e, tern_store_
   return r ;
 }
 
-static void sayacct (ctx *c, char const *acct, char const *sub, char const *name, char const *what)
-{
-  c->n++ ;
-  if (c->quiet) return ;
-  c->p.len = 0 ;
-  if (stralloc_cats(&c->p, acct) && stralloc_catb(&c->p, "/", 1) && stralloc_cats(&c->p, sub)
-   && (!name || (stralloc_catb(&c->p, "/", 1) && stralloc_cats(&c->p, name))) && stralloc_0(&c->p))
-    (*c->f)(c->data, c->p.s, what) ;
-  else (*c->f)(c->data, acct, what) ;
-}
-
-/* mailboxes.tmp.PID or credentials.tmp.PID (tern_file_replace) of a
-   process that still runs: a replace under way */
-static int replacing (char const *name)
-{
-  char const *t = strstr(name, ".tmp.") ;
-  pid_t pid ;
-  size_t n ;
-  if (!t || (strncmp(name, "mailboxes.tmp.", 14) && strncmp(name, "credentials.tmp.", 16))) return 0 ;
-  n = pid_scan(t + 5, &pid) ;
-  return n && !t[5 + n] && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) ;
-}
-
-/* directories in mail/ that the list does not name, unknown files in ACCT */
-static void strays (ctx *c, char const *acct, tern_mboxlist const *l)
-{
-  static char const *const known[] = { "lock", "mailboxes", "mail", "junk", "credentials" } ;
-  size_t n = strlen(acct) ;
-  char path[n + 6] ;
-  DIR *d ;
-  memcpy(path, acct, n) ;
-  memcpy(path + n, "/mail", 6) ;
-  d = opendir(path) ;
-  if (!d) { sayacct(c, acct, "mail", 0, "unreadable directory") ; return ; }
-  for (;;)
-  {
-    struct dirent *de = readdir(d) ;
-    uint32_t id ;
-    size_t k = 0 ;
-    if (!de) break ;
-    if (isdots(de->d_name)) continue ;
-    id = tern_store_uidscan(de->d_name) ;
-    for (; id && k < tern_mboxlist_len(l) ; k++) if (tern_mboxlist_ent(l, k)->id == id) break ;
-    if (!id || k == tern_mboxlist_len(l)) sayacct(c, acct, "mail", de->d_name, "not in the mailbox list") ;
-  }
-  closedir(d) ;
-  path[n] = 0 ;
-  d = opendir(path) ;
-  if (!d) { sayacct(c, acct, ".", 0, "unreadable directory") ; return ; }
-  for (;;)
-  {
-    struct dirent *de = readdir(d) ;
-    size_t k = 0 ;
-    if (!de) break ;
-    if (isdots(de->d_name)) continue ;
-    for (; k < sizeof known / sizeof *known ; k++) if (!strcmp(de->d_name, known[k])) break ;
-    if (k == sizeof known / sizeof *known && !replacing(de->d_name)) sayacct(c, acct, de->d_name, 0, "unknown file") ;
-  }
-  closedir(d) ;
-}
-
-/* the account's directories: quietly; again under a shared account lock
-   (mailbox create and delete hold it) with the list read again */
-static int acctfiles (ctx *c, char const *acct, tern_mboxlist const *l)
-{
-  tern_mboxlist l2 = TERN_MBOXLIST_ZERO ;
-  unsigned int n = c->n ;
-  size_t len = strlen(acct) ;
-  char path[len + 6] ;
-  int fd ;
-  c->quiet = 1 ;
-  strays(c, acct, l) ;
-  c->quiet = 0 ;
-  if (c->n == n) return TERN_OK ;
-  c->n = n ;
-  memcpy(path, acct, len) ;
-  memcpy(path + len, "/lock", 6) ;
-  fd = open(path, O_RDONLY | O_CLOEXEC) ;
-  if (fd >= 0 && flock(fd, LOCK_SH) < 0) { close(fd) ; return tern_errcode(errno) ; }
-  if (tern_mboxlist_read(&l2, acct)) strays(c, acct, l) ;
-  else strays(c, acct, &l2) ;
-  if (fd >= 0) close(fd) ;
-  tern_mboxlist_free(&l2) ;
-  return TERN_OK ;
-}
-
 int tern_store_check (char const *acct, tern_store_problem_func *f, void *data, unsigned int *nproblems)
 {
   tern_store_checkstat st = TERN_STORE_CHECKSTAT_ZERO ;
@@ -328,6 +241,7 @@ int tern_store_checkst (char const *acct, tern_store_problem_func *f, void *data
   tern_mboxlist l = TERN_MBOXLIST_ZERO ;
   ctx c = { .f = f, .data = data, .n = 0, .quiet = 0, .m = 0, .recs = GENALLOC_ZERO, .p = STRALLOC_ZERO } ;
   int r = tern_mboxlist_read(&l, acct) ;
+  if (r && errno == ENOENT) r = tern_store_checknolist(acct, &l) ;
   if (r)
   {
     int e = errno ;
@@ -351,7 +265,7 @@ int tern_store_checkst (char const *acct, tern_store_problem_func *f, void *data
     r = onembox(&c, acct, tern_mboxlist_ent(&l, i), st) ;
     if (progress) (*progress)(data, st) ;
   }
-  if (!r) r = acctfiles(&c, acct, &l) ;
+  if (!r) r = tern_store_checkacct(acct, &l, f, data, &c.n) ;
   st->problems += c.n ;
   tern_mboxlist_free(&l) ;
   genalloc_free(tern_rec, &c.recs) ;
