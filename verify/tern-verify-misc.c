@@ -89,7 +89,12 @@ void v_config (char const *confdir)
 void v_top (void)
 {
   static char const *const known[] = { "accounts", "queue", "moved", "version", "config", "authfail" } ;
-  DIR *d = opendir(path(".")) ;
+  struct stat st ;
+  DIR *d ;
+  /* an empty directory is no data: a backup killed before its first write */
+  if (stat(path("accounts"), &st) < 0 && errno == ENOENT && stat(path("queue"), &st) < 0 && errno == ENOENT)
+    v_problem("accounts", "missing, and queue too: not a data directory") ;
+  d = opendir(path(".")) ;
   if (!d) { v_warn("read ", V.datadir, errno) ; return ; }
   for (;;)
   {
