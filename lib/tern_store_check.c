@@ -147,7 +147,8 @@ static int isdots (char const *s)
 /* unknown entries of the mailbox's directory, any entry of new/ */
 static void mboxdir (ctx *c)
 {
-  static char const *const known[] = { "index", "changes", "keywords", "cache", "tmp", "new", "cur" } ;
+  /* index.tmp: a compaction's, left by a crash, truncated by the next one */
+  static char const *const known[] = { "index", "changes", "keywords", "cache", "tmp", "new", "cur", "index.tmp" } ;
   for (int sub = 0 ; sub < 2 ; sub++)
   {
     DIR *d ;
