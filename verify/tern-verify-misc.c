@@ -11,9 +11,9 @@
 #include <skalibs/types.h>
 #include "tern.h"
 #include "tern_store.h"
-#include "tern_queue.h"
 #include "tern_conftext.h"
 #include "tern-verify.h"
+#include "tern-verify-version.h"
 
 static stralloc sa = STRALLOC_ZERO ;
 
@@ -25,18 +25,11 @@ static char const *path (char const *name)
   return sa.s ;
 }
 
-static int known (char const *s, uint32_t lo, uint32_t hi)
-{
-  uint32_t v ;
-  size_t n = uint32_scan(s, &v) ;
-  return n && !s[n] && v >= lo && v <= hi ;
-}
-
 /* DATADIR/version (tern-backup(8)): only a backup has one */
 void v_version (void)
 {
   char s[4096] ;
-  size_t i = 0, last = 0 ;
+  unsigned int bad ;
   ssize_t len = openreadnclose(path("version"), s, sizeof s) ;
   if (len < 0)
   {
@@ -44,22 +37,11 @@ void v_version (void)
     return ;
   }
   if ((size_t)len == sizeof s) { v_problem("version", "longer than 4095 bytes") ; return ; }
-  s[len] = 0 ;
-  while (i < (size_t)len)
-  {
-    char *nl = memchr(s + i, '\n', (size_t)len - i) ;
-    size_t end = nl ? (size_t)(nl - s) : (size_t)len ;
-    s[end] = 0 ;
-    last = i ;
-    if (!strncmp(s + i, "store ", 6) && !known(s + i + 6, TERN_STORE_VERSION, TERN_STORE_VERSION))
-      v_problem("version", "a store format this tern does not read") ;
-    else if (!strncmp(s + i, "queue ", 6) && !known(s + i + 6, 1, TERN_QUEUE_VERSION))
-      v_problem("version", "a queue layout this tern does not read") ;
-    else if (!strncmp(s + i, "tern-backup ", 12) && !known(s + i + 12, 1, 1))
-      v_problem("version", "a version file format this tern does not read") ;
-    i = end + 1 ;
-  }
-  if (!len || strcmp(s + last, "complete")) v_problem("version", "incomplete backup") ;
+  bad = verify_version(s, (size_t)len) ;
+  if (bad & VERIFY_V_STORE) v_problem("version", "a store format this tern does not read") ;
+  if (bad & VERIFY_V_QUEUE) v_problem("version", "a queue layout this tern does not read") ;
+  if (bad & VERIFY_V_FORMAT) v_problem("version", "a version file format this tern does not read") ;
+  if (bad & VERIFY_V_INCOMPLETE) v_problem("version", "incomplete backup") ;
 }
 
 /* each "FILE:LINE: problem" line of the check */
