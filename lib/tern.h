@@ -24,6 +24,8 @@ extern int tern_errcode (int e) ;
 extern int tern_file_replace (char const *path, char const *s, size_t len, unsigned int mode) ;
 /* The same, with the content written to fd by fill(fd, aux) (1 ok, 0 errno). */
 extern int tern_file_replacefn (char const *path, unsigned int mode, int (*fill) (int, void *), void *aux) ;
+/* 1 if name is the NAME.tmp.PID of a replace by a running process */
+extern int tern_file_replacing (char const *name) ;
 /* Exclusive lock DIR/lock, created if missing: fd (held while open), or -1. */
 extern int tern_lock (char const *dir) ;
 /* fsync the directory holding path (or path itself when isdir). */

@@ -244,9 +244,15 @@ struct tern_store_checkstat_s
   unsigned int problems ;
   uint64_t mailboxes ;
   uint64_t messages ;
+  uint64_t trained[4] ;  /* records (tombstones too) by TERN_F_TRAIN */
 } ;
-#define TERN_STORE_CHECKSTAT_ZERO { .problems = 0, .mailboxes = 0, .messages = 0 }
+#define TERN_STORE_CHECKSTAT_ZERO { .problems = 0, .mailboxes = 0, .messages = 0, .trained = { 0, 0, 0, 0 } }
 typedef void tern_store_progress_func (void *data, tern_store_checkstat const *st) ;
+/* tern_store_checkacct.c, for tern_store_checkst: mail/ and ACCT's files
+   (adds to *nproblems); an account without a list (an empty list, or
+   damage when mail/ holds messages) */
+extern int tern_store_checkacct (char const *acct, tern_mboxlist const *l, tern_store_problem_func *f, void *data, unsigned int *nproblems) ;
+extern int tern_store_checknolist (char const *acct, tern_mboxlist *l) ;
 extern int tern_store_checkst (char const *acct, tern_store_problem_func *f, void *data, tern_store_checkstat *st, tern_store_progress_func *progress) ;
 extern int tern_store_repair (char const *acct) ;
 /* the same, f hears each change as (path, what) */

@@ -48,6 +48,12 @@ static int cmp (void const *a, void const *b)
   return x < y ? -1 : x > y ;
 }
 
+static int rcmp (void const *a, void const *b)
+{
+  uint32_t x = ((tern_rec const *)a)->uid, y = ((tern_rec const *)b)->uid ;
+  return x < y ? -1 : x > y ;
+}
+
 static int curfile (void *data, char const *name, uint32_t uid)
 {
   ctx *c = data ;
@@ -90,7 +96,12 @@ static void records (ctx *c)
     else if (!have) say(c, "cur", r[i].uid, 0, "message file missing") ;
     else if ((uint64_t)st.st_size != r[i].size) say(c, "cur", r[i].uid, 0, "size differs from the record") ;
   }
-  if (!sorted) say(c, "index", 0, 0, "records not sorted by UID") ;
+  if (!sorted)
+  {
+    say(c, "index", 0, 0, "records not sorted by UID") ;
+    /* so that cur/'s files find their records: one line for one fault */
+    qsort(genalloc_s(tern_rec, &c->recs), n, sizeof(tern_rec), &rcmp) ;
+  }
   if (tomb != c->m->hdr.tombstones) say(c, "index", 0, 0, "tombstone count differs") ;
 }
 
@@ -136,7 +147,8 @@ static int isdots (char const *s)
 /* unknown entries of the mailbox's directory, any entry of new/ */
 static void mboxdir (ctx *c)
 {
-  static char const *const known[] = { "index", "changes", "keywords", "cache", "tmp", "new", "cur" } ;
+  /* index.tmp: a compaction's, left by a crash, truncated by the next one */
+  static char const *const known[] = { "index", "changes", "keywords", "cache", "tmp", "new", "cur", "index.tmp" } ;
   for (int sub = 0 ; sub < 2 ; sub++)
   {
     DIR *d ;
@@ -209,82 +221,12 @@ static int onembox (ctx *c, char const *acct, tern_mboxent const *e, tern_store_
   }
   st->mailboxes++ ;
   for (size_t i = 0 ; i < genalloc_len(tern_rec, &c->recs) ; i++)
-    if (!(genalloc_s(tern_rec, &c->recs)[i].flags & TERN_F_EXPUNGED)) st->messages++ ;
+  {
+    uint32_t f = genalloc_s(tern_rec, &c->recs)[i].flags ;
+    if (!(f & TERN_F_EXPUNGED)) st->messages++ ;
+    st->trained[TERN_F_TRAIN(f)]++ ;
+  }
   return r ;
-}
-
-static void sayacct (ctx *c, char const *acct, char const *sub, char const *name, char const *what)
-{
-  c->n++ ;
-  if (c->quiet) return ;
-  c->p.len = 0 ;
-  if (stralloc_cats(&c->p, acct) && stralloc_catb(&c->p, "/", 1) && stralloc_cats(&c->p, sub)
-   && (!name || (stralloc_catb(&c->p, "/", 1) && stralloc_cats(&c->p, name))) && stralloc_0(&c->p))
-    (*c->f)(c->data, c->p.s, what) ;
-  else (*c->f)(c->data, acct, what) ;
-}
-
-/* directories in mail/ that the list does not name, unknown files in ACCT */
-static void strays (ctx *c, char const *acct, tern_mboxlist const *l)
-{
-  static char const *const known[] = { "lock", "mailboxes", "mail", "junk" } ;
-  size_t n = strlen(acct) ;
-  char path[n + 6] ;
-  DIR *d ;
-  memcpy(path, acct, n) ;
-  memcpy(path + n, "/mail", 6) ;
-  d = opendir(path) ;
-  if (!d) { sayacct(c, acct, "mail", 0, "unreadable directory") ; return ; }
-  for (;;)
-  {
-    struct dirent *de = readdir(d) ;
-    uint32_t id ;
-    size_t k = 0 ;
-    if (!de) break ;
-    if (isdots(de->d_name)) continue ;
-    id = tern_store_uidscan(de->d_name) ;
-    for (; id && k < tern_mboxlist_len(l) ; k++) if (tern_mboxlist_ent(l, k)->id == id) break ;
-    if (!id || k == tern_mboxlist_len(l)) sayacct(c, acct, "mail", de->d_name, "not in the mailbox list") ;
-  }
-  closedir(d) ;
-  path[n] = 0 ;
-  d = opendir(path) ;
-  if (!d) { sayacct(c, acct, ".", 0, "unreadable directory") ; return ; }
-  for (;;)
-  {
-    struct dirent *de = readdir(d) ;
-    size_t k = 0 ;
-    if (!de) break ;
-    if (isdots(de->d_name)) continue ;
-    for (; k < sizeof known / sizeof *known ; k++) if (!strcmp(de->d_name, known[k])) break ;
-    if (k == sizeof known / sizeof *known) sayacct(c, acct, de->d_name, 0, "unknown file") ;
-  }
-  closedir(d) ;
-}
-
-/* the account's directories: quietly; again under a shared account lock
-   (mailbox create and delete hold it) with the list read again */
-static int acctfiles (ctx *c, char const *acct, tern_mboxlist const *l)
-{
-  tern_mboxlist l2 = TERN_MBOXLIST_ZERO ;
-  unsigned int n = c->n ;
-  size_t len = strlen(acct) ;
-  char path[len + 6] ;
-  int fd ;
-  c->quiet = 1 ;
-  strays(c, acct, l) ;
-  c->quiet = 0 ;
-  if (c->n == n) return TERN_OK ;
-  c->n = n ;
-  memcpy(path, acct, len) ;
-  memcpy(path + len, "/lock", 6) ;
-  fd = open(path, O_RDONLY | O_CLOEXEC) ;
-  if (fd >= 0 && flock(fd, LOCK_SH) < 0) { close(fd) ; return tern_errcode(errno) ; }
-  if (tern_mboxlist_read(&l2, acct)) strays(c, acct, l) ;
-  else strays(c, acct, &l2) ;
-  if (fd >= 0) close(fd) ;
-  tern_mboxlist_free(&l2) ;
-  return TERN_OK ;
 }
 
 int tern_store_check (char const *acct, tern_store_problem_func *f, void *data, unsigned int *nproblems)
@@ -300,6 +242,7 @@ int tern_store_checkst (char const *acct, tern_store_problem_func *f, void *data
   tern_mboxlist l = TERN_MBOXLIST_ZERO ;
   ctx c = { .f = f, .data = data, .n = 0, .quiet = 0, .m = 0, .recs = GENALLOC_ZERO, .p = STRALLOC_ZERO } ;
   int r = tern_mboxlist_read(&l, acct) ;
+  if (r && errno == ENOENT) r = tern_store_checknolist(acct, &l) ;
   if (r)
   {
     int e = errno ;
@@ -323,7 +266,7 @@ int tern_store_checkst (char const *acct, tern_store_problem_func *f, void *data
     r = onembox(&c, acct, tern_mboxlist_ent(&l, i), st) ;
     if (progress) (*progress)(data, st) ;
   }
-  if (!r) r = acctfiles(&c, acct, &l) ;
+  if (!r) r = tern_store_checkacct(acct, &l, f, data, &c.n) ;
   st->problems += c.n ;
   tern_mboxlist_free(&l) ;
   genalloc_free(tern_rec, &c.recs) ;

@@ -13,6 +13,7 @@
 #include "tern_store.h"
 #include "tern_conftext.h"
 #include "tern-verify.h"
+#include "tern-verify-version.h"
 
 static stralloc sa = STRALLOC_ZERO ;
 
@@ -24,32 +25,23 @@ static char const *path (char const *name)
   return sa.s ;
 }
 
-/* DATADIR/version: only a backup has one */
+/* DATADIR/version (tern-backup(8)): only a backup has one */
 void v_version (void)
 {
-  stralloc s = STRALLOC_ZERO ;
-  size_t i = 0, last = 0 ;
-  if (!openslurpclose(&s, path("version")))
+  char s[4096] ;
+  unsigned int bad ;
+  ssize_t len = openreadnclose(path("version"), s, sizeof s) ;
+  if (len < 0)
   {
     if (errno != ENOENT) v_warn("read ", sa.s, errno) ;
     return ;
   }
-  while (i < s.len)
-  {
-    char *nl = memchr(s.s + i, '\n', s.len - i) ;
-    size_t end = nl ? (size_t)(nl - s.s) : s.len ;
-    s.s[end] = 0 ;
-    last = i ;
-    if (!strncmp(s.s + i, "store ", 6))
-    {
-      uint32_t v ;
-      size_t n = uint32_scan(s.s + i + 6, &v) ;
-      if (!n || s.s[i + 6 + n] || v != TERN_STORE_VERSION) v_problem("version", "a store format this tern does not read") ;
-    }
-    i = end + 1 ;
-  }
-  if (!s.len || strcmp(s.s + last, "complete")) v_problem("version", "incomplete backup") ;
-  stralloc_free(&s) ;
+  if ((size_t)len == sizeof s) { v_problem("version", "longer than 4095 bytes") ; return ; }
+  bad = verify_version(s, (size_t)len) ;
+  if (bad & VERIFY_V_STORE) v_problem("version", "a store format this tern does not read") ;
+  if (bad & VERIFY_V_QUEUE) v_problem("version", "a queue layout this tern does not read") ;
+  if (bad & VERIFY_V_FORMAT) v_problem("version", "a version file format this tern does not read") ;
+  if (bad & VERIFY_V_INCOMPLETE) v_problem("version", "incomplete backup") ;
 }
 
 /* each "FILE:LINE: problem" line of the check */
@@ -79,7 +71,12 @@ void v_config (char const *confdir)
 void v_top (void)
 {
   static char const *const known[] = { "accounts", "queue", "moved", "version", "config", "authfail" } ;
-  DIR *d = opendir(path(".")) ;
+  struct stat st ;
+  DIR *d ;
+  /* an empty directory is no data: a backup killed before its first write */
+  if (stat(path("accounts"), &st) < 0 && errno == ENOENT && stat(path("queue"), &st) < 0 && errno == ENOENT)
+    v_problem("accounts", "missing, and queue too: not a data directory") ;
+  d = opendir(path(".")) ;
   if (!d) { v_warn("read ", V.datadir, errno) ; return ; }
   for (;;)
   {

@@ -101,11 +101,8 @@ static void msgfile (char const *sub, char const *name)
 
 static void statefile (char const *sub, char const *name)
 {
-  if (strstr(name, ".tmp."))
-  {
-    if (old(path(sub, name))) problem(sub, name, "stale file older than 36 hours", 1) ;
-    return ;
-  }
+  if (tern_file_replacing(name)) return ;
+  if (strstr(name, ".tmp.")) { problem(sub, name, "leftover of an interrupted replace", 1) ; return ; }
   if (!tern_queue_idvalid(name)) { problem(sub, name, "unknown file", 1) ; return ; }
   /* the runner removes mess/ID, then state/ID: a runner's orphan is fleeting */
   if (running || access(path("todo", name), F_OK) == 0 || access(path("mess", name), F_OK) == 0) return ;
@@ -121,6 +118,7 @@ static void topfile (char const *sub, char const *name)
 {
   static char const *const known[] = { "version", "trigger", "lock", "control", "tmp", "todo", "mess", "state" } ;
   (void)sub ;
+  if (tern_file_replacing(name)) return ;
   for (size_t i = 0 ; i < sizeof known / sizeof *known ; i++) if (!strcmp(name, known[i])) return ;
   problem(name, 0, "unknown file", 1) ;
 }
@@ -151,6 +149,9 @@ static void fix (void)
   if (fd < 0)
   {
     strerr_warnw1x("queue not fixed: tern-queue-run is running") ;
+    V.again = 1 ;
+    checkall() ;
+    V.again = 0 ;
     return ;
   }
   for (size_t i = 0 ; i < moves.len ; i += strlen(moves.s + i) + 1)
@@ -177,10 +178,15 @@ void v_queue (void)
     if (errno != ENOENT) v_warn("read ", q.s, errno) ;
     return ;
   }
-  checkall() ;
-  if (moves.len)
   {
-    if (running) strerr_warnw1x("queue not fixed: tern-queue-run is running") ;
-    else fix() ;
+    unsigned int before = V.found ;
+    checkall() ;
+    if (!V.fix || V.found == before) return ;
+    if (moves.len && !running) fix() ;
+    else
+    {
+      if (moves.len) strerr_warnw1x("queue not fixed: tern-queue-run is running") ;
+      V.left += V.found - before ;
+    }
   }
 }

@@ -118,15 +118,28 @@ static void moveaside (actx *x)
   close(fd) ;
 }
 
+/* the junk filter after the store (and its repairs) */
+static void junk (actx *x, tern_store_checkstat const *st)
+{
+  unsigned int found = V.found ;
+  v_junk(x->acct.s, x->name, st->trained) ;
+  if (!V.fix || V.found == found) return ;
+  V.again = 1 ;
+  v_junk(x->acct.s, x->name, st->trained) ;
+  V.again = 0 ;
+}
+
 static void account (char const *name)
 {
   actx x = { .name = name, .acct = STRALLOC_ZERO, .list = TERN_MBOXLIST_ZERO, .moves = STRALLOC_ZERO,
     .a = STRALLOC_ZERO, .b = STRALLOC_ZERO, .mailboxes = V.mailboxes, .messages = V.messages } ;
   tern_store_checkstat st = TERN_STORE_CHECKSTAT_ZERO ;
+  int ok ;
   if (!stralloc_catb(&x.acct, V.datadir, V.dlen) || !stralloc_cats(&x.acct, "/accounts/")
    || !stralloc_cats(&x.acct, name) || !stralloc_0(&x.acct)) strerr_diefu1sys(111, "make a path") ;
   V.accounts++ ;
-  if (check(&x, &st) && V.fix && st.problems)
+  ok = check(&x, &st) ;
+  if (ok && V.fix && st.problems)
   {
     int r ;
     moveaside(&x) ;
@@ -134,9 +147,10 @@ static void account (char const *name)
     if (r && errno != EUCLEAN) v_warn("repair account ", name, errno) ;
     V.again = 1 ;
     st = (tern_store_checkstat)TERN_STORE_CHECKSTAT_ZERO ;
-    check(&x, &st) ;
+    ok = check(&x, &st) ;
     V.again = 0 ;
   }
+  if (ok) junk(&x, &st) ;
   V.mailboxes = x.mailboxes + st.mailboxes ;
   V.messages = x.messages + st.messages ;
   v_progress(0) ;

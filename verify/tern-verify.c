@@ -72,10 +72,10 @@ int main (int argc, char const *const *argv)
     /* what -fix leaves to the administrator is left */
     unsigned int before = V.found ;
     v_version() ;
+    v_top() ;
     v_config(confdir) ;
     if (V.fix) V.left += V.found - before ;
   }
-  v_top() ;
   v_accounts() ;
   v_queue() ;
   v_progress(2) ;

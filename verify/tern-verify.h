@@ -41,5 +41,6 @@ extern void v_queue (void) ;
 extern void v_version (void) ;
 extern void v_config (char const *confdir) ;
 extern void v_top (void) ;
+extern void v_junk (char const *acct, char const *name, uint64_t const *trained) ;
 
 #endif
