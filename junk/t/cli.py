@@ -151,9 +151,9 @@ check(p.returncode == 0 and b"\rimport: 23 messages (23 ham, 0 spam)" in tty, "p
 run(["tern-conf", "-c", "c", "add-account", "ann", "ann@example.com"])
 p = "c/accounts/ann"
 t = open(p).read()
-open(p, "w").write(t.replace("twograms=no", "twograms=yes"))
+open(p, "w").write(t.replace("onegrams=yes", "onegrams=yes twograms=yes"))
 rc, _, err = run(["tern-conf", "-c", "c", "compile"])
-check(rc == 0 and "twograms=no" in t, "ann with twograms=yes: %r" % err)
+check(rc == 0 and "onegrams=yes" in t, "ann with twograms=yes: %r" % err)
 AN = ["-c", "c", "-a", "ann"]
 for i in range(3):
     run(["tern-junk", "train"] + AN + ["-junk"], message("spam", 700 + i))

@@ -21,13 +21,15 @@ static void topts (void)
 {
   tern_junkopt o ;
   tern_junkopt_default(&o) ;
-  T(o.threshold == 0.95 && o.maxpower == 0.01 && o.ignorewords == 0.1 && o.onegrams && !o.twograms && !o.threegrams
-    && o.topwords == 10 && o.rarewords == 2 && o.combine == TERN_JUNK_COMBINE_REF && o.minham == 50 && o.minspam == 10
+  T(o.threshold == 0.46 && o.maxpower == 0.01 && o.ignorewords == 0.1 && o.onegrams && !o.twograms && !o.threegrams
+    && o.topwords == 10 && o.rarewords == 2 && o.combine == TERN_JUNK_COMBINE_CHI && o.minham == 50 && o.minspam == 10
     && o.maxbytes == 1048576, "defaults") ;
   { char const *v = "threshold=0.9  combine=chi min-ham=5 twograms=yes max-bytes=2048" ; T(tern_junkopt_parse(&o, v, strlen(v)), "parse") ; }
   T(o.threshold == 0.9 && o.combine == TERN_JUNK_COMBINE_CHI && o.minham == 5 && o.twograms && o.maxbytes == 2048
     && o.topwords == 10, "parsed values, others default") ;
-  T(tern_junkopt_parse(&o, "", 0) && o.threshold == 0.95, "empty is the defaults") ;
+  T(tern_junkopt_parse(&o, "", 0) && o.threshold == 0.46 && o.combine == TERN_JUNK_COMBINE_CHI, "empty is the defaults") ;
+  T(tern_junkopt_parse(&o, "combine=ref", 11) && o.threshold == 0.95, "combine=ref alone: the reference's threshold") ;
+  T(tern_junkopt_parse(&o, "combine=ref threshold=0.5", 25) && o.threshold == 0.5, "a threshold given is kept") ;
   {
     static char const *const bad[] = { "threshold=1.1", "threshold", "nosuch=1", "combine=sum", "top-words=0",
       "max-bytes=10", "onegrams=no", "max-power=0.5", "threshold=0.1234567", "min-ham=-1", "rare-words=x" } ;
@@ -62,6 +64,7 @@ static void check4 (tern_junkdb const *d, char const *what)
   double f1 = (0.0178 * 0.52 + 2) / 2.0178, f2 = (0.0178 * 0.52 + 1) / 3.0178, f3 = (0.0178 * 0.52) / 2.0178 ;
   double h = q6(-2 * (log(f1) + log(f2) + log(f3))), s = q6(-2 * (log(1 - f1) + log(1 - f2) + log(1 - f3))) ;
   tern_junkopt_default(&o) ;
+  o.combine = TERN_JUNK_COMBINE_REF ;
   mk(&w, "cheap hello meeting unknown") ;
   /* cheap 0.99 -> 0.941, hello 1/3, meeting 0.01 -> 0.059: eta = ln 2 */
   T(!tern_junkdb_classify(d, &w, &o, &r) && near(r.prob, 1.0 / 3) && r.nknown == 3 && r.nused == 3, what) ;
