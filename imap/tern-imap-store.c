@@ -93,6 +93,9 @@ void cmd_store (iargs *a)
   if (strncasecmp(op, "FLAGS", 5) || (op[5] && strcasecmp(op + 5, ".SILENT"))) { out_tagged("BAD", "bad STORE item") ; return ; }
   if (S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; return ; }
   if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
+  /* a change that can touch $Junk or $NotJunk retrains: the junk lock first */
+  r = flaglist(a, i + 1, &f, &kw, 0) ;
+  junk_begin(r > 0 && (!mode || (f & (TERN_F_JUNK | TERN_F_NOTJUNK)))) ;
   if (tern_mbox_lock(&S.mbox, LOCK_EX)) { out_temp("[UNAVAILABLE] cannot lock the mailbox") ; goto end ; }
   r = flaglist(a, i + 1, &f, &kw, 1) ;
   if (r <= 0)
@@ -105,8 +108,11 @@ void cmd_store (iargs *a)
   {
     size_t j = genalloc_s(size_t, &idx)[k] ;
     if (!storeone(j, mode, f, kw, since, silent, a->uid) && !genalloc_catb(size_t, &failed, &j, 1)) strerr_diefusys(111, "store") ;
+    if (!(sel_msgs()[j].flags & TERN_F_EXPUNGED)) junk_sync(&S.mbox, sel_msgs()[j].uid, 0) ;
   }
+  junk_commit() ;
   tern_mbox_unlock(&S.mbox) ;
+  junk_end() ;
   if (genalloc_len(size_t, &failed))
   {
     out_puts(S.tag) ; out_puts(" OK [MODIFIED ") ;
@@ -121,6 +127,7 @@ void cmd_store (iargs *a)
   }
   else imap_ok("STORE completed") ;
  end:
+  junk_end() ;
   genalloc_free(size_t, &idx) ;
   genalloc_free(size_t, &failed) ;
 }
@@ -134,6 +141,47 @@ static void out_uidset (genalloc const *u)
   }
 }
 
+/* COPY of one message as tern_store_copy does, with the automatic junk
+   flags of the destination e (a new copy starts untrained) */
+static int copyone (uint32_t uid, tern_mboxent const *e, uint32_t *nu)
+{
+  stralloc p = STRALLOC_ZERO ;
+  char const *kw[TERN_STORE_KWMAX] ;
+  unsigned int nkw = 0 ;
+  tern_rec rec ;
+  size_t pos ;
+  int r = tern_mbox_header(&S.mbox) ;
+  if (!r) r = tern_mbox_find(&S.mbox, uid, &rec, &pos) ;
+  if (!r && (rec.flags & TERN_F_EXPUNGED)) { r = TERN_PERM ; errno = ENOENT ; }
+  if (!r && rec.keywords) r = tern_mbox_keywords(&S.mbox) ;
+  if (r) return r ;
+  for (unsigned int b = 0 ; b < TERN_STORE_KWMAX ; b++)
+    if (rec.keywords & ((uint64_t)1 << b) && tern_mbox_keywordname(&S.mbox, b)) kw[nkw++] = tern_mbox_keywordname(&S.mbox, b) ;
+  if (!tern_mbox_path(&p, &S.mbox, "cur", uid)) return TERN_TEMP ;
+  r = tern_store_deliverlink(S.acct.s, e->name, p.s, junk_flags(e->name, e->specialuse, rec.flags & TERN_F_USER),
+    kw, nkw, rec.internaldate, 0, nu) ;
+  if (r == TERN_TEMP && errno == ENOENT) r = TERN_PERM ;  /* expunged under us */
+  stralloc_free(&p) ;
+  return r ;
+}
+
+/* MOVE's expunge of the copied messages: each untrained before it goes */
+static void moveexpunge (genalloc const *src)
+{
+  uint32_t const *u = genalloc_s(uint32_t const, src) ;
+  size_t n = genalloc_len(uint32_t, src) ;
+  if (tern_mbox_lock(&S.mbox, LOCK_EX)) return ;
+  for (size_t k = 0 ; k < n ; k++) junk_sync(&S.mbox, u[k], 1) ;
+  junk_commit() ;
+  for (size_t k = 0 ; k < n ; k++)
+  {
+    uint64_t ms ;
+    tern_mbox_expunge(&S.mbox, u[k], &ms) ;
+  }
+  tern_mbox_compact(&S.mbox, 0) ;
+  tern_mbox_unlock(&S.mbox) ;
+}
+
 static void copymove (iargs *a, int move)
 {
   genalloc idx = GENALLOC_ZERO, src = GENALLOC_ZERO, dst = GENALLOC_ZERO ;
@@ -145,26 +193,21 @@ static void copymove (iargs *a, int move)
   if (!mbox_name(&a->a[1], &name)) goto end ;
   if (move && S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; goto end ; }
   if (tern_store_mbox_lookup(S.acct.s, name.s, &e)) { out_tagged("NO", "[TRYCREATE] no such mailbox") ; goto end ; }
+  junk_begin(genalloc_len(size_t, &idx) > 0) ;
   for (size_t k = 0 ; k < genalloc_len(size_t, &idx) && !r ; k++)
   {
     imsg *m = sel_msgs() + genalloc_s(size_t, &idx)[k] ;
     uint32_t nu ;
     if (m->flags & TERN_F_EXPUNGED) continue ;
-    r = tern_store_copy(&S.mbox, m->uid, S.acct.s, name.s, &nu) ;
+    r = copyone(m->uid, &e, &nu) ;
     if (r == TERN_PERM && errno == ENOENT) { r = 0 ; continue ; }
     if (!r && (!genalloc_catb(uint32_t, &src, &m->uid, 1) || !genalloc_catb(uint32_t, &dst, &nu, 1))) r = TERN_TEMP ;
   }
+  /* the copies made are trained even when a later one failed */
+  junk_syncbox(&e, genalloc_s(uint32_t, &dst), genalloc_len(uint32_t, &dst)) ;
   if (r) { out_temp("[UNAVAILABLE] copy failed") ; goto end ; }
-  if (move && genalloc_len(uint32_t, &src))
-  {
-    r = tern_mbox_lock(&S.mbox, LOCK_EX) ;
-    for (size_t k = 0 ; !r && k < genalloc_len(uint32_t, &src) ; k++)
-    {
-      uint64_t ms ;
-      tern_mbox_expunge(&S.mbox, genalloc_s(uint32_t, &src)[k], &ms) ;
-    }
-    if (!r) { tern_mbox_compact(&S.mbox, 0) ; tern_mbox_unlock(&S.mbox) ; }
-  }
+  if (move && genalloc_len(uint32_t, &src)) moveexpunge(&src) ;
+  junk_end() ;
   if (genalloc_len(uint32_t, &src))
   {
     if (move) out_puts("* OK [COPYUID ") ; else { out_puts(S.tag) ; out_puts(" OK [COPYUID ") ; }
@@ -174,6 +217,7 @@ static void copymove (iargs *a, int move)
   }
   else imap_ok(move ? "MOVE completed" : "COPY completed") ;
  end:
+  junk_end() ;
   genalloc_free(size_t, &idx) ;
   genalloc_free(uint32_t, &src) ;
   genalloc_free(uint32_t, &dst) ;

@@ -107,3 +107,32 @@ def listener(*opts, stderr=None):
         except OSError:
             time.sleep(0.1)
     return p, port
+
+
+def mbsyncrc(port):
+    """mbsyncrc: bob's mailboxes through port, Maildirs in mail/"""
+    with open("mbsyncrc", "w") as f:
+        f.write("""IMAPAccount tern
+Host 127.0.0.1
+Port %d
+User bob
+Pass bob-password
+SSLType None
+AuthMechs PLAIN LOGIN
+
+IMAPStore far
+Account tern
+
+MaildirStore near
+Path %s/mail/
+Inbox %s/mail/INBOX
+SubFolders Verbatim
+
+Channel c
+Far :far:
+Near :near:
+Patterns *
+Create Both
+Expunge Both
+SyncState *
+""" % (port, D, D))

@@ -1,0 +1,72 @@
+# junk-concurrent.py: two tern-imap sessions of bob train at once (the junk
+# lock serialises them): APPENDs into Junk side by side, then flag changes
+# crossing on the same messages, then both expunging the same messages.
+# The counts must equal what the messages' states say, and the states
+# what their flags ask.  Prints "N passed, N failed".
+import os, sys, threading
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common
+from common import check, setup, Raw
+from junkcommon import jmsg, state
+
+N = 12
+setup()
+a, b = Raw(), Raw()
+for c in (a, b):
+    check(b" OK " in c.cmd("LOGIN bob bob-password")[1], "login")
+tagged = {}
+
+
+def both(fa, fb):
+    ta, tb = threading.Thread(target=fa), threading.Thread(target=fb)
+    ta.start(), tb.start()
+    ta.join(120), tb.join(120)
+    check(not ta.is_alive() and not tb.is_alive(), "both sessions done")
+
+
+def appends(c, base):
+    def f():
+        for i in range(base, base + N):
+            m = jmsg(i)
+            out, t = c.cmd(b"APPEND Junk {%d+}\r\n" % len(m) + m)
+            tagged.setdefault(base, []).append(t)
+    return f
+
+
+both(appends(a, 0), appends(b, 100))
+check(all(b" OK " in t for k in tagged for t in tagged[k]) and sum(len(v) for v in tagged.values()) == 2 * N, "all APPENDs OK")
+h, s, w, got = state("bob", "Junk")
+check((h, s) == (0, 2 * N), "nspam=%d after %d APPENDs in two sessions: %r" % (2 * N, 2 * N, (h, s)))
+check(sorted(got.values()) == ["J spam"] * (2 * N), "every message trained as spam: %r" % got)
+
+
+def stores(c, order, item):
+    def f():
+        c.cmd("SELECT Junk")
+        for k in order:
+            c.cmd("STORE %d %s" % (k, item))
+    return f
+
+
+both(stores(a, range(1, 2 * N + 1), "+FLAGS ($NotJunk)"), stores(b, range(2 * N, 0, -1), "-FLAGS ($Junk)"))
+h, s, w, got = state("bob", "Junk")
+check((h, s) == (2 * N, 0), "after crossing STOREs: nham=%d nspam=0: %r" % (2 * N, (h, s)))
+check(sorted(got.values()) == ["N ham"] * (2 * N), "every message ham: %r" % got)
+a.cmd("STORE 1:* +FLAGS.SILENT (\\Deleted)")
+b.cmd("NOOP")
+
+
+def expunge(c):
+    def f():
+        tagged[c] = c.cmd("EXPUNGE")[1]
+    return f
+
+
+both(expunge(a), expunge(b))
+check(b" OK " in tagged[a] and b" OK " in tagged[b], "both EXPUNGEs OK: %r %r" % (tagged[a], tagged[b]))
+h, s, w, got = state("bob", "Junk")
+check((h, s, w, got) == (0, 0, 0, {}), "both expunged the same messages: each untrained once: %r" % ((h, s, w, got),))
+for c in (a, b):
+    c.cmd("LOGOUT")
+    c.proc.wait(10)
+common.terntest.report()

@@ -1,0 +1,38 @@
+# junkcommon.py: what the junk*.test scripts share: messages with words of
+# their own, and the filter's counts and each message's training state as
+# bin/t/junkstate reads them from the account (the db and index APIs).
+import subprocess
+import common
+
+NAMES = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
+         "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango"]
+
+
+def word(i):
+    """a word of message i alone: letters only (digits are not words)"""
+    s = ""
+    while True:
+        s = NAMES[i % len(NAMES)] + s
+        i //= len(NAMES)
+        if not i:
+            return s
+
+
+def jmsg(i):
+    w = word(i)
+    return (b"From: Sender <sender@example.org>\r\nTo: bob@example.com\r\nSubject: about %s things\r\n"
+            b"Message-ID: <j%d@example.org>\r\n\r\nthe %s word is here, with more %s text\r\n" % (w.encode(), i, w.encode(), w.encode()))
+
+
+def state(acct, *boxes):
+    """(nham, nspam, words, {(box, uid): "FLAGS TRAIN"}) of an account"""
+    r = subprocess.run(["%s/t/junkstate" % common.BIN, "data/accounts/%s" % acct] + list(boxes), capture_output=True)
+    if r.returncode:
+        return None, None, None, {"error": r.stderr}
+    lines = r.stdout.decode().splitlines()
+    c = dict(kv.split("=") for kv in lines[0].split())
+    msgs = {}
+    for l in lines[1:]:
+        box, uid, flags, train = l.rsplit(" ", 3)
+        msgs[(box, int(uid))] = flags + " " + train
+    return int(c["nham"]), int(c["nspam"]), int(c["words"]), msgs
