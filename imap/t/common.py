@@ -56,11 +56,11 @@ MSG = (b"From: Alice <alice@example.org>\r\nTo: bob@example.com\r\nSubject: hell
 class Raw:
     """A raw IMAP client: cmd() returns (untagged lines, tagged line)."""
 
-    def __init__(self, env=None):
+    def __init__(self, env=None, stderr=None):
         a, b = socket.socketpair()
         e = {"PATH": os.environ["PATH"], "TCPREMOTEIP": "127.0.0.1"}
         e.update(env or {})
-        self.proc = subprocess.Popen(["tern-imap", "-c", D + "/c"], stdin=b, stdout=b, env=e)
+        self.proc = subprocess.Popen(["tern-imap", "-c", D + "/c"], stdin=b, stdout=b, env=e, stderr=stderr)
         b.close()
         self.sock = a
         self.f = a.makefile("rb")

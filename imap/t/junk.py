@@ -111,12 +111,21 @@ check((h, s) == (3, 2) and got == {("Lists/x", 1): "N ham", ("Lists/x", 2): "N h
 ok(m.delete("Lists/x"), "DELETE Lists/x")
 expect("DELETE untrained its two messages", 1, 2, base, [0, 5])
 
+# RENAME INBOX moves its messages: their training moves with them
+m.select("Inbox")
+ok(m.uid("STORE", "4", "+FLAGS", "($Junk)"), "STORE Inbox UID 4 +FLAGS ($Junk)")
+m.select("Archive")
+ok(m.rename("INBOX", "Old"), "RENAME INBOX Old")
+del base[("Inbox", 4)], base[("Inbox", 5)]
+base.update({("Old", 1): "J spam", ("Old", 2): "- none"})
+expect("RENAME INBOX Old: the spam message still trained once", 1, 3, base, [0, 5], boxes=BOXES + ["Old"])
+
 # MOVE of several, then everything expunged: back to an empty filter
 m.select("Junk")
 ok(m._simple_command("MOVE", "1:*", "Trash"), "MOVE Junk 1:* Trash")
 h, s, w, got = state("bob", "Trash", "Junk")
-check((h, s) == (3, 0) and got == {("Trash", 1): "N ham", ("Trash", 2): "N ham"}, "moved to Trash: ham: %r" % ((h, s, got),))
-for box in ["Trash", "Archive", "Inbox"]:
+check((h, s) == (3, 1) and got == {("Trash", 1): "N ham", ("Trash", 2): "N ham"}, "moved to Trash: ham: %r" % ((h, s, got),))
+for box in ["Trash", "Archive", "Old"]:
     m.select(box)
     m.store("1:*", "+FLAGS", "(\\Deleted)")
     ok(m.expunge(), "EXPUNGE " + box)
@@ -132,5 +141,32 @@ ok(e.append("Sent", "", None, jmsg(9)), "eve: APPEND Sent")
 h, s, w, got = state("eve", "Archive", "Junk", "Sent")
 check((h, s) == (0, 2) and got == {("Archive", 1): "J spam", ("Junk", 1): "J spam", ("Sent", 1): "- none"},
       "eve: client's $Junk kept, \\Junk special use forces $Junk, no flag in Sent: %r" % ((h, s, got),))
+# a running session follows a config change
+with open("c/accounts/eve", "w") as f:
+    f.write(t)
+check(sh("tern-conf -c c compile").returncode == 0, "eve: junk-flags yes again")
+ok(e.append("Archive", "", None, jmsg(10)), "eve: APPEND Archive")
+h, s, w, got = state("eve", "Archive")
+check((h, s) == (1, 2) and got == {("Archive", 1): "J spam", ("Archive", 2): "N ham"},
+      "eve: the session sees junk-flags yes, Archive is not-junk: %r" % ((h, s, got),))
 e.logout()
+
+# a damaged filter: the flag change is still made and answered OK, the
+# message stays untrained (for tern-retrain), and the log says why
+deliver("bob", "Inbox", jmsg(11))
+with open("data/accounts/bob/junk/words", "r+b") as f:
+    f.write(b"damaged " * 8)
+log = open("imap.log", "w+b")
+c = common.Raw(stderr=log)
+c.cmd("LOGIN bob bob-password")
+c.cmd("SELECT Inbox")
+out, tagged = c.cmd("STORE 1 +FLAGS ($Junk)")
+check(b" OK " in tagged and b"$Junk" in b"".join(out), "STORE +$Junk answered OK with a damaged filter: %r" % ((out, tagged),))
+c.cmd("LOGOUT")
+c.proc.wait(10)
+log.seek(0)
+text = log.read()
+check(b"warning: junk-train account=bob" in text and b"action=skipped" in text, "the training error is logged: %r" % text)
+h, s, w, got = state("bob", "Inbox")
+check(h is None and list(got.values()) == ["J none"], "$Junk stored, not trained: %r" % ((h, s, got),))
 common.terntest.report()

@@ -25,14 +25,16 @@ def jmsg(i):
 
 
 def state(acct, *boxes):
-    """(nham, nspam, words, {(box, uid): "FLAGS TRAIN"}) of an account"""
+    """(nham, nspam, words, {(box, uid): "FLAGS TRAIN"}) of an account;
+    the counts None when the filter's database cannot be read"""
     r = subprocess.run(["%s/t/junkstate" % common.BIN, "data/accounts/%s" % acct] + list(boxes), capture_output=True)
-    if r.returncode:
-        return None, None, None, {"error": r.stderr}
     lines = r.stdout.decode().splitlines()
+    if not lines:
+        return None, None, None, {"error": r.stderr}
     c = dict(kv.split("=") for kv in lines[0].split())
+    c = {k: None if v == "?" else int(v) for k, v in c.items()}
     msgs = {}
     for l in lines[1:]:
         box, uid, flags, train = l.rsplit(" ", 3)
         msgs[(box, int(uid))] = flags + " " + train
-    return int(c["nham"]), int(c["nspam"]), int(c["words"]), msgs
+    return c["nham"], c["nspam"], c["words"], msgs
