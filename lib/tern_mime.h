@@ -16,6 +16,18 @@
    Q with lower-case hex.  Returns 0 (ENOMEM) or 1. */
 extern int tern_rfc2047_cat (stralloc *out, char const *s, size_t len) ;
 
+/* Charsets tern converts to UTF-8 itself: the kind named by name[0..len)
+   (any case, RFC 2231 "*language" suffix allowed), or TERN_CS_NONE; and
+   s[0..len) in that charset appended to out as UTF-8 (TERN_CS_UTF8 copies
+   the bytes as they are).  0 (ENOMEM) or 1. */
+#define TERN_CS_UTF8 0      /* also US-ASCII */
+#define TERN_CS_LATIN1 1
+#define TERN_CS_LATIN9 2
+#define TERN_CS_CP1252 3
+#define TERN_CS_NONE 4
+extern int tern_charset_kind (char const *name, size_t len) ;
+extern int tern_charset_cat (stralloc *out, char const *s, size_t len, int cs) ;
+
 /* Content-Transfer-Encoding: the kind named by a header block's field
    (TERN_CTE_NONE when absent: 7bit, 8bit, binary mean the same), or -1
    for an encoding tern does not know. */

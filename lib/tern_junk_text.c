@@ -1,0 +1,150 @@
+/* tern_junkw_text: the junk filter's text tokenizer (REFERENCE.md 8.2):
+   words of Unicode letters and digits (libunistring's tables), lower
+   case, the apostrophe rule, the drop rules, one/two/three-grams.  A
+   word is kept whole only up to TERN_JUNK_WORDMAX bytes; the rules that
+   need all of it (random, numeric) are counted as it grows. */
+#include <stdint.h>
+#include <string.h>
+#include <unictype.h>
+#include <unicase.h>
+#include "tern_utf8.h"
+#include "tern_junk_words_int.h"
+
+#define MAX TERN_JUNK_WORDMAX
+
+typedef struct word_s word ;
+struct word_s
+{
+  char b[MAX + 4] ;     /* the word without its apostrophes at either end */
+  size_t len ;          /* its length (b holds the first MAX + 4 bytes) */
+  size_t total ;        /* bytes including those apostrophes */
+  size_t pend ;         /* apostrophes after the last other rune */
+  size_t digits, other ;            /* looks numeric: ASCII digits, not hex */
+  unsigned int stretch, stretches ; /* looks random: consonant runs */
+  int nondigit, ascii ;
+} ;
+
+typedef struct hist_s hist ;
+struct hist_s { char p[2][MAX + 1] ; size_t len[2] ; } ;  /* 0: previous word */
+
+static int letter (uint32_t c)
+{
+  if (c < 0x80) return (uint32_t)((c | 0x20) - 'a') < 26 ;
+  return uc_is_general_category(c, UC_LETTER) ;
+}
+
+static int digit (uint32_t c)
+{
+  if (c < 0x80) return c - '0' < 10 ;
+  return uc_is_general_category(c, UC_DECIMAL_DIGIT_NUMBER) ;
+}
+
+/* one rune at s: its length; invalid UTF-8 is U+FFFD of one byte */
+static size_t rune (char const *s, size_t len, uint32_t *c)
+{
+  size_t n ;
+  if (!(s[0] & 0x80)) { *c = (unsigned char)s[0] ; return 1 ; }
+  n = tern_utf8_dec(s, len, c) ;
+  if (!n) { *c = 0xfffd ; n = 1 ; }
+  return n ;
+}
+
+/* rune c, part of the word's middle */
+static void core (word *w, uint32_t c)
+{
+  static char const consonants[] = "bcdfghjklmnpqrstvwxyzBCDFGHJKLMNPQRSTVWXYZ23456789" ;
+  char u[4] ;
+  size_t n = 1 ;
+  if (c < 0x80) u[0] = (char)c ;
+  else if (c < 0x800) { u[0] = (char)(0xc0 | c >> 6) ; u[1] = (char)(0x80 | (c & 0x3f)) ; n = 2 ; }
+  else if (c < 0x10000) { u[0] = (char)(0xe0 | c >> 12) ; u[1] = (char)(0x80 | ((c >> 6) & 0x3f)) ; u[2] = (char)(0x80 | (c & 0x3f)) ; n = 3 ; }
+  else { u[0] = (char)(0xf0 | c >> 18) ; u[1] = (char)(0x80 | ((c >> 12) & 0x3f)) ; u[2] = (char)(0x80 | ((c >> 6) & 0x3f)) ; u[3] = (char)(0x80 | (c & 0x3f)) ; n = 4 ; }
+  if (w->len + n <= sizeof w->b) memcpy(w->b + w->len, u, n) ;
+  w->len += n ;
+  if (!digit(c)) w->nondigit = 1 ;
+  if (c >= 0x80) w->ascii = 0 ;
+  if (c && c < 0x80 && strchr(consonants, (int)c)) w->stretch++ ;
+  else { if (w->stretch >= 6) w->stretches++ ; w->stretch = 0 ; }
+  if (c - '0' < 10) w->digits++ ;
+  else if (!((c | 0x20) - 'a' < 6)) w->other++ ;
+}
+
+/* rune c (lower case) of n bytes joins the word */
+static void grow (word *w, uint32_t c, size_t n)
+{
+  w->total += n ;
+  if (c == '\'') { if (w->len) w->pend++ ; return ; }
+  for (; w->pend ; w->pend--) core(w, '\'') ;
+  core(w, c) ;
+}
+
+static uint32_t lower (uint32_t c)
+{
+  if (c < 0x80) return c - 'A' < 26 ? c | 0x20 : c ;
+  return uc_tolower(c) ;
+}
+
+static size_t utf8len (uint32_t c)
+{
+  return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4 ;
+}
+
+/* one entry a [b [c]] (lengths la, lb, lc; 0: absent) */
+static int entry (tern_junkw *j, char const *a, size_t la, char const *b, size_t lb, char const *c, size_t lc)
+{
+  char e[MAX + 1] ;
+  size_t n = la + (lb ? lb + 1 : 0) + (lc ? lc + 1 : 0), k = j->prefixlen ;
+  if (n <= j->minlen || n + k > MAX) return 1 ;
+  memcpy(e, j->prefix, k) ;
+  memcpy(e + k, a, la) ; k += la ;
+  if (lb) { e[k++] = ' ' ; memcpy(e + k, b, lb) ; k += lb ; }
+  if (lc) { e[k++] = ' ' ; memcpy(e + k, c, lc) ; k += lc ; }
+  return tern_junkw_add(j, e, k) ;
+}
+
+/* the word ends: drop rules, then its n-grams, then the history moves */
+static int end (tern_junkw *j, hist *h, word *w)
+{
+  tern_junkopt const *o = j->o ;
+  size_t len = w->len, digits = w->digits, other = w->other ;
+  int ok = 1 ;
+  if (w->stretch >= 6) w->stretches++ ;
+  if (len >= 2 && w->b[0] == '0' && w->b[1] == 'x') { digits-- ; other-- ; }
+  if (w->total > 2 && w->nondigit && len > 2 && !(w->ascii && w->stretches)
+   && !(digits >= 4 || (!other && digits >= 3)))
+  {
+    if (len > MAX) len = MAX + 1 ;  /* too long: any entry with it is dropped */
+    if (o->threegrams && h->len[1] && h->len[0]) ok = entry(j, h->p[1], h->len[1], h->p[0], h->len[0], w->b, len) ;
+    if (ok && o->twograms && h->len[0]) ok = entry(j, h->p[0], h->len[0], w->b, len, 0, 0) ;
+    if (ok && o->onegrams) ok = entry(j, w->b, len, 0, 0, 0, 0) ;
+    memcpy(h->p[1], h->p[0], h->len[0] <= MAX ? h->len[0] : 0) ;
+    h->len[1] = h->len[0] ;
+    memcpy(h->p[0], w->b, len <= MAX ? len : 0) ;
+    h->len[0] = len ;
+  }
+  memset(w, 0, sizeof *w) ;
+  w->ascii = 1 ;
+  return ok ;
+}
+
+int tern_junkw_text (tern_junkw *j, char const *s, size_t len)
+{
+  word w ;
+  hist h ;
+  size_t i = 0 ;
+  memset(&w, 0, sizeof w) ;
+  w.ascii = 1 ;
+  h.len[0] = h.len[1] = 0 ;
+  while (i < len && !j->full)
+  {
+    uint32_t c, d ;
+    i += rune(s + i, len - i, &c) ;
+    if (letter(c) || digit(c) || (c == '\'' && !(w.total && i < len && (rune(s + i, len - i, &d), letter(d)))))
+    {
+      c = lower(c) ;
+      grow(&w, c, utf8len(c)) ;
+    }
+    else if (w.total && !end(j, &h, &w)) return 0 ;
+  }
+  return !w.total || j->full || end(j, &h, &w) ;
+}

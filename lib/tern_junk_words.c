@@ -1,0 +1,281 @@
+/* tern_junkwords_message, tern_junkwords_free: the words of a message
+   (REFERENCE.md 8.2): header words, then the text of the MIME tree
+   (transfer encoding and charset decoded, HTML reduced to text), at most
+   TERN_JUNKW_DEPTH levels deep; only o->maxbytes of the message read. */
+#include <string.h>
+#include <strings.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/genalloc.h>
+#include "tern_mime.h"
+#include "tern_junk_words_int.h"
+
+enum { K_TEXT, K_HTML, K_MESSAGE, K_MULTI, K_OTHER } ;
+
+/* where the body of s starts; *hl: the header's length (to the blank line) */
+static size_t hdr (char const *s, size_t len, size_t *hl)
+{
+  size_t i = 0 ;
+  while (i < len)
+  {
+    char const *nl ;
+    if (s[i] == '\n') { *hl = i ; return i + 1 ; }
+    if (s[i] == '\r' && i + 1 < len && s[i+1] == '\n') { *hl = i ; return i + 2 ; }
+    nl = memchr(s + i, '\n', len - i) ;
+    if (!nl) break ;
+    i = (size_t)(nl - s) + 1 ;
+  }
+  *hl = len ;
+  return len ;
+}
+
+/* the end of the field starting at h[i], continuation lines included */
+static size_t fieldend (char const *h, size_t hl, size_t i)
+{
+  for (;;)
+  {
+    char const *nl = memchr(h + i, '\n', hl - i) ;
+    if (!nl) return hl ;
+    i = (size_t)(nl - h) + 1 ;
+    if (i >= hl || (h[i] != ' ' && h[i] != '\t')) return i ;
+  }
+}
+
+/* the first field name[0..n) of h: its value unfolded and trimmed in v;
+   1 found, 0 not, -1 ENOMEM */
+static int field (stralloc *v, char const *h, size_t hl, char const *name, size_t n)
+{
+  for (size_t i = 0 ; i < hl ; )
+  {
+    size_t e = fieldend(h, hl, i), k = i + n + 1 ;
+    if (e - i > n && h[i+n] == ':' && !strncasecmp(h + i, name, n))
+    {
+      v->len = 0 ;
+      while (k < e && (h[k] == ' ' || h[k] == '\t')) k++ ;
+      for (; k < e ; k++)
+        if (h[k] != '\r' && h[k] != '\n' && !stralloc_catb(v, h[k] == '\t' ? " " : h + k, 1)) return -1 ;
+      while (v->len && v->s[v->len-1] == ' ') v->len-- ;
+      return 1 ;
+    }
+    i = e ;
+  }
+  return 0 ;
+}
+
+static int tchar (char c)
+{
+  return c > 32 && c < 127 && !strchr("()<>@,;:\\\"/[]?=", c) ;
+}
+
+/* type/subtype of a Content-Type value, lower case (long ones cut);
+   1, or 0 if it has none that parses */
+static int mtype (char const *v, size_t len, char t[32], char st[32])
+{
+  size_t i = 0, k ;
+  for (k = 0 ; i < len && tchar(v[i]) ; i++) if (k < 31) t[k++] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] | 0x20 : v[i]) ;
+  t[k] = 0 ;
+  if (!k || i >= len || v[i++] != '/') return 0 ;
+  for (k = 0 ; i < len && tchar(v[i]) ; i++) if (k < 31) st[k++] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] | 0x20 : v[i]) ;
+  st[k] = 0 ;
+  while (i < len && v[i] == ' ') i++ ;
+  return k && (i >= len || v[i] == ';') ;
+}
+
+/* parameter name of a Content-Type value into pv: 1 found, 0 not, -1 ENOMEM */
+static int param (stralloc *pv, char const *v, size_t len, char const *name)
+{
+  size_t n = strlen(name), i = 0 ;
+  for (;;)
+  {
+    char const *sc = memchr(v + i, ';', len - i) ;
+    size_t ns ;
+    int want ;
+    if (!sc) return 0 ;
+    for (i = (size_t)(sc - v) + 1 ; i < len && v[i] == ' ' ; i++) ;
+    for (ns = i ; i < len && v[i] != '=' && v[i] != ';' && v[i] != ' ' ; i++) ;
+    want = i - ns == n && !strncasecmp(v + ns, name, n) ;
+    while (i < len && v[i] == ' ') i++ ;
+    if (i >= len || v[i] != '=') continue ;
+    for (i++ ; i < len && v[i] == ' ' ; i++) ;
+    pv->len = 0 ;
+    if (i < len && v[i] == '"')
+      for (i++ ; i < len && v[i] != '"' ; i++)
+      {
+        if (v[i] == '\\' && i + 1 < len) i++ ;
+        if (want && !stralloc_catb(pv, v + i, 1)) return -1 ;
+      }
+    else
+      for (; i < len && v[i] != ';' && v[i] != ' ' ; i++)
+        if (want && !stralloc_catb(pv, v + i, 1)) return -1 ;
+    if (want) return 1 ;
+  }
+}
+
+static int part (tern_junkw *j, char const *s, size_t len, unsigned int depth, int digest) ;
+
+/* the parts of a multipart body: between "--boundary" lines; a part
+   without its closing delimiter runs to the end */
+static int multi (tern_junkw *j, char const *s, size_t len, char const *bd, size_t bl, unsigned int depth, int digest)
+{
+  size_t i = 0, ps = 0 ;
+  int in = 0 ;
+  while (i < len && !j->full)
+  {
+    char const *nl = memchr(s + i, '\n', len - i) ;
+    size_t e = nl ? (size_t)(nl - s) + 1 : len, k = i + bl + 2 ;
+    if (e - i >= bl + 2 && s[i] == '-' && s[i+1] == '-' && !memcmp(s + i + 2, bd, bl))
+    {
+      int close = k + 1 < e && s[k] == '-' && s[k+1] == '-' ;
+      for (k += close ? 2 : 0 ; k < e && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n') ; k++) ;
+      if (k == e)
+      {
+        size_t pe = i ;
+        if (pe > ps && s[pe-1] == '\n') pe-- ;
+        if (pe > ps && s[pe-1] == '\r') pe-- ;
+        if (in && !part(j, s + ps, pe - ps, depth + 1, digest)) return 0 ;
+        if (close) return 1 ;
+        in = 1 ;
+        ps = e ;
+      }
+    }
+    i = e ;
+  }
+  return !in || j->full || part(j, s + ps, len - ps, depth + 1, digest) ;
+}
+
+/* a text part: transfer encoding, charset, HTML, then its words */
+static int leaf (tern_junkw *j, char const *h, size_t hl, char const *b, size_t bl, int html, stralloc const *cs)
+{
+  int cte = tern_cte_kind(h, hl) ;
+  if (cte > 0)
+  {
+    j->dec.len = 0 ;
+    if (!tern_cte_decode(&j->dec, b, bl, cte)) return 0 ;
+    b = j->dec.s ; bl = j->dec.len ;
+  }
+  if (cs->len && tern_charset_kind(cs->s, cs->len) != TERN_CS_UTF8)
+  {
+    j->utf.len = 0 ;
+    if (!tern_junkw_charset(&j->utf, b, bl, cs->s, cs->len)) return 0 ;
+    b = j->utf.s ; bl = j->utf.len ;
+  }
+  if (html)
+  {
+    j->txt.len = 0 ;
+    if (!tern_junkw_html(&j->txt, b, bl)) return 0 ;
+    b = j->txt.s ; bl = j->txt.len ;
+  }
+  return tern_junkw_text(j, b, bl) ;
+}
+
+/* an embedded message (message/rfc822): its body only */
+static int embedded (tern_junkw *j, char const *h, size_t hl, char const *b, size_t bl, unsigned int depth)
+{
+  stralloc dec = STRALLOC_ZERO ;
+  int cte = tern_cte_kind(h, hl), ok ;
+  if (cte <= 0) return part(j, b, bl, depth + 1, 0) ;
+  ok = tern_cte_decode(&dec, b, bl, cte) && part(j, dec.s, dec.len, depth + 1, 0) ;
+  stralloc_free(&dec) ;
+  return ok ;
+}
+
+static int kindof (char const *t, char const *st)
+{
+  if (!strcmp(t, "text")) return strcmp(st, "html") ? K_TEXT : K_HTML ;
+  if (!strcmp(t, "multipart")) return K_MULTI ;
+  if (!strcmp(t, "message") && (!strcmp(st, "rfc822") || !strcmp(st, "global"))) return K_MESSAGE ;
+  return K_OTHER ;
+}
+
+/* a MIME entity (no Content-Type, or none that parses: text/plain) */
+static int part (tern_junkw *j, char const *s, size_t len, unsigned int depth, int digest)
+{
+  stralloc ct = STRALLOC_ZERO, pv = STRALLOC_ZERO ;
+  char t[32], st[32] ;
+  size_t hl, b ;
+  int have, kind, ok = 1 ;
+  if (depth > TERN_JUNKW_DEPTH || j->full) return 1 ;
+  b = hdr(s, len, &hl) ;
+  have = field(&ct, s, hl, "Content-Type", 12) ;
+  if (have < 0) { stralloc_free(&ct) ; return 0 ; }
+  kind = have > 0 && ct.len && mtype(ct.s, ct.len, t, st) ? kindof(t, st) : digest ? K_MESSAGE : K_TEXT ;
+  switch (kind)
+  {
+    case K_TEXT : case K_HTML :
+      ok = have <= 0 || param(&pv, ct.s, ct.len, "charset") >= 0 ;
+      if (have <= 0) pv.len = 0 ;
+      ok = ok && leaf(j, s, hl, s + b, len - b, kind == K_HTML, &pv) ;
+      break ;
+    case K_MULTI :
+      have = param(&pv, ct.s, ct.len, "boundary") ;
+      ok = have >= 0 && (!have || !pv.len || multi(j, s + b, len - b, pv.s, pv.len, depth, !strcmp(st, "digest"))) ;
+      break ;
+    case K_MESSAGE :
+      ok = embedded(j, s, hl, s + b, len - b, depth) ;
+      break ;
+  }
+  stralloc_free(&ct) ;
+  stralloc_free(&pv) ;
+  return ok ;
+}
+
+/* the header words: "Field:word" of the fields below, entries of more
+   than 3 bytes, each field's value tokenized on its own */
+static int headerwords (tern_junkw *j, char const *h, size_t hl)
+{
+  static char const *const names[] = { "From", "To", "Cc", "Bcc", "Reply-To", "Subject", "Sender", "Return-Path" } ;
+  for (size_t i = 0 ; i < hl && !j->full ; )
+  {
+    size_t e = fieldend(h, hl, i) ;
+    for (size_t k = 0 ; k < sizeof names / sizeof *names ; k++)
+    {
+      size_t n = strlen(names[k]) ;
+      char pre[16] ;
+      if (e - i <= n || h[i+n] != ':' || strncasecmp(h + i, names[k], n)) continue ;
+      memcpy(pre, names[k], n) ;
+      pre[n] = ':' ;
+      j->prefix = pre ; j->prefixlen = n + 1 ; j->minlen = 3 ;
+      if (!tern_junkw_text(j, h + i + n + 1, e - i - n - 1)) return 0 ;
+      break ;
+    }
+    i = e ;
+  }
+  j->prefix = "" ; j->prefixlen = 0 ; j->minlen = 0 ;
+  return 1 ;
+}
+
+int tern_junkwords_message (tern_junkwords *w, char const *msg, size_t len, tern_junkopt const *o)
+{
+  tern_junkw j = TERN_JUNKW_ZERO ;
+  stralloc ct = STRALLOC_ZERO ;
+  char t[32], st[32] ;
+  size_t hl ;
+  int ok, have ;
+  tern_junkw_reset(w) ;
+  j.w = w ; j.o = o ;
+  if (o->maxbytes && len > o->maxbytes) { len = o->maxbytes ; w->cut = 1 ; }
+  if (len >= 5 && !memcmp(msg, "From ", 5))   /* an mbox separator line */
+  {
+    char const *nl = memchr(msg, '\n', len) ;
+    size_t n = nl ? (size_t)(nl - msg) + 1 : len ;
+    msg += n ; len -= n ;
+  }
+  hdr(msg, len, &hl) ;
+  have = field(&ct, msg, hl, "Content-Type", 12) ;
+  if (have > 0 && ct.len && !mtype(ct.s, ct.len, t, st)) w->badctype = 1 ;
+  ok = have >= 0 && headerwords(&j, msg, hl) && part(&j, msg, len, 0, 0) ;
+  stralloc_free(&ct) ;
+  stralloc_free(&j.dec) ;
+  stralloc_free(&j.utf) ;
+  stralloc_free(&j.txt) ;
+  return ok ;
+}
+
+void tern_junkwords_free (tern_junkwords *w)
+{
+  stralloc_free(&w->s) ;
+  genalloc_free(size_t, &w->off) ;
+  genalloc_free(uint64_t, &w->set) ;
+  w->n = 0 ;
+  w->cut = 0 ;
+  w->badctype = 0 ;
+}
