@@ -134,6 +134,11 @@ extern int tern_junkdb_train (tern_junkdb *d, tern_junkwords const *w, int spam,
 /* WRITE or REBUILD.  At commit, set the training state (TERN_TRAIN_*) of
    message UID of mailbox ID (with its UIDVALIDITY) in ACCT's store. */
 extern int tern_junkdb_setstate (tern_junkdb *d, uint32_t mboxid, uint32_t uidvalidity, uint32_t uid, unsigned int state) ;
+/* WRITE or REBUILD.  The caller holds m EX-locked and still will at
+   commit: the states of m's mailbox are set through m (commit would
+   otherwise lock the mailbox itself and wait on the caller forever).
+   tern_junk_sync does it for its m.  m stays open until commit. */
+extern int tern_junkdb_held (tern_junkdb *d, tern_mbox *m) ;
 /* WRITE (or REBUILD after lock).  Make the buffered changes durable, all or nothing: a
    journal naming the new word counts and the training states is written
    and synced, then applied (kill -9 at any moment: the next WRITE open

@@ -1,0 +1,1 @@
+MAN += junk/tern-junk.5

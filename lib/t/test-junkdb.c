@@ -1,0 +1,348 @@
+/* test-junkdb: the junk filter's database: options, exact probabilities
+   for both combinings, train/untrain, growth, damage, training states in
+   a real store, automatic flags, concurrent trainers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "tern.h"
+#include "tern_junkdb_int.h"
+#include "t.h"
+
+static void mk (tern_junkwords *w, char const *list)
+{
+  w->s.len = 0 ;
+  genalloc_setlen(size_t, &w->off, 0) ;
+  w->n = 0 ;
+  w->badctype = 0 ;
+  while (*list)
+  {
+    size_t n = strcspn(list, " "), at = w->s.len ;
+    if (n)
+    {
+      if (!genalloc_append(size_t, &w->off, &at) || !stralloc_catb(&w->s, list, n) || !stralloc_0(&w->s)) exit(111) ;
+      w->n++ ;
+    }
+    list += n + !!list[n] ;
+  }
+}
+
+static int near (double a, double b)
+{
+  return fabs(a - b) < 1e-9 ;
+}
+
+static void topts (void)
+{
+  tern_junkopt o ;
+  tern_junkopt_default(&o) ;
+  T(o.threshold == 0.95 && o.maxpower == 0.01 && o.ignorewords == 0.1 && o.onegrams && !o.twograms && !o.threegrams
+    && o.topwords == 10 && o.rarewords == 2 && o.combine == TERN_JUNK_COMBINE_REF && o.minham == 50 && o.minspam == 10
+    && o.maxbytes == 1048576, "defaults") ;
+  { char const *v = "threshold=0.9  combine=chi min-ham=5 twograms=yes max-bytes=2048" ; T(tern_junkopt_parse(&o, v, strlen(v)), "parse") ; }
+  T(o.threshold == 0.9 && o.combine == TERN_JUNK_COMBINE_CHI && o.minham == 5 && o.twograms && o.maxbytes == 2048
+    && o.topwords == 10, "parsed values, others default") ;
+  T(tern_junkopt_parse(&o, "", 0) && o.threshold == 0.95, "empty is the defaults") ;
+  {
+    static char const *const bad[] = { "threshold=1.1", "threshold", "nosuch=1", "combine=sum", "top-words=0",
+      "max-bytes=10", "onegrams=no", "max-power=0.5", "threshold=0.1234567", "min-ham=-1", "rare-words=x" } ;
+    for (size_t i = 0 ; i < sizeof bad / sizeof bad[0] ; i++)
+    {
+      errno = 0 ;
+      T(!tern_junkopt_parse(&o, bad[i], strlen(bad[i])) && errno == EINVAL, bad[i]) ;
+    }
+  }
+}
+
+/* spam: {cheap viagra hello} {cheap money}; ham: {hello meeting} {meeting lunch hello} */
+static void trainfour (tern_junkdb *d, tern_junkwords *w, int delta)
+{
+  mk(w, "cheap viagra hello") ; T(!tern_junkdb_train(d, w, 1, delta), "train") ;
+  mk(w, "cheap money") ; T(!tern_junkdb_train(d, w, 1, delta), "train") ;
+  mk(w, "hello meeting") ; T(!tern_junkdb_train(d, w, 0, delta), "train") ;
+  mk(w, "meeting lunch hello") ; T(!tern_junkdb_train(d, w, 0, delta), "train") ;
+}
+
+static double q6 (double x)  /* chi-square survival, 6 degrees */
+{
+  double m = x / 2 ;
+  return exp(-m) * (1 + m + m * m / 2) ;
+}
+
+static void check4 (tern_junkdb const *d, char const *what)
+{
+  tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+  tern_junkopt o ;
+  tern_junkresult r ;
+  double f1 = (0.0178 * 0.52 + 2) / 2.0178, f2 = (0.0178 * 0.52 + 1) / 3.0178, f3 = (0.0178 * 0.52) / 2.0178 ;
+  double h = q6(-2 * (log(f1) + log(f2) + log(f3))), s = q6(-2 * (log(1 - f1) + log(1 - f2) + log(1 - f3))) ;
+  tern_junkopt_default(&o) ;
+  mk(&w, "cheap hello meeting unknown") ;
+  /* cheap 0.99 -> 0.941, hello 1/3, meeting 0.01 -> 0.059: eta = ln 2 */
+  T(!tern_junkdb_classify(d, &w, &o, &r) && near(r.prob, 1.0 / 3) && r.nknown == 3 && r.nused == 3, what) ;
+  T(r.used[0].i == 2 && near(r.used[0].p, 0.059) && r.used[1].i == 1 && r.used[2].i == 0 && near(r.used[2].p, 0.941), what) ;
+  T(!r.significant && !r.junk, "not significant before min-ham") ;
+  o.combine = TERN_JUNK_COMBINE_CHI ;
+  T(!tern_junkdb_classify(d, &w, &o, &r) && near(r.prob, (1 + h - s) / 2) && r.nused == 3, what) ;
+  o.minham = 2 ; o.minspam = 2 ; o.threshold = 0.2 ; o.combine = TERN_JUNK_COMBINE_REF ;
+  T(!tern_junkdb_classify(d, &w, &o, &r) && r.significant && r.junk, "significant and over the threshold") ;
+  w.badctype = 1 ;
+  T(!tern_junkdb_classify(d, &w, &o, &r) && r.prob == 1, "bad Content-Type is sure spam") ;
+  mk(&w, "cheap money viagra") ;
+  o.topwords = 2 ;
+  /* cheap 0.941; money, viagra 0.99 -> 0.892 (n=1: +2*(0.5-0.99)/10): top 2 are cheap, then viagra (longer) */
+  T(!tern_junkdb_classify(d, &w, &o, &r) && r.nused == 2 && r.used[0].i == 0 && r.used[1].i == 2
+    && near(r.used[1].p, 0.892), "top words, ties: longer first") ;
+  tern_junkwords_free(&w) ;
+}
+
+static void tclassify (void)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO, e = TERN_JUNKDB_ZERO ;
+  tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+  tern_junkstats st ;
+  T(!tern_junkdb_open(&d, "c", TERN_JUNKDB_READ) && !d.map, "absent database reads as empty") ;
+  T(tern_junkdb_train(&d, &w, 1, 1) == TERN_TEMP, "READ cannot train") ;
+  tern_junkdb_close(&d) ;
+  T(!tern_junkdb_open(&d, "c", TERN_JUNKDB_WRITE), "open WRITE creates") ;
+  trainfour(&d, &w, 1) ;
+  check4(&d, "classify pending") ;
+  T(!tern_junkdb_commit(&d), "commit") ;
+  check4(&d, "classify committed") ;
+  tern_junkdb_close(&d) ;
+  T(!tern_junkdb_open(&e, "c", TERN_JUNKDB_READ), "open READ") ;
+  check4(&e, "classify reopened") ;
+  T(!tern_junkdb_stats(&e, &st) && st.nham == 2 && st.nspam == 2 && st.words == 6 && st.slots == 1024
+    && st.bytes == 64 + 1024 * 16, "stats") ;
+  tern_junkdb_close(&e) ;
+  /* untrain twice: counts stop at zero */
+  T(!tern_junkdb_open(&d, "c", TERN_JUNKDB_WRITE), "open WRITE") ;
+  trainfour(&d, &w, -1) ;
+  mk(&w, "cheap never") ; T(!tern_junkdb_train(&d, &w, 1, -1), "untrain more") ;
+  T(!tern_junkdb_commit(&d) && d.nham == 0 && d.nspam == 0, "untrained totals stop at zero") ;
+  T(!tern_junkdb_stats(&d, &st) && st.words == 0 && st.nham == 0, "all words at 0/0") ;
+  tern_junkdb_close(&d) ;
+  tern_junkwords_free(&w) ;
+}
+
+static void tgrowth (void)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+  tern_junkstats st ;
+  char buf[64 * 12] ;
+  unsigned int bad = 0 ;
+  T(!tern_junkdb_open(&d, "g", TERN_JUNKDB_WRITE), "open") ;
+  for (unsigned int m = 0 ; m < 3000 ; m++)
+  {
+    size_t n = 0 ;
+    for (unsigned int k = 0 ; k < 10 ; k++) n += (size_t)sprintf(buf + n, "w%u ", m * 10 + k) ;
+    n += (size_t)sprintf(buf + n, "common%u", m % 7) ;
+    mk(&w, buf) ;
+    if (tern_junkdb_train(&d, &w, m & 1, 1)) bad++ ;
+    if (m % 97 == 0 && tern_junkdb_commit(&d)) bad++ ;
+  }
+  T(!bad && !tern_junkdb_commit(&d), "3000 trainings committed in pieces") ;
+  tern_junkdb_close(&d) ;
+  T(!tern_junkdb_open(&d, "g", TERN_JUNKDB_READ) && !tern_junkdb_stats(&d, &st), "reopen") ;
+  T(st.words == 30007 && st.slots >= 65536 && st.nham == 1500 && st.nspam == 1500, "all words kept through the growths") ;
+  for (unsigned int i = 0 ; i < 30000 ; i++)
+  {
+    uint32_t ham, spam ;
+    unsigned int m = i / 10 ;
+    sprintf(buf, "w%u", i) ;
+    if (!jdb_counts(&d, jdb_hash(d.key, buf, strlen(buf)), &ham, &spam) || ham != !(m & 1) || spam != (m & 1)) bad++ ;
+  }
+  for (unsigned int i = 0 ; i < 7 ; i++)
+  {
+    uint32_t ham, spam, want = 0 ;
+    for (unsigned int m = 0 ; m < 3000 ; m++) want += m % 7 == i ;
+    sprintf(buf, "common%u", i) ;
+    if (!jdb_counts(&d, jdb_hash(d.key, buf, strlen(buf)), &ham, &spam) || ham + spam != want) bad++ ;
+  }
+  T(!bad, "every count exact after growing") ;
+  printf("# growth: %llu words in %llu slots, %llu bytes\n", (unsigned long long)st.words, (unsigned long long)st.slots, (unsigned long long)st.bytes) ;
+  tern_junkdb_close(&d) ;
+  tern_junkwords_free(&w) ;
+}
+
+static void poke (char const *path, off_t off, char const *s, size_t n)
+{
+  int fd = open(path, O_WRONLY | O_CREAT, 0600) ;
+  if (fd < 0 || pwrite(fd, s, n, off) != (ssize_t)n) exit(111) ;
+  close(fd) ;
+}
+
+static void damaged (char const *what, char const *cause)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  int r = tern_junkdb_open(&d, "c", TERN_JUNKDB_READ) ;
+  T(r == TERN_TEMP && errno == EUCLEAN && !strcmp(tern_store_damage_path(), "c/junk/words")
+    && strstr(tern_store_damage_what(), cause), what) ;
+  tern_junkdb_close(&d) ;
+  r = tern_junkdb_open(&d, "c", TERN_JUNKDB_WRITE) ;
+  T(r == TERN_TEMP && errno == EUCLEAN, what) ;
+  tern_junkdb_close(&d) ;
+}
+
+static void tdamage (void)
+{
+  char save[64] ;
+  int fd = open("c/junk/words", O_RDONLY) ;
+  if (fd < 0 || read(fd, save, 64) != 64) exit(111) ;
+  close(fd) ;
+  poke("c/junk/words", 0, "TERNJUNK", 8) ; damaged("bad magic", "magic") ;
+  poke("c/junk/words", 0, save, 64) ;
+  poke("c/junk/words", 20, "\x07", 1) ; damaged("header checksum", "checksum") ;
+  poke("c/junk/words", 0, save, 64) ;
+  if (truncate("c/junk/words", 64 + 1000 * 16) < 0) exit(111) ;
+  damaged("short file", "size") ;
+  if (truncate("c/junk/words", 10) < 0) exit(111) ;
+  damaged("shorter than the header", "shorter") ;
+  /* a torn journal is dropped, the table rebuilt from nothing is fine */
+  if (unlink("c/junk/words") < 0) exit(111) ;
+  poke("c/junk/journal", 0, "ternjrnl", 8) ;
+  {
+    tern_junkdb d = TERN_JUNKDB_ZERO ;
+    struct stat st ;
+    T(!tern_junkdb_open(&d, "c", TERN_JUNKDB_WRITE) && stat("c/junk/journal", &st) < 0 && errno == ENOENT, "torn journal dropped") ;
+    tern_junkdb_close(&d) ;
+  }
+}
+
+static uint32_t flagsof (char const *acct, uint32_t uid)
+{
+  tern_mbox m = TERN_MBOX_ZERO ;
+  tern_rec rec ;
+  size_t pos ;
+  uint32_t f = 0xffffffff ;
+  if (!tern_mbox_open(&m, acct, 1) && !tern_mbox_find(&m, uid, &rec, &pos)) f = rec.flags ;
+  tern_mbox_close(&m) ;
+  return f ;
+}
+
+/* one sync step: junk lock first, then the mailbox's */
+static int step (char const *acct, uint32_t uid, uint32_t flags, int gone, tern_junkstats *st)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  tern_mbox m = TERN_MBOX_ZERO ;
+  tern_junkopt o ;
+  int r ;
+  tern_junkopt_default(&o) ;
+  r = tern_junkdb_open(&d, acct, TERN_JUNKDB_WRITE) ;
+  if (!r) r = tern_mbox_open(&m, acct, 1) ;
+  if (!r) r = tern_mbox_lock(&m, LOCK_EX) ;
+  if (!r && flags != 0xffffffff) r = tern_mbox_setflags(&m, uid, flags, 0, 0, 0) ;
+  if (!r) r = tern_junk_sync(&d, &o, &m, uid, gone) ;
+  if (!r) r = tern_junkdb_commit(&d) ;
+  tern_mbox_close(&m) ;
+  if (!r) r = tern_junkdb_stats(&d, st) ;
+  tern_junkdb_close(&d) ;
+  return r ;
+}
+
+static void tstore (void)
+{
+  static char const msg[] = "From: a@b.example\r\nSubject: cheap pills today\r\n\r\nbuy cheap pills now\r\n" ;
+  tern_junkstats st ;
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  tern_mboxent e ;
+  uint32_t uid, uid2 ;
+  T(!tern_store_create("s"), "store") ;
+  T(!tern_store_deliver("s", "Inbox", msg, sizeof msg - 1, TERN_F_JUNK, 0, 0, 0, 0, &uid), "deliver") ;
+  T(!tern_store_deliver("s", "Inbox", msg, sizeof msg - 1, 0, 0, 0, 0, 0, &uid2), "deliver") ;
+  T(!step("s", uid, 0xffffffff, 0, &st) && st.nspam == 1 && st.nham == 0 && st.words > 3, "$Junk: trained as spam") ;
+  T(TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_SPAM, "state spam") ;
+  T(!step("s", uid, 0xffffffff, 0, &st) && st.nspam == 1, "synced again: nothing") ;
+  T(!step("s", uid, TERN_F_NOTJUNK, 0, &st) && st.nspam == 0 && st.nham == 1, "$NotJunk: spam untrained, ham trained") ;
+  T(TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_HAM, "state ham") ;
+  T(!step("s", uid, TERN_F_NOTJUNK | TERN_F_JUNK, 0, &st) && st.nspam == 0 && st.nham == 0 && st.words == 0, "both flags: untrained") ;
+  T(TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_NONE, "state none") ;
+  T(!step("s", uid, TERN_F_JUNK, 1, &st) && st.nspam == 0, "gone: not trained") ;
+  T(!step("s", uid, TERN_F_JUNK, 0, &st) && st.nspam == 1, "junk again") ;
+  T(!step("s", uid, 0xffffffff, 1, &st) && st.nspam == 0 && TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_NONE, "expunge untrains") ;
+  /* setstate without the caller's lock: commit locks the mailbox itself */
+  T(!tern_store_mbox_lookup("s", "Inbox", &e), "lookup") ;
+  T(!tern_junkdb_open(&d, "s", TERN_JUNKDB_WRITE), "open") ;
+  T(!tern_junkdb_setstate(&d, e.id, e.uidvalidity, uid2, TERN_TRAIN_HAM)
+    && !tern_junkdb_setstate(&d, e.id, e.uidvalidity + 1, uid, TERN_TRAIN_SPAM)
+    && !tern_junkdb_setstate(&d, e.id, e.uidvalidity, 999, TERN_TRAIN_SPAM)
+    && !tern_junkdb_setstate(&d, 77, 1, 1, TERN_TRAIN_SPAM) && !tern_junkdb_commit(&d), "setstate and commit") ;
+  tern_junkdb_close(&d) ;
+  T(TERN_F_TRAIN(flagsof("s", uid2)) == TERN_TRAIN_HAM, "state set by commit") ;
+  T(TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_NONE, "another UIDVALIDITY is skipped") ;
+}
+
+static void tflags (void)
+{
+  tern_junkflags f = { .on = 1, .have = 0 } ;
+  T(!regcomp(&f.re[0], "^(junk|spam)", REG_EXTENDED | REG_NOSUB), "regcomp") ;
+  f.have = 1 ;
+  T(tern_junkflags_apply(&f, "Spam/x", 0, TERN_F_NOTJUNK | TERN_F_SEEN) == (TERN_F_JUNK | TERN_F_SEEN), "junk regex") ;
+  T(tern_junkflags_apply(&f, "Archive", 0, TERN_F_NOTJUNK) == TERN_F_NOTJUNK, "one regex: others unchanged") ;
+  T(!regcomp(&f.re[1], "^(inbox|neutral|postmaster|dmarc|tlsrpt|rejects)", REG_EXTENDED | REG_NOSUB), "regcomp") ;
+  f.have = 3 ;
+  T(tern_junkflags_apply(&f, "INBOX", 0, TERN_F_JUNK) == 0, "neutral clears both") ;
+  T(tern_junkflags_apply(&f, "Lists/tern", 0, TERN_F_JUNK) == TERN_F_NOTJUNK, "two regexes: the missing one matches the rest") ;
+  T(tern_junkflags_apply(&f, "Archive", TERN_SU_JUNK, 0) == TERN_F_JUNK, "\\Junk special use") ;
+  f.on = 0 ;
+  T(tern_junkflags_apply(&f, "Junk", 0, 0) == 0 && tern_junkflags_apply(&f, "x", TERN_SU_JUNK, 0) == TERN_F_JUNK, "off: only \\Junk") ;
+  tern_junkflags_free(&f) ;
+}
+
+#define PROCS 4
+#define EACH 25
+
+static void tconcurrent (void)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+  tern_junkstats st ;
+  unsigned int bad = 0 ;
+  uint32_t ham, spam ;
+  for (unsigned int p = 0 ; p < PROCS ; p++)
+  {
+    pid_t pid = fork() ;
+    if (pid < 0) exit(111) ;
+    if (pid) continue ;
+    for (unsigned int i = 0 ; i < EACH ; i++)
+    {
+      char buf[100] ;
+      tern_junkdb x = TERN_JUNKDB_ZERO ;
+      sprintf(buf, "shared proc%u item%u-%u", p, p, i) ;
+      mk(&w, buf) ;
+      if (tern_junkdb_open(&x, "k", TERN_JUNKDB_WRITE) || tern_junkdb_train(&x, &w, 1, 1) || tern_junkdb_commit(&x)) _exit(1) ;
+      tern_junkdb_close(&x) ;
+    }
+    _exit(0) ;
+  }
+  for (unsigned int p = 0 ; p < PROCS ; p++)
+  {
+    int status ;
+    if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) bad++ ;
+  }
+  T(!bad, "trainers exit 0") ;
+  T(!tern_junkdb_open(&d, "k", TERN_JUNKDB_READ) && !tern_junkdb_stats(&d, &st), "open") ;
+  T(st.nspam == PROCS * EACH && st.words == 1 + PROCS + PROCS * EACH, "no training lost") ;
+  T(jdb_counts(&d, jdb_hash(d.key, "shared", 6), &ham, &spam) && spam == PROCS * EACH && !ham, "shared word counted by all") ;
+  tern_junkdb_close(&d) ;
+  tern_junkwords_free(&w) ;
+}
+
+int main (void)
+{
+  topts() ;
+  tclassify() ;
+  tgrowth() ;
+  tdamage() ;
+  tstore() ;
+  tflags() ;
+  tconcurrent() ;
+  return tdone() ;
+}

@@ -1,0 +1,131 @@
+/* tern_junkdb_commit: make the buffered changes durable, all or nothing
+   (tern-junk(5)): journal, words in place or a whole new table, states,
+   header, journal gone.  A crash anywhere is finished by jdb_recover. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "tern.h"
+#include "tern_junkdb_int.h"
+
+int jdb_update_apply (tern_junkdb *d, jdb_hdr *h, jdb_pend *p, size_t n)
+{
+  char buf[JDB_HDR] ;
+  for (size_t k = 0 ; k < n ; k++)
+  {
+    if (p[k].pos == JDB_NOSLOT) continue ;
+    jdb_slot_pack(buf, p[k].h, p[k].ham, p[k].spam) ;
+    if (pwrite(d->fd, buf, JDB_SLOT, (off_t)(JDB_HDR + (uint64_t)p[k].pos * JDB_SLOT)) != JDB_SLOT)
+      return tern_errcode(errno ? errno : EIO) ;
+  }
+  if (fsync(d->fd) < 0) return tern_errcode(errno) ;
+  jdb_hdr_pack(buf, h) ;
+  if (pwrite(d->fd, buf, JDB_HDR, 0) != JDB_HDR) return tern_errcode(errno ? errno : EIO) ;
+  if (fsync(d->fd) < 0) return tern_errcode(errno) ;
+  d->nham = h->nham ; d->nspam = h->nspam ;
+  return TERN_OK ;
+}
+
+static int unlinkj (tern_junkdb const *d, char const *file)
+{
+  stralloc p = STRALLOC_ZERO ;
+  int ok = jdb_path(d, file, &p) && (unlink(p.s) == 0 || errno == ENOENT) ;
+  stralloc_free(&p) ;
+  return ok ? TERN_OK : tern_errcode(errno) ;
+}
+
+/* words.new over words, made durable */
+static int install (tern_junkdb const *d)
+{
+  stralloc a = STRALLOC_ZERO, b = STRALLOC_ZERO ;
+  int ok = jdb_path(d, "words.new", &a) && jdb_path(d, "words", &b)
+    && rename(a.s, b.s) == 0 && tern_fsync_dir(d->dir.s, 1) ;
+  stralloc_free(&a) ;
+  stralloc_free(&b) ;
+  return ok ? TERN_OK : tern_errcode(errno) ;
+}
+
+static int replace (tern_junkdb *d, uint64_t gen)
+{
+  jdb_journal j = JDB_JOURNAL_ZERO ;
+  stralloc t = STRALLOC_ZERO ;
+  jdb_hdr h = { .gen = gen } ;
+  int r = TERN_TEMP ;
+  if (!jdb_table_build(&t, d, &h) || !jdb_table_write(d, "words.new", &t)) goto end ;
+  stralloc_free(&t) ;
+  j.kind = JDB_REPLACE ;
+  j.h = h ;
+  j.h.used = 0 ;
+  j.states = d->states ;
+  if (!jdb_journal_write(d, &j)) goto end ;
+  r = install(d) ;
+  if (!r) r = jdb_map(d, &h) ;
+  if (!r) r = jdb_states_apply(d, genalloc_s(jdb_state, &d->states), genalloc_len(jdb_state, &d->states)) ;
+  if (!r) r = unlinkj(d, "journal") ;
+ end:
+  stralloc_free(&t) ;
+  return r ;
+}
+
+static int update (tern_junkdb *d, jdb_hdr const *old)
+{
+  jdb_journal j = JDB_JOURNAL_ZERO ;
+  jdb_pend *p = genalloc_s(jdb_pend, &d->pend) ;
+  size_t n = genalloc_len(jdb_pend, &d->pend) ;
+  uint32_t added ;
+  int r = jdb_plan(d, p, n, &added) ;
+  if (r < 0) return TERN_TEMP ;
+  if (!r) return replace(d, old->gen + 1) ;
+  j.kind = JDB_UPDATE ;
+  j.h = *old ;
+  j.h.gen = old->gen + 1 ;
+  j.h.used = old->used + added ;
+  j.h.nham = d->nham ; j.h.nspam = d->nspam ;
+  j.words = d->pend ;
+  j.states = d->states ;
+  if (!jdb_journal_write(d, &j)) return TERN_TEMP ;
+  r = jdb_states_apply(d, genalloc_s(jdb_state, &d->states), genalloc_len(jdb_state, &d->states)) ;
+  if (!r) r = jdb_update_apply(d, &j.h, p, n) ;
+  if (!r) r = unlinkj(d, "journal") ;
+  return r ;
+}
+
+/* the generation of the words file a rebuild replaces (0: none) */
+static int oldgen (tern_junkdb const *d, uint64_t *gen)
+{
+  stralloc p = STRALLOC_ZERO ;
+  char buf[JDB_HDR] ;
+  jdb_hdr h ;
+  int fd ;
+  *gen = 0 ;
+  if (!jdb_path(d, "words", &p)) return TERN_TEMP ;
+  fd = open(p.s, O_RDONLY | O_CLOEXEC) ;
+  stralloc_free(&p) ;
+  if (fd < 0) return errno == ENOENT ? TERN_OK : tern_errcode(errno) ;
+  if (pread(fd, buf, JDB_HDR, 0) == JDB_HDR && jdb_hdr_unpack(buf, &h) > 0) *gen = h.gen ;
+  close(fd) ;
+  return TERN_OK ;
+}
+
+int tern_junkdb_commit (tern_junkdb *d)
+{
+  jdb_hdr old ;
+  int r ;
+  if (d->lockfd < 0) return (errno = EBADF, TERN_TEMP) ;
+  if (d->fd == JDB_REBUILDFD)
+  {
+    r = oldgen(d, &old.gen) ;
+    if (!r) r = replace(d, old.gen + 1) ;
+  }
+  else if (!genalloc_len(jdb_pend, &d->pend) && !genalloc_len(jdb_state, &d->states)) return TERN_OK ;
+  else
+  {
+    r = jdb_header(d, &old) ;
+    if (!r) r = update(d, &old) ;
+  }
+  if (r) return r ;
+  jdb_pend_clear(d) ;
+  genalloc_setlen(jdb_state, &d->states, 0) ;
+  return TERN_OK ;
+}

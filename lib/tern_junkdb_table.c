@@ -1,0 +1,138 @@
+/* tern_junkdb_table: where a commit's words go in the table (a plan that
+   a replay finds again), and whole new tables for growth and rebuilds. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <skalibs/uint32.h>
+#include <skalibs/uint64.h>
+#include <skalibs/allreadwrite.h>
+#include "tern.h"
+#include "tern_junkdb_int.h"
+
+/* set of slot positions claimed by new words of this commit */
+static int claimed (uint32_t const *set, size_t cap, uint32_t pos, int add)
+{
+  size_t i = ((size_t)pos * 0x9e3779b1u) & (cap - 1) ;
+  for (; set[i] ; i = (i + 1) & (cap - 1)) if (set[i] == pos + 1) return 1 ;
+  if (add) ((uint32_t *)set)[i] = pos + 1 ;
+  return 0 ;
+}
+
+/* 1: every word has its slot (p[].pos), *added of them new; 0: the
+   table must grow; -1: ENOMEM */
+int jdb_plan (tern_junkdb const *d, jdb_pend *p, size_t n, uint32_t *added)
+{
+  char const *slots = d->map + JDB_HDR ;
+  uint32_t nslots = (uint32_t)((d->maplen - JDB_HDR) / JDB_SLOT), mask = nslots - 1 ;
+  uint32_t used ;
+  size_t cap = 16 ;
+  uint32_t *set ;
+  int ok = 1 ;
+  uint32_unpack(d->map + 16, &used) ;
+  while (cap < 2 * n) cap <<= 1 ;
+  set = calloc(cap, sizeof(uint32_t)) ;
+  if (!set) return -1 ;
+  *added = 0 ;
+  for (size_t k = 0 ; ok && k < n ; k++)
+  {
+    uint32_t i = (uint32_t)p[k].h & mask ;
+    unsigned int j = 0 ;
+    for (; j < JDB_PROBES ; j++, i = (i + 1) & mask)
+    {
+      uint64_t x ;
+      uint64_unpack(slots + (size_t)i * JDB_SLOT, &x) ;
+      if (x == p[k].h) break ;
+      if (!x && !(p[k].ham | p[k].spam)) { i = JDB_NOSLOT ; break ; }  /* nothing to keep */
+      if (!x && !claimed(set, cap, i, 1)) { (*added)++ ; break ; }
+    }
+    if (j == JDB_PROBES || used + *added > nslots / 2) ok = 0 ;
+    p[k].pos = i ;
+  }
+  free(set) ;
+  return ok ;
+}
+
+static int put (char *slots, uint32_t n, uint64_t h, uint32_t ham, uint32_t spam)
+{
+  uint32_t pos ;
+  if (jdb_probe(slots, n, h, &pos)) return 0 ;
+  jdb_slot_pack(slots + (size_t)pos * JDB_SLOT, h, ham, spam) ;
+  return 1 ;
+}
+
+static int fill (stralloc *t, tern_junkdb const *d, uint32_t n, uint32_t *used)
+{
+  jdb_pend const *p = genalloc_s(jdb_pend, &d->pend) ;
+  size_t np = genalloc_len(jdb_pend, &d->pend) ;
+  char *slots = t->s + JDB_HDR ;
+  memset(t->s, 0, t->len) ;
+  *used = 0 ;
+  if (d->map && d->fd != JDB_REBUILDFD)
+  {
+    uint32_t old = (uint32_t)((d->maplen - JDB_HDR) / JDB_SLOT) ;
+    for (uint32_t i = 0 ; i < old ; i++)
+    {
+      uint64_t h ;
+      uint32_t ham, spam ;
+      jdb_slot(d->map + JDB_HDR, i, &h, &ham, &spam) ;
+      if (!h || !(ham | spam) || (np && jdb_pend_find(d, h))) continue ;
+      if (!put(slots, n, h, ham, spam)) return 0 ;
+      (*used)++ ;
+    }
+  }
+  for (size_t k = 0 ; k < np ; k++)
+  {
+    if (!(p[k].ham | p[k].spam)) continue ;
+    if (!put(slots, n, p[k].h, p[k].ham, p[k].spam)) return 0 ;
+    (*used)++ ;
+  }
+  return 1 ;
+}
+
+/* the whole table (header with h->gen) in t: the mapped one (unless
+   REBUILD) with the pending counts, 0/0 words dropped, at most 1/4 full */
+int jdb_table_build (stralloc *t, tern_junkdb const *d, jdb_hdr *h)
+{
+  uint64_t live = genalloc_len(jdb_pend, &d->pend) ;
+  uint64_t n = JDB_MINSLOTS ;
+  if (d->map && d->fd != JDB_REBUILDFD)
+  {
+    uint32_t used ;
+    uint32_unpack(d->map + 16, &used) ;
+    live += used ;
+  }
+  while (n < 4 * live) n <<= 1 ;
+  for (;;)
+  {
+    if (n > ((uint64_t)1 << 31)) return (errno = ENOSPC, 0) ;
+    t->len = 0 ;
+    if (!stralloc_ready(t, JDB_HDR + n * JDB_SLOT)) return 0 ;
+    t->len = JDB_HDR + n * JDB_SLOT ;
+    if (fill(t, d, (uint32_t)n, &h->used)) break ;
+    n <<= 1 ;  /* a probe run over 128 slots: never seen, but bounded */
+  }
+  h->slots = (uint32_t)n ;
+  h->nham = d->nham ; h->nspam = d->nspam ;
+  h->key[0] = d->key[0] ; h->key[1] = d->key[1] ;
+  jdb_hdr_pack(t->s, h) ;
+  return 1 ;
+}
+
+int jdb_table_write (tern_junkdb const *d, char const *file, stralloc const *t)
+{
+  stralloc p = STRALLOC_ZERO ;
+  int fd, e ;
+  if (!jdb_path(d, file, &p)) return 0 ;
+  fd = open(p.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) ;
+  stralloc_free(&p) ;
+  if (fd < 0) return 0 ;
+  if (allwrite(fd, t->s, t->len) != t->len || fsync(fd) < 0)
+  {
+    e = errno ;
+    close(fd) ;
+    return (errno = e ? e : EIO, 0) ;
+  }
+  return close(fd) == 0 ;
+}
