@@ -7,7 +7,7 @@ import os, sys, threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, Raw
-from junkcommon import jmsg, state
+from junkcommon import jmsg, state, counts, word
 
 N = 12
 setup()
@@ -52,6 +52,9 @@ both(stores(a, range(1, 2 * N + 1), "+FLAGS ($NotJunk)"), stores(b, range(2 * N,
 h, s, w, got = state("bob", "Junk")
 check((h, s) == (2 * N, 0), "after crossing STOREs: nham=%d nspam=0: %r" % (2 * N, (h, s)))
 check(sorted(got.values()) == ["N ham"] * (2 * N), "every message ham: %r" % got)
+ws = [word(i) for i in list(range(N)) + list(range(100, 100 + N))]
+c = counts("bob", *ws)
+check(c == {w: (1, 0) for w in ws}, "each message's own word: ham 1, spam 0: %r" % c)
 a.cmd("STORE 1:* +FLAGS.SILENT (\\Deleted)")
 b.cmd("NOOP")
 

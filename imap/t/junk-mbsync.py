@@ -6,7 +6,7 @@ import glob, os, re, shutil, signal, subprocess, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, deliver, D
-from junkcommon import jmsg, state
+from junkcommon import jmsg, state, counts
 
 setup()
 os.makedirs("mail/INBOX", exist_ok=True)
@@ -44,12 +44,14 @@ try:
     check(sync() == 0, "sync after the move to Junk")
     h, s, w, got = state("bob", "Inbox", "Junk")
     check((h, s) == (0, 1) and w > 0, "trained as spam: nham=%s nspam=%s words=%s" % (h, s, w))
+    check(counts("bob", "alpha", "bravo") == {"alpha": (0, 1), "bravo": (0, 0)}, "its words counted as spam once: %r" % counts("bob", "alpha", "bravo"))
     check(sorted(got.values()) == ["- none", "J spam"] and [k[0] for k in got if got[k] == "J spam"] == ["Junk"],
           "the copy in Junk is $Junk and trained, the one in Inbox is gone: %r" % got)
     move(files("Junk")[0], "Archive")
     check(sync() == 0, "sync after the move to Archive")
     h2, s2, w2, got = state("bob", "Inbox", "Junk", "Archive")
     check((h2, s2, w2) == (1, 0, w), "then trained as ham: %r" % ((h2, s2, w2),))
+    check(counts("bob", "alpha") == {"alpha": (1, 0)}, "its words now ham: %r" % counts("bob", "alpha"))
     check(sorted(got.values()) == ["- none", "N ham"] and [k[0] for k in got if got[k] == "N ham"] == ["Archive"],
           "$NotJunk in Archive, nothing left in Junk: %r" % got)
 finally:

@@ -9,15 +9,18 @@ import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, deliver, sh, T
-from junkcommon import jmsg, state
+from junkcommon import jmsg, state, counts
 
 BOXES = ["Inbox", "Junk", "Archive", "Sent", "Trash"]
 words = {}      # words counted, as measured for a set of trained messages
 
 
-def expect(what, nham, nspam, msgs, trained, acct="bob", boxes=BOXES):
-    """trained: the messages (numbers of jmsg) trained, for the words count"""
+def expect(what, nham, nspam, msgs, trained, a0, acct="bob", boxes=BOXES):
+    """trained: the messages (numbers of jmsg) trained, for the words count;
+    a0: (ham, spam) counts of the words of jmsg(0) alone"""
     h, s, w, got = state(acct, *boxes)
+    c = counts(acct, "alpha", "Subject:alpha")
+    check(c == {"alpha": a0, "Subject:alpha": a0}, "%s: counts of jmsg(0)'s words %r, want %r" % (what, c, a0))
     check((h, s) == (nham, nspam), "%s: nham=%s nspam=%s, want %d %d" % (what, h, s, nham, nspam))
     check(got == msgs, "%s: states %r, want %r" % (what, got, msgs))
     key = frozenset(trained)
@@ -44,62 +47,62 @@ r = sh("tern-conf -c c compile")
 check(r.returncode == 0 and b"junk-flags yes" in open("c/accounts/bob", "rb").read(), "eve: junk-flags no; bob: the defaults: %r" % r.stderr)
 for i in range(3):
     deliver("bob", "Inbox", jmsg(i))
-expect("delivered to Inbox", 0, 0, {("Inbox", 1): "- none", ("Inbox", 2): "- none", ("Inbox", 3): "- none"}, [])
+expect("delivered to Inbox", 0, 0, {("Inbox", 1): "- none", ("Inbox", 2): "- none", ("Inbox", 3): "- none"}, [], (0, 0))
 m = T()
 m.login("bob", "bob-password")
 m.select("Inbox")
 ok(m._simple_command("MOVE", "1", "Junk"), "MOVE 1 Junk")
-expect("moved to Junk", 0, 1, {("Junk", 1): "J spam", ("Inbox", 2): "- none", ("Inbox", 3): "- none"}, [0])
+expect("moved to Junk", 0, 1, {("Junk", 1): "J spam", ("Inbox", 2): "- none", ("Inbox", 3): "- none"}, [0], (0, 1))
 m.select("Junk")
 ok(m._simple_command("MOVE", "1", "Archive"), "MOVE 1 Archive")
-expect("moved back to Archive", 1, 0, {("Archive", 1): "N ham", ("Inbox", 2): "- none", ("Inbox", 3): "- none"}, [0])
+expect("moved back to Archive", 1, 0, {("Archive", 1): "N ham", ("Inbox", 2): "- none", ("Inbox", 3): "- none"}, [0], (1, 0))
 m.select("Archive")
 ok(m.copy("1", "Sent"), "COPY 1 Sent")
 ok(m.copy("1", "Inbox"), "COPY 1 Inbox")
 base = {("Archive", 1): "N ham", ("Sent", 1): "N ham", ("Inbox", 2): "- none", ("Inbox", 3): "- none", ("Inbox", 4): "- none"}
-expect("copied to Sent (trained) and Inbox (neutral)", 2, 0, base, [0])
+expect("copied to Sent (trained) and Inbox (neutral)", 2, 0, base, [0], (2, 0))
 ok(m.append("Junk", "($NotJunk \\Seen)", None, jmsg(5)), "APPEND Junk ($NotJunk)")
 ok(m.append("Inbox", "($Junk)", None, jmsg(6)), "APPEND Inbox ($Junk)")
 base.update({("Junk", 2): "J spam", ("Inbox", 5): "- none"})
-expect("appended into Junk (client's $NotJunk overridden) and Inbox ($Junk cleared)", 2, 1, base, [0, 5])
+expect("appended into Junk (client's $NotJunk overridden) and Inbox ($Junk cleared)", 2, 1, base, [0, 5], (2, 0))
 ok(m.copy("1", "Junk"), "COPY 1 Junk")
 base[("Junk", 3)] = "J spam"
-expect("a copy of a ham message into Junk: trained on its own", 2, 2, base, [0, 5])
+expect("a copy of a ham message into Junk: trained on its own", 2, 2, base, [0, 5], (2, 1))
 
 # STORE: the client's flags as given, no automatic flags (by UID: Inbox has
 # UIDs 2 3 4 5, jmsg 1 2 0 6)
 m.select("Inbox")
 ok(m.uid("STORE", "2", "+FLAGS", "($Junk)"), "STORE 2 +FLAGS ($Junk)")
 base[("Inbox", 2)] = "J spam"
-expect("+$Junk in Inbox", 2, 3, base, [0, 5, 1])
+expect("+$Junk in Inbox", 2, 3, base, [0, 5, 1], (2, 1))
 ok(m.uid("STORE", "2", "+FLAGS", "($NotJunk)"), "STORE 2 +FLAGS ($NotJunk)")
 base[("Inbox", 2)] = "JN none"
-expect("both flags: not trained", 2, 2, base, [0, 5])
+expect("both flags: not trained", 2, 2, base, [0, 5], (2, 1))
 ok(m.uid("STORE", "2", "-FLAGS", "($Junk $NotJunk)"), "STORE 2 -FLAGS ($Junk $NotJunk)")
 base[("Inbox", 2)] = "- none"
-expect("neither flag", 2, 2, base, [0, 5])
+expect("neither flag", 2, 2, base, [0, 5], (2, 1))
 ok(m.uid("STORE", "2:3", "FLAGS", "(\\Seen $NotJunk)"), "STORE 2:3 FLAGS ($NotJunk)")
 base[("Inbox", 2)] = base[("Inbox", 3)] = "N ham"
-expect("FLAGS ($NotJunk) on two", 4, 2, base, [0, 5, 1, 2])
+expect("FLAGS ($NotJunk) on two", 4, 2, base, [0, 5, 1, 2], (2, 1))
 ok(m.uid("STORE", "3", "FLAGS.SILENT", "($Junk)"), "STORE 3 FLAGS.SILENT ($Junk)")
 base[("Inbox", 3)] = "J spam"
-expect("ham to spam", 3, 3, base, [0, 5, 1, 2])
+expect("ham to spam", 3, 3, base, [0, 5, 1, 2], (2, 1))
 ok(m.uid("STORE", "2", "+FLAGS", "(\\Flagged)"), "STORE 2 +FLAGS (\\Flagged)")
-expect("a flag that is not a junk flag", 3, 3, base, [0, 5, 1, 2])
+expect("a flag that is not a junk flag", 3, 3, base, [0, 5, 1, 2], (2, 1))
 
 # EXPUNGE, UID EXPUNGE, CLOSE untrain what goes
 ok(m.uid("STORE", "2:3", "+FLAGS", "(\\Deleted)"), "STORE 2:3 +FLAGS (\\Deleted)")
 ok(m.uid("EXPUNGE", "3"), "UID EXPUNGE 3")
 del base[("Inbox", 3)]
-expect("UID EXPUNGE of a spam message", 3, 2, base, [0, 5, 1])
+expect("UID EXPUNGE of a spam message", 3, 2, base, [0, 5, 1], (2, 1))
 ok(m.expunge(), "EXPUNGE")
 del base[("Inbox", 2)]
-expect("EXPUNGE of a ham message", 2, 2, base, [0, 5])
+expect("EXPUNGE of a ham message", 2, 2, base, [0, 5], (2, 1))
 m.select("Sent")
 ok(m.store("1", "+FLAGS", "(\\Deleted)"), "STORE Sent 1 \\Deleted")
 ok(m.close(), "CLOSE")
 del base[("Sent", 1)]
-expect("CLOSE expunged a ham message", 1, 2, base, [0, 5])
+expect("CLOSE expunged a ham message", 1, 2, base, [0, 5], (1, 1))
 
 # DELETE: a mailbox's trained messages are untrained first
 ok(m.create("Lists/x"), "CREATE Lists/x")
@@ -109,7 +112,7 @@ h, s, w, got = state("bob", "Lists/x")
 check((h, s) == (3, 2) and got == {("Lists/x", 1): "N ham", ("Lists/x", 2): "N ham"},
       "copies into Lists/x (not-junk by the fallback rule) trained as ham: %r" % ((h, s, got),))
 ok(m.delete("Lists/x"), "DELETE Lists/x")
-expect("DELETE untrained its two messages", 1, 2, base, [0, 5])
+expect("DELETE untrained its two messages", 1, 2, base, [0, 5], (1, 1))
 
 # RENAME INBOX moves its messages: their training moves with them
 m.select("Inbox")
@@ -118,7 +121,7 @@ m.select("Archive")
 ok(m.rename("INBOX", "Old"), "RENAME INBOX Old")
 del base[("Inbox", 4)], base[("Inbox", 5)]
 base.update({("Old", 1): "J spam", ("Old", 2): "- none"})
-expect("RENAME INBOX Old: the spam message still trained once", 1, 3, base, [0, 5], boxes=BOXES + ["Old"])
+expect("RENAME INBOX Old: the spam message still trained once", 1, 3, base, [0, 5], (1, 2), boxes=BOXES + ["Old"])
 
 # MOVE of several, then everything expunged: back to an empty filter
 m.select("Junk")
@@ -129,7 +132,7 @@ for box in ["Trash", "Archive", "Old"]:
     m.select(box)
     m.store("1:*", "+FLAGS", "(\\Deleted)")
     ok(m.expunge(), "EXPUNGE " + box)
-expect("all expunged", 0, 0, {}, [])
+expect("all expunged", 0, 0, {}, [], (0, 0))
 m.logout()
 
 # eve: junk-filter without junk-flags: client flags kept, \Junk still junk

@@ -38,3 +38,16 @@ def state(acct, *boxes):
         box, uid, flags, train = l.rsplit(" ", 3)
         msgs[(box, int(uid))] = flags + " " + train
     return c["nham"], c["nspam"], c["words"], msgs
+
+
+def counts(acct, *words):
+    """{word: (ham, spam)} of the filter's database"""
+    args = []
+    for w in words:
+        args += ["-w", w]
+    r = subprocess.run(["%s/t/junkstate" % common.BIN, "data/accounts/%s" % acct] + args, capture_output=True)
+    out = {}
+    for l in r.stdout.decode().splitlines()[1:]:
+        w, h, s = l.rsplit(" ", 2)
+        out[w] = (int(h.split("=")[1]), int(s.split("=")[1]))
+    return out

@@ -1,13 +1,17 @@
-/* junkstate: tests only: an account's junk filter counts and the flags
-   and training state of each message of the mailboxes named.
-   usage: junkstate ACCT [MAILBOX ...]   stdout: "nham=N nspam=N words=N",
-   then "MAILBOX UID J|N|JN|- none|ham|spam" per message.  exit: 0, 111
-   (the counts "?" when the database cannot be read: the states follow). */
+/* junkstate: tests only: an account's junk filter counts, the counts of
+   the words given with -w (by the db's private lookup), and the flags and
+   training state of each message of the mailboxes named.
+   usage: junkstate ACCT [-w WORD ...] [MAILBOX ...]   stdout: "nham=N
+   nspam=N words=N", "WORD ham=N spam=N" per word, then "MAILBOX UID
+   J|N|JN|- none|ham|spam" per message.  exit: 0, 111 (the counts "?" when
+   the database cannot be read: the states follow). */
 #include <stdio.h>
 #include <inttypes.h>
+#include <string.h>
 #include "tern.h"
 #include "tern_store.h"
 #include "tern_junk.h"
+#include "tern_junkdb_int.h"
 
 static char const *const trained[4] = { "none", "ham", "spam", "bad" } ;
 
@@ -37,13 +41,19 @@ int main (int argc, char **argv)
 {
   tern_junkdb d = TERN_JUNKDB_ZERO ;
   tern_junkstats st ;
-  int r ;
-  if (argc < 2) { fprintf(stderr, "usage: junkstate ACCT [MAILBOX ...]\n") ; return 100 ; }
+  int r, i = 2 ;
+  if (argc < 2) { fprintf(stderr, "usage: junkstate ACCT [-w WORD ...] [MAILBOX ...]\n") ; return 100 ; }
   r = tern_junkdb_open(&d, argv[1], TERN_JUNKDB_READ) ;
   if (!r) r = tern_junkdb_stats(&d, &st) ;
-  tern_junkdb_close(&d) ;
   if (r) { perror("junk database") ; printf("nham=? nspam=? words=?\n") ; }
   else printf("nham=%" PRIu32 " nspam=%" PRIu32 " words=%" PRIu64 "\n", st.nham, st.nspam, st.words) ;
-  for (int i = 2 ; i < argc ; i++) if (mailbox(argv[1], argv[i])) return 111 ;
+  for (; i + 1 < argc && !strcmp(argv[i], "-w") ; i += 2)
+  {
+    uint32_t ham = 0, spam = 0 ;
+    if (!r) jdb_counts(&d, jdb_hash(d.key, argv[i+1], strlen(argv[i+1])), &ham, &spam) ;
+    printf("%s ham=%" PRIu32 " spam=%" PRIu32 "\n", argv[i+1], ham, spam) ;
+  }
+  tern_junkdb_close(&d) ;
+  for (; i < argc ; i++) if (mailbox(argv[1], argv[i])) return 111 ;
   return r ? 111 : 0 ;
 }
