@@ -50,9 +50,9 @@ static int field (stralloc *v, char const *h, size_t hl, char const *name, size_
     if (e - i > n && h[i+n] == ':' && !strncasecmp(h + i, name, n))
     {
       v->len = 0 ;
-      while (k < e && (h[k] == ' ' || h[k] == '\t')) k++ ;
       for (; k < e ; k++)
-        if (h[k] != '\r' && h[k] != '\n' && !stralloc_catb(v, h[k] == '\t' ? " " : h + k, 1)) return -1 ;
+        if (h[k] != '\r' && h[k] != '\n' && (v->len || (h[k] != ' ' && h[k] != '\t'))
+         && !stralloc_catb(v, h[k] == '\t' ? " " : h + k, 1)) return -1 ;
       while (v->len && v->s[v->len-1] == ' ') v->len-- ;
       return 1 ;
     }

@@ -51,6 +51,11 @@ static struct { char const *what, *g, *msg, *want ; } const cases[] =
     "|To:bob org|Subject:cheap|Subject:cheap pills|Subject:pills|Subject:pills now"
     "|Reply-To:example|Reply-To:example net|Return-Path:bounce|Return-Path:bounce example|Return-Path:example"
     "|Return-Path:example com|body|body text|text" },
+  { "CRLF, Cc Bcc Sender, other fields ignored", "1",
+    "Cc: carol@example.org\r\nBCC: dave@example.org\r\nsender: list-owner@lists.example\r\nX-Mailer: mailerword\r\n"
+    "Received: from relayword\r\nContent-Type: multipart/mixed; boundary=\"c\"\r\n\r\n--c\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n\r\ncrlf body\r\n--c--\r\n",
+    "Cc:carol|Cc:example|Bcc:dave|Bcc:example|Sender:list|Sender:owner|Sender:lists|Sender:example|crlf|body" },
   { "mbox From line", "1", "From alice@example.com Mon Jan  1 00:00:00 2024\nSubject: hello there\n\nmbox body\n",
     "Subject:hello|Subject:there|mbox|body" },
   { "base64", "1", "Content-Transfer-Encoding: base64\n\naGVsbG8gYmFzZTY0IHdvcmxk\n", "hello|base64|world" },
@@ -105,6 +110,8 @@ static struct { char const *msg ; int bad ; } const ctypes[] =
   { "Content-Type: text/plain (comment)\n\nx\n", 1 },
   { "Content-Type: te xt/plain\n\nx\n", 1 },
   { "Content-Type:\n\nx\n", 0 },
+  { "Content-Type: \n text/html;;;;\n\nx\n", 0 },
+  { "Content-Type: TEXT/PLAIN charset=US-ASCII\n\nx\n", 1 },
   { "Content-Type: TEXT/Plain ; charset=\"utf-8\"\n\nx\n", 0 },
   { "Content-Type: text/plain;\n charset=us-ascii\n\nx\n", 0 },
   { "Content-Type: application/x-whatever\n\nx\n", 0 },
