@@ -47,10 +47,11 @@
      d:DOMAIN:dkim         repeats: "SELECTOR KEYFILE", KEYFILE absolute
      A:NAME:address        repeats: the address in SMTP form, A-label domain
      A:NAME:full-name      text
-     A:NAME:junk-filter    all eight options, in this order: "threshold=0.95
+     A:NAME:junk-filter    all twelve options, in this order: "threshold=0.95
                            onegrams=yes twograms=no threegrams=no
                            max-power=0.01 top-words=10 ignore-words=0.1
-                           rare-words=2" (absent: no junk filter)
+                           rare-words=2 combine=ref min-ham=50 min-spam=10
+                           max-bytes=1048576" (absent: no junk filter)
      A:NAME:junk-flags     "yes" or "no" (absent: no)
      A:NAME:junk-mailbox, A:NAME:neutral-mailbox, A:NAME:notjunk-mailbox
                            POSIX ERE, known to compile with REG_EXTENDED

@@ -4,12 +4,13 @@
 #include <regex.h>
 #include "tern_conftext_int.h"
 
-#define NOPT 8
+#define NOPT 12
 static char const *const opts[NOPT] =
 {
-  "threshold", "onegrams", "twograms", "threegrams", "max-power", "top-words", "ignore-words", "rare-words"
+  "threshold", "onegrams", "twograms", "threegrams", "max-power", "top-words", "ignore-words", "rare-words",
+  "combine", "min-ham", "min-spam", "max-bytes"
 } ;
-static char const *const defs[NOPT] = { "0.95", "yes", "no", "no", "0.01", "10", "0.1", "2" } ;
+static char const *const defs[NOPT] = { "0.95", "yes", "no", "no", "0.01", "10", "0.1", "2", "ref", "50", "10", "1048576" } ;
 
 static int check (tern_ctf *f, unsigned int i, char const *v, int *yes)
 {
@@ -21,7 +22,13 @@ static int check (tern_ctf *f, unsigned int i, char const *v, int *yes)
     case 4 : return tern_conftext_decimal(f, "max-power", v, 499999, &u) ;
     case 5 : return tern_conftext_uint(f, "top-words", v, 1, 10000, &u) ;
     case 6 : return tern_conftext_decimal(f, "ignore-words", v, 500000, &u) ;
-    default : return tern_conftext_uint(f, "rare-words", v, 0, 1000, &u) ;
+    case 7 : return tern_conftext_uint(f, "rare-words", v, 0, 1000, &u) ;
+    case 8 :
+      if (!strcmp(v, "ref") || !strcmp(v, "chi")) return 1 ;
+      tern_conftext_err(f, "bad combine: ", "not ref or chi", 0) ;
+      return 0 ;
+    case 9 : case 10 : return tern_conftext_uint(f, opts[i], v, 0, 1000000000, &u) ;
+    default : return tern_conftext_uint(f, "max-bytes", v, 1024, 1073741824, &u) ;
   }
 }
 

@@ -144,7 +144,8 @@ extern int tern_junkdb_held (tern_junkdb *d, tern_mbox *m) ;
    and synced, then applied (kill -9 at any moment: the next WRITE open
    finishes it, or it never happened).  The caller still holds the
    mailbox locks the states need (EX), or none: commit takes them.
-   TERN_OK, TERN_TEMP. */
+   TERN_OK, TERN_TEMP (then only close d: the next WRITE open finishes
+   or drops that commit). */
 extern int tern_junkdb_commit (tern_junkdb *d) ;
 
 typedef struct tern_junkstats_s tern_junkstats ;

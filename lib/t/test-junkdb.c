@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include "tern.h"
 #include "tern_junkdb_int.h"
+#include "tern_conftext.h"
 #include "t.h"
 
 static void mk (tern_junkwords *w, char const *list)
@@ -247,6 +248,34 @@ static int step (char const *acct, uint32_t uid, uint32_t flags, int gone, tern_
   return r ;
 }
 
+/* a rebuild replaces the words (new key) and sets the states it names */
+static void trebuild (uint32_t id, uint32_t uidvalidity, uint32_t uid, uint32_t uid2)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+  tern_junkstats st ;
+  uint64_t key[2] ;
+  uint32_t ham, spam ;
+  T(!tern_junkdb_open(&d, "s", TERN_JUNKDB_WRITE), "before the rebuild") ;
+  key[0] = d.key[0] ; key[1] = d.key[1] ;
+  mk(&w, "cheap words") ; T(!tern_junkdb_train(&d, &w, 1, 1) && !tern_junkdb_commit(&d), "train before") ;
+  tern_junkdb_close(&d) ;
+  T(!tern_junkdb_open(&d, "s", TERN_JUNKDB_REBUILD) && d.lockfd < 0, "REBUILD takes no lock") ;
+  mk(&w, "fresh start") ;
+  T(!tern_junkdb_train(&d, &w, 0, 1) && !tern_junkdb_setstate(&d, id, uidvalidity, uid, TERN_TRAIN_HAM)
+    && !tern_junkdb_setstate(&d, id, uidvalidity, uid2, TERN_TRAIN_NONE), "train in memory") ;
+  T(tern_junkdb_commit(&d) == TERN_TEMP, "commit needs the lock") ;
+  T(!tern_junkdb_lock(&d) && !tern_junkdb_commit(&d), "lock and commit") ;
+  T(!tern_junkdb_stats(&d, &st) && st.words == 2 && st.nham == 1 && st.nspam == 0 && st.slots == 1024, "only the rebuilt words") ;
+  T(d.key[0] != key[0] || d.key[1] != key[1], "a new key") ;
+  T(jdb_counts(&d, jdb_hash(d.key, "fresh", 5), &ham, &spam) && ham == 1 && !spam, "rebuilt counts") ;
+  tern_junkdb_close(&d) ;
+  T(TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_HAM && TERN_F_TRAIN(flagsof("s", uid2)) == TERN_TRAIN_NONE, "rebuild set the states") ;
+  T(!tern_junkdb_open(&d, "s", TERN_JUNKDB_READ) && d.nham == 1 && d.key[0] != key[0], "reopened after the rebuild") ;
+  tern_junkdb_close(&d) ;
+  tern_junkwords_free(&w) ;
+}
+
 static void tstore (void)
 {
   static char const msg[] = "From: a@b.example\r\nSubject: cheap pills today\r\n\r\nbuy cheap pills now\r\n" ;
@@ -277,6 +306,7 @@ static void tstore (void)
   tern_junkdb_close(&d) ;
   T(TERN_F_TRAIN(flagsof("s", uid2)) == TERN_TRAIN_HAM, "state set by commit") ;
   T(TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_NONE, "another UIDVALIDITY is skipped") ;
+  trebuild(e.id, e.uidvalidity, uid, uid2) ;
 }
 
 static void tflags (void)
@@ -294,6 +324,37 @@ static void tflags (void)
   f.on = 0 ;
   T(tern_junkflags_apply(&f, "Junk", 0, 0) == 0 && tern_junkflags_apply(&f, "x", TERN_SU_JUNK, 0) == TERN_F_JUNK, "off: only \\Junk") ;
   tern_junkflags_free(&f) ;
+}
+
+static int put (char const *path, char const *s)
+{
+  return tern_file_replace(path, s, strlen(s), 0644) ;
+}
+
+static void tconf (void)
+{
+  tern_conftext t = TERN_CONFTEXT_ZERO ;
+  tern_conf c = TERN_CONF_ZERO ;
+  tern_junkopt o ;
+  tern_junkflags f ;
+  T(tern_mkdirp("cf/domains", 0755) && tern_mkdirp("cf/accounts", 0755)
+    && put("cf/tern.conf", "hostname h.example\ndatadir data\n") && put("cf/domains/example.com", "")
+    && put("cf/accounts/bob", "address bob@example.com\njunk-filter threshold=0.9 combine=chi min-ham=3\n"
+      "junk-flags yes\njunk-mailbox ^(junk|spam)\nneutral-mailbox ^(inbox|rejects)\n")
+    && put("cf/accounts/al", "address al@example.com\n"), "config text") ;
+  T(tern_conftext_init(&t, "cf", 0) && tern_conftext_dir(&t) && !t.nerr && tern_conftext_write(&t, "cf/config.cdb"), "compile") ;
+  tern_conftext_free(&t) ;
+  T(tern_conf_open(&c, "cf"), "open config") ;
+  T(tern_junkopt_conf(&c, "bob", &o) == 1 && o.threshold == 0.9 && o.combine == TERN_JUNK_COMBINE_CHI && o.minham == 3
+    && o.minspam == 10 && o.topwords == 10 && o.onegrams, "junk-filter options from config.cdb") ;
+  T(tern_junkopt_conf(&c, "al", &o) == 0, "no junk-filter") ;
+  T(tern_junkflags_conf(&f, &c, "bob") && f.on && f.have == 3, "junk-flags from config.cdb") ;
+  T(tern_junkflags_apply(&f, "Spam", 0, 0) == TERN_F_JUNK && tern_junkflags_apply(&f, "Rejects", 0, TERN_F_JUNK) == 0
+    && tern_junkflags_apply(&f, "Sent", 0, 0) == TERN_F_NOTJUNK, "configured flags") ;
+  tern_junkflags_free(&f) ;
+  T(tern_junkflags_conf(&f, &c, "al") && !f.on && !f.have && tern_junkflags_apply(&f, "Junk", 0, 0) == 0, "no junk-flags") ;
+  tern_junkflags_free(&f) ;
+  tern_conf_close(&c) ;
 }
 
 #define PROCS 4
@@ -343,6 +404,7 @@ int main (void)
   tdamage() ;
   tstore() ;
   tflags() ;
+  tconf() ;
   tconcurrent() ;
   return tdone() ;
 }
