@@ -152,6 +152,16 @@ ok(e.append("Archive", "", None, jmsg(10)), "eve: APPEND Archive")
 h, s, w, got = state("eve", "Archive")
 check((h, s) == (1, 2) and got == {("Archive", 1): "J spam", ("Archive", 2): "N ham"},
       "eve: the session sees junk-flags yes, Archive is not-junk: %r" % ((h, s, got),))
+# junk-flags without a filter: flags, no training
+with open("c/accounts/eve", "w") as f:
+    f.write("".join(l for l in t.splitlines(True) if not l.startswith("junk-filter")))
+check(sh("tern-conf -c c compile").returncode == 0, "eve: no junk-filter")
+ok(e.append("Junk", "", None, jmsg(12)), "eve: APPEND Junk without a filter")
+e.select("Junk")
+ok(e.store("1", "+FLAGS", "($NotJunk)"), "eve: STORE $NotJunk without a filter")
+h, s, w, got = state("eve", "Archive", "Junk")
+check((h, s) == (1, 2) and got == {("Archive", 1): "J spam", ("Archive", 2): "N ham", ("Junk", 1): "JN spam", ("Junk", 2): "J none"},
+      "eve: $Junk set by the Junk mailbox, nothing trained or untrained: %r" % ((h, s, got),))
 e.logout()
 
 # a damaged filter: the flag change is still made and answered OK, the
