@@ -1,5 +1,6 @@
 /* tern-imap-append: APPEND with MULTIAPPEND (RFC 3502) and APPENDUID;
    literals arrive as files in the store (see in_command). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -82,7 +83,7 @@ void cmd_append (iargs *a)
   uint32_t uids[APPENDMAX] ;
   unsigned int n = 0, i = 1, done = 0 ;
   tern_mboxent e ;
-  int r = 0, train = 0 ;
+  int r = 0, train = 0, e2 ;
   if (a->n < 2) { out_tagged("BAD", "APPEND mailbox [flags] [date] literal") ; return ; }
   if (!mbox_name(&a->a[0], &name)) goto end ;
   while (i < a->n)
@@ -106,8 +107,10 @@ void cmd_append (iargs *a)
       r = tern_store_deliverlink(S.acct.s, name.s, S.files[m->data->len].s, m->flags, m->kw, m->nkw, m->date, 0, &uids[done]) ;
     else r = tern_store_deliver(S.acct.s, name.s, m->data->s, m->data->len, m->flags, m->kw, m->nkw, m->date, 0, &uids[done]) ;
   }
+  e2 = errno ;
   junk_syncbox(&e, uids, r ? done - 1 : done) ;
   junk_end() ;
+  errno = e2 ;
   if (r) { { if (r == TERN_PERM) out_tagged("NO", "[CANNOT] cannot append") ; else out_temp("[UNAVAILABLE] cannot append now") ; } ; goto end ; }
   if (S.state == S_SELECTED) sel_sync() ;
   out_puts(S.tag) ; out_puts(" OK [APPENDUID ") ; out_u64(e.uidvalidity) ; out_puts(" ") ;

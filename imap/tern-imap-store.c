@@ -187,7 +187,7 @@ static void copymove (iargs *a, int move)
   genalloc idx = GENALLOC_ZERO, src = GENALLOC_ZERO, dst = GENALLOC_ZERO ;
   stralloc name = STRALLOC_ZERO ;
   tern_mboxent e ;
-  int r = 0 ;
+  int r = 0, e2 ;
   if (a->n != 2) { out_tagged("BAD", move ? "MOVE set mailbox" : "COPY set mailbox") ; return ; }
   if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
   if (!mbox_name(&a->a[1], &name)) goto end ;
@@ -204,7 +204,9 @@ static void copymove (iargs *a, int move)
     if (!r && (!genalloc_catb(uint32_t, &src, &m->uid, 1) || !genalloc_catb(uint32_t, &dst, &nu, 1))) r = TERN_TEMP ;
   }
   /* the copies made are trained even when a later one failed */
+  e2 = errno ;
   junk_syncbox(&e, genalloc_s(uint32_t, &dst), genalloc_len(uint32_t, &dst)) ;
+  errno = e2 ;
   if (r) { out_temp("[UNAVAILABLE] copy failed") ; goto end ; }
   if (move && genalloc_len(uint32_t, &src)) moveexpunge(&src) ;
   junk_end() ;
