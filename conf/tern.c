@@ -22,6 +22,7 @@ static char const *const cmds[][2] =
   { "sendmail", "sendmail-compatible injector" },
   { "imap", "the IMAP server for one connection" },
   { "junk", "classify and train the junk filter" },
+  { "retrain", "rebuild an account's junk filter from its flags" },
   { "backup", "a consistent backup of the data" },
   { "verify", "check the data, and repair it with -fix" },
   { "dnscheck", "check a domain's DNS records" },

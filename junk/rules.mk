@@ -1,1 +1,17 @@
+# The junk filter: its database format (tern-junk.5), tern-junk (classify,
+# train, import, stats) and tern-retrain (rebuild from the flags).
 MAN += junk/tern-junk.5
+PROGS += tern-junk
+tern-junk_OBJS = junk/tern-junk.o junk/tern-junk-args.o junk/tern-junk-cmds.o junk/tern-junk-import.o
+MAN += junk/tern-junk.8
+
+PROGS += tern-retrain
+tern-retrain_OBJS = junk/tern-retrain.o
+MAN += junk/tern-retrain.8
+
+
+# not installed: bin/t/junk-store, a store for tern-retrain's tests
+all: $(BIN)/t/junk-store
+$(BIN)/t/junk-store: $(O)/junk/t/store.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)

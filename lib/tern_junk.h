@@ -63,8 +63,10 @@ struct tern_junkwords_s
 #define TERN_JUNKWORDS_ZERO { .s = STRALLOC_ZERO, .off = GENALLOC_ZERO, .set = GENALLOC_ZERO, .n = 0, .cut = 0, .badctype = 0 }
 #define tern_junkwords_word(w, i) ((w)->s.s + genalloc_s(size_t, &(w)->off)[i])
 
-/* The set of words of msg[0..len) (at most o->maxbytes of it are read),
-   replacing what w held.  1, or 0 (ENOMEM). */
+/* The set of words of msg[0..len) (at most o->maxbytes of it are read;
+   0: all), replacing what w held.  Parts more than 50 MIME levels deep
+   are skipped; an entry (n-gram, Field:word) over TERN_JUNK_WORDMAX bytes
+   is not added.  1, or 0 (ENOMEM). */
 extern int tern_junkwords_message (tern_junkwords *w, char const *msg, size_t len, tern_junkopt const *o) ;
 extern void tern_junkwords_free (tern_junkwords *w) ;
 

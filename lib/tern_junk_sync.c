@@ -86,8 +86,6 @@ int tern_junk_sync (tern_junkdb *d, tern_junkopt const *o, tern_mbox *m, uint32_
   if (want == cur) return TERN_OK ;
   r = tern_junkdb_held(d, m) ;
   if (r) return r ;
-  id = genalloc_s(jdb_state, &d->states)[genalloc_len(jdb_state, &d->states) - 1].mboxid ;
-  for (size_t i = 0 ; i < genalloc_len(jdb_state, &d->states) ; i++)
-    if (genalloc_s(jdb_state, &d->states)[i].m == m) id = genalloc_s(jdb_state, &d->states)[i].mboxid ;
+  if (!jdb_mboxid(m, &id)) return (errno = EINVAL, TERN_PERM) ;
   return tern_junkdb_setstate(d, id, m->hdr.uidvalidity, uid, want) ;
 }

@@ -49,24 +49,53 @@ static size_t rune (char const *s, size_t len, uint32_t *c)
   return n ;
 }
 
-/* rune c, part of the word's middle */
+/* ASCII classes: part of a word, digit, "looks random" consonant
+   (bcdfghjklmnpqrstvwxyz, upper case too, and 2-9), hex letter */
+#define C_WORD 1
+#define C_DIGIT 2
+#define C_CONS 4
+#define C_HEX 8
+static unsigned char cls[128] ;
+
+static void classes (void)
+{
+  static char const cons[] = "bcdfghjklmnpqrstvwxyzBCDFGHJKLMNPQRSTVWXYZ23456789" ;
+  for (unsigned int c = 0 ; c < 128 ; c++)
+    cls[c] = (unsigned char)((c - '0' < 10 ? C_WORD | C_DIGIT : 0) | ((c | 0x20) - 'a' < 26 ? C_WORD : 0)
+      | (c && strchr(cons, (int)c) ? C_CONS : 0) | ((c | 0x20) - 'a' < 6 ? C_HEX : 0)) ;
+}
+
+/* ASCII c (lower case), part of the word's middle */
+static void ascii (word *w, unsigned int c)
+{
+  unsigned int k = cls[c] ;
+  if (w->len < sizeof w->b) w->b[w->len] = (char)c ;
+  w->len++ ;
+  if (k & C_CONS) w->stretch++ ;
+  else { if (w->stretch >= 6) w->stretches++ ; w->stretch = 0 ; }
+  if (k & C_DIGIT) w->digits++ ;
+  else
+  {
+    w->nondigit = 1 ;
+    if (!(k & C_HEX)) w->other++ ;
+  }
+}
+
+/* c >= 0x80, part of the word's middle */
 static void core (word *w, uint32_t c)
 {
-  static char const consonants[] = "bcdfghjklmnpqrstvwxyzBCDFGHJKLMNPQRSTVWXYZ23456789" ;
   char u[4] ;
-  size_t n = 1 ;
-  if (c < 0x80) u[0] = (char)c ;
-  else if (c < 0x800) { u[0] = (char)(0xc0 | c >> 6) ; u[1] = (char)(0x80 | (c & 0x3f)) ; n = 2 ; }
+  size_t n = 2 ;
+  if (c < 0x800) { u[0] = (char)(0xc0 | c >> 6) ; u[1] = (char)(0x80 | (c & 0x3f)) ; }
   else if (c < 0x10000) { u[0] = (char)(0xe0 | c >> 12) ; u[1] = (char)(0x80 | ((c >> 6) & 0x3f)) ; u[2] = (char)(0x80 | (c & 0x3f)) ; n = 3 ; }
   else { u[0] = (char)(0xf0 | c >> 18) ; u[1] = (char)(0x80 | ((c >> 12) & 0x3f)) ; u[2] = (char)(0x80 | ((c >> 6) & 0x3f)) ; u[3] = (char)(0x80 | (c & 0x3f)) ; n = 4 ; }
   if (w->len + n <= sizeof w->b) memcpy(w->b + w->len, u, n) ;
   w->len += n ;
   if (!digit(c)) w->nondigit = 1 ;
-  if (c >= 0x80) w->ascii = 0 ;
-  if (c && c < 0x80 && strchr(consonants, (int)c)) w->stretch++ ;
-  else { if (w->stretch >= 6) w->stretches++ ; w->stretch = 0 ; }
-  if (c - '0' < 10) w->digits++ ;
-  else if (!((c | 0x20) - 'a' < 6)) w->other++ ;
+  w->ascii = 0 ;
+  if (w->stretch >= 6) w->stretches++ ;
+  w->stretch = 0 ;
+  w->other++ ;
 }
 
 /* rune c (lower case) of n bytes joins the word */
@@ -74,8 +103,8 @@ static void grow (word *w, uint32_t c, size_t n)
 {
   w->total += n ;
   if (c == '\'') { if (w->len) w->pend++ ; return ; }
-  for (; w->pend ; w->pend--) core(w, '\'') ;
-  core(w, c) ;
+  for (; w->pend ; w->pend--) ascii(w, '\'') ;
+  if (c < 0x80) ascii(w, c) ; else core(w, c) ;
 }
 
 static uint32_t lower (uint32_t c)
@@ -135,9 +164,18 @@ int tern_junkw_text (tern_junkw *j, char const *s, size_t len)
   memset(&w, 0, sizeof w) ;
   w.ascii = 1 ;
   h.len[0] = h.len[1] = 0 ;
+  if (!cls['a']) classes() ;
   while (i < len && !j->full)
   {
     uint32_t c, d ;
+    unsigned char b = (unsigned char)s[i] ;
+    if (b < 0x80 && b != '\'')   /* the common case, without the general tests */
+    {
+      i++ ;
+      if (!(cls[b] & C_WORD)) { if (w.total && !end(j, &h, &w)) return 0 ; continue ; }
+      grow(&w, b - 'A' < 26 ? b | 0x20 : b, 1) ;
+      continue ;
+    }
     i += rune(s + i, len - i, &c) ;
     if (letter(c) || digit(c) || (c == '\'' && !(w.total && i < len && (rune(s + i, len - i, &d), letter(d)))))
     {

@@ -74,6 +74,7 @@ extern int jdb_path (tern_junkdb const *d, char const *file, stralloc *sa) ;
 /* tern_junkdb_train.c */
 extern jdb_pend *jdb_pend_find (tern_junkdb const *d, uint64_t h) ;
 extern void jdb_pend_clear (tern_junkdb *d) ;
+extern int jdb_mboxid (tern_mbox const *m, uint32_t *id) ;
 
 /* tern_junkdb_table.c: whole tables in memory */
 extern int jdb_table_build (stralloc *t, tern_junkdb const *d, jdb_hdr *h) ;

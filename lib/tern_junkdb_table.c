@@ -54,10 +54,12 @@ int jdb_plan (tern_junkdb const *d, jdb_pend *p, size_t n, uint32_t *added)
   return ok ;
 }
 
+/* 1, 0 a probe run over JDB_PROBES, -1 the hash is there already */
 static int put (char *slots, uint32_t n, uint64_t h, uint32_t ham, uint32_t spam)
 {
   uint32_t pos ;
-  if (jdb_probe(slots, n, h, &pos)) return 0 ;
+  int r = jdb_probe(slots, n, h, &pos) ;
+  if (r) return r > 0 ? -1 : 0 ;
   jdb_slot_pack(slots + (size_t)pos * JDB_SLOT, h, ham, spam) ;
   return 1 ;
 }
@@ -67,6 +69,7 @@ static int fill (stralloc *t, tern_junkdb const *d, uint32_t n, uint32_t *used)
   jdb_pend const *p = genalloc_s(jdb_pend, &d->pend) ;
   size_t np = genalloc_len(jdb_pend, &d->pend) ;
   char *slots = t->s + JDB_HDR ;
+  int r ;
   memset(t->s, 0, t->len) ;
   *used = 0 ;
   if (d->map && d->fd != JDB_REBUILDFD)
@@ -78,41 +81,56 @@ static int fill (stralloc *t, tern_junkdb const *d, uint32_t n, uint32_t *used)
       uint32_t ham, spam ;
       jdb_slot(d->map + JDB_HDR, i, &h, &ham, &spam) ;
       if (!h || !(ham | spam) || (np && jdb_pend_find(d, h))) continue ;
-      if (!put(slots, n, h, ham, spam)) return 0 ;
+      r = put(slots, n, h, ham, spam) ;
+      if (r <= 0) return r ;
       (*used)++ ;
     }
   }
   for (size_t k = 0 ; k < np ; k++)
   {
     if (!(p[k].ham | p[k].spam)) continue ;
-    if (!put(slots, n, p[k].h, p[k].ham, p[k].spam)) return 0 ;
+    r = put(slots, n, p[k].h, p[k].ham, p[k].spam) ;
+    if (r <= 0) return r ;
     (*used)++ ;
   }
   return 1 ;
 }
 
-/* the whole table (header with h->gen) in t: the mapped one (unless
-   REBUILD) with the pending counts, 0/0 words dropped, at most 1/4 full */
-int jdb_table_build (stralloc *t, tern_junkdb const *d, jdb_hdr *h)
+static uint64_t live (tern_junkdb const *d)
 {
-  uint64_t live = genalloc_len(jdb_pend, &d->pend) ;
-  uint64_t n = JDB_MINSLOTS ;
+  uint64_t n = genalloc_len(jdb_pend, &d->pend) ;
   if (d->map && d->fd != JDB_REBUILDFD)
   {
-    uint32_t used ;
-    uint32_unpack(d->map + 16, &used) ;
-    live += used ;
+    uint32_t old = (uint32_t)((d->maplen - JDB_HDR) / JDB_SLOT) ;
+    for (uint32_t i = 0 ; i < old ; i++)
+    {
+      uint64_t h ;
+      uint32_t ham, spam ;
+      jdb_slot(d->map + JDB_HDR, i, &h, &ham, &spam) ;
+      n += h && (ham | spam) ;
+    }
   }
-  while (n < 4 * live) n <<= 1 ;
-  for (;;)
+  return n ;
+}
+
+/* the whole table (header with h->gen) in t: the mapped one (unless
+   REBUILD) with the pending counts, 0/0 words dropped, at most 1/4 full.
+   A damaged table (a hash twice, runs no keyed hash makes) is EUCLEAN. */
+int jdb_table_build (stralloc *t, tern_junkdb const *d, jdb_hdr *h)
+{
+  uint64_t n = JDB_MINSLOTS, max ;
+  int r = 0 ;
+  while (n < 4 * live(d)) n <<= 1 ;
+  for (max = n << 3 ; n <= max ; n <<= 1)
   {
     if (n > ((uint64_t)1 << 31)) return (errno = ENOSPC, 0) ;
     t->len = 0 ;
     if (!stralloc_ready(t, JDB_HDR + n * JDB_SLOT)) return 0 ;
     t->len = JDB_HDR + n * JDB_SLOT ;
-    if (fill(t, d, (uint32_t)n, &h->used)) break ;
-    n <<= 1 ;  /* a probe run over 128 slots: never seen, but bounded */
+    r = fill(t, d, (uint32_t)n, &h->used) ;
+    if (r) break ;   /* 0: a probe run over 128 slots; never seen with a keyed hash */
   }
+  if (r <= 0) return (tern_store_damage(d->dir.s, "words", 0, r ? "a word hash twice" : "word hashes cluster"), 0) ;
   h->slots = (uint32_t)n ;
   h->nham = d->nham ; h->nspam = d->nspam ;
   h->key[0] = d->key[0] ; h->key[1] = d->key[1] ;

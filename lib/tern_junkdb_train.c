@@ -92,13 +92,21 @@ int tern_junkdb_setstate (tern_junkdb *d, uint32_t mboxid, uint32_t uidvalidity,
 }
 
 /* the mailbox ID is the last component of m->dir (ACCT/mail/ID) */
+int jdb_mboxid (tern_mbox const *m, uint32_t *id)
+{
+  size_t i = m->dir.len ;
+  while (i && m->dir.s[i - 1] != '/') i-- ;
+  return i < m->dir.len && uint32_scan(m->dir.s + i, id) == m->dir.len - i ;
+}
+
 int tern_junkdb_held (tern_junkdb *d, tern_mbox *m)
 {
   jdb_state s = { .uidvalidity = m->hdr.uidvalidity, .uid = 0, .state = JDB_HELD, .m = m } ;
-  size_t i = m->dir.len ;
-  while (i && m->dir.s[i - 1] != '/') i-- ;
-  if (uint32_scan(m->dir.s + i, &s.mboxid) != m->dir.len - i) return (errno = EINVAL, TERN_PERM) ;
+  if (!jdb_mboxid(m, &s.mboxid)) return (errno = EINVAL, TERN_PERM) ;
   for (size_t k = 0 ; k < genalloc_len(jdb_state, &d->states) ; k++)
-    if (genalloc_s(jdb_state, &d->states)[k].m == m) return TERN_OK ;
+  {
+    jdb_state const *t = genalloc_s(jdb_state, &d->states) + k ;
+    if (t->state == JDB_HELD && t->m == m && t->mboxid == s.mboxid) return TERN_OK ;
+  }
   return genalloc_append(jdb_state, &d->states, &s) ? TERN_OK : TERN_TEMP ;
 }

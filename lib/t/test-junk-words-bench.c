@@ -25,7 +25,7 @@ static char const *const samples[] =
 static double now (void)
 {
   struct timespec t ;
-  clock_gettime(CLOCK_MONOTONIC, &t) ;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t) ;
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9 ;
 }
 
@@ -88,7 +88,7 @@ static void bench (char const *corpus, char const *g)
   tern_junkwords w = TERN_JUNKWORDS_ZERO ;
   tern_junkopt o ;
   unsigned long words = 0, bad[2] = { 0, 0 }, cut = 0, n[2] = { 0, 0 } ;
-  double t ;
+  double t = 0 ;
   if (!all.len)
   {
     stralloc p = STRALLOC_ZERO ;
@@ -101,15 +101,20 @@ static void bench (char const *corpus, char const *g)
   memset(&o, 0, sizeof o) ;
   o.onegrams = !!strchr(g, '1') ; o.twograms = !!strchr(g, '2') ; o.threegrams = !!strchr(g, '3') ;
   o.maxbytes = 1 << 20 ;
-  t = now() ;
-  for (size_t i = 0 ; i < genalloc_len(msg, &msgs) ; i++)
+  for (unsigned int k = 0 ; k < 5 ; k++)   /* the best of 5: the machine is shared */
   {
-    msg const *m = genalloc_s(msg, &msgs) + i ;
-    if (!tern_junkwords_message(&w, all.s + m->off, m->len, &o)) exit(111) ;
-    words += w.n ; n[m->spam]++ ; bad[m->spam] += w.badctype ; cut += w.cut ;
+    double t0 = now() ;
+    words = bad[0] = bad[1] = cut = n[0] = n[1] = 0 ;
+    for (size_t i = 0 ; i < genalloc_len(msg, &msgs) ; i++)
+    {
+      msg const *m = genalloc_s(msg, &msgs) + i ;
+      if (!tern_junkwords_message(&w, all.s + m->off, m->len, &o)) exit(111) ;
+      words += w.n ; n[m->spam]++ ; bad[m->spam] += w.badctype ; cut += w.cut ;
+    }
+    t0 = now() - t0 ;
+    if (!k || t0 < t) t = t0 ;
   }
-  t = now() - t ;
-  printf("benchmark: tokenizer (%s-grams) %lu messages (%lu ham, %lu spam, %.1f MB) in %.2f s: %.0f messages/s, %.1f MB/s, %.0f words/message; badctype: %lu ham, %lu spam; cut: %lu\n",
+  printf("benchmark: tokenizer (%s-grams) %lu messages (%lu ham, %lu spam, %.1f MB) in %.3f s CPU (best of 5): %.0f messages/s, %.1f MB/s, %.0f words/message; badctype: %lu ham, %lu spam; cut: %lu\n",
     g, n[0] + n[1], n[0], n[1], all.len / 1e6, t, (n[0] + n[1]) / t, all.len / 1e6 / t, (double)words / (double)(n[0] + n[1]), bad[0], bad[1], cut) ;
   tern_junkwords_free(&w) ;
 }

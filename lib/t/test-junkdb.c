@@ -206,6 +206,21 @@ static void tdamage (void)
   damaged("short file", "size") ;
   if (truncate("c/junk/words", 10) < 0) exit(111) ;
   damaged("shorter than the header", "shorter") ;
+  /* every slot holds the same hash (the header lies): growing finds it */
+  {
+    static char t[JDB_HDR + JDB_MINSLOTS * JDB_SLOT] ;
+    jdb_hdr h = { .slots = JDB_MINSLOTS, .used = 0, .nham = 1, .nspam = 1, .gen = 1 } ;
+    tern_junkdb d = TERN_JUNKDB_ZERO ;
+    tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+    for (unsigned int i = 0 ; i < JDB_MINSLOTS ; i++) jdb_slot_pack(t + JDB_HDR + i * JDB_SLOT, 0x1234, 1, 0) ;
+    jdb_hdr_pack(t, &h) ;
+    if (!tern_file_replace("c/junk/words", t, sizeof t, 0600)) exit(111) ;
+    mk(&w, "anything") ;
+    T(!tern_junkdb_open(&d, "c", TERN_JUNKDB_WRITE) && !tern_junkdb_train(&d, &w, 1, 1), "open a table with one hash everywhere") ;
+    T(tern_junkdb_commit(&d) == TERN_TEMP && errno == EUCLEAN && strstr(tern_store_damage_what(), "hash twice"), "growing it: damage") ;
+    tern_junkdb_close(&d) ;
+    tern_junkwords_free(&w) ;
+  }
   /* a torn journal is dropped, the table rebuilt from nothing is fine */
   if (unlink("c/junk/words") < 0) exit(111) ;
   poke("c/junk/journal", 0, "ternjrnl", 8) ;
@@ -246,6 +261,28 @@ static int step (char const *acct, uint32_t uid, uint32_t flags, int gone, tern_
   if (!r) r = tern_junkdb_stats(&d, st) ;
   tern_junkdb_close(&d) ;
   return r ;
+}
+
+/* a message that cannot be parsed or read is left untrained, and logged */
+static void tunparsable (void)
+{
+  static char const bad[] = "Content-Type: ???\r\nSubject: cheap pills\r\n\r\ncheap pills\r\n" ;
+  static char const good[] = "Subject: cheap pills\r\n\r\ncheap pills\r\n" ;
+  tern_junkstats st ;
+  tern_mbox m = TERN_MBOX_ZERO ;
+  stralloc p = STRALLOC_ZERO ;
+  uint32_t ub, ug, n0 ;
+  T(!step("s", 1, 0xffffffff, 0, &st), "start") ;
+  n0 = st.nspam ;
+  T(!tern_store_deliver("s", "Inbox", bad, sizeof bad - 1, TERN_F_JUNK, 0, 0, 0, 0, &ub)
+    && !tern_store_deliver("s", "Inbox", good, sizeof good - 1, TERN_F_JUNK, 0, 0, 0, 0, &ug), "deliver") ;
+  T(!step("s", ub, 0xffffffff, 0, &st) && st.nspam == n0 && TERN_F_TRAIN(flagsof("s", ub)) == TERN_TRAIN_NONE,
+    "unparsable Content-Type: left untrained") ;
+  T(!tern_mbox_open(&m, "s", 1) && tern_mbox_path(&p, &m, "cur", ug) && !unlink(p.s), "remove a message file") ;
+  tern_mbox_close(&m) ;
+  T(!step("s", ug, 0xffffffff, 0, &st) && st.nspam == n0 && TERN_F_TRAIN(flagsof("s", ug)) == TERN_TRAIN_NONE,
+    "unreadable message: left untrained") ;
+  stralloc_free(&p) ;
 }
 
 /* a rebuild replaces the words (new key) and sets the states it names */
@@ -306,6 +343,7 @@ static void tstore (void)
   tern_junkdb_close(&d) ;
   T(TERN_F_TRAIN(flagsof("s", uid2)) == TERN_TRAIN_HAM, "state set by commit") ;
   T(TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_NONE, "another UIDVALIDITY is skipped") ;
+  tunparsable() ;
   trebuild(e.id, e.uidvalidity, uid, uid2) ;
 }
 
