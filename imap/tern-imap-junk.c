@@ -1,8 +1,7 @@
 /* tern-imap-junk: automatic junk flags and training that follows flags
-   (tern_junk.h, REFERENCE.md 9) for the commands that put messages in a
-   mailbox, change flags or remove messages.  The junk lock is taken by
-   junk_begin, before any mailbox lock; a training error is logged and
-   never fails the command (the states then wait for tern-retrain). */
+   (tern_junk.h) for the commands that store, flag or remove messages; the
+   junk lock before any mailbox lock; a training error is logged, never
+   fails the command (the states then wait for tern-retrain). */
 #include <errno.h>
 #include <string.h>
 #include <sys/file.h>

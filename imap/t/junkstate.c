@@ -1,10 +1,7 @@
-/* junkstate: tests only: an account's junk filter counts, the counts of
-   the words given with -w (by the db's private lookup), and the flags and
-   training state of each message of the mailboxes named.
-   usage: junkstate ACCT [-w WORD ...] [MAILBOX ...]   stdout: "nham=N
-   nspam=N words=N", "WORD ham=N spam=N" per word, then "MAILBOX UID
-   J|N|JN|- none|ham|spam" per message.  exit: 0, 111 (the counts "?" when
-   the database cannot be read: the states follow). */
+/* junkstate: tests only.  usage: junkstate ACCT [-w WORD ...] [MAILBOX ...]
+   stdout: "nham=N nspam=N words=N" ("?" if the db is unreadable), "WORD
+   ham=N spam=N" per word (the db's private lookup), "MAILBOX UID J|N|JN|-
+   none|ham|spam" per message.  exit: 0, 111. */
 #include <stdio.h>
 #include <inttypes.h>
 #include <string.h>
