@@ -33,10 +33,11 @@ static int flaglist (iargs *a, unsigned int i, uint32_t *f, uint64_t *kw, int cr
   return 1 ;
 }
 
-/* applies the change to message j and reports it: 1, or 0 if
-   UNCHANGEDSINCE failed.  The caller holds the EX lock: +FLAGS and -FLAGS
-   apply to the record on disk, never to this session's copy, which may be
-   older than another session's change. */
+/* applies the change to message j and reports it: 1 (also when it was
+   expunged meanwhile), 0 if UNCHANGEDSINCE failed, -1 error (errno).  The
+   caller holds the EX lock: +FLAGS and -FLAGS apply to the record on disk,
+   never to this session's copy, which may be older than another session's
+   change. */
 static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since, int silent, int uid)
 {
   imsg *m = sel_msgs() + j ;
@@ -44,8 +45,11 @@ static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since
   size_t pos ;
   uint32_t cur, nf ;
   uint64_t nk, ms ;
+  int r ;
   if (m->flags & TERN_F_EXPUNGED) return 1 ;
-  if (tern_mbox_find(&S.mbox, m->uid, &rec, &pos) || (rec.flags & TERN_F_EXPUNGED)) return 1 ;
+  r = tern_mbox_find(&S.mbox, m->uid, &rec, &pos) ;
+  if (r == TERN_PERM || (!r && (rec.flags & TERN_F_EXPUNGED))) return 1 ;
+  if (r) return -1 ;
   if (since && rec.modseq > since) return 0 ;
   cur = rec.flags & TERN_F_USER ;
   nf = mode == 1 ? cur | f : mode == 2 ? cur & ~f : f ;
@@ -55,9 +59,10 @@ static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since
   ms = rec.modseq ;
   if (nf != cur || nk != rec.keywords)
   {
-    int r = tern_mbox_setflags(&S.mbox, m->uid, nf, nk, since, &ms) ;
+    r = tern_mbox_setflags(&S.mbox, m->uid, nf, nk, since, &ms) ;
     if (r == TERN_PERM && errno == ESTALE) return 0 ;
-    if (r) return 1 ;
+    if (r == TERN_PERM) return 1 ;   /* expunged meanwhile */
+    if (r) return -1 ;
   }
   m->flags = (m->flags & ~(uint32_t)TERN_F_USER) | nf ; m->kw = nk ; m->modseq = ms ;
   if (!silent || (S.condstore && since))
@@ -69,6 +74,22 @@ static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since
     out_puts(")\r\n") ;
   }
   return 1 ;
+}
+
+/* each message of idx (those that failed UNCHANGEDSINCE into failed),
+   retrained as its junk flags ask: 0, or an errno after which the rest
+   is left as it was */
+static int storeall (genalloc const *idx, int mode, uint32_t f, uint64_t kw, uint64_t since, int silent, int uid, genalloc *failed)
+{
+  for (size_t k = 0 ; k < genalloc_len(size_t, idx) ; k++)
+  {
+    size_t j = genalloc_s(size_t const, idx)[k] ;
+    int r = storeone(j, mode, f, kw, since, silent, uid) ;
+    if (r < 0) return errno ? errno : EIO ;
+    if (!r && !genalloc_catb(size_t, failed, &j, 1)) strerr_diefusys(111, "store") ;
+    if (!(sel_msgs()[j].flags & TERN_F_EXPUNGED)) junk_sync(&S.mbox, sel_msgs()[j].uid, 0) ;
+  }
+  return 0 ;
 }
 
 void cmd_store (iargs *a)
@@ -104,16 +125,13 @@ void cmd_store (iargs *a)
     if (r < 0) out_tagged("NO", "[LIMIT] no room for another keyword in this mailbox") ; else out_tagged("BAD", "bad flag") ;
     goto end ;
   }
-  for (size_t k = 0 ; k < genalloc_len(size_t, &idx) ; k++)
-  {
-    size_t j = genalloc_s(size_t, &idx)[k] ;
-    if (!storeone(j, mode, f, kw, since, silent, a->uid) && !genalloc_catb(size_t, &failed, &j, 1)) strerr_diefusys(111, "store") ;
-    if (!(sel_msgs()[j].flags & TERN_F_EXPUNGED)) junk_sync(&S.mbox, sel_msgs()[j].uid, 0) ;
-  }
+  r = storeall(&idx, mode, f, kw, since, silent, a->uid, &failed) ;
   junk_commit() ;
   tern_mbox_unlock(&S.mbox) ;
   junk_end() ;
-  if (genalloc_len(size_t, &failed))
+  /* never OK for a change that did not happen */
+  if (r) { errno = r ; out_temp("[UNAVAILABLE] cannot store the flags") ; }
+  else if (genalloc_len(size_t, &failed))
   {
     out_puts(S.tag) ; out_puts(" OK [MODIFIED ") ;
     for (size_t k = 0 ; k < genalloc_len(size_t, &failed) ; k++)
