@@ -48,7 +48,7 @@ static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since
   int r ;
   if (m->flags & TERN_F_EXPUNGED) return 1 ;
   r = tern_mbox_find(&S.mbox, m->uid, &rec, &pos) ;
-  if (r == TERN_PERM || (!r && (rec.flags & TERN_F_EXPUNGED))) return 1 ;
+  if ((r == TERN_PERM && errno == ENOENT) || (!r && (rec.flags & TERN_F_EXPUNGED))) return 1 ;
   if (r) return -1 ;
   if (since && rec.modseq > since) return 0 ;
   cur = rec.flags & TERN_F_USER ;
@@ -61,7 +61,7 @@ static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since
   {
     r = tern_mbox_setflags(&S.mbox, m->uid, nf, nk, since, &ms) ;
     if (r == TERN_PERM && errno == ESTALE) return 0 ;
-    if (r == TERN_PERM) return 1 ;   /* expunged meanwhile */
+    if (r == TERN_PERM && errno == ENOENT) return 1 ;   /* expunged meanwhile */
     if (r) return -1 ;
   }
   m->flags = (m->flags & ~(uint32_t)TERN_F_USER) | nf ; m->kw = nk ; m->modseq = ms ;
