@@ -1,9 +1,7 @@
-/* fuzz-junkdb: arbitrary bytes as a junk filter's words file and journal
-   (junk/tern-junk.5); open to read and classify, open to write (replaying
-   the journal), train and commit: no crash, bounded work.  Byte 0: bit 0
-   gives words a valid header (the fuzz then goes into the slots), bit 1
-   a valid journal checksum, bit 2 no words file; bytes 1-2 split off the
-   journal.  Works in /dev/shm (tmpfs) so fsync costs nothing. */
+/* fuzz-junkdb: hostile words files and journals (tern-junk.5), opened to
+   read and classify, to write (replay), then trained and committed.  Byte
+   0: bit 0 a valid header over fuzzed slots, bit 1 a valid journal sum,
+   bit 2 no words; bytes 1-2 split off the journal.  Runs in /dev/shm. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,15 +24,15 @@ static void put (char const *file, char const *s, size_t len)
 /* a 1024-slot table: a header from the fuzzed fields, slots from the rest */
 static void words (uint8_t const *s, size_t n)
 {
-  static char t[JDB_HDR + JDB_MINSLOTS * JDB_SLOT] ;
-  jdb_hdr h = { .slots = JDB_MINSLOTS, .gen = 1 } ;
+  static char t[TERN_JDB_HDR + TERN_JDB_MINSLOTS * TERN_JDB_SLOT] ;
+  tern_jdb_hdr h = { .slots = TERN_JDB_MINSLOTS, .gen = 1 } ;
   memset(t, 0, sizeof t) ;
   if (n >= 8) { uint32_unpack((char const *)s, &h.used) ; uint32_unpack((char const *)s + 4, &h.nham) ; s += 8 ; n -= 8 ; }
-  h.used %= JDB_MINSLOTS / 2 + 1 ;
+  h.used %= TERN_JDB_MINSLOTS / 2 + 1 ;
   h.nspam = h.nham >> 3 ;
-  if (n > sizeof t - JDB_HDR) n = sizeof t - JDB_HDR ;
-  memcpy(t + JDB_HDR, s, n) ;
-  jdb_hdr_pack(t, &h) ;
+  if (n > sizeof t - TERN_JDB_HDR) n = sizeof t - TERN_JDB_HDR ;
+  memcpy(t + TERN_JDB_HDR, s, n) ;
+  tern_jdb_hdr_pack(t, &h) ;
   put("words", t, sizeof t) ;
 }
 
@@ -43,7 +41,7 @@ static void journal (uint8_t const *s, size_t n, int fix)
   char buf[65536] ;
   if (n > sizeof buf) n = sizeof buf ;
   memcpy(buf, s, n) ;
-  if (fix && n >= 72) uint64_pack(buf + n - 8, jdb_sum(buf, n - 8)) ;
+  if (fix && n >= 72) uint64_pack(buf + n - 8, tern_jdb_sum(buf, n - 8)) ;
   put("journal", buf, n) ;
 }
 
@@ -83,6 +81,10 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   if (!adir[0])
   {
     snprintf(adir, sizeof adir, "%s/tern-fuzz-junkdb.%d", access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm", (int)getpid()) ;
+  }
+  {
+    tern_junkopt o ;
+    tern_junkopt_parse(&o, (char const *)data, size) ;
   }
   if (size < 3) return 0 ;
   rm_rf(adir) ;

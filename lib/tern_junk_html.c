@@ -1,8 +1,7 @@
-/* tern_junkw_html: HTML reduced to text for the junk filter (REFERENCE.md
-   8.2): text nodes, except where the innermost open element is script,
-   style or svg; img alt text; void and self-closing elements are not
-   pushed, an end tag pops one element.  Character references decoded.
-   No DOM and no library: one pass, the element stack is one byte each. */
+/* tern_junkw_html: HTML reduced to text (REFERENCE.md 8.2): text nodes
+   unless the innermost open element is script, style or svg; img alt;
+   void and self-closing elements not pushed, an end tag pops one; char
+   references decoded.  One pass, no library, one byte per open element. */
 #include <string.h>
 #include <strings.h>
 #include <skalibs/stralloc.h>

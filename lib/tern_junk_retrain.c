@@ -46,8 +46,9 @@ struct rt_s
   tern_junkretrain st ;
 } ;
 
-/* The words of message uid of m into r->w: 1, 0 unreadable (logged), -1 error. */
-static int words (rt *r, tern_mbox *m, uint32_t uid)
+/* The words of message uid of m into r->w: 1, 0 unreadable (logged if
+   log), -1 error. */
+static int words (rt *r, tern_mbox *m, uint32_t uid, int log)
 {
   int fd = tern_mbox_openmsg(m, uid) ;
   if (fd < 0) goto bad ;
@@ -65,6 +66,7 @@ static int words (rt *r, tern_mbox *m, uint32_t uid)
   fd_close(fd) ;
   return tern_junkwords_message(&r->w, r->buf.s, r->buf.len, r->o) ? 1 : -1 ;
  bad:
+  if (log)
   {
     char u[UINT32_FMT] ;
     u[uint32_fmt(u, uid)] = 0 ;
@@ -76,7 +78,7 @@ static int words (rt *r, tern_mbox *m, uint32_t uid)
 static void progress (rt *r)
 {
   r->done++ ;
-  if (r->f && (r->done % 256 == 0 || r->done == r->total)) (*r->f)(r->data, r->done, r->total) ;
+  if (r->f && r->done % 256 == 0) (*r->f)(r->data, r->done, r->total) ;
 }
 
 /* Phase 1 for one mailbox: train what its flags ask, remember it. */
@@ -96,7 +98,7 @@ static int phase1mb (rt *r, tern_mboxent const *e)
     progress(r) ;
     if (s.want != TERN_TRAIN_NONE)
     {
-      int k = words(r, &m, rec->uid) ;
+      int k = words(r, &m, rec->uid, 1) ;
       if (k < 0) ret = TERN_TEMP ;
       else if (k) ret = tern_junkdb_train(&r->d, &r->w, s.want == TERN_TRAIN_SPAM, 1) ;
       if (k > 0) s.state = s.want ;
@@ -137,7 +139,7 @@ static int phase1 (rt *r)
   if (!ret) count(r, &l) ;
   for (size_t i = 0 ; !ret && i < tern_mboxlist_len(&l) ; i++) ret = phase1mb(r, tern_mboxlist_ent(&l, i)) ;
   tern_mboxlist_free(&l) ;
-  /* the total counted expunged records too: the last call says done */
+  /* the last call says phase 1 is done (the total counted expunged records) */
   if (!ret && r->f) (*r->f)(r->data, r->done, r->done) ;
   return ret ;
 }
@@ -153,7 +155,7 @@ static int fix (rt *r, tern_mbox *m, uint32_t uid, seen const *old, unsigned int
   int k ;
   *final = old->state ;
   if (want == old->want) return TERN_OK ;
-  k = m ? words(r, m, uid) : 0 ;
+  k = m ? words(r, m, uid, want != TERN_TRAIN_NONE) : 0 ;
   if (k < 0) return TERN_TEMP ;
   if (!k)
   {

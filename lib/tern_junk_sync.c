@@ -2,6 +2,7 @@
    for (REFERENCE.md 9.2 HEAD): untrain the old state, train the new,
    and record the state for the commit, under the caller's EX lock. */
 #include <errno.h>
+#include <stdint.h>
 #include <unistd.h>
 #include <skalibs/types.h>
 #include "tern.h"
@@ -40,7 +41,7 @@ static int retrain (tern_junkdb *d, tern_junkopt const *o, tern_mbox *m, uint32_
 {
   stralloc sa = STRALLOC_ZERO ;
   tern_junkwords w = TERN_JUNKWORDS_ZERO ;
-  int r = slurp(m, uid, o->maxbytes, &sa), e ;
+  int r = slurp(m, uid, o->maxbytes ? o->maxbytes : SIZE_MAX, &sa), e ;
   if (r < 0) goto err ;
   if (!r)
   {
@@ -86,6 +87,6 @@ int tern_junk_sync (tern_junkdb *d, tern_junkopt const *o, tern_mbox *m, uint32_
   if (want == cur) return TERN_OK ;
   r = tern_junkdb_held(d, m) ;
   if (r) return r ;
-  if (!jdb_mboxid(m, &id)) return (errno = EINVAL, TERN_PERM) ;
+  if (!tern_jdb_mboxid(m, &id)) return (errno = EINVAL, TERN_PERM) ;
   return tern_junkdb_setstate(d, id, m->hdr.uidvalidity, uid, want) ;
 }

@@ -1,8 +1,7 @@
-/* tern_junkw_text: the junk filter's text tokenizer (REFERENCE.md 8.2):
-   words of Unicode letters and digits (libunistring's tables), lower
-   case, the apostrophe rule, the drop rules, one/two/three-grams.  A
-   word is kept whole only up to TERN_JUNK_WORDMAX bytes; the rules that
-   need all of it (random, numeric) are counted as it grows. */
+/* tern_junkw_text: the text tokenizer (REFERENCE.md 8.2): words of Unicode
+   letters and digits (libunistring), lower case, the apostrophe and drop
+   rules, 1/2/3-grams.  Only TERN_JUNK_WORDMAX bytes of a word are kept;
+   what the drop rules need of the rest is counted as it grows. */
 #include <stdint.h>
 #include <string.h>
 #include <unictype.h>

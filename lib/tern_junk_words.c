@@ -84,6 +84,7 @@ static int mtype (char const *v, size_t len, char t[32], char st[32])
 static int param (stralloc *pv, char const *v, size_t len, char const *name)
 {
   size_t n = strlen(name), i = 0 ;
+  if (!len) return 0 ;   /* "Content-Type:" empty: v may be null */
   for (;;)
   {
     char const *sc = memchr(v + i, ';', len - i) ;
@@ -146,12 +147,13 @@ static int multi (tern_junkw *j, char const *s, size_t len, char const *bd, size
 static int leaf (tern_junkw *j, char const *h, size_t hl, char const *b, size_t bl, int html, stralloc const *cs)
 {
   int cte = tern_cte_kind(h, hl) ;
-  if (cte > 0)
+  if (cte > 0 && bl)
   {
     j->dec.len = 0 ;
     if (!tern_cte_decode(&j->dec, b, bl, cte)) return 0 ;
     b = j->dec.s ; bl = j->dec.len ;
   }
+  if (!bl) return 1 ;   /* nothing, and b may be null */
   if (cs->len && tern_charset_kind(cs->s, cs->len) != TERN_CS_UTF8)
   {
     j->utf.len = 0 ;

@@ -88,7 +88,7 @@ int tern_junkdb_classify (tern_junkdb const *d, tern_junkwords const *w, tern_ju
     size_t len = strlen(s) ;
     tern_junkword x = { .i = i } ;
     double ps, ph ;
-    if (!jdb_counts(d, jdb_hash(d->key, s, len), &x.ham, &x.spam) || !(x.ham | x.spam)) continue ;
+    if (!tern_jdb_counts(d, tern_jdb_hash(d->key, s, len), &x.ham, &x.spam) || !(x.ham | x.spam)) continue ;
     r->nknown++ ;
     ps = d->nspam ? (double)x.spam / d->nspam : 0 ;
     ph = d->nham ? (double)x.ham / d->nham : 0 ;
@@ -123,17 +123,20 @@ int tern_junkdb_stats (tern_junkdb const *d, tern_junkstats *s)
   s->nham = d->nham ; s->nspam = d->nspam ;
   if (d->map)
   {
-    s->slots = (d->maplen - JDB_HDR) / JDB_SLOT ;
+    s->slots = (d->maplen - TERN_JDB_HDR) / TERN_JDB_SLOT ;
     s->bytes = d->maplen ;
     for (uint64_t i = 0 ; i < s->slots ; i++)
     {
       uint64_t h ;
       uint32_t ham, spam ;
-      jdb_slot(d->map + JDB_HDR, (uint32_t)i, &h, &ham, &spam) ;
+      tern_jdb_slot(d->map + TERN_JDB_HDR, (uint32_t)i, &h, &ham, &spam) ;
       s->words += h && (ham | spam) ;
     }
   }
-  if (!jdb_path(d, "journal", &p)) return TERN_TEMP ;
+  if (d->fd == TERN_JDB_REBUILDFD)   /* the words are all pending */
+    for (size_t i = 0 ; i < genalloc_len(tern_jdb_pend, &d->pend) ; i++)
+      s->words += !!(genalloc_s(tern_jdb_pend, &d->pend)[i].ham | genalloc_s(tern_jdb_pend, &d->pend)[i].spam) ;
+  if (!tern_jdb_path(d, "journal", &p)) return TERN_TEMP ;
   if (!stat(p.s, &st)) s->bytes += (uint64_t)st.st_size ;
   stralloc_free(&p) ;
   return TERN_OK ;

@@ -8,19 +8,19 @@
 #include <stddef.h>
 #include "tern_junk.h"
 
-#define JDB_VERSION 1
-#define JDB_HDR 64
-#define JDB_SLOT 16
-#define JDB_PROBES 128
-#define JDB_MINSLOTS 1024
-#define JDB_NOSLOT UINT32_MAX  /* a new word at 0/0: not stored */
-#define JDB_UPDATE 1
-#define JDB_REPLACE 2
-#define JDB_HELD 0xff   /* a state entry that only names a mailbox the caller holds */
-#define JDB_REBUILDFD (-2)  /* d->fd of a REBUILD handle: the table is in memory */
+#define TERN_JDB_VERSION 1
+#define TERN_JDB_HDR 64
+#define TERN_JDB_SLOT 16
+#define TERN_JDB_PROBES 128
+#define TERN_JDB_MINSLOTS 1024
+#define TERN_JDB_NOSLOT UINT32_MAX  /* a new word at 0/0: not stored */
+#define TERN_JDB_UPDATE 1
+#define TERN_JDB_REPLACE 2
+#define TERN_JDB_HELD 0xff   /* a state entry that only names a mailbox the caller holds */
+#define TERN_JDB_REBUILDFD (-2)  /* d->fd of a REBUILD handle: the table is in memory */
 
-typedef struct jdb_hdr_s jdb_hdr ;
-struct jdb_hdr_s
+typedef struct tern_jdb_hdr_s tern_jdb_hdr ;
+struct tern_jdb_hdr_s
 {
   uint32_t slots, used, nham, nspam ;
   uint64_t gen ;
@@ -28,65 +28,65 @@ struct jdb_hdr_s
 } ;
 
 /* a pending word: its new absolute counts, and where it goes */
-typedef struct jdb_pend_s jdb_pend ;
-struct jdb_pend_s
+typedef struct tern_jdb_pend_s tern_jdb_pend ;
+struct tern_jdb_pend_s
 {
   uint64_t h ;
   uint32_t ham, spam ;
   uint32_t pos ;
 } ;
 
-typedef struct jdb_state_s jdb_state ;
-struct jdb_state_s
+typedef struct tern_jdb_state_s tern_jdb_state ;
+struct tern_jdb_state_s
 {
   uint32_t mboxid, uidvalidity, uid, state ;
-  tern_mbox *m ;   /* JDB_HELD: the caller's EX-locked mailbox */
+  tern_mbox *m ;   /* TERN_JDB_HELD: the caller's EX-locked mailbox */
 } ;
 
-typedef struct jdb_journal_s jdb_journal ;
-struct jdb_journal_s
+typedef struct tern_jdb_journal_s tern_jdb_journal ;
+struct tern_jdb_journal_s
 {
   uint32_t kind ;
-  jdb_hdr h ;         /* gen, nham, nspam, key of the result */
-  genalloc words ;    /* jdb_pend */
-  genalloc states ;   /* jdb_state */
+  tern_jdb_hdr h ;         /* gen, nham, nspam, key of the result */
+  genalloc words ;    /* tern_jdb_pend */
+  genalloc states ;   /* tern_jdb_state */
 } ;
-#define JDB_JOURNAL_ZERO { .kind = 0, .words = GENALLOC_ZERO, .states = GENALLOC_ZERO }
+#define TERN_JDB_JOURNAL_ZERO { .kind = 0, .words = GENALLOC_ZERO, .states = GENALLOC_ZERO }
 
 #include "tern_siphash.h"
 
 /* tern_junkdb_file.c */
-extern uint64_t jdb_hash (uint64_t const key[2], char const *s, size_t len) ;
-extern void jdb_hdr_pack (char *s, jdb_hdr const *h) ;
-extern int jdb_hdr_unpack (char const *s, jdb_hdr *h) ;  /* 1, 0 magic/version, -1 checksum */
-extern uint64_t jdb_sum (char const *s, size_t len) ;
-/* slot of hash h in slots[0..n): 1 found, 0 the first free one, -1 none within JDB_PROBES */
-extern int jdb_probe (char const *slots, uint32_t n, uint64_t h, uint32_t *pos) ;
-extern void jdb_slot (char const *slots, uint32_t pos, uint64_t *h, uint32_t *ham, uint32_t *spam) ;
-extern void jdb_slot_pack (char *s, uint64_t h, uint32_t ham, uint32_t spam) ;
-extern int jdb_map (tern_junkdb *d, jdb_hdr *h) ;   /* open and check words; TERN_OK, TERN_TEMP */
-extern void jdb_unmap (tern_junkdb *d) ;
-extern int jdb_header (tern_junkdb const *d, jdb_hdr *h) ; /* the mapped header, checked */
+extern uint64_t tern_jdb_hash (uint64_t const key[2], char const *s, size_t len) ;
+extern void tern_jdb_hdr_pack (char *s, tern_jdb_hdr const *h) ;
+extern int tern_jdb_hdr_unpack (char const *s, tern_jdb_hdr *h) ;  /* 1, 0 magic/version, -1 checksum */
+extern uint64_t tern_jdb_sum (char const *s, size_t len) ;
+/* slot of hash h in slots[0..n): 1 found, 0 the first free one, -1 none within TERN_JDB_PROBES */
+extern int tern_jdb_probe (char const *slots, uint32_t n, uint64_t h, uint32_t *pos) ;
+extern void tern_jdb_slot (char const *slots, uint32_t pos, uint64_t *h, uint32_t *ham, uint32_t *spam) ;
+extern void tern_jdb_slot_pack (char *s, uint64_t h, uint32_t ham, uint32_t spam) ;
+extern int tern_jdb_map (tern_junkdb *d, tern_jdb_hdr *h) ;   /* open and check words; TERN_OK, TERN_TEMP */
+extern void tern_jdb_unmap (tern_junkdb *d) ;
+extern int tern_jdb_header (tern_junkdb const *d, tern_jdb_hdr *h) ; /* the mapped header, checked */
 /* counts of hash h: pending first, then the table.  1 known, 0 not */
-extern int jdb_counts (tern_junkdb const *d, uint64_t h, uint32_t *ham, uint32_t *spam) ;
-extern int jdb_path (tern_junkdb const *d, char const *file, stralloc *sa) ;
+extern int tern_jdb_counts (tern_junkdb const *d, uint64_t h, uint32_t *ham, uint32_t *spam) ;
+extern int tern_jdb_path (tern_junkdb const *d, char const *file, stralloc *sa) ;
 
 /* tern_junkdb_train.c */
-extern jdb_pend *jdb_pend_find (tern_junkdb const *d, uint64_t h) ;
-extern void jdb_pend_clear (tern_junkdb *d) ;
-extern int jdb_mboxid (tern_mbox const *m, uint32_t *id) ;
+extern tern_jdb_pend *tern_jdb_pend_find (tern_junkdb const *d, uint64_t h) ;
+extern void tern_jdb_pend_clear (tern_junkdb *d) ;
+extern int tern_jdb_mboxid (tern_mbox const *m, uint32_t *id) ;
 
 /* tern_junkdb_table.c: whole tables in memory */
-extern int jdb_table_build (stralloc *t, tern_junkdb const *d, jdb_hdr *h) ;
-extern int jdb_table_write (tern_junkdb const *d, char const *file, stralloc const *t) ;
-extern int jdb_plan (tern_junkdb const *d, jdb_pend *p, size_t n, uint32_t *added) ;
+extern int tern_jdb_table_build (stralloc *t, tern_junkdb const *d, tern_jdb_hdr *h) ;
+extern int tern_jdb_table_write (tern_junkdb const *d, char const *file, stralloc const *t) ;
+extern int tern_jdb_plan (tern_junkdb const *d, tern_jdb_pend *p, size_t n, uint32_t *added) ;
 
 /* tern_junkdb_journal.c */
-extern int jdb_journal_write (tern_junkdb const *d, jdb_journal const *j) ;
-extern int jdb_journal_read (tern_junkdb const *d, jdb_journal *j) ;  /* 1 complete, 0 none or torn, -1 error */
-extern void jdb_journal_free (jdb_journal *j) ;
-extern int jdb_states_apply (tern_junkdb const *d, jdb_state const *s, size_t n) ;
-extern int jdb_update_apply (tern_junkdb *d, jdb_hdr *h, jdb_pend *p, size_t n) ;
-extern int jdb_recover (tern_junkdb *d) ;
+extern int tern_jdb_journal_write (tern_junkdb const *d, tern_jdb_journal const *j) ;
+extern int tern_jdb_journal_read (tern_junkdb const *d, tern_jdb_journal *j) ;  /* 1 complete, 0 none or torn, -1 error */
+extern void tern_jdb_journal_free (tern_jdb_journal *j) ;
+extern int tern_jdb_states_apply (tern_junkdb const *d, tern_jdb_state const *s, size_t n) ;
+extern int tern_jdb_update_apply (tern_junkdb *d, tern_jdb_hdr *h, tern_jdb_pend *p, size_t n) ;
+extern int tern_jdb_recover (tern_junkdb *d) ;
 
 #endif

@@ -8,11 +8,11 @@
 #include "tern.h"
 #include "tern_junkdb_int.h"
 
-static jdb_state const *base ;
+static tern_jdb_state const *base ;
 
 static int bymbox (void const *a, void const *b)
 {
-  jdb_state const *x = base + *(size_t const *)a, *y = base + *(size_t const *)b ;
+  tern_jdb_state const *x = base + *(size_t const *)a, *y = base + *(size_t const *)b ;
   if (x->mboxid != y->mboxid) return x->mboxid < y->mboxid ? -1 : 1 ;
   return *(size_t const *)a < *(size_t const *)b ? -1 : 1 ;
 }
@@ -31,21 +31,21 @@ static int settrain (tern_mbox *m, uint32_t uid, unsigned int state)
 }
 
 /* a message gone, or of another UIDVALIDITY, is skipped */
-static int group (tern_mbox *m, jdb_state const *s, size_t const *ix, size_t n)
+static int group (tern_mbox *m, tern_jdb_state const *s, size_t const *ix, size_t n)
 {
   int r = tern_mbox_header(m) ;
   if (r) return r ;
   for (size_t i = 0 ; i < n ; i++)
   {
-    jdb_state const *t = s + ix[i] ;
-    if (t->state == JDB_HELD || t->uidvalidity != m->hdr.uidvalidity) continue ;
+    tern_jdb_state const *t = s + ix[i] ;
+    if (t->state == TERN_JDB_HELD || t->uidvalidity != m->hdr.uidvalidity) continue ;
     r = settrain(m, t->uid, t->state) ;
     if (r && r != TERN_PERM) return r ;
   }
   return fsync(m->fd) < 0 ? tern_errcode(errno) : TERN_OK ;
 }
 
-static int own (tern_junkdb const *d, uint32_t id, jdb_state const *s, size_t const *ix, size_t n)
+static int own (tern_junkdb const *d, uint32_t id, tern_jdb_state const *s, size_t const *ix, size_t n)
 {
   tern_mbox m = TERN_MBOX_ZERO ;
   int r = tern_mbox_open(&m, d->acct.s, id) ;
@@ -59,7 +59,7 @@ static int own (tern_junkdb const *d, uint32_t id, jdb_state const *s, size_t co
   return r ;
 }
 
-int jdb_states_apply (tern_junkdb const *d, jdb_state const *s, size_t n)
+int tern_jdb_states_apply (tern_junkdb const *d, tern_jdb_state const *s, size_t n)
 {
   size_t *ix ;
   int r = TERN_OK ;
@@ -76,7 +76,7 @@ int jdb_states_apply (tern_junkdb const *d, jdb_state const *s, size_t n)
     int any = 0 ;
     for (; j < n && s[ix[j]].mboxid == s[ix[i]].mboxid ; j++)
     {
-      if (s[ix[j]].state == JDB_HELD) held = s[ix[j]].m ;
+      if (s[ix[j]].state == TERN_JDB_HELD) held = s[ix[j]].m ;
       else any = 1 ;
     }
     if (any) r = held ? group(held, s, ix + i, j - i) : own(d, s[ix[i]].mboxid, s, ix + i, j - i) ;

@@ -6,18 +6,18 @@
 #include "tern.h"
 #include "tern_junkdb_int.h"
 
-jdb_pend *jdb_pend_find (tern_junkdb const *d, uint64_t h)
+tern_jdb_pend *tern_jdb_pend_find (tern_junkdb const *d, uint64_t h)
 {
   uint32_t const *set = genalloc_s(uint32_t, &d->pendset) ;
   size_t cap = genalloc_len(uint32_t, &d->pendset) ;
-  jdb_pend *p = genalloc_s(jdb_pend, &d->pend) ;
+  tern_jdb_pend *p = genalloc_s(tern_jdb_pend, &d->pend) ;
   if (!cap) return 0 ;
   for (size_t i = (size_t)h & (cap - 1) ; set[i] ; i = (i + 1) & (cap - 1))
     if (p[set[i] - 1].h == h) return p + set[i] - 1 ;
   return 0 ;
 }
 
-static void reindex (genalloc *set, jdb_pend const *p, size_t n)
+static void reindex (genalloc *set, tern_jdb_pend const *p, size_t n)
 {
   uint32_t *s = genalloc_s(uint32_t, set) ;
   size_t cap = genalloc_len(uint32_t, set) ;
@@ -30,37 +30,37 @@ static void reindex (genalloc *set, jdb_pend const *p, size_t n)
   }
 }
 
-void jdb_pend_clear (tern_junkdb *d)
+void tern_jdb_pend_clear (tern_junkdb *d)
 {
-  genalloc_setlen(jdb_pend, &d->pend, 0) ;
+  genalloc_setlen(tern_jdb_pend, &d->pend, 0) ;
   reindex(&d->pendset, 0, 0) ;
 }
 
-static jdb_pend *add (tern_junkdb *d, uint64_t h)
+static tern_jdb_pend *add (tern_junkdb *d, uint64_t h)
 {
-  jdb_pend *p = jdb_pend_find(d, h) ;
-  jdb_pend x = { .h = h, .ham = 0, .spam = 0, .pos = 0 } ;
-  size_t n = genalloc_len(jdb_pend, &d->pend) ;
+  tern_jdb_pend *p = tern_jdb_pend_find(d, h) ;
+  tern_jdb_pend x = { .h = h, .ham = 0, .spam = 0, .pos = 0 } ;
+  size_t n = genalloc_len(tern_jdb_pend, &d->pend) ;
   size_t cap = genalloc_len(uint32_t, &d->pendset) ;
   if (p) return p ;
-  if (n >= UINT32_MAX - 1) return (errno = ENOMEM, (jdb_pend *)0) ;
+  if (n >= UINT32_MAX - 1) return (errno = ENOMEM, (tern_jdb_pend *)0) ;
   if ((n + 1) * 2 > cap)
   {
     size_t ncap = cap ? cap * 2 : 1024 ;
     if (!genalloc_ready(uint32_t, &d->pendset, ncap)) return 0 ;
     genalloc_setlen(uint32_t, &d->pendset, ncap) ;
-    reindex(&d->pendset, genalloc_s(jdb_pend, &d->pend), n) ;
+    reindex(&d->pendset, genalloc_s(tern_jdb_pend, &d->pend), n) ;
     cap = ncap ;
   }
-  jdb_counts(d, h, &x.ham, &x.spam) ;
-  if (!genalloc_append(jdb_pend, &d->pend, &x)) return 0 ;
+  tern_jdb_counts(d, h, &x.ham, &x.spam) ;
+  if (!genalloc_append(tern_jdb_pend, &d->pend, &x)) return 0 ;
   {
     uint32_t *s = genalloc_s(uint32_t, &d->pendset) ;
     size_t i = (size_t)h & (cap - 1) ;
     while (s[i]) i = (i + 1) & (cap - 1) ;
     s[i] = (uint32_t)n + 1 ;
   }
-  return genalloc_s(jdb_pend, &d->pend) + n ;
+  return genalloc_s(tern_jdb_pend, &d->pend) + n ;
 }
 
 static void bump (uint32_t *c, int delta)
@@ -71,11 +71,11 @@ static void bump (uint32_t *c, int delta)
 
 int tern_junkdb_train (tern_junkdb *d, tern_junkwords const *w, int spam, int delta)
 {
-  if (d->lockfd < 0 && d->fd != JDB_REBUILDFD) return (errno = EBADF, TERN_TEMP) ;
+  if (d->lockfd < 0 && d->fd != TERN_JDB_REBUILDFD) return (errno = EBADF, TERN_TEMP) ;
   for (unsigned int i = 0 ; i < w->n ; i++)
   {
     char const *s = tern_junkwords_word(w, i) ;
-    jdb_pend *p = add(d, jdb_hash(d->key, s, strlen(s))) ;
+    tern_jdb_pend *p = add(d, tern_jdb_hash(d->key, s, strlen(s))) ;
     if (!p) return TERN_TEMP ;
     bump(spam ? &p->spam : &p->ham, delta) ;
   }
@@ -85,14 +85,14 @@ int tern_junkdb_train (tern_junkdb *d, tern_junkwords const *w, int spam, int de
 
 int tern_junkdb_setstate (tern_junkdb *d, uint32_t mboxid, uint32_t uidvalidity, uint32_t uid, unsigned int state)
 {
-  jdb_state s = { .mboxid = mboxid, .uidvalidity = uidvalidity, .uid = uid, .state = state, .m = 0 } ;
+  tern_jdb_state s = { .mboxid = mboxid, .uidvalidity = uidvalidity, .uid = uid, .state = state, .m = 0 } ;
   if (state > TERN_TRAIN_SPAM) return (errno = EINVAL, TERN_PERM) ;
-  if (d->lockfd < 0 && d->fd != JDB_REBUILDFD) return (errno = EBADF, TERN_TEMP) ;
-  return genalloc_append(jdb_state, &d->states, &s) ? TERN_OK : TERN_TEMP ;
+  if (d->lockfd < 0 && d->fd != TERN_JDB_REBUILDFD) return (errno = EBADF, TERN_TEMP) ;
+  return genalloc_append(tern_jdb_state, &d->states, &s) ? TERN_OK : TERN_TEMP ;
 }
 
 /* the mailbox ID is the last component of m->dir (ACCT/mail/ID) */
-int jdb_mboxid (tern_mbox const *m, uint32_t *id)
+int tern_jdb_mboxid (tern_mbox const *m, uint32_t *id)
 {
   size_t i = m->dir.len ;
   while (i && m->dir.s[i - 1] != '/') i-- ;
@@ -101,12 +101,12 @@ int jdb_mboxid (tern_mbox const *m, uint32_t *id)
 
 int tern_junkdb_held (tern_junkdb *d, tern_mbox *m)
 {
-  jdb_state s = { .uidvalidity = m->hdr.uidvalidity, .uid = 0, .state = JDB_HELD, .m = m } ;
-  if (!jdb_mboxid(m, &s.mboxid)) return (errno = EINVAL, TERN_PERM) ;
-  for (size_t k = 0 ; k < genalloc_len(jdb_state, &d->states) ; k++)
+  tern_jdb_state s = { .uidvalidity = m->hdr.uidvalidity, .uid = 0, .state = TERN_JDB_HELD, .m = m } ;
+  if (!tern_jdb_mboxid(m, &s.mboxid)) return (errno = EINVAL, TERN_PERM) ;
+  for (size_t k = 0 ; k < genalloc_len(tern_jdb_state, &d->states) ; k++)
   {
-    jdb_state const *t = genalloc_s(jdb_state, &d->states) + k ;
-    if (t->state == JDB_HELD && t->m == m && t->mboxid == s.mboxid) return TERN_OK ;
+    tern_jdb_state const *t = genalloc_s(tern_jdb_state, &d->states) + k ;
+    if (t->state == TERN_JDB_HELD && t->m == m && t->mboxid == s.mboxid) return TERN_OK ;
   }
-  return genalloc_append(jdb_state, &d->states, &s) ? TERN_OK : TERN_TEMP ;
+  return genalloc_append(tern_jdb_state, &d->states, &s) ? TERN_OK : TERN_TEMP ;
 }

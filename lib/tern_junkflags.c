@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 #include <regex.h>
+#include <stdlib.h>
+#include <unicase.h>
 #include "tern.h"
 #include "tern_junk.h"
 
@@ -64,15 +66,32 @@ static uint32_t set (uint32_t flags, int which)
   return which == 0 ? flags | TERN_F_JUNK : which == 2 ? flags | TERN_F_NOTJUNK : flags ;
 }
 
+/* the name lower-cased as Unicode (libunistring), ASCII only if that fails */
+static char *lower (char const *name, char *buf, size_t max)
+{
+  size_t n = strlen(name), len = max - 1 ;
+  uint8_t *r = u8_tolower((uint8_t const *)name, n, 0, 0, (uint8_t *)buf, &len) ;
+  if (r && len < max)
+  {
+    if ((char *)r != buf) { memcpy(buf, r, len) ; free(r) ; }
+    buf[len] = 0 ;
+    return buf ;
+  }
+  if (r && (char *)r != buf) free(r) ;
+  if (n >= max) n = max - 1 ;
+  for (size_t i = 0 ; i < n ; i++) buf[i] = name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i] ;
+  buf[n] = 0 ;
+  return buf ;
+}
+
 uint32_t tern_junkflags_apply (tern_junkflags const *f, char const *mailbox, unsigned int specialuse, uint32_t flags)
 {
-  size_t n = strlen(mailbox) ;
-  char low[n + 1] ;
+  char buf[4 * TERN_STORE_NAMEMAX + 4] ;
+  char const *low ;
   unsigned int count = 0 ;
   if (specialuse == TERN_SU_JUNK) return set(flags, 0) ;
   if (!f->on) return flags ;
-  for (size_t i = 0 ; i <= n ; i++)
-    low[i] = mailbox[i] >= 'A' && mailbox[i] <= 'Z' ? mailbox[i] + 32 : mailbox[i] ;
+  low = lower(mailbox, buf, sizeof buf) ;
   for (int i = 0 ; i < 3 ; i++)
   {
     if (!(f->have & (1u << i))) continue ;

@@ -1,5 +1,5 @@
 # cli.py: run by cli.test.  Exact counts through tern-junk's output.
-import os, re, shutil, subprocess
+import os, re, shutil, subprocess, time
 from common import *
 
 setup()
@@ -108,6 +108,23 @@ rc, out, err = run(["tern-junk", "train", "-b"] + A + ["-junk"], "dir/s00\ndir/s
 check(rc == 0 and stats(A).get("spam") == 25, "train -b: 2 more spam")
 rc, out, err = run(["tern", "junk", "stats"] + A)
 check(rc == 0 and "spam 25\n" in out, "tern junk dispatches to tern-junk")
+
+# train -b commits every 1000 files: kill -9 after the first commit
+# loses only the batch in progress, and the database opens after it
+os.makedirs("many")
+for i in range(1500):
+    open("many/%04d" % i, "w").write(message("ham", 2000 + i))
+p = subprocess.Popen(["tern-junk", "train", "-b", "-d", "killed", "-ham"], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+p.stdin.write("".join("many/%04d\n" % i for i in range(1200)).encode())
+p.stdin.flush()
+deadline = time.time() + 60
+while time.time() < deadline and stats(["-d", "killed"]).get("ham") != 1000:
+    time.sleep(0.05)
+p.kill()
+p.wait()
+check(stats(["-d", "killed"]).get("ham") == 1000, "kill -9 after the first batch: ham 1000: %s" % stats(["-d", "killed"]))
+rc, _, err = run(["tern-junk", "train", "-d", "killed", "-ham"], message("ham", 1))
+check(rc == 0 and stats(["-d", "killed"]).get("ham") == 1001, "trains again after the kill: %r" % err)
 
 # -d: a bare account directory, no configuration
 rc, out, err = run(["tern-junk", "train", "-d", "bare", "-junk"], message("spam", 1))

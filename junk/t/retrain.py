@@ -7,9 +7,9 @@ R = ["tern-retrain", "-c", "c"]
 
 
 def retrain(name="bob", slow=False):
-    # slow: every flock(2) waits 0.2 s first (strace fault injection), so
-    # the junk lock between the phases comes late and changes land there
-    pre = ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=flock", "-e", "inject=flock:delay_enter=200000"] if slow else []
+    # slow: its first flock(2), the junk lock between the phases, waits
+    # 1 s first (strace fault injection), so changes land between them
+    pre = ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=flock", "-e", "inject=flock:delay_enter=1000000:when=1"] if slow else []
     rc, out, err = run(pre + R + [name])
     m = RETRAIN.match(out.strip())
     return rc, (tuple(int(x) for x in m.groups()[1:]) if m else None), out, err
@@ -140,5 +140,14 @@ v2 = [run(["tern-junk", "classify", "-v", "-c", "c", "-a", "bob", "-o", "min-ham
 check(rc == 0 and (s1["ham"], s1["spam"], s1["words"]) == (s2["ham"], s2["spam"], s2["words"]),
       "counts after the race equal a fresh retrain: %s %s" % (s1, s2))
 check(v1 == v2, "every word's counts equal a fresh retrain's (classify -v of 7 messages)")
+# a damaged mailbox index: 111, one line naming the file; -all goes on
+idx = glob.glob(BOB + "/mail/*/index")
+with open(idx[0], "r+b") as f:
+    f.write(b"\xff" * 16)
+rc, out, err = run(R + ["bob"])
+check(rc == 111 and out == "" and err.count("\n") == 1 and "damaged " + idx[0] + ": " in err, "damaged index: 111 naming it: %r" % err)
+rc, out, err = run(R + ["-all"])
+check(rc == 111 and out == "" and "warning: account bob: damaged " + idx[0] in err, "-all with a damaged index: 111, a warning: %r" % err)
+
 print("# %d retrains, %d slow ones with flag changes during them, %d changes" % (runs, slow, done[0]))
 exit(report())

@@ -1,9 +1,7 @@
-/* test-junk-words-bench: the tokenizer's speed.  Check part: a few
-   messages give the same words on a second run and in a tern_junkwords
-   that held another message's words.  Benchmark (not pass/fail; make
-   bench, lib/t/junkwords.bench): with $TERN_JUNK_CORPUS (a directory of
-   directories of message files, read into memory first), messages per
-   second, words per message, and how many have badctype or cut. */
+/* test-junk-words-bench: checks that a tern_junkwords reused gives the same
+   words.  With $TERN_JUNK_CORPUS (ham/ and spam/ of message files; make
+   bench, junkwords.bench), not pass/fail: messages per second (CPU, in
+   memory), words per message, badctype and cut counts. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>

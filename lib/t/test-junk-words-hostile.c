@@ -1,8 +1,7 @@
-/* test-junk-words-hostile: tern_junkwords_message on hostile input, each
-   case in a child whose CPU time and peak RSS are bounded (generously:
-   a busy machine must pass): 100 MB with maxbytes 1 MiB (the rest is
-   PROT_NONE, so a read past the prefix crashes), broken encodings,
-   unknown charsets, deep multiparts, a 1 MB word, NULs, bad UTF-8. */
+/* test-junk-words-hostile: hostile messages, each in a child with CPU time
+   and peak RSS bounded generously: 100 MB with maxbytes 1 MiB (the rest
+   PROT_NONE: a read past it crashes), broken encodings, odd charsets,
+   deep multiparts, a 1 MB word, NULs, bad UTF-8, hostile HTML. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

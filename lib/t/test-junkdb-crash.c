@@ -1,9 +1,7 @@
-/* test-junkdb-crash: a child syncs messages' training to flags it keeps
-   changing, now and then rebuilds the whole filter, reporting each commit
-   before and after on a pipe; the parent kill -9s it at random moments,
-   many times, then checks that the filter opens, that its totals are those
-   of the last reported commit or the one in flight, and that every word's
-   counts are exactly what the messages' training states say. */
+/* test-junkdb-crash: a child syncs training to flags it keeps changing
+   and now and then rebuilds, reporting each commit; the parent kill -9s it
+   many times, then checks the totals are the last commit's or the one in
+   flight, and every word's counts are what the messages' states say. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -199,7 +197,7 @@ static void expected (tern_junkdb const *d, genalloc *g, uint32_t *nham, uint32_
     for (unsigned int i = 0 ; i < w.n ; i++)
     {
       char const *s = tern_junkwords_word(&w, i) ;
-      uint64_t h = jdb_hash(d->key, s, strlen(s)) ;
+      uint64_t h = tern_jdb_hash(d->key, s, strlen(s)) ;
       want x = { .h = h, .ham = 0, .spam = 0 }, *p = 0 ;
       for (size_t k = 0 ; k < genalloc_len(want, g) ; k++)
         if (genalloc_s(want, g)[k].h == h) { p = genalloc_s(want, g) + k ; break ; }
@@ -235,7 +233,7 @@ static void verify (void)
   {
     want const *x = genalloc_s(want, &g) + k ;
     uint32_t ham = 0, spam = 0 ;
-    jdb_counts(&d, x->h, &ham, &spam) ;
+    tern_jdb_counts(&d, x->h, &ham, &spam) ;
     if (ham != x->ham || spam != x->spam) wrong++ ;
   }
   T(!wrong, "every word's counts match the messages' states") ;

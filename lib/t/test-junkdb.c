@@ -158,14 +158,14 @@ static void tgrowth (void)
     uint32_t ham, spam ;
     unsigned int m = i / 10 ;
     sprintf(buf, "w%u", i) ;
-    if (!jdb_counts(&d, jdb_hash(d.key, buf, strlen(buf)), &ham, &spam) || ham != !(m & 1) || spam != (m & 1)) bad++ ;
+    if (!tern_jdb_counts(&d, tern_jdb_hash(d.key, buf, strlen(buf)), &ham, &spam) || ham != !(m & 1) || spam != (m & 1)) bad++ ;
   }
   for (unsigned int i = 0 ; i < 7 ; i++)
   {
     uint32_t ham, spam, want = 0 ;
     for (unsigned int m = 0 ; m < 3000 ; m++) want += m % 7 == i ;
     sprintf(buf, "common%u", i) ;
-    if (!jdb_counts(&d, jdb_hash(d.key, buf, strlen(buf)), &ham, &spam) || ham + spam != want) bad++ ;
+    if (!tern_jdb_counts(&d, tern_jdb_hash(d.key, buf, strlen(buf)), &ham, &spam) || ham + spam != want) bad++ ;
   }
   T(!bad, "every count exact after growing") ;
   printf("# growth: %llu words in %llu slots, %llu bytes\n", (unsigned long long)st.words, (unsigned long long)st.slots, (unsigned long long)st.bytes) ;
@@ -206,14 +206,25 @@ static void tdamage (void)
   damaged("short file", "size") ;
   if (truncate("c/junk/words", 10) < 0) exit(111) ;
   damaged("shorter than the header", "shorter") ;
-  /* every slot holds the same hash (the header lies): growing finds it */
   {
-    static char t[JDB_HDR + JDB_MINSLOTS * JDB_SLOT] ;
-    jdb_hdr h = { .slots = JDB_MINSLOTS, .used = 0, .nham = 1, .nspam = 1, .gen = 1 } ;
     tern_junkdb d = TERN_JUNKDB_ZERO ;
     tern_junkwords w = TERN_JUNKWORDS_ZERO ;
-    for (unsigned int i = 0 ; i < JDB_MINSLOTS ; i++) jdb_slot_pack(t + JDB_HDR + i * JDB_SLOT, 0x1234, 1, 0) ;
-    jdb_hdr_pack(t, &h) ;
+    mk(&w, "repaired") ;
+    T(!tern_junkdb_open(&d, "c", TERN_JUNKDB_REBUILD) && !tern_junkdb_train(&d, &w, 0, 1) && !tern_junkdb_lock(&d)
+      && !tern_junkdb_commit(&d), "a rebuild replaces a damaged filter") ;
+    tern_junkdb_close(&d) ;
+    T(!tern_junkdb_open(&d, "c", TERN_JUNKDB_READ) && d.nham == 1, "and it opens again") ;
+    tern_junkdb_close(&d) ;
+    tern_junkwords_free(&w) ;
+  }
+  /* every slot holds the same hash (the header lies): growing finds it */
+  {
+    static char t[TERN_JDB_HDR + TERN_JDB_MINSLOTS * TERN_JDB_SLOT] ;
+    tern_jdb_hdr h = { .slots = TERN_JDB_MINSLOTS, .used = 0, .nham = 1, .nspam = 1, .gen = 1 } ;
+    tern_junkdb d = TERN_JUNKDB_ZERO ;
+    tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+    for (unsigned int i = 0 ; i < TERN_JDB_MINSLOTS ; i++) tern_jdb_slot_pack(t + TERN_JDB_HDR + i * TERN_JDB_SLOT, 0x1234, 1, 0) ;
+    tern_jdb_hdr_pack(t, &h) ;
     if (!tern_file_replace("c/junk/words", t, sizeof t, 0600)) exit(111) ;
     mk(&w, "anything") ;
     T(!tern_junkdb_open(&d, "c", TERN_JUNKDB_WRITE) && !tern_junkdb_train(&d, &w, 1, 1), "open a table with one hash everywhere") ;
@@ -301,11 +312,12 @@ static void trebuild (uint32_t id, uint32_t uidvalidity, uint32_t uid, uint32_t 
   mk(&w, "fresh start") ;
   T(!tern_junkdb_train(&d, &w, 0, 1) && !tern_junkdb_setstate(&d, id, uidvalidity, uid, TERN_TRAIN_HAM)
     && !tern_junkdb_setstate(&d, id, uidvalidity, uid2, TERN_TRAIN_NONE), "train in memory") ;
+  T(!tern_junkdb_stats(&d, &st) && st.words == 2 && st.nham == 1 && !st.slots, "stats of a rebuild in memory") ;
   T(tern_junkdb_commit(&d) == TERN_TEMP, "commit needs the lock") ;
   T(!tern_junkdb_lock(&d) && !tern_junkdb_commit(&d), "lock and commit") ;
   T(!tern_junkdb_stats(&d, &st) && st.words == 2 && st.nham == 1 && st.nspam == 0 && st.slots == 1024, "only the rebuilt words") ;
   T(d.key[0] != key[0] || d.key[1] != key[1], "a new key") ;
-  T(jdb_counts(&d, jdb_hash(d.key, "fresh", 5), &ham, &spam) && ham == 1 && !spam, "rebuilt counts") ;
+  T(tern_jdb_counts(&d, tern_jdb_hash(d.key, "fresh", 5), &ham, &spam) && ham == 1 && !spam, "rebuilt counts") ;
   tern_junkdb_close(&d) ;
   T(TERN_F_TRAIN(flagsof("s", uid)) == TERN_TRAIN_HAM && TERN_F_TRAIN(flagsof("s", uid2)) == TERN_TRAIN_NONE, "rebuild set the states") ;
   T(!tern_junkdb_open(&d, "s", TERN_JUNKDB_READ) && d.nham == 1 && d.key[0] != key[0], "reopened after the rebuild") ;
@@ -359,6 +371,10 @@ static void tflags (void)
   T(tern_junkflags_apply(&f, "INBOX", 0, TERN_F_JUNK) == 0, "neutral clears both") ;
   T(tern_junkflags_apply(&f, "Lists/tern", 0, TERN_F_JUNK) == TERN_F_NOTJUNK, "two regexes: the missing one matches the rest") ;
   T(tern_junkflags_apply(&f, "Archive", TERN_SU_JUNK, 0) == TERN_F_JUNK, "\\Junk special use") ;
+  T(!regcomp(&f.re[2], "^(archives|\xc3\xa9t\xc3\xa9)", REG_EXTENDED | REG_NOSUB), "regcomp") ;
+  f.have = 7 ;
+  T(tern_junkflags_apply(&f, "\xc3\x89T\xc3\x89/2024", 0, TERN_F_JUNK) == TERN_F_NOTJUNK, "non-ASCII names lower-cased") ;
+  T(tern_junkflags_apply(&f, "Lists/tern", 0, TERN_F_JUNK) == TERN_F_JUNK, "three regexes, none matches: unchanged") ;
   f.on = 0 ;
   T(tern_junkflags_apply(&f, "Junk", 0, 0) == 0 && tern_junkflags_apply(&f, "x", TERN_SU_JUNK, 0) == TERN_F_JUNK, "off: only \\Junk") ;
   tern_junkflags_free(&f) ;
@@ -429,8 +445,61 @@ static void tconcurrent (void)
   T(!bad, "trainers exit 0") ;
   T(!tern_junkdb_open(&d, "k", TERN_JUNKDB_READ) && !tern_junkdb_stats(&d, &st), "open") ;
   T(st.nspam == PROCS * EACH && st.words == 1 + PROCS + PROCS * EACH, "no training lost") ;
-  T(jdb_counts(&d, jdb_hash(d.key, "shared", 6), &ham, &spam) && spam == PROCS * EACH && !ham, "shared word counted by all") ;
+  T(tern_jdb_counts(&d, tern_jdb_hash(d.key, "shared", 6), &ham, &spam) && spam == PROCS * EACH && !ham, "shared word counted by all") ;
   tern_junkdb_close(&d) ;
+  tern_junkwords_free(&w) ;
+}
+
+/* readers take no lock and never see damage while a writer commits and
+   grows the table under them */
+static void treaders (void)
+{
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  tern_junkwords w = TERN_JUNKWORDS_ZERO ;
+  int p[2], status ;
+  unsigned int bad = 0 ;
+  pid_t pid ;
+  char buf[64] ;
+  int lk = tern_lock("c/junk") ;
+  T(lk >= 0 && !tern_junkdb_open(&d, "c", TERN_JUNKDB_READ), "READ while another holds the junk lock") ;
+  tern_junkdb_close(&d) ;
+  if (lk >= 0) close(lk) ;
+  if (pipe(p) < 0 || (pid = fork()) < 0) exit(111) ;
+  if (!pid)
+  {
+    unsigned int errs = 0, n = 0 ;
+    char c ;
+    close(p[1]) ;
+    mk(&w, "w1 w2 w3 shared") ;
+    for (;;)
+    {
+      tern_junkdb x = TERN_JUNKDB_ZERO ;
+      tern_junkopt o ;
+      tern_junkresult r ;
+      tern_junkopt_default(&o) ;
+      if (tern_junkdb_open(&x, "rd", TERN_JUNKDB_READ) || tern_junkdb_classify(&x, &w, &o, &r)) errs++ ;
+      tern_junkdb_close(&x) ;
+      n++ ;
+      if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) _exit(2) ;
+      if (read(p[0], &c, 1) == 0) break ;
+    }
+    printf("# reader: %u opens and classifications, %u errors\n", n, errs) ;
+    fflush(stdout) ;
+    _exit(errs ? 1 : 0) ;
+  }
+  close(p[0]) ;
+  T(!tern_junkdb_open(&d, "rd", TERN_JUNKDB_WRITE), "writer") ;
+  for (unsigned int i = 0 ; i < 300 ; i++)
+  {
+    size_t n = 0 ;
+    for (unsigned int k = 0 ; k < 20 ; k++) n += (size_t)sprintf(buf + n, "w%u ", i * 20 + k) ;
+    buf[n - 1] = 0 ;
+    mk(&w, buf) ;
+    if (tern_junkdb_train(&d, &w, i & 1, 1) || tern_junkdb_commit(&d)) bad++ ;
+  }
+  tern_junkdb_close(&d) ;
+  close(p[1]) ;
+  T(!bad && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status), "a reader beside 300 commits and 2 growths: no error") ;
   tern_junkwords_free(&w) ;
 }
 
@@ -444,5 +513,6 @@ int main (void)
   tflags() ;
   tconf() ;
   tconcurrent() ;
+  treaders() ;
   return tdone() ;
 }
