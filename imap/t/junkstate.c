@@ -47,7 +47,7 @@ int main (int argc, char **argv)
   for (; i + 1 < argc && !strcmp(argv[i], "-w") ; i += 2)
   {
     uint32_t ham = 0, spam = 0 ;
-    if (!r) jdb_counts(&d, jdb_hash(d.key, argv[i+1], strlen(argv[i+1])), &ham, &spam) ;
+    if (!r) tern_jdb_counts(&d, tern_jdb_hash(d.key, argv[i+1], strlen(argv[i+1])), &ham, &spam) ;
     printf("%s ham=%" PRIu32 " spam=%" PRIu32 "\n", argv[i+1], ham, spam) ;
   }
   tern_junkdb_close(&d) ;
