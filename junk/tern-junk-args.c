@@ -100,8 +100,12 @@ void jargs_parse (jargs *a, int argc, char const *const *argv)
     if (!stralloc_copys(&a->acct, dir) || !stralloc_0(&a->acct)) strerr_diefusys(111, "allocate") ;
   }
   else account(a, confdir, name, &raw) ;
-  if (!opts) return ;
-  if (!stralloc_cats(&raw, opts)) strerr_diefusys(111, "allocate") ;
-  if (!tern_junkopt_parse(&a->o, raw.s, raw.len)) strerr_dief(100, "bad junk-filter options: ", opts) ;
+  if (opts)
+  {
+    if (!stralloc_cats(&raw, opts)) strerr_diefusys(111, "allocate") ;
+    if (!tern_junkopt_parse(&a->o, raw.s, raw.len)) strerr_dief(100, "bad junk-filter options: ", opts) ;
+  }
   stralloc_free(&raw) ;
+  /* max-bytes 0 means the whole message (tern_junkwords_message) */
+  if (!a->o.maxbytes) a->o.maxbytes = SIZE_MAX ;
 }

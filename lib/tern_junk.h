@@ -150,6 +150,9 @@ extern int tern_junkdb_held (tern_junkdb *d, tern_mbox *m) ;
    or drops that commit). */
 extern int tern_junkdb_commit (tern_junkdb *d) ;
 
+/* The counts of one word (tests, diagnostics).  1 held, 0 not. */
+extern int tern_junkdb_word (tern_junkdb const *d, char const *word, size_t len, uint32_t *ham, uint32_t *spam) ;
+
 typedef struct tern_junkstats_s tern_junkstats ;
 struct tern_junkstats_s
 {

@@ -51,11 +51,12 @@ struct rt_s
 static int words (rt *r, tern_mbox *m, uint32_t uid, int log)
 {
   int fd = tern_mbox_openmsg(m, uid) ;
+  size_t max = r->o->maxbytes ? r->o->maxbytes : SIZE_MAX ;  /* 0: all */
   if (fd < 0) goto bad ;
   r->buf.len = 0 ;
-  while (r->buf.len < r->o->maxbytes)
+  while (r->buf.len < max)
   {
-    size_t want = r->o->maxbytes - r->buf.len < 65536 ? r->o->maxbytes - r->buf.len : 65536 ;
+    size_t want = max - r->buf.len < 65536 ? max - r->buf.len : 65536 ;
     ssize_t n ;
     if (!stralloc_readyplus(&r->buf, want)) { fd_close(fd) ; return -1 ; }
     n = read(fd, r->buf.s + r->buf.len, want) ;

@@ -163,3 +163,9 @@ int tern_jdb_counts (tern_junkdb const *d, uint64_t h, uint32_t *ham, uint32_t *
   tern_jdb_slot(d->map + TERN_JDB_HDR, pos, &x, ham, spam) ;
   return 1 ;
 }
+
+int tern_junkdb_word (tern_junkdb const *d, char const *word, size_t len, uint32_t *ham, uint32_t *spam)
+{
+  *ham = *spam = 0 ;
+  return tern_jdb_counts(d, tern_jdb_hash(d->key, word, len), ham, spam) ;
+}

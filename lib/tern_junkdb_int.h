@@ -89,4 +89,9 @@ extern int tern_jdb_states_apply (tern_junkdb const *d, tern_jdb_state const *s,
 extern int tern_jdb_update_apply (tern_junkdb *d, tern_jdb_hdr *h, tern_jdb_pend *p, size_t n) ;
 extern int tern_jdb_recover (tern_junkdb *d) ;
 
+/* the old names, for imap/t/junkstate.c (h-jimap) until it calls
+   tern_junkdb_word */
+#define jdb_counts tern_jdb_counts
+#define jdb_hash tern_jdb_hash
+
 #endif

@@ -21,7 +21,7 @@ static void reindex (genalloc *set, tern_jdb_pend const *p, size_t n)
 {
   uint32_t *s = genalloc_s(uint32_t, set) ;
   size_t cap = genalloc_len(uint32_t, set) ;
-  memset(s, 0, cap * sizeof(uint32_t)) ;
+  if (cap) memset(s, 0, cap * sizeof(uint32_t)) ;
   for (size_t k = 0 ; k < n ; k++)
   {
     size_t i = (size_t)p[k].h & (cap - 1) ;

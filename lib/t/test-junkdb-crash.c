@@ -22,10 +22,13 @@
 #define KILLS 150
 #define NMSG 40
 
+/* 60 words of its own per message (letters only: the tokenizer drops
+   digit-heavy words), so that syncs grow the table and rebuilds shrink it */
 static size_t body (char *buf, unsigned int n)
 {
   size_t len = (size_t)sprintf(buf, "From: sender%u@example.org\r\nSubject: message number%u\r\n\r\ncommon words here\r\n", n, n) ;
-  for (unsigned int i = 0 ; i < 30 ; i++) len += (size_t)sprintf(buf + len, "word%ux%u ", n, i) ;
+  for (unsigned int i = 0 ; i < 60 ; i++)
+    len += (size_t)sprintf(buf + len, "ka%co%ce%cu%c ", 'a' + n % 26, 'a' + n / 26, 'a' + i % 26, 'a' + i / 26) ;
   return len ;
 }
 
@@ -47,6 +50,7 @@ static int syncone (int fd, tern_junkopt const *o, uint32_t uid, uint32_t flags)
   if (!r) r = tern_junk_sync(&d, o, &m, uid, 0) ;
   if (!r) say(fd, 'P', d.nham, d.nspam) ;
   if (!r) r = tern_junkdb_commit(&d) ;
+  if (!r && !(rand() % 25)) _exit(0) ;  /* done, never reported: as a kill at that instant */
   if (!r) say(fd, 'C', d.nham, d.nspam) ;
   tern_mbox_close(&m) ;
   tern_junkdb_close(&d) ;
@@ -99,8 +103,11 @@ static void child (int fd)
 }
 
 static unsigned int ncommits = 0, line_bad = 0 ;
-static uint32_t cham, cspam, pham, pspam ;
-static int pending = 0 ;
+/* the totals of the last commit reported done, and of every commit begun
+   since: a kill between a commit's last sync and its report leaves it
+   done but unreported, and the next child's commits build on it */
+static uint32_t cham, cspam, pham[KILLS + 1], pspam[KILLS + 1] ;
+static unsigned int npending = 0 ;
 static unsigned int njournal = 0, nnew = 0 ;
 
 static void take (char const *line)
@@ -108,8 +115,8 @@ static void take (char const *line)
   char c ;
   unsigned int a, b ;
   if (sscanf(line, "%c %u %u", &c, &a, &b) != 3) { line_bad++ ; return ; }
-  if (c == 'P') { pham = a ; pspam = b ; pending = 1 ; }
-  else if (c == 'C') { cham = a ; cspam = b ; pending = 0 ; ncommits++ ; }
+  if (c == 'P' && npending <= KILLS) { pham[npending] = a ; pspam[npending++] = b ; }
+  else if (c == 'C') { cham = a ; cspam = b ; npending = 0 ; ncommits++ ; }
   else line_bad++ ;
 }
 
@@ -159,7 +166,7 @@ static void run (void)
   if (pid < 0) exit(111) ;
   if (!pid) { close(p[0]) ; srand((unsigned int)getpid()) ; child(p[1]) ; }
   close(p[1]) ;
-  drain(p[0], &sa, 1 + rand() % 60) ;
+  drain(p[0], &sa, 1 + rand() % 80) ;
   kill(pid, SIGKILL) ;
   waitpid(pid, 0, 0) ;
   drain(p[0], &sa, -1) ;
@@ -180,7 +187,7 @@ static void expected (tern_junkdb const *d, genalloc *g, uint32_t *nham, uint32_
   tern_mbox m = TERN_MBOX_ZERO ;
   tern_junkwords w = TERN_JUNKWORDS_ZERO ;
   tern_junkopt o ;
-  char buf[4096] ;
+  char buf[8192] ;
   tern_junkopt_default(&o) ;
   *nham = *nspam = 0 ;
   if (tern_mbox_open(&m, A, 1)) exit(111) ;
@@ -225,8 +232,11 @@ static void verify (void)
   tern_junkdb_close(&d) ;
   T(stat(A "/junk/journal", &sb) < 0 && stat(A "/junk/words.new", &sb) < 0, "no journal, no words.new left") ;
   T(!tern_junkdb_open(&d, A, TERN_JUNKDB_READ) && !tern_junkdb_stats(&d, &st), "the filter opens to read") ;
-  T((d.nham == cham && d.nspam == cspam) || (pending && d.nham == pham && d.nspam == pspam),
-    "totals are the last reported commit's or the one in flight") ;
+  {
+    int ok = d.nham == cham && d.nspam == cspam ;
+    for (unsigned int i = 0 ; i < npending ; i++) ok |= d.nham == pham[i] && d.nspam == pspam[i] ;
+    T(ok, "totals are the last reported commit's or one begun since") ;
+  }
   expected(&d, &g, &nham, &nspam) ;
   T(nham == d.nham && nspam == d.nspam, "totals match the messages' states") ;
   for (size_t k = 0 ; k < genalloc_len(want, &g) ; k++)
@@ -242,7 +252,7 @@ static void verify (void)
     for (size_t k = 0 ; k < genalloc_len(want, &g) ; k++) n += !!(genalloc_s(want, &g)[k].ham | genalloc_s(want, &g)[k].spam) ;
     T(st.words == n, "no other word has a count") ;
   }
-  T(ncommits > KILLS / 2 && !line_bad, "commits were reported") ;
+  T(ncommits >= 20 && !line_bad, "commits were reported") ;
   printf("# %u kills (%u left a journal, %u a words.new), %u commits reported, %u ham %u spam, %llu words in %llu slots\n",
     KILLS, njournal, nnew, ncommits, d.nham, d.nspam, (unsigned long long)st.words, (unsigned long long)st.slots) ;
   tern_junkdb_close(&d) ;
@@ -251,7 +261,7 @@ static void verify (void)
 
 int main (void)
 {
-  char buf[4096] ;
+  char buf[8192] ;
   srand((unsigned int)time(0) ^ (unsigned int)getpid()) ;
   if (tern_store_create(A)) { printf("0 passed, 1 failed\n") ; return 1 ; }
   for (unsigned int n = 1 ; n <= NMSG ; n++)
