@@ -1,6 +1,6 @@
 /* junkstate: tests only.  usage: junkstate ACCT [-w WORD ...] [MAILBOX ...]
    stdout: "nham=N nspam=N words=N" ("?" if the db is unreadable), "WORD
-   ham=N spam=N" per word (the db's private lookup), "MAILBOX UID J|N|JN|-
+   ham=N spam=N" per word (tern_junkdb_word), "MAILBOX UID J|N|JN|-
    none|ham|spam" per message.  exit: 0, 111. */
 #include <stdio.h>
 #include <inttypes.h>
@@ -8,7 +8,6 @@
 #include "tern.h"
 #include "tern_store.h"
 #include "tern_junk.h"
-#include "tern_junkdb_int.h"
 
 static char const *const trained[4] = { "none", "ham", "spam", "bad" } ;
 
@@ -47,7 +46,7 @@ int main (int argc, char **argv)
   for (; i + 1 < argc && !strcmp(argv[i], "-w") ; i += 2)
   {
     uint32_t ham = 0, spam = 0 ;
-    if (!r) tern_jdb_counts(&d, tern_jdb_hash(d.key, argv[i+1], strlen(argv[i+1])), &ham, &spam) ;
+    if (!r) tern_junkdb_word(&d, argv[i+1], strlen(argv[i+1]), &ham, &spam) ;
     printf("%s ham=%" PRIu32 " spam=%" PRIu32 "\n", argv[i+1], ham, spam) ;
   }
   tern_junkdb_close(&d) ;
