@@ -3,7 +3,7 @@ PROGS += tern-imap
 tern-imap_OBJS = imap/tern-imap.o imap/tern-imap-parse.o imap/tern-imap-io.o imap/tern-imap-out.o imap/tern-imap-cmd.o \
   imap/tern-imap-auth.o imap/tern-imap-name.o imap/tern-imap-mbox.o imap/tern-imap-list.o \
   imap/tern-imap-sel.o imap/tern-imap-expunge.o imap/tern-imap-fetch.o imap/tern-imap-msg.o imap/tern-imap-store.o imap/tern-imap-append.o imap/tern-imap-search.o \
-  imap/tern-imap-mime.o imap/tern-imap-env.o imap/tern-imap-cache.o imap/tern-imap-text.o imap/tern-imap-limit.o
+  imap/tern-imap-mime.o imap/tern-imap-env.o imap/tern-imap-cache.o imap/tern-imap-text.o imap/tern-imap-limit.o imap/tern-imap-junk.o
 MAN += imap/tern-imap.8
 
 # not installed: bin/t/deliver ACCT MAILBOX < message (tests only)
@@ -21,5 +21,11 @@ $(BIN)/t/imap-parse: $(O)/imap/t/parsedump.o $(O)/imap/tern-imap-parse.o $(O)/im
 # not installed: bin/t/imap-gen ACCT MAILDIR N, the benchmark's mailbox
 all: $(BIN)/t/imap-gen
 $(BIN)/t/imap-gen: $(O)/imap/t/gen.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)
+
+# not installed: bin/t/junkstate ACCT [MAILBOX ...], junk counts and training states (junk*.test)
+all: $(BIN)/t/junkstate
+$(BIN)/t/junkstate: $(O)/imap/t/junkstate.o $(O)/libtern.a
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)

@@ -1,10 +1,12 @@
 /* tern-imap-append: APPEND with MULTIAPPEND (RFC 3502) and APPENDUID;
    literals arrive as files in the store (see in_command). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include "tern.h"
+#include "tern_junk.h"
 #include "tern-imap.h"
 
 #define APPENDMAX 16
@@ -79,9 +81,9 @@ void cmd_append (iargs *a)
   static amsg msgs[APPENDMAX] ;
   stralloc name = STRALLOC_ZERO ;
   uint32_t uids[APPENDMAX] ;
-  unsigned int n = 0, i = 1 ;
+  unsigned int n = 0, i = 1, done = 0 ;
   tern_mboxent e ;
-  int r = 0 ;
+  int r = 0, train = 0, e2 ;
   if (a->n < 2) { out_tagged("BAD", "APPEND mailbox [flags] [date] literal") ; return ; }
   if (!mbox_name(&a->a[0], &name)) goto end ;
   while (i < a->n)
@@ -90,13 +92,25 @@ void cmd_append (iargs *a)
     if (!onemsg(a, &i, &msgs[n++])) goto end ;
   }
   if (tern_store_mbox_lookup(S.acct.s, name.s, &e)) { out_tagged("NO", "[TRYCREATE] no such mailbox") ; goto end ; }
-  for (unsigned int k = 0 ; k < n && !r ; k++)
+  /* automatic flags override the client's $Junk/$NotJunk */
+  junk_begin(0) ;
+  for (unsigned int k = 0 ; k < n ; k++)
   {
-    amsg const *m = &msgs[k] ;
-    if (m->data->type == N_FILE)
-      r = tern_store_deliverlink(S.acct.s, name.s, S.files[m->data->len].s, m->flags, m->kw, m->nkw, m->date, 0, &uids[k]) ;
-    else r = tern_store_deliver(S.acct.s, name.s, m->data->s, m->data->len, m->flags, m->kw, m->nkw, m->date, 0, &uids[k]) ;
+    msgs[k].flags = junk_flags(e.name, e.specialuse, msgs[k].flags) ;
+    if (tern_junk_wanted(msgs[k].flags) != TERN_TRAIN_NONE) train = 1 ;
   }
+  junk_begin(train) ;
+  for (; done < n && !r ; done++)
+  {
+    amsg const *m = &msgs[done] ;
+    if (m->data->type == N_FILE)
+      r = tern_store_deliverlink(S.acct.s, name.s, S.files[m->data->len].s, m->flags, m->kw, m->nkw, m->date, 0, &uids[done]) ;
+    else r = tern_store_deliver(S.acct.s, name.s, m->data->s, m->data->len, m->flags, m->kw, m->nkw, m->date, 0, &uids[done]) ;
+  }
+  e2 = errno ;
+  junk_syncbox(&e, uids, r ? done - 1 : done) ;
+  junk_end() ;
+  errno = e2 ;
   if (r) { { if (r == TERN_PERM) out_tagged("NO", "[CANNOT] cannot append") ; else out_temp("[UNAVAILABLE] cannot append now") ; } ; goto end ; }
   if (S.state == S_SELECTED) sel_sync() ;
   out_puts(S.tag) ; out_puts(" OK [APPENDUID ") ; out_u64(e.uidvalidity) ; out_puts(" ") ;

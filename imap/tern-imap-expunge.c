@@ -18,24 +18,50 @@ void cmd_unselect (iargs *a)
   out_tagged("OK", "UNSELECT completed") ;
 }
 
+/* the session's messages with \Deleted (of the set idx, or all), each
+   untrained (if it was trained) before its file goes; 0 if the lock
+   failed */
+static int expungeall (genalloc const *idx)
+{
+  size_t n = idx ? genalloc_len(size_t, idx) : sel_count() ;
+  int r, e, any = 0 ;
+  for (size_t k = 0 ; k < n && !any ; k++)
+  {
+    imsg const *m = sel_msgs() + (idx ? genalloc_s(size_t const, idx)[k] : k) ;
+    any = (m->flags & TERN_F_DELETED) && !(m->flags & TERN_F_EXPUNGED) ;
+  }
+  junk_begin(any) ;
+  r = tern_mbox_lock(&S.mbox, LOCK_EX) ;
+  if (r) { e = errno ; junk_end() ; errno = e ; return 0 ; }
+  for (size_t pass = 0 ; pass < 2 && !r ; pass++)
+  {
+    for (size_t k = 0 ; k < n && !r ; k++)
+    {
+      imsg *m = sel_msgs() + (idx ? genalloc_s(size_t const, idx)[k] : k) ;
+      uint64_t ms ;
+      if (!(m->flags & TERN_F_DELETED) || (m->flags & TERN_F_EXPUNGED)) continue ;
+      if (!pass) { junk_sync(&S.mbox, m->uid, 1) ; continue ; }
+      r = tern_mbox_expunge(&S.mbox, m->uid, &ms) ;
+      if (r == TERN_PERM && errno == ENOENT) r = 0 ;
+    }
+    if (!pass) junk_commit() ;
+  }
+  e = errno ;
+  if (!r) tern_mbox_compact(&S.mbox, 0) ;
+  tern_mbox_unlock(&S.mbox) ;
+  junk_end() ;
+  errno = e ;
+  return r ? -1 : 1 ;
+}
+
 /* expunges \Deleted messages (of the set idx, or all): 1, or 0 after NO */
 int sel_expunge (genalloc const *idx, int silent)
 {
   int r ;
   if (S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; return 0 ; }
-  r = tern_mbox_lock(&S.mbox, LOCK_EX) ;
-  if (r) { out_temp("[UNAVAILABLE] cannot lock the mailbox") ; return 0 ; }
-  for (size_t k = 0, n = idx ? genalloc_len(size_t, idx) : sel_count() ; k < n && !r ; k++)
-  {
-    imsg *m = sel_msgs() + (idx ? genalloc_s(size_t const, idx)[k] : k) ;
-    uint64_t ms ;
-    if (!(m->flags & TERN_F_DELETED) || (m->flags & TERN_F_EXPUNGED)) continue ;
-    r = tern_mbox_expunge(&S.mbox, m->uid, &ms) ;
-    if (r == TERN_PERM && errno == ENOENT) r = 0 ;
-  }
-  if (!r) tern_mbox_compact(&S.mbox, 0) ;
-  tern_mbox_unlock(&S.mbox) ;
-  if (r) { out_temp("[UNAVAILABLE] expunge failed") ; return 0 ; }
+  r = expungeall(idx) ;
+  if (!r) { out_temp("[UNAVAILABLE] cannot lock the mailbox") ; return 0 ; }
+  if (r < 0) { out_temp("[UNAVAILABLE] expunge failed") ; return 0 ; }
   (void)silent ;
   return 1 ;
 }
@@ -52,17 +78,7 @@ void cmd_expunge (iargs *a)
 void cmd_close (iargs *a)
 {
   if (a->n) { out_tagged("BAD", "no arguments expected") ; return ; }
-  if (!S.readonly)
-  {
-    int r = tern_mbox_lock(&S.mbox, LOCK_EX) ;
-    for (size_t k = 0 ; !r && k < sel_count() ; k++)
-    {
-      imsg *m = sel_msgs() + k ;
-      uint64_t ms ;
-      if ((m->flags & TERN_F_DELETED) && !(m->flags & TERN_F_EXPUNGED)) tern_mbox_expunge(&S.mbox, m->uid, &ms) ;
-    }
-    if (!r) { tern_mbox_compact(&S.mbox, 0) ; tern_mbox_unlock(&S.mbox) ; }
-  }
+  if (!S.readonly) expungeall(0) ;
   sel_close() ;
   out_tagged("OK", "CLOSE completed") ;
 }

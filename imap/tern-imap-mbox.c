@@ -22,6 +22,14 @@ int mbox_name (inode const *n, stralloc *out)
   return 1 ;
 }
 
+/* junk_end, keeping errno for storeerr */
+static void junkend (void)
+{
+  int e = errno ;
+  junk_end() ;
+  errno = e ;
+}
+
 static void storeerr (int r, char const *what)
 {
   (void)what ;
@@ -65,7 +73,9 @@ void cmd_delete (iargs *a)
   if (a->n != 1) { out_tagged("BAD", "DELETE mailbox") ; return ; }
   if (!mbox_name(&a->a[0], &name)) goto end ;
   if (S.state == S_SELECTED && !strcmp(name.s, S.ent.name)) { out_tagged("NO", "[INUSE] unselect it first") ; goto end ; }
+  if (junk_begin(1)) junk_syncall(name.s, 1) ;
   r = tern_store_mbox_delete(S.acct.s, name.s) ;
+  junkend() ;
   if (r) storeerr(r, "delete") ; else imap_ok("DELETE completed") ;
  end:
   stralloc_free(&name) ;
@@ -80,8 +90,12 @@ void cmd_rename (iargs *a)
   if (!strcmp(from.s, "Inbox"))
   {
     uint32_t id ;
+    /* the copies start untrained: training moves with them */
     r = tern_store_mbox_create(S.acct.s, to.s, TERN_SU_NONE, &id) ;
+    if (!r && junk_begin(1)) junk_syncall(from.s, 1) ;
     if (!r) r = tern_store_moveall(S.acct.s, from.s, to.s) ;
+    junk_syncall(to.s, 0) ;
+    junkend() ;
   }
   else r = tern_store_mbox_rename(S.acct.s, from.s, to.s) ;
   if (r) storeerr(r, "rename") ; else imap_ok("RENAME completed") ;

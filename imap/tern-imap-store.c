@@ -33,10 +33,11 @@ static int flaglist (iargs *a, unsigned int i, uint32_t *f, uint64_t *kw, int cr
   return 1 ;
 }
 
-/* applies the change to message j and reports it: 1, or 0 if
-   UNCHANGEDSINCE failed.  The caller holds the EX lock: +FLAGS and -FLAGS
-   apply to the record on disk, never to this session's copy, which may be
-   older than another session's change. */
+/* applies the change to message j and reports it: 1 (also when it was
+   expunged meanwhile), 0 if UNCHANGEDSINCE failed, -1 error (errno).  The
+   caller holds the EX lock: +FLAGS and -FLAGS apply to the record on disk,
+   never to this session's copy, which may be older than another session's
+   change. */
 static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since, int silent, int uid)
 {
   imsg *m = sel_msgs() + j ;
@@ -44,8 +45,11 @@ static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since
   size_t pos ;
   uint32_t cur, nf ;
   uint64_t nk, ms ;
+  int r ;
   if (m->flags & TERN_F_EXPUNGED) return 1 ;
-  if (tern_mbox_find(&S.mbox, m->uid, &rec, &pos) || (rec.flags & TERN_F_EXPUNGED)) return 1 ;
+  r = tern_mbox_find(&S.mbox, m->uid, &rec, &pos) ;
+  if ((r == TERN_PERM && errno == ENOENT) || (!r && (rec.flags & TERN_F_EXPUNGED))) return 1 ;
+  if (r) return -1 ;
   if (since && rec.modseq > since) return 0 ;
   cur = rec.flags & TERN_F_USER ;
   nf = mode == 1 ? cur | f : mode == 2 ? cur & ~f : f ;
@@ -55,9 +59,10 @@ static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since
   ms = rec.modseq ;
   if (nf != cur || nk != rec.keywords)
   {
-    int r = tern_mbox_setflags(&S.mbox, m->uid, nf, nk, since, &ms) ;
+    r = tern_mbox_setflags(&S.mbox, m->uid, nf, nk, since, &ms) ;
     if (r == TERN_PERM && errno == ESTALE) return 0 ;
-    if (r) return 1 ;
+    if (r == TERN_PERM && errno == ENOENT) return 1 ;   /* expunged meanwhile */
+    if (r) return -1 ;
   }
   m->flags = (m->flags & ~(uint32_t)TERN_F_USER) | nf ; m->kw = nk ; m->modseq = ms ;
   if (!silent || (S.condstore && since))
@@ -69,6 +74,22 @@ static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since
     out_puts(")\r\n") ;
   }
   return 1 ;
+}
+
+/* each message of idx (those that failed UNCHANGEDSINCE into failed),
+   retrained as its junk flags ask: 0, or an errno after which the rest
+   is left as it was */
+static int storeall (genalloc const *idx, int mode, uint32_t f, uint64_t kw, uint64_t since, int silent, int uid, genalloc *failed)
+{
+  for (size_t k = 0 ; k < genalloc_len(size_t, idx) ; k++)
+  {
+    size_t j = genalloc_s(size_t const, idx)[k] ;
+    int r = storeone(j, mode, f, kw, since, silent, uid) ;
+    if (r < 0) return errno ? errno : EIO ;
+    if (!r && !genalloc_catb(size_t, failed, &j, 1)) strerr_diefusys(111, "store") ;
+    if (!(sel_msgs()[j].flags & TERN_F_EXPUNGED)) junk_sync(&S.mbox, sel_msgs()[j].uid, 0) ;
+  }
+  return 0 ;
 }
 
 void cmd_store (iargs *a)
@@ -93,6 +114,9 @@ void cmd_store (iargs *a)
   if (strncasecmp(op, "FLAGS", 5) || (op[5] && strcasecmp(op + 5, ".SILENT"))) { out_tagged("BAD", "bad STORE item") ; return ; }
   if (S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; return ; }
   if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
+  /* a change that can touch $Junk or $NotJunk retrains: the junk lock first */
+  r = flaglist(a, i + 1, &f, &kw, 0) ;
+  junk_begin(r > 0 && (!mode || (f & (TERN_F_JUNK | TERN_F_NOTJUNK)))) ;
   if (tern_mbox_lock(&S.mbox, LOCK_EX)) { out_temp("[UNAVAILABLE] cannot lock the mailbox") ; goto end ; }
   r = flaglist(a, i + 1, &f, &kw, 1) ;
   if (r <= 0)
@@ -101,13 +125,13 @@ void cmd_store (iargs *a)
     if (r < 0) out_tagged("NO", "[LIMIT] no room for another keyword in this mailbox") ; else out_tagged("BAD", "bad flag") ;
     goto end ;
   }
-  for (size_t k = 0 ; k < genalloc_len(size_t, &idx) ; k++)
-  {
-    size_t j = genalloc_s(size_t, &idx)[k] ;
-    if (!storeone(j, mode, f, kw, since, silent, a->uid) && !genalloc_catb(size_t, &failed, &j, 1)) strerr_diefusys(111, "store") ;
-  }
+  r = storeall(&idx, mode, f, kw, since, silent, a->uid, &failed) ;
+  junk_commit() ;
   tern_mbox_unlock(&S.mbox) ;
-  if (genalloc_len(size_t, &failed))
+  junk_end() ;
+  /* never OK for a change that did not happen */
+  if (r) { errno = r ; out_temp("[UNAVAILABLE] cannot store the flags") ; }
+  else if (genalloc_len(size_t, &failed))
   {
     out_puts(S.tag) ; out_puts(" OK [MODIFIED ") ;
     for (size_t k = 0 ; k < genalloc_len(size_t, &failed) ; k++)
@@ -121,6 +145,7 @@ void cmd_store (iargs *a)
   }
   else imap_ok("STORE completed") ;
  end:
+  junk_end() ;
   genalloc_free(size_t, &idx) ;
   genalloc_free(size_t, &failed) ;
 }
@@ -134,37 +159,75 @@ static void out_uidset (genalloc const *u)
   }
 }
 
+/* COPY of one message as tern_store_copy does, with the automatic junk
+   flags of the destination e (a new copy starts untrained) */
+static int copyone (uint32_t uid, tern_mboxent const *e, uint32_t *nu)
+{
+  stralloc p = STRALLOC_ZERO ;
+  char const *kw[TERN_STORE_KWMAX] ;
+  unsigned int nkw = 0 ;
+  tern_rec rec ;
+  size_t pos ;
+  int r = tern_mbox_header(&S.mbox) ;
+  if (!r) r = tern_mbox_find(&S.mbox, uid, &rec, &pos) ;
+  if (!r && (rec.flags & TERN_F_EXPUNGED)) { r = TERN_PERM ; errno = ENOENT ; }
+  if (!r && rec.keywords) r = tern_mbox_keywords(&S.mbox) ;
+  if (r) return r ;
+  for (unsigned int b = 0 ; b < TERN_STORE_KWMAX ; b++)
+    if (rec.keywords & ((uint64_t)1 << b) && tern_mbox_keywordname(&S.mbox, b)) kw[nkw++] = tern_mbox_keywordname(&S.mbox, b) ;
+  if (!tern_mbox_path(&p, &S.mbox, "cur", uid)) return TERN_TEMP ;
+  r = tern_store_deliverlink(S.acct.s, e->name, p.s, junk_flags(e->name, e->specialuse, rec.flags & TERN_F_USER),
+    kw, nkw, rec.internaldate, 0, nu) ;
+  if (r == TERN_TEMP && errno == ENOENT) r = TERN_PERM ;  /* expunged under us */
+  stralloc_free(&p) ;
+  return r ;
+}
+
+/* MOVE's expunge of the copied messages: each untrained before it goes */
+static void moveexpunge (genalloc const *src)
+{
+  uint32_t const *u = genalloc_s(uint32_t const, src) ;
+  size_t n = genalloc_len(uint32_t, src) ;
+  if (tern_mbox_lock(&S.mbox, LOCK_EX)) return ;
+  for (size_t k = 0 ; k < n ; k++) junk_sync(&S.mbox, u[k], 1) ;
+  junk_commit() ;
+  for (size_t k = 0 ; k < n ; k++)
+  {
+    uint64_t ms ;
+    tern_mbox_expunge(&S.mbox, u[k], &ms) ;
+  }
+  tern_mbox_compact(&S.mbox, 0) ;
+  tern_mbox_unlock(&S.mbox) ;
+}
+
 static void copymove (iargs *a, int move)
 {
   genalloc idx = GENALLOC_ZERO, src = GENALLOC_ZERO, dst = GENALLOC_ZERO ;
   stralloc name = STRALLOC_ZERO ;
   tern_mboxent e ;
-  int r = 0 ;
+  int r = 0, e2 ;
   if (a->n != 2) { out_tagged("BAD", move ? "MOVE set mailbox" : "COPY set mailbox") ; return ; }
   if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
   if (!mbox_name(&a->a[1], &name)) goto end ;
   if (move && S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; goto end ; }
   if (tern_store_mbox_lookup(S.acct.s, name.s, &e)) { out_tagged("NO", "[TRYCREATE] no such mailbox") ; goto end ; }
+  junk_begin(genalloc_len(size_t, &idx) > 0) ;
   for (size_t k = 0 ; k < genalloc_len(size_t, &idx) && !r ; k++)
   {
     imsg *m = sel_msgs() + genalloc_s(size_t, &idx)[k] ;
     uint32_t nu ;
     if (m->flags & TERN_F_EXPUNGED) continue ;
-    r = tern_store_copy(&S.mbox, m->uid, S.acct.s, name.s, &nu) ;
+    r = copyone(m->uid, &e, &nu) ;
     if (r == TERN_PERM && errno == ENOENT) { r = 0 ; continue ; }
     if (!r && (!genalloc_catb(uint32_t, &src, &m->uid, 1) || !genalloc_catb(uint32_t, &dst, &nu, 1))) r = TERN_TEMP ;
   }
+  /* the copies made are trained even when a later one failed */
+  e2 = errno ;
+  junk_syncbox(&e, genalloc_s(uint32_t, &dst), genalloc_len(uint32_t, &dst)) ;
+  errno = e2 ;
   if (r) { out_temp("[UNAVAILABLE] copy failed") ; goto end ; }
-  if (move && genalloc_len(uint32_t, &src))
-  {
-    r = tern_mbox_lock(&S.mbox, LOCK_EX) ;
-    for (size_t k = 0 ; !r && k < genalloc_len(uint32_t, &src) ; k++)
-    {
-      uint64_t ms ;
-      tern_mbox_expunge(&S.mbox, genalloc_s(uint32_t, &src)[k], &ms) ;
-    }
-    if (!r) { tern_mbox_compact(&S.mbox, 0) ; tern_mbox_unlock(&S.mbox) ; }
-  }
+  if (move && genalloc_len(uint32_t, &src)) moveexpunge(&src) ;
+  junk_end() ;
   if (genalloc_len(uint32_t, &src))
   {
     if (move) out_puts("* OK [COPYUID ") ; else { out_puts(S.tag) ; out_puts(" OK [COPYUID ") ; }
@@ -174,6 +237,7 @@ static void copymove (iargs *a, int move)
   }
   else imap_ok(move ? "MOVE completed" : "COPY completed") ;
  end:
+  junk_end() ;
   genalloc_free(size_t, &idx) ;
   genalloc_free(uint32_t, &src) ;
   genalloc_free(uint32_t, &dst) ;

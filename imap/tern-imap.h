@@ -222,4 +222,18 @@ struct msgmap_s { char const *s ; size_t len ; size_t hdrlen ; int mapped ; } ;
 extern int mapmsg (uint32_t uid, msgmap *m) ;
 extern void unmapmsg (msgmap *m) ;
 extern int sel_expunge (genalloc const *idx, int silent) ;
+/* tern-imap-junk.c: automatic junk flags and training (tern-imap(8) JUNK
+   FILTER).  junk_begin(train) reads the account's junk settings (again
+   when config.cdb changed) and, when train and the account has a filter,
+   takes the junk lock: before any mailbox lock.  1 if training is on.
+   junk_sync under the mailbox's EX lock, junk_commit before it goes;
+   junk_end releases the junk lock.  Errors are logged, never returned. */
+extern int junk_begin (int train) ;
+extern uint32_t junk_flags (char const *mailbox, unsigned int su, uint32_t flags) ;
+extern int junk_training (void) ;
+extern void junk_sync (tern_mbox *m, uint32_t uid, int gone) ;
+extern void junk_commit (void) ;
+extern void junk_syncbox (tern_mboxent const *e, uint32_t const *uids, size_t n) ;
+extern void junk_syncall (char const *name, int gone) ;   /* DELETE, RENAME INBOX */
+extern void junk_end (void) ;
 #endif

@@ -9,31 +9,7 @@ from common import check, setup, deliver, MSG, Raw, D
 setup()
 os.makedirs("mail/INBOX", exist_ok=True)
 lis, port = common.listener()
-with open("mbsyncrc", "w") as f:
-    f.write("""IMAPAccount tern
-Host 127.0.0.1
-Port %d
-User bob
-Pass bob-password
-SSLType None
-AuthMechs PLAIN LOGIN
-
-IMAPStore far
-Account tern
-
-MaildirStore near
-Path %s/mail/
-Inbox %s/mail/INBOX
-SubFolders Verbatim
-
-Channel c
-Far :far:
-Near :near:
-Patterns *
-Create Both
-Expunge Both
-SyncState *
-""" % (port, D, D))
+common.mbsyncrc(port)
 
 
 def sync():

@@ -56,11 +56,11 @@ MSG = (b"From: Alice <alice@example.org>\r\nTo: bob@example.com\r\nSubject: hell
 class Raw:
     """A raw IMAP client: cmd() returns (untagged lines, tagged line)."""
 
-    def __init__(self, env=None):
+    def __init__(self, env=None, stderr=None):
         a, b = socket.socketpair()
         e = {"PATH": os.environ["PATH"], "TCPREMOTEIP": "127.0.0.1"}
         e.update(env or {})
-        self.proc = subprocess.Popen(["tern-imap", "-c", D + "/c"], stdin=b, stdout=b, env=e)
+        self.proc = subprocess.Popen(["tern-imap", "-c", D + "/c"], stdin=b, stdout=b, env=e, stderr=stderr)
         b.close()
         self.sock = a
         self.f = a.makefile("rb")
@@ -107,3 +107,32 @@ def listener(*opts, stderr=None):
         except OSError:
             time.sleep(0.1)
     return p, port
+
+
+def mbsyncrc(port):
+    """mbsyncrc: bob's mailboxes through port, Maildirs in mail/"""
+    with open("mbsyncrc", "w") as f:
+        f.write("""IMAPAccount tern
+Host 127.0.0.1
+Port %d
+User bob
+Pass bob-password
+SSLType None
+AuthMechs PLAIN LOGIN
+
+IMAPStore far
+Account tern
+
+MaildirStore near
+Path %s/mail/
+Inbox %s/mail/INBOX
+SubFolders Verbatim
+
+Channel c
+Far :far:
+Near :near:
+Patterns *
+Create Both
+Expunge Both
+SyncState *
+""" % (port, D, D))
