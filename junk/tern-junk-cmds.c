@@ -157,6 +157,9 @@ void cmd_train (jargs *a, int delta)
   }
   if (tern_junkdb_commit(&d) != TERN_OK) jdie(111, "commit to the junk database") ;
   tern_junkdb_close(&d) ;
+  tern_junkwords_free(&w) ;
+  stralloc_free(&msg) ;
+  stralloc_free(&name) ;
   if (bad) strerr_dief(111, "some files could not be read") ;
 }
 

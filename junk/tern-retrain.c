@@ -56,11 +56,13 @@ static int one (tern_conf const *c, char const *name, int all)
     {
       if (!all) strerr_dief(111, "account ", name, ": damaged ", tern_store_damage_path(), ": ", tern_store_damage_what()) ;
       strerr_warnw("account ", name, ": damaged ", tern_store_damage_path(), ": ", tern_store_damage_what()) ;
+      stralloc_free(&dir) ;
       return 111 ;
     }
     errno = e ;
     if (!all) strerr_diefu2sys(r == TERN_PERM ? 100 : 111, "retrain account ", name) ;
     strerr_warnwu2sys("retrain account ", name) ;
+    stralloc_free(&dir) ;
     return r == TERN_PERM ? 100 : 111 ;
   }
   if (tty) { buffer_puts(buffer_2, "\n") ; buffer_flush(buffer_2) ; }
@@ -108,6 +110,8 @@ static int all (tern_conf *c)
     if (r == 111 || (r && !worst)) worst = r ;
   }
   free(list) ;
+  stralloc_free(&names) ;
+  genalloc_free(size_t, &off) ;
   return worst ;
 }
 
