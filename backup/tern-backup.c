@@ -247,6 +247,8 @@ int main (int argc, char const *const *argv)
   if (syncfs(B.dst) < 0) bk_err("", "sync the backup", errno) ;
   if (!version(&v, &qv, started, (uint64_t)time(0), 1) || !putversion(&v))
     strerr_diefu3sys(111, "write ", argv[1], "/version") ;
+  stralloc_free(&v) ;
+  stralloc_free(&qv) ;
   if (B.errors)
   {
     char fmt[UINT_FMT] ;
