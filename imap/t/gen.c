@@ -84,5 +84,7 @@ int main (int argc, char **argv)
   }
   if (tern_mbox_rewrite(&m, genalloc_s(tern_rec, &recs), n, (uint32_t)n + 1, m.hdr.uidvalidity)) { perror("write the index") ; return 111 ; }
   tern_mbox_close(&m) ;
+  genalloc_free(tern_rec, &recs) ;
+  stralloc_free(&p) ;
   return 0 ;
 }
