@@ -37,6 +37,9 @@ int main (int argc, char **argv)
   if (!r && argc == 5) r = tern_junkdb_setstate(&d, e.id, e.uidvalidity, uid, spam ? TERN_TRAIN_SPAM : TERN_TRAIN_HAM) ;
   if (!r) r = tern_junkdb_commit(&d) ;
   tern_junkdb_close(&d) ;
+  tern_junkwords_free(&w) ;
+  stralloc_free(&msg) ;
+  stralloc_free(&path) ;
   if (r) { perror("train") ; return r ; }
   return 0 ;
 }
