@@ -65,6 +65,7 @@ static void states (char const *acct)
     genalloc_free(tern_rec, &recs) ;
     tern_mbox_close(&m) ;
   }
+  tern_mboxlist_free(&l) ;
 }
 
 /* n flag changes on random messages of mailbox name, each trained as IMAP does */
