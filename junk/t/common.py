@@ -15,11 +15,11 @@ SPAMWORDS = "viagra cheap pills casino winner lottery prize unsubscribe offer mi
 HAMWORDS = "meeting agenda project report schedule review budget minutes draft colleague".split()
 
 
-def run(argv, inp=b""):
-    """(exit code, stdout text, stderr text)"""
+def run(argv, inp=b"", env=None):
+    """(exit code, stdout text, stderr text); env: variables added"""
     if isinstance(inp, str):
         inp = inp.encode()
-    p = subprocess.run(argv, input=inp, capture_output=True)
+    p = subprocess.run(argv, input=inp, capture_output=True, env=dict(os.environ, **env) if env else None)
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
 
