@@ -80,11 +80,8 @@ static void unknown (char const *acct, char const *name)
   for (;;)
   {
     struct dirent *de = readdir(d) ;
-    size_t k = 0 ;
     if (!de) break ;
-    if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2]))) continue ;
-    for (; k < sizeof known / sizeof *known ; k++) if (!strcmp(de->d_name, known[k])) break ;
-    if (k == sizeof known / sizeof *known)
+    if (!v_known(de->d_name, known, sizeof known / sizeof *known))
     {
       char rel[8 + strlen(de->d_name)] ;
       memcpy(rel, "junk/", 5) ;

@@ -68,6 +68,13 @@ void v_config (char const *confdir)
   tern_conftext_free(&t) ;
 }
 
+int v_known (char const *name, char const *const *known, size_t n)
+{
+  if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]))) return 1 ;
+  for (size_t k = 0 ; k < n ; k++) if (!strcmp(name, known[k])) return 1 ;
+  return 0 ;
+}
+
 void v_top (void)
 {
   static char const *const known[] = { "accounts", "queue", "moved", "version", "config", "authfail" } ;
@@ -81,11 +88,8 @@ void v_top (void)
   for (;;)
   {
     struct dirent *de = readdir(d) ;
-    size_t k = 0 ;
     if (!de) break ;
-    if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2]))) continue ;
-    for (; k < sizeof known / sizeof *known ; k++) if (!strcmp(de->d_name, known[k])) break ;
-    if (k == sizeof known / sizeof *known) strerr_warnw3x(path(de->d_name), ": ", "not a file of tern") ;
+    if (!v_known(de->d_name, known, sizeof known / sizeof *known)) strerr_warnw3x(path(de->d_name), ": ", "not a file of tern") ;
   }
   closedir(d) ;
 }

@@ -29,6 +29,8 @@ extern void v_problem (char const *where, char const *what) ;
 extern void v_problem3 (char const *a, char const *b, char const *what) ;
 extern void v_fixed (char const *a, char const *b, char const *what) ;
 extern void v_warn (char const *what, char const *obj, int e) ;
+/* 1 if a directory entry is "." or ".." or one of the n names of known */
+extern int v_known (char const *name, char const *const *known, size_t n) ;
 extern void v_progress (int force) ;
 extern void v_flush (void) ;
 /* path (under DATADIR) renamed to DATADIR/moved/ + the same relative path */
