@@ -114,6 +114,7 @@ void cmd_classify (jargs *a)
   stralloc msg = STRALLOC_ZERO, name = STRALLOC_ZERO ;
   int bad = 0 ;
   junkdb_open(&d, a->acct.s, TERN_JUNKDB_READ) ;
+  tern_junkwords_key(&w, d.key) ;
   if (!a->batch)
   {
     if (!readmsg(0, &msg, a->o.maxbytes, 1)) strerr_diefusys(111, "read the message on stdin") ;
@@ -148,6 +149,7 @@ void cmd_train (jargs *a, int delta)
   int bad = 0 ;
   if (!a->batch && !readmsg(0, &msg, a->o.maxbytes, 1)) strerr_diefusys(111, "read the message on stdin") ;
   junkdb_open(&d, a->acct.s, TERN_JUNKDB_WRITE) ;
+  tern_junkwords_key(&w, d.key) ;
   if (!a->batch) train1(a, &d, &w, &msg, delta) ;
   else while (nextname(&name))
   {

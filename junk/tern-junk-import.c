@@ -59,6 +59,7 @@ static void add (imp *m, char const *s, size_t len, int spam)
     junkdb_open(&m->d, m->a->acct.s, TERN_JUNKDB_WRITE) ;
     m->open = 1 ;
   }
+  tern_junkwords_key(&m->w, m->d.key) ;
   if (!tern_junkwords_message(&m->w, s, len, &m->a->o)) strerr_diefusys(111, "read the words of a message") ;
   if (tern_junkdb_train(&m->d, &m->w, spam, 1) != TERN_OK) jdie(111, "train") ;
   m->n++ ;

@@ -57,12 +57,17 @@ struct tern_junkwords_s
   stralloc s ;          /* the words, each NUL-terminated, first-seen order */
   genalloc off ;        /* size_t: where each word starts in s */
   genalloc set ;        /* private: the hash set that counts a word once */
+  genalloc hash ;       /* uint64_t: each word's hash under key (below) */
+  uint64_t key[2] ;     /* tern_junkwords_key's, else random per w */
   unsigned int n ;      /* number of words */
   unsigned int cut : 1 ;      /* stopped at maxbytes or WORDSMAX */
   unsigned int badctype : 1 ; /* the top Content-Type is unparsable */
+  unsigned int keyed : 1 ;    /* key is set */
 } ;
-#define TERN_JUNKWORDS_ZERO { .s = STRALLOC_ZERO, .off = GENALLOC_ZERO, .set = GENALLOC_ZERO, .n = 0, .cut = 0, .badctype = 0 }
+#define TERN_JUNKWORDS_ZERO { .s = STRALLOC_ZERO, .off = GENALLOC_ZERO, .set = GENALLOC_ZERO, .hash = GENALLOC_ZERO, .key = { 0, 0 }, .n = 0, .cut = 0, .badctype = 0, .keyed = 0 }
 #define tern_junkwords_word(w, i) ((w)->s.s + genalloc_s(size_t, &(w)->off)[i])
+/* the length of word i (without its NUL) */
+#define tern_junkwords_len(w, i) (((i) + 1 < (w)->n ? genalloc_s(size_t, &(w)->off)[(i) + 1] : (w)->s.len) - genalloc_s(size_t, &(w)->off)[i] - 1)
 
 /* The set of words of msg[0..len) (at most o->maxbytes of it are read;
    0: all), replacing what w held.  Parts more than 50 MIME levels deep
@@ -70,6 +75,10 @@ struct tern_junkwords_s
    is not added.  1, or 0 (ENOMEM). */
 extern int tern_junkwords_message (tern_junkwords *w, char const *msg, size_t len, tern_junkopt const *o) ;
 extern void tern_junkwords_free (tern_junkwords *w) ;
+/* Words read from now on are hashed (hash[]) with key, a junk database's
+   (tern_junkdb's key): its lookups then hash no word again.  A zero key
+   (no database) is ignored.  Without a key, w draws a random one. */
+extern void tern_junkwords_key (tern_junkwords *w, uint64_t const key[2]) ;
 
 /* ---- the database: ACCT/junk/ (junk/tern-junk.5) ---- */
 

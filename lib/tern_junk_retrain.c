@@ -65,6 +65,7 @@ static int words (rt *r, tern_mbox *m, uint32_t uid, int log)
     r->buf.len += (size_t)n ;
   }
   fd_close(fd) ;
+  tern_junkwords_key(&r->w, r->d.key) ;
   return tern_junkwords_message(&r->w, r->buf.s, r->buf.len, r->o) ? 1 : -1 ;
  bad:
   if (log)

@@ -50,6 +50,7 @@ static int retrain (tern_junkdb *d, tern_junkopt const *o, tern_mbox *m, uint32_
     stralloc_free(&sa) ;
     return TERN_OK ;
   }
+  tern_junkwords_key(&w, d->key) ;
   if (!tern_junkwords_message(&w, sa.s, sa.len, o)) goto err ;
   r = TERN_OK ;
   if (cur) r = tern_junkdb_train(d, &w, cur == TERN_TRAIN_SPAM, -1) ;

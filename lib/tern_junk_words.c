@@ -310,7 +310,8 @@ void tern_junkwords_free (tern_junkwords *w)
 {
   stralloc_free(&w->s) ;
   genalloc_free(size_t, &w->off) ;
-  genalloc_free(uint64_t, &w->set) ;
+  genalloc_free(uint32_t, &w->set) ;
+  genalloc_free(uint64_t, &w->hash) ;
   w->n = 0 ;
   w->cut = 0 ;
   w->badctype = 0 ;

@@ -61,7 +61,7 @@ int tern_jdb_hdr_unpack (char const *s, tern_jdb_hdr *h)
 void tern_jdb_slot (char const *slots, uint32_t pos, uint64_t *h, uint32_t *ham, uint32_t *spam)
 {
   char const *s = slots + (size_t)pos * TERN_JDB_SLOT ;
-  uint64_unpack(s, h) ;
+  *h = tern_jdb_get64(s) ;
   uint32_unpack(s + 8, ham) ;
   uint32_unpack(s + 12, spam) ;
 }
@@ -78,8 +78,7 @@ int tern_jdb_probe (char const *slots, uint32_t n, uint64_t h, uint32_t *pos)
   uint32_t mask = n - 1, i = (uint32_t)h & mask ;
   for (unsigned int k = 0 ; k < TERN_JDB_PROBES ; k++, i = (i + 1) & mask)
   {
-    uint64_t x ;
-    uint64_unpack(slots + (size_t)i * TERN_JDB_SLOT, &x) ;
+    uint64_t x = tern_jdb_get64(slots + (size_t)i * TERN_JDB_SLOT) ;
     if (x == h) { *pos = i ; return 1 ; }
     if (!x) { *pos = i ; return 0 ; }
   }

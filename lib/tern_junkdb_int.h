@@ -53,7 +53,26 @@ struct tern_jdb_journal_s
 } ;
 #define TERN_JDB_JOURNAL_ZERO { .kind = 0, .words = GENALLOC_ZERO, .states = GENALLOC_ZERO }
 
+#include <string.h>
+#include <skalibs/uint64.h>
 #include "tern_siphash.h"
+
+/* the little-endian uint64 at s (uint64_unpack, inlined: the lookups' hot path) */
+static inline uint64_t tern_jdb_get64 (char const *s)
+{
+  uint64_t x ;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(&x, s, 8) ;
+#else
+  uint64_unpack(s, &x) ;
+#endif
+  return x ;
+}
+
+/* w's hashes when they are under d's key (tern_junkwords_key) and one
+   per word, else 0 */
+#define tern_jdb_wordhashes(d, w) ((w)->keyed && (w)->key[0] == (d)->key[0] && (w)->key[1] == (d)->key[1] \
+  && genalloc_len(uint64_t, &(w)->hash) == (w)->n ? genalloc_s(uint64_t, &(w)->hash) : (uint64_t const *)0)
 
 /* tern_junkdb_file.c */
 extern uint64_t tern_jdb_hash (uint64_t const key[2], char const *s, size_t len) ;

@@ -71,11 +71,11 @@ static void bump (uint32_t *c, int delta)
 
 int tern_junkdb_train (tern_junkdb *d, tern_junkwords const *w, int spam, int delta)
 {
+  uint64_t const *hash = tern_jdb_wordhashes(d, w) ;
   if (d->lockfd < 0 && d->fd != TERN_JDB_REBUILDFD) return (errno = EBADF, TERN_TEMP) ;
   for (unsigned int i = 0 ; i < w->n ; i++)
   {
-    char const *s = tern_junkwords_word(w, i) ;
-    tern_jdb_pend *p = add(d, tern_jdb_hash(d->key, s, strlen(s))) ;
+    tern_jdb_pend *p = add(d, hash ? hash[i] : tern_jdb_hash(d->key, tern_junkwords_word(w, i), tern_junkwords_len(w, i))) ;
     if (!p) return TERN_TEMP ;
     bump(spam ? &p->spam : &p->ham, delta) ;
   }

@@ -36,9 +36,12 @@ int tern_junkdeliver_classify (char const *acct, tern_junkopt const *o, int fd, 
   n = st.st_size > off ? (size_t)(st.st_size - off) : 0 ;
   if (o->maxbytes && n > o->maxbytes) n = o->maxbytes ;
   if (!readat(fd, off, n, &msg)) { e = tern_errcode(errno) ; goto end ; }
-  if (!tern_junkwords_message(&w, msg.s, msg.len, o)) goto end ;
   e = tern_junkdb_open(&d, acct, TERN_JUNKDB_READ) ;
-  if (!e) e = tern_junkdb_classify(&d, &w, o, r) ;
+  if (e) goto end ;
+  tern_junkwords_key(&w, d.key) ;   /* the words hashed once, for d */
+  e = TERN_TEMP ;
+  if (!tern_junkwords_message(&w, msg.s, msg.len, o)) goto end ;
+  e = tern_junkdb_classify(&d, &w, o, r) ;
  end:
   {
     int errsave = errno ;
