@@ -59,12 +59,13 @@ struct tern_junkwords_s
   genalloc set ;        /* private: the hash set that counts a word once */
   genalloc hash ;       /* uint64_t: each word's hash under key (below) */
   uint64_t key[2] ;     /* tern_junkwords_key's, else random per w */
+  stralloc scratch[3] ; /* private: decoding buffers kept between messages */
   unsigned int n ;      /* number of words */
   unsigned int cut : 1 ;      /* stopped at maxbytes or WORDSMAX */
   unsigned int badctype : 1 ; /* the top Content-Type is unparsable */
   unsigned int keyed : 1 ;    /* key is set */
 } ;
-#define TERN_JUNKWORDS_ZERO { .s = STRALLOC_ZERO, .off = GENALLOC_ZERO, .set = GENALLOC_ZERO, .hash = GENALLOC_ZERO, .key = { 0, 0 }, .n = 0, .cut = 0, .badctype = 0, .keyed = 0 }
+#define TERN_JUNKWORDS_ZERO { .s = STRALLOC_ZERO, .off = GENALLOC_ZERO, .set = GENALLOC_ZERO, .hash = GENALLOC_ZERO, .key = { 0, 0 }, .scratch = { STRALLOC_ZERO, STRALLOC_ZERO, STRALLOC_ZERO }, .n = 0, .cut = 0, .badctype = 0, .keyed = 0 }
 #define tern_junkwords_word(w, i) ((w)->s.s + genalloc_s(size_t, &(w)->off)[i])
 /* the length of word i (without its NUL) */
 #define tern_junkwords_len(w, i) (((i) + 1 < (w)->n ? genalloc_s(size_t, &(w)->off)[(i) + 1] : (w)->s.len) - genalloc_s(size_t, &(w)->off)[i] - 1)

@@ -71,9 +71,14 @@ int tern_junkw_add (tern_junkw *j, char const *s, size_t len)
     if (hash[i] == h && end - off[i] == len + 1 && !memcmp(w->s.s + off[i], s, len)) return 1 ;
   }
   if (w->n >= TERN_JUNK_WORDSMAX) { j->full = 1 ; w->cut = 1 ; return 1 ; }
-  if (!genalloc_catb(size_t, &w->off, &w->s.len, 1)) return 0 ;
-  if (!genalloc_catb(uint64_t, &w->hash, &h, 1)) return 0 ;
-  if (!stralloc_readyplus(&w->s, len + 1)) return 0 ;
+  /* room first (rarely an allocation), then plain stores */
+  if ((w->off.len + sizeof(size_t) > w->off.a && !genalloc_readyplus(size_t, &w->off, 256))
+   || (w->hash.len + sizeof(uint64_t) > w->hash.a && !genalloc_readyplus(uint64_t, &w->hash, 256))
+   || (w->s.len + len + 1 > w->s.a && !stralloc_readyplus(&w->s, len + 4096))) return 0 ;
+  genalloc_s(size_t, &w->off)[w->n] = w->s.len ;
+  genalloc_s(uint64_t, &w->hash)[w->n] = h ;
+  w->off.len += sizeof(size_t) ;
+  w->hash.len += sizeof(uint64_t) ;
   memcpy(w->s.s + w->s.len, s, len) ;
   w->s.s[w->s.len + len] = 0 ;
   w->s.len += len + 1 ;

@@ -80,6 +80,32 @@ static void ascii (word *w, unsigned int c)
   }
 }
 
+/* a run of ASCII letters and digits at s[i..len) joins the word (as
+   ascii() on each, lower case): counts in locals, no branch on the
+   letter's class (vowels and consonants alternate unpredictably);
+   where the run stops */
+static size_t run (word *w, char const *s, size_t i, size_t len)
+{
+  size_t n = w->len, start = i, digits = w->digits, other = w->other ;
+  unsigned int stretch = w->stretch, stretches = w->stretches, nondigit = (unsigned int)w->nondigit ;
+  for (; i < len ; i++)
+  {
+    unsigned int b = (unsigned char)s[i], k, cons, dig ;
+    if (b >= 0x80 || !((k = cls[b]) & C_WORD)) break ;
+    if (n < sizeof w->b) w->b[n] = (char)(b - 'A' < 26 ? b | 0x20 : b) ;
+    n++ ;
+    cons = (k & C_CONS) != 0 ; dig = (k & C_DIGIT) != 0 ;
+    stretches += !cons & (stretch >= 6) ;
+    stretch = (stretch + 1) & -cons ;
+    digits += dig ;
+    nondigit |= !dig ;
+    other += !(k & (C_DIGIT | C_HEX)) ;
+  }
+  w->len = n ; w->total += i - start ; w->digits = digits ; w->other = other ;
+  w->stretch = stretch ; w->stretches = stretches ; w->nondigit = (int)nondigit ;
+  return i ;
+}
+
 /* c >= 0x80, part of the word's middle */
 static void core (word *w, uint32_t c)
 {
@@ -181,13 +207,7 @@ int tern_junkw_text (tern_junkw *j, char const *s, size_t len)
       i++ ;
       if (!(cls[b] & C_WORD)) { if (w.total && !end(j, &h, &w)) return 0 ; continue ; }
       if (w.pend) { grow(&w, b - 'A' < 26 ? b | 0x20 : b, 1) ; continue ; }
-      for (;;)    /* a run of ASCII letters and digits */
-      {
-        w.total++ ;
-        ascii(&w, b - 'A' < 26 ? b | 0x20 : b) ;
-        if (i >= len || (b = (unsigned char)s[i]) >= 0x80 || !(cls[b] & C_WORD)) break ;
-        i++ ;
-      }
+      i = run(&w, s, i - 1, len) ;
       continue ;
     }
     i += rune(s + i, len - i, &c) ;

@@ -288,6 +288,7 @@ int tern_junkwords_message (tern_junkwords *w, char const *msg, size_t len, tern
   int ok, have ;
   tern_junkw_reset(w) ;
   j.w = w ; j.o = o ;
+  j.dec = w->scratch[0] ; j.utf = w->scratch[1] ; j.txt = w->scratch[2] ;
   if (o->maxbytes && len > o->maxbytes) { len = o->maxbytes ; w->cut = 1 ; }
   if (len >= 5 && !memcmp(msg, "From ", 5))   /* an mbox separator line */
   {
@@ -300,9 +301,7 @@ int tern_junkwords_message (tern_junkwords *w, char const *msg, size_t len, tern
   if (have > 0 && ct.len && !mtype(ct.s, ct.len, t, st)) w->badctype = 1 ;
   ok = have >= 0 && headerwords(&j, msg, hl) && part(&j, msg, len, 0, 0) ;
   stralloc_free(&ct) ;
-  stralloc_free(&j.dec) ;
-  stralloc_free(&j.utf) ;
-  stralloc_free(&j.txt) ;
+  w->scratch[0] = j.dec ; w->scratch[1] = j.utf ; w->scratch[2] = j.txt ;
   return ok ;
 }
 
@@ -312,6 +311,7 @@ void tern_junkwords_free (tern_junkwords *w)
   genalloc_free(size_t, &w->off) ;
   genalloc_free(uint32_t, &w->set) ;
   genalloc_free(uint64_t, &w->hash) ;
+  for (unsigned int i = 0 ; i < 3 ; i++) stralloc_free(&w->scratch[i]) ;
   w->n = 0 ;
   w->cut = 0 ;
   w->badctype = 0 ;

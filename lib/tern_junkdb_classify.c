@@ -11,7 +11,7 @@
 #define ROBS 0.0178
 #define ROBX 0.52
 #define KEEPMAX 64
-#define AHEAD 8   /* words looked up ahead (prefetch) */
+#define NAHEAD 8   /* words looked up ahead (prefetch) */
 
 typedef struct top_s top ;
 struct top_s
@@ -76,17 +76,15 @@ static void result (tern_junkresult *r, top const *t)
   for (unsigned int i = 0 ; i < t->n ; i++) r->used[r->nused++] = t->w[i] ;
 }
 
-/* the first slot word i will read, soon: the table is far bigger than
-   the caches, so each lookup would otherwise wait on memory */
-static void ahead (tern_junkdb const *d, uint64_t const *hash, unsigned int i, unsigned int n)
-{
+/* the first slot of hash h (as tern_jdb_probe), read soon: the table is
+   far bigger than the caches, so each lookup would otherwise wait on
+   memory.  Written out in the loop: gcc 12 dropped it from a helper
+   function and with the index masked in 64 bits (objdump showed none). */
 #ifdef __GNUC__
-  size_t slots = (d->maplen - TERN_JDB_HDR) / TERN_JDB_SLOT ;
-  if (hash && d->map && i < n) __builtin_prefetch(d->map + TERN_JDB_HDR + (size_t)(hash[i] & (slots - 1)) * TERN_JDB_SLOT) ;
+#define AHEAD(slots, mask, h) __builtin_prefetch((slots) + (size_t)((uint32_t)(h) & (mask)) * TERN_JDB_SLOT)
 #else
-  (void)d ; (void)hash ; (void)i ; (void)n ;
+#define AHEAD(slots, mask, h) ((void)0)
 #endif
-}
 
 int tern_junkdb_classify (tern_junkdb const *d, tern_junkwords const *w, tern_junkopt const *o, tern_junkresult *r)
 {
@@ -94,15 +92,17 @@ int tern_junkdb_classify (tern_junkdb const *d, tern_junkwords const *w, tern_ju
   double eta = 0, lnf = 0, ln1f = 0 ;
   unsigned int k = 0, chi = o->combine == TERN_JUNK_COMBINE_CHI ;
   uint64_t const *hash = tern_jdb_wordhashes(d, w) ;
+  char const *slots = hash && d->map ? d->map + TERN_JDB_HDR : 0 ;
+  uint32_t mask = (uint32_t)((d->maplen - TERN_JDB_HDR) / TERN_JDB_SLOT) - 1 ;
   hammy.k = spammy.k = chi || o->topwords > KEEPMAX ? KEEPMAX : o->topwords ;
   memset(r, 0, sizeof *r) ;
-  for (unsigned int i = 0 ; i < AHEAD ; i++) ahead(d, hash, i, w->n) ;
+  for (unsigned int i = 0 ; slots && i < NAHEAD && i < w->n ; i++) AHEAD(slots, mask, hash[i]) ;
   for (unsigned int i = 0 ; i < w->n ; i++)
   {
     size_t len = tern_junkwords_len(w, i) ;
     tern_junkword x = { .i = i } ;
     double ps, ph ;
-    ahead(d, hash, i + AHEAD, w->n) ;
+    if (slots && i + NAHEAD < w->n) AHEAD(slots, mask, hash[i + NAHEAD]) ;
     if (!tern_jdb_counts(d, hash ? hash[i] : tern_jdb_hash(d->key, tern_junkwords_word(w, i), len), &x.ham, &x.spam)
      || !(x.ham | x.spam)) continue ;
     r->nknown++ ;
