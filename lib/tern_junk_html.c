@@ -8,18 +8,26 @@
 #include "tern_mime.h"
 #include "tern_junk_words_int.h"
 
+/* the string z is n[0..l) (z's length not measured first: called per tag) */
+static int same (char const *z, char const *n, size_t l)
+{
+  size_t i = 0 ;
+  while (i < l && z[i] && z[i] == n[i]) i++ ;
+  return i == l && !z[l] ;
+}
+
 /* elements whose content is raw text up to their end tag */
 static int rawtext (char const *n, size_t l)
 {
   static char const *const t[] = { "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext" } ;
-  for (size_t i = 0 ; i < sizeof t / sizeof *t ; i++) if (strlen(t[i]) == l && !memcmp(t[i], n, l)) return (int)i + 1 ;
+  for (size_t i = 0 ; i < sizeof t / sizeof *t ; i++) if (same(t[i], n, l)) return (int)i + 1 ;
   return 0 ;
 }
 
 static int isvoid (char const *n, size_t l)
 {
   static char const *const t[] = { "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr" } ;
-  for (size_t i = 0 ; i < sizeof t / sizeof *t ; i++) if (strlen(t[i]) == l && !memcmp(t[i], n, l)) return 1 ;
+  for (size_t i = 0 ; i < sizeof t / sizeof *t ; i++) if (same(t[i], n, l)) return 1 ;
   return 0 ;
 }
 
@@ -109,7 +117,7 @@ static unsigned long named (char const *n, size_t l)
     { "OElig", 0x152 }, { "oelig", 0x153 }, { "Scaron", 0x160 }, { "scaron", 0x161 }, { "Yuml", 0x178 },
   } ;
   char const *p = latin1 ;
-  for (size_t i = 0 ; i < sizeof t / sizeof *t ; i++) if (strlen(t[i].n) == l && !memcmp(t[i].n, n, l)) return t[i].c ;
+  for (size_t i = 0 ; i < sizeof t / sizeof *t ; i++) if (same(t[i].n, n, l)) return t[i].c ;
   for (unsigned long c = 0xa0 ; *p ; c++)
   {
     char const *e = strchr(p, ' ') ;

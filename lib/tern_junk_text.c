@@ -181,10 +181,13 @@ static int end (tern_junkw *j, hist *h, word *w)
     if (o->threegrams && h->len[1] && h->len[0]) ok = entry(j, h->p[1], h->len[1], h->p[0], h->len[0], w->b, len) ;
     if (ok && o->twograms && h->len[0]) ok = entry(j, h->p[0], h->len[0], w->b, len, 0, 0) ;
     if (ok && o->onegrams) ok = entry(j, w->b, len, 0, 0, 0, 0) ;
-    memcpy(h->p[1], h->p[0], h->len[0] <= MAX ? h->len[0] : 0) ;
-    h->len[1] = h->len[0] ;
-    memcpy(h->p[0], w->b, len <= MAX ? len : 0) ;
-    h->len[0] = len ;
+    if (o->twograms || o->threegrams)   /* the history: only n-grams read it */
+    {
+      memcpy(h->p[1], h->p[0], h->len[0] <= MAX ? h->len[0] : 0) ;
+      h->len[1] = h->len[0] ;
+      memcpy(h->p[0], w->b, len <= MAX ? len : 0) ;
+      h->len[0] = len ;
+    }
   }
   clear(w) ;
   return ok ;

@@ -50,9 +50,10 @@ static int field (stralloc *v, char const *h, size_t hl, char const *name, size_
     if (e - i > n && h[i+n] == ':' && !strncasecmp(h + i, name, n))
     {
       v->len = 0 ;
+      if (!stralloc_ready(v, e - k)) return -1 ;
       for (; k < e ; k++)
-        if (h[k] != '\r' && h[k] != '\n' && (v->len || (h[k] != ' ' && h[k] != '\t'))
-         && !stralloc_catb(v, h[k] == '\t' ? " " : h + k, 1)) return -1 ;
+        if (h[k] != '\r' && h[k] != '\n' && (v->len || (h[k] != ' ' && h[k] != '\t')))
+          v->s[v->len++] = h[k] == '\t' ? ' ' : h[k] ;
       while (v->len && v->s[v->len-1] == ' ') v->len-- ;
       return 1 ;
     }
@@ -257,17 +258,18 @@ static int hostwords (tern_junkw *j, char const *f, size_t len)
    than 3 bytes, each field's value tokenized on its own; host names */
 static int headerwords (tern_junkw *j, char const *h, size_t hl)
 {
-  static char const *const names[] = { "From", "To", "Cc", "Bcc", "Reply-To", "Subject", "Sender", "Return-Path" } ;
+  static struct { char const *s ; size_t n ; } const names[] = { { "From", 4 }, { "To", 2 }, { "Cc", 2 }, { "Bcc", 3 },
+    { "Reply-To", 8 }, { "Subject", 7 }, { "Sender", 6 }, { "Return-Path", 11 } } ;
   for (size_t i = 0 ; i < hl && !j->full ; )
   {
     size_t e = fieldend(h, hl, i) ;
     if (!hostwords(j, h + i, e - i)) return 0 ;
     for (size_t k = 0 ; k < sizeof names / sizeof *names ; k++)
     {
-      size_t n = strlen(names[k]) ;
+      size_t n = names[k].n ;
       char pre[16] ;
-      if (e - i <= n || h[i+n] != ':' || strncasecmp(h + i, names[k], n)) continue ;
-      memcpy(pre, names[k], n) ;
+      if (e - i <= n || h[i+n] != ':' || (h[i] | 0x20) != (names[k].s[0] | 0x20) || strncasecmp(h + i, names[k].s, n)) continue ;
+      memcpy(pre, names[k].s, n) ;
       pre[n] = ':' ;
       j->prefix = pre ; j->prefixlen = n + 1 ; j->minlen = 3 ;
       if (!tern_junkw_text(j, h + i + n + 1, e - i - n - 1)) return 0 ;
