@@ -130,6 +130,16 @@ static int check (tern_junkdb *d, tern_jdb_hdr *h)
   return TERN_OK ;
 }
 
+/* A table up to 16 MiB is mapped whole at once: one message's lookups
+   touch a page each, and the page faults cost more than mapping every
+   page (one classification of the corpus's 8 MiB table: 199 -> 97 page
+   faults, about 0.4 ms less CPU); bigger ones fault in as read. */
+#ifdef MAP_POPULATE
+#define POPULATE(size) ((size) <= (16 << 20) ? MAP_POPULATE : 0)
+#else
+#define POPULATE(size) 0
+#endif
+
 /* TERN_PERM ENOENT: no words file */
 int tern_jdb_map (tern_junkdb *d, tern_jdb_hdr *h)
 {
@@ -144,7 +154,7 @@ int tern_jdb_map (tern_junkdb *d, tern_jdb_hdr *h)
   if (fstat(d->fd, &st) < 0) return tern_errcode(errno) ;
   if (st.st_size < TERN_JDB_HDR) return tern_store_damage(d->dir.s, "words", 0, "shorter than its header") ;
   if ((uint64_t)st.st_size > (uint64_t)SIZE_MAX / 2) return tern_store_damage(d->dir.s, "words", 0, "too big") ;
-  m = mmap(0, (size_t)st.st_size, PROT_READ, MAP_SHARED, d->fd, 0) ;
+  m = mmap(0, (size_t)st.st_size, PROT_READ, MAP_SHARED | POPULATE(st.st_size), d->fd, 0) ;
   if (m == MAP_FAILED) return tern_errcode(errno) ;
   d->map = m ;
   d->maplen = (size_t)st.st_size ;
