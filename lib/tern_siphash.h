@@ -13,7 +13,8 @@ extern uint64_t tern_siphash (uint64_t const key[2], void const *s, size_t len) 
 
 /* SipHash-1-3: the same with one compression and three finishing rounds
    (as Rust's HashMap): about 40% faster on short words, for in-memory
-   tables only (the junk filter's word set). */
+   tables only.  (The junk filter's word set now uses the database's
+   SipHash-2-4, so that each word is hashed once.) */
 extern uint64_t tern_siphash13 (uint64_t const key[2], void const *s, size_t len) ;
 
 #endif
