@@ -11,6 +11,7 @@ static inline void mk (tern_junkwords *w, char const *list)
 {
   w->s.len = 0 ;
   genalloc_setlen(size_t, &w->off, 0) ;
+  genalloc_setlen(uint64_t, &w->hash, 0) ;   /* no hashes: looked up by hashing */
   w->n = 0 ;
   w->badctype = 0 ;
   while (*list)
