@@ -62,7 +62,15 @@ static void exercise (void)
     at += strlen(text + at) + 1 ;
   }
   stralloc_catb(&w.s, text, sizeof text) ;
-  if (!tern_junkdb_open(&d, adir, TERN_JUNKDB_READ)) tern_junkdb_classify(&d, &w, &o, &r) ;
+  if (!tern_junkdb_open(&d, adir, TERN_JUNKDB_READ))
+  {
+    static char const msg[] = "Subject: money\n\ncheap viagra hello meeting\n" ;
+    tern_junkwords k = TERN_JUNKWORDS_ZERO ;
+    tern_junkdb_classify(&d, &w, &o, &r) ;
+    tern_junkwords_key(&k, d.key) ;   /* hashed once, under the table's key (prefetch) */
+    if (tern_junkwords_message(&k, msg, sizeof msg - 1, &o)) tern_junkdb_classify(&d, &k, &o, &r) ;
+    tern_junkwords_free(&k) ;
+  }
   tern_junkdb_close(&d) ;
   if (!tern_junkdb_open(&d, adir, TERN_JUNKDB_WRITE))
   {
