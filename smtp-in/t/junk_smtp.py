@@ -39,6 +39,25 @@ def tmpfiles():
     return os.listdir(Q + "/tmp") if os.path.isdir(Q + "/tmp") else []
 
 
+def variant(path, n, msgid=None):
+    """path's message with its Message-ID replaced (msgid, else a new one
+    per n) and an X-Variant: n field: a file in the work directory"""
+    lines = open(path, "rb").read().split(b"\n")
+    end = lines.index(b"") if b"" in lines else len(lines)
+    keep, i = [], 0
+    while i < end:
+        j = i + 1
+        while j < end and lines[j][:1] in (b" ", b"\t"):
+            j += 1
+        if not lines[i].lower().startswith(b"message-id:"):
+            keep += lines[i:j]
+        i = j
+    mid = msgid or "<variant%d.%d@remote.example>" % (n, os.getpid())
+    out = W + "/variant%d" % n
+    open(out, "wb").write(b"\n".join([b"Message-ID: " + mid.encode(), b"X-Variant: %d" % n] + keep + lines[end:]))
+    return out
+
+
 def junklines(account):
     return re.findall(r"^tern-smtp-in: info: junk session=\S+ account=%s (.*)$" % account, log(), re.M)
 
@@ -54,6 +73,20 @@ recs = records("bob", "Rejects")
 check(len(recs) == 1 and recs[0][1] & 0xffff == F_SEEN and not recs[0][1] >> 16,
       "the copy in Rejects: \\Seen only (rejects is neutral), untrained: %r" % recs)
 check(stats("bob") == (NHAM, NSPAM), "bob's filter unchanged: %r" % (stats("bob"),))
+# the sender tries again (451 is temporary): no second copy, twice
+for k in (2, 3):
+    r = send(["bob"], spam)
+    n = len(records("bob", "Rejects"))
+    check(r.startswith("451 4.7.1 ") and n == 1, "attempt %d of the same message: refused, still one copy: %r %d" % (k, r, n))
+check(re.match(r"junk=(0\.99|1\.00) action=temporary copy=Rejects kept=earlier$", junklines("bob")[-1]),
+      "the retry's line says its copy was kept before: %r" % junklines("bob")[-1:])
+# another message: its own copy; one with that Message-ID and other bytes (a
+# sender that rewrites a retry) is the same message, as the reference counts it
+spam2 = variant(spam, 2)
+r = send(["bob"], spam2)
+check(r.startswith("451 4.7.1 ") and len(records("bob", "Rejects")) == 2, "a different message: a second copy: %r %d" % (r, len(records("bob", "Rejects"))))
+r = send(["bob"], variant(spam, 3, "<variant2.%d@remote.example>" % os.getpid()))
+check(r.startswith("451 4.7.1 ") and len(records("bob", "Rejects")) == 2, "same Message-ID, other bytes: no copy: %r %d" % (r, len(records("bob", "Rejects"))))
 # permanently: 550 5.7.1; alice's rejects mailbox Spam is a junk mailbox: $Junk, trained
 r = send(["alice"], spam)
 check(r.startswith("550 5.7.1 "), "junk-reject permanent: 550 5.7.1: %r" % r)
@@ -64,8 +97,8 @@ check(stats("alice") == (NHAM, NSPAM + 1), "alice's filter counts it: %r" % (sta
 r = send(["dave"], spam)
 check(r.startswith("550 5.7.1 ") and "copy=" not in junklines("dave")[-1], "no rejects mailbox: refused, no copy: %r" % r)
 # temporary and permanent together: temporary wins, each gets its copy
-r = send(["bob", "alice"], spam)
-check(r.startswith("451 4.7.1 ") and len(records("bob", "Rejects")) == 2 and len(records("alice", "Spam")) == 2,
+r = send(["bob", "alice"], variant(spam, 4))
+check(r.startswith("451 4.7.1 ") and len(records("bob", "Rejects")) == 3 and len(records("alice", "Spam")) == 2,
       "temporary and permanent recipients: 451 4.7.1, two copies: %r" % r)
 check(queued() == [], "still nothing queued")
 # ham is accepted (logged action=accept); so is an untrained filter's unsure
