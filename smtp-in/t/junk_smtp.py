@@ -101,6 +101,16 @@ r = send(["bob", "alice"], variant(spam, 4))
 check(r.startswith("451 4.7.1 ") and len(records("bob", "Rejects")) == 3 and len(records("alice", "Spam")) == 2,
       "temporary and permanent recipients: 451 4.7.1, two copies: %r" % r)
 check(queued() == [], "still nothing queued")
+# two attempts of one message at once (two sender queues): one copy
+import threading
+spam5, got = variant(spam, 5), []
+ts = [threading.Thread(target=lambda: got.append(send(["bob"], spam5))) for _ in range(2)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+check(len(got) == 2 and all(r.startswith("451 4.7.1 ") for r in got) and len(records("bob", "Rejects")) == 4,
+      "two attempts at once: both refused, one copy: %r %d" % (got, len(records("bob", "Rejects"))))
 # ham is accepted (logged action=accept); so is an untrained filter's unsure
 r = send(["bob"], ham)
 check(r.startswith("250 ") and re.match(r"junk=0\.0\d action=accept$", junklines("bob")[-1]), "ham accepted: %r %r" % (r, junklines("bob")[-1:]))
