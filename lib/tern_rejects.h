@@ -4,6 +4,7 @@
 #ifndef TERN_REJECTS_H
 #define TERN_REJECTS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #define TERN_REJECTS_SLOTS 1024
@@ -25,5 +26,14 @@ extern size_t tern_rejects_msgid (char const *hdr, size_t len, char const **out)
 extern int tern_rejects_seen (int fd, unsigned char const *key) ;
 /* Adds key, over the oldest when full.  1, or 0 with errno. */
 extern int tern_rejects_add (int fd, unsigned char const *key) ;
+
+/* tern_rejects_prune.c: the messages of ACCT's mailbox whose internal
+   date is before `before`, oldest first up to the first that is not,
+   untrained (when j has a filter) and then expunged; *n gets how many.
+   A missing mailbox is nothing to do.  TERN_OK, or the error (nothing is
+   expunged when the untraining failed). */
+#define TERN_REJECTS_DAYS 14
+struct tern_junkdeliver_s ;
+extern int tern_rejects_prune (char const *acct, char const *mailbox, struct tern_junkdeliver_s const *j, int64_t before, unsigned int *n) ;
 
 #endif

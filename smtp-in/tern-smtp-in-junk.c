@@ -2,7 +2,7 @@
    commit of a message whose recipients all belong to accounts with a
    junk filter and junk-reject, "tern-junk classify" reads the queue's
    tmp file for each; when all say junk the message is refused, after
-   "tern-queue-local -m REJECTS -S" made the copies (one per message:
+   "tern-queue-local -m REJECTS -S -P" made the copies (one per message:
    ACCT/rejects, tern-rejects(5), knows a retry's).  Programs, not the
    library: the filter's code would grow every idle session by 130 KiB.
    smtp_junk: 0 (accept) or the reply. */
@@ -164,7 +164,7 @@ static int verdict (smtp *s, size_t i, int fd, off_t off)
 /* a copy into account i's rejects mailbox: 1, or 0 (said) */
 static int copy (smtp *s, size_t i, int fd, off_t off)
 {
-  char const *argv[9] = { "tern-queue-local", "-S", "-m", A(i)->copy, "-c", s->confdir, "--", names.s + A(i)->name, 0 } ;
+  char const *argv[10] = { "tern-queue-local", "-S", "-P", "-m", A(i)->copy, "-c", s->confdir, "--", names.s + A(i)->name, 0 } ;
   char out[8] ;
   int r = run(s, argv, fd, off, out, sizeof out) ;
   if (r) tern_log_warn("error", "session", s->session, "op", "copy", "account", names.s + A(i)->name,

@@ -9,10 +9,14 @@ setup({"bob": ["junk-reject temporary", "rejects-mailbox Rejects"],
        "alice": ["junk-reject permanent", "rejects-mailbox Spam"],
        "dave": ["junk-reject permanent"],
        "erin": ["junk-reject temporary"],
-       "carol": []})
+       "carol": [],
+       "frank": ["junk-reject temporary", "rejects-mailbox Rejects"],
+       "gina": ["junk-reject permanent", "rejects-mailbox Spam"]})
 spam, ham = train("bob", smtpable)
 train("alice")
 train("dave")
+train("frank")
+train("gina")
 Q = DATA + "/queue"
 
 
@@ -111,6 +115,32 @@ for t in ts:
     t.join()
 check(len(got) == 2 and all(r.startswith("451 4.7.1 ") for r in got) and len(records("bob", "Rejects")) == 4,
       "two attempts at once: both refused, one copy: %r %d" % (got, len(records("bob", "Rejects"))))
+# the rejects mailbox keeps 14 days (as the reference's): a copy prunes the
+# older ones, oldest first; a trained one (alice's Spam is a junk mailbox)
+# is untrained first
+import time
+def live(name, mbox):
+    return [x for x in records(name, mbox) if not x[1] & 0x8000]   # not expunged
+
+
+def local(account, mailbox, days, path):
+    with open(path, "rb") as f:
+        r = subprocess.run(["tern-queue-local", "-m", mailbox, "-c", "c", "-d", str(int(time.time() - days * 86400)), account],
+                           stdin=f, capture_output=True)
+    check(r.returncode == 0, "tern-queue-local -m %s -d (%d days ago): %r" % (mailbox, days, r.stderr))
+for days in (20, 15, 13):
+    local("frank", "Rejects", days, ham)
+local("gina", "Spam", 15, ham)
+check(len(live("frank", "Rejects")) == 3 and stats("gina") == (NHAM, NSPAM + 1),
+      "3 old copies in frank's Rejects, 1 in gina's Spam, trained: %r" % (stats("gina"),))
+r = send(["frank", "gina"], variant(spam, 6))
+n = len(live("frank", "Rejects"))
+check(r.startswith("451 4.7.1 ") and n == 2, "frank: the copies of 20 and 15 days ago removed, that of 13 kept, the new one made: %d" % n)
+check(len(live("gina", "Spam")) == 1 and stats("gina") == (NHAM, NSPAM + 1),
+      "gina: the old copy removed and untrained, the new one trained: %d %r" % (len(live("gina", "Spam")), stats("gina")))
+check(re.search(r"^tern-queue-local: info: prune account=frank mailbox=Rejects removed=2$", log(), re.M)
+      and re.search(r"^tern-queue-local: info: prune account=gina mailbox=Spam removed=1$", log(), re.M),
+      "the prunes are logged: %r" % log()[-600:])
 # ham is accepted (logged action=accept); so is an untrained filter's unsure
 r = send(["bob"], ham)
 check(r.startswith("250 ") and re.match(r"junk=0\.0\d action=accept$", junklines("bob")[-1]), "ham accepted: %r %r" % (r, junklines("bob")[-1:]))
