@@ -11,7 +11,7 @@ CPUMAX = 20.0           # seconds of CPU per run (a 100 MB read is about 0.1 s)
 RSSMAX = 48 * 1024      # KiB per run: well under the 100 MB message.  The
 # peak RSS that wait4 gives includes this python's (about 15 MB: Linux keeps
 # the high-water mark across fork and exec); make check-asan's programs get 4x.
-ASAN = b"AddressSanitizer" in open(os.path.join(BIN, "tern-junk"), "rb").read()
+ASAN = b"__asan_init" in open(os.path.join(BIN, "tern-junk"), "rb").read()
 RSSMAX *= 4 if ASAN else 1
 A = ["-c", "c", "-a", "bob"]
 
