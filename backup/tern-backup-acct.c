@@ -72,7 +72,7 @@ static void strays (char const *rel, tern_mboxlist const *l, tern_mboxlist const
 /* files of the account directory tern does not know */
 static void unknown (char const *rel)
 {
-  static char const *const known[] = { "lock", "mailboxes", "credentials", "mail", "junk", 0 } ;
+  static char const *const known[] = { "lock", "mailboxes", "credentials", "mail", "junk", "rejects", 0 } ;
   stralloc p = STRALLOC_ZERO ;
   DIR *d ;
   int fd = openat(B.src, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;

@@ -28,6 +28,8 @@ extern int tern_file_replacefn (char const *path, unsigned int mode, int (*fill)
 extern int tern_file_replacing (char const *name) ;
 /* Exclusive lock DIR/lock, created if missing: fd (held while open), or -1. */
 extern int tern_lock (char const *dir) ;
+/* The same for DIR/NAME. */
+extern int tern_lockat (char const *dir, char const *name) ;
 /* fsync the directory holding path (or path itself when isdir). */
 extern int tern_fsync_dir (char const *path, int isdir) ;
 /* Create dir and its missing parents with mode. */

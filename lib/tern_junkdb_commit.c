@@ -118,10 +118,12 @@ int tern_junkdb_commit (tern_junkdb *d)
     r = oldgen(d, &old.gen) ;
     if (!r) r = replace(d, old.gen + 1) ;
   }
-  else if (!genalloc_len(tern_jdb_pend, &d->pend) && !genalloc_len(tern_jdb_state, &d->states)) return TERN_OK ;
   else
   {
+    /* a message without words changes only the totals: still a commit */
     r = tern_jdb_header(d, &old) ;
+    if (!r && !genalloc_len(tern_jdb_pend, &d->pend) && !genalloc_len(tern_jdb_state, &d->states)
+      && old.nham == d->nham && old.nspam == d->nspam) return TERN_OK ;
     if (!r) r = update(d, &old) ;
   }
   if (r) return r ;

@@ -41,7 +41,7 @@ static void sayacct (ctx *c, char const *acct, char const *sub, char const *name
 /* directories in mail/ that the list does not name, unknown files in ACCT */
 static void strays (ctx *c, char const *acct, tern_mboxlist const *l)
 {
-  static char const *const known[] = { "lock", "mailboxes", "mail", "junk", "credentials" } ;
+  static char const *const known[] = { "lock", "mailboxes", "mail", "junk", "credentials", "rejects" } ;
   size_t n = strlen(acct) ;
   char path[n + 6] ;
   DIR *d ;

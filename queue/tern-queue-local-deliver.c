@@ -7,13 +7,16 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include "tern.h"
 #include "tern_conf.h"
 #include "tern_log.h"
 #include "tern_store.h"
 #include "tern_junkdeliver.h"
+#include "tern_rejects.h"
 #include "tern-queue-local.h"
 
 /* the filter's verdict on fd 0: the mailbox in note->mailbox ("" for the
@@ -57,6 +60,22 @@ static int store (tern_junkdeliver const *j, char const *dir, char const *accoun
   return r ? 111 : 0 ;
 }
 
+/* -P: the mailbox's copies older than 14 days go; a failure only warns
+   (the copy is made; the next one prunes again) */
+static void prune (tern_junkdeliver const *j, char const *dir, char const *account, char const *mailbox)
+{
+  unsigned int n ;
+  time_t now = time(0) ;
+  if (tern_rejects_prune(dir, mailbox, j, (int64_t)now - TERN_REJECTS_DAYS * 86400, &n))
+    strerr_warnwu4sys("remove the old messages of ", mailbox, " of account ", account) ;
+  else if (n)
+  {
+    char fmt[UINT_FMT] ;
+    fmt[uint_fmt(fmt, n)] = 0 ;
+    tern_log_info("prune", "account", account, "mailbox", mailbox, "removed", fmt, TERN_LOG_END) ;
+  }
+}
+
 /* fd 0 into the account, the account looked up in c: 0 done, 100 (no
    such account) or 111 with a warning said.  The store never makes a
    delivery fail for good: damage (named by path) and doubt defer it;
@@ -83,6 +102,7 @@ int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date, 
   }
   else r = j.on && (opts & LOCAL_CLASSIFY) && !forced ? classify(&j, dir.s, account, note) : 0 ;
   if (!r) r = store(&j, dir.s, account, date, opts, note) ;
+  if (!r && forced && (opts & LOCAL_PRUNE)) prune(&j, dir.s, account, note->mailbox) ;
   tern_junkdeliver_free(&j) ;
   stralloc_free(&dir) ;
   return r ;

@@ -1,6 +1,6 @@
 /* tern-queue-local: deliver stdin (from its offset) into ACCOUNT's Inbox
    (with -j, where the account's junk filter says; with -m, into mailbox).
-   usage: tern-queue-local [ -j | -m mailbox ] [ -S ] [ -c confdir ] [ -d time ] account
+   usage: tern-queue-local [ -j | -m mailbox [ -P ] ] [ -S ] [ -c confdir ] [ -d time ] account
    stdout: nothing.  exit: 0 delivered, 100 permanent, 111 temporary. */
 #include <errno.h>
 #include <string.h>
@@ -14,7 +14,7 @@
 #include "tern.h"
 #include "tern-queue-local.h"
 
-#define USAGE "tern-queue-local [ -j | -m mailbox ] [ -S ] [ -c confdir ] [ -d time ] account"
+#define USAGE "tern-queue-local [ -j | -m mailbox [ -P ] ] [ -S ] [ -c confdir ] [ -d time ] account"
 
 /* -j reads the message twice: a pipe on stdin is first copied into a
    memory file (the runner gives its queue file, which seeks) */
@@ -40,19 +40,20 @@ int main (int argc, char const *const *argv)
   unsigned int opts = 0 ;
   char const *mailbox = "" ;
   PROG = "tern-queue-local" ;
-  for (int opt ; (opt = subgetopt_r(argc, argv, "hjm:Sc:d:", &l)) != -1 ;)
+  for (int opt ; (opt = subgetopt_r(argc, argv, "hjm:PSc:d:", &l)) != -1 ;)
     switch (opt)
     {
       case 'h' : buffer_putsflush(buffer_1, "usage: " USAGE "\n") ; return 0 ;
       case 'j' : opts |= LOCAL_CLASSIFY ; break ;
       case 'm' : mailbox = l.arg ; break ;
       case 'S' : opts |= LOCAL_SEEN ; break ;
+      case 'P' : opts |= LOCAL_PRUNE ; break ;
       case 'c' : confdir = l.arg ; break ;
       case 'd' : if (!uint640_scan(l.arg, &date)) strerr_dieusage(100, USAGE) ; break ;
       default : strerr_dieusage(100, USAGE) ;
     }
   argc -= l.ind ; argv += l.ind ;
-  if (argc != 1 || (mailbox[0] && (opts & LOCAL_CLASSIFY))) strerr_dieusage(100, USAGE) ;
+  if (argc != 1 || (mailbox[0] && (opts & LOCAL_CLASSIFY)) || (!mailbox[0] && (opts & LOCAL_PRUNE))) strerr_dieusage(100, USAGE) ;
   if (mailbox[0] && (strlen(mailbox) > TERN_STORE_NAMEMAX || !tern_store_namevalid(mailbox, strlen(mailbox))))
     strerr_dief2x(100, "bad mailbox name: ", mailbox) ;
   confdir = tern_confdir(confdir) ;

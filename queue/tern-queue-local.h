@@ -7,6 +7,7 @@
 
 #define LOCAL_CLASSIFY 1  /* mail from outside: the junk filter decides */
 #define LOCAL_SEEN 2      /* delivered with \Seen */
+#define LOCAL_PRUNE 4     /* then the mailbox's messages older than 14 days go */
 
 /* what the junk filter did, for the log: junk "" (not classified),
    "unsure" or the probability ("0.97"); mailbox "" for the Inbox.  On

@@ -31,6 +31,12 @@ $(BIN)/t/smtp-body: $(O)/smtp-in/t/body.o
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $<
 
+# not installed: bin/t/machine-facts, the costs smtp.bench depends on
+all: $(BIN)/t/machine-facts
+$(BIN)/t/machine-facts: $(O)/smtp-in/t/facts.o
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $<
+
 # not installed: bin/t/tls-ztake, tls_ztake against a cut-off request
 all: $(BIN)/t/tls-ztake
 $(BIN)/t/tls-ztake: $(O)/smtp-in/t/ztake.o $(O)/smtp-in/tern-tls-zygote.o $(O)/smtp-in/tern-tls-child.o \

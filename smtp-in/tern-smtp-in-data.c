@@ -59,6 +59,7 @@ static char const *start (smtp *s, int dot)
   smtp_body_init(&s->body, dot, s->maxsize) ;
   if (!smtp_inject_start(s)) return "451 4.3.0 temporary failure" ;
   ok = received(s, &sa) ;
+  s->recvlen = sa.len ;
   if (ok) smtp_inject_write(s, sa.s, sa.len) ;
   stralloc_free(&sa) ;
   if (!ok) { smtp_inject_abort(s) ; return "451 4.3.0 out of memory" ; }

@@ -2,7 +2,8 @@
    commit of a message whose recipients all belong to accounts with a
    junk filter and junk-reject, "tern-junk classify" reads the queue's
    tmp file for each; when all say junk the message is refused, after
-   "tern-queue-local -m REJECTS -S" made the copies.  Programs, not the
+   "tern-queue-local -m REJECTS -S -P" made the copies (one per message:
+   ACCT/rejects, tern-rejects(5), knows a retry's).  Programs, not the
    library: the filter's code would grow every idle session by 130 KiB.
    smtp_junk: 0 (accept) or the reply. */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include "tern.h"
 #include "tern_log.h"
 #include "tern_store.h"
+#include "tern_rejects.h"
 #include "tern-smtp-in.h"
 
 #define REJECT_TEMP 1
@@ -30,6 +32,7 @@ struct jacct_s
 {
   size_t name ;         /* in names */
   int reject ;          /* 0, REJECT_TEMP, REJECT_PERM */
+  int kept ;            /* the rejects mailbox had its copy already */
   char junk[16] ;       /* the verdict as logged */
   char copy[TERN_STORE_NAMEMAX + 1] ;  /* rejects mailbox, or "" */
 } ;
@@ -48,7 +51,7 @@ static int accounts (smtp *s)
   genalloc_setlen(jacct, &accts, 0) ;
   for (size_t i = 0 ; r == 1 && i < s->rcpts.len ; i += strlen(s->rcpts.s + i) + 1)
   {
-    jacct x = { .name = names.len, .reject = 0, .junk = "", .copy = "" } ;
+    jacct x = { .name = names.len, .reject = 0, .kept = 0, .junk = "", .copy = "" } ;
     size_t k = 0 ;
     r = tern_addr_parse(&a, s->rcpts.s + i, strlen(s->rcpts.s + i), TERN_ADDR_UTF8) == TERN_OK ? 1 : 0 ;
     if (r == 1) r = tern_conf_account(&s->conf, &a, &names) ;
@@ -99,7 +102,8 @@ static int refusing (smtp *s)
 static void logjunk (smtp *s, size_t i, char const *action)
 {
   tern_log_info("junk", "session", s->session, "account", names.s + A(i)->name, "junk", A(i)->junk,
-    "action", action, A(i)->copy[0] && action[0] != 'a' ? "copy" : 0, A(i)->copy, TERN_LOG_END) ;
+    "action", action, A(i)->copy[0] && action[0] != 'a' ? "copy" : 0, A(i)->copy,
+    A(i)->kept ? "kept" : 0, "earlier", TERN_LOG_END) ;
 }
 
 /* argv run with the message (fd from off) on its stdin: its exit code
@@ -160,7 +164,7 @@ static int verdict (smtp *s, size_t i, int fd, off_t off)
 /* a copy into account i's rejects mailbox: 1, or 0 (said) */
 static int copy (smtp *s, size_t i, int fd, off_t off)
 {
-  char const *argv[9] = { "tern-queue-local", "-S", "-m", A(i)->copy, "-c", s->confdir, "--", names.s + A(i)->name, 0 } ;
+  char const *argv[10] = { "tern-queue-local", "-S", "-P", "-m", A(i)->copy, "-c", s->confdir, "--", names.s + A(i)->name, 0 } ;
   char out[8] ;
   int r = run(s, argv, fd, off, out, sizeof out) ;
   if (r) tern_log_warn("error", "session", s->session, "op", "copy", "account", names.s + A(i)->name,
@@ -168,13 +172,40 @@ static int copy (smtp *s, size_t i, int fd, off_t off)
   return !r ;
 }
 
+static void rejwarn (smtp *s, size_t i, char const *what)
+{
+  tern_log_warn("error", "session", s->session, "op", "rejects", "account", names.s + A(i)->name,
+    "error", what, "detail", strerror(errno), TERN_LOG_END) ;
+}
+
+/* account i's copy, unless ACCT/rejects knows the message (a retry; its
+   lock held over the copy, so that two retries at once make one): 1, or
+   0 (said).  Without the file, a copy: one too many, never one lost. */
+static int keep (smtp *s, size_t i, int fd, off_t off, unsigned char *key, int *haskey)
+{
+  stralloc dir = STRALLOC_ZERO ;
+  int lk = -1, r = -1 ;
+  if (!*haskey) *haskey = tern_rejects_key(key, fd, off + (off_t)s->recvlen) ? 1 : -1 ;
+  if (*haskey < 0) rejwarn(s, i, "unable to read the message") ;
+  else if (!tern_conf_accountdir(&s->conf, names.s + A(i)->name, &dir) || (lk = tern_lockat(dir.s, "rejects")) < 0)
+    rejwarn(s, i, "unable to open ACCT/rejects") ;
+  else if ((r = tern_rejects_seen(lk, key)) < 0) rejwarn(s, i, "unable to read ACCT/rejects") ;
+  stralloc_free(&dir) ;
+  if (r == 1) A(i)->kept = 1 ;
+  else if (!copy(s, i, fd, off)) r = -2 ;
+  else if (lk >= 0 && !tern_rejects_add(lk, key)) rejwarn(s, i, "unable to write ACCT/rejects") ;
+  if (lk >= 0) close(lk) ;
+  return r != -2 ;
+}
+
 /* the accounts all said junk: the copies, then the refusal */
 static char const *refuse (smtp *s, int fd, off_t off)
 {
-  int perm = 1 ;
+  unsigned char key[TERN_REJECTS_KEY] ;
+  int haskey = 0, perm = 1 ;
   for (size_t i = 0 ; i < NA ; i++)
   {
-    if (A(i)->copy[0] && !copy(s, i, fd, off)) return TEMPFAIL ;
+    if (A(i)->copy[0] && !keep(s, i, fd, off, key, &haskey)) return TEMPFAIL ;
     if (A(i)->reject != REJECT_PERM) perm = 0 ;
   }
   for (size_t i = 0 ; i < NA ; i++) logjunk(s, i, A(i)->reject == REJECT_PERM ? "permanent" : "temporary") ;

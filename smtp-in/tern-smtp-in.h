@@ -112,6 +112,7 @@ struct smtp_s
   int inq ;             /* an in-process injection is under way */
   tern_qfile q ;
   stralloc qdir ;       /* DATADIR/queue, NUL-terminated */
+  size_t recvlen ;      /* our Received: field, the message's first bytes */
 } ;
 /* a message is being injected (by either way) */
 #define smtp_injecting(s) ((s)->pid > 0 || (s)->inq)

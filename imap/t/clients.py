@@ -5,22 +5,10 @@ import glob, os, shutil, signal, socket, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, deliver, MSG, Raw, D
+from mua import mbsync_start, sync, files
 
 setup()
-os.makedirs("mail/INBOX", exist_ok=True)
-lis, port = common.listener()
-common.mbsyncrc(port)
-
-
-def sync():
-    r = subprocess.run(["mbsync", "-c", "mbsyncrc", "-a"], capture_output=True, text=True, timeout=60)
-    if r.returncode:
-        print(r.stdout + r.stderr)
-    return r.returncode
-
-
-def files(box):
-    return sorted(glob.glob("mail/%s/cur/*" % box) + glob.glob("mail/%s/new/*" % box))
+lis, port = mbsync_start()
 
 
 def mbsync():

@@ -8,30 +8,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, deliver, D
 from junkcommon import jmsg, state, counts
+from mua import mutt
 
 setup()
 for i in range(2):
     deliver("bob", "Inbox", jmsg(i))
 lis, port = common.listener(stderr=open("listen.log", "w"))
-with open("muttrc", "w") as f:
-    f.write("""set folder="imap://bob@127.0.0.1:%d/"
-set spoolfile="+INBOX"
-set imap_pass="bob-password"
-set ssl_starttls=no
-set ssl_force_tls=no
-set imap_authenticators="login"
-set confirmcreate=no
-set confirmappend=no
-set delete=yes
-set quit=yes
-set move=no
-set sort=date
-set wait_key=no
-""" % port)
-push = "push \"<save-message>=Junk<enter><quit>\""
 try:
-    r = subprocess.run(["script", "-qec", "mutt -n -F muttrc -e '%s'" % push, "typescript"], env=dict(os.environ, TERM="xterm"),
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    r = mutt(port, "<save-message>=Junk<enter><quit>", "set delete=yes\n")
     check(r.returncode == 0, "mutt exits 0")
     h, s, w, got = state("bob", "Inbox", "Junk")
     check((h, s) == (0, 1), "one message trained as spam: nham=%s nspam=%s" % (h, s))

@@ -7,29 +7,13 @@ import os, re, socket, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, deliver, MSG, Raw, D
+from mua import mutt
 
 setup()
 for i in range(3):
     deliver("bob", "Inbox", MSG % (i, i, i))
 lis, port = common.listener(stderr=open("listen.log", "w"))
-with open("muttrc", "w") as f:
-    f.write("""set folder="imap://bob@127.0.0.1:%d/"
-set spoolfile="+INBOX"
-set imap_pass="bob-password"
-set ssl_starttls=no
-set ssl_force_tls=no
-set imap_authenticators="login"
-set confirmcreate=no
-set confirmappend=no
-set quit=yes
-set move=no
-set sort=date
-set pager_stop=yes
-set wait_key=no
-""" % port)
-push = "push \"<display-message><exit><copy-message>%s/copy.mbox<enter><quit>\"" % D
-r = subprocess.run(["script", "-qec", "mutt -n -F muttrc -e '%s'" % push, "typescript"], env=dict(os.environ, TERM="xterm"),
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+r = mutt(port, "<display-message><exit><copy-message>%s/copy.mbox<enter><quit>" % D, "set pager_stop=yes\n")
 check(r.returncode == 0, "mutt exits 0")
 screen = re.sub(rb"\x1b\[[0-9;?]*[a-zA-Z]", b"", open("typescript", "rb").read()).replace(b"\r", b"")
 check(all(b"hello %d" % i in screen for i in range(3)), "the index lists the three subjects")

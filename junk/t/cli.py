@@ -131,21 +131,8 @@ rc, out, err = run(["tern-junk", "train", "-d", "bare", "-junk"], message("spam"
 check(rc == 0 and stats(["-d", "bare"]).get("spam") == 1 and os.path.isdir("bare/junk"), "-d: bare directory trained: %r" % err)
 
 # progress on a terminal only (stderr a pty here; quiet above, stderr a pipe)
-import pty
-mfd, sfd = pty.openpty()
-p = subprocess.run(["tern-junk", "import"] + A + ["-ham", "md"], stdout=subprocess.PIPE, stderr=sfd)
-os.close(sfd)
-tty = b""
-while True:
-    try:
-        b = os.read(mfd, 4096)
-    except OSError:
-        break
-    if not b:
-        break
-    tty += b
-os.close(mfd)
-check(p.returncode == 0 and b"\rimport: 23 messages (23 ham, 0 spam)" in tty, "progress on a terminal: %r" % tty[-200:])
+rc, tty = onterminal(["tern-junk", "import"] + A + ["-ham", "md"])
+check(rc == 0 and b"\rimport: 23 messages (23 ham, 0 spam)" in tty, "progress on a terminal: %r" % tty[-200:])
 
 # -o with -a changes only what it names: ann's twograms=yes stays
 run(["tern-conf", "-c", "c", "add-account", "ann", "ann@example.com"])

@@ -23,6 +23,26 @@ def run(argv, inp=b"", env=None):
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
 
+def onterminal(argv):
+    """argv run with its stderr a terminal (a pty): (exit code, what the
+    terminal got)"""
+    import pty
+    mfd, sfd = pty.openpty()
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=sfd)
+    os.close(sfd)
+    tty = b""
+    while True:
+        try:
+            b = os.read(mfd, 4096)
+        except OSError:
+            break
+        if not b:
+            break
+        tty += b
+    os.close(mfd)
+    return p.returncode, tty
+
+
 def setup():
     for c in (["tern-conf", "-c", "c", "init", "mail.example.com", D + "/data"],
               ["tern-conf", "-c", "c", "add-domain", "example.com"],

@@ -73,21 +73,8 @@ for p in f:
     os.rename(p + ".away", p)
 
 # progress on a terminal only (stderr a pipe above: nothing but the line)
-import pty
-mfd, sfd = pty.openpty()
-p = subprocess.run(R + ["bob"], stdout=subprocess.PIPE, stderr=sfd)
-os.close(sfd)
-tty = b""
-while True:
-    try:
-        b = os.read(mfd, 4096)
-    except OSError:
-        break
-    if not b:
-        break
-    tty += b
-os.close(mfd)
-check(p.returncode == 0 and b"\rretrain bob: 18/18 messages" in tty, "progress on a terminal: %r" % tty[-200:])
+rc, tty = onterminal(R + ["bob"])
+check(rc == 0 and b"\rretrain bob: 18/18 messages" in tty, "progress on a terminal: %r" % tty[-200:])
 
 # -all: bob rebuilt, eve (no filter) skipped
 rc, out, err = run(R + ["-all"])

@@ -17,6 +17,7 @@
 #include "tern.h"
 #include "tern_junkdb_int.h"
 #include "t.h"
+#include "crash.h"
 
 #define A "acct"
 #define KILLS 150
@@ -90,10 +91,12 @@ static int rebuild (int fd, tern_junkopt const *o)
   return r ;
 }
 
-static void child (int fd)
+static void child (int fd, unsigned int arg)
 {
   static uint32_t const fl[4] = { TERN_F_JUNK, TERN_F_NOTJUNK, 0, TERN_F_JUNK | TERN_F_NOTJUNK } ;
   tern_junkopt o ;
+  (void)arg ;
+  srand((unsigned int)getpid()) ;
   tern_junkopt_default(&o) ;
   for (;;)
   {
@@ -120,63 +123,12 @@ static void take (char const *line)
   else line_bad++ ;
 }
 
-static long long now_ms (void)
-{
-  struct timespec ts ;
-  clock_gettime(CLOCK_MONOTONIC, &ts) ;
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 ;
-}
-
-/* read lines from fd for ms milliseconds, or until EOF if ms < 0 */
-static void drain (int fd, stralloc *sa, int ms)
-{
-  long long end = now_ms() + ms ;
-  for (;;)
-  {
-    struct pollfd p = { .fd = fd, .events = POLLIN } ;
-    char buf[4096] ;
-    ssize_t r ;
-    char *nl ;
-    if (ms >= 0)
-    {
-      long long left = end - now_ms() ;
-      if (left <= 0 || poll(&p, 1, (int)left) <= 0) return ;
-    }
-    r = read(fd, buf, sizeof buf) ;
-    if (r <= 0) return ;
-    if (!stralloc_catb(sa, buf, (size_t)r)) exit(111) ;
-    while ((nl = memchr(sa->s, '\n', sa->len)))
-    {
-      size_t used = (size_t)(nl + 1 - sa->s) ;
-      *nl = 0 ;
-      take(sa->s) ;
-      memmove(sa->s, nl + 1, sa->len - used) ;
-      sa->len -= used ;
-    }
-  }
-}
-
 static void run (void)
 {
-  stralloc sa = STRALLOC_ZERO ;
-  int p[2] ;
-  pid_t pid ;
-  if (pipe(p) < 0) exit(111) ;
-  pid = fork() ;
-  if (pid < 0) exit(111) ;
-  if (!pid) { close(p[0]) ; srand((unsigned int)getpid()) ; child(p[1]) ; }
-  close(p[1]) ;
-  drain(p[0], &sa, 1 + rand() % 80) ;
-  kill(pid, SIGKILL) ;
-  waitpid(pid, 0, 0) ;
-  drain(p[0], &sa, -1) ;
-  close(p[0]) ;
-  stralloc_free(&sa) ;
-  {
-    struct stat st ;
-    njournal += stat(A "/junk/journal", &st) == 0 ;
-    nnew += stat(A "/junk/words.new", &st) == 0 ;
-  }
+  struct stat st ;
+  t_crash_run(&child, 0, 80, &take) ;
+  njournal += stat(A "/junk/journal", &st) == 0 ;
+  nnew += stat(A "/junk/words.new", &st) == 0 ;
 }
 
 typedef struct want_s { uint64_t h ; uint32_t ham, spam ; } want ;

@@ -16,6 +16,7 @@
 #include "tern.h"
 #include "tern_store.h"
 #include "t.h"
+#include "crash.h"
 
 #define A "acct"
 #define KILLS 200
@@ -38,8 +39,9 @@ static void say (int fd, char const *fmt, uint32_t a, uint32_t b)
   if (write(fd, line, (size_t)n) != n) _exit(111) ;
 }
 
-static void child (int fd, uint32_t base)
+static void child (int fd, unsigned int i)
 {
+  uint32_t base = (i + 1) * 1000000u ;
   char buf[4096] ;
   tern_mbox m = TERN_MBOX_ZERO ;
   if (tern_mbox_open(&m, A, 1)) _exit(111) ;
@@ -83,60 +85,6 @@ static void take (char const *line)
     case 'F' : state[a] = 3 ; flagsof[a] = b ; break ;
     default : line_bad++ ;
   }
-}
-
-static long long now_ms (void)
-{
-  struct timespec ts ;
-  clock_gettime(CLOCK_MONOTONIC, &ts) ;
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 ;
-}
-
-/* read lines from fd for ms milliseconds, or until EOF if ms < 0 */
-static void drain (int fd, stralloc *sa, int ms)
-{
-  long long end = now_ms() + ms ;
-  for (;;)
-  {
-    struct pollfd p = { .fd = fd, .events = POLLIN } ;
-    char buf[4096] ;
-    ssize_t r ;
-    char *nl ;
-    if (ms >= 0)
-    {
-      long long left = end - now_ms() ;
-      if (left <= 0 || poll(&p, 1, (int)left) <= 0) return ;
-    }
-    r = read(fd, buf, sizeof buf) ;
-    if (r <= 0) return ;
-    if (!stralloc_catb(sa, buf, (size_t)r)) exit(111) ;
-    while ((nl = memchr(sa->s, '\n', sa->len)))
-    {
-      size_t used = (size_t)(nl + 1 - sa->s) ;
-      *nl = 0 ;
-      take(sa->s) ;
-      memmove(sa->s, nl + 1, sa->len - used) ;
-      sa->len -= used ;
-    }
-  }
-}
-
-static void run (unsigned int i)
-{
-  stralloc sa = STRALLOC_ZERO ;
-  int p[2] ;
-  pid_t pid ;
-  if (pipe(p) < 0) exit(111) ;
-  pid = fork() ;
-  if (pid < 0) exit(111) ;
-  if (!pid) { close(p[0]) ; child(p[1], (i + 1) * 1000000u) ; }
-  close(p[1]) ;
-  drain(p[0], &sa, 1 + rand() % 40) ;
-  kill(pid, SIGKILL) ;
-  waitpid(pid, 0, 0) ;
-  drain(p[0], &sa, -1) ;
-  close(p[0]) ;
-  stralloc_free(&sa) ;
 }
 
 static void problem (void *data, char const *path, char const *what)
@@ -185,7 +133,7 @@ int main (void)
 {
   srand((unsigned int)time(0) ^ (unsigned int)getpid()) ;
   if (tern_store_create(A)) { printf("0 passed, 1 failed\n") ; return 1 ; }
-  for (unsigned int i = 0 ; i < KILLS ; i++) run(i) ;
+  for (unsigned int i = 0 ; i < KILLS ; i++) t_crash_run(&child, i, 40, &take) ;
   verify() ;
   return tdone() ;
 }

@@ -9,10 +9,14 @@ setup({"bob": ["junk-reject temporary", "rejects-mailbox Rejects"],
        "alice": ["junk-reject permanent", "rejects-mailbox Spam"],
        "dave": ["junk-reject permanent"],
        "erin": ["junk-reject temporary"],
-       "carol": []})
+       "carol": [],
+       "frank": ["junk-reject temporary", "rejects-mailbox Rejects"],
+       "gina": ["junk-reject permanent", "rejects-mailbox Spam"]})
 spam, ham = train("bob", smtpable)
 train("alice")
 train("dave")
+train("frank")
+train("gina")
 Q = DATA + "/queue"
 
 
@@ -39,6 +43,25 @@ def tmpfiles():
     return os.listdir(Q + "/tmp") if os.path.isdir(Q + "/tmp") else []
 
 
+def variant(path, n, msgid=None):
+    """path's message with its Message-ID replaced (msgid, else a new one
+    per n) and an X-Variant: n field: a file in the work directory"""
+    lines = open(path, "rb").read().split(b"\n")
+    end = lines.index(b"") if b"" in lines else len(lines)
+    keep, i = [], 0
+    while i < end:
+        j = i + 1
+        while j < end and lines[j][:1] in (b" ", b"\t"):
+            j += 1
+        if not lines[i].lower().startswith(b"message-id:"):
+            keep += lines[i:j]
+        i = j
+    mid = msgid or "<variant%d.%d@remote.example>" % (n, os.getpid())
+    out = W + "/variant%d" % n
+    open(out, "wb").write(b"\n".join([b"Message-ID: " + mid.encode(), b"X-Variant: %d" % n] + keep + lines[end:]))
+    return out
+
+
 def junklines(account):
     return re.findall(r"^tern-smtp-in: info: junk session=\S+ account=%s (.*)$" % account, log(), re.M)
 
@@ -54,6 +77,20 @@ recs = records("bob", "Rejects")
 check(len(recs) == 1 and recs[0][1] & 0xffff == F_SEEN and not recs[0][1] >> 16,
       "the copy in Rejects: \\Seen only (rejects is neutral), untrained: %r" % recs)
 check(stats("bob") == (NHAM, NSPAM), "bob's filter unchanged: %r" % (stats("bob"),))
+# the sender tries again (451 is temporary): no second copy, twice
+for k in (2, 3):
+    r = send(["bob"], spam)
+    n = len(records("bob", "Rejects"))
+    check(r.startswith("451 4.7.1 ") and n == 1, "attempt %d of the same message: refused, still one copy: %r %d" % (k, r, n))
+check(re.match(r"junk=(0\.99|1\.00) action=temporary copy=Rejects kept=earlier$", junklines("bob")[-1]),
+      "the retry's line says its copy was kept before: %r" % junklines("bob")[-1:])
+# another message: its own copy; one with that Message-ID and other bytes (a
+# sender that rewrites a retry) is the same message, as the reference counts it
+spam2 = variant(spam, 2)
+r = send(["bob"], spam2)
+check(r.startswith("451 4.7.1 ") and len(records("bob", "Rejects")) == 2, "a different message: a second copy: %r %d" % (r, len(records("bob", "Rejects"))))
+r = send(["bob"], variant(spam, 3, "<variant2.%d@remote.example>" % os.getpid()))
+check(r.startswith("451 4.7.1 ") and len(records("bob", "Rejects")) == 2, "same Message-ID, other bytes: no copy: %r %d" % (r, len(records("bob", "Rejects"))))
 # permanently: 550 5.7.1; alice's rejects mailbox Spam is a junk mailbox: $Junk, trained
 r = send(["alice"], spam)
 check(r.startswith("550 5.7.1 "), "junk-reject permanent: 550 5.7.1: %r" % r)
@@ -64,10 +101,46 @@ check(stats("alice") == (NHAM, NSPAM + 1), "alice's filter counts it: %r" % (sta
 r = send(["dave"], spam)
 check(r.startswith("550 5.7.1 ") and "copy=" not in junklines("dave")[-1], "no rejects mailbox: refused, no copy: %r" % r)
 # temporary and permanent together: temporary wins, each gets its copy
-r = send(["bob", "alice"], spam)
-check(r.startswith("451 4.7.1 ") and len(records("bob", "Rejects")) == 2 and len(records("alice", "Spam")) == 2,
+r = send(["bob", "alice"], variant(spam, 4))
+check(r.startswith("451 4.7.1 ") and len(records("bob", "Rejects")) == 3 and len(records("alice", "Spam")) == 2,
       "temporary and permanent recipients: 451 4.7.1, two copies: %r" % r)
 check(queued() == [], "still nothing queued")
+# two attempts of one message at once (two sender queues): one copy
+import threading
+spam5, got = variant(spam, 5), []
+ts = [threading.Thread(target=lambda: got.append(send(["bob"], spam5))) for _ in range(2)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+check(len(got) == 2 and all(r.startswith("451 4.7.1 ") for r in got) and len(records("bob", "Rejects")) == 4,
+      "two attempts at once: both refused, one copy: %r %d" % (got, len(records("bob", "Rejects"))))
+# the rejects mailbox keeps 14 days (as the reference's): a copy prunes the
+# older ones, oldest first; a trained one (alice's Spam is a junk mailbox)
+# is untrained first
+import time
+def live(name, mbox):
+    return [x for x in records(name, mbox) if not x[1] & 0x8000]   # not expunged
+
+
+def local(account, mailbox, days, path):
+    with open(path, "rb") as f:
+        r = subprocess.run(["tern-queue-local", "-m", mailbox, "-c", "c", "-d", str(int(time.time() - days * 86400)), account],
+                           stdin=f, capture_output=True)
+    check(r.returncode == 0, "tern-queue-local -m %s -d (%d days ago): %r" % (mailbox, days, r.stderr))
+for days in (20, 15, 13):
+    local("frank", "Rejects", days, ham)
+local("gina", "Spam", 15, ham)
+check(len(live("frank", "Rejects")) == 3 and stats("gina") == (NHAM, NSPAM + 1),
+      "3 old copies in frank's Rejects, 1 in gina's Spam, trained: %r" % (stats("gina"),))
+r = send(["frank", "gina"], variant(spam, 6))
+n = len(live("frank", "Rejects"))
+check(r.startswith("451 4.7.1 ") and n == 2, "frank: the copies of 20 and 15 days ago removed, that of 13 kept, the new one made: %d" % n)
+check(len(live("gina", "Spam")) == 1 and stats("gina") == (NHAM, NSPAM + 1),
+      "gina: the old copy removed and untrained, the new one trained: %d %r" % (len(live("gina", "Spam")), stats("gina")))
+check(re.search(r"^tern-queue-local: info: prune account=frank mailbox=Rejects removed=2$", log(), re.M)
+      and re.search(r"^tern-queue-local: info: prune account=gina mailbox=Spam removed=1$", log(), re.M),
+      "the prunes are logged: %r" % log()[-600:])
 # ham is accepted (logged action=accept); so is an untrained filter's unsure
 r = send(["bob"], ham)
 check(r.startswith("250 ") and re.match(r"junk=0\.0\d action=accept$", junklines("bob")[-1]), "ham accepted: %r %r" % (r, junklines("bob")[-1:]))

@@ -1,0 +1,71 @@
+/* facts: the machine facts smtp.bench depends on, measured now.
+   usage: bin/t/machine-facts [dir]   (dir: where the fsync test writes, default .)
+   stdout: one line "machine: ..." with microseconds per operation.  exit 0, 111 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+static double now (void)
+{
+  struct timespec ts ;
+  clock_gettime(CLOCK_MONOTONIC, &ts) ;
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9 ;
+}
+
+/* microseconds per fork (child execs /bin/true when ex, else _exits) and wait */
+static double spawn (unsigned int n, int ex)
+{
+  double t = now() ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    int w ;
+    pid_t pid = fork() ;
+    if (pid < 0) return -1 ;
+    if (!pid)
+    {
+      if (ex) execl("/bin/true", "true", (char *)0) ;
+      _exit(0) ;
+    }
+    while (waitpid(pid, &w, 0) < 0) if (errno != EINTR) return -1 ;
+  }
+  return (now() - t) * 1e6 / n ;
+}
+
+/* microseconds per 1 KiB written, fsynced, renamed, directory fsynced */
+static double durable (char const *dir, unsigned int n)
+{
+  char tmp[4096], dst[4096], buf[1024] ;
+  double t ;
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (dfd < 0) return -1 ;
+  memset(buf, 'x', sizeof buf) ;
+  snprintf(tmp, sizeof tmp, "%s/facts.tmp.%d", dir, (int)getpid()) ;
+  t = now() ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) ;
+    snprintf(dst, sizeof dst, "%s/facts.%d.%u", dir, (int)getpid(), i) ;
+    if (fd < 0 || write(fd, buf, sizeof buf) != sizeof buf || fsync(fd) < 0 || close(fd) < 0
+     || rename(tmp, dst) < 0 || fsync(dfd) < 0) { close(dfd) ; return -1 ; }
+  }
+  t = (now() - t) * 1e6 / n ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    snprintf(dst, sizeof dst, "%s/facts.%d.%u", dir, (int)getpid(), i) ;
+    unlink(dst) ;
+  }
+  close(dfd) ;
+  return t ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  double f = spawn(2000, 0), e = spawn(500, 1), d = durable(argc > 1 ? argv[1] : ".", 200) ;
+  if (f < 0 || e < 0 || d < 0) { fprintf(stderr, "machine-facts: fatal: %s\n", strerror(errno)) ; return 111 ; }
+  printf("machine: fork+exit+wait %.0f us, fork+exec /bin/true+wait %.0f us, 1 KiB write+fsync+rename+dir fsync %.0f us\n", f, e, d) ;
+  return 0 ;
+}
