@@ -41,3 +41,9 @@ all: $(BIN)/t/junk-train
 $(BIN)/t/junk-train: $(O)/queue/t/junktrain.o $(O)/libtern.a
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)
+
+# not installed: bin/t/dkim-sign DOMAIN TIME SELECTOR KEYFILE... (tests only)
+all: $(BIN)/t/dkim-sign
+$(BIN)/t/dkim-sign: $(O)/queue/t/dkimsign.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)
