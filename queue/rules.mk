@@ -12,7 +12,7 @@ PROGS += tern-queue-run
 tern-queue-run_OBJS = queue/tern-queue-run.o queue/tern-queue-run-conf.o queue/tern-queue-run-scan.o \
   queue/tern-queue-run-msg.o queue/tern-queue-run-route.o queue/tern-queue-run-deliver.o queue/tern-queue-local-deliver.o \
   queue/tern-queue-run-remote.o queue/tern-queue-run-report.o queue/tern-queue-run-spawn.o queue/tern-queue-run-dsn.o queue/tern-queue-run-ctl.o \
-  queue/tern-queue-run-batch.o queue/tern-queue-run-worker.o
+  queue/tern-queue-run-batch.o queue/tern-queue-run-worker.o queue/tern-queue-run-dkim.o
 MAN += queue/tern-queue-run.8
 
 PROGS += tern-queue
