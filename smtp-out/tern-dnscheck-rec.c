@@ -57,7 +57,6 @@ static void selector (dc *d, char const *sel, char const *file)
     char const *p[] = { sel, "._domainkey.", d->domain } ;
     cat(&name, p, 3) ;
   }
-  if (why) strerr_warnw4x("unable to read the DKIM key ", file, ": ", why) ;
   if (why && (!stralloc_cats(&b64, "<the public key of ") || !stralloc_cats(&b64, file) || !stralloc_cats(&b64, ">")))
     strerr_diefusys(111, "allocate") ;
   if (!stralloc_0(&b64)) strerr_diefusys(111, "allocate") ;
@@ -70,10 +69,16 @@ static void selector (dc *d, char const *sel, char const *file)
     if (dkimrec(l, n, &key))
     {
       found = 1 ;
-      for (size_t j = 0 ; !why && mod.len && j + mod.len <= key.len && !match ; j++) match = !memcmp(key.s + j, mod.s, mod.len) ;
+      for (size_t j = 0 ; mod.len && j + mod.len <= key.len && !match ; j++) match = !memcmp(key.s + j, mod.s, mod.len) ;
     }
-  if (!found) dc_problem(d, "dkim", "no DKIM key record (v=DKIM1, p=) at ", name.s, "", rec.s) ;
-  else if (!why && !match) dc_problem(d, "dkim", "the DKIM record at ", name.s, " is not the public key of the configured key", rec.s) ;
+  if (why)
+  {
+    char const *p[] = { file, " for ", name.s, " cannot be read: ", why } ;
+    cat(&rec, p, 5) ;
+    dc_problem(d, "dkim", "the configured key ", rec.s, "", 0) ;
+  }
+  else if (!found) dc_problem(d, "dkim", "no DKIM key record (v=DKIM1, p=) at ", name.s, "", rec.s) ;
+  else if (!match) dc_problem(d, "dkim", "the DKIM record at ", name.s, " is not the public key of the configured key", rec.s) ;
  end:
   stralloc_free(&name) ; stralloc_free(&out) ; stralloc_free(&b64) ; stralloc_free(&mod) ; stralloc_free(&key) ; stralloc_free(&rec) ;
 }
