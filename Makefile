@@ -20,7 +20,8 @@ LIBS_DEFAULT = $(O)/libtern.a $(BEARSSL) $(IDN2) $(SKALIBS)
 DEBS_BUILD = gcc make skalibs-dev s6 execline libbearssl-dev libowfat-dev libidn2-dev clang binutils libunistring-dev
 DEBS_TEST = python3 file openssl procps dnsmasq-base isync fetchmail offlineimap3 curl \
   postfix swaks msmtp libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl \
-  dovecot-core dovecot-submissiond dovecot-imapd microsocks dante-server ca-certificates mutt strace bogofilter
+  dovecot-core dovecot-submissiond dovecot-imapd microsocks dante-server ca-certificates mutt strace bogofilter \
+  opendkim-tools python3-dkim iproute2 util-linux
 
 PROGS :=
 SCRIPTS :=

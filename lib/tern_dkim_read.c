@@ -28,6 +28,7 @@ int tern_dkim_read (int fd, uint64_t off, stralloc *hdr, unsigned char bh[32])
     hl = tern_dkim_hdrlen(hdr->s, hdr->len, &body) ;
     if (hl < hdr->len)
     {
+      if (hl > TERN_DKIM_HDRMAX) return TERN_PERM ;
       inhdr = 0 ;
       tern_dkim_body_put(&b, hdr->s + body, hdr->len - body) ;
       hdr->len = hl ;
