@@ -1,6 +1,7 @@
 /* tern_dkim.h: DKIM signing (RFC 6376): relaxed/relaxed canonicalisation
-   (the body streamed, in bounded memory), rsa-sha256 with BearSSL, the
-   RFC5322.From domain, PEM private keys (PKCS#1 or PKCS#8). */
+   (the body streamed, in bounded memory), rsa-sha256 with BearSSL and
+   ed25519-sha256 (RFC 8463) with libsodium, the RFC5322.From domain, PEM
+   private keys (RSA PKCS#1 or PKCS#8, Ed25519 PKCS#8). */
 #ifndef TERN_DKIM_H
 #define TERN_DKIM_H
 
@@ -56,9 +57,16 @@ extern int tern_dkim_fromdomain (stralloc *sa, char const *hdr, size_t len) ;
    TERN_TEMP errno. */
 extern int tern_dkim_read (int fd, uint64_t off, stralloc *hdr, unsigned char bh[32]) ;
 
-/* A private key: rsa-sha256 only (the decoder holds it). */
+/* A private key: RSA (the decoder holds it) or Ed25519. */
+#define TERN_DKIM_RSA 1
+#define TERN_DKIM_ED25519 2
 typedef struct tern_dkim_key_s tern_dkim_key ;
-struct tern_dkim_key_s { br_skey_decoder_context dc ; } ;
+struct tern_dkim_key_s
+{
+  int alg ;                 /* TERN_DKIM_* */
+  br_skey_decoder_context dc ;
+  unsigned char ed[64] ;    /* libsodium's secret key: the seed, then the public key */
+} ;
 /* the DER of the first unencrypted "... PRIVATE KEY" PEM object of pem,
    in der: 1, 0 none */
 extern int tern_dkim_unpem (char const *pem, size_t len, stralloc *der) ;
@@ -69,8 +77,8 @@ extern void tern_dkim_key_wipe (tern_dkim_key *k) ;
 /* The DKIM-Signature field of the message whose header section is hdr
    and whose body hash is bh, for domain d (A-label), selector s, time t:
    appended to sa, folded, CRLF-ended.  h= is the signed fields present
-   (bottom-up), and From once more (oversigned).  1; 0 ENOMEM or the key
-   failed (errno EINVAL). */
+   (bottom-up), and From once more (oversigned); a= from the key.  1; 0
+   ENOMEM or the key failed (errno EINVAL). */
 extern int tern_dkim_sign (stralloc *sa, char const *hdr, size_t len, unsigned char const bh[32],
   char const *d, char const *s, uint64_t t, tern_dkim_key const *k) ;
 

@@ -1,9 +1,11 @@
 /* tern_dkim_sign: one DKIM-Signature field (RFC 6376 3.5, 3.7): the
    signed header fields bottom-up, From oversigned, relaxed/relaxed,
-   rsa-sha256 with BearSSL, folded at about 72 columns. */
+   rsa-sha256 with BearSSL or ed25519-sha256 (RFC 8463: the SHA-256 of the
+   data signed by PureEdDSA) with libsodium, folded at about 72 columns. */
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <sodium.h>
 #include <skalibs/types.h>
 #include <skalibs/genalloc.h>
 #include <skalibs/bytestr.h>
@@ -83,19 +85,21 @@ static int folded (stralloc *sa, char const *b64, size_t len, size_t col)
   return stralloc_catb(sa, "\r\n", 2) ;
 }
 
-static int rsa (stralloc *sa, stralloc const *data, size_t start, tern_dkim_key const *k)
+static int sigb (stralloc *sa, stralloc const *data, size_t start, tern_dkim_key const *k)
 {
-  br_rsa_private_key const *sk = br_skey_decoder_get_rsa(&k->dc) ;
+  br_rsa_private_key const *sk = k->alg == TERN_DKIM_RSA ? br_skey_decoder_get_rsa(&k->dc) : 0 ;
   br_sha256_context h ;
   unsigned char hash[32], sig[1024] ;
+  size_t n = sk ? (sk->n_bitlen + 7) / 8 : crypto_sign_ed25519_BYTES ;
   stralloc b64 = STRALLOC_ZERO ;
   int ok ;
-  if (!sk || (sk->n_bitlen + 7) / 8 > sizeof sig) return (errno = EINVAL, 0) ;
+  if ((k->alg == TERN_DKIM_RSA && !sk) || n > sizeof sig) return (errno = EINVAL, 0) ;
   br_sha256_init(&h) ;
   br_sha256_update(&h, data->s, data->len) ;
   br_sha256_out(&h, hash) ;
-  if (!br_rsa_i31_pkcs1_sign(BR_HASH_OID_SHA256, hash, sizeof hash, sk, sig)) return (errno = EINVAL, 0) ;
-  ok = tern_b64_cat(&b64, sig, (sk->n_bitlen + 7) / 8) && folded(sa, b64.s, b64.len, sa->len - start) ;
+  if (sk ? !br_rsa_i31_pkcs1_sign(BR_HASH_OID_SHA256, hash, sizeof hash, sk, sig)
+    : crypto_sign_ed25519_detached(sig, 0, hash, sizeof hash, k->ed) < 0) return (errno = EINVAL, 0) ;
+  ok = tern_b64_cat(&b64, sig, n) && folded(sa, b64.s, b64.len, sa->len - start) ;
   stralloc_free(&b64) ;
   return ok ;
 }
@@ -108,7 +112,9 @@ int tern_dkim_sign (stralloc *sa, char const *hdr, size_t len, unsigned char con
   char fmt[UINT64_FMT] ;
   int ok ;
   fmt[uint64_fmt(fmt, t)] = 0 ;
-  ok = stralloc_cats(sa, "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=") && stralloc_cats(sa, d)
+  if (k->alg != TERN_DKIM_RSA && k->alg != TERN_DKIM_ED25519) return (errno = EINVAL, 0) ;
+  ok = stralloc_cats(sa, "DKIM-Signature: v=1; a=") && stralloc_cats(sa, k->alg == TERN_DKIM_RSA ? "rsa" : "ed25519")
+    && stralloc_cats(sa, "-sha256; c=relaxed/relaxed; d=") && stralloc_cats(sa, d)
     && stralloc_cats(sa, "; s=") && stralloc_cats(sa, s) && stralloc_cats(sa, ";\r\n\tt=") && stralloc_cats(sa, fmt)
     && stralloc_cats(sa, ";\r\n") && signed_fields(sa, &data, hdr, len)
     && stralloc_cats(sa, "\tbh=") && tern_b64_cat(sa, bh, 32) && stralloc_cats(sa, ";\r\n\tb=") ;
@@ -116,7 +122,7 @@ int tern_dkim_sign (stralloc *sa, char const *hdr, size_t len, unsigned char con
   {
     bstart = sa->len ;
     while (bstart > start && sa->s[bstart - 1] != '\n') bstart-- ;
-    ok = tern_dkim_canonhdr(&data, sa->s + start, sa->len - start, 0) && rsa(sa, &data, bstart, k) ;
+    ok = tern_dkim_canonhdr(&data, sa->s + start, sa->len - start, 0) && sigb(sa, &data, bstart, k) ;
   }
   if (!ok) { int e = errno ; sa->len = start ; errno = e ; }
   stralloc_free(&data) ;

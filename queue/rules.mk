@@ -34,7 +34,7 @@ MAN += queue/tern-queue-dsn.8
 # The runner too: its RSS is part of the sending side's (send.bench); -lm
 # for the junk filter's classifier (local deliveries in its workers).
 tern-queue-run_LIBS = $(if $(SAN)$(if $(wildcard /usr/lib/x86_64-linux-gnu/libunistring.a),,none),$(LIBS_DEFAULT),\
-  -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS) -lm)
+  -static $(O)/libtern.a $(BEARSSL) $(SODIUM) -l:libidn2.a -l:libunistring.a $(SKALIBS) -lm)
 
 # not installed: bin/t/junk-train ACCTDIR -junk|-ham FILE... (tests only)
 all: $(BIN)/t/junk-train

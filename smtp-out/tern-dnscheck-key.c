@@ -1,6 +1,7 @@
-/* tern-dnscheck-key.c: the public half of a DKIM RSA private key file
-   (read as tern-queue-run reads it to sign, tern_dkim_key_read): its
-   modulus, and the base64 SubjectPublicKeyInfo of the DKIM record's p=. */
+/* tern-dnscheck-key.c: the public half of a DKIM private key file (read
+   as tern-queue-run reads it to sign, tern_dkim_key_read): for RSA its
+   modulus and the base64 SubjectPublicKeyInfo of the record's p=, for
+   Ed25519 the raw public key (RFC 8463). */
 #include <errno.h>
 #include <string.h>
 #include <bearssl.h>
@@ -36,13 +37,21 @@ static int spki (unsigned char const *n, size_t nlen, uint32_t e, stralloc *out)
   return ok ;
 }
 
-char const *dc_key (char const *path, stralloc *b64, stralloc *mod)
+char const *dc_key (char const *path, stralloc *b64, stralloc *mod, char const **kind)
 {
   static tern_dkim_key k ;
   stralloc pub = STRALLOC_ZERO ;
   br_rsa_private_key const *rk ;
   char const *why = tern_dkim_key_read(&k, path) ;
+  *kind = "rsa" ;
   if (why) return !strcmp(why, "unreadable") ? strerror(errno) : why ;
+  if (k.alg == TERN_DKIM_ED25519)
+  {
+    /* RFC 8463: p= is the raw 32-byte public key, the second half of libsodium's secret key */
+    *kind = "ed25519" ;
+    if (!stralloc_catb(mod, (char *)k.ed + 32, 32) || !tern_b64_cat(b64, k.ed + 32, 32)) why = "out of memory" ;
+    goto end ;
+  }
   rk = br_skey_decoder_get_rsa(&k.dc) ;
   {
     size_t n = br_rsa_i31_compute_modulus(0, rk) ;

@@ -50,7 +50,7 @@ static int dkimrec (char const *s, size_t len, stralloc *key)
 static void selector (dc *d, char const *sel, char const *file)
 {
   stralloc name = STRALLOC_ZERO, out = STRALLOC_ZERO, b64 = STRALLOC_ZERO, mod = STRALLOC_ZERO, key = STRALLOC_ZERO, rec = STRALLOC_ZERO ;
-  char const *why = dc_key(file, &b64, &mod), *l ;
+  char const *kind, *why = dc_key(file, &b64, &mod, &kind), *l ;
   size_t n ;
   int found = 0, match = 0 ;
   {
@@ -61,8 +61,8 @@ static void selector (dc *d, char const *sel, char const *file)
     strerr_diefusys(111, "allocate") ;
   if (!stralloc_0(&b64)) strerr_diefusys(111, "allocate") ;
   {
-    char const *p[] = { name.s, ". TXT \"v=DKIM1; k=rsa; p=", b64.s, "\"" } ;
-    cat(&rec, p, 4) ;
+    char const *p[] = { name.s, ". TXT \"v=DKIM1; k=", kind, "; p=", b64.s, "\"" } ;
+    cat(&rec, p, 6) ;
   }
   if (dc_dns(d, "txt", name.s, &out) == TERN_TEMP) goto end ;
   for (unsigned int i = 0 ; dc_line(&out, i, &l, &n) ; i++)

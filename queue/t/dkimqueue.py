@@ -1,7 +1,7 @@
 # dkimqueue.py: tern-queue-run signs submitted mail before its first attempt.
-# A message from an account, From: a domain with two selectors (a PKCS#1
-# and a PKCS#8 key), reaches smtp-sink with two signatures that dkimpy
-# and opendkim-testmsg (dnsmasq in its own namespace) both verify; one
+# A message from an account, From: a domain with three selectors (RSA
+# PKCS#1, RSA PKCS#8, Ed25519), reaches smtp-sink with three signatures
+# that dkimpy and opendkim-testmsg (dnsmasq in its own namespace) verify; one
 # from port 25 (ip, no account) is not signed; with a key file missing
 # the message waits (logged), then leaves signed once the key is back;
 # a signed message whose attempt failed is not signed again after a
@@ -25,14 +25,16 @@ sh("tern-conf", "-c", "c", "add-account", "bob", "bob@example.org")
 sh("openssl", "genrsa", "-traditional", "-out", "k1.pem", "2048")
 sh("openssl", "genpkey", "-algorithm", "rsa", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "k2.pem")
 check("BEGIN RSA PRIVATE KEY" in open("k1.pem").read() and "BEGIN PRIVATE KEY" in open("k2.pem").read(), "keys: PKCS#1 and PKCS#8")
+sh("openssl", "genpkey", "-algorithm", "ed25519", "-out", "k3.pem")
 txt = {}
-for k, s in (("k1", "s1"), ("k2", "s2")):
+for k, s in (("k1", "s1"), ("k2", "s2"), ("k3", "s3")):
     der = subprocess.run(["openssl", "pkey", "-in", k + ".pem", "-pubout", "-outform", "DER"], capture_output=True).stdout
     sh("openssl", "pkey", "-in", k + ".pem", "-pubout", "-out", k + ".pub")
-    txt[s] = "v=DKIM1; k=rsa; p=" + base64.b64encode(der).decode()
+    txt[s] = "v=DKIM1; k=rsa; p=" + base64.b64encode(der).decode() if k != "k3" else \
+        "v=DKIM1; k=ed25519; p=" + base64.b64encode(der[-32:]).decode()
     open(s + ".txt", "w").write(txt[s] + "\n")
 with open("c/domains/example.org", "a") as f:
-    f.write("dkim s1 %s/k1.pem\ndkim s2 %s/k2.pem\n" % (W, W))
+    f.write("dkim s1 %s/k1.pem\ndkim s2 %s/k2.pem\ndkim s3 %s/k3.pem\n" % (W, W, W))
 open("c/transports/relay", "w").write("smtp 127.0.0.1:%d\nno-starttls\n" % port)
 open("c/routes", "w").write("route relay to=dst.test\n")
 r = sh("tern-conf", "-c", "c", "compile")
@@ -107,29 +109,29 @@ def only(msg, sel):
 
 def opendkim(msg, sel):
     open("v.eml", "wb").write(only(msg, sel))
-    p = subprocess.run(["bash", CHECK, "v.eml", {"s1": "k1", "s2": "k2"}[sel] + ".pub", sel, "example.org"],
+    p = subprocess.run(["bash", CHECK, "v.eml", {"s1": "k1", "s2": "k2", "s3": "k3"}[sel] + ".pub", sel, "example.org"],
                        capture_output=True, text=True, timeout=120)
     return p.stdout.strip() + p.stderr.strip()
 
 
 run = runner()
 sk, dump = sink("127.0.0.1", port)
-# submitted by an account: two signatures, both verified by both verifiers
+# submitted by an account: three signatures, each verified by both verifiers
 i1 = inject("sub", "-a", "bob")
 check(waitfor(lambda: gone(i1)), "submitted: delivered")
-check("dkim id=%s domain=example.org selectors=s1,s2" % i1 in log(), "submitted: signing logged: " + log()[-600:])
+check("dkim id=%s domain=example.org selectors=s1,s2,s3" % i1 in log(), "submitted: signing logged: " + log()[-600:])
 m1 = received(dump, "sub") or b""
-check(m1.count(b"DKIM-Signature:") == 2, "submitted: two signatures: %r" % m1[:300])
+check(m1.count(b"DKIM-Signature:") == 3, "submitted: three signatures: %r" % m1[:300])
 check(b"h=from:from:to:subject:date:message-id:mime-version:content-type;" in m1.replace(b"\r\n\t", b""), "submitted: h= with From oversigned")
-check(b"c=relaxed/relaxed" in m1 and b"a=rsa-sha256" in m1 and b" l=" not in m1 and b"t=" in m1, "submitted: relaxed, rsa-sha256, t=, no l=")
+check(b"c=relaxed/relaxed" in m1 and m1.count(b"a=rsa-sha256") == 2 and m1.count(b"a=ed25519-sha256") == 1 and b" l=" not in m1 and b"t=" in m1, "submitted: relaxed, rsa-sha256, t=, no l=")
 v = dkimpy(m1)
-check(v == [True, True], "submitted: dkimpy verifies both: %r" % v)
-for s in ("s1", "s2"):
+check(v == [True, True, True], "submitted: dkimpy verifies all three: %r" % v)
+for s in ("s1", "s2", "s3"):
     out = opendkim(m1, s)
     check(out == "dkim=pass", "submitted: opendkim-testmsg verifies %s: %s" % (s, out))
 # injected locally (no client address): signed too
 i1b = inject("local")
-check(waitfor(lambda: gone(i1b)) and (received(dump, "local") or b"").count(b"DKIM-Signature:") == 2, "local inject: signed")
+check(waitfor(lambda: gone(i1b)) and (received(dump, "local") or b"").count(b"DKIM-Signature:") == 3, "local inject: signed")
 # from port 25 (an address, no account): not signed
 i2 = inject("inbound", "-i", "192.0.2.9", "-H", "client.test")
 check(waitfor(lambda: gone(i2)), "inbound: delivered")
@@ -143,20 +145,20 @@ check(os.path.exists(Q + "/mess/" + i3) and received(dump, "nokey") is None, "no
 os.rename("k2.away", "k2.pem")
 check(waitfor(lambda: gone(i3)), "no key: sent once the key is back")
 m3 = received(dump, "nokey") or b""
-check(dkimpy(m3) == [True, True] and open(dump, "rb").read().count(b"Subject: nokey") == 1, "no key: signed, sent once")
+check(dkimpy(m3) == [True, True, True] and open(dump, "rb").read().count(b"Subject: nokey") == 1, "no key: signed, sent once")
 # signed, the attempt failed, the runner killed: after the restart, not signed again
 stop(sk)
 wait_port("127.0.0.1", port, up=False)
 i4 = inject("restart", "-a", "bob")
 check(waitfor(lambda: os.path.exists(Q + "/state/" + i4)), "restart: attempt failed, recorded")
 head = open(Q + "/mess/" + i4, "rb").read().split(b"\n\n", 1)
-check(b"\ndkim\n" in head[0] + b"\n" and head[1].count(b"DKIM-Signature:") == 2, "restart: the queue file marked and signed")
+check(b"\ndkim\n" in head[0] + b"\n" and head[1].count(b"DKIM-Signature:") == 3, "restart: the queue file marked and signed")
 run.kill(); run.wait()
 sk, dump = sink("127.0.0.1", port, dump="dump2")
 run = runner()
 check(waitfor(lambda: gone(i4)), "restart: delivered")
 m4 = received(dump, "restart") or b""
-check(m4.count(b"DKIM-Signature:") == 2 and dkimpy(m4) == [True, True], "restart: still two signatures, verified")
+check(m4.count(b"DKIM-Signature:") == 3 and dkimpy(m4) == [True, True, True], "restart: still three signatures, verified")
 check(log().count("dkim id=%s domain" % i4) == 1, "restart: signed once")
 run.kill(); run.wait()
 stop(sk)

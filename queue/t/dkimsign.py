@@ -10,19 +10,23 @@ subprocess.run(["openssl", "genrsa", "-out", "k.pem", "2048"], capture_output=Tr
 subprocess.run(["openssl", "pkey", "-in", "k.pem", "-pubout", "-out", "k.pub"], capture_output=True)
 der = subprocess.run(["openssl", "pkey", "-in", "k.pem", "-pubout", "-outform", "DER"], capture_output=True).stdout
 TXT = b"v=DKIM1; k=rsa; p=" + base64.b64encode(der)
+subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", "ed.pem"], capture_output=True)
+subprocess.run(["openssl", "pkey", "-in", "ed.pem", "-pubout", "-out", "ed.pub"], capture_output=True)
+EDTXT = b"v=DKIM1; k=ed25519; p=" + base64.b64encode(subprocess.run(["openssl", "pkey", "-in", "ed.pem", "-pubout", "-outform", "DER"],
+                                                                   capture_output=True).stdout[-32:])
 H = b"From: Bob <bob@example.org>\r\nTo: x@dst.test\r\nDate: Fri, 04 Dec 2026 01:00:00 +0000\r\nMessage-ID: <m@example.org>\r\n"
 
 
-def sign(msg, name):
+def sign(msg, name, key="k.pem"):
     open(name, "wb").write(msg)
-    p = subprocess.run([SIGN, "example.org", "1700000000", "sel", "k.pem"], stdin=open(name, "rb"), capture_output=True)
+    p = subprocess.run([SIGN, "example.org", "1700000000", "sel", key], stdin=open(name, "rb"), capture_output=True)
     return p.returncode, p.stdout
 
 
-def dkimpy(signed):
+def dkimpy(signed, txt=None):
     import dkim
     try:
-        return dkim.DKIM(signed).verify(dnsfunc=lambda n, timeout=5: TXT if n == b"sel._domainkey.example.org." else None)
+        return dkim.DKIM(signed).verify(dnsfunc=lambda n, timeout=5: (txt or TXT) if n == b"sel._domainkey.example.org." else None)
     except Exception as e:
         return repr(e)
 
@@ -44,11 +48,23 @@ for name, msg in cases:
     check(rc == 0 and out.startswith(b"DKIM-Signature:"), "%s: signed (%d)" % (name, rc))
     v = dkimpy(out)
     check(v is True, "%s: dkimpy verifies: %r" % (name, v))
-# (not barecr: dkim-check deletes every CR, as opendkim-testmsg wants LF)
+# (not barecr: dkim-check deletes every CR, as opendkim-testmsg wants LF;
+# not longhdr: opendkim-testmsg misreads a header line over 64 KiB)
 for name in ("plain", "8bit", "wsponly", "emptybody", "longfolded"):
     open(name + ".signed", "wb").write(sign(open(name, "rb").read(), name)[1])
     p = subprocess.run(["bash", CHECK, name + ".signed", "k.pub", "sel", "example.org"], capture_output=True, text=True, timeout=120)
     check(p.stdout.strip() == "dkim=pass", "%s: opendkim-testmsg verifies: %s" % (name, p.stdout + p.stderr))
+# Ed25519 (RFC 8463)
+for name, msg in cases[:2] + cases[3:4] + cases[7:8]:
+    rc, out = sign(msg, name + ".ed", "ed.pem")
+    check(rc == 0 and out.startswith(b"DKIM-Signature: v=1; a=ed25519-sha256;"), "%s, ed25519: signed (%d)" % (name, rc))
+    v = dkimpy(out, EDTXT)
+    check(v is True, "%s, ed25519: dkimpy verifies: %r" % (name, v))
+    if name == "longhdr":
+        continue   # opendkim-testmsg misreads a header line over 64 KiB (RSA too): dkimpy only
+    open(name + ".ed.signed", "wb").write(out)
+    p = subprocess.run(["bash", CHECK, name + ".ed.signed", "ed.pub", "sel", "example.org"], capture_output=True, text=True, timeout=120)
+    check(p.stdout.strip() == "dkim=pass", "%s, ed25519: opendkim-testmsg verifies: %s" % (name, p.stdout + p.stderr))
 # a modified body fails: the verifiers are not fooled
 rc, out = sign(cases[0][1], "plain")
 check(dkimpy(out.replace(b"hello", b"HELLO")) is not True, "modified body: dkimpy fails it")
