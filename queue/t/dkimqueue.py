@@ -6,10 +6,12 @@
 # the message waits (logged), then leaves signed once the key is back;
 # a signed message whose attempt failed is not signed again after a
 # restart (the envelope's "dkim" mark).
-import base64, os, subprocess, time
+import atexit, base64, os, subprocess, time
 exec(open(os.path.join(os.environ["TERN_SRC"], "smtp-out/t/smtpout.inc.py")).read())
 
 W = os.getcwd()
+# a failure that ends the script early must not leave a runner behind
+atexit.register(lambda: [p.kill() for p in procs if p.poll() is None])
 Q = W + "/c/data/queue"
 CHECK = os.path.join(os.environ["TERN_SRC"], "queue/t/dkim-check")
 
