@@ -5,7 +5,8 @@
 # from port 25 (ip, no account) is not signed; with a key file missing
 # the message waits (logged), then leaves signed once the key is back;
 # a signed message whose attempt failed is not signed again after a
-# restart (the envelope's "dkim" mark).
+# restart (the envelope's "dkim" mark); messages taken into another's
+# batch are signed too.
 import atexit, base64, os, subprocess, time
 exec(open(os.path.join(os.environ["TERN_SRC"], "smtp-out/t/smtpout.inc.py")).read())
 
@@ -162,6 +163,16 @@ check(waitfor(lambda: gone(i4)), "restart: delivered")
 m4 = received(dump, "restart") or b""
 check(m4.count(b"DKIM-Signature:") == 3 and dkimpy(m4) == [True, True, True], "restart: still three signatures, verified")
 check(log().count("dkim id=%s domain" % i4) == 1, "restart: signed once")
+# queued while no runner runs, then all due at once: the first one's
+# delivery takes the others into its batch (one connection): each must be
+# signed before it goes, not only the one that was scheduled
+run.kill(); run.wait()
+ids = [inject("batch%d" % n, "-a", "bob") for n in range(4)]
+run = runner()
+check(waitfor(lambda: all(gone(i) for i in ids)), "batch: delivered")
+got = [received(dump, "batch%d" % n) or b"" for n in range(4)]
+check([g.count(b"DKIM-Signature:") for g in got] == [3, 3, 3, 3], "batch: every message signed: %r" % [g.count(b"DKIM-Signature:") for g in got])
+check(all(dkimpy(g) == [True, True, True] for g in got), "batch: every message verified")
 run.kill(); run.wait()
 stop(sk)
 finish()
