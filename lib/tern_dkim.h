@@ -51,6 +51,11 @@ extern size_t tern_dkim_hdrlen (char const *msg, size_t len, size_t *body) ;
    appended to sa: 1; 0 none, several From: fields or no domain; -1 ENOMEM. */
 extern int tern_dkim_fromdomain (stralloc *sa, char const *hdr, size_t len) ;
 
+/* The header section of the message at offset off of fd (the blank line
+   not included) into hdr, and where its body starts to *body: TERN_OK;
+   TERN_PERM over TERN_DKIM_HDRMAX; TERN_TEMP errno. */
+extern int tern_dkim_header (int fd, uint64_t off, stralloc *hdr, uint64_t *body) ;
+
 /* The message at offset off of fd, to its end: its header section (the
    blank line not included) into hdr, its body's relaxed hash into bh.
    TERN_OK; TERN_PERM the header section is over TERN_DKIM_HDRMAX;

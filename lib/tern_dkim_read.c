@@ -1,5 +1,5 @@
-/* tern_dkim_read: a message file read once for signing: the header
-   section kept (bounded), the body streamed through the relaxed body
+/* tern_dkim_read: a message file read for signing: the header section
+   kept (bounded), the body streamed through the relaxed body
    canonicaliser. */
 #include <errno.h>
 #include <unistd.h>
@@ -8,34 +8,45 @@
 
 #define CHUNK 65536
 
+int tern_dkim_header (int fd, uint64_t off, stralloc *hdr, uint64_t *body)
+{
+  hdr->len = 0 ;
+  for (;;)
+  {
+    size_t b, hl ;
+    ssize_t r ;
+    if (!stralloc_readyplus(hdr, CHUNK)) return TERN_TEMP ;
+    r = pread(fd, hdr->s + hdr->len, CHUNK, (off_t)(off + hdr->len)) ;
+    if (r < 0 && errno == EINTR) continue ;
+    if (r < 0) return TERN_TEMP ;
+    hdr->len += r ;
+    hl = tern_dkim_hdrlen(hdr->s, hdr->len, &b) ;
+    if (hl > TERN_DKIM_HDRMAX) return TERN_PERM ;
+    if (hl < hdr->len || !r)
+    {
+      *body = off + b ;
+      hdr->len = hl ;
+      return TERN_OK ;
+    }
+  }
+}
+
 int tern_dkim_read (int fd, uint64_t off, stralloc *hdr, unsigned char bh[32])
 {
   tern_dkim_body b ;
   char buf[CHUNK] ;
-  size_t body = 0, hl = 0 ;
-  int inhdr = 1 ;
+  int r = tern_dkim_header(fd, off, hdr, &off) ;
+  if (r) return r ;
   tern_dkim_body_init(&b) ;
-  hdr->len = 0 ;
   for (;;)
   {
-    ssize_t r = pread(fd, buf, sizeof buf, (off_t)off) ;
-    if (r < 0 && errno == EINTR) continue ;
-    if (r < 0) return TERN_TEMP ;
-    if (!r) break ;
-    off += r ;
-    if (!inhdr) { tern_dkim_body_put(&b, buf, r) ; continue ; }
-    if (!stralloc_catb(hdr, buf, r)) return TERN_TEMP ;
-    hl = tern_dkim_hdrlen(hdr->s, hdr->len, &body) ;
-    if (hl < hdr->len)
-    {
-      if (hl > TERN_DKIM_HDRMAX) return TERN_PERM ;
-      inhdr = 0 ;
-      tern_dkim_body_put(&b, hdr->s + body, hdr->len - body) ;
-      hdr->len = hl ;
-    }
-    else if (hdr->len > TERN_DKIM_HDRMAX) return TERN_PERM ;
+    ssize_t n = pread(fd, buf, sizeof buf, (off_t)off) ;
+    if (n < 0 && errno == EINTR) continue ;
+    if (n < 0) return TERN_TEMP ;
+    if (!n) break ;
+    off += n ;
+    tern_dkim_body_put(&b, buf, n) ;
   }
-  if (inhdr && hdr->len > TERN_DKIM_HDRMAX) return TERN_PERM ;
   tern_dkim_body_end(&b, bh) ;
   return TERN_OK ;
 }

@@ -20,18 +20,40 @@
 typedef struct sig_s sig ;
 struct sig_s { stralloc sigs ; stralloc sels ; stralloc hdr ; stralloc dom ; unsigned char bh[32] ; } ;
 
+/* the configuration key of dom's dkim lines, "d:DOMAIN:dkim" */
+static int confkey (stralloc *key, char const *dom)
+{
+  key->len = 0 ;
+  return stralloc_cats(key, "d:") && stralloc_cats(key, dom) && stralloc_cats(key, ":dkim") ;
+}
+
+int dkim_wanted (msg const *m, int fd)
+{
+  static stralloc hdr = STRALLOC_ZERO, dom = STRALLOC_ZERO, key = STRALLOC_ZERO ;
+  cdb_data v ;
+  uint64_t body ;
+  int r = tern_dkim_header(fd, m->env.hdrlen, &hdr, &body), want = 1 ;
+  dom.len = 0 ;
+  if (!r)
+  {
+    r = tern_dkim_fromdomain(&dom, hdr.s, hdr.len) ;
+    if (r > 0 && confkey(&key, dom.s)) want = tern_conf_find(&conf, key.s, key.len, &v) != 0 ;
+    else if (!r) want = 0 ;
+  }
+  if (hdr.a > 65536) stralloc_free(&hdr) ;
+  return want ;
+}
+
 /* the signatures of every selector of s->dom into s->sigs: 0 ok (none is
    fine), else the key's file (errno and *why set) */
 static char const *sign (sig *s, uint64_t now, char const **why)
 {
   static tern_dkim_key k ;
-  size_t dl = s->dom.len - 1 ;
-  char key[dl + 7] ;
+  static stralloc key = STRALLOC_ZERO, file = STRALLOC_ZERO ;
   cdb_find_state st = CDB_FIND_STATE_ZERO ;
   cdb_data v ;
-  static stralloc file = STRALLOC_ZERO ;
-  memcpy(key, "d:", 2) ; memcpy(key + 2, s->dom.s, dl) ; memcpy(key + 2 + dl, ":dkim", 5) ;
-  for (int r ; (r = tern_conf_findnext(&conf, key, dl + 7, &v, &st)) ;)
+  if (!confkey(&key, s->dom.s)) { *why = strerror(errno) ; return "-" ; }
+  for (int r ; (r = tern_conf_findnext(&conf, key.s, key.len, &v, &st)) ;)
   {
     size_t sp = r < 0 ? 0 : byte_chr(v.s, v.len, ' ') ;
     if (r < 0 || sp == v.len) { *why = "corrupt configuration" ; return "config.cdb" ; }
