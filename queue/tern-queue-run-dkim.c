@@ -73,6 +73,7 @@ static char const *sign (sig *s, uint64_t now, char const **why)
     }
     tern_dkim_key_wipe(&k) ;
   }
+  if (!stralloc_0(&s->sels)) { *why = strerror(errno) ; return "-" ; }  /* for the log */
   return 0 ;
 }
 

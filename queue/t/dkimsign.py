@@ -80,9 +80,11 @@ def limited():
     resource.setrlimit(resource.RLIMIT_AS, (32 << 20, 32 << 20))
 
 
-# an address space of 32 MiB cannot hold the 80 MiB message
+# an address space of 32 MiB cannot hold the 80 MiB message (not under
+# AddressSanitizer, whose shadow memory alone is more: there only signed)
+asan = b"__asan_init" in open(SIGN, "rb").read()
 p = subprocess.run([SIGN, "example.org", "1700000000", "sel", "k.pem"], stdin=open("bigbody", "rb"),
-                   stdout=subprocess.PIPE, preexec_fn=limited)
+                   stdout=subprocess.PIPE, preexec_fn=None if asan else limited)
 check(p.returncode == 0 and dkimpy(p.stdout) is True, "80 MiB body: signed within 32 MiB of address space, verified (%d)" % p.returncode)
 os.unlink("bigbody")
 terntest.report()
