@@ -32,11 +32,28 @@ void tern_dkim_body_init (tern_dkim_body *b)
   b->nl = 0 ; b->wsp = 0 ; b->cr = 0 ; b->any = 0 ; b->n = 0 ;
 }
 
+/* the ordinary bytes of s from its first one, after content() for the
+   first: in bulk; the number taken */
+static size_t run (tern_dkim_body *b, char const *s, size_t len)
+{
+  size_t n = 1 ;
+  while (n < len && s[n] != '\r' && s[n] != '\n' && s[n] != ' ' && s[n] != '\t') n++ ;
+  content(b, s[0]) ;
+  if (b->n + n - 1 > sizeof b->buf) { flush(b) ; br_sha256_update(&b->h, s + 1, n - 1) ; }
+  else { memcpy(b->buf + b->n, s + 1, n - 1) ; b->n += n - 1 ; }
+  return n ;
+}
+
 void tern_dkim_body_put (tern_dkim_body *b, char const *s, size_t len)
 {
   for (size_t i = 0 ; i < len ; i++)
   {
     unsigned char c = s[i] ;
+    if (!b->cr && c != '\r' && c != '\n' && c != ' ' && c != '\t')
+    {
+      i += run(b, s + i, len - i) - 1 ;
+      continue ;
+    }
     if (b->cr)
     {
       b->cr = 0 ;
