@@ -12,15 +12,17 @@ CFLAGS_ALL = -std=c99 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -Wall -Wextra -Werro
   $(OPT) $(SAN) -Ilib -I/usr/include/x86_64-linux-gnu -I/usr/include/bearssl $(CFLAGS)
 SKALIBS = -l:libskarnet.a
 BEARSSL = -l:libbearssl.a
+SODIUM = -l:libsodium.a
 IDN2 = -lidn2 -lunistring
 # The default link line for a program; a rules.mk may set prog_LIBS instead.
-LIBS_DEFAULT = $(O)/libtern.a $(BEARSSL) $(IDN2) $(SKALIBS)
+LIBS_DEFAULT = $(O)/libtern.a $(BEARSSL) $(SODIUM) $(IDN2) $(SKALIBS)
 
 # deps: Debian packages the build and the tests need.
-DEBS_BUILD = gcc make skalibs-dev s6 execline libbearssl-dev libowfat-dev libidn2-dev clang binutils libunistring-dev
+DEBS_BUILD = gcc make skalibs-dev s6 execline libbearssl-dev libowfat-dev libidn2-dev clang binutils libunistring-dev libsodium-dev
 DEBS_TEST = python3 file openssl procps dnsmasq-base isync fetchmail offlineimap3 curl \
   postfix swaks msmtp libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl \
-  dovecot-core dovecot-submissiond dovecot-imapd microsocks dante-server ca-certificates mutt strace bogofilter
+  dovecot-core dovecot-submissiond dovecot-imapd microsocks dante-server ca-certificates mutt strace bogofilter \
+  opendkim-tools python3-dkim iproute2 util-linux
 
 PROGS :=
 SCRIPTS :=

@@ -20,6 +20,7 @@ int tern_qenv_fmt (stralloc *sa, tern_qenv const *e)
   if (e->helo.len > 1 && !line(sa, "helo", "", e->helo.s, "")) return 0 ;
   if ((e->flags & TERN_QENV_8BIT) && !stralloc_cats(sa, "8bitmime\n")) return 0 ;
   if ((e->flags & TERN_QENV_UTF8) && !stralloc_cats(sa, "smtputf8\n")) return 0 ;
+  if ((e->flags & TERN_QENV_DKIM) && !stralloc_cats(sa, "dkim\n")) return 0 ;
   for (size_t i = 0 ; i < e->rcpts.len ; i += strlen(e->rcpts.s + i) + 1)
     if (!line(sa, "rcpt", "<", e->rcpts.s + i, ">")) return 0 ;
   return stralloc_catb(sa, "\n", 1) ;

@@ -32,9 +32,9 @@ static int field (tern_qenv *e, char const *k, size_t klen, char const *v, size_
 {
   uint64_t u ;
 #define K(s) (klen == sizeof(s) - 1 && !memcmp(k, s, klen))
-  if (K("8bitmime") || K("smtputf8"))
+  if (K("8bitmime") || K("smtputf8") || K("dkim"))
   {
-    unsigned int f = K("8bitmime") ? TERN_QENV_8BIT : TERN_QENV_UTF8 ;
+    unsigned int f = K("8bitmime") ? TERN_QENV_8BIT : K("smtputf8") ? TERN_QENV_UTF8 : TERN_QENV_DKIM ;
     if (hasv || (e->flags & f)) return TERN_PERM ;
     e->flags |= f ;
     return TERN_OK ;

@@ -18,6 +18,7 @@
 
 #define TERN_QENV_8BIT 0x01
 #define TERN_QENV_UTF8 0x02
+#define TERN_QENV_DKIM 0x04   /* signed by tern-queue-run: never again */
 
 /* The envelope.  Strings are NUL-terminated; addresses are in SMTP form
    without angle brackets, "" for the null sender; rcpts holds nrcpt

@@ -12,7 +12,7 @@ PROGS += tern-queue-run
 tern-queue-run_OBJS = queue/tern-queue-run.o queue/tern-queue-run-conf.o queue/tern-queue-run-scan.o \
   queue/tern-queue-run-msg.o queue/tern-queue-run-route.o queue/tern-queue-run-deliver.o queue/tern-queue-local-deliver.o \
   queue/tern-queue-run-remote.o queue/tern-queue-run-report.o queue/tern-queue-run-spawn.o queue/tern-queue-run-dsn.o queue/tern-queue-run-ctl.o \
-  queue/tern-queue-run-batch.o queue/tern-queue-run-worker.o
+  queue/tern-queue-run-batch.o queue/tern-queue-run-worker.o queue/tern-queue-run-dkim.o
 MAN += queue/tern-queue-run.8
 
 PROGS += tern-queue
@@ -34,10 +34,16 @@ MAN += queue/tern-queue-dsn.8
 # The runner too: its RSS is part of the sending side's (send.bench); -lm
 # for the junk filter's classifier (local deliveries in its workers).
 tern-queue-run_LIBS = $(if $(SAN)$(if $(wildcard /usr/lib/x86_64-linux-gnu/libunistring.a),,none),$(LIBS_DEFAULT),\
-  -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS) -lm)
+  -static $(O)/libtern.a $(BEARSSL) $(SODIUM) -l:libidn2.a -l:libunistring.a $(SKALIBS) -lm)
 
 # not installed: bin/t/junk-train ACCTDIR -junk|-ham FILE... (tests only)
 all: $(BIN)/t/junk-train
 $(BIN)/t/junk-train: $(O)/queue/t/junktrain.o $(O)/libtern.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)
+
+# not installed: bin/t/dkim-sign DOMAIN TIME SELECTOR KEYFILE... (tests only)
+all: $(BIN)/t/dkim-sign
+$(BIN)/t/dkim-sign: $(O)/queue/t/dkimsign.o $(O)/libtern.a
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)

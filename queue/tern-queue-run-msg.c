@@ -140,10 +140,12 @@ static int load (msg *m, char const *id, int isnew)
   int fd = open(qpath(0, "mess", id), O_RDONLY | O_CLOEXEC), r ;
   if (fd < 0) return (tern_log_warn("unreadable", "id", id, "error", strerror(errno), TERN_LOG_END), 0) ;
   r = fstat(fd, &st) < 0 ? TERN_TEMP : tern_qenv_read(&m->env, fd) ;
-  close(fd) ;
-  if (r) return (tern_log_warn("unreadable", "id", id, "error", r == TERN_PERM ? "bad envelope" : strerror(errno), TERN_LOG_END), 0) ;
+  if (r) { close(fd) ; return (tern_log_warn("unreadable", "id", id, "error", r == TERN_PERM ? "bad envelope" : strerror(errno), TERN_LOG_END), 0) ; }
   m->size = (uint64_t)st.st_size - m->env.hdrlen ;
   m->outside = m->env.ip.len > 1 && m->env.account.len <= 1 ;
+  m->sign = !(m->env.flags & TERN_QENV_DKIM) && (m->env.account.len > 1 || m->env.ip.len <= 1) ;
+  m->keys = m->sign && dkim_wanted(m, fd) ;
+  close(fd) ;
   stralloc_free(&m->env.ip) ;    /* for the log of the message's arrival only: */
   stralloc_free(&m->env.helo) ;  /* not kept for each queued message */
   r = isnew ? (tern_qstate_init(&m->st, m->env.nrcpt) ? TERN_OK : TERN_TEMP)
@@ -267,6 +269,7 @@ static uint64_t one (size_t i, uint64_t now)
   static genalloc offs = GENALLOC_ZERO, group = GENALLOC_ZERO ;  /* size_t, unsigned int */
   uint64_t wake = WAKE_NEVER ;
   msg *m = MSG(i) ;
+  if (m->sign && !m->running && !dkim_step(i, now, &wake)) return wake ;
   if (!m->running && dsn_owed(m))
   {
     if (m->dsnwake > now) wake = m->dsnwake ;

@@ -217,7 +217,8 @@ static int fits (size_t mi, unsigned int k, char const *key, size_t dlen, uint64
   msg const *m = MSG(mi) ;
   tern_qrcpt const *r ;
   char const *rcpt, *at ;
-  if (!m->used || m->st.hold || m->dropped || k >= m->env.nrcpt || m->busy.s[k]) return 0 ;
+  /* not signed yet: its own scheduling pass signs it first */
+  if (!m->used || m->st.hold || m->dropped || (m->sign && m->keys) || k >= m->env.nrcpt || m->busy.s[k]) return 0 ;
   r = tern_qstate_rcpt(&m->st, k) ;
   if (!tern_qrcpt_pending(r) || r->next > now || (!m->running && dsn_owed(m))) return 0 ;
   rcpt = rcpt_addr(m, k) ;

@@ -31,6 +31,8 @@ struct msg_s
   uint64_t dsnwake ;  /* no notice before this time (tern-queue-dsn said 111) */
   unsigned int kills ;  /* local deliveries killed by a signal since loaded */
   int outside ;       /* from a client not logged in (ip, no account): the junk filter looks at it */
+  int sign ;          /* the DKIM step is still to run (tern-queue-run-dkim.c) */
+  int keys ;          /* and at load its From: domain had dkim keys: no batch takes it unsigned */
   uint32_t gen ;      /* counts the loads into this slot: tells a stale reference */
 } ;
 
@@ -177,6 +179,14 @@ extern int batch_dropped (job const *j) ;  /* 1 if all its messages are dropped 
 extern int dsn_owed (msg const *m) ;
 extern int dsn_start (size_t m, uint64_t now) ;  /* 1 started, 0 not (wake later) */
 extern void dsn_ended (size_t ji, int wstat, uint64_t now) ;
+
+/* tern-queue-run-dkim.c: message i signed if it should be (the signed
+   file in place of mess/ID, m->sign cleared): 1; 0 not now (a key
+   unreadable: logged), *wake the time to try again */
+extern int dkim_step (size_t i, uint64_t now, uint64_t *wake) ;
+/* at load, m to be signed (m->sign): 1 if its From: domain has dkim keys
+   (or its header could not be read), 0 if nothing will be signed */
+extern int dkim_wanted (msg const *m, int fd) ;
 
 /* tern-queue-run-ctl.c */
 extern int ctl_open (void) ;     /* lock, control FIFO: its read fd */

@@ -1,45 +1,13 @@
-/* tern-dnscheck-key.c: the public half of a DKIM RSA private key file
-   (PEM, PKCS#1 or PKCS#8, BearSSL's decoders): its modulus, and the
-   base64 SubjectPublicKeyInfo that goes in the p= of the DKIM record. */
+/* tern-dnscheck-key.c: the public half of a DKIM private key file (read
+   as tern-queue-run reads it to sign, tern_dkim_key_read): for RSA its
+   modulus and the base64 SubjectPublicKeyInfo of the record's p=, for
+   Ed25519 the raw public key (RFC 8463). */
+#include <errno.h>
 #include <string.h>
 #include <bearssl.h>
-#include <skalibs/djbunix.h>
-#include <skalibs/bytestr.h>
 #include "tern_crypto.h"
+#include "tern_dkim.h"
 #include "tern-dnscheck.h"
-
-static void put (void *ctx, void const *s, size_t n)
-{
-  stralloc *sa = ctx ;
-  if (sa->len < 16384 && !stralloc_catb(sa, s, n)) sa->len = 16384 ;
-}
-
-/* the DER of the first "... PRIVATE KEY" object of pem into der */
-static int unpem (stralloc const *pem, stralloc *der)
-{
-  br_pem_decoder_context pc ;
-  int in = 0 ;
-  br_pem_decoder_init(&pc) ;
-  for (size_t i = 0 ; i < pem->len ;)
-  {
-    i += br_pem_decoder_push(&pc, pem->s + i, pem->len - i) ;
-    switch (br_pem_decoder_event(&pc))
-    {
-      case BR_PEM_BEGIN_OBJ :
-      {
-        char const *name = br_pem_decoder_name(&pc) ;
-        size_t n = strlen(name) ;
-        in = n >= 11 && !strcmp(name + n - 11, "PRIVATE KEY") && strncmp(name, "ENCRYPTED", 9) ;
-        br_pem_decoder_setdest(&pc, in ? &put : 0, in ? der : 0) ;
-        break ;
-      }
-      case BR_PEM_END_OBJ : if (in) return der->len && der->len < 16384 ; break ;
-      case BR_PEM_ERROR : return 0 ;
-      default : break ;
-    }
-  }
-  return 0 ;
-}
 
 /* a DER tag, length and value */
 static int tlv (stralloc *sa, unsigned char tag, unsigned char const *v, size_t n, int pad)
@@ -69,18 +37,22 @@ static int spki (unsigned char const *n, size_t nlen, uint32_t e, stralloc *out)
   return ok ;
 }
 
-char const *dc_key (char const *path, stralloc *b64, stralloc *mod)
+char const *dc_key (char const *path, stralloc *b64, stralloc *mod, char const **kind)
 {
-  static br_skey_decoder_context dc ;
-  stralloc pem = STRALLOC_ZERO, der = STRALLOC_ZERO, pub = STRALLOC_ZERO ;
+  static tern_dkim_key k ;
+  stralloc pub = STRALLOC_ZERO ;
   br_rsa_private_key const *rk ;
-  char const *why = 0 ;
-  if (!openslurpclose(&pem, path)) return "unreadable" ;
-  if (!unpem(&pem, &der)) { why = "no PEM private key" ; goto end ; }
-  br_skey_decoder_init(&dc) ;
-  br_skey_decoder_push(&dc, der.s, der.len) ;
-  rk = br_skey_decoder_last_error(&dc) ? 0 : br_skey_decoder_get_rsa(&dc) ;
-  if (!rk) { why = "not an RSA key" ; goto end ; }
+  char const *why = tern_dkim_key_read(&k, path) ;
+  *kind = "rsa" ;
+  if (why) return !strcmp(why, "unreadable") ? strerror(errno) : why ;
+  if (k.alg == TERN_DKIM_ED25519)
+  {
+    /* RFC 8463: p= is the raw 32-byte public key, the second half of libsodium's secret key */
+    *kind = "ed25519" ;
+    if (!stralloc_catb(mod, (char *)k.ed + 32, 32) || !tern_b64_cat(b64, k.ed + 32, 32)) why = "out of memory" ;
+    goto end ;
+  }
+  rk = br_skey_decoder_get_rsa(&k.dc) ;
   {
     size_t n = br_rsa_i31_compute_modulus(0, rk) ;
     /* BearSSL 0.6 (Debian) gives 0 for the usual keys: the match only
@@ -93,9 +65,7 @@ char const *dc_key (char const *path, stralloc *b64, stralloc *mod)
     if (!spki((unsigned char *)mod->s, mod->len, e, &pub) || !tern_b64_cat(b64, pub.s, pub.len)) why = "out of memory" ;
   }
  end:
-  byte_zzero((char *)&dc, sizeof dc) ;
-  if (der.s) byte_zzero(der.s, der.len) ;
-  if (pem.s) byte_zzero(pem.s, pem.len) ;
-  stralloc_free(&pem) ; stralloc_free(&der) ; stralloc_free(&pub) ;
+  tern_dkim_key_wipe(&k) ;
+  stralloc_free(&pub) ;
   return why ;
 }

@@ -50,30 +50,35 @@ static int dkimrec (char const *s, size_t len, stralloc *key)
 static void selector (dc *d, char const *sel, char const *file)
 {
   stralloc name = STRALLOC_ZERO, out = STRALLOC_ZERO, b64 = STRALLOC_ZERO, mod = STRALLOC_ZERO, key = STRALLOC_ZERO, rec = STRALLOC_ZERO ;
-  char const *why = dc_key(file, &b64, &mod), *l ;
+  char const *kind, *why = dc_key(file, &b64, &mod, &kind), *l ;
   size_t n ;
   int found = 0, match = 0 ;
   {
     char const *p[] = { sel, "._domainkey.", d->domain } ;
     cat(&name, p, 3) ;
   }
-  if (why) strerr_warnw4x("unable to read the DKIM key ", file, ": ", why) ;
   if (why && (!stralloc_cats(&b64, "<the public key of ") || !stralloc_cats(&b64, file) || !stralloc_cats(&b64, ">")))
     strerr_diefusys(111, "allocate") ;
   if (!stralloc_0(&b64)) strerr_diefusys(111, "allocate") ;
   {
-    char const *p[] = { name.s, ". TXT \"v=DKIM1; k=rsa; p=", b64.s, "\"" } ;
-    cat(&rec, p, 4) ;
+    char const *p[] = { name.s, ". TXT \"v=DKIM1; k=", kind, "; p=", b64.s, "\"" } ;
+    cat(&rec, p, 6) ;
   }
   if (dc_dns(d, "txt", name.s, &out) == TERN_TEMP) goto end ;
   for (unsigned int i = 0 ; dc_line(&out, i, &l, &n) ; i++)
     if (dkimrec(l, n, &key))
     {
       found = 1 ;
-      for (size_t j = 0 ; !why && mod.len && j + mod.len <= key.len && !match ; j++) match = !memcmp(key.s + j, mod.s, mod.len) ;
+      for (size_t j = 0 ; mod.len && j + mod.len <= key.len && !match ; j++) match = !memcmp(key.s + j, mod.s, mod.len) ;
     }
-  if (!found) dc_problem(d, "dkim", "no DKIM key record (v=DKIM1, p=) at ", name.s, "", rec.s) ;
-  else if (!why && !match) dc_problem(d, "dkim", "the DKIM record at ", name.s, " is not the public key of the configured key", rec.s) ;
+  if (why)
+  {
+    char const *p[] = { file, " for ", name.s, " cannot be read: ", why } ;
+    cat(&rec, p, 5) ;
+    dc_problem(d, "dkim", "the configured key ", rec.s, "", 0) ;
+  }
+  else if (!found) dc_problem(d, "dkim", "no DKIM key record (v=DKIM1, p=) at ", name.s, "", rec.s) ;
+  else if (!match) dc_problem(d, "dkim", "the DKIM record at ", name.s, " is not the public key of the configured key", rec.s) ;
  end:
   stralloc_free(&name) ; stralloc_free(&out) ; stralloc_free(&b64) ; stralloc_free(&mod) ; stralloc_free(&key) ; stralloc_free(&rec) ;
 }

@@ -39,9 +39,11 @@ extern void dc_spf (dc *d) ;
 extern void dc_dkim (dc *d) ;
 extern void dc_dmarc (dc *d) ;
 extern void dc_iprev (dc *d) ;
-/* tern-dnscheck-key.c: base64 of the SubjectPublicKeyInfo of the RSA
-   private key in PEM file path, appended to b64; the modulus to n.
-   0 or a reason it could not be read. */
-extern char const *dc_key (char const *path, stralloc *b64, stralloc *n) ;
+/* tern-dnscheck-key.c: the p= of the DKIM record of the private key in
+   PEM file path appended to b64 (RSA: base64 SubjectPublicKeyInfo,
+   Ed25519: the raw key), what a record's p= must hold to n (the modulus,
+   the raw key), *kind its k= ("rsa", "ed25519").  0 or a reason it could
+   not be read. */
+extern char const *dc_key (char const *path, stralloc *b64, stralloc *n, char const **kind) ;
 
 #endif
