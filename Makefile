@@ -113,7 +113,7 @@ run: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(PROG_BINS) $(DESTDIR)$(PREFIX)/bin/
 	for m in $(MAN) ; do s=$${m##*.} ; install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/ ; done
 	ln -sf tern $(DESTDIR)$(PREFIX)/bin/sendmail
