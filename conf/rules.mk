@@ -24,3 +24,6 @@ MAN += conf/tern-install-users.8
 PROGS += tern-fixperms
 tern-fixperms_OBJS = conf/tern-fixperms.o conf/tern-fixperms-walk.o
 MAN += conf/tern-fixperms.8
+SCRIPTS += tern-door
+tern-door_SRC = conf/tern-door.sh
+MAN += conf/tern-door.8

@@ -44,6 +44,7 @@ static void datarule (char const *rel, unsigned int depth, int isdir, want *w)
   w->uid = tern_uid ; w->gid = tern_gid ;
   if (!depth) w->mode = 0750 ;
   else if (first(rel, "queue") || first(rel, "authfail")) w->mode = isdir ? 0770 : 0660 ;
+  else if (!strcmp(rel, "door") && isdir) w->mode = 0750 ;  /* the junk door's socket */
   else if (first(rel, "accounts") && depth <= 2 && isdir) w->mode = 0710 ;
   else if (first(rel, "accounts") && depth == 3 && !isdir && !strcmp(strrchr(rel, '/'), "/credentials")) w->mode = 0640 ;
   else w->mode = isdir ? 0700 : 0600 ;

@@ -1,5 +1,5 @@
 # users_run.py: conf/t/users-run.test (see there).
-import os, sys, subprocess, socket, time, smtplib, imaplib, ssl, random, shutil, tempfile, glob, pwd, grp
+import os, re, sys, subprocess, socket, time, smtplib, imaplib, ssl, random, shutil, tempfile, glob, pwd, grp
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
 from terntest import check, report, freeport
 
@@ -80,6 +80,7 @@ def setup():
     run("tern-conf", "-c", C, "init", "localhost", D + "/data")
     with open(C + "/tern.conf", "a") as f:
         f.write("user %s\nsmtp-user %s\ntls-user %s\nlog-user %s\ntls-cert tls/cert.pem\ntls-key tls/key.pem\n" % (U, S, L, G))
+        f.write("junk-socket %s/data/door/socket\n" % D)
     r = run("tern-install-users", "-c", C)
     for line in r.stderr.splitlines():
         if "info: created user " in line:
@@ -89,8 +90,14 @@ def setup():
     run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30",
         "-subj", "/CN=localhost", "-keyout", C + "/tls/key.pem", "-out", C + "/tls/cert.pem")
     for a in (["add-domain", "localhost"], ["add-account", "bob", "bob@localhost"], ["compile"]):
+        if a[0] == "compile":
+            with open(C + "/accounts/bob", "a") as f:
+                f.write("junk-reject temporary\n")
         r = run("tern-conf", "-c", C, *a)
         check(r.returncode == 0, "tern conf %s: %s" % (a[0], r.stdout + r.stderr))
+    r = run("tern-junk", "train", "-c", C, "-a", "bob", "-ham", input="Subject: lunch\n\nshall we meet for lunch on friday\n")
+    check(r.returncode == 0, "junk train: " + r.stderr)
+    os.makedirs(D + "/data/door")
     r = run("tern-passwd", "-c", C, "bob", input="pencil-pencil\n")
     check(r.returncode == 0, "passwd: " + r.stderr)
     r = run("tern-fixperms", "-c", C)
@@ -168,7 +175,14 @@ def main():
     ls = start("smtp", "smtp", "tern-tls", "-k", key, "-c", cert, "-Z", "-L", "127.0.0.1", str(smtp), "tern-smtp-in", "-c", C)
     li = start("imap", "imap", "tern-listen", "127.0.0.1", str(imap), "tern-tls", "-k", key, "-c", cert, "tern-imap", "-c", C)
     lq = start("queue", "queue", "tern-queue-run", "-c", C)
+    ld = start("door", "door", "s6-ipcserver", D + "/data/door/socket", "s6-sudod", "tern-door", "-c", C)
     check(waitport(smtp) and waitport(imap), "SMTP and IMAP listen")
+    end = time.time() + 60
+    while not os.path.exists(D + "/data/door/socket") and time.time() < end:
+        time.sleep(0.1)
+    checkids("junk door", ld.pid, U)
+    # the SMTP user cannot classify by itself: the door does it
+    check(as_user(S, "tern-junk", "classify", "-c", C, "-a", "bob") != 0, "smtp-user cannot read bob's junk filter")
     # long-running processes
     check(status(ls.pid)[0] == 0 and status(li.pid)[0] == 0, "the listeners stay root (accept, fork, exec only)")
     checkids("queue runner", lq.pid, U)
@@ -182,10 +196,15 @@ def main():
     treeids("SMTP sessions", ls.pid, lambda d, comm: L if d == 1 and "tls" in comm else S)
     check(any(d == 2 for c, d in tree(ls.pid)), "an SMTP session seen: %r" % tree(ls.pid))
     check(any(d == 1 and status(c) and status(c)[0] == ids(L)[0] for c, d in tree(ls.pid)), "a TLS helper as tls-user seen")
-    s.sendmail("alice@example.net", ["bob@localhost"], "From: alice@example.net\r\nTo: bob@localhost\r\nSubject: m1\r\n\r\nmarker-smtp-one\r\n")
+    try:
+        s.sendmail("alice@example.net", ["bob@localhost"], "From: alice@example.net\r\nTo: bob@localhost\r\nSubject: m1\r\n\r\nmarker-smtp-one\r\n")
+    except smtplib.SMTPException as e:
+        check(False, "SMTP DATA accepted: %r" % e)
     s.quit()
     body, m = imap_find(imap, "marker-smtp-one")
     check("marker-smtp-one" in body, "SMTP in -> Inbox -> IMAP FETCH")
+    slog = open(D + "/smtp.log").read()
+    check(re.search(r"junk .*account=bob .*action=accept", slog) and "op=classify" not in slog, "the session classified through the door: " + slog[-400:])
     if m:
         treeids("IMAP session", li.pid, lambda d, comm: L if d == 1 else U)
         check(any(d == 2 for c, d in tree(li.pid)), "an IMAP session seen: %r" % tree(li.pid))
@@ -241,7 +260,11 @@ def stop():
             pass
     end = time.time() + 30
     while True:
-        left = [int(s.split("/")[2]) for s in glob.glob("/proc/[0-9]*/status") if status(int(s.split("/")[2])) and status(int(s.split("/")[2]))[0] in uids]
+        left = []
+        for s in glob.glob("/proc/[0-9]*/status"):
+            st = status(int(s.split("/")[2]))
+            if st and st[0] in uids:
+                left.append(int(s.split("/")[2]))
         if not left or time.time() > end:
             break
         time.sleep(0.1)
@@ -256,12 +279,15 @@ def stop():
 try:
     main()
 finally:
-    stop()
+    try:
+        stop()
+    except Exception as e:
+        check(False, "stop: %r" % e)
     for u in (S, U, L, G):
         if u in created:
             run("userdel", u)
     for g in (U, L, G):
-        if u in created and run("getent", "group", g).returncode == 0:
+        if g in created and run("getent", "group", g).returncode == 0:
             run("groupdel", g)
     os.chdir("/")
     shutil.rmtree(D, ignore_errors=True)
