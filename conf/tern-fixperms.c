@@ -88,6 +88,21 @@ static void findspecials (tern_conf const *c, genalloc *g, stralloc *names)
   for (unsigned int i = 0 ; i < nspecials ; i++) specials[i].path = names->s + specials[i].off ;
 }
 
+/* The directories the SMTP user writes but cannot create (the datadir is
+   0750): made here, given their owner by the walk. */
+static void shared (char const *datadir)
+{
+  static char const *const dirs[2] = { "/queue", "/authfail" } ;
+  for (unsigned int i = 0 ; i < 2 ; i++)
+  {
+    size_t n = strlen(datadir) ;
+    char p[n + 10] ;
+    memcpy(p, datadir, n) ; memcpy(p + n, dirs[i], strlen(dirs[i]) + 1) ;
+    if (mkdir(p, 0770) == 0) strerr_warni2x("created ", p) ;
+    else if (errno != EEXIST) { strerr_warnwu2sys("create ", p) ; nfail++ ; }
+  }
+}
+
 int main (int argc, char const *const *argv)
 {
   subgetopt l = SUBGETOPT_ZERO ;
@@ -114,6 +129,7 @@ int main (int argc, char const *const *argv)
   findspecials(&c, &g, &names) ;
   tern_conf_close(&c) ;
   if (!fix_tree(confdir, &confrule)) strerr_diefusys(111, "open ", confdir) ;
+  if (!nofix) shared(datadir.s) ;
   if (!fix_tree(datadir.s, &datarule)) strerr_diefusys(111, "open ", datadir.s) ;
   for (unsigned int i = 0 ; i < nspecials ; i++)
     if (!specials[i].done) fix_path(specials[i].path, &specials[i].w) ;

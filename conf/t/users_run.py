@@ -102,6 +102,7 @@ def setup():
     check(r.returncode == 0, "passwd: " + r.stderr)
     r = run("tern-fixperms", "-c", C)
     check(r.returncode == 0, "fixperms: " + r.stderr[-300:])
+    check("info: created %s/data/authfail" % D in r.stderr, "fixperms creates the authfail directory the SMTP user cannot")
 
 
 def start(name, *cmd):
@@ -170,13 +171,14 @@ def imap_find(port, marker):
 def main():
     setup()
     tu, tg = ids(U)
-    smtp, imap = freeport(), freeport()
+    smtp, imap, sub = freeport(), freeport(), freeport()
     key, cert = C + "/tls/key.pem", C + "/tls/cert.pem"
     ls = start("smtp", "smtp", "tern-tls", "-k", key, "-c", cert, "-Z", "-L", "127.0.0.1", str(smtp), "tern-smtp-in", "-c", C)
+    start("submission", "smtp", "tern-tls", "-k", key, "-c", cert, "-Z", "-L", "127.0.0.1", str(sub), "tern-smtp-in", "-c", C, "-s")
     li = start("imap", "imap", "tern-listen", "127.0.0.1", str(imap), "tern-tls", "-k", key, "-c", cert, "tern-imap", "-c", C)
     lq = start("queue", "queue", "tern-queue-run", "-c", C)
     ld = start("door", "door", "s6-ipcserver", D + "/data/door/socket", "s6-sudod", "tern-door", "-c", C)
-    check(waitport(smtp) and waitport(imap), "SMTP and IMAP listen")
+    check(waitport(smtp) and waitport(imap) and waitport(sub), "SMTP, submission and IMAP listen")
     end = time.time() + 60
     while not os.path.exists(D + "/data/door/socket") and time.time() < end:
         time.sleep(0.1)
@@ -191,6 +193,16 @@ def main():
     check(len(zyg) == 1, "one SMTP zygote: %r" % zyg)
     for z in zyg:
         checkids("SMTP zygote", z, S)
+    # submission: AUTH as tern-smtpd reads the hashes; a failed login on
+    # SMTP and one on IMAP count in the same authfail file (shared by group)
+    s = smtp_session(sub, "m3")
+    try:
+        s.login("bob", "wrong-password")
+    except smtplib.SMTPAuthenticationError:
+        pass
+    s.close()
+    af = glob.glob(D + "/data/authfail/ip-*")
+    n1 = int(open(af[0]).read().split()[0]) if af else 0
     # an SMTP session over STARTTLS, open while /proc is read
     s = smtp_session(smtp, "m1")
     treeids("SMTP sessions", ls.pid, lambda d, comm: L if d == 1 and "tls" in comm else S)
@@ -216,6 +228,27 @@ def main():
         check(as_user(S, "cat", msgs[0]) != 0 and as_user(U, "cat", msgs[0]) == 0, "smtp-user cannot read a message, user can")
     check(as_user(S, "cat", D + "/data/accounts/bob/mailboxes") != 0, "smtp-user cannot read the mailbox list")
     check(as_user(S, "cat", key) != 0 and as_user(L, "cat", key) != 0, "neither smtp-user nor tls-user can read the TLS key")
+    try:
+        m = imaplib.IMAP4("127.0.0.1", imap, timeout=60)
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        m.starttls(ssl_context=ctx)
+        m.login("bob", "wrong-again")
+    except imaplib.IMAP4.error:
+        pass
+    m.logout()
+    af = glob.glob(D + "/data/authfail/ip-*")
+    counts = [int(open(f).read().split()[0]) for f in af]
+    check(n1 > 0 and len(af) == 1 and counts == [n1 + 1], "one authfail file for 127.0.0.1, SMTP's failures then IMAP's: %d, %r %r" % (n1, af, counts))
+    s = smtp_session(sub, "m3")
+    s.login("bob", "pencil-pencil")
+    s.sendmail("bob@localhost", ["bob@localhost"], "From: bob@localhost\r\nTo: bob@localhost\r\nSubject: m3\r\n\r\nmarker-submit-three\r\n")
+    s.quit()
+    body, m = imap_find(imap, "marker-submit-three")
+    check("marker-submit-three" in body, "submission with AUTH as smtp-user -> queue -> Inbox")
+    if m:
+        m.logout()
     # a local user's sendmail through a setgid tern-queue-inject
     os.mkdir(D + "/bin", 0o755)
     for b in ("tern-sendmail", "tern-queue-inject"):
