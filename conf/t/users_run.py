@@ -273,6 +273,21 @@ def main():
                         "-a", "bob", "-f", "a@b.test", "bob@localhost"], input="x\n", capture_output=True, text=True, env=env)
     check(r.returncode == 100, "setgid inject refuses -a (%d: %s)" % (r.returncode, r.stderr))
 
+    # root changes the password on the running system: AUTH works at once
+    r = run("tern-passwd", "-c", C, "bob", input="other-pencil\n")
+    cred = D + "/data/accounts/bob/credentials"
+    st = os.stat(cred)
+    check(r.returncode == 0 and st.st_uid == tu and st.st_gid == tg and st.st_mode & 0o777 == 0o640,
+          "passwd as root writes credentials as the store's owner, 0640: %r %o" % (r.stderr, st.st_mode))
+    s = smtp_session(sub, "m4")
+    try:
+        s.login("bob", "other-pencil")
+        ok = True
+    except smtplib.SMTPException:
+        ok = False
+    s.close()
+    check(ok, "AUTH with the new password at once, without fixperms")
+
 
 def stop():
     for pr in procs:
