@@ -1,8 +1,7 @@
 /* tern-fixperms: give the configuration and data directories the owners
    and modes of tern-users(7); with no-fix-permissions (or -n), change
-   nothing and warn about what tern cannot work with.
-   usage: tern-fixperms [ -c confdir ] [ -n ]
-   exit: 0 done, 100 usage, 111 no config, a directory or a change failed. */
+   nothing and warn about what tern cannot work with.  usage: tern-fixperms
+   [ -c confdir ] [ -n ]   exit: 0 done, 100 usage, 111 a failure. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>

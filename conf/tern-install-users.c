@@ -1,8 +1,7 @@
 /* tern-install-users: create the groups and system users of tern-users(7)
-   named in CONFDIR/tern.conf, with groupadd and useradd; idempotent.
-   usage: tern-install-users [ -c confdir ]
-   exit: 0 done, 100 usage, 111 not root, a tool failed, or a user exists
-   with another primary group. */
+   named in CONFDIR/tern.conf with groupadd and useradd; idempotent.
+   usage: tern-install-users [ -c confdir ]   exit: 0 done, 100 usage,
+   111 not root, a tool failed, a user exists with another primary group. */
 #include <errno.h>
 #include <string.h>
 #include <grp.h>
