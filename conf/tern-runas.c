@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <grp.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
@@ -66,6 +67,7 @@ int main (int argc, char const *const *argv)
     tern_conf_close(&c) ;
     setid("UID", u) ; setid("GID", g) ; setid("TLS_UID", tu) ; setid("TLS_GID", tg) ;
     unsetenv("GIDLIST") ;
+    if (setgroups(0, 0) < 0) strerr_diefusys(111, "drop the supplementary groups") ;
   }
   else
   {
