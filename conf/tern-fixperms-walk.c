@@ -89,6 +89,8 @@ static void entry (int dirfd, char const *name, stralloc *path, size_t toplen, u
     return ;
   }
   if (fstat(fd, &st) < 0) { strerr_warnwu2sys("stat ", path->s) ; nfail++ ; fd_close(fd) ; return ; }
+  for (unsigned int i = 0 ; i < 2 ; i++)
+    if (S_ISDIR(st.st_mode) && st.st_dev == topdev[i] && st.st_ino == topino[i]) { fd_close(fd) ; return ; }
   if (!isspecial(&st, &w)) rule(path->s + toplen, depth, S_ISDIR(st.st_mode), &w) ;
   if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) { fd_close(fd) ; return ; }
   if (S_ISREG(st.st_mode) && st.st_nlink > 1 && !st.st_uid && w.uid)

@@ -20,6 +20,8 @@ int nofix ;
 unsigned int nfail, nchange ;
 special *specials ;
 unsigned int nspecials ;
+dev_t topdev[2] ;
+ino_t topino[2] ;
 uid_t tern_uid ;
 gid_t tern_gid ;
 
@@ -127,6 +129,12 @@ int main (int argc, char const *const *argv)
   if (tern_conf_global(&c, "no-fix-permissions", &flag) > 0) nofix = 1 ;
   findspecials(&c, &g, &names) ;
   tern_conf_close(&c) ;
+  for (unsigned int i = 0 ; i < 2 ; i++)
+  {
+    struct stat st ;
+    if (stat(i ? datadir.s : confdir, &st) < 0) strerr_diefu2sys(111, "stat ", i ? datadir.s : confdir) ;
+    topdev[i] = st.st_dev ; topino[i] = st.st_ino ;
+  }
   if (!fix_tree(confdir, &confrule)) strerr_diefusys(111, "open ", confdir) ;
   if (!nofix) shared(datadir.s) ;
   if (!fix_tree(datadir.s, &datarule)) strerr_diefusys(111, "open ", datadir.s) ;

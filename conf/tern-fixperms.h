@@ -35,6 +35,8 @@ extern unsigned int nfail ;   /* changes that failed */
 extern unsigned int nchange ; /* changes made, or warnings when nofix */
 extern special *specials ;
 extern unsigned int nspecials ;
+extern dev_t topdev[2] ;      /* confdir and datadir: one tree never */
+extern ino_t topino[2] ;      /* walks into the other */
 extern uid_t tern_uid ;
 extern gid_t tern_gid ;
 
