@@ -113,12 +113,18 @@ fuzz-run: $(O)/.deps-ok
 run: all
 	$(BIN)/tern localserve
 
+TERN_GROUP = tern
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(PROG_BINS) $(DESTDIR)$(PREFIX)/bin/
 	for m in $(MAN) ; do s=$${m##*.} ; install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/ ; done
 	ln -sf tern $(DESTDIR)$(PREFIX)/bin/sendmail
+	@# local users' sendmail injects through the group of the queue (tern-users(7))
+	@q=$(DESTDIR)$(PREFIX)/bin/tern-queue-inject ; \
+	if [ "$$(id -u)" = 0 ] && getent group $(TERN_GROUP) >/dev/null ; then \
+	  chgrp $(TERN_GROUP) $$q && chmod 2755 $$q && echo "make: $$q is setgid $(TERN_GROUP)" ; \
+	else echo "make: $$q is not setgid (not root, or no group $(TERN_GROUP): tern install-users, then make install again)" ; fi
 	@[ "$$(readlink /usr/sbin/sendmail 2>/dev/null)" = "$(PREFIX)/bin/tern" ] || \
 	  echo "make: to make tern the system's sendmail: make install-sendmail PREFIX=$(PREFIX)"
 

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <termios.h>
+#include <grp.h>
+#include <sys/stat.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/buffer.h>
@@ -69,6 +71,15 @@ static void account (char const *confdir, char const *name, stralloc *path)
   }
 }
 
+/* Run by root on an account directory of the store's owner (tern-users(7)):
+   write as that owner, so the file gets its owner and group at once. */
+static void owner (char const *dir)
+{
+  struct stat st ;
+  if (geteuid() || stat(dir, &st) < 0 || !st.st_uid) return ;
+  if (setgroups(0, 0) < 0 || setgid(st.st_gid) < 0 || setuid(st.st_uid) < 0) strerr_diefusys(111, "become the owner of ", dir) ;
+}
+
 int main (int argc, char const *const *argv)
 {
   static char pw[PWMAX + 1], again[PWMAX + 1] ;
@@ -100,6 +111,7 @@ int main (int argc, char const *const *argv)
   if (!n) strerr_dief(100, "no password given") ;
   if (chars(pw, n) < 8) strerr_dief(100, "password shorter than 8 characters") ;
   if (!tern_mkdirp(path.s, 0700)) strerr_diefusys(111, "create ", path.s) ;
+  owner(path.s) ;
   path.len-- ;
   if (!stralloc_cats(&path, "/credentials") || !stralloc_0(&path)) strerr_diefusys(111, "allocate") ;
   if (!tern_cred_write(path.s, pw, n)) strerr_diefusys(111, "write ", path.s) ;

@@ -15,6 +15,9 @@ static char const *const cmds[][2] =
 {
   { "conf", "check, compile and edit the configuration" },
   { "passwd", "set an account's password" },
+  { "install-users", "create the system users of tern-users(7)" },
+  { "fixperms", "repair owners and modes of the config and data" },
+  { "runas", "start a job as its user (tern-users(7))" },
   { "localserve", "run tern on this machine for trying it out" },
   { "smtp-in", "the SMTP server for one connection" },
   { "queue", "list, kick, hold, release or drop queued messages" },

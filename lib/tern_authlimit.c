@@ -17,7 +17,7 @@ static int keypath (tern_conf const *c, stralloc *p, char const *kind, char cons
   static char const hex[] = "0123456789abcdef" ;
   p->len = 0 ;
   if (tern_conf_global(c, "datadir", p) <= 0 || !stralloc_cats(p, "/authfail") || !stralloc_0(p)) return 0 ;
-  if (mkdir(p->s, 0700) < 0 && errno != EEXIST) return 0 ;
+  if (mkdir(p->s, 0770) < 0 && errno != EEXIST) return 0 ;  /* SMTP and IMAP share it (tern-users(7)) */
   p->s[p->len - 1] = '/' ;
   if (!stralloc_cats(p, kind) || !stralloc_catb(p, "-", 1)) return 0 ;
   if (len > 64) len = 64 ;
@@ -52,7 +52,7 @@ static long bump (tern_conf const *c, char const *kind, char const *key, size_t 
   ssize_t n ;
   if (!key || !len) return 0 ;
   if (!keypath(c, &p, kind, key, len)) goto end ;
-  fd = open(p.s, (add ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW, 0600) ;
+  fd = open(p.s, (add ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW, 0660) ;
   if (fd < 0) { if (errno == ENOENT && !add) r = 0 ; goto end ; }
   if (flock(fd, add ? LOCK_EX : LOCK_SH) < 0) goto end ;
   n = pread(fd, buf, sizeof buf - 1, 0) ;

@@ -26,6 +26,10 @@
      g:hostname            A-label
      g:datadir             absolute path
      g:user                name or decimal uid (default "tern")
+     g:smtp-user, g:tls-user, g:log-user  the same (defaults "tern-smtpd",
+                           "tern-tls", "tern-log"; tern-users(7))
+     g:junk-socket         absolute path (absent: none): tern-smtp-in asks
+                           the junk door there (tern-users(7))
      g:listen              repeats: "SERVICE IP PORT", SERVICE one of smtp
                            submission submissions imap imaps, IP without
                            brackets ("imaps ::1 993")

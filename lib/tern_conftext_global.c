@@ -26,18 +26,26 @@ static void datadir (tern_ctf *f, char *v, size_t len) { (void)len ; pathkey(f, 
 static void tlscert (tern_ctf *f, char *v, size_t len) { (void)len ; ((int *)f->data)[0]++ ; pathkey(f, "tls-cert", v) ; }
 static void tlskey (tern_ctf *f, char *v, size_t len) { (void)len ; ((int *)f->data)[1]++ ; pathkey(f, "tls-key", v) ; }
 
-static void user (tern_ctf *f, char *v, size_t len)
+/* user, smtp-user, tls-user, log-user: a known user name, or a decimal
+   number taken as both uid and gid (tern-users(7)). */
+static void userkey (tern_ctf *f, char const *key, char *v, size_t len)
 {
   size_t i = 0 ;
   while (v[i] >= '0' && v[i] <= '9') i++ ;
-  if (i == len && len <= 9) { rec(f, "user", v, len) ; return ; }
+  if (i == len && len <= 9) { rec(f, key, v, len) ; return ; }
   if (len > 32 || ((f->t->flags & TERN_CONFTEXT_NOLOOKUP) ? !tern_conftext_goodname(v, len) : !getpwnam(v)))
   {
-    tern_conftext_err(f, "unknown user ", v, " (create it, e.g. useradd -r tern)") ;
+    tern_conftext_err(f, "unknown user ", v, " (create it: tern install-users)") ;
     return ;
   }
-  rec(f, "user", v, len) ;
+  rec(f, key, v, len) ;
 }
+
+static void user (tern_ctf *f, char *v, size_t len) { userkey(f, "user", v, len) ; }
+static void smtpuser (tern_ctf *f, char *v, size_t len) { userkey(f, "smtp-user", v, len) ; }
+static void tlsuser (tern_ctf *f, char *v, size_t len) { userkey(f, "tls-user", v, len) ; }
+static void loguser (tern_ctf *f, char *v, size_t len) { userkey(f, "log-user", v, len) ; }
+static void junksock (tern_ctf *f, char *v, size_t len) { (void)len ; pathkey(f, "junk-socket", v) ; }
 
 static void listen (tern_ctf *f, char *v, size_t len)
 {
@@ -91,6 +99,10 @@ static tern_ctkey const keys[] =
   { "hostname", TERN_CTK_REQUIRED, &hostname },
   { "datadir", TERN_CTK_REQUIRED, &datadir },
   { "user", 0, &user },
+  { "smtp-user", 0, &smtpuser },
+  { "tls-user", 0, &tlsuser },
+  { "log-user", 0, &loguser },
+  { "junk-socket", 0, &junksock },
   { "listen", TERN_CTK_REPEAT, &listen },
   { "tls-cert", TERN_CTK_REPEAT, &tlscert },
   { "tls-key", TERN_CTK_REPEAT, &tlskey },
@@ -110,7 +122,8 @@ void tern_conftext_global (tern_ctf *f, char const *s, size_t len)
 {
   static char const *const defaults[][2] =
   {
-    { "user", "tern" }, { "max-message-size", "104857600" }, { "queue-max-attempts", "8" },
+    { "user", "tern" }, { "smtp-user", "tern-smtpd" }, { "tls-user", "tern-tls" }, { "log-user", "tern-log" },
+    { "max-message-size", "104857600" }, { "queue-max-attempts", "8" },
     { "queue-concurrency", "10" }, { "queue-domain-concurrency", "1" }, { "queue-active-max", "20000" },
     { "subaddress-separator", "+" },
   } ;

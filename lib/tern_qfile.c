@@ -29,7 +29,8 @@ static int opentmp (tern_qfile *q, char const *qdir)
     q->tmp.len = 0 ;
     if (!stralloc_cats(&q->tmp, qdir) || !stralloc_cats(&q->tmp, "/tmp/") || !tern_uniqname(&q->tmp)
      || !stralloc_0(&q->tmp)) return 0 ;
-    q->fd = open(q->tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) ;
+    /* 0640: the runner reads what an SMTP session wrote through the group */
+    q->fd = open(q->tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640) ;
     if (q->fd >= 0) return 1 ;
     if (errno != ENOENT || tries || !tern_queue_init(qdir)) return 0 ;
   }

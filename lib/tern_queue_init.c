@@ -1,6 +1,8 @@
 /* tern_queue_init: create what is missing of a queue directory
    (tern-queue.5): tmp/ todo/ mess/ state/, the trigger FIFO and the
-   version file, the control FIFO; check the version of an existing queue. */
+   version file, the control FIFO; check the version of an existing queue.
+   Directories 0770 under the umask: started as root, the SMTP sessions
+   and the runner share the queue through their group (tern-users(7)). */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,7 +23,7 @@ static int setup (stralloc *p, size_t base)
   char buf[16] ;
   ssize_t n ;
   for (unsigned int i = 0 ; i < 4 ; i++)
-    if (!sub(p, base, dirs[i]) || (mkdir(p->s, 0700) < 0 && errno != EEXIST)) return 0 ;
+    if (!sub(p, base, dirs[i]) || (mkdir(p->s, 0770) < 0 && errno != EEXIST)) return 0 ;
   if (!sub(p, base, "/trigger") || (mkfifo(p->s, 0622) < 0 && errno != EEXIST)) return 0 ;
   if (!sub(p, base, "/control") || (mkfifo(p->s, 0600) < 0 && errno != EEXIST)) return 0 ;
   if (!sub(p, base, "/version")) return 0 ;
@@ -41,7 +43,7 @@ int tern_queue_init (char const *qdir)
 {
   stralloc p = STRALLOC_ZERO ;
   int ok, e ;
-  if (!tern_mkdirp(qdir, 0700)) return 0 ;
+  if (!tern_mkdirp(qdir, 0770)) return 0 ;
   ok = stralloc_cats(&p, qdir) && setup(&p, p.len) ;
   e = errno ;
   stralloc_free(&p) ;

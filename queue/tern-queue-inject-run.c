@@ -3,6 +3,8 @@
    (tern-queue-inject-write.c).  Dies 100 or 111; returns 0. */
 #include <string.h>
 #include <signal.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <skalibs/types.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
@@ -21,6 +23,26 @@ static char const *rcpts (stralloc *sa, int argc, char const *const *argv)
   for (int i = 0 ; i < argc ; i++)
     if (!stralloc_catb(sa, argv[i], strlen(argv[i]) + 1)) strerr_diefusys(111, "allocate") ;
   return sa->s ;
+}
+
+/* Run setgid (tern-sendmail by a local user, tern-users(7)): no -a, -i or
+   -H, which only tern's own programs may claim, and only a configuration
+   that root owns and only root may change, so that the caller cannot
+   point the group's write access at a directory of its choice. */
+static void setgid_check (char const *confdir, char const *acct, char const *ip, char const *helo)
+{
+  static char const *const files[2] = { "", "/config.cdb" } ;
+  if (getegid() == getgid() && geteuid() == getuid()) return ;
+  if (acct || *ip || *helo) strerr_dief(100, "-a, -i and -H are not allowed to a setgid caller") ;
+  for (unsigned int i = 0 ; i < 2 ; i++)
+  {
+    struct stat st ;
+    size_t n = strlen(confdir) ;
+    char p[n + 12] ;
+    memcpy(p, confdir, n) ; memcpy(p + n, files[i], strlen(files[i]) + 1) ;
+    if (stat(p, &st) < 0) strerr_diefu2sys(111, "stat ", p) ;
+    if (st.st_uid || st.st_mode & 022) strerr_dief(100, "refusing ", p, " to a setgid caller: not root's alone (tern-users(7))") ;
+  }
 }
 
 /* DATADIR/queue and max-message-size from the configuration */
@@ -89,7 +111,9 @@ int inject_run (int argc, char const *const *argv)
   stralloc_free(&rl) ;
   /* max-message-size limits what the client sent: allow 64 KiB more for the
      trace fields (Received:) that tern-smtp-in puts on top */
-  max = config(tern_confdir(confdir), &qdir) + 65536 ;
+  confdir = tern_confdir(confdir) ;
+  setgid_check(confdir, acct, ip, helo) ;
+  max = config(confdir, &qdir) + 65536 ;
   inject_write(qdir.s, &env, max, id, &size, yfd) ;
   if (buffer_puts(buffer_1, id) < 0 || buffer_putflush(buffer_1, "\n", 1) < 0)
     strerr_diefusys(111, "write to stdout") ;

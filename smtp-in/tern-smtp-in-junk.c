@@ -137,14 +137,27 @@ static int run (smtp *s, char const *const *argv, int fd, off_t off, char *out, 
   return WIFEXITED(wstat) ? WEXITSTATUS(wstat) : -1 ;
 }
 
+/* With junk-socket, the request goes to the junk door instead (tern-door
+   run as the store's owner by s6-sudod, tern-users(7)): argv is then
+   "s6-ipcclient SOCKET s6-sudoc -e" and the request from dargv[4]. */
+static char const *const *door (smtp *s, char const *const *argv, char const **dargv)
+{
+  static stralloc sock = STRALLOC_ZERO ;
+  sock.len = 0 ;
+  if (tern_conf_global(&s->conf, "junk-socket", &sock) != 1 || !stralloc_0(&sock)) return argv ;
+  dargv[0] = "s6-ipcclient" ; dargv[1] = sock.s ; dargv[2] = "s6-sudoc" ; dargv[3] = "-e" ;
+  return dargv ;
+}
+
 /* account i's verdict on fd from off: 1 junk, 0 not, -1 error (its
    cause logged by tern-junk on our stderr) */
 static int verdict (smtp *s, size_t i, int fd, off_t off)
 {
   char const *argv[8] = { "tern-junk", "classify", "-c", s->confdir, "-a", names.s + A(i)->name, 0, 0 } ;
+  char const *dargv[7] = { 0, 0, 0, 0, "classify", names.s + A(i)->name, 0 } ;
   char out[64] ;
   size_t n ;
-  int r = run(s, argv, fd, off, out, sizeof out) ;
+  int r = run(s, door(s, argv, dargv), fd, off, out, sizeof out) ;
   int junk = !strncmp(out, "junk ", 5) ;
   if (!r && !junk && strncmp(out, "ham ", 4)) r = -1 ;
   if (r)
@@ -165,8 +178,9 @@ static int verdict (smtp *s, size_t i, int fd, off_t off)
 static int copy (smtp *s, size_t i, int fd, off_t off)
 {
   char const *argv[10] = { "tern-queue-local", "-S", "-P", "-m", A(i)->copy, "-c", s->confdir, "--", names.s + A(i)->name, 0 } ;
+  char const *dargv[8] = { 0, 0, 0, 0, "copy", A(i)->copy, names.s + A(i)->name, 0 } ;
   char out[8] ;
-  int r = run(s, argv, fd, off, out, sizeof out) ;
+  int r = run(s, door(s, argv, dargv), fd, off, out, sizeof out) ;
   if (r) tern_log_warn("error", "session", s->session, "op", "copy", "account", names.s + A(i)->name,
     "error", r < 0 || r == 127 ? "tern-queue-local could not run (PATH?)" : "tern-queue-local failed (see its line)", TERN_LOG_END) ;
   return !r ;

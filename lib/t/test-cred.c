@@ -102,7 +102,7 @@ int main (void)
     strcpy(p, dir) ; strcat(p, "/credentials") ;
     T(!tern_cred_read(p, &c) && errno == ENOENT, "read of a missing file: ENOENT") ;
     T(tern_cred_write(p, "secret-one", 10), "write") ;
-    T(!stat(p, &st) && (st.st_mode & 0777) == 0600, "mode 0600") ;
+    T(!stat(p, &st) && (st.st_mode & 0777) == 0640, "mode 0640") ;
     T(tern_cred_read(p, &c) && tern_cred_check_plain(&c, "secret-one", 10), "read back and check") ;
     T(tern_cred_write(p, "secret-two", 10) && tern_cred_read(p, &c), "replace") ;
     T(tern_cred_check_plain(&c, "secret-two", 10) && !tern_cred_check_plain(&c, "secret-one", 10), "new password replaces old") ;
