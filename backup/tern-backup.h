@@ -33,6 +33,7 @@ extern void bk_warn (char const *rel, char const *what) ;
 extern void bk_err (char const *rel, char const *what, int e) ;   /* e: errno or 0 */
 extern void bk_storeerr (char const *rel, int e, char const *after) ;   /* damage path/what when EUCLEAN */
 extern void bk_tick (void) ;
+extern void bk_pause (char const *point, char const *rel) ;   /* test only: TERN_BACKUP_TESTFIFO */
 
 /* tern-backup-file.c: file-level copies between the roots (rel paths) */
 #define BK_LINK 1   /* the file is never rewritten: link it when possible */
@@ -50,7 +51,8 @@ extern int bk_isname (char const *name, char const *const *names) ;
 #define BK_MBOX_RAW 2     /* damaged: copied as it is, error reported (or not written) */
 extern int bk_mbox (char const *acctrel, tern_mboxent const *e) ;         /* its state */
 extern void bk_mbox_files (char const *acctrel, tern_mboxent const *e) ; /* then its files */
-extern void bk_mbox_topup (char const *acctrel, tern_mboxent const *e) ;
+extern uint32_t bk_mbox_topup (char const *acctrel, tern_mboxent const *e) ;   /* UIDs missed */
+#define BK_ROUNDS 8   /* at most, while a round missed messages (moved on) */
 
 /* tern-backup-acct.c, tern-backup-queue.c */
 extern void bk_account (char const *name) ;
