@@ -199,6 +199,7 @@ void bk_account (char const *name)
   strays(rel.s, &l, &gone) ;
   unknown(rel.s) ;
  end:
+  bk_links_free() ;
   free(st) ;
   tern_mboxlist_free(&l) ;
   tern_mboxlist_free(&gone) ;

@@ -18,18 +18,19 @@ struct mb_s
   stralloc rel ;      /* ACCTREL/mail/ID, NUL-terminated */
   stralloc src ;      /* datadir/ACCTREL, the account for the store API */
   stralloc dst ;      /* destdir/ACCTREL */
+  stralloc cur ;      /* ACCTREL/mail/ID/cur, NUL-terminated */
   stralloc idx, chg, kw ;
   int haschg, haskw ;
   tern_idxhdr hdr ;
   size_t count ;
   uint32_t id ;
 } ;
-#define MB_ZERO { .rel = STRALLOC_ZERO, .src = STRALLOC_ZERO, .dst = STRALLOC_ZERO, .idx = STRALLOC_ZERO, \
+#define MB_ZERO { .rel = STRALLOC_ZERO, .src = STRALLOC_ZERO, .dst = STRALLOC_ZERO, .cur = STRALLOC_ZERO, .idx = STRALLOC_ZERO, \
   .chg = STRALLOC_ZERO, .kw = STRALLOC_ZERO, .haschg = 0, .haskw = 0, .count = 0 }
 
 static void mb_free (mb *b)
 {
-  stralloc_free(&b->rel) ; stralloc_free(&b->src) ; stralloc_free(&b->dst) ;
+  stralloc_free(&b->rel) ; stralloc_free(&b->src) ; stralloc_free(&b->dst) ; stralloc_free(&b->cur) ;
   stralloc_free(&b->idx) ; stralloc_free(&b->chg) ; stralloc_free(&b->kw) ;
 }
 
@@ -39,6 +40,7 @@ static int mb_init (mb *b, char const *acctrel, uint32_t id)
   fmt[uint32_fmt(fmt, id)] = 0 ;
   b->id = id ;
   return stralloc_cats(&b->rel, acctrel) && stralloc_cats(&b->rel, "/mail/") && stralloc_cats(&b->rel, fmt) && stralloc_0(&b->rel)
+    && stralloc_catb(&b->cur, b->rel.s, b->rel.len - 1) && stralloc_cats(&b->cur, "/cur") && stralloc_0(&b->cur)
     && stralloc_cats(&b->src, B.datadir) && stralloc_catb(&b->src, "/", 1) && stralloc_cats(&b->src, acctrel) && stralloc_0(&b->src)
     && stralloc_cats(&b->dst, B.destdir) && stralloc_catb(&b->dst, "/", 1) && stralloc_cats(&b->dst, acctrel) && stralloc_0(&b->dst) ;
 }
@@ -117,7 +119,7 @@ static int msglink (mb const *b, int scur, int dcur, tern_rec const *r)
 {
   char name[UINT32_FMT] ;
   name[uint32_fmt(name, r->uid)] = 0 ;
-  if (bk_file(scur, dcur, name, BK_LINK)) { B.messages++ ; B.bytes += r->size ; bk_tick() ; return 1 ; }
+  if (bk_msg(scur, dcur, name, b->cur.s)) { B.messages++ ; B.bytes += r->size ; bk_tick() ; return 1 ; }
   if (errno == ENOENT) return 0 ;
   {
     stralloc p = STRALLOC_ZERO ;

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <skalibs/stralloc.h>
 #include "tern_store.h"
 
@@ -42,8 +43,16 @@ extern int bk_mkdir (char const *rel, unsigned int mode) ;          /* 1, or 0 e
 extern int bk_file (int sfd, int dfd, char const *name, int how) ;  /* 1; 0 errno (ENOENT: gone) */
 extern int bk_put (char const *rel, char const *s, size_t len, unsigned int mode) ;
 extern int bk_slurp (stralloc *sa, int dirfd, char const *name) ;  /* 1, 0 errno */
+extern int bk_msg (int sfd, int dfd, char const *name, char const *dreldir) ;  /* bk_file, BK_LINK; copies keep COPY's links */
 extern void bk_tree (char const *rel, int how) ;   /* errors reported, never fatal */
 extern int bk_isname (char const *name, char const *const *names) ;
+
+/* tern-backup-links.c: (dev, inode) -> backup path of the copied files
+   with more than one link, for one account (freed after it) */
+#define BK_LINKS_MAX (1 << 20)
+extern char const *bk_links_find (dev_t dev, ino_t ino) ;
+extern void bk_links_add (dev_t dev, ino_t ino, char const *rel) ;
+extern void bk_links_free (void) ;
 
 /* tern-backup-mbox.c: one mailbox (pass 1: its state; pass 2: messages since) */
 #define BK_MBOX_OK 0
