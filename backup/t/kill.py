@@ -2,7 +2,9 @@
 # one mailbox, two accounts, a queue) leaves the source tree exactly as it
 # was (paths, modes, sizes, mtimes, inodes, contents) and a DESTDIR whose
 # version does not say complete (or no version at all, killed before its
-# first write); a backup run to its end afterwards equals the source.
+# first write), which tern verify reports (exit 100, or 111 when a part
+# could not be checked), never as valid; a backup run to its end
+# afterwards equals the source.
 import os, random, signal, subprocess, time
 from bkcommon import *
 
@@ -30,6 +32,10 @@ def main():
         if rc == -signal.SIGKILL:
             killed += 1
             check(last in (None, b"incomplete"), "seed %d kill %d: version is %r, not complete" % (seed, i, last))
+            v = sh("tern-verify -q " + dest)
+            out = v.stdout + v.stderr
+            check(v.returncode in (100, 111) and (b"tern-verify: version: incomplete backup\n" in out or b"not a data directory" in out),
+                  "seed %d kill %d: tern verify says incomplete (or not a data directory), never valid: %d %r" % (seed, i, v.returncode, out[:300]))
         else:
             check(rc == 0 and last == b"complete", "seed %d run %d ended before the kill: complete (%d, %r)" % (seed, i, rc, last))
     check(killed >= 3, "seed %d: at least 3 of 8 runs were killed midway: %d (a run took %.2f s)" % (seed, killed, took))
