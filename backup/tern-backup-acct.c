@@ -194,6 +194,7 @@ void bk_account (char const *name)
     missed = 0 ;
     for (size_t i = 0 ; i < n ; i++)
       if (st[i] == BK_MBOX_OK) missed += bk_mbox_topup(rel.s, tern_mboxlist_ent(&l, i)) ;
+    if (round + 1 > B.rounds) B.rounds = round + 1 ;
   }
   putlist(rel.s, &raw, &l, &gone) ;
   strays(rel.s, &l, &gone) ;

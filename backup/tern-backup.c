@@ -205,6 +205,7 @@ static int version (stralloc *sa, stralloc const *qv, uint64_t started, uint64_t
   if (done && (!stralloc_cats(sa, "\nfinished ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, finished))
    || !stralloc_cats(sa, "\nexpunged ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, B.vanished))
    || !stralloc_cats(sa, "\nadded ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, B.added))
+   || !stralloc_cats(sa, "\nrounds ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, B.rounds))
    || !stralloc_cats(sa, "\nerrors ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, B.errors)))) return 0 ;
   return stralloc_cats(sa, done && !B.errors ? "\ncomplete\n" : "\nincomplete\n") ;
 }

@@ -25,6 +25,7 @@ struct bk_s
   uint64_t accounts, mailboxes, messages, bytes ;
   uint64_t vanished ;     /* messages expunged between an index copy and their link */
   uint64_t added ;        /* messages added by the second pass of an account */
+  unsigned int rounds ;   /* the most rounds an account's second pass took */
 } ;
 
 extern bk B ;

@@ -102,6 +102,10 @@ def main():
     rc, err, seen = backup("b0", acts)
     check(not acts, "the pause points were reached: %r" % seen)
     check(rc == 0 and lastline("b0/version") == b"complete", "the backup is complete: %d %r" % (rc, err))
+    v = open("b0/version").read()
+    # round 1 misses the two that moved on through Archive, round 2 links m2 in
+    # Inbox and misses m4 (expunged there), round 3 misses nothing
+    check("\nrounds 3\n" in v, "more rounds found the message moved on (rounds 3): %r" % v)
     got, missing = ids("b0/accounts/bob")
     for m in [b"m0.Inbox@x", b"m1.Archive@x", twice.encode(), once.encode()]:
         check(m in got, "%s (moved: %s) is in the backup: %r" % (m, m in (twice.encode(), once.encode()), sorted(got)))

@@ -141,7 +141,7 @@ def main():
     print("storm: %s in %.1f s, 4 backups taken during it" % (ops, time.monotonic() - t0))
     for i in range(len(results)):
         v = dict(l.split(" ", 1) for l in open("b%d/version" % i).read().splitlines() if " " in l)
-        print("backup %d: expunged %s, added %s, ops at its end %r" % (i, v.get("expunged"), v.get("added"), results[i][2]))
+        print("backup %d: expunged %s, added %s, rounds %s, ops at its end %r" % (i, v.get("expunged"), v.get("added"), v.get("rounds"), results[i][2]))
     check(not errors, "the storm ran without errors: %r" % errors[:5])
     check(sum(ops.values()) >= 2000 and ops["move"] > 100 and ops["expunge"] > 20 and ops["inject"] > 20,
           "a few thousand operations of every kind: %r" % ops)
