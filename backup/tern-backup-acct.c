@@ -186,14 +186,21 @@ void bk_account (char const *name)
       bk_err(rel.s, "allocate", errno) ;
   }
   tern_junkdb_close(&jd) ;
+  bk_pause("files", rel.s) ;
   for (size_t i = 0 ; i < n ; i++)
     if (st[i] == BK_MBOX_OK) bk_mbox_files(rel.s, tern_mboxlist_ent(&l, i)) ;
-  for (size_t i = 0 ; n > 1 && i < n ; i++)
-    if (st[i] == BK_MBOX_OK) bk_mbox_topup(rel.s, tern_mboxlist_ent(&l, i)) ;
+  for (unsigned int round = 0, missed = 1 ; n > 1 && missed && round < BK_ROUNDS ; round++)
+  {
+    missed = 0 ;
+    for (size_t i = 0 ; i < n ; i++)
+      if (st[i] == BK_MBOX_OK) missed += bk_mbox_topup(rel.s, tern_mboxlist_ent(&l, i)) ;
+    if (round + 1 > B.rounds) B.rounds = round + 1 ;
+  }
   putlist(rel.s, &raw, &l, &gone) ;
   strays(rel.s, &l, &gone) ;
   unknown(rel.s) ;
  end:
+  bk_links_free() ;
   free(st) ;
   tern_mboxlist_free(&l) ;
   tern_mboxlist_free(&gone) ;

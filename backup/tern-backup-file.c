@@ -39,13 +39,21 @@ static int copyfd (int in, int out)
   }
 }
 
-static int copy (int sfd, int dfd, char const *name)
+/* dreldir: the destination's directory relative to destdir, for a message
+   file of an account: one with more than one link is copied once, then
+   linked within the backup (IMAP COPY's links kept) */
+static int copy (int sfd, int dfd, char const *name, char const *dreldir)
 {
   struct stat st ;
   struct timespec ts[2] ;
   int in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), out, ok ;
   if (in < 0) return 0 ;
   if (fstat(in, &st) < 0) { int e = errno ; close(in) ; errno = e ; return 0 ; }
+  if (dreldir && st.st_nlink > 1)
+  {
+    char const *had = bk_links_find(st.st_dev, st.st_ino) ;
+    if (had && linkat(B.dst, had, dfd, name, 0) == 0) { close(in) ; return 1 ; }
+  }
   out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 07777) ;
   if (out < 0) { int e = errno ; close(in) ; errno = e ; return 0 ; }
   ok = copyfd(in, out) ;
@@ -57,11 +65,17 @@ static int copy (int sfd, int dfd, char const *name)
     if (close(out) < 0 && ok) { ok = 0 ; e = errno ; }
     errno = e ;
   }
+  if (ok && dreldir && st.st_nlink > 1)
+  {
+    stralloc p = STRALLOC_ZERO ;
+    if (stralloc_cats(&p, dreldir) && stralloc_catb(&p, "/", 1) && stralloc_cats(&p, name) && stralloc_0(&p))
+      bk_links_add(st.st_dev, st.st_ino, p.s) ;
+    stralloc_free(&p) ;
+  }
   return ok ;
 }
 
-/* ENOENT: the source is gone; EEXIST: the backup has it already */
-int bk_file (int sfd, int dfd, char const *name, int how)
+static int file (int sfd, int dfd, char const *name, int how, char const *dreldir)
 {
   if ((how & BK_LINK) && B.linkok)
   {
@@ -69,7 +83,18 @@ int bk_file (int sfd, int dfd, char const *name, int how)
     if (errno == EXDEV) B.linkok = 0 ;
     else if (errno != EMLINK && errno != EPERM) return 0 ;
   }
-  return copy(sfd, dfd, name) ;
+  return copy(sfd, dfd, name, dreldir) ;
+}
+
+/* ENOENT: the source is gone; EEXIST: the backup has it already */
+int bk_file (int sfd, int dfd, char const *name, int how)
+{
+  return file(sfd, dfd, name, how, 0) ;
+}
+
+int bk_msg (int sfd, int dfd, char const *name, char const *dreldir)
+{
+  return file(sfd, dfd, name, BK_LINK, dreldir) ;
 }
 
 int bk_put (char const *rel, char const *s, size_t len, unsigned int mode)

@@ -18,18 +18,19 @@ struct mb_s
   stralloc rel ;      /* ACCTREL/mail/ID, NUL-terminated */
   stralloc src ;      /* datadir/ACCTREL, the account for the store API */
   stralloc dst ;      /* destdir/ACCTREL */
+  stralloc cur ;      /* ACCTREL/mail/ID/cur, NUL-terminated */
   stralloc idx, chg, kw ;
   int haschg, haskw ;
   tern_idxhdr hdr ;
   size_t count ;
   uint32_t id ;
 } ;
-#define MB_ZERO { .rel = STRALLOC_ZERO, .src = STRALLOC_ZERO, .dst = STRALLOC_ZERO, .idx = STRALLOC_ZERO, \
+#define MB_ZERO { .rel = STRALLOC_ZERO, .src = STRALLOC_ZERO, .dst = STRALLOC_ZERO, .cur = STRALLOC_ZERO, .idx = STRALLOC_ZERO, \
   .chg = STRALLOC_ZERO, .kw = STRALLOC_ZERO, .haschg = 0, .haskw = 0, .count = 0 }
 
 static void mb_free (mb *b)
 {
-  stralloc_free(&b->rel) ; stralloc_free(&b->src) ; stralloc_free(&b->dst) ;
+  stralloc_free(&b->rel) ; stralloc_free(&b->src) ; stralloc_free(&b->dst) ; stralloc_free(&b->cur) ;
   stralloc_free(&b->idx) ; stralloc_free(&b->chg) ; stralloc_free(&b->kw) ;
 }
 
@@ -39,6 +40,7 @@ static int mb_init (mb *b, char const *acctrel, uint32_t id)
   fmt[uint32_fmt(fmt, id)] = 0 ;
   b->id = id ;
   return stralloc_cats(&b->rel, acctrel) && stralloc_cats(&b->rel, "/mail/") && stralloc_cats(&b->rel, fmt) && stralloc_0(&b->rel)
+    && stralloc_catb(&b->cur, b->rel.s, b->rel.len - 1) && stralloc_cats(&b->cur, "/cur") && stralloc_0(&b->cur)
     && stralloc_cats(&b->src, B.datadir) && stralloc_catb(&b->src, "/", 1) && stralloc_cats(&b->src, acctrel) && stralloc_0(&b->src)
     && stralloc_cats(&b->dst, B.destdir) && stralloc_catb(&b->dst, "/", 1) && stralloc_cats(&b->dst, acctrel) && stralloc_0(&b->dst) ;
 }
@@ -117,7 +119,7 @@ static int msglink (mb const *b, int scur, int dcur, tern_rec const *r)
 {
   char name[UINT32_FMT] ;
   name[uint32_fmt(name, r->uid)] = 0 ;
-  if (bk_file(scur, dcur, name, BK_LINK)) { B.messages++ ; B.bytes += r->size ; bk_tick() ; return 1 ; }
+  if (bk_msg(scur, dcur, name, b->cur.s)) { B.messages++ ; B.bytes += r->size ; bk_tick() ; return 1 ; }
   if (errno == ENOENT) return 0 ;
   {
     stralloc p = STRALLOC_ZERO ;
@@ -281,8 +283,9 @@ static int lowerbound (tern_mbox *m, uint32_t uid, size_t *pos)
   return TERN_OK ;
 }
 
-/* under the live lock: the records from the backup's UIDNEXT on, keywords */
-static int newer (mb *b, tern_mboxent const *e, uint32_t from, genalloc *recs)
+/* under the live lock: the records from the backup's UIDNEXT on, keywords,
+   and the live UIDNEXT */
+static int newer (mb *b, tern_mboxent const *e, uint32_t from, genalloc *recs, uint32_t *uidnext)
 {
   tern_mbox m = TERN_MBOX_ZERO ;
   size_t pos = 0 ;
@@ -299,6 +302,7 @@ static int newer (mb *b, tern_mboxent const *e, uint32_t from, genalloc *recs)
       if (!b->haskw && errno != ENOENT) r = tern_errcode(errno) ;
       if (dfd >= 0) close(dfd) ;
     }
+    if (!r) *uidnext = m.hdr.uidnext ;
     tern_mbox_unlock(&m) ;
   }
   tern_mbox_close(&m) ;
@@ -306,8 +310,9 @@ static int newer (mb *b, tern_mboxent const *e, uint32_t from, genalloc *recs)
 }
 
 /* append the linked records to the backup's index (untrained: the junk
-   database copied does not count them), with the newer keywords */
-static void append (mb *b, tern_rec *recs, size_t n)
+   database copied does not count them), with the newer keywords; its
+   UIDNEXT becomes the live one read with them (the next round's start) */
+static void append (mb *b, tern_rec *recs, size_t n, uint32_t uidnext)
 {
   stralloc p = STRALLOC_ZERO ;
   tern_mbox m = TERN_MBOX_ZERO ;
@@ -321,8 +326,9 @@ static void append (mb *b, tern_rec *recs, size_t n)
     m.hdr.uidnext = recs[i].uid + 1 ;
     if (recs[i].modseq > m.hdr.highestmodseq) m.hdr.highestmodseq = recs[i].modseq ;
   }
+  if (!r && uidnext > m.hdr.uidnext) m.hdr.uidnext = uidnext ;
   if (!r) r = tern_mbox_puthdr(&m) ;
-  if (!r && b->haskw && sub(&p, b, "keywords"))
+  if (!r && n && b->haskw && sub(&p, b, "keywords"))
   {
     unlinkat(B.dst, p.s, 0) ;
     if (!bk_put(p.s, b->kw.s, b->kw.len, 0600)) r = TERN_TEMP ;
@@ -333,17 +339,22 @@ static void append (mb *b, tern_rec *recs, size_t n)
   stralloc_free(&p) ;
 }
 
-void bk_mbox_topup (char const *acctrel, tern_mboxent const *e)
+/* one round: returns how many UIDs the live mailbox gave since the last
+   read whose message is not linked now (expunged, or moved on: the next
+   round looks for it in the other mailboxes) */
+uint32_t bk_mbox_topup (char const *acctrel, tern_mboxent const *e)
 {
   mb b = MB_ZERO ;
   tern_mbox bm = TERN_MBOX_ZERO ;
   genalloc recs = GENALLOC_ZERO ;  /* tern_rec */
+  uint32_t live = 0, missed = 0 ;
   int r = mb_init(&b, acctrel, e->id) ? TERN_OK : TERN_TEMP ;
+  bk_pause("topup", b.rel.s ? b.rel.s : acctrel) ;
   if (!r) r = tern_mbox_open(&bm, b.dst.s, e->id) ;
   tern_mbox_close(&bm) ;
-  if (!r) r = newer(&b, e, bm.hdr.uidnext, &recs) ;
+  if (!r) r = newer(&b, e, bm.hdr.uidnext, &recs, &live) ;
   if (r && !(r == TERN_PERM && errno == ENOENT)) bk_storeerr(b.rel.s ? b.rel.s : acctrel, errno, "messages delivered since its copy not added") ;
-  if (!r && genalloc_len(tern_rec, &recs))
+  if (!r && live > bm.hdr.uidnext)
   {
     tern_rec *v = genalloc_s(tern_rec, &recs) ;
     size_t n = 0 ;
@@ -354,9 +365,11 @@ void bk_mbox_topup (char const *acctrel, tern_mboxent const *e)
         if (!(v[i].flags & TERN_F_EXPUNGED) && msglink(&b, scur, dcur, v + i) == 1) v[n++] = v[i] ;
       close(scur) ;
       close(dcur) ;
-      if (n) append(&b, v, n) ;
+      missed = live - bm.hdr.uidnext - (uint32_t)n ;
+      append(&b, v, n, live) ;
     }
   }
   genalloc_free(tern_rec, &recs) ;
   mb_free(&b) ;
+  return missed ;
 }

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -91,6 +92,27 @@ void bk_tick (void)
   if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 < 250) return ;
   last = now ;
   show() ;
+}
+
+/* test only (tern-backup.8, TERN_BACKUP_TESTFIFO): at a named point, write
+   the point's name to the FIFO, then wait for a writer to open and close it */
+void bk_pause (char const *point, char const *rel)
+{
+  static char const *fifo = 0 ;
+  static int init = 0 ;
+  char buf[256] ;
+  int fd ;
+  if (!init) { fifo = getenv("TERN_BACKUP_TESTFIFO") ; init = 1 ; }
+  if (!fifo) return ;
+  fd = open(fifo, O_WRONLY | O_CLOEXEC) ;
+  if (fd < 0) return ;
+  if (write(fd, point, strlen(point)) < 0 || write(fd, " ", 1) < 0
+   || write(fd, rel, strlen(rel)) < 0 || write(fd, "\n", 1) < 0) { close(fd) ; return ; }
+  close(fd) ;
+  fd = open(fifo, O_RDONLY | O_CLOEXEC) ;
+  if (fd < 0) return ;
+  while (read(fd, buf, sizeof buf) > 0) ;
+  close(fd) ;
 }
 
 static void listdir (char const *rel, void (*each) (char const *name, int isdir))
@@ -183,6 +205,7 @@ static int version (stralloc *sa, stralloc const *qv, uint64_t started, uint64_t
   if (done && (!stralloc_cats(sa, "\nfinished ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, finished))
    || !stralloc_cats(sa, "\nexpunged ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, B.vanished))
    || !stralloc_cats(sa, "\nadded ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, B.added))
+   || !stralloc_cats(sa, "\nrounds ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, B.rounds))
    || !stralloc_cats(sa, "\nerrors ") || !stralloc_catb(sa, fmt, uint64_fmt(fmt, B.errors)))) return 0 ;
   return stralloc_cats(sa, done && !B.errors ? "\ncomplete\n" : "\nincomplete\n") ;
 }

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <skalibs/stralloc.h>
 #include "tern_store.h"
 
@@ -24,6 +25,7 @@ struct bk_s
   uint64_t accounts, mailboxes, messages, bytes ;
   uint64_t vanished ;     /* messages expunged between an index copy and their link */
   uint64_t added ;        /* messages added by the second pass of an account */
+  unsigned int rounds ;   /* the most rounds an account's second pass took */
 } ;
 
 extern bk B ;
@@ -33,6 +35,7 @@ extern void bk_warn (char const *rel, char const *what) ;
 extern void bk_err (char const *rel, char const *what, int e) ;   /* e: errno or 0 */
 extern void bk_storeerr (char const *rel, int e, char const *after) ;   /* damage path/what when EUCLEAN */
 extern void bk_tick (void) ;
+extern void bk_pause (char const *point, char const *rel) ;   /* test only: TERN_BACKUP_TESTFIFO */
 
 /* tern-backup-file.c: file-level copies between the roots (rel paths) */
 #define BK_LINK 1   /* the file is never rewritten: link it when possible */
@@ -41,8 +44,16 @@ extern int bk_mkdir (char const *rel, unsigned int mode) ;          /* 1, or 0 e
 extern int bk_file (int sfd, int dfd, char const *name, int how) ;  /* 1; 0 errno (ENOENT: gone) */
 extern int bk_put (char const *rel, char const *s, size_t len, unsigned int mode) ;
 extern int bk_slurp (stralloc *sa, int dirfd, char const *name) ;  /* 1, 0 errno */
+extern int bk_msg (int sfd, int dfd, char const *name, char const *dreldir) ;  /* bk_file, BK_LINK; copies keep COPY's links */
 extern void bk_tree (char const *rel, int how) ;   /* errors reported, never fatal */
 extern int bk_isname (char const *name, char const *const *names) ;
+
+/* tern-backup-links.c: (dev, inode) -> backup path of the copied files
+   with more than one link, for one account (freed after it) */
+#define BK_LINKS_MAX (1 << 20)
+extern char const *bk_links_find (dev_t dev, ino_t ino) ;
+extern void bk_links_add (dev_t dev, ino_t ino, char const *rel) ;
+extern void bk_links_free (void) ;
 
 /* tern-backup-mbox.c: one mailbox (pass 1: its state; pass 2: messages since) */
 #define BK_MBOX_OK 0
@@ -50,7 +61,8 @@ extern int bk_isname (char const *name, char const *const *names) ;
 #define BK_MBOX_RAW 2     /* damaged: copied as it is, error reported (or not written) */
 extern int bk_mbox (char const *acctrel, tern_mboxent const *e) ;         /* its state */
 extern void bk_mbox_files (char const *acctrel, tern_mboxent const *e) ; /* then its files */
-extern void bk_mbox_topup (char const *acctrel, tern_mboxent const *e) ;
+extern uint32_t bk_mbox_topup (char const *acctrel, tern_mboxent const *e) ;   /* UIDs missed */
+#define BK_ROUNDS 8   /* at most, while a round missed messages (moved on) */
 
 /* tern-backup-acct.c, tern-backup-queue.c */
 extern void bk_account (char const *name) ;

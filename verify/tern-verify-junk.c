@@ -3,6 +3,7 @@
    NHAM and NSPAM equal the training states of the account's messages.  A
    difference is read again under the junk lock (a commit under way). */
 #include <errno.h>
+#include <stdio.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "tern.h"
 #include "tern_store.h"
 #include "tern_junk.h"
+#include "tern_conf.h"
 #include "tern-verify.h"
 
 static stralloc p = STRALLOC_ZERO ;
@@ -107,6 +109,28 @@ static void finish (char const *acct, char const *name)
   else v_fixed(name, "junk", "interrupted commit finished") ;
 }
 
+/* -fix: counts that differ from the training states: rebuilt from the
+   messages' $Junk/$NotJunk flags (tern-retrain's code), with the
+   account's options from -c's configuration, else the defaults */
+static void retrain (char const *acct, char const *name, uint32_t h, uint32_t s)
+{
+  tern_junkopt o ;
+  tern_junkretrain st ;
+  char what[200] ;
+  tern_junkopt_default(&o) ;
+  if (V.confdir)
+  {
+    tern_conf c = TERN_CONF_ZERO ;
+    int r = tern_conf_open(&c, V.confdir) ? tern_junkopt_conf(&c, name, &o) : -1 ;
+    tern_conf_close(&c) ;
+    if (r < 0) { v_warn("read the junk filter options of account ", name, errno) ; return ; }
+  }
+  if (tern_junk_retrain(acct, &o, 0, 0, &st)) { v_warn("retrain the junk filter of account ", name, errno) ; return ; }
+  snprintf(what, sizeof what, "retrained from the messages' flags: %llu ham and %llu spam (the database counted %u and %u)",
+    (unsigned long long)st.ham, (unsigned long long)st.spam, (unsigned int)h, (unsigned int)s) ;
+  v_fixed(name, "junk", what) ;
+}
+
 void v_junk (char const *acct, char const *name, uint64_t const *trained)
 {
   uint32_t h, s ;
@@ -132,6 +156,12 @@ void v_junk (char const *acct, char const *name, uint64_t const *trained)
       k += uint64_fmt(what + k, n[TERN_TRAIN_HAM]) ; memcpy(what + k, " and ", 5) ; k += 5 ;
       k += uint64_fmt(what + k, n[TERN_TRAIN_SPAM]) ; what[k] = 0 ;
       v_problem3(name, "junk", what) ;
+      if (V.fix && !V.again && !left)
+      {
+        if (fd >= 0) close(fd) ;
+        fd = -1 ;
+        retrain(acct, name, h, s) ;
+      }
     }
     if (left && V.fix && !V.again)
     {

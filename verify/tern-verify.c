@@ -62,6 +62,7 @@ int main (int argc, char const *const *argv)
   }
   if (argc != 1) strerr_dieusage(100, USAGE) ;
   V.datadir = argv[0] ;
+  V.confdir = confdir ;
   V.dlen = strlen(V.datadir) ;
   while (V.dlen > 1 && V.datadir[V.dlen - 1] == '/') V.dlen-- ;
   V.progress = !quiet && isatty(2) ;

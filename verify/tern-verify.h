@@ -10,6 +10,7 @@ typedef struct verify_s verify ;
 struct verify_s
 {
   char const *datadir ;
+  char const *confdir ;  /* -c, or 0 */
   size_t dlen ;
   int fix ;
   int progress ;        /* a progress line on stderr */

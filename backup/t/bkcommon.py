@@ -1,13 +1,15 @@
 # bkcommon.py: what the tern-backup tests share: a configuration with
 # accounts, store delivery and dumps (bin/t/deliver, bin/t/bkstore), an
-# IMAP session over a socketpair, a checksum of a whole tree.
-import hashlib, os, socket, stat, subprocess, sys
+# IMAP session over a socketpair (imap/t/common.py's Raw), a checksum of a whole tree.
+import hashlib, os, stat, subprocess, sys
 
 D = os.getcwd()
 BIN = os.environ["TERN_BIN"]
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
+sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "imap", "t"))
 import terntest
 from terntest import check, report
+from common import Raw
 
 
 def sh(cmd, inp=None):
@@ -74,37 +76,12 @@ def lastline(path):
         return None
 
 
-class Imap:
-    """tern-imap over a socketpair; cmd() returns (untagged lines, tagged line)"""
+class Imap(Raw):
+    """imap/t/common.py's raw client (tern-imap over a socketpair, -c c;
+    cmd() returns (untagged lines, tagged line)), quiet, with close()"""
 
-    def __init__(self, conf="c"):
-        a, b = socket.socketpair()
-        e = {"PATH": os.environ["PATH"], "TCPREMOTEIP": "127.0.0.1"}
-        self.proc = subprocess.Popen(["tern-imap", "-c", os.path.join(D, conf)], stdin=b, stdout=b, env=e,
-                                     stderr=subprocess.DEVNULL)
-        b.close()
-        self.sock = a
-        self.f = a.makefile("rb")
-        self.n = 0
-        self.greeting = self.line()
-
-    def line(self):
-        l = self.f.readline()
-        while l.endswith(b"}\r\n") and b"{" in l:
-            n = int(l[l.rindex(b"{") + 1:-3])
-            l += self.f.read(n) + self.f.readline()
-        return l
-
-    def cmd(self, text):
-        self.n += 1
-        tag = b"t%d" % self.n
-        self.sock.sendall(tag + b" " + (text if isinstance(text, bytes) else text.encode()) + b"\r\n")
-        out = []
-        while True:
-            l = self.line()
-            if not l or l.startswith(tag + b" "):
-                return out, l
-            out.append(l)
+    def __init__(self):
+        Raw.__init__(self, stderr=subprocess.DEVNULL)
 
     def close(self):
         try:
