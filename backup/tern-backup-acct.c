@@ -169,6 +169,7 @@ void bk_account (char const *name)
   tern_mboxlist l = TERN_MBOXLIST_ZERO, gone = TERN_MBOXLIST_ZERO ;
   unsigned char *st = 0 ;
   size_t n ;
+  unsigned int missed ;
   tern_junkdb jd = TERN_JUNKDB_ZERO ;
   B.accounts++ ;
   if (!path(&rel, "accounts", name) || !bk_mkdir(rel.s, 0700)) { bk_err(rel.s ? rel.s : name, "create", errno) ; goto end ; }
@@ -189,13 +190,16 @@ void bk_account (char const *name)
   bk_pause("files", rel.s) ;
   for (size_t i = 0 ; i < n ; i++)
     if (st[i] == BK_MBOX_OK) bk_mbox_files(rel.s, tern_mboxlist_ent(&l, i)) ;
-  for (unsigned int round = 0, missed = 1 ; n > 1 && missed && round < BK_ROUNDS ; round++)
+  missed = n > 1 ;
+  for (unsigned int round = 0 ; missed && round < BK_ROUNDS ; round++)
   {
     missed = 0 ;
     for (size_t i = 0 ; i < n ; i++)
       if (st[i] == BK_MBOX_OK) missed += bk_mbox_topup(rel.s, tern_mboxlist_ent(&l, i)) ;
     if (round + 1 > B.rounds) B.rounds = round + 1 ;
   }
+  /* still moving after the last round: say so, the run ends with 111 */
+  if (missed) bk_err(rel.s, "messages still moving after the last round: a moved message may be missing", 0) ;
   putlist(rel.s, &raw, &l, &gone) ;
   strays(rel.s, &l, &gone) ;
   unknown(rel.s) ;

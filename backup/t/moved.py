@@ -29,9 +29,9 @@ def move(s, mid, to):
     assert b" OK" in r[1], r
 
 
-def backup(dest, actions):
+def backup(dest, actions, repeat={}):
     """tern-backup data dest, paused at each point; actions[(point, rel)] run
-    there (once); returns (rc, stderr, points seen)"""
+    there (once), repeat[(point, rel)] each time; returns (rc, stderr, points seen)"""
     fifo = os.path.join(D, dest + ".fifo")
     os.mkfifo(fifo)
     env = dict(os.environ, TERN_BACKUP_TESTFIFO=fifo)
@@ -54,7 +54,7 @@ def backup(dest, actions):
                 pass
             break
         seen.append(tuple(pt))
-        act = actions.pop(tuple(pt), None)
+        act = actions.pop(tuple(pt), None) or repeat.get(tuple(pt))
         if act:
             act()
         with open(fifo, "wb"):
@@ -112,6 +112,20 @@ def main():
     check(not missing, "no index of the backup names a missing file: %r" % missing)
     r = sh("tern-verify b0")
     check(r.returncode == 0, "tern verify of the backup is clean: %r" % (r.stdout + r.stderr))
+    # a message that moves on at every round (Inbox, read, to Archive, not
+    # read yet, and back before Archive's read): after the last round the
+    # backup says an account's messages were still moving, and exits 111
+    flips = []
+
+    def flip():
+        move(s, "m0.Inbox@x", "Archive")
+        move(s, "m0.Inbox@x", "Inbox")
+        flips.append(1)
+
+    rc, err, seen = backup("b1", {}, {("topup", "accounts/bob/mail/2"): flip})
+    check(rc == 111 and b"still moving after the last round" in err and b"accounts/bob" in err,
+          "a message moving at every round is an error, exit 111: %d %r (%d moves)" % (rc, err, len(flips)))
+    check("\nrounds 8\n" in open("b1/version").read(), "it took the 8 rounds")
     s.close()
     return report()
 
