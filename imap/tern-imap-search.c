@@ -101,6 +101,18 @@ static int hdr (ctx *c, char const *name, inode const *v)
   return 0 ;
 }
 
+/* address field name contains v: its addresses as tern_addrlist reads
+   them (comments out, RFC 2047 names decoded: "a@b.example", "Name <a@b>") */
+static int addr (ctx *c, char const *name, inode const *v)
+{
+  static stralloc t = STRALLOC_ZERO ;
+  hmap(c) ;
+  if (!c->h) return 0 ;
+  t.len = 0 ;
+  if (!mime_addrtext(&t, c->h, c->hl, name)) strerr_diefu1sys(111, "allocate") ;
+  return ci(t.s, t.len, v->s, v->len) ;
+}
+
 static int64_t day (inode const *n, int *ok)
 {
   static char const mon[] = "janfebmaraprmayjunjulaugsepoctnovdec" ;
@@ -224,7 +236,7 @@ static int keytext (ctx *c, inode const *k, unsigned int *p, int *bad)
       NEED(1) ;
       if (!imap_isastring(&a->a[*p])) { *bad = 1 ; return 0 ; }
       (*p)++ ;
-      return hdr(c, hk[i], &a->a[*p-1]) ;
+      return i < 4 ? addr(c, hk[i], &a->a[*p-1]) : hdr(c, hk[i], &a->a[*p-1]) ;
     }
   if (imap_isatom(k, "SENTBEFORE") || imap_isatom(k, "SENTSINCE") || imap_isatom(k, "SENTON")) return sent(c, k, p, bad) ;
   if (!imap_isatom(k, "BODY") && !imap_isatom(k, "TEXT")) { *bad = 1 ; return 0 ; }

@@ -195,6 +195,7 @@ extern void imap_ok (char const *text) ;  /* sync the selected mailbox, then tag
 extern int mime_catstring (stralloc *sa, char const *s, size_t len) ;   /* quoted or literal */
 extern int mime_field (stralloc *v, char const *h, size_t len, char const *name) ; /* 1 found */
 extern int mime_envelope (stralloc *sa, char const *h, size_t len) ;
+extern int mime_addrtext (stralloc *out, char const *h, size_t len, char const *name) ; /* 1, 0 ENOMEM */
 extern int mime_structure (stralloc *sa, char const *s, size_t len, int ext) ;
 /* The entity (MIME header + body) at part path "1.2" (plen 0: the whole
    message) as [*es, *es + *el); *ismsg if it is message/rfc822.  1, or 0
