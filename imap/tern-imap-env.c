@@ -59,7 +59,8 @@ int mime_field (stralloc *v, char const *h, size_t len, char const *name)
 
 static int astring (stralloc *sa, tern_addrlist const *l, tern_alpart const *p, int nil)
 {
-  return nil && !p->len ? stralloc_cats(sa, "NIL") : mime_catstring(sa, l->text.s + p->off, p->len) ;
+  if (!p->len) return stralloc_cats(sa, nil ? "NIL" : "\"\"") ;
+  return mime_catstring(sa, l->text.s + p->off, p->len) ;
 }
 
 /* an address list (tern_addrlist.h): mailboxes, group start and end markers */

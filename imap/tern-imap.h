@@ -216,6 +216,31 @@ extern void cache_put (imsg const *m, char const *h, size_t len) ;
 extern void cache_done (void) ;    /* end of a command that used it */
 extern void cache_reset (void) ;   /* the message list was rebuilt */
 extern void cache_close (void) ;
+/* tern-imap-sortkey.c: SORT and THREAD keys (RFC 5256) of the selected
+   mailbox, parallel to sel_msgs(); strings casemapped (i;unicode-casemap),
+   at sort_str(offset), NUL-terminated */
+typedef struct skey_s skey ;
+struct skey_s
+{
+  uint32_t uid ;
+  int64_t date ;         /* sent date (UTC seconds), or the internal date */
+  uint32_t subj ;        /* base subject */
+  uint32_t from, to, cc ;  /* first address's local part */
+  uint32_t dfrom, dto ;  /* first address's display name, or its addr-spec */
+  uint32_t msgid ;       /* "<id>" or "" (not casemapped) */
+  uint32_t refs ;        /* References' ids (or In-Reply-To's first), spaced */
+  int reply ;            /* the subject was a reply or forward (Re:, Fwd:, (fwd)) */
+} ;
+extern skey const *sort_keys (void) ;
+extern char const *sort_str (uint32_t off) ;
+extern void sort_casemap (stralloc *out, char const *s, size_t len) ;
+extern void sort_free (void) ;
+extern int search_match (iargs *a, unsigned int start, int uid, genalloc *hits) ;
+/* tern-imap-sort.c, tern-imap-thread.c */
+extern int sort_return (iargs *a, unsigned int *p, unsigned int *ret, int *es) ;  /* RETURN (...): 0 bad */
+extern int sort_charset (inode const *n) ;   /* 1 UTF-8 or US-ASCII, else 0 after NO/BAD */
+extern void cmd_sort (iargs *) ;
+extern void cmd_thread (iargs *) ;
 /* tern-imap-msg.c: a message file in memory; mapmsg: 1, or 0 with errno
    (ENOENT: expunged, the file is gone) */
 typedef struct msgmap_s msgmap ;

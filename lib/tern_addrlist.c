@@ -25,7 +25,7 @@ struct lx_s
 
 static void cat (lx *x, stralloc *sa, char const *s, size_t n)
 {
-  if (x->ok && !stralloc_catb(sa, s, n)) x->ok = 0 ;
+  if (n && x->ok && !stralloc_catb(sa, s, n)) x->ok = 0 ;
 }
 
 static int isatext (unsigned char c)
@@ -144,7 +144,7 @@ static unsigned int phrase (lx *x)
     {
       size_t st = x->ph.len ;
       word(x, &x->ph) ;
-      cat(x, &x->loc, x->ph.s + st, x->ph.len - st) ;
+      if (x->ph.len > st) cat(x, &x->loc, x->ph.s + st, x->ph.len - st) ;
     }
     n++ ;
   }
@@ -271,8 +271,8 @@ int tern_addrlist_fmt (stralloc *sa, tern_addrlist const *l, tern_addrent const 
   if (e->name.len && !stralloc_catb(sa, " ", 1)) return 0 ;
   if (!stralloc_catb(sa, "<", 1)) return 0 ;
   if (e->route.len && !(stralloc_catb(sa, t + e->route.off, e->route.len) && stralloc_catb(sa, ":", 1))) return 0 ;
-  if (!stralloc_catb(sa, t + e->local.off, e->local.len)) return 0 ;
-  if ((e->flags & TERN_ALF_DOMAIN) && !(stralloc_catb(sa, "@", 1) && stralloc_catb(sa, t + e->domain.off, e->domain.len))) return 0 ;
+  if (e->local.len && !stralloc_catb(sa, t + e->local.off, e->local.len)) return 0 ;
+  if ((e->flags & TERN_ALF_DOMAIN) && !(stralloc_catb(sa, "@", 1) && (!e->domain.len || stralloc_catb(sa, t + e->domain.off, e->domain.len)))) return 0 ;
   return stralloc_catb(sa, ">", 1) ;
 }
 
