@@ -46,12 +46,12 @@ static int cmp (void const *x, void const *y)
       case K_ARRIVAL : r = cmp64(m[i].date, m[j].date) ; break ;
       case K_DATE : r = cmp64(K[i].date, K[j].date) ; break ;
       case K_SIZE : r = m[i].size < m[j].size ? -1 : m[i].size > m[j].size ; break ;
-      case K_CC : r = cmpstr(K[i].cc, K[j].cc) ; break ;
-      case K_FROM : r = cmpstr(K[i].from, K[j].from) ; break ;
-      case K_TO : r = cmpstr(K[i].to, K[j].to) ; break ;
-      case K_SUBJECT : r = cmpstr(K[i].subj, K[j].subj) ; break ;
-      case K_DFROM : r = cmpstr(K[i].dfrom, K[j].dfrom) ; break ;
-      case K_DTO : r = cmpstr(K[i].dto, K[j].dto) ; break ;
+      case K_CC : r = cmpstr(K[i].s[SK_CC], K[j].s[SK_CC]) ; break ;
+      case K_FROM : r = cmpstr(K[i].s[SK_FROM], K[j].s[SK_FROM]) ; break ;
+      case K_TO : r = cmpstr(K[i].s[SK_TO], K[j].s[SK_TO]) ; break ;
+      case K_SUBJECT : r = cmpstr(K[i].s[SK_SUBJ], K[j].s[SK_SUBJ]) ; break ;
+      case K_DFROM : r = cmpstr(K[i].s[SK_DFROM], K[j].s[SK_DFROM]) ; break ;
+      case K_DTO : r = cmpstr(K[i].s[SK_DTO], K[j].s[SK_DTO]) ; break ;
     }
     if (r) return crit[c].rev ? -r : r ;
   }

@@ -13,6 +13,8 @@
 #include "tern_mime.h"
 #include "tern-imap.h"
 
+#define SORTFILE_MIN 64   /* new keys that make a session replace the file */
+
 static genalloc keys = GENALLOC_ZERO ;     /* skey, parallel to sel_msgs() */
 static stralloc arena = STRALLOC_ZERO ;    /* their strings, NUL-terminated */
 
@@ -209,7 +211,7 @@ static void subject (skey *k, char const *h, size_t hl)
   t.len = j ;
   k->reply = base(&t) ;
   sort_casemap(&c, t.s, t.len) ;
-  k->subj = put(&arena, c.s, c.len) ;
+  k->s[SK_SUBJ] = put(&arena, c.s, c.len) ;
 }
 
 static void compute (skey *k, imsg const *m)
@@ -227,53 +229,75 @@ static void compute (skey *k, imsg const *m)
   }
   if (!mime_field(&v, h, hl, "Date") || !sentdate(v.s, v.len, &k->date)) k->date = m->date ;
   subject(k, h, hl) ;
-  addrkeys(h, hl, "From", &k->from, &k->dfrom) ;
-  addrkeys(h, hl, "To", &k->to, &k->dto) ;
-  addrkeys(h, hl, "Cc", &k->cc, &x) ;
+  addrkeys(h, hl, "From", &k->s[SK_FROM], &k->s[SK_DFROM]) ;
+  addrkeys(h, hl, "To", &k->s[SK_TO], &k->s[SK_DTO]) ;
+  addrkeys(h, hl, "Cc", &k->s[SK_CC], &x) ;
   ids(&t, v.s, mime_field(&v, h, hl, "Message-ID") ? v.len : 0, 1) ;
-  k->msgid = put(&arena, t.s, t.len) ;
+  k->s[SK_MSGID] = put(&arena, t.s, t.len) ;
   ids(&t, v.s, mime_field(&v, h, hl, "References") ? v.len : 0, 0) ;
   if (!t.len) ids(&t, v.s, mime_field(&v, h, hl, "In-Reply-To") ? v.len : 0, 1) ;
-  k->refs = put(&arena, t.s, t.len) ;
+  k->s[SK_REFS] = put(&arena, t.s, t.len) ;
   unmapmsg(&mm) ;
 }
 
-/* the keys, parallel to sel_msgs(): kept by UID, the new ones computed */
+static void copy (skey *k, skey const *o, char const *const *str)
+{
+  uint32_t uid = k->uid ;
+  *k = *o ;
+  k->uid = uid ;
+  for (unsigned int j = 0 ; j < SF_NSTR ; j++) k->s[j] = put(&arena, str[j], strlen(str[j])) ;
+}
+
+/* the keys of m[0..n) into k, from the old ones o[0..on) (strings in na),
+   else the sort-key file, else computed: the number computed */
+static size_t fill (skey *k, imsg const *m, size_t n, skey const *o, size_t on, stralloc const *na, int *fileok)
+{
+  sfile f ;
+  skey r ;
+  char const *str[SF_NSTR] ;
+  uint32_t fuid = 0 ;
+  size_t j = 0, made = 0 ;
+  int more = *fileok = sortfile_open(&f) ;
+  if (more) more = sortfile_next(&f, &fuid, &r.date, &r.reply, str) ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    k[i].uid = m[i].uid ;
+    while (j < on && o[j].uid < m[i].uid) j++ ;
+    while (more && fuid < m[i].uid) more = sortfile_next(&f, &fuid, &r.date, &r.reply, str) ;
+    if (j < on && o[j].uid == m[i].uid)
+    {
+      char const *os[SF_NSTR] ;
+      for (unsigned int x = 0 ; x < SF_NSTR ; x++) os[x] = na->s + o[j].s[x] ;
+      copy(k + i, o + j, os) ;
+    }
+    else if (more && fuid == m[i].uid) copy(k + i, &r, str) ;
+    else { compute(k + i, m + i) ; made++ ; }
+  }
+  sortfile_close(&f) ;
+  return made ;
+}
+
+/* the keys, parallel to sel_msgs(): kept by UID, read from the sort-key
+   file, the new ones computed (and the file replaced when they are many) */
 skey const *sort_keys (void)
 {
   static genalloc nk = GENALLOC_ZERO ;
   static stralloc na = STRALLOC_ZERO ;
   static uint32_t boxid, boxuv ;
   imsg const *m = sel_msgs() ;
-  size_t n = sel_count(), on = genalloc_len(skey, &keys), j = 0, i ;
-  skey *o = genalloc_s(skey, &keys), *k ;
+  size_t n = sel_count(), on = genalloc_len(skey, &keys), i, made ;
+  skey *o = genalloc_s(skey, &keys) ;
+  int fileok ;
   if (S.ent.id != boxid || S.ent.uidvalidity != boxuv) on = 0 ;   /* another mailbox's */
   boxid = S.ent.id ; boxuv = S.ent.uidvalidity ;
   for (i = 0 ; i < n && i < on && o[i].uid == m[i].uid ; i++) ;
   if (i == n && on == n) return o ;
   if (!genalloc_ready(skey, &nk, n)) die() ;
-  k = genalloc_s(skey, &nk) ;
   {
     stralloc t = arena ; arena = na ; na = t ;   /* na: the old strings */
   }
   arena.len = 0 ;
-  for (i = 0 ; i < n ; i++)
-  {
-    while (j < on && o[j].uid < m[i].uid) j++ ;
-    if (j < on && o[j].uid == m[i].uid)
-    {
-      k[i] = o[j] ;
-      k[i].subj = put(&arena, na.s + o[j].subj, strlen(na.s + o[j].subj)) ;
-      k[i].from = put(&arena, na.s + o[j].from, strlen(na.s + o[j].from)) ;
-      k[i].to = put(&arena, na.s + o[j].to, strlen(na.s + o[j].to)) ;
-      k[i].cc = put(&arena, na.s + o[j].cc, strlen(na.s + o[j].cc)) ;
-      k[i].dfrom = put(&arena, na.s + o[j].dfrom, strlen(na.s + o[j].dfrom)) ;
-      k[i].dto = put(&arena, na.s + o[j].dto, strlen(na.s + o[j].dto)) ;
-      k[i].msgid = put(&arena, na.s + o[j].msgid, strlen(na.s + o[j].msgid)) ;
-      k[i].refs = put(&arena, na.s + o[j].refs, strlen(na.s + o[j].refs)) ;
-    }
-    else compute(k + i, m + i) ;
-  }
+  made = fill(genalloc_s(skey, &nk), m, n, o, on, &na, &fileok) ;
   genalloc_setlen(skey, &nk, n) ;
   {
     genalloc t = keys ; keys = nk ; nk = t ;
@@ -281,6 +305,8 @@ skey const *sort_keys (void)
   genalloc_setlen(skey, &nk, 0) ;
   na.len = 0 ;
   cache_done() ;
+  /* a few new messages are cheap to compute again; many are written */
+  if (made && (!fileok || made >= SORTFILE_MIN || made * 8 >= n)) sortfile_write(genalloc_s(skey, &keys), n) ;
   return genalloc_s(skey, &keys) ;
 }
 

@@ -1,7 +1,7 @@
 /* tern-imap-thread: THREAD and UID THREAD (RFC 5256 3): ORDEREDSUBJECT
    and REFERENCES, from tern-imap-sortkey.c's keys.  Containers in one
    array, linked by index (0 is the root); every walk is iterative, so a
-   100,000-message chain needs no deep stack. */
+   100,000-message thread needs no deep stack. */
 #include <stdlib.h>
 #include <string.h>
 #include <skalibs/strerr.h>
@@ -90,7 +90,7 @@ static void build (uint32_t const *h, size_t n)
   for (size_t k = 0 ; k < n ; k++)
   {
     skey const *key = K + h[k] - 1 ;
-    char const *id = sort_str(key->msgid), *r = sort_str(key->refs) ;
+    char const *id = sort_str(key->s[SK_MSGID]), *r = sort_str(key->s[SK_REFS]) ;
     int32_t m = *id ? byid(id, strlen(id)) : -1, prev = -1 ;
     if (m < 0 || C(m).msg >= 0) m = newnode(-1, 0, 0) ;   /* none, or a duplicate: unique */
     C(m).msg = (int32_t)h[k] - 1 ;
@@ -216,10 +216,10 @@ static void bysubject (void)
     {
       int32_t c = r[k] ;
       skey const *f = first(c) ;
-      char const *s = f ? sort_str(f->subj) : "" ;
+      char const *s = f ? sort_str(f->s[SK_SUBJ]) : "" ;
       size_t h ;
       if (!*s) continue ;
-      for (h = hash(s, strlen(s)) & mask ; t[h] >= 0 && strcmp(sort_str(first(t[h])->subj), s) ; h = (h + 1) & mask) ;
+      for (h = hash(s, strlen(s)) & mask ; t[h] >= 0 && strcmp(sort_str(first(t[h])->s[SK_SUBJ]), s) ; h = (h + 1) & mask) ;
       if (t[h] < 0) { t[h] = c ; continue ; }
       if (!pass)
       {
@@ -248,26 +248,42 @@ static void num (int32_t msg, int *sp)
   *sp = 1 ;
 }
 
-/* a thread: a chain of single children, then each branch in parentheses */
-static void write_ (int32_t c)
+/* a thread in parentheses: a chain of single children, then each branch
+   in its own; a stack of containers to open and -1 for ")" */
+static void write_ (int32_t top)
 {
-  int sp = 0 ;
+  static genalloc st = GENALLOC_ZERO ;
+  int32_t v = top, close = -1 ;
+  genalloc_setlen(int32_t, &st, 0) ;
   for (;;)
   {
-    int32_t x = C(c).child ;
-    if (C(c).msg >= 0) num(C(c).msg, &sp) ;
-    if (x < 0) return ;
-    if (C(x).next < 0) { c = x ; continue ; }
-    if (sp) out_puts(" ") ;
-    for (; x >= 0 ; x = C(x).next) { out_puts("(") ; write_(x) ; out_puts(")") ; }
-    return ;
+    int32_t c = v, x ;
+    int sp = 0 ;
+    if (v < 0) out_puts(")") ;
+    else
+    {
+      out_puts("(") ;
+      if (!genalloc_catb(int32_t, &st, &close, 1)) die() ;
+      for (;; c = x)
+      {
+        if (C(c).msg >= 0) num(C(c).msg, &sp) ;
+        x = C(c).child ;
+        if (x < 0 || C(x).next >= 0) break ;
+      }
+      if (x >= 0 && sp) out_puts(" ") ;
+      if (x >= 0) while (C(x).next >= 0) x = C(x).next ;
+      for (; x >= 0 ; x = C(x).prev) if (!genalloc_catb(int32_t, &st, &x, 1)) die() ;
+    }
+    if (!genalloc_len(int32_t, &st)) return ;
+    v = genalloc_s(int32_t, &st)[genalloc_len(int32_t, &st) - 1] ;
+    genalloc_setlen(int32_t, &st, genalloc_len(int32_t, &st) - 1) ;
   }
 }
 
 static int bysubj (void const *x, void const *y)
 {
   skey const *a = K + *(uint32_t const *)x - 1, *b = K + *(uint32_t const *)y - 1 ;
-  int r = strcmp(sort_str(a->subj), sort_str(b->subj)) ;
+  int r = strcmp(sort_str(a->s[SK_SUBJ]), sort_str(b->s[SK_SUBJ])) ;
   if (r) return r ;
   if (a->date != b->date) return a->date < b->date ? -1 : 1 ;
   return *(uint32_t const *)x < *(uint32_t const *)y ? -1 : 1 ;
@@ -283,7 +299,7 @@ static void orderedsubject (uint32_t *h, size_t n)
   for (size_t k = 0 ; k < n ; k++)
   {
     int32_t c = newnode((int32_t)h[k] - 1, 0, 0) ;
-    if (k && !strcmp(sort_str(K[h[k]-1].subj), sort_str(K[h[k-1]-1].subj))) link_(c, p) ;
+    if (k && !strcmp(sort_str(K[h[k]-1].s[SK_SUBJ]), sort_str(K[h[k-1]-1].s[SK_SUBJ]))) link_(c, p) ;
     else { link_(c, 0) ; p = c ; }
   }
   sortall(1) ;
@@ -310,7 +326,7 @@ void cmd_thread (iargs *a)
   }
   else orderedsubject(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits)) ;
   out_puts("* THREAD ") ;
-  for (int32_t x = C(0).child ; x >= 0 ; x = C(x).next) { out_puts("(") ; write_(x) ; out_puts(")") ; }
+  for (int32_t x = C(0).child ; x >= 0 ; x = C(x).next) write_(x) ;
   out_puts("\r\n") ;
   genalloc_setlen(cnode, &cn, 0) ;
   imap_ok(a->uid ? "UID THREAD completed" : "THREAD completed") ;

@@ -219,22 +219,34 @@ extern void cache_close (void) ;
 /* tern-imap-sortkey.c: SORT and THREAD keys (RFC 5256) of the selected
    mailbox, parallel to sel_msgs(); strings casemapped (i;unicode-casemap),
    at sort_str(offset), NUL-terminated */
+#define SK_SUBJ 0        /* base subject */
+#define SK_FROM 1        /* first address's local part: FROM, TO, CC */
+#define SK_TO 2
+#define SK_CC 3
+#define SK_DFROM 4       /* first address's display name, or its addr-spec */
+#define SK_DTO 5
+#define SK_MSGID 6       /* "<id>" or "" (not casemapped) */
+#define SK_REFS 7        /* References' ids (or In-Reply-To's first), spaced */
+#define SF_NSTR 8
 typedef struct skey_s skey ;
 struct skey_s
 {
   uint32_t uid ;
   int64_t date ;         /* sent date (UTC seconds), or the internal date */
-  uint32_t subj ;        /* base subject */
-  uint32_t from, to, cc ;  /* first address's local part */
-  uint32_t dfrom, dto ;  /* first address's display name, or its addr-spec */
-  uint32_t msgid ;       /* "<id>" or "" (not casemapped) */
-  uint32_t refs ;        /* References' ids (or In-Reply-To's first), spaced */
   int reply ;            /* the subject was a reply or forward (Re:, Fwd:, (fwd)) */
+  uint32_t s[SF_NSTR] ;  /* SK_* */
 } ;
 extern skey const *sort_keys (void) ;
 extern char const *sort_str (uint32_t off) ;
 extern void sort_casemap (stralloc *out, char const *s, size_t len) ;
 extern void sort_free (void) ;
+/* tern-imap-sortfile.c: MBOXDIR/sortkeys, checked whole when opened */
+typedef struct sfile_s sfile ;
+struct sfile_s { void *map ; size_t maplen ; size_t off ; uint32_t left ; } ;
+extern int sortfile_open (sfile *f) ;    /* 1 valid, 0 missing or damaged */
+extern int sortfile_next (sfile *f, uint32_t *uid, int64_t *date, int *reply, char const **str) ;
+extern void sortfile_close (sfile *f) ;
+extern void sortfile_write (skey const *k, size_t n) ;
 extern int search_match (iargs *a, unsigned int start, int uid, genalloc *hits) ;
 /* tern-imap-sort.c, tern-imap-thread.c */
 extern int sort_return (iargs *a, unsigned int *p, unsigned int *ret, int *es) ;  /* RETURN (...): 0 bad */

@@ -5,7 +5,9 @@
 # none, addresses with comments and groups, and reference chains with
 # gaps, duplicates and loops; the same bytes with the same internal dates
 # appended to tern-imap and to a private Dovecot: the answers must be
-# equal.  Then the cost stays flat: a second SORT reads no message file.
+# equal.  Then the cost stays flat: with the message files gone, new
+# sessions answer the same from the sort-key file, or (that file damaged)
+# from the header cache, and write the sort-key file again.
 # Prints "N passed, N failed".
 import glob, os, re, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -92,20 +94,31 @@ try:
     for cmd in CMDS:
         a, b = answer(t, cmd), answer(d, cmd)
         check(a == b, "%s:\n  tern    %r\n  dovecot %r" % (cmd, a, b))
-    # no message file read again: with the files moved away, a new
-    # session sorts and threads from the header cache as before
+    # no message file read again: with the files moved away, new sessions
+    # sort and thread from the sort-key file, then (the file damaged or
+    # cut) from the header cache, and write the same file again
     before = [answer(t, c) for c in CMDS[:28]]
     t.cmd("LOGOUT")
+    keys = glob.glob("data/accounts/bob/mail/*/sortkeys")
+    check(len(keys) == 1, "the sort-key file: %r" % keys)
+    good = open(keys[0], "rb").read() if keys else b""
     files = glob.glob("data/accounts/bob/mail/*/cur/*")
     check(len(files) == N, "%d message files" % len(files))
     os.mkdir("away")
-    for f in files:
-        os.rename(f, "away/%d" % files.index(f))
-    t = Raw()
-    t.cmd("LOGIN bob bob-password")
-    t.cmd("SELECT INBOX")
-    check([answer(t, c) for c in CMDS[:28]] == before, "SORT and THREAD without the message files: same answers")
-    t.cmd("LOGOUT")
+    for k, f in enumerate(files):
+        os.rename(f, "away/%d" % k)
+    for what, bad in [("intact", good), ("a byte changed", good[:300] + bytes([good[300] ^ 1]) + good[301:]),
+                      ("cut", good[:len(good) // 2]), ("empty", b""), ("another version", b"tern-sortkeys 9" + good[15:])]:
+        if keys:
+            open(keys[0], "wb").write(bad)
+            ino = os.stat(keys[0]).st_ino
+        t = Raw()
+        t.cmd("LOGIN bob bob-password")
+        t.cmd("SELECT INBOX")
+        check([answer(t, c) for c in CMDS[:28]] == before, "SORT and THREAD without the message files, sort-key file %s: same answers" % what)
+        t.cmd("LOGOUT")
+        check(keys and open(keys[0], "rb").read() == good, "sort-key file %s: as it was" % what)
+        check(keys and (os.stat(keys[0]).st_ino == ino) == (bad == good), "sort-key file %s: %s" % (what, "used as it is" if bad == good else "replaced"))
     d.cmd("LOGOUT")
 finally:
     dv.stop()
