@@ -28,9 +28,44 @@ static int cmp64 (int64_t a, int64_t b)
   return a < b ? -1 : a > b ;
 }
 
-static int cmpstr (uint32_t a, uint32_t b)
+static genalloc ranks[SF_NSTR] ;   /* uint32_t per message: its string's place */
+static uint32_t rankgen[SF_NSTR] ;
+static unsigned int rk ;
+
+static int bystr (void const *x, void const *y)
 {
-  return strcmp(sort_str(a), sort_str(b)) ;
+  return strcmp(sort_str(K[*(uint32_t const *)x].s[rk]), sort_str(K[*(uint32_t const *)y].s[rk])) ;
+}
+
+/* the place of each message's string key s among all of them (equal
+   strings, equal places), once per key and set of keys: later sorts
+   compare numbers */
+static uint32_t const *rank (unsigned int s)
+{
+  static genalloc idx = GENALLOC_ZERO ;
+  size_t n = sel_count() ;
+  uint32_t *r, *x, place = 0 ;
+  if (rankgen[s] == sort_generation() && genalloc_len(uint32_t, &ranks[s]) == n) return genalloc_s(uint32_t, &ranks[s]) ;
+  if (!genalloc_ready(uint32_t, &ranks[s], n) || !genalloc_ready(uint32_t, &idx, n)) strerr_diefu1sys(111, "sort") ;
+  r = genalloc_s(uint32_t, &ranks[s]) ; x = genalloc_s(uint32_t, &idx) ;
+  for (uint32_t i = 0 ; i < n ; i++) x[i] = i ;
+  rk = s ;
+  qsort(x, n, sizeof *x, &bystr) ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    if (i && strcmp(sort_str(K[x[i]].s[s]), sort_str(K[x[i-1]].s[s]))) place++ ;
+    r[x[i]] = place ;
+  }
+  genalloc_setlen(uint32_t, &ranks[s], n) ;
+  rankgen[s] = sort_generation() ;
+  return r ;
+}
+
+static uint32_t const *R[SF_NSTR] ;
+
+static int cmpstr (uint32_t i, uint32_t j, unsigned int s)
+{
+  return R[s][i] < R[s][j] ? -1 : R[s][i] > R[s][j] ;
 }
 
 /* message indexes x and y (seq - 1) by the criteria, then by index */
@@ -46,12 +81,12 @@ static int cmp (void const *x, void const *y)
       case K_ARRIVAL : r = cmp64(m[i].date, m[j].date) ; break ;
       case K_DATE : r = cmp64(K[i].date, K[j].date) ; break ;
       case K_SIZE : r = m[i].size < m[j].size ? -1 : m[i].size > m[j].size ; break ;
-      case K_CC : r = cmpstr(K[i].s[SK_CC], K[j].s[SK_CC]) ; break ;
-      case K_FROM : r = cmpstr(K[i].s[SK_FROM], K[j].s[SK_FROM]) ; break ;
-      case K_TO : r = cmpstr(K[i].s[SK_TO], K[j].s[SK_TO]) ; break ;
-      case K_SUBJECT : r = cmpstr(K[i].s[SK_SUBJ], K[j].s[SK_SUBJ]) ; break ;
-      case K_DFROM : r = cmpstr(K[i].s[SK_DFROM], K[j].s[SK_DFROM]) ; break ;
-      case K_DTO : r = cmpstr(K[i].s[SK_DTO], K[j].s[SK_DTO]) ; break ;
+      case K_CC : r = cmpstr(i, j, SK_CC) ; break ;
+      case K_FROM : r = cmpstr(i, j, SK_FROM) ; break ;
+      case K_TO : r = cmpstr(i, j, SK_TO) ; break ;
+      case K_SUBJECT : r = cmpstr(i, j, SK_SUBJ) ; break ;
+      case K_DFROM : r = cmpstr(i, j, SK_DFROM) ; break ;
+      case K_DTO : r = cmpstr(i, j, SK_DTO) ; break ;
     }
     if (r) return crit[c].rev ? -r : r ;
   }
@@ -154,6 +189,11 @@ void cmd_sort (iargs *a)
   if (!sort_charset(&a->a[p])) return ;
   if (!search_match(a, p + 1, 0, &hits)) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
   K = sort_keys() ;
+  for (unsigned int c = 0 ; c < ncrit ; c++)
+  {
+    static unsigned char const str[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;
+    if (str[crit[c].key] || crit[c].key == K_SUBJECT) R[str[crit[c].key]] = rank(str[crit[c].key]) ;
+  }
   qsort(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits), sizeof(uint32_t), &cmp) ;
   results(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits), a->uid, es, ret) ;
   imap_ok(a->uid ? "UID SORT completed" : "SORT completed") ;

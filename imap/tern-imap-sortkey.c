@@ -15,7 +15,8 @@
 
 #define SORTFILE_MIN 64   /* new keys that make a session replace the file */
 
-static genalloc keys = GENALLOC_ZERO ;     /* skey, parallel to sel_msgs() */
+static genalloc keys = GENALLOC_ZERO ;
+static uint32_t generation = 1 ;           /* of keys: a new one when they change */     /* skey, parallel to sel_msgs() */
 static stralloc arena = STRALLOC_ZERO ;    /* their strings, NUL-terminated */
 
 static void die (void)
@@ -304,10 +305,16 @@ skey const *sort_keys (void)
   }
   genalloc_setlen(skey, &nk, 0) ;
   na.len = 0 ;
+  generation++ ;
   cache_done() ;
   /* a few new messages are cheap to compute again; many are written */
   if (made && (!fileok || made >= SORTFILE_MIN || made * 8 >= n)) sortfile_write(genalloc_s(skey, &keys), n) ;
   return genalloc_s(skey, &keys) ;
+}
+
+uint32_t sort_generation (void)
+{
+  return generation ;
 }
 
 char const *sort_str (uint32_t off)

@@ -238,6 +238,7 @@ struct skey_s
 } ;
 extern skey const *sort_keys (void) ;
 extern char const *sort_str (uint32_t off) ;
+extern uint32_t sort_generation (void) ;   /* changes when sort_keys() changes */
 extern void sort_casemap (stralloc *out, char const *s, size_t len) ;
 extern void sort_free (void) ;
 /* tern-imap-sortfile.c: MBOXDIR/sortkeys, checked whole when opened */
