@@ -53,9 +53,10 @@ static void link_ (int32_t c, int32_t p)
   C(p).child = c ;
 }
 
-/* 1 if a is b or lies under b */
+/* 1 if a is b or lies under b (nothing lies under a childless b) */
 static int under (int32_t a, int32_t b)
 {
+  if (C(b).child < 0) return a == b ;
   for (; a > 0 ; a = C(a).parent) if (a == b) return 1 ;
   return 0 ;
 }
@@ -80,8 +81,10 @@ static int32_t byid (char const *id, size_t len)
 /* RFC 5256 3 (A) to (C): containers and their links for the messages h */
 static void build (uint32_t const *h, size_t n)
 {
-  size_t sz = 16 ;
-  while (sz < 4 * n + 16) sz <<= 1 ;
+  size_t sz = 16, ids = n ;
+  for (size_t k = 0 ; k < n ; k++)
+    for (char const *r = sort_str(K[h[k]-1].s[SK_REFS]) ; *r ; r++) ids += *r == ' ' || r[1] == 0 ;
+  while (sz < 2 * ids + 16) sz <<= 1 ;   /* at most half full: probes end */
   genalloc_setlen(cnode, &cn, 0) ;
   if (!genalloc_ready(int32_t, &tab, sz)) die() ;
   memset(genalloc_s(int32_t, &tab), 0xff, sz * sizeof(int32_t)) ;
