@@ -23,18 +23,21 @@ static struct { unsigned int key ; int rev ; } crit[CRITMAX] ;
 static unsigned int ncrit ;
 static skey const *K ;
 
-static int cmp64 (int64_t a, int64_t b)
-{
-  return a < b ? -1 : a > b ;
-}
-
 static genalloc ranks[SF_NSTR] ;   /* uint32_t per message: its string's place */
 static uint32_t rankgen[SF_NSTR] ;
 static unsigned int rk ;
 
+/* pairs: a number that orders as the key does, first, and the message */
+typedef struct pair_s pair ;
+struct pair_s { uint64_t v ; uint32_t i ; } ;
+
+/* strings by their first 8 bytes (big-endian in v), then the rest */
 static int bystr (void const *x, void const *y)
 {
-  return strcmp(sort_str(K[*(uint32_t const *)x].s[rk]), sort_str(K[*(uint32_t const *)y].s[rk])) ;
+  pair const *a = x, *b = y ;
+  if (a->v != b->v) return a->v < b->v ? -1 : 1 ;
+  if (!(a->v & 0xff)) return 0 ;   /* both ended in the first 8 bytes */
+  return strcmp(sort_str(K[a->i].s[rk]) + 8, sort_str(K[b->i].s[rk]) + 8) ;
 }
 
 /* the place of each message's string key s among all of them (equal
@@ -44,17 +47,26 @@ static uint32_t const *rank (unsigned int s)
 {
   static genalloc idx = GENALLOC_ZERO ;
   size_t n = sel_count() ;
-  uint32_t *r, *x, place = 0 ;
+  uint32_t *r, place = 0 ;
+  pair *x ;
   if (rankgen[s] == sort_generation() && genalloc_len(uint32_t, &ranks[s]) == n) return genalloc_s(uint32_t, &ranks[s]) ;
-  if (!genalloc_ready(uint32_t, &ranks[s], n) || !genalloc_ready(uint32_t, &idx, n)) strerr_diefu1sys(111, "sort") ;
-  r = genalloc_s(uint32_t, &ranks[s]) ; x = genalloc_s(uint32_t, &idx) ;
-  for (uint32_t i = 0 ; i < n ; i++) x[i] = i ;
+  if (!genalloc_ready(uint32_t, &ranks[s], n) || !genalloc_ready(pair, &idx, n)) strerr_diefu1sys(111, "sort") ;
+  r = genalloc_s(uint32_t, &ranks[s]) ; x = genalloc_s(pair, &idx) ;
+  for (uint32_t i = 0 ; i < n ; i++)
+  {
+    unsigned char const *t = (unsigned char const *)sort_str(K[i].s[s]) ;
+    uint64_t v = 0 ;
+    unsigned int k = 0 ;
+    for (; k < 8 && t[k] ; k++) v = v << 8 | t[k] ;
+    x[i].v = v << 8 * (8 - k) ;
+    x[i].i = i ;
+  }
   rk = s ;
   qsort(x, n, sizeof *x, &bystr) ;
   for (size_t i = 0 ; i < n ; i++)
   {
-    if (i && strcmp(sort_str(K[x[i]].s[s]), sort_str(K[x[i-1]].s[s]))) place++ ;
-    r[x[i]] = place ;
+    if (i && bystr(x + i - 1, x + i)) place++ ;
+    r[x[i].i] = place ;
   }
   genalloc_setlen(uint32_t, &ranks[s], n) ;
   rankgen[s] = sort_generation() ;
@@ -63,34 +75,47 @@ static uint32_t const *rank (unsigned int s)
 
 static uint32_t const *R[SF_NSTR] ;
 
-static int cmpstr (uint32_t i, uint32_t j, unsigned int s)
+/* the value of criterion c for message i as a number that orders as it
+   must (REVERSE included) */
+static uint64_t value (unsigned int c, uint32_t i)
 {
-  return R[s][i] < R[s][j] ? -1 : R[s][i] > R[s][j] ;
+  static unsigned char const str[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;
+  imsg const *m = sel_msgs() ;
+  uint64_t v ;
+  switch (crit[c].key)
+  {
+    case K_ARRIVAL : v = (uint64_t)m[i].date ^ (1ull << 63) ; break ;
+    case K_DATE : v = (uint64_t)K[i].date ^ (1ull << 63) ; break ;
+    case K_SIZE : v = m[i].size ; break ;
+    default : v = R[str[crit[c].key]][i] ; break ;
+  }
+  return crit[c].rev ? ~v : v ;
 }
 
-/* message indexes x and y (seq - 1) by the criteria, then by index */
+/* pairs of the first criterion's value and the message, by value, then
+   by the other criteria, then by index */
 static int cmp (void const *x, void const *y)
 {
-  uint32_t i = *(uint32_t const *)x - 1, j = *(uint32_t const *)y - 1 ;
-  imsg const *m = sel_msgs() ;
-  for (unsigned int c = 0 ; c < ncrit ; c++)
+  pair const *a = x, *b = y ;
+  if (a->v != b->v) return a->v < b->v ? -1 : 1 ;
+  for (unsigned int c = 1 ; c < ncrit ; c++)
   {
-    int r = 0 ;
-    switch (crit[c].key)
-    {
-      case K_ARRIVAL : r = cmp64(m[i].date, m[j].date) ; break ;
-      case K_DATE : r = cmp64(K[i].date, K[j].date) ; break ;
-      case K_SIZE : r = m[i].size < m[j].size ? -1 : m[i].size > m[j].size ; break ;
-      case K_CC : r = cmpstr(i, j, SK_CC) ; break ;
-      case K_FROM : r = cmpstr(i, j, SK_FROM) ; break ;
-      case K_TO : r = cmpstr(i, j, SK_TO) ; break ;
-      case K_SUBJECT : r = cmpstr(i, j, SK_SUBJ) ; break ;
-      case K_DFROM : r = cmpstr(i, j, SK_DFROM) ; break ;
-      case K_DTO : r = cmpstr(i, j, SK_DTO) ; break ;
-    }
-    if (r) return crit[c].rev ? -r : r ;
+    uint64_t p = value(c, a->i), q = value(c, b->i) ;
+    if (p != q) return p < q ? -1 : 1 ;
   }
-  return i < j ? -1 : i > j ;
+  return a->i < b->i ? -1 : a->i > b->i ;
+}
+
+/* hits (sequence numbers) in sort order */
+static void sortit (uint32_t *h, size_t n)
+{
+  static genalloc pairs = GENALLOC_ZERO ;
+  pair *p ;
+  if (!genalloc_ready(pair, &pairs, n)) strerr_diefu1sys(111, "sort") ;
+  p = genalloc_s(pair, &pairs) ;
+  for (size_t k = 0 ; k < n ; k++) { p[k].i = h[k] - 1 ; p[k].v = value(0, h[k] - 1) ; }
+  qsort(p, n, sizeof *p, &cmp) ;
+  for (size_t k = 0 ; k < n ; k++) h[k] = p[k].i + 1 ;
 }
 
 /* the criteria list at a->a[p]: 1, or 0 if bad */
@@ -194,7 +219,7 @@ void cmd_sort (iargs *a)
     static unsigned char const str[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;
     if (str[crit[c].key] || crit[c].key == K_SUBJECT) R[str[crit[c].key]] = rank(str[crit[c].key]) ;
   }
-  qsort(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits), sizeof(uint32_t), &cmp) ;
+  sortit(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits)) ;
   results(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits), a->uid, es, ret) ;
   imap_ok(a->uid ? "UID SORT completed" : "SORT completed") ;
  end:
