@@ -259,6 +259,9 @@ static size_t fill (skey *k, imsg const *m, size_t n, skey const *o, size_t on, 
   uint32_t fuid = 0 ;
   size_t j = 0, made = 0 ;
   int more = *fileok = sortfile_open(&f) ;
+  /* room for all the strings at once: growing an arena of megabytes step
+     by step would copy it again and again */
+  if (!stralloc_readyplus(&arena, f.maplen + (on ? na->len : 0) + n * 64)) die() ;
   if (more) more = sortfile_next(&f, &fuid, &r.date, &r.reply, str) ;
   for (size_t i = 0 ; i < n ; i++)
   {
