@@ -114,6 +114,14 @@ static void sortit (uint32_t *h, size_t n)
   if (!genalloc_ready(pair, &pairs, n)) strerr_diefu1sys(111, "sort") ;
   p = genalloc_s(pair, &pairs) ;
   for (size_t k = 0 ; k < n ; k++) { p[k].i = h[k] - 1 ; p[k].v = value(0, h[k] - 1) ; }
+  if (ncrit == 1 && crit[0].key != K_ARRIVAL && crit[0].key != K_DATE)
+  {
+    /* a string place or a size below 4 GB with the index below it: no
+       ties left, one comparison of numbers each */
+    size_t k = 0 ;
+    for (; k < n && (crit[0].rev ? ~p[k].v : p[k].v) >> 32 == 0 ; k++) ;
+    if (k == n) for (k = 0 ; k < n ; k++) p[k].v = (uint64_t)(uint32_t)p[k].v << 32 | p[k].i ;
+  }
   qsort(p, n, sizeof *p, &cmp) ;
   for (size_t k = 0 ; k < n ; k++) h[k] = p[k].i + 1 ;
 }

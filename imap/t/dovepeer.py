@@ -56,3 +56,12 @@ class Net(Raw):
         self.f = self.sock.makefile("rb")
         self.n = 0
         self.greeting = self.line()
+
+
+def logins(dv):
+    """a tern-imap client and a client of Dovecot dv, both logged in as bob"""
+    t = Raw()
+    t.cmd("LOGIN bob bob-password")
+    d = Net(dv.port)
+    d.cmd("LOGIN bob bob-password")
+    return t, d

@@ -7,8 +7,8 @@
 import os, re, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common, terntest
-from common import check, setup, Raw
-from dovepeer import Dovecot, Net
+from common import check, setup
+from dovepeer import Dovecot, logins
 
 FIELDS = [
     b"From: user@domain (Real Name)",
@@ -70,10 +70,7 @@ def envelopes(c):
 setup()
 dv = Dovecot()
 try:
-    t = Raw()
-    t.cmd("LOGIN bob bob-password")
-    d = Net(dv.port)
-    d.cmd("LOGIN bob bob-password")
+    t, d = logins(dv)
     for f in FIELDS:
         check(b" OK" in t.append("INBOX", msg(f)), "tern APPEND")
         check(b" OK" in d.append("INBOX", msg(f)), "dovecot APPEND")

@@ -13,7 +13,7 @@ import glob, os, re, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common, terntest
 from common import check, setup, Raw
-from dovepeer import Dovecot, Net
+from dovepeer import Dovecot, logins
 
 SUBJ = [b"hello", b"Re: hello", b"RE: [list] hello", b"Fwd: hello", b"hello (fwd)", b"[fwd: hello]",
         b"=?UTF-8?Q?=C3=A9t=C3=A9?=", b"\xc3\x89t\xc3\xa9", b"apple", b"Apple", b"_under", b"",
@@ -78,10 +78,7 @@ def answer(c, cmd):
 setup()
 dv = Dovecot()
 try:
-    t = Raw()
-    t.cmd("LOGIN bob bob-password")
-    d = Net(dv.port)
-    d.cmd("LOGIN bob bob-password")
+    t, d = logins(dv)
     for i in range(N):
         m = message(i)
         check(b" OK" in t.append("INBOX", m, IDATE[i % len(IDATE)]), "tern APPEND %d" % i)
