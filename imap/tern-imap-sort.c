@@ -92,37 +92,40 @@ static uint64_t value (unsigned int c, uint32_t i)
   return crit[c].rev ? ~v : v ;
 }
 
-/* pairs of the first criterion's value and the message, by value, then
-   by the other criteria, then by index */
-static int cmp (void const *x, void const *y)
+/* a stable LSD radix sort of p[0..n) by v, 16 bits a pass, t as scratch;
+   the passes where every value has the same digit are skipped */
+static void radix (pair *p, pair *t, size_t n)
 {
-  pair const *a = x, *b = y ;
-  if (a->v != b->v) return a->v < b->v ? -1 : 1 ;
-  for (unsigned int c = 1 ; c < ncrit ; c++)
+  static uint32_t pos[65536] ;
+  pair *from = p, *to = t ;
+  for (unsigned int sh = 0 ; sh < 64 && n ; sh += 16)
   {
-    uint64_t p = value(c, a->i), q = value(c, b->i) ;
-    if (p != q) return p < q ? -1 : 1 ;
+    uint32_t sum = 0 ;
+    memset(pos, 0, sizeof pos) ;
+    for (size_t k = 0 ; k < n ; k++) pos[from[k].v >> sh & 0xffff]++ ;
+    if (pos[from[0].v >> sh & 0xffff] == n) continue ;
+    for (size_t d = 0 ; d < 65536 ; d++) { uint32_t c = pos[d] ; pos[d] = sum ; sum += c ; }
+    for (size_t k = 0 ; k < n ; k++) to[pos[from[k].v >> sh & 0xffff]++] = from[k] ;
+    { pair *x = from ; from = to ; to = x ; }
   }
-  return a->i < b->i ? -1 : a->i > b->i ;
+  if (from != p) memcpy(p, from, n * sizeof *p) ;
 }
 
-/* hits (sequence numbers) in sort order */
+/* hits (sequence numbers, ascending) in sort order: stable sorts by each
+   criterion from the last to the first, so ties keep the order of the
+   criteria after them, then of the sequence numbers */
 static void sortit (uint32_t *h, size_t n)
 {
-  static genalloc pairs = GENALLOC_ZERO ;
+  static genalloc pairs = GENALLOC_ZERO, tmp = GENALLOC_ZERO ;
   pair *p ;
-  if (!genalloc_ready(pair, &pairs, n)) strerr_diefu1sys(111, "sort") ;
+  if (!genalloc_ready(pair, &pairs, n) || !genalloc_ready(pair, &tmp, n)) strerr_diefu1sys(111, "sort") ;
   p = genalloc_s(pair, &pairs) ;
-  for (size_t k = 0 ; k < n ; k++) { p[k].i = h[k] - 1 ; p[k].v = value(0, h[k] - 1) ; }
-  if (ncrit == 1 && crit[0].key != K_ARRIVAL && crit[0].key != K_DATE)
+  for (size_t k = 0 ; k < n ; k++) p[k].i = h[k] - 1 ;
+  for (unsigned int c = ncrit ; c-- ;)
   {
-    /* a string place or a size below 4 GB with the index below it: no
-       ties left, one comparison of numbers each */
-    size_t k = 0 ;
-    for (; k < n && (crit[0].rev ? ~p[k].v : p[k].v) >> 32 == 0 ; k++) ;
-    if (k == n) for (k = 0 ; k < n ; k++) p[k].v = (uint64_t)(uint32_t)p[k].v << 32 | p[k].i ;
+    for (size_t k = 0 ; k < n ; k++) p[k].v = value(c, p[k].i) ;
+    radix(p, genalloc_s(pair, &tmp), n) ;
   }
-  qsort(p, n, sizeof *p, &cmp) ;
   for (size_t k = 0 ; k < n ; k++) h[k] = p[k].i + 1 ;
 }
 
