@@ -251,6 +251,13 @@ static void copy (skey *k, skey const *o, char const *const *str)
 
 /* the keys of m[0..n) into k, from the old ones o[0..on) (strings in na),
    else the sort-key file, else computed: the number computed */
+#define INMAP 0x80000000u   /* a string offset into the sort-key file's map */
+
+static sfile cur ;          /* the sort-key file that keys point into, or none */
+
+/* the keys of m[0..n) into k, from the old ones o[0..on) (strings in na
+   or in cur), else the sort-key file (pointed into, not copied), else
+   computed: the number computed */
 static size_t fill (skey *k, imsg const *m, size_t n, skey const *o, size_t on, stralloc const *na, int *fileok)
 {
   sfile f ;
@@ -259,9 +266,9 @@ static size_t fill (skey *k, imsg const *m, size_t n, skey const *o, size_t on, 
   uint32_t fuid = 0 ;
   size_t j = 0, made = 0 ;
   int more = *fileok = sortfile_open(&f) ;
-  /* room for all the strings at once: growing an arena of megabytes step
-     by step would copy it again and again */
-  if (!stralloc_readyplus(&arena, f.maplen + (on ? na->len : 0) + n * 64)) die() ;
+  /* room for the old keys' strings at once: growing an arena of megabytes
+     step by step would copy it again and again */
+  if (!stralloc_readyplus(&arena, (on ? na->len + cur.maplen : 0) + 4096)) die() ;
   if (more) more = sortfile_next(&f, &fuid, &r.date, &r.reply, str) ;
   for (size_t i = 0 ; i < n ; i++)
   {
@@ -271,13 +278,21 @@ static size_t fill (skey *k, imsg const *m, size_t n, skey const *o, size_t on, 
     if (j < on && o[j].uid == m[i].uid)
     {
       char const *os[SF_NSTR] ;
-      for (unsigned int x = 0 ; x < SF_NSTR ; x++) os[x] = na->s + o[j].s[x] ;
+      for (unsigned int x = 0 ; x < SF_NSTR ; x++)
+        os[x] = o[j].s[x] & INMAP ? (char const *)cur.map + (o[j].s[x] & ~INMAP) : na->s + o[j].s[x] ;
       copy(k + i, o + j, os) ;
     }
-    else if (more && fuid == m[i].uid) copy(k + i, &r, str) ;
+    else if (more && fuid == m[i].uid)
+    {
+      k[i] = r ;
+      k[i].uid = fuid ;
+      for (unsigned int x = 0 ; x < SF_NSTR ; x++) k[i].s[x] = INMAP | (uint32_t)(str[x] - (char const *)f.map) ;
+    }
     else { compute(k + i, m + i) ; made++ ; }
   }
-  sortfile_close(&f) ;
+  /* the old keys' strings are copied: the old map goes, the new one stays */
+  sortfile_close(&cur) ;
+  cur = f ;
   return made ;
 }
 
@@ -322,11 +337,12 @@ uint32_t sort_generation (void)
 
 char const *sort_str (uint32_t off)
 {
-  return arena.s + off ;
+  return off & INMAP ? (char const *)cur.map + (off & ~INMAP) : arena.s + off ;
 }
 
 void sort_free (void)
 {
+  sortfile_close(&cur) ;
   genalloc_free(skey, &keys) ;
   stralloc_free(&arena) ;
 }

@@ -116,6 +116,20 @@ try:
         t.cmd("LOGOUT")
         check(keys and open(keys[0], "rb").read() == good, "sort-key file %s: as it was" % what)
         check(keys and (os.stat(keys[0]).st_ino == ino) == (bad == good), "sort-key file %s: %s" % (what, "used as it is" if bad == good else "replaced"))
+    # keys read from the file, then a new message in the same session:
+    # the keys are kept (copied out of the old file) and the new one added
+    t = Raw()
+    t.cmd("LOGIN bob bob-password")
+    t.cmd("SELECT INBOX")
+    answer(t, "SORT (SUBJECT) UTF-8 ALL")
+    new = b"From: Mid <mid@x.example>\r\nSubject: Re: middle\r\nMessage-ID: <n1@x>\r\nReferences: <m0@x>\r\n\r\nnew\r\n"
+    check(b" OK" in t.append("INBOX", new, IDATE[0]) and b" OK" in d.append("INBOX", new, IDATE[0]), "APPEND a new one")
+    t.cmd("NOOP")
+    d.cmd("NOOP")
+    for cmd in CMDS[:28]:
+        a, b = answer(t, cmd), answer(d, cmd)
+        check(a == b, "after a new message, %s:\n  tern    %r\n  dovecot %r" % (cmd, a, b))
+    t.cmd("LOGOUT")
     d.cmd("LOGOUT")
 finally:
     dv.stop()
