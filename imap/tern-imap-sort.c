@@ -58,7 +58,7 @@ static uint32_t const *rank (unsigned int s)
     uint64_t v = 0 ;
     unsigned int k = 0 ;
     for (; k < 8 && t[k] ; k++) v = v << 8 | t[k] ;
-    x[i].v = v << 8 * (8 - k) ;
+    x[i].v = k ? v << 8 * (8 - k) : 0 ;   /* no shift by 64 */
     x[i].i = i ;
   }
   rk = s ;
