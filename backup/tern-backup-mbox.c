@@ -165,7 +165,7 @@ static void links (mb const *b)
    files of the mailbox directory that tern does not know */
 static void extras (mb const *b, char const *dir, int iscur)
 {
-  static char const *const known[] = { "index", "changes", "keywords", "cache", "index.tmp", "cur", "new", "tmp", 0 } ;
+  static char const *const known[] = { "index", "changes", "keywords", "cache", "sortkeys", "index.tmp", "cur", "new", "tmp", 0 } ;
   stralloc p = STRALLOC_ZERO ;
   DIR *d ;
   int fd = openat(B.src, sub(&p, b, dir) ? p.s : b->rel.s, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;

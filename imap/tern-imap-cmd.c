@@ -46,6 +46,8 @@ static struct { char const *name ; void (*f) (iargs *) ; unsigned int flags ; } 
   { "FETCH", &cmd_fetch, A_SEL | C_UID | C_NOEXP },
   { "STORE", &cmd_store, A_SEL | C_UID | C_NOEXP },
   { "SEARCH", &cmd_search, A_SEL | C_UID | C_NOEXP },
+  { "SORT", &cmd_sort, A_SEL | C_UID | C_NOEXP },
+  { "THREAD", &cmd_thread, A_SEL | C_UID | C_NOEXP },
   { "COPY", &cmd_copy, A_SEL | C_UID },
   { "MOVE", &cmd_move, A_SEL | C_UID },
   { 0, 0, 0 }
@@ -103,6 +105,7 @@ void cmd_capability_list (void)
 {
   out_puts("CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CONDSTORE BINARY"
     " MULTIAPPEND SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH UTF8=ACCEPT") ;
+  out_puts(" SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES") ;
   if (S.state == S_NOAUTH)
   {
     if (!S.tls && getenv("SSLCTLFD")) out_puts(" STARTTLS") ;

@@ -3,6 +3,7 @@
    header's size. */
 #include <string.h>
 #include <strings.h>
+#include "tern_addrlist.h"
 #include "tern-imap.h"
 
 int mime_catstring (stralloc *sa, char const *s, size_t len)
@@ -56,102 +57,55 @@ int mime_field (stralloc *v, char const *h, size_t len, char const *name)
   return 0 ;
 }
 
-static int nstring (stralloc *sa, char const *s, size_t len)
+static int astring (stralloc *sa, tern_addrlist const *l, tern_alpart const *p, int nil)
 {
-  return s ? mime_catstring(sa, s, len) : stralloc_cats(sa, "NIL") ;
+  if (!p->len) return stralloc_cats(sa, nil ? "NIL" : "\"\"") ;
+  return mime_catstring(sa, l->text.s + p->off, p->len) ;
 }
 
-/* skips a comment "(...)" (nested) at s[*i] */
-static void comment (char const *s, size_t len, size_t *i)
+/* an address list (tern_addrlist.h): mailboxes, group start and end markers */
+static int addrlist (stralloc *sa, char const *h, size_t len, char const *name, char const *dflt)
 {
-  unsigned int depth = 0 ;
-  for (; *i < len ; (*i)++)
+  tern_addrlist l = TERN_ADDRLIST_ZERO ;
+  stralloc v = STRALLOC_ZERO ;
+  tern_addrent const *e ;
+  size_t n ;
+  int ok = 1 ;
+  if ((!mime_field(&v, h, len, name) || !v.len) && !(dflt && mime_field(&v, h, len, dflt) && v.len)) v.len = 0 ;
+  if (v.len) ok = tern_addrlist_parse(&l, v.s, v.len) ;
+  e = genalloc_s(tern_addrent const, &l.ents) ;
+  n = genalloc_len(tern_addrent, &l.ents) ;
+  ok = ok && stralloc_cats(sa, n ? "(" : "NIL") ;
+  for (size_t i = 0 ; i < n && ok ; i++)
   {
-    if (s[*i] == '\\') { (*i)++ ; continue ; }
-    if (s[*i] == '(') depth++ ;
-    else if (s[*i] == ')' && !--depth) { (*i)++ ; return ; }
+    if (e[i].kind == TERN_AL_END) ok = stralloc_cats(sa, "(NIL NIL NIL NIL)") ;
+    else if (e[i].kind == TERN_AL_GROUP)
+      ok = stralloc_cats(sa, "(NIL NIL ") && astring(sa, &l, &e[i].name, 0) && stralloc_cats(sa, " NIL)") ;
+    else
+      ok = stralloc_cats(sa, "(") && astring(sa, &l, &e[i].name, 1) && stralloc_cats(sa, " ")
+        && astring(sa, &l, &e[i].route, 1) && stralloc_cats(sa, " ") && astring(sa, &l, &e[i].local, 0)
+        && stralloc_cats(sa, " ") && (e[i].flags & TERN_ALF_DOMAIN ? astring(sa, &l, &e[i].domain, 0) : stralloc_cats(sa, "NIL"))
+        && stralloc_cats(sa, ")") ;
   }
-}
-
-/* one mailbox s[0..len): "Name <l@d>", "l@d", "<l@d>", comments dropped */
-static int mailbox (stralloc *sa, char const *s, size_t len)
-{
-  stralloc name = STRALLOC_ZERO, addr = STRALLOC_ZERO ;
-  stralloc *cur = &name ;
-  char const *at ;
-  int ok = 1, angle = 0 ;
-  for (size_t i = 0 ; i < len && ok ;)
-  {
-    char c = s[i] ;
-    if (c == '(') { comment(s, len, &i) ; continue ; }
-    if (c == '"')
-    {
-      for (i++ ; i < len && s[i] != '"' && ok ; i++)
-      {
-        if (s[i] == '\\' && i + 1 < len) i++ ;
-        ok = stralloc_catb(cur, s + i, 1) ;
-      }
-      i++ ;
-      continue ;
-    }
-    if (c == '<') { angle = 1 ; cur = &addr ; i++ ; continue ; }
-    if (c == '>') { cur = &name ; i++ ; continue ; }
-    if ((c == ' ' || c == '\t') && (cur == &addr || !cur->len || cur->s[cur->len-1] == ' ')) { i++ ; continue ; }
-    ok = stralloc_catb(cur, c == '\t' ? " " : &c, 1) ;
-    i++ ;
-  }
-  if (!angle) { stralloc t = name ; name = addr ; addr = t ; }
-  while (name.len && name.s[name.len-1] == ' ') name.len-- ;
-  while (addr.len && addr.s[addr.len-1] == ' ') addr.len-- ;
-  at = addr.len ? memchr(addr.s, '@', addr.len) : 0 ;
-  ok = ok && stralloc_cats(sa, "(") && nstring(sa, name.len ? name.s : 0, name.len) && stralloc_cats(sa, " NIL ")
-    && mime_catstring(sa, addr.s ? addr.s : "", at ? (size_t)(at - addr.s) : addr.len) && stralloc_cats(sa, " ")
-    && nstring(sa, at ? at + 1 : 0, at ? addr.len - (size_t)(at + 1 - addr.s) : 0) && stralloc_cats(sa, ")") ;
-  stralloc_free(&name) ;
-  stralloc_free(&addr) ;
+  ok = ok && (!n || stralloc_cats(sa, ")")) ;
+  stralloc_free(&v) ;
+  tern_addrlist_free(&l) ;
   return ok ;
 }
 
-/* an address list; groups "name: a, b;" become start and end markers */
-static int addrlist (stralloc *sa, char const *h, size_t len, char const *name, char const *dflt)
+/* the address fields name of header h in the search form of
+   tern_addrlist_fmt, entries separated by ", ", appended to out: 1, or
+   0 on ENOMEM */
+int mime_addrtext (stralloc *out, char const *h, size_t len, char const *name)
 {
+  tern_addrlist l = TERN_ADDRLIST_ZERO ;
   stralloc v = STRALLOC_ZERO ;
-  size_t st = 0, n = 0 ;
-  int q = 0, ok = 1 ;
-  if ((!mime_field(&v, h, len, name) || !v.len) && !(dflt && mime_field(&v, h, len, dflt) && v.len))
-  {
-    stralloc_free(&v) ;
-    return stralloc_cats(sa, "NIL") ;
-  }
-  ok = stralloc_cats(sa, "(") ;
-  for (size_t i = 0 ; i <= v.len && ok ; i++)
-  {
-    char c = i < v.len ? v.s[i] : ',' ;
-    if (c == '\\' && q) { i++ ; continue ; }
-    if (c == '"') q = !q ;
-    else if (q) continue ;
-    else if (c == '(') { comment(v.s, v.len, &i) ; i-- ; }
-    else if (c == '<') { while (i < v.len && v.s[i] != '>') i++ ; }
-    else if (c == ':')
-    {
-      char const *g = v.s + st ;
-      size_t gl = i - st ;
-      while (gl && *g == ' ') { g++ ; gl-- ; }
-      ok = stralloc_cats(sa, "(NIL NIL ") && mime_catstring(sa, g, gl) && stralloc_cats(sa, " NIL)") ;
-      st = i + 1 ; n++ ;
-    }
-    else if (c == ',' || c == ';')
-    {
-      size_t k = st ;
-      while (k < i && v.s[k] == ' ') k++ ;
-      if (k < i) { ok = mailbox(sa, v.s + k, i - k) ; n++ ; }
-      if (c == ';' && ok) ok = stralloc_cats(sa, "(NIL NIL NIL NIL)") ;
-      st = i + 1 ;
-    }
-  }
-  if (ok && !n) { sa->len-- ; ok = stralloc_cats(sa, "NIL") ; }
-  else if (ok) ok = stralloc_cats(sa, ")") ;
+  int ok = 1 ;
+  if (mime_field(&v, h, len, name) && v.len) ok = tern_addrlist_parse(&l, v.s, v.len) ;
+  for (size_t i = 0 ; ok && i < genalloc_len(tern_addrent, &l.ents) ; i++)
+    ok = (!i || stralloc_catb(out, ", ", 2)) && tern_addrlist_fmt(out, &l, genalloc_s(tern_addrent, &l.ents) + i) ;
   stralloc_free(&v) ;
+  tern_addrlist_free(&l) ;
   return ok ;
 }
 

@@ -101,6 +101,18 @@ static int hdr (ctx *c, char const *name, inode const *v)
   return 0 ;
 }
 
+/* address field name contains v: its addresses as tern_addrlist reads
+   them (comments out, RFC 2047 names decoded: "a@b.example", "Name <a@b>") */
+static int addr (ctx *c, char const *name, inode const *v)
+{
+  static stralloc t = STRALLOC_ZERO ;
+  hmap(c) ;
+  if (!c->h) return 0 ;
+  t.len = 0 ;
+  if (!mime_addrtext(&t, c->h, c->hl, name)) strerr_diefu1sys(111, "allocate") ;
+  return ci(t.s, t.len, v->s, v->len) ;
+}
+
 static int64_t day (inode const *n, int *ok)
 {
   static char const mon[] = "janfebmaraprmayjunjulaugsepoctnovdec" ;
@@ -224,7 +236,7 @@ static int keytext (ctx *c, inode const *k, unsigned int *p, int *bad)
       NEED(1) ;
       if (!imap_isastring(&a->a[*p])) { *bad = 1 ; return 0 ; }
       (*p)++ ;
-      return hdr(c, hk[i], &a->a[*p-1]) ;
+      return i < 4 ? addr(c, hk[i], &a->a[*p-1]) : hdr(c, hk[i], &a->a[*p-1]) ;
     }
   if (imap_isatom(k, "SENTBEFORE") || imap_isatom(k, "SENTSINCE") || imap_isatom(k, "SENTON")) return sent(c, k, p, bad) ;
   if (!imap_isatom(k, "BODY") && !imap_isatom(k, "TEXT")) { *bad = 1 ; return 0 ; }
@@ -294,9 +306,42 @@ static void results (genalloc const *hits, int uid, int es, unsigned int ret)
   out_puts("\r\n") ;
 }
 
-void cmd_search (iargs *a)
+/* the messages matching the keys a[start..): their UIDs (uid) or sequence
+   numbers, ascending, appended to hits (uint32_t); 0 if a key is bad */
+int search_match (iargs *a, unsigned int start, int uid, genalloc *hits)
 {
   ctx c = { .a = a, .set = GENALLOC_ZERO } ;
+  int bad = 0 ;
+  {
+    /* the syntax once, so that an empty mailbox checks it too */
+    static imsg const none ;
+    unsigned int p = start ;
+    c.m = &none ; c.dry = 1 ; c.mapped = c.hmapped = 0 ;
+    while (p < a->n && !bad) eval(&c, &p, &bad) ;
+    c.dry = 0 ;
+  }
+  for (c.i = 0 ; c.i < sel_count() && !bad ; c.i++)
+  {
+    unsigned int p = start ;
+    int r = 1 ;
+    c.m = sel_msgs() + c.i ;
+    c.mapped = c.hmapped = 0 ;
+    while (p < a->n && !bad) if (!eval(&c, &p, &bad)) r = 0 ;
+    if (c.s) munmap((void *)c.s, c.len) ;
+    c.s = 0 ;
+    if (r && !bad && !(sel_msgs()[c.i].flags & TERN_F_EXPUNGED))
+    {
+      uint32_t v = uid ? sel_msgs()[c.i].uid : (uint32_t)(c.i + 1) ;
+      if (!genalloc_catb(uint32_t, hits, &v, 1)) strerr_diefusys(111, "search") ;
+    }
+  }
+  genalloc_free(iseq, &c.set) ;
+  cache_done() ;
+  return !bad ;
+}
+
+void cmd_search (iargs *a)
+{
   genalloc hits = GENALLOC_ZERO ;
   unsigned int start = 0, ret = 0 ;
   int bad = 0, es = 0 ;
@@ -319,31 +364,7 @@ void cmd_search (iargs *a)
     start += 2 ;
   }
   if (start >= a->n) { out_tagged("BAD", "SEARCH what?") ; return ; }
-  {
-    /* the syntax once, so that an empty mailbox checks it too */
-    static imsg const none ;
-    unsigned int p = start ;
-    c.m = &none ; c.dry = 1 ; c.mapped = c.hmapped = 0 ;
-    while (p < a->n && !bad) eval(&c, &p, &bad) ;
-    c.dry = 0 ;
-  }
-  for (c.i = 0 ; c.i < sel_count() && !bad ; c.i++)
-  {
-    unsigned int p = start ;
-    int r = 1 ;
-    c.m = sel_msgs() + c.i ;
-    c.mapped = c.hmapped = 0 ;
-    while (p < a->n && !bad) if (!eval(&c, &p, &bad)) r = 0 ;
-    if (c.s) munmap((void *)c.s, c.len) ;
-    c.s = 0 ;
-    if (r && !bad && !(sel_msgs()[c.i].flags & TERN_F_EXPUNGED))
-    {
-      uint32_t v = a->uid ? sel_msgs()[c.i].uid : (uint32_t)(c.i + 1) ;
-      if (!genalloc_catb(uint32_t, &hits, &v, 1)) strerr_diefusys(111, "search") ;
-    }
-  }
-  genalloc_free(iseq, &c.set) ;
-  cache_done() ;
+  bad = !search_match(a, start, a->uid, &hits) ;
   if (bad) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
   results(&hits, a->uid, es, ret) ;
   imap_ok(a->uid ? "UID SEARCH completed" : "SEARCH completed") ;

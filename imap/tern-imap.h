@@ -195,6 +195,7 @@ extern void imap_ok (char const *text) ;  /* sync the selected mailbox, then tag
 extern int mime_catstring (stralloc *sa, char const *s, size_t len) ;   /* quoted or literal */
 extern int mime_field (stralloc *v, char const *h, size_t len, char const *name) ; /* 1 found */
 extern int mime_envelope (stralloc *sa, char const *h, size_t len) ;
+extern int mime_addrtext (stralloc *out, char const *h, size_t len, char const *name) ; /* 1, 0 ENOMEM */
 extern int mime_structure (stralloc *sa, char const *s, size_t len, int ext) ;
 /* The entity (MIME header + body) at part path "1.2" (plen 0: the whole
    message) as [*es, *es + *el); *ismsg if it is message/rfc822.  1, or 0
@@ -215,6 +216,44 @@ extern void cache_put (imsg const *m, char const *h, size_t len) ;
 extern void cache_done (void) ;    /* end of a command that used it */
 extern void cache_reset (void) ;   /* the message list was rebuilt */
 extern void cache_close (void) ;
+/* tern-imap-sortkey.c: SORT and THREAD keys (RFC 5256) of the selected
+   mailbox, parallel to sel_msgs(); strings casemapped (i;unicode-casemap),
+   at sort_str(offset), NUL-terminated */
+#define SK_SUBJ 0        /* base subject */
+#define SK_FROM 1        /* first address's local part: FROM, TO, CC */
+#define SK_TO 2
+#define SK_CC 3
+#define SK_DFROM 4       /* first address's display name, or its addr-spec */
+#define SK_DTO 5
+#define SK_MSGID 6       /* "<id>" or "" (not casemapped) */
+#define SK_REFS 7        /* References' ids (or In-Reply-To's first), spaced */
+#define SF_NSTR 8
+typedef struct skey_s skey ;
+struct skey_s
+{
+  uint32_t uid ;
+  int64_t date ;         /* sent date (UTC seconds), or the internal date */
+  int reply ;            /* the subject was a reply or forward (Re:, Fwd:, (fwd)) */
+  uint32_t s[SF_NSTR] ;  /* SK_* */
+} ;
+extern skey const *sort_keys (void) ;
+extern char const *sort_str (uint32_t off) ;
+extern uint32_t sort_generation (void) ;   /* changes when sort_keys() changes */
+extern void sort_casemap (stralloc *out, char const *s, size_t len) ;
+extern void sort_free (void) ;
+/* tern-imap-sortfile.c: MBOXDIR/sortkeys, checked whole when opened */
+typedef struct sfile_s sfile ;
+struct sfile_s { void *map ; size_t maplen ; size_t off ; uint32_t left ; } ;
+extern int sortfile_open (sfile *f) ;    /* 1 valid, 0 missing or damaged */
+extern int sortfile_next (sfile *f, uint32_t *uid, int64_t *date, int *reply, char const **str) ;
+extern void sortfile_close (sfile *f) ;
+extern void sortfile_write (skey const *k, size_t n) ;
+extern int search_match (iargs *a, unsigned int start, int uid, genalloc *hits) ;
+/* tern-imap-sort.c, tern-imap-thread.c */
+extern int sort_return (iargs *a, unsigned int *p, unsigned int *ret, int *es) ;  /* RETURN (...): 0 bad */
+extern int sort_charset (inode const *n) ;   /* 1 UTF-8 or US-ASCII, else 0 after NO/BAD */
+extern void cmd_sort (iargs *) ;
+extern void cmd_thread (iargs *) ;
 /* tern-imap-msg.c: a message file in memory; mapmsg: 1, or 0 with errno
    (ENOENT: expunged, the file is gone) */
 typedef struct msgmap_s msgmap ;

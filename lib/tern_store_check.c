@@ -148,7 +148,7 @@ static int isdots (char const *s)
 static void mboxdir (ctx *c)
 {
   /* index.tmp: a compaction's, left by a crash, truncated by the next one */
-  static char const *const known[] = { "index", "changes", "keywords", "cache", "tmp", "new", "cur", "index.tmp" } ;
+  static char const *const known[] = { "index", "changes", "keywords", "cache", "sortkeys", "tmp", "new", "cur", "index.tmp" } ;
   for (int sub = 0 ; sub < 2 ; sub++)
   {
     DIR *d ;

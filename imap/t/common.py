@@ -83,6 +83,14 @@ class Raw:
         self.send(tag + b" " + (text if isinstance(text, bytes) else text.encode()) + b"\r\n")
         return self.until(tag)
 
+    def append(self, box, msg, date=None):
+        """APPEND msg (a LITERAL+ literal) to box; the tagged line"""
+        self.n += 1
+        tag = b"t%d" % self.n
+        d = b' "' + date.encode() + b'"' if date else b""
+        self.send(tag + b" APPEND " + box.encode() + d + b" {%d+}\r\n" % len(msg) + msg + b"\r\n")
+        return self.until(tag)[1]
+
     def until(self, tag):
         out = []
         while True:

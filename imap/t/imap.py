@@ -196,7 +196,7 @@ def mime():
     check(b'"QUOTED-PRINTABLE" 11 1 NIL NIL NIL NIL) "ALTERNATIVE" ("BOUNDARY" "YY") NIL NIL NIL)' in got, "bodystructure alternative")
     check(b'("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 47 (NIL "inner" (("x" NIL "x" "y.example"))' in got or b'"inner"' in got, "message/rfc822 part")
     check(b'("APPLICATION" "PDF" ("NAME" "a.pdf") NIL NIL "BASE64" 4 NIL ("ATTACHMENT" ("FILENAME" "a.pdf")) NIL NIL) "MIXED" ("BOUNDARY" "XX")' in got, "attachment part")
-    check(b'(("Doe, John" NIL "john" "example.org")(NIL NIL "carol" "example.org"))' in got, "envelope from list")
+    check(b'(("Doe, John" NIL "john" "example.org")("Carol" NIL "carol" "example.org"))' in got, "envelope from list")
     check(b'((NIL NIL "friends" NIL) ("ann" NIL "ann" "example.org")' in got or b'("NIL" NIL "ann"' in got or b'(NIL NIL "ann" "example.org")' in got, "envelope group")
     for sec, want in (("1.1", b"plain body"), ("1.2", b"<p>html</p>"), ("2.HEADER", b"Subject: inner\r\nFrom: x@y.example\r\n\r\n"),
                       ("2.TEXT", b"inner body"), ("3", b"AAAA"), ("3.MIME", b"Content-Type: application/pdf; name=\"a.pdf\"\r\n"

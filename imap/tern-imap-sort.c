@@ -1,0 +1,238 @@
+/* tern-imap-sort: SORT and UID SORT (RFC 5256) with DISPLAYFROM and
+   DISPLAYTO (RFC 5957) and the ESEARCH forms of ESORT (RFC 5267: RETURN
+   (MIN MAX COUNT ALL)).  Keys come from tern-imap-sortkey.c; ties go by
+   sequence number. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <skalibs/strerr.h>
+#include "tern-imap.h"
+
+#define K_ARRIVAL 1
+#define K_CC 2
+#define K_DATE 3
+#define K_FROM 4
+#define K_SIZE 5
+#define K_SUBJECT 6
+#define K_TO 7
+#define K_DFROM 8
+#define K_DTO 9
+#define CRITMAX 16
+
+static struct { unsigned int key ; int rev ; } crit[CRITMAX] ;
+static unsigned int ncrit ;
+static skey const *K ;
+
+static genalloc ranks[SF_NSTR] ;   /* uint32_t per message: its string's place */
+static uint32_t rankgen[SF_NSTR] ;
+static unsigned int rk ;
+
+/* pairs: a number that orders as the key does, first, and the message */
+typedef struct pair_s pair ;
+struct pair_s { uint64_t v ; uint32_t i ; } ;
+
+/* strings by their first 8 bytes (big-endian in v), then the rest */
+static int bystr (void const *x, void const *y)
+{
+  pair const *a = x, *b = y ;
+  if (a->v != b->v) return a->v < b->v ? -1 : 1 ;
+  if (!(a->v & 0xff)) return 0 ;   /* both ended in the first 8 bytes */
+  return strcmp(sort_str(K[a->i].s[rk]) + 8, sort_str(K[b->i].s[rk]) + 8) ;
+}
+
+/* the place of each message's string key s among all of them (equal
+   strings, equal places), once per key and set of keys: later sorts
+   compare numbers */
+static uint32_t const *rank (unsigned int s)
+{
+  static genalloc idx = GENALLOC_ZERO ;
+  size_t n = sel_count() ;
+  uint32_t *r, place = 0 ;
+  pair *x ;
+  if (rankgen[s] == sort_generation() && genalloc_len(uint32_t, &ranks[s]) == n) return genalloc_s(uint32_t, &ranks[s]) ;
+  if (!genalloc_ready(uint32_t, &ranks[s], n) || !genalloc_ready(pair, &idx, n)) strerr_diefu1sys(111, "sort") ;
+  r = genalloc_s(uint32_t, &ranks[s]) ; x = genalloc_s(pair, &idx) ;
+  for (uint32_t i = 0 ; i < n ; i++)
+  {
+    unsigned char const *t = (unsigned char const *)sort_str(K[i].s[s]) ;
+    uint64_t v = 0 ;
+    unsigned int k = 0 ;
+    for (; k < 8 && t[k] ; k++) v = v << 8 | t[k] ;
+    x[i].v = k ? v << 8 * (8 - k) : 0 ;   /* no shift by 64 */
+    x[i].i = i ;
+  }
+  rk = s ;
+  qsort(x, n, sizeof *x, &bystr) ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    if (i && bystr(x + i - 1, x + i)) place++ ;
+    r[x[i].i] = place ;
+  }
+  genalloc_setlen(uint32_t, &ranks[s], n) ;
+  rankgen[s] = sort_generation() ;
+  return r ;
+}
+
+static uint32_t const *R[SF_NSTR] ;
+
+/* the value of criterion c for message i as a number that orders as it
+   must (REVERSE included) */
+static uint64_t value (unsigned int c, uint32_t i)
+{
+  static unsigned char const str[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;
+  imsg const *m = sel_msgs() ;
+  uint64_t v ;
+  switch (crit[c].key)
+  {
+    case K_ARRIVAL : v = (uint64_t)m[i].date ^ (1ull << 63) ; break ;
+    case K_DATE : v = (uint64_t)K[i].date ^ (1ull << 63) ; break ;
+    case K_SIZE : v = m[i].size ; break ;
+    default : v = R[str[crit[c].key]][i] ; break ;
+  }
+  return crit[c].rev ? ~v : v ;
+}
+
+/* a stable LSD radix sort of p[0..n) by v, 16 bits a pass, t as scratch;
+   the passes where every value has the same digit are skipped */
+static void radix (pair *p, pair *t, size_t n)
+{
+  static uint32_t pos[65536] ;
+  pair *from = p, *to = t ;
+  for (unsigned int sh = 0 ; sh < 64 && n ; sh += 16)
+  {
+    uint32_t sum = 0 ;
+    memset(pos, 0, sizeof pos) ;
+    for (size_t k = 0 ; k < n ; k++) pos[from[k].v >> sh & 0xffff]++ ;
+    if (pos[from[0].v >> sh & 0xffff] == n) continue ;
+    for (size_t d = 0 ; d < 65536 ; d++) { uint32_t c = pos[d] ; pos[d] = sum ; sum += c ; }
+    for (size_t k = 0 ; k < n ; k++) to[pos[from[k].v >> sh & 0xffff]++] = from[k] ;
+    { pair *x = from ; from = to ; to = x ; }
+  }
+  if (from != p) memcpy(p, from, n * sizeof *p) ;
+}
+
+/* hits (sequence numbers, ascending) in sort order: stable sorts by each
+   criterion from the last to the first, so ties keep the order of the
+   criteria after them, then of the sequence numbers */
+static void sortit (uint32_t *h, size_t n)
+{
+  static genalloc pairs = GENALLOC_ZERO, tmp = GENALLOC_ZERO ;
+  pair *p ;
+  if (!genalloc_ready(pair, &pairs, n) || !genalloc_ready(pair, &tmp, n)) strerr_diefu1sys(111, "sort") ;
+  p = genalloc_s(pair, &pairs) ;
+  for (size_t k = 0 ; k < n ; k++) p[k].i = h[k] - 1 ;
+  for (unsigned int c = ncrit ; c-- ;)
+  {
+    for (size_t k = 0 ; k < n ; k++) p[k].v = value(c, p[k].i) ;
+    radix(p, genalloc_s(pair, &tmp), n) ;
+  }
+  for (size_t k = 0 ; k < n ; k++) h[k] = p[k].i + 1 ;
+}
+
+/* the criteria list at a->a[p]: 1, or 0 if bad */
+static int criteria (iargs *a, unsigned int p)
+{
+  static char const *const names[] = { "", "ARRIVAL", "CC", "DATE", "FROM", "SIZE", "SUBJECT", "TO", "DISPLAYFROM", "DISPLAYTO", 0 } ;
+  unsigned int end = REND(a, p), k ;
+  int rev = 0 ;
+  ncrit = 0 ;
+  if (a->a[p].type != N_LIST || end == p + 1) return 0 ;
+  for (p++ ; p < end ; p++)
+  {
+    if (imap_isatom(&a->a[p], "REVERSE")) { if (rev) return 0 ; rev = 1 ; continue ; }
+    for (k = 1 ; names[k] ; k++) if (imap_isatom(&a->a[p], names[k])) break ;
+    if (!names[k] || ncrit >= CRITMAX) return 0 ;
+    crit[ncrit].key = k ; crit[ncrit++].rev = rev ;
+    rev = 0 ;
+  }
+  return !rev ;
+}
+
+/* "RETURN (...)" at a->a[*p]: *ret (1 MIN, 2 MAX, 4 COUNT, 8 ALL), *es; 0 if bad */
+int sort_return (iargs *a, unsigned int *p, unsigned int *ret, int *es)
+{
+  *ret = 0 ; *es = 0 ;
+  if (*p + 1 >= a->n || !imap_isatom(&a->a[*p], "RETURN")) return 1 ;
+  if (a->a[*p+1].type != N_LIST) return 0 ;
+  *es = 1 ;
+  for (unsigned int k = *p + 2 ; k < REND(a, *p + 1) ; k++)
+  {
+    if (imap_isatom(&a->a[k], "MIN")) *ret |= 1 ; else if (imap_isatom(&a->a[k], "MAX")) *ret |= 2 ;
+    else if (imap_isatom(&a->a[k], "COUNT")) *ret |= 4 ; else if (imap_isatom(&a->a[k], "ALL")) *ret |= 8 ;
+    else return 0 ;
+  }
+  if (!*ret) *ret = 8 ;
+  *p = REND(a, *p + 1) ;
+  return 1 ;
+}
+
+/* a "CHARSET" argument: 1 if UTF-8 or US-ASCII, else a tagged NO/BAD and 0 */
+int sort_charset (inode const *n)
+{
+  if (!imap_isastring(n)) { out_tagged("BAD", "charset expected") ; return 0 ; }
+  if (strcasecmp(n->s, "UTF-8") && strcasecmp(n->s, "US-ASCII"))
+  { out_tagged("NO", "[BADCHARSET (UTF-8 US-ASCII)] unsupported charset") ; return 0 ; }
+  return 1 ;
+}
+
+static void outnum (uint32_t const *h, size_t k, int uid)
+{
+  out_u64(uid ? sel_msgs()[h[k] - 1].uid : h[k]) ;
+}
+
+/* * SORT, or * ESEARCH with MIN and MAX the first and last in sort order,
+   ALL in sort order (ranges only where numbers ascend by one), COUNT last
+   (as Dovecot writes them) */
+static void results (uint32_t const *h, size_t n, int uid, int es, unsigned int ret)
+{
+  if (!es)
+  {
+    out_puts("* SORT") ;
+    for (size_t k = 0 ; k < n ; k++) { out_puts(" ") ; outnum(h, k, uid) ; }
+    out_puts("\r\n") ;
+    return ;
+  }
+  out_puts("* ESEARCH (TAG \"") ; out_puts(S.tag) ; out_puts("\")") ;
+  if (uid) out_puts(" UID") ;
+  if ((ret & 1) && n) { out_puts(" MIN ") ; outnum(h, 0, uid) ; }
+  if ((ret & 2) && n) { out_puts(" MAX ") ; outnum(h, n - 1, uid) ; }
+  if ((ret & 8) && n)
+  {
+    out_puts(" ALL ") ;
+    for (size_t k = 0 ; k < n ; k++)
+    {
+      size_t e = k ;
+      uint32_t v = uid ? sel_msgs()[h[k] - 1].uid : h[k] ;
+      while (e + 1 < n && (uid ? sel_msgs()[h[e+1] - 1].uid : h[e+1]) == v + (e + 1 - k)) e++ ;
+      if (k) out_puts(",") ;
+      outnum(h, k, uid) ;
+      if (e > k) { out_puts(":") ; outnum(h, e, uid) ; }
+      k = e ;
+    }
+  }
+  if (ret & 4) { out_puts(" COUNT ") ; out_u64(n) ; }
+  out_puts("\r\n") ;
+}
+
+void cmd_sort (iargs *a)
+{
+  genalloc hits = GENALLOC_ZERO ;
+  unsigned int p = 0, ret ;
+  int es ;
+  if (!sort_return(a, &p, &ret, &es)) { out_tagged("BAD", "bad RETURN option") ; return ; }
+  if (p + 2 >= a->n || !criteria(a, p)) { out_tagged("BAD", "bad sort criteria") ; return ; }
+  p = REND(a, p) ;
+  if (!sort_charset(&a->a[p])) return ;
+  if (!search_match(a, p + 1, 0, &hits)) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
+  K = sort_keys() ;
+  for (unsigned int c = 0 ; c < ncrit ; c++)
+  {
+    static unsigned char const str[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;
+    if (str[crit[c].key] || crit[c].key == K_SUBJECT) R[str[crit[c].key]] = rank(str[crit[c].key]) ;
+  }
+  sortit(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits)) ;
+  results(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits), a->uid, es, ret) ;
+  imap_ok(a->uid ? "UID SORT completed" : "SORT completed") ;
+ end:
+  genalloc_free(uint32_t, &hits) ;
+}
