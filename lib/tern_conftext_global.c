@@ -26,18 +26,24 @@ static void datadir (tern_ctf *f, char *v, size_t len) { (void)len ; pathkey(f, 
 static void tlscert (tern_ctf *f, char *v, size_t len) { (void)len ; ((int *)f->data)[0]++ ; pathkey(f, "tls-cert", v) ; }
 static void tlskey (tern_ctf *f, char *v, size_t len) { (void)len ; ((int *)f->data)[1]++ ; pathkey(f, "tls-key", v) ; }
 
-static void user (tern_ctf *f, char *v, size_t len)
+static void userkey (tern_ctf *f, char const *key, char *v, size_t len)
 {
   size_t i = 0 ;
   while (v[i] >= '0' && v[i] <= '9') i++ ;
-  if (i == len && len <= 9) { rec(f, "user", v, len) ; return ; }
+  if (i == len && len <= 9) { rec(f, key, v, len) ; return ; }
   if (len > 32 || ((f->t->flags & TERN_CONFTEXT_NOLOOKUP) ? !tern_conftext_goodname(v, len) : !getpwnam(v)))
   {
     tern_conftext_err(f, "unknown user ", v, " (create it, e.g. useradd -r tern)") ;
     return ;
   }
-  rec(f, "user", v, len) ;
+  rec(f, key, v, len) ;
 }
+
+static void user (tern_ctf *f, char *v, size_t len) { userkey(f, "user", v, len) ; }
+/* the users of the jobs of the service tree (tern-conf(8), SERVICE TREE) */
+static void smtpuser (tern_ctf *f, char *v, size_t len) { userkey(f, "smtp-user", v, len) ; }
+static void tlsuser (tern_ctf *f, char *v, size_t len) { userkey(f, "tls-user", v, len) ; }
+static void loguser (tern_ctf *f, char *v, size_t len) { userkey(f, "log-user", v, len) ; }
 
 static void listen (tern_ctf *f, char *v, size_t len)
 {
@@ -91,6 +97,9 @@ static tern_ctkey const keys[] =
   { "hostname", TERN_CTK_REQUIRED, &hostname },
   { "datadir", TERN_CTK_REQUIRED, &datadir },
   { "user", 0, &user },
+  { "smtp-user", 0, &smtpuser },
+  { "tls-user", 0, &tlsuser },
+  { "log-user", 0, &loguser },
   { "listen", TERN_CTK_REPEAT, &listen },
   { "tls-cert", TERN_CTK_REPEAT, &tlscert },
   { "tls-key", TERN_CTK_REPEAT, &tlskey },
