@@ -13,3 +13,7 @@ tern-localserve_SRC = conf/tern-localserve.sh
 MAN += conf/tern-localserve.8
 PROGS += tern-localserve-bind
 tern-localserve-bind_OBJS = conf/tern-localserve-bind.o
+
+SCRIPTS += tern-quickstart
+tern-quickstart_SRC = conf/tern-quickstart.sh
+MAN += conf/tern-quickstart.8

@@ -16,6 +16,7 @@ static char const *const cmds[][2] =
   { "conf", "check, compile and edit the configuration" },
   { "passwd", "set an account's password" },
   { "localserve", "run tern on this machine for trying it out" },
+  { "quickstart", "set up a real mail server: configuration, keys, services" },
   { "smtp-in", "the SMTP server for one connection" },
   { "queue", "list, kick, hold, release or drop queued messages" },
   { "route", "the transport for one delivery attempt" },
