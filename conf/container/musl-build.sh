@@ -3,7 +3,7 @@
 # libowfat, libunistring and libidn2 from Debian's source packages built
 # with musl-gcc (musl-tools), tern built against them into bin-musl/, then
 # a smoke test: tern localserve from bin-musl, one SMTP delivery, one IMAP
-# fetch.  Slow (about 20 minutes on a busy 2-core machine); not part of
+# fetch.  Slow (11 minutes from nothing on a busy 2-core machine); not part of
 # make check.  Nothing is written in the source tree.
 # usage: conf/container/musl-build.sh [ workdir ]   (default /tmp/tern-musl)
 # exit: 0 the smoke test passed, 111 a step failed.
