@@ -9,7 +9,7 @@
 #include "tern.h"
 #include "tern-conf.h"
 
-#define USAGE "tern-conf [ -c confdir ] check|compile|init HOST DATADIR|add-domain D|remove-domain D|add-account NAME ADDR|remove-account NAME|add-address NAME ADDR|remove-address ADDR"
+#define USAGE "tern-conf [ -c confdir ] check|compile|init HOST DATADIR|add-domain D|remove-domain D|add-account NAME ADDR|remove-account NAME|add-address NAME ADDR|remove-address ADDR|printservice|installservice DIR"
 
 static char const help[] =
   "usage: tern-conf [ -c confdir ] command [ args... ]\n"
@@ -23,6 +23,10 @@ static char const help[] =
   "  remove-account NAME      remove an account\n"
   "  add-address NAME ADDR    add an address to an account\n"
   "  remove-address ADDR      remove an address from its account\n"
+  "  printservice [ -d svcdir ] [ -l logdir ]\n"
+  "                           print the s6 service tree and its systemd unit\n"
+  "  installservice [ -f ] [ -l logdir ] svcdir\n"
+  "                           write them into svcdir\n"
   "confdir: -c, else $TERN_CONF, else /etc/tern\n" ;
 
 static void need (int argc, int n)
@@ -64,6 +68,8 @@ int main (int argc, char const *const *argv)
   else if (!strcmp(cmd, "remove-account")) { need(argc, 1) ; cmd_remove_account(confdir, argv[1]) ; }
   else if (!strcmp(cmd, "add-address")) { need(argc, 2) ; cmd_add_address(confdir, argv[1], argv[2]) ; }
   else if (!strcmp(cmd, "remove-address")) { need(argc, 1) ; cmd_remove_address(confdir, argv[1]) ; }
+  else if (!strcmp(cmd, "printservice")) cmd_printservice(confdir, argc, argv) ;
+  else if (!strcmp(cmd, "installservice")) cmd_installservice(confdir, argc, argv) ;
   else strerr_dief(100, "unknown command: ", cmd, " (run tern-conf -h)") ;
   return 0 ;
 }

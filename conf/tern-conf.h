@@ -48,4 +48,34 @@ extern void cmd_remove_account (char const *confdir, char const *name) ;
 extern void cmd_add_address (char const *confdir, char const *name, char const *addr) ;
 extern void cmd_remove_address (char const *confdir, char const *addr) ;
 
+/* tern-conf-service.c, tern-conf-service-gen.c: the service tree */
+enum { SVC_SMTP, SVC_SUBMISSION, SVC_SUBMISSIONS, SVC_IMAP, SVC_IMAPS } ;
+enum { SVC_TERN, SVC_SMTPD, SVC_TLS, SVC_LOG, SVC_NUSERS } ;
+typedef struct svcuser_s svcuser ;
+struct svcuser_s
+{
+  char const *name ;  /* a user name, or a number when numeric */
+  int numeric ;
+} ;
+typedef struct svclisten_s svclisten ;
+struct svclisten_s
+{
+  unsigned int kind ;
+  char const *name, *ip, *port ;
+} ;
+typedef struct svcgen_s svcgen ;
+struct svcgen_s
+{
+  char const *bin, *conf, *logdir, *svcdir, *svscan ;
+  svcuser user[SVC_NUSERS] ;
+  char const *tlskey[2], *tlscert[2] ;
+  unsigned int ntls ;
+  stralloc files ;  /* records PATH \0 MODE \0 CONTENT \0 */
+} ;
+extern void svc_listen (svcgen *g, svclisten const *l) ;
+extern void svc_queue (svcgen *g) ;
+extern void svc_unit (svcgen *g) ;
+extern void cmd_printservice (char const *confdir, int argc, char const *const *argv) ;
+extern void cmd_installservice (char const *confdir, int argc, char const *const *argv) ;
+
 #endif

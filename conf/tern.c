@@ -19,6 +19,7 @@ static char const *const cmds[][2] =
   { "fixperms", "repair owners and modes of the config and data" },
   { "runas", "start a job as its user (tern-users(7))" },
   { "localserve", "run tern on this machine for trying it out" },
+  { "quickstart", "set up a real mail server: configuration, keys, services" },
   { "smtp-in", "the SMTP server for one connection" },
   { "queue", "list, kick, hold, release or drop queued messages" },
   { "route", "the transport for one delivery attempt" },

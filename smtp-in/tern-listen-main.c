@@ -13,9 +13,11 @@
 #include <skalibs/ip46.h>
 #include <skalibs/socket.h>
 #include <skalibs/setgroups.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
 #include "tern-listen.h"
 
-#define USAGE "tern-listen [ -4 | -6 ] [ -u uid -g gid | -U ] [ -c maxconn ] [ -C maxperip ] [ -b backlog ] ip port prog [ args... ]"
+#define USAGE "tern-listen [ -4 | -6 ] [ -u uid -g gid | -U ] [ -c maxconn ] [ -C maxperip ] [ -b backlog ] [ -N fd ] ip port prog [ args... ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 #define MAXGROUPS 256
 
@@ -83,11 +85,12 @@ int listen_main (int argc, char const *const *argv, listen_hooks const *h)
   listener l = { .fd = -1, .maxconn = 40, .maxperip = 10 } ;
   subgetopt o = SUBGETOPT_ZERO ;
   unsigned int fam = 0, backlog = 64, hasu = 0, hasg = 0, useenv = 0 ;
+  int notify = -1 ;
   ids id = { .n = 0 } ;
   ip46 ip ;
   uint16_t port ;
   stdio() ;
-  for (int opt ; (opt = subgetopt_r(argc, argv, "46u:g:Uc:C:b:h", &o)) != -1 ;)
+  for (int opt ; (opt = subgetopt_r(argc, argv, "46u:g:Uc:C:b:N:h", &o)) != -1 ;)
     switch (opt)
     {
       case '4' : fam = 4 ; break ;
@@ -98,6 +101,7 @@ int listen_main (int argc, char const *const *argv, listen_hooks const *h)
       case 'c' : l.maxconn = number(o.arg, 1, LISTEN_MAXCONN) ; break ;
       case 'C' : l.maxperip = number(o.arg, 1, LISTEN_MAXCONN) ; break ;
       case 'b' : backlog = number(o.arg, 1, 65535) ; break ;
+      case 'N' : notify = number(o.arg, 3, 1023) ; break ;
       case 'h' :
         if (buffer_putsflush(buffer_1, "usage: " USAGE "\n") < 0) strerr_diefusys(111, "write to stdout") ;
         return 0 ;
@@ -115,6 +119,12 @@ int listen_main (int argc, char const *const *argv, listen_hooks const *h)
   if (socket_bind46_reuse(l.fd, &ip, port) < 0) strerr_diefusys(111, "bind ", argv[0], " ", argv[1]) ;
   if (socket_listen(l.fd, backlog) < 0) strerr_diefusys(111, "listen on ", argv[0], " ", argv[1]) ;
   if (hasu || useenv) drop(&id) ;
+  /* readiness (s6 notification-fd): listening; the children never see it */
+  if (notify >= 0)
+  {
+    if (fd_write(notify, "\n", 1) != 1) strerr_diefusys(111, "write to the notification fd") ;
+    fd_close(notify) ;
+  }
   if (h && h->start) (*h->start)(l.argv) ;
   return listen_loop(&l) ;
 }
