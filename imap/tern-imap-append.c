@@ -65,7 +65,10 @@ static int onemsg (iargs *a, unsigned int *i, amsg *m)
     }
     *i = REND(a, *i) ;
   }
-  if (*i + 1 < a->n && a->a[*i].type == N_STRING && (a->a[*i+1].type == N_STRING || a->a[*i+1].type == N_FILE))
+  /* a date-time is a quoted string: a literal here is the message (past
+     IMAP_FILEMAX, literals stay in memory as strings) */
+  if (*i + 1 < a->n && a->a[*i].type == N_STRING && !imap_isliteral(&a->a[*i])
+   && (a->a[*i+1].type == N_STRING || a->a[*i+1].type == N_FILE))
   {
     if (!parsedate(a->a[*i].s, a->a[*i].len, &m->date)) { out_tagged("BAD", "bad date") ; return 0 ; }
     (*i)++ ;

@@ -155,6 +155,13 @@ int imap_isatom (inode const *n, char const *word)
   return n->type == N_ATOM && n->len == l && !strncasecmp(n->s, word, l) ;
 }
 
+/* a literal's bytes follow its {n}CRLF, so the byte before them is LF; a
+   quoted string's is its opening quote */
+int imap_isliteral (inode const *n)
+{
+  return n->type == N_FILE || (n->type == N_STRING && n->s[-1] == '\n') ;
+}
+
 int imap_isastring (inode const *n)
 {
   return n->type == N_ATOM || n->type == N_STRING ;

@@ -52,6 +52,7 @@ struct iseq_s { uint32_t lo, hi ; } ;
 extern int imap_seqparse (char const *s, size_t len, genalloc *ranges) ;
 extern int imap_seqhas (genalloc const *ranges, uint32_t x, uint32_t star) ;
 extern int imap_isatom (inode const *n, char const *word) ;   /* case-insensitive */
+extern int imap_isliteral (inode const *) ;
 extern int imap_isastring (inode const *n) ;
 extern int imap_num (inode const *n, uint64_t *x) ;
 

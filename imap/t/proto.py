@@ -69,6 +69,15 @@ def literals():
     check(b"[APPENDUID " in r[1] and b" 2,3]" in r[1], "MULTIAPPEND: %r" % (r,))
     r = c.cmd("FETCH 2:3 (FLAGS BODY.PEEK[])")
     check(len(r[0]) >= 2 and r[0][-1].endswith(b"def)\r\n") and b"\\Seen" in r[0][-1], "MULTIAPPEND stored: %r" % (r,))
+    # more literals than are streamed to files (8): the rest are strings in
+    # memory, and none of them may be taken for a date (BAD bad date)
+    n = 12
+    cmd = b"a5 APPEND LitP" + b"".join(b" {%d+}\r\nSubject: m%d\r\n\r\nx\r\n" % (len(b"Subject: m%d\r\n\r\nx\r\n" % k), k) for k in range(n))
+    c.send(cmd + b"\r\n")
+    r = c.until(b"a5")
+    check(r[1].startswith(b"a5 OK") and b"[APPENDUID " in r[1], "MULTIAPPEND of %d literals without flags or dates: %r" % (n, r[1]))
+    r = c.cmd("STATUS LitP (MESSAGES)")
+    check(any(b"MESSAGES 15" in l for l in r[0]), "and all %d are stored: %r" % (n, r))
     c.send(b"a3 APPEND LitP {200000000+}\r\n")
     r = c.until(b"a3")
     check(r[1].startswith(b"a3 BAD"), "non-sync literal over the limit: BAD")
