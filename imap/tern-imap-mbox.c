@@ -50,6 +50,9 @@ void cmd_create (iargs *a)
     su = tern_store_suscan(a->a[4].s, a->a[4].len) ;
   else if (a->n != 1) { out_tagged("BAD", "CREATE mailbox [(USE (attribute))]") ; return ; }
   if (su < 0 || su == TERN_SU_ALL || su == TERN_SU_FLAGGED) { out_tagged("NO", "[USEATTR] unsupported special-use attribute") ; return ; }
+  /* "name/" declares that names will follow under it: creates name (RFC
+     3501 6.3.3) */
+  if (imap_isastring(&a->a[0]) && a->a[0].len > 1 && a->a[0].s[a->a[0].len-1] == '/') a->a[0].len-- ;
   if (!mbox_name(&a->a[0], &name)) goto end ;
   r = tern_store_mbox_create(S.acct.s, name.s, (unsigned int)su, &id) ;
   /* superiors too (RFC 3501 6.3.3), so that LIST shows a tree */
