@@ -319,6 +319,7 @@ static void fetchone (size_t i, items const *x)
   }
   if (!cteok(x, &mm)) { ctebad = 1 ; unmapmsg(&mm) ; return ; }
   if ((want & F_SETSEEN) && !(m->flags & TERN_F_SEEN)) { setseen(m) ; want |= F_FLAGS ; }
+  if (want & F_FLAGS) sel_kwtell(m->kw) ;
   out_puts("* ") ; out_u64(i + 1) ; out_puts(" FETCH (") ;
 #define SP() (sp++ ? out_puts(" ") : (void)0)
   if (want & F_UID) { SP() ; out_puts("UID ") ; out_u64(m->uid) ; }

@@ -16,6 +16,7 @@
 #include "tern-imap.h"
 
 static size_t npending = 0, ndirty = 0 ;
+static unsigned int kwsent = 0 ;   /* keywords named by the last untagged FLAGS */
 
 imsg *sel_msgs (void) { return genalloc_s(imsg, &S.msgs) ; }
 size_t sel_count (void) { return genalloc_len(imsg, &S.msgs) ; }
@@ -99,6 +100,26 @@ void out_flags (imsg const *m)
       if (k) { if (sp++) out_puts(" ") ; out_puts(k) ; }
     }
   out_puts(")") ;
+}
+
+static void out_flagsline (void)
+{
+  out_puts("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $NotJunk $Phishing $MDNSent") ;
+  for (unsigned int b = 0 ; b < S.mbox.nkw ; b++) { out_puts(" ") ; out_puts(tern_mbox_keywordname(&S.mbox, b)) ; }
+  out_puts(")\r\n* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $NotJunk $Phishing $MDNSent") ;
+  for (unsigned int b = 0 ; b < S.mbox.nkw ; b++) { out_puts(" ") ; out_puts(tern_mbox_keywordname(&S.mbox, b)) ; }
+  out_puts(" \\*)] flags\r\n") ;
+  kwsent = S.mbox.nkw ;
+}
+
+/* before a response that shows the keywords kw: an untagged FLAGS (and
+   PERMANENTFLAGS) first if one of them is new to the client (RFC 3501
+   7.2.6); the keywords file is read again only then */
+void sel_kwtell (uint64_t kw)
+{
+  if (kwsent >= 64 || !(kw >> kwsent)) return ;
+  if (S.mbox.nkw < 64 && kw >> S.mbox.nkw) tern_mbox_keywords(&S.mbox) ;
+  if (S.mbox.nkw > kwsent) out_flagsline() ;
 }
 
 int sel_kwbit (char const *s, size_t len, uint64_t *bit, int create)
@@ -274,6 +295,9 @@ void sel_sync (void)
   if (ndirty)
   {
     imsg *m = sel_msgs() ;
+    uint64_t kw = 0 ;
+    for (size_t i = 0 ; i < sel_count() ; i++) if (m[i].dirty) kw |= m[i].kw ;
+    sel_kwtell(kw) ;
     for (size_t i = 0 ; i < sel_count() ; i++)
     {
       if (!m[i].dirty) continue ;
@@ -314,6 +338,7 @@ void sel_close (void)
   S.mbox = (tern_mbox)TERN_MBOX_ZERO ;
   genalloc_free(imsg, &S.msgs) ;
   npending = ndirty = 0 ;
+  kwsent = 0 ;
   S.reported = 0 ;
   S.state = S_AUTH ;
 }
@@ -340,9 +365,7 @@ static void selectbox (iargs *a, int ro)
   S.state = S_SELECTED ;
   S.readonly = ro ;
   S.expok = 1 ;
-  out_puts("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $NotJunk $Phishing $MDNSent") ;
-  for (unsigned int b = 0 ; b < S.mbox.nkw ; b++) { out_puts(" ") ; out_puts(tern_mbox_keywordname(&S.mbox, b)) ; }
-  out_puts(")\r\n* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $NotJunk $Phishing $MDNSent \\*)] flags\r\n") ;
+  out_flagsline() ;
   out_puts("* ") ; out_u64(sel_count()) ; out_puts(" EXISTS\r\n* 0 RECENT\r\n") ;
   S.reported = sel_count() ;
   for (size_t i = 0 ; i < sel_count() ; i++)

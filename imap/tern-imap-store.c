@@ -125,6 +125,7 @@ void cmd_store (iargs *a)
     if (r < 0) out_tagged("NO", "[LIMIT] no room for another keyword in this mailbox") ; else out_tagged("BAD", "bad flag") ;
     goto end ;
   }
+  sel_kwtell(kw) ;   /* a keyword new to the mailbox: FLAGS first, also for .SILENT */
   r = storeall(&idx, mode, f, kw, since, silent, a->uid, &failed) ;
   junk_commit() ;
   tern_mbox_unlock(&S.mbox) ;

@@ -32,6 +32,51 @@ def names():
     c.cmd("LOGOUT")
 
 
+def flagsfirst(lines, kw, what):
+    """an untagged FLAGS and PERMANENTFLAGS naming kw come before the
+    first FETCH that shows it"""
+    fl = [i for i, l in enumerate(lines) if l.startswith(b"* FLAGS (") and kw in l]
+    pf = [i for i, l in enumerate(lines) if l.startswith(b"* OK [PERMANENTFLAGS (") and kw in l]
+    fe = [i for i, l in enumerate(lines) if b" FETCH (" in l and kw in l]
+    check(fl and pf and (not fe or fl[0] < fe[0] and pf[0] < fe[0]), "%s: FLAGS and PERMANENTFLAGS name %s first: %r" % (what, kw, lines))
+
+
+def keywords():
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("CREATE Kw")
+    c.cmd("APPEND Kw {%d+}\r\n%s" % (len(MSG % (1, 1, 1)), (MSG % (1, 1, 1)).decode()))
+    c.cmd("SELECT Kw")
+    b, d, i = Raw(), Raw(), Raw()
+    for x in (b, d, i):
+        x.cmd("LOGIN bob bob-password")
+        x.cmd("SELECT Kw")
+    i.send(b"i1 IDLE\r\n")
+    check(i.line().startswith(b"+ "), "IDLE continuation")
+    r = c.cmd("STORE 1 +FLAGS.SILENT (kwone)")
+    flagsfirst(r[0], b"kwone", "STORE .SILENT of a new keyword")
+    r = c.cmd("STORE 1 +FLAGS (kwtwo)")
+    flagsfirst(r[0], b"kwtwo", "STORE of a new keyword")
+    check(any(b" FETCH (" in l and b"kwtwo" in l for l in r[0]), "and its FETCH: %r" % (r,))
+    r = c.cmd("STORE 1 +FLAGS (kwtwo \\Seen)")
+    check(not any(l.startswith(b"* FLAGS") for l in r[0]), "a keyword told already: no FLAGS again: %r" % (r,))
+    r = b.cmd("NOOP")
+    flagsfirst(r[0], b"kwtwo", "another session's NOOP")
+    check(any(b" FETCH (" in l and b"kwtwo" in l for l in r[0]), "NOOP reports the change: %r" % (r,))
+    r = d.cmd("FETCH 1 FLAGS")
+    flagsfirst(r[0], b"kwtwo", "another session's FETCH FLAGS")
+    lines = []
+    while not any(b" FETCH (" in l and b"kwtwo" in l for l in lines):
+        lines.append(i.line())
+    flagsfirst(lines, b"kwone", "a session in IDLE")
+    flagsfirst(lines, b"kwtwo", "a session in IDLE")
+    i.send(b"DONE\r\n")
+    i.until(b"i1")
+    for x in (c, b, d, i):
+        x.cmd("LOGOUT")
+
+
 setup()
 names()
+keywords()
 common.terntest.report()
