@@ -76,7 +76,28 @@ def keywords():
         x.cmd("LOGOUT")
 
 
+QPMSG = (b"From: a@example.org\r\nSubject: qp\r\nMIME-Version: 1.0\r\n"
+         b"Content-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+         b"hello  \t\r\nworld=20 \r\nsoft =\r\nbreak\r\n")
+
+
+def binary():
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("CREATE Qp")
+    c.cmd(b"APPEND Qp {%d+}\r\n" % len(QPMSG) + QPMSG)
+    c.cmd("SELECT Qp")
+    want = b"hello\r\nworld \r\nsoft break\r\n"
+    r = c.cmd("FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])")
+    check(b"BINARY.SIZE[1] %d " % len(want) in r[0][0], "BINARY.SIZE of a QP part without its trailing blanks: %r" % (r,))
+    check(b"BINARY[1] {%d}\r\n%s)" % (len(want), want) in r[0][0], "BINARY of it: %r" % (r,))
+    r = c.cmd("FETCH 1 BINARY.PEEK[1]<3.6>")
+    check(b"BINARY[1]<3> {6}\r\n%s)" % want[3:9] in r[0][0], "a partial BINARY is a slice of the decoded bytes: %r" % (r,))
+    c.cmd("LOGOUT")
+
+
 setup()
 names()
+binary()
 keywords()
 common.terntest.report()
