@@ -354,7 +354,7 @@ void cmd_fetch (iargs *a)
     if (a->a[i].type != N_LIST || REND(a, i) != a->n || a->n != i + 3 || !imap_isatom(&a->a[i+1], "CHANGEDSINCE") || !imap_num(&a->a[i+2], &since)) goto bad ;
     x.want |= F_MODSEQ ;
   }
-  if (x.want & F_MODSEQ) S.condstore = 1 ;
+  if (x.want & F_MODSEQ) sel_condstore() ;
   if (a->uid) x.want |= F_UID ;
   x.hdronly = !(x.want & (F_BODY | F_BODYSTRUCTURE)) ;
   for (unsigned int k = 0 ; k < x.nsecs ; k++)

@@ -31,6 +31,7 @@ struct ctx_s
   size_t hl ;
   int hmapped ;
   genalloc set ;
+  int modseq ;        /* a MODSEQ key was used */
 } ;
 
 #define ci imap_textmatch
@@ -136,6 +137,23 @@ static int flagkey (inode const *k, imsg const *m, int *r)
 
 #define NEED(cnt) do { if (*p + (cnt) > c->a->n) { *bad = 1 ; return 0 ; } } while (0)
 
+/* MODSEQ ["/flags/NAME" priv|shared|all] n (RFC 7162 3.1.5): tern keeps
+   one MODSEQ per message, which the per-flag forms compare too */
+static int keymodseq (ctx *c, unsigned int *p, int *bad)
+{
+  inode const *v = c->a->a + *p ;
+  uint64_t x ;
+  if (*p < c->a->n && v->type == N_STRING)
+  {
+    if (*p + 3 > c->a->n || v->len < 8 || strncasecmp(v->s, "/flags/", 7)
+     || (!imap_isatom(v + 1, "priv") && !imap_isatom(v + 1, "shared") && !imap_isatom(v + 1, "all"))) { *bad = 1 ; return 0 ; }
+    *p += 2 ;
+  }
+  if (*p >= c->a->n || !imap_num(&c->a->a[(*p)++], &x)) { *bad = 1 ; return 0 ; }
+  c->modseq = 1 ;
+  return c->m->modseq >= x ;
+}
+
 /* keys on the index alone: sets, keywords, sizes, MODSEQ, dates.  -1 if k is none of them */
 static int keyindex (ctx *c, inode const *k, unsigned int *p, int *bad)
 {
@@ -162,11 +180,11 @@ static int keyindex (ctx *c, inode const *k, unsigned int *p, int *bad)
     (*p)++ ;
     return imap_isatom(k, "KEYWORD") ? r : !r ;
   }
-  if (imap_isatom(k, "LARGER") || imap_isatom(k, "SMALLER") || imap_isatom(k, "MODSEQ"))
+  if (imap_isatom(k, "MODSEQ")) return keymodseq(c, p, bad) ;
+  if (imap_isatom(k, "LARGER") || imap_isatom(k, "SMALLER"))
   {
     NEED(1) ;
     if (!imap_num(&a->a[(*p)++], &x)) { *bad = 1 ; return 0 ; }
-    if (imap_isatom(k, "MODSEQ")) { S.condstore = 1 ; return m->modseq >= x ; }
     return imap_isatom(k, "LARGER") ? m->size > x : m->size < x ;
   }
   if (imap_isatom(k, "BEFORE") || imap_isatom(k, "SINCE") || imap_isatom(k, "ON"))
@@ -262,7 +280,7 @@ static int eval (ctx *c, unsigned int *p, int *bad)
 #undef NEED
 
 /* * SEARCH or * ESEARCH with the RETURN options ret (1 MIN, 2 MAX, 4 COUNT, 8 ALL) */
-static void results (genalloc const *hits, int uid, int es, unsigned int ret)
+static void results (genalloc const *hits, int uid, int es, unsigned int ret, uint64_t ms)
 {
   uint32_t const *h = genalloc_s(uint32_t const, hits) ;
   size_t n = genalloc_len(uint32_t, hits) ;
@@ -270,6 +288,7 @@ static void results (genalloc const *hits, int uid, int es, unsigned int ret)
   {
     out_puts("* SEARCH") ;
     for (size_t k = 0 ; k < n ; k++) { out_puts(" ") ; out_u64(h[k]) ; }
+    if (n && ms) { out_puts(" (MODSEQ ") ; out_u64(ms) ; out_puts(")") ; }
     out_puts("\r\n") ;
     return ;
   }
@@ -291,6 +310,7 @@ static void results (genalloc const *hits, int uid, int es, unsigned int ret)
       k = e ;
     }
   }
+  if (n && ms) { out_puts(" MODSEQ ") ; out_u64(ms) ; }
   out_puts("\r\n") ;
 }
 
@@ -298,6 +318,7 @@ void cmd_search (iargs *a)
 {
   ctx c = { .a = a, .set = GENALLOC_ZERO } ;
   genalloc hits = GENALLOC_ZERO ;
+  uint64_t ms = 0 ;   /* the highest MODSEQ found, when a MODSEQ key was used */
   unsigned int start = 0, ret = 0 ;
   int bad = 0, es = 0 ;
   if (a->n >= 2 && imap_isatom(&a->a[0], "RETURN") && a->a[1].type == N_LIST)
@@ -326,6 +347,7 @@ void cmd_search (iargs *a)
     c.m = &none ; c.dry = 1 ; c.mapped = c.hmapped = 0 ;
     while (p < a->n && !bad) eval(&c, &p, &bad) ;
     c.dry = 0 ;
+    if (!bad && c.modseq) sel_condstore() ;
   }
   for (c.i = 0 ; c.i < sel_count() && !bad ; c.i++)
   {
@@ -339,13 +361,14 @@ void cmd_search (iargs *a)
     if (r && !bad && !(sel_msgs()[c.i].flags & TERN_F_EXPUNGED))
     {
       uint32_t v = a->uid ? sel_msgs()[c.i].uid : (uint32_t)(c.i + 1) ;
+      if (c.modseq && sel_msgs()[c.i].modseq > ms) ms = sel_msgs()[c.i].modseq ;
       if (!genalloc_catb(uint32_t, &hits, &v, 1)) strerr_diefusys(111, "search") ;
     }
   }
   genalloc_free(iseq, &c.set) ;
   cache_done() ;
   if (bad) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
-  results(&hits, a->uid, es, ret) ;
+  results(&hits, a->uid, es, ret, ms) ;
   imap_ok(a->uid ? "UID SEARCH completed" : "SEARCH completed") ;
  end:
   genalloc_free(uint32_t, &hits) ;

@@ -104,7 +104,7 @@ void cmd_store (iargs *a)
   if (a->a[1].type == N_LIST)
   {
     if (a->a[1].len != 2 || !imap_isatom(&a->a[2], "UNCHANGEDSINCE") || !imap_num(&a->a[3], &since)) { out_tagged("BAD", "bad STORE modifier") ; return ; }
-    i = 4 ; S.condstore = 1 ;
+    i = 4 ;
   }
   if (i + 1 >= a->n || a->a[i].type != N_ATOM) { out_tagged("BAD", "STORE set item flags") ; return ; }
   op = a->a[i].s ;
@@ -113,6 +113,7 @@ void cmd_store (iargs *a)
   silent = strlen(op) == 12 ;
   if (strncasecmp(op, "FLAGS", 5) || (op[5] && strcasecmp(op + 5, ".SILENT"))) { out_tagged("BAD", "bad STORE item") ; return ; }
   if (S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; return ; }
+  if (since) sel_condstore() ;
   if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
   /* a change that can touch $Junk or $NotJunk retrains: the junk lock first */
   r = flaglist(a, i + 1, &f, &kw, 0) ;

@@ -181,6 +181,7 @@ extern size_t sel_finduid (uint32_t uid) ;            /* index, or count */
 extern int sel_set (inode const *n, int uid, genalloc *idx) ; /* message indexes; 0 bad */
 extern void sel_dirty (size_t i) ;       /* report its FLAGS at the next sync */
 extern void out_flags (imsg const *m) ;
+extern void sel_condstore (void) ;      /* a CONDSTORE enabling command */
 extern void sel_kwtell (uint64_t kw) ;   /* untagged FLAGS first if kw names a keyword new to the client */
 extern int sel_kwbit (char const *s, size_t len, uint64_t *bit, int create) ;
 

@@ -96,8 +96,51 @@ def binary():
     c.cmd("LOGOUT")
 
 
+def condstore():
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("CREATE Cs")
+    for k in range(3):
+        c.cmd(b"APPEND Cs {%d+}\r\n" % len(MSG % (k, k, k)) + MSG % (k, k, k))
+    c.cmd("SELECT Cs")
+    r = c.cmd("STORE 2 +FLAGS (\\Draft)")
+    check(not any(b"MODSEQ" in l for l in r[0]), "no MODSEQ before CONDSTORE is enabled: %r" % (r,))
+    r = c.cmd("FETCH 2 (FLAGS MODSEQ)")
+    ms = int(r[0][-1].split(b"MODSEQ (")[1].split(b")")[0])
+    check(r[0][0].startswith(b"* OK [HIGHESTMODSEQ %d]" % ms) and len(r[0]) == 2, "the first FETCH MODSEQ reports HIGHESTMODSEQ first: %r" % (r,))
+    r = c.cmd("FETCH 2 (FLAGS MODSEQ)")
+    check(len(r[0]) == 1, "once: %r" % (r,))
+    r = c.cmd("SEARCH MODSEQ %d" % ms)
+    check(r[0] == [b"* SEARCH 2 (MODSEQ %d)\r\n" % ms], "SEARCH MODSEQ, with the highest MODSEQ found: %r" % (r,))
+    r = c.cmd('SEARCH MODSEQ "/flags/\\\\draft" all %d' % ms)
+    check(r[0] == [b"* SEARCH 2 (MODSEQ %d)\r\n" % ms], "SEARCH MODSEQ with an entry name and type: %r" % (r,))
+    for t in ("priv", "shared"):
+        r = c.cmd('UID SEARCH MODSEQ "/flags/$junk" %s 1 NOT DELETED' % t)
+        check(r[0] == [b"* SEARCH 1 2 3 (MODSEQ %d)\r\n" % ms], "entry type %s: %r" % (t, r))
+    r = c.cmd("SEARCH RETURN (COUNT) MODSEQ %d" % ms)
+    check(r[0] == [b'* ESEARCH (TAG "t%d") COUNT 1 MODSEQ %d\r\n' % (c.n, ms)], "ESEARCH with MODSEQ: %r" % (r,))
+    r = c.cmd("SEARCH MODSEQ %d" % (ms + 1))
+    check(r[0] == [b"* SEARCH\r\n"], "none found: no MODSEQ: %r" % (r,))
+    for bad in ('MODSEQ "/flags/\\\\draft" bogus 1', 'MODSEQ "/flags/\\\\draft" all', "MODSEQ x", 'MODSEQ "/other" all 1'):
+        r = c.cmd("SEARCH " + bad)
+        check(b" BAD " in r[1], "SEARCH %s is BAD: %r" % (bad, r))
+    d = Raw()
+    d.cmd("LOGIN bob bob-password")
+    d.cmd("SELECT Cs")
+    r = d.cmd("FETCH 1:* (FLAGS) (CHANGEDSINCE %d)" % (ms - 1))
+    check(r[0][0].startswith(b"* OK [HIGHESTMODSEQ %d]" % ms) and b"MODSEQ (%d)" % ms in r[0][1], "CHANGEDSINCE: HIGHESTMODSEQ, then the changed message: %r" % (r,))
+    e = Raw()
+    e.cmd("LOGIN bob bob-password")
+    e.cmd("SELECT Cs")
+    r = e.cmd("SEARCH MODSEQ 1")
+    check(r[0][0].startswith(b"* OK [HIGHESTMODSEQ %d]" % ms) and r[0][1].startswith(b"* SEARCH 1 2 3"), "SEARCH MODSEQ enables CONDSTORE: %r" % (r,))
+    for x in (c, d, e):
+        x.cmd("LOGOUT")
+
+
 setup()
 names()
+condstore()
 binary()
 keywords()
 common.terntest.report()
