@@ -202,6 +202,19 @@ static void moveexpunge (genalloc const *src)
   tern_mbox_unlock(&S.mbox) ;
 }
 
+/* reads others' changes, expunges kept for later (the set's numbers stay
+   valid): 1 if a message of idx is gone */
+static int goneany (genalloc const *idx)
+{
+  int expok = S.expok ;
+  S.expok = 0 ;
+  sel_sync() ;
+  S.expok = expok ;
+  for (size_t k = 0 ; k < genalloc_len(size_t, idx) ; k++)
+    if (sel_msgs()[genalloc_s(size_t const, idx)[k]].flags & TERN_F_EXPUNGED) return 1 ;
+  return 0 ;
+}
+
 static void copymove (iargs *a, int move)
 {
   genalloc idx = GENALLOC_ZERO, src = GENALLOC_ZERO, dst = GENALLOC_ZERO ;
@@ -213,6 +226,14 @@ static void copymove (iargs *a, int move)
   if (!mbox_name(&a->a[1], &name)) goto end ;
   if (move && S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; goto end ; }
   if (tern_store_mbox_lookup(S.acct.s, name.s, &e)) { out_tagged("NO", "[TRYCREATE] no such mailbox") ; goto end ; }
+  if (goneany(&idx))
+  {
+    /* a message of the set was expunged by another session: nothing is
+       copied (as Dovecot; RFC 2180 4.4.1), the client is told */
+    sel_sync() ;
+    out_tagged("NO", "[EXPUNGEISSUED] some of the messages no longer exist") ;
+    goto end ;
+  }
   junk_begin(genalloc_len(size_t, &idx) > 0) ;
   for (size_t k = 0 ; k < genalloc_len(size_t, &idx) && !r ; k++)
   {
@@ -232,7 +253,7 @@ static void copymove (iargs *a, int move)
   junk_end() ;
   if (genalloc_len(uint32_t, &src))
   {
-    if (move) out_puts("* OK [COPYUID ") ; else { out_puts(S.tag) ; out_puts(" OK [COPYUID ") ; }
+    if (move) out_puts("* OK [COPYUID ") ; else { sel_sync() ; out_puts(S.tag) ; out_puts(" OK [COPYUID ") ; }
     out_u64(e.uidvalidity) ; out_puts(" ") ; out_uidset(&src) ; out_puts(" ") ; out_uidset(&dst) ;
     out_puts(move ? "] moved\r\n" : "] COPY completed\r\n") ;
     if (move) imap_ok("MOVE completed") ; else out_flush() ;

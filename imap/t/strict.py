@@ -138,8 +138,43 @@ def condstore():
         x.cmd("LOGOUT")
 
 
+def expunged():
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("CREATE Mix")
+    c.cmd("CREATE Dst")
+    for k in range(4):
+        c.cmd(b"APPEND Mix {%d+}\r\n" % len(MSG % (k, k, k)) + MSG % (k, k, k))
+    c.cmd("SELECT Mix")
+    b = Raw()
+    b.cmd("LOGIN bob bob-password")
+    b.cmd("SELECT Mix")
+    b.cmd("STORE 2 +FLAGS.SILENT (\\Deleted)")
+    b.cmd("EXPUNGE")
+    r = c.cmd("UID COPY 1:3 Dst")
+    check(r[0][-1:] == [b"* 2 EXPUNGE\r\n"] and r[1].startswith(b"t%d NO [EXPUNGEISSUED]" % c.n), "COPY of a set with a message another session expunged: EXPUNGE, NO [EXPUNGEISSUED] (Dovecot): %r" % (r,))
+    r = c.cmd("STATUS Dst (MESSAGES)")
+    check(r[0] == [b'* STATUS "Dst" (MESSAGES 0)\r\n'], "and nothing copied: %r" % (r,))
+    r = c.cmd("UID COPY 2 Dst")
+    check(r[0] == [] and r[1] == b"t%d OK COPY completed\r\n" % c.n, "UID COPY of a UID the client knows is gone: OK, nothing: %r" % (r,))
+    r = c.cmd("COPY 1:2 Dst")
+    check(r[1].startswith(b"t%d OK [COPYUID " % c.n) and (b" 1,3 1:2]" in r[1] or b" 1,3 1,2]" in r[1]), "then COPY 1:2 copies UIDs 1 and 3: %r" % (r,))
+    b.cmd("STORE 1 +FLAGS.SILENT (\\Deleted)")
+    b.cmd("EXPUNGE")
+    r = c.cmd("MOVE 1 Dst")
+    check(r[0][-1:] == [b"* 1 EXPUNGE\r\n"] and r[1].startswith(b"t%d NO [EXPUNGEISSUED]" % c.n), "MOVE likewise: %r" % (r,))
+    b.cmd("STORE 1 +FLAGS.SILENT (\\Seen)")
+    r = c.cmd("COPY 2 Dst")
+    check(r[0][0] == b"* 1 FETCH (UID 3 FLAGS (\\Seen $NotJunk))\r\n" and b"[COPYUID " in r[1], "a COPY reports others' changes before its tagged OK: %r" % (r,))
+    r = c.cmd("STATUS Dst (MESSAGES)")
+    check(r[0] == [b'* STATUS "Dst" (MESSAGES 3)\r\n'], "three copies in all: %r" % (r,))
+    for x in (b, c):
+        x.cmd("LOGOUT")
+
+
 setup()
 names()
+expunged()
 condstore()
 binary()
 keywords()
