@@ -156,7 +156,9 @@ int status_out (tern_mboxent const *e, unsigned int mask)
   char const *name = e->name ;
   int r = tern_mbox_openent(&m, S.acct.s, e) ;
   if (!r) r = tern_mbox_header(&m) ;
+  uint64_t recent = 0 ;
   if (!r && (mask & (ST_UNSEEN | ST_SIZE | ST_DELETED))) r = tern_mbox_records(&m, 0, &recs) ;
+  if (!r && (mask & ST_RECENT)) r = recent_count(&m, &recent) ;
   if (r) { tern_mbox_close(&m) ; genalloc_free(tern_rec, &recs) ; return 0 ; }
   for (size_t i = 0 ; i < genalloc_len(tern_rec, &recs) ; i++)
   {
@@ -182,6 +184,7 @@ int status_out (tern_mboxent const *e, unsigned int mask)
       case ST_HIGHESTMODSEQ : v = m.hdr.highestmodseq ? m.hdr.highestmodseq : 1 ; break ;
       case ST_SIZE : v = size ; break ;
       case ST_DELETED : v = deleted ; break ;
+      case ST_RECENT : v = recent ; break ;
       default : break ;
     }
     if (sp++) out_puts(" ") ;

@@ -1,5 +1,4 @@
-/* tern-imap-search: SEARCH and UID SEARCH (every RFC 3501 key; RECENT and
-   NEW match nothing, OLD everything: tern has no \Recent; MODSEQ; ESEARCH
+/* tern-imap-search: SEARCH and UID SEARCH (every RFC 3501 key; MODSEQ; ESEARCH
    RETURN (MIN MAX COUNT ALL)).  Header keys use the header cache, only
    BODY and TEXT read a message file.  Header text matches as written or
    with its RFC 2047 encoded words decoded. */
@@ -130,8 +129,10 @@ static int flagkey (inode const *k, imsg const *m, int *r)
   } ;
   for (unsigned int i = 0 ; t[i].name ; i++)
     if (imap_isatom(k, t[i].name)) { *r = (!(m->flags & t[i].f)) == t[i].neg ; return 1 ; }
-  if (imap_isatom(k, "ALL") || imap_isatom(k, "OLD")) { *r = 1 ; return 1 ; }
-  if (imap_isatom(k, "NEW") || imap_isatom(k, "RECENT")) { *r = 0 ; return 1 ; }
+  if (imap_isatom(k, "ALL")) { *r = 1 ; return 1 ; }
+  if (imap_isatom(k, "OLD")) { *r = !m->recent ; return 1 ; }
+  if (imap_isatom(k, "RECENT")) { *r = !!m->recent ; return 1 ; }
+  if (imap_isatom(k, "NEW")) { *r = m->recent && !(m->flags & TERN_F_SEEN) ; return 1 ; }
   return 0 ;
 }
 

@@ -90,6 +90,7 @@ void out_flags (imsg const *m)
 {
   int sp = 0 ;
   out_puts("FLAGS (") ;
+  if (m->recent) { out_puts("\\Recent") ; sp++ ; }
   for (unsigned int b = 0 ; b < 10 ; b++)
     if (m->flags & (1u << b)) { if (sp++) out_puts(" ") ; out_puts(tern_store_flagname(b)) ; }
   for (unsigned int b = 0 ; b < 64 ; b++)
@@ -145,7 +146,7 @@ void sel_dirty (size_t i)
 static void fromrec (imsg *m, tern_rec const *r)
 {
   m->uid = r->uid ; m->flags = r->flags & ~TERN_F_TRAINMASK ; m->kw = r->keywords ;
-  m->modseq = r->modseq ; m->size = r->size ; m->date = r->internaldate ; m->dirty = 0 ; m->coff = 0 ;
+  m->modseq = r->modseq ; m->size = r->size ; m->date = r->internaldate ; m->dirty = 0 ; m->coff = 0 ; m->recent = 0 ;
 }
 
 /* the changes-log end now, so records read next are at least this new */
@@ -181,6 +182,7 @@ static int loadall (void)
     fromrec(&m, x) ;
     if (j < nold && old[j].uid == x->uid)
     {
+      m.recent = old[j].recent ;
       if (old[j].flags != m.flags || old[j].kw != m.kw) { m.dirty = 1 ; ndirty++ ; }
       j++ ;
     }
@@ -197,6 +199,7 @@ static int loadall (void)
     if (sel_msgs()[i].dirty) ndirty++ ;
   }
   S.seen = S.mbox.count ;
+  recent_recount() ;
   cache_reset() ;
   S.generation = S.mbox.hdr.generation ;
   S.highestmodseq = S.mbox.hdr.highestmodseq ;
@@ -278,8 +281,9 @@ void sel_sync (void)
       if (m[i].flags & TERN_F_EXPUNGED) { out_puts("* ") ; out_u64(i + 1) ; out_puts(" EXPUNGE\r\n") ; }
     for (size_t i = 0 ; i < n ; i++)
     {
-      if (!(m[i].flags & TERN_F_EXPUNGED)) m[o++] = m[i] ;
-      else if (i < S.reported) gone++ ;  /* the client knew it: one less */
+      if (!(m[i].flags & TERN_F_EXPUNGED)) { m[o++] = m[i] ; continue ; }
+      recent_gone(m + i) ;
+      if (i < S.reported) gone++ ;  /* the client knew it: one less */
     }
     genalloc_setlen(imsg, &S.msgs, o) ;
     npending = 0 ;
@@ -287,11 +291,13 @@ void sel_sync (void)
     ndirty = 0 ;
     for (size_t i = 0 ; i < o ; i++) if (m[i].dirty) ndirty++ ;
   }
+  recent_take() ;
   if (sel_count() != S.reported)
   {
     out_puts("* ") ; out_u64(sel_count()) ; out_puts(" EXISTS\r\n") ;
     S.reported = sel_count() ;
   }
+  recent_report(0) ;
   if (ndirty)
   {
     imsg *m = sel_msgs() ;
@@ -349,6 +355,7 @@ void sel_close (void)
   genalloc_free(imsg, &S.msgs) ;
   npending = ndirty = 0 ;
   kwsent = 0 ;
+  recent_reset() ;
   S.reported = 0 ;
   S.state = S_AUTH ;
 }
@@ -375,8 +382,10 @@ static void selectbox (iargs *a, int ro)
   S.state = S_SELECTED ;
   S.readonly = ro ;
   S.expok = 1 ;
+  recent_take() ;
   out_flagsline() ;
-  out_puts("* ") ; out_u64(sel_count()) ; out_puts(" EXISTS\r\n* 0 RECENT\r\n") ;
+  out_puts("* ") ; out_u64(sel_count()) ; out_puts(" EXISTS\r\n") ;
+  recent_report(1) ;
   S.reported = sel_count() ;
   for (size_t i = 0 ; i < sel_count() ; i++)
     if (!(sel_msgs()[i].flags & TERN_F_SEEN)) { out_puts("* OK [UNSEEN ") ; out_u64(i + 1) ; out_puts("] first unseen\r\n") ; break ; }

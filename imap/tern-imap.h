@@ -75,6 +75,7 @@ struct imsg_s
   uint64_t size ;
   int64_t date ;
   unsigned int dirty ;   /* flags changed by someone: report FETCH */
+  unsigned int recent ;  /* \Recent to this session */
   uint32_t coff ;        /* header cache entry offset + 1, or 0 */
 } ;
 
@@ -238,4 +239,11 @@ extern void junk_commit (void) ;
 extern void junk_syncbox (tern_mboxent const *e, uint32_t const *uids, size_t n) ;
 extern void junk_syncall (char const *name, int gone) ;   /* DELETE, RENAME INBOX */
 extern void junk_end (void) ;
+/* tern-imap-recent.c: \Recent (tern-imap(8) RECENT) */
+extern void recent_reset (void) ;
+extern void recent_take (void) ;        /* after new messages joined the list */
+extern void recent_gone (imsg const *m) ;
+extern void recent_recount (void) ;
+extern void recent_report (int always) ;
+extern int recent_count (tern_mbox *m, uint64_t *n) ;
 #endif
