@@ -159,6 +159,16 @@ void cmd_enable (iargs *a)
   imap_ok("ENABLE completed") ;
 }
 
+/* a CONDSTORE enabling command (RFC 7162 3.1): the first one in the
+   selected state reports HIGHESTMODSEQ (as Dovecot does) */
+void sel_condstore (void)
+{
+  if (S.condstore) return ;
+  S.condstore = 1 ;
+  if (S.state != S_SELECTED) return ;
+  out_puts("* OK [HIGHESTMODSEQ ") ; out_u64(S.highestmodseq ? S.highestmodseq : 1) ; out_puts("] modseq\r\n") ;
+}
+
 void cmd_namespace (iargs *a)
 {
   if (a->n) { out_tagged("BAD", "no arguments expected") ; return ; }

@@ -318,16 +318,6 @@ void sel_sync (void)
   (void)r ;
 }
 
-/* a CONDSTORE enabling command (RFC 7162 3.1): the first one in the
-   selected state reports HIGHESTMODSEQ (as Dovecot does) */
-void sel_condstore (void)
-{
-  if (S.condstore) return ;
-  S.condstore = 1 ;
-  if (S.state != S_SELECTED) return ;
-  out_puts("* OK [HIGHESTMODSEQ ") ; out_u64(S.highestmodseq ? S.highestmodseq : 1) ; out_puts("] modseq\r\n") ;
-}
-
 /* a message file of the selected mailbox, through a descriptor of cur/
    (one path component to resolve, not six): fd or -1 */
 int sel_openmsg (uint32_t uid)
