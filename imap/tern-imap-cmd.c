@@ -1,5 +1,6 @@
 /* tern-imap-cmd: the command table and the commands of any state
-   (CAPABILITY, NOOP, LOGOUT, ID, ENABLE, NAMESPACE). */
+   (CAPABILITY, NOOP, LOGOUT, ID, ENABLE, NAMESPACE), and the first
+   CONDSTORE enabling command. */
 #include <string.h>
 #include <strings.h>
 #include <stdlib.h>
