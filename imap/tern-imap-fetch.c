@@ -318,7 +318,7 @@ static void fetchone (size_t i, items const *x)
     else if (x->hdronly) cache_put(m, mm.s, mm.hdrlen) ;
   }
   if (!cteok(x, &mm)) { ctebad = 1 ; unmapmsg(&mm) ; return ; }
-  if ((want & F_SETSEEN) && !(m->flags & TERN_F_SEEN)) { setseen(m) ; want |= F_FLAGS ; }
+  if ((want & F_SETSEEN) && !(m->flags & TERN_F_SEEN)) { setseen(m) ; want |= S.condstore ? F_FLAGS | F_MODSEQ : F_FLAGS ; }
   if (want & F_FLAGS) sel_kwtell(m->kw) ;
   out_puts("* ") ; out_u64(i + 1) ; out_puts(" FETCH (") ;
 #define SP() (sp++ ? out_puts(" ") : (void)0)

@@ -65,7 +65,7 @@ static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since
     if (r) return -1 ;
   }
   m->flags = (m->flags & ~(uint32_t)TERN_F_USER) | nf ; m->kw = nk ; m->modseq = ms ;
-  if (!silent || (S.condstore && since))
+  if (!silent || S.condstore)   /* MODSEQ even for .SILENT once CONDSTORE is on (as Dovecot) */
   {
     out_puts("* ") ; out_u64(j + 1) ; out_puts(" FETCH (") ;
     if (uid) { out_puts("UID ") ; out_u64(m->uid) ; out_puts(" ") ; }

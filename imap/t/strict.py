@@ -124,6 +124,11 @@ def condstore():
     for bad in ('MODSEQ "/flags/\\\\draft" bogus 1', 'MODSEQ "/flags/\\\\draft" all', "MODSEQ x", 'MODSEQ "/other" all 1'):
         r = c.cmd("SEARCH " + bad)
         check(b" BAD " in r[1], "SEARCH %s is BAD: %r" % (bad, r))
+    r = c.cmd("FETCH 3 BODY[TEXT]")
+    check(len(r[0]) == 1 and b"\\Seen" in r[0][0] and b"MODSEQ (%d)" % (ms + 1) in r[0][0], "CONDSTORE on: the \\Seen a FETCH sets comes with its MODSEQ: %r" % (r,))
+    r = c.cmd("STORE 3 -FLAGS.SILENT (\\Seen)")
+    check(r[0] == [b"* 3 FETCH (MODSEQ (%d))\r\n" % (ms + 2)], "and a STORE .SILENT reports MODSEQ: %r" % (r,))
+    ms += 2
     d = Raw()
     d.cmd("LOGIN bob bob-password")
     d.cmd("SELECT Cs")
