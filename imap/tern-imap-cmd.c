@@ -40,6 +40,7 @@ static struct { char const *name ; void (*f) (iargs *) ; unsigned int flags ; } 
   { "NAMESPACE", &cmd_namespace, A_LOGGED },
   { "APPEND", &cmd_append, A_LOGGED },
   { "IDLE", &cmd_idle, A_LOGGED },
+  { "COMPRESS", &cmd_compress, A_LOGGED },
   { "CHECK", &cmd_noop, A_SEL },
   { "CLOSE", &cmd_close, A_SEL },
   { "UNSELECT", &cmd_unselect, A_SEL },
@@ -110,6 +111,7 @@ void cmd_capability_list (void)
     if (S.loginok) out_puts(" AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 AUTH=SCRAM-SHA-1 AUTH=SCRAM-SHA-256") ;
     else out_puts(" LOGINDISABLED") ;
   }
+  else out_puts(" COMPRESS=DEFLATE") ;
 }
 
 void cmd_capability (iargs *a)

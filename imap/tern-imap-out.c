@@ -12,9 +12,11 @@
 static char obuf[16384] ;
 static size_t olen = 0 ;
 
-void out_flush (void)
+/* writes the buffer; end: the end of a burst (a deflate sync point) */
+static void drain (int end)
 {
   size_t w = 0 ;
+  if (zip_on()) { zip_out(obuf, olen, end) ; olen = 0 ; return ; }
   while (w < olen)
   {
     ssize_t r = write(S.outfd, obuf + w, olen - w) ;
@@ -28,12 +30,17 @@ void out_flush (void)
   olen = 0 ;
 }
 
+void out_flush (void)
+{
+  drain(1) ;
+}
+
 void out_put (char const *s, size_t len)
 {
   while (len)
   {
     size_t n = sizeof obuf - olen ;
-    if (!n) { out_flush() ; continue ; }
+    if (!n) { drain(0) ; continue ; }
     if (n > len) n = len ;
     memcpy(obuf + olen, s, n) ;
     olen += n ; s += n ; len -= n ;

@@ -5,6 +5,7 @@
 #define TERN_IMAP_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
@@ -136,6 +137,15 @@ extern int in_idle (unsigned int ms) ;      /* 1 readable, 0 timeout */
 extern int in_idlefd (int fd, unsigned int ms) ;  /* 1 input, 2 fd readable, 0 timeout */
 extern void io_init (int in, int out) ;
 extern size_t io_discard (void) ;   /* bytes of buffered input dropped */
+extern char const *io_rest (size_t *n) ;   /* buffered input, taken away */
+
+/* tern-imap-zip.c: COMPRESS=DEFLATE (RFC 4978) */
+extern int zip_on (void) ;
+extern int zip_pending (void) ;   /* inflate holds input or output */
+extern size_t zip_in (char *buf, size_t max) ;   /* inflated bytes, 0: needs input */
+extern ssize_t zip_read (int fd) ;
+extern void zip_out (char const *s, size_t n, int end) ;
+extern void zip_end (void) ;
 
 /* commands: each gets the parsed arguments after the command name */
 typedef struct iargs_s iargs ;
@@ -168,6 +178,7 @@ extern void cmd_copy (iargs *) ;
 extern void cmd_move (iargs *) ;
 extern void cmd_search (iargs *) ;
 extern void cmd_idle (iargs *) ;
+extern void cmd_compress (iargs *) ;   /* tern-imap-zip.c */
 extern void cmd_noop (iargs *) ;
 
 /* mailbox helpers (tern-imap-mbox.c) */
