@@ -32,3 +32,6 @@ all: $(BIN)/t/junkstate
 $(BIN)/t/junkstate: $(O)/imap/t/junkstate.o $(O)/libtern.a
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)
+
+# the fuzz target of the COMPRESS input path links zlib too
+$(O)/replay/fuzz-imapzip: LIBS_DEFAULT += -lz

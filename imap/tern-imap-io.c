@@ -140,7 +140,12 @@ static int fill (void)
   out_flush() ;
   for (;;)
   {
-    if (zip_on() && (ilen = zip_in(ibuf, sizeof ibuf))) { ipos = 0 ; return 1 ; }
+    if (zip_on())
+    {
+      ssize_t z = zip_in(ibuf, sizeof ibuf) ;
+      if (z < 0) strerr_dief2x(100, "client sent bad compressed data: ", zip_error()) ;
+      if (z) { ipos = 0 ; ilen = (size_t)z ; return 1 ; }
+    }
     w = waitlimit(&why) ;
     if (!w || !in_idle((unsigned int)w))
     {

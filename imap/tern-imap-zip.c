@@ -29,13 +29,14 @@ int zip_pending (void)
 
 /* compression starts: pending (n bytes) is input already read after the
    COMPRESS command, compressed */
-static void zip_start (char const *pending, size_t n)
+void zip_start (char const *pending, size_t n)
 {
   memset(&zi, 0, sizeof zi) ;
   memset(&zo, 0, sizeof zo) ;
   if (inflateInit2(&zi, -15) != Z_OK) strerr_dief(111, "inflateInit2 failed") ;
   if (deflateInit2(&zo, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     strerr_dief(111, "deflateInit2 failed") ;
+  if (n > sizeof zin) n = sizeof zin ;   /* never: io's buffer is as large */
   memcpy(zin, pending, n) ;
   zi.next_in = zin ;
   zi.avail_in = (uInt)n ;
@@ -50,18 +51,26 @@ void zip_end (void)
   on = 0 ;
 }
 
+static char const *zerr = "" ;
+
+/* why zip_in failed */
+char const *zip_error (void)
+{
+  return zerr ;
+}
+
 /* inflates what is buffered into buf (max bytes): the bytes made, 0 when
-   more input is needed; corrupt input ends the session */
-size_t zip_in (char *buf, size_t max)
+   more input is needed, -1 on corrupt input or its end (zip_error) */
+ssize_t zip_in (char *buf, size_t max)
 {
   int r ;
   zi.next_out = (unsigned char *)buf ;
   zi.avail_out = (uInt)max ;
   r = inflate(&zi, Z_SYNC_FLUSH) ;
-  if (r == Z_STREAM_END) strerr_dief(100, "client ended the compressed stream") ;
-  if (r != Z_OK && r != Z_BUF_ERROR) strerr_dief2x(100, "client sent bad compressed data: ", zi.msg ? zi.msg : "unknown") ;
   full = !zi.avail_out ;
-  return max - zi.avail_out ;
+  if (r == Z_STREAM_END) { zerr = "end of the compressed stream" ; return -1 ; }
+  if (r != Z_OK && r != Z_BUF_ERROR) { zerr = zi.msg ? zi.msg : "corrupt data" ; return -1 ; }
+  return (ssize_t)(max - zi.avail_out) ;
 }
 
 /* reads compressed input from fd (inflate has taken all before): read()'s result */

@@ -142,7 +142,9 @@ extern char const *io_rest (size_t *n) ;   /* buffered input, taken away */
 /* tern-imap-zip.c: COMPRESS=DEFLATE (RFC 4978) */
 extern int zip_on (void) ;
 extern int zip_pending (void) ;   /* inflate holds input or output */
-extern size_t zip_in (char *buf, size_t max) ;   /* inflated bytes, 0: needs input */
+extern void zip_start (char const *pending, size_t n) ;
+extern ssize_t zip_in (char *buf, size_t max) ;   /* inflated bytes, 0: needs input, -1 corrupt */
+extern char const *zip_error (void) ;
 extern ssize_t zip_read (int fd) ;
 extern void zip_out (char const *s, size_t n, int end) ;
 extern void zip_end (void) ;
