@@ -1,5 +1,6 @@
 /* tern-imap-out: writing responses: a buffer flushed when full, at the
-   end of a command's replies, and before waiting for input. */
+   end of a command's replies, and before waiting for input (after
+   COMPRESS, deflated: a sync point only at those two ends). */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
