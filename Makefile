@@ -18,7 +18,7 @@ IDN2 = -lidn2 -lunistring
 LIBS_DEFAULT = $(O)/libtern.a $(BEARSSL) $(SODIUM) $(IDN2) $(SKALIBS)
 
 # deps: Debian packages the build and the tests need.
-DEBS_BUILD = gcc make skalibs-dev s6 execline libbearssl-dev libowfat-dev libidn2-dev clang binutils libunistring-dev libsodium-dev
+DEBS_BUILD = gcc make skalibs-dev s6 execline libbearssl-dev libowfat-dev libidn2-dev clang binutils libunistring-dev libsodium-dev zlib1g-dev
 DEBS_TEST = python3 file openssl procps dnsmasq-base isync fetchmail offlineimap3 curl \
   postfix swaks msmtp libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl \
   dovecot-core dovecot-submissiond dovecot-imapd microsocks dante-server ca-certificates mutt strace bogofilter \

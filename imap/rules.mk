@@ -4,7 +4,10 @@ tern-imap_OBJS = imap/tern-imap.o imap/tern-imap-parse.o imap/tern-imap-io.o ima
   imap/tern-imap-auth.o imap/tern-imap-name.o imap/tern-imap-mbox.o imap/tern-imap-list.o \
   imap/tern-imap-sel.o imap/tern-imap-expunge.o imap/tern-imap-fetch.o imap/tern-imap-msg.o imap/tern-imap-store.o imap/tern-imap-append.o imap/tern-imap-search.o \
   imap/tern-imap-mime.o imap/tern-imap-env.o imap/tern-imap-cache.o imap/tern-imap-text.o imap/tern-imap-limit.o imap/tern-imap-junk.o \
-  imap/tern-imap-sort.o imap/tern-imap-sortkey.o imap/tern-imap-sortfile.o imap/tern-imap-thread.o
+  imap/tern-imap-sort.o imap/tern-imap-sortkey.o imap/tern-imap-sortfile.o imap/tern-imap-thread.o \
+  imap/tern-imap-recent.o imap/tern-imap-zip.o
+# zlib for COMPRESS=DEFLATE (RFC 4978)
+tern-imap_LIBS = $(LIBS_DEFAULT) -lz
 MAN += imap/tern-imap.8
 
 # not installed: bin/t/deliver ACCT MAILBOX < message (tests only)
@@ -30,3 +33,6 @@ all: $(BIN)/t/junkstate
 $(BIN)/t/junkstate: $(O)/imap/t/junkstate.o $(O)/libtern.a
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $< $(LIBS_DEFAULT)
+
+# the fuzz target of the COMPRESS input path links zlib too
+$(O)/replay/fuzz-imapzip: LIBS_DEFAULT += -lz

@@ -1,5 +1,6 @@
 /* tern-imap-cmd: the command table and the commands of any state
-   (CAPABILITY, NOOP, LOGOUT, ID, ENABLE, NAMESPACE). */
+   (CAPABILITY, NOOP, LOGOUT, ID, ENABLE, NAMESPACE), and the first
+   CONDSTORE enabling command. */
 #include <string.h>
 #include <strings.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ static struct { char const *name ; void (*f) (iargs *) ; unsigned int flags ; } 
   { "NAMESPACE", &cmd_namespace, A_LOGGED },
   { "APPEND", &cmd_append, A_LOGGED },
   { "IDLE", &cmd_idle, A_LOGGED },
+  { "COMPRESS", &cmd_compress, A_LOGGED },
   { "CHECK", &cmd_noop, A_SEL },
   { "CLOSE", &cmd_close, A_SEL },
   { "UNSELECT", &cmd_unselect, A_SEL },
@@ -112,6 +114,7 @@ void cmd_capability_list (void)
     if (S.loginok) out_puts(" AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 AUTH=SCRAM-SHA-1 AUTH=SCRAM-SHA-256") ;
     else out_puts(" LOGINDISABLED") ;
   }
+  else out_puts(" COMPRESS=DEFLATE") ;
 }
 
 void cmd_capability (iargs *a)
@@ -160,6 +163,16 @@ void cmd_enable (iargs *a)
   }
   out_puts(any ? "\r\n" : "* ENABLED\r\n") ;
   imap_ok("ENABLE completed") ;
+}
+
+/* a CONDSTORE enabling command (RFC 7162 3.1): the first one in the
+   selected state reports HIGHESTMODSEQ (as Dovecot does) */
+void sel_condstore (void)
+{
+  if (S.condstore) return ;
+  S.condstore = 1 ;
+  if (S.state != S_SELECTED) return ;
+  out_puts("* OK [HIGHESTMODSEQ ") ; out_u64(S.highestmodseq ? S.highestmodseq : 1) ; out_puts("] modseq\r\n") ;
 }
 
 void cmd_namespace (iargs *a)

@@ -318,7 +318,8 @@ static void fetchone (size_t i, items const *x)
     else if (x->hdronly) cache_put(m, mm.s, mm.hdrlen) ;
   }
   if (!cteok(x, &mm)) { ctebad = 1 ; unmapmsg(&mm) ; return ; }
-  if ((want & F_SETSEEN) && !(m->flags & TERN_F_SEEN)) { setseen(m) ; want |= F_FLAGS ; }
+  if ((want & F_SETSEEN) && !(m->flags & TERN_F_SEEN)) { setseen(m) ; want |= S.condstore ? F_FLAGS | F_MODSEQ : F_FLAGS ; }
+  if (want & F_FLAGS) sel_kwtell(m->kw) ;
   out_puts("* ") ; out_u64(i + 1) ; out_puts(" FETCH (") ;
 #define SP() (sp++ ? out_puts(" ") : (void)0)
   if (want & F_UID) { SP() ; out_puts("UID ") ; out_u64(m->uid) ; }
@@ -353,7 +354,7 @@ void cmd_fetch (iargs *a)
     if (a->a[i].type != N_LIST || REND(a, i) != a->n || a->n != i + 3 || !imap_isatom(&a->a[i+1], "CHANGEDSINCE") || !imap_num(&a->a[i+2], &since)) goto bad ;
     x.want |= F_MODSEQ ;
   }
-  if (x.want & F_MODSEQ) S.condstore = 1 ;
+  if (x.want & F_MODSEQ) sel_condstore() ;
   if (a->uid) x.want |= F_UID ;
   x.hdronly = !(x.want & (F_BODY | F_BODYSTRUCTURE)) ;
   for (unsigned int k = 0 ; k < x.nsecs ; k++)

@@ -1,6 +1,6 @@
 /* tern-imap-io: reading commands (lines, literals with limits, APPEND
-   literals streamed to files), with the idle timeouts and the login and
-   command deadlines. */
+   literals streamed to files; inflated first after COMPRESS), with the
+   idle timeouts and the login and command deadlines. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -75,7 +75,16 @@ void io_maxmsg (uint64_t n)
 /* 1 if input is buffered: pipelined commands wait */
 int in_pending (void)
 {
-  return ipos < ilen ;
+  return ipos < ilen || zip_pending() ;
+}
+
+/* the input buffered after a COMPRESS command, taken away */
+char const *io_rest (size_t *n)
+{
+  char const *s = ibuf + ipos ;
+  *n = ilen - ipos ;
+  ipos = ilen = 0 ;
+  return s ;
 }
 
 /* waits up to ms for input: 1 readable, 0 timeout */
@@ -83,7 +92,7 @@ int in_idle (unsigned int ms)
 {
   struct pollfd p = { .fd = S.infd, .events = POLLIN } ;
   int r ;
-  if (ipos < ilen) return 1 ;
+  if (in_pending()) return 1 ;
   r = poll(&p, 1, (int)ms) ;
   if (r < 0 && errno != EINTR) strerr_diefusys(111, "poll") ;
   return r > 0 ;
@@ -95,7 +104,7 @@ int in_idlefd (int fd, unsigned int ms)
 {
   struct pollfd p[2] = { { .fd = S.infd, .events = POLLIN }, { .fd = fd, .events = POLLIN } } ;
   int r ;
-  if (ipos < ilen) return 1 ;
+  if (in_pending()) return 1 ;
   r = poll(p, fd >= 0 ? 2 : 1, (int)ms) ;
   if (r < 0 && errno != EINTR) strerr_diefusys(111, "poll") ;
   if (r <= 0) return 0 ;
@@ -129,21 +138,30 @@ static int fill (void)
   ssize_t r ;
   if (ipos < ilen) return 1 ;
   out_flush() ;
-  w = waitlimit(&why) ;
-  if (!w || !in_idle((unsigned int)w))
+  for (;;)
   {
-    out_puts("* BYE autologout, ") ;
-    out_puts(why) ;
-    out_puts("\r\n") ;
-    out_flush() ;
-    strerr_dief2x(111, "timeout: ", why) ;
+    if (zip_on())
+    {
+      ssize_t z = zip_in(ibuf, sizeof ibuf) ;
+      if (z < 0) strerr_dief2x(100, "client sent bad compressed data: ", zip_error()) ;
+      if (z) { ipos = 0 ; ilen = (size_t)z ; return 1 ; }
+    }
+    w = waitlimit(&why) ;
+    if (!w || !in_idle((unsigned int)w))
+    {
+      out_puts("* BYE autologout, ") ;
+      out_puts(why) ;
+      out_puts("\r\n") ;
+      out_flush() ;
+      strerr_dief2x(111, "timeout: ", why) ;
+    }
+    if (zip_on()) r = zip_read(S.infd) ;
+    else do r = read(S.infd, ibuf, sizeof ibuf) ; while (r < 0 && errno == EINTR) ;
+    if (r < 0 && errno == ECONNRESET) r = 0 ;   /* the client left */
+    if (r < 0) strerr_diefusys(111, "read from the client") ;
+    ipos = 0 ;
+    if (r <= 0 || !zip_on()) { ilen = (size_t)r ; return r > 0 ; }
   }
-  do r = read(S.infd, ibuf, sizeof ibuf) ; while (r < 0 && errno == EINTR) ;
-  if (r < 0 && errno == ECONNRESET) r = 0 ;   /* the client left */
-  if (r < 0) strerr_diefusys(111, "read from the client") ;
-  ipos = 0 ;
-  ilen = (size_t)r ;
-  return r > 0 ;
 }
 
 /* appends one line (no CRLF) to sa, at most max bytes: 1, 0 EOF, -1 too long
@@ -258,7 +276,7 @@ static int streamlit (stralloc *sa, size_t at, uint64_t n, int plus)
   imap_conf() ;   /* max-message-size */
   if (n > maxmsg)
   {
-    if (plus) { out_tagged("BAD", "[TOOBIG] literal too big") ; strerr_dief(100, "client sent an over-long literal") ; }
+    if (plus) { out_tagged("BAD", "[TOOBIG] literal too big") ; out_flush() ; strerr_dief(100, "client sent an over-long literal") ; }
     out_tagged("NO", "[TOOBIG] message too big") ;
     return -1 ;
   }
@@ -309,7 +327,7 @@ static int command (stralloc *sa)
     }
     if (sa->len > IMAP_CMDMAX || n > IMAP_CMDMAX - sa->len)
     {
-      if (plus) { out_tagged("BAD", "literal too big") ; strerr_dief(100, "client sent an over-long literal") ; }
+      if (plus) { out_tagged("BAD", "literal too big") ; out_flush() ; strerr_dief(100, "client sent an over-long literal") ; }
       out_tagged("NO", "literal too big") ;
       return -1 ;
     }

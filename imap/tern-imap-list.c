@@ -13,6 +13,7 @@ extern int status_out (tern_mboxent const *e, unsigned int mask) ;
 #define R_CHILDREN 8
 #define R_SPECIAL 16
 #define L_LSUB 32
+#define L_RECURSIVE 64    /* selection: RECURSIVEMATCH */
 
 /* IMAP wildcard match: * anything, % anything but /.  A DP over the
    name's positions, so no pattern can make it exponential. */
@@ -56,10 +57,26 @@ static int haschildren (tern_mboxlist const *l, char const *name)
   return 0 ;
 }
 
-static void listone (tern_mboxlist const *l, tern_mboxent const *e, unsigned int opts, unsigned int st)
+/* a subscribed mailbox under name that pattern p does not match: the
+   name's CHILDINFO (RFC 5258 RECURSIVEMATCH), LSUB's \Noselect parent
+   (RFC 3501 6.3.9) */
+static int subkid (tern_mboxlist const *l, char const *name, char const *p)
+{
+  size_t n = strlen(name) ;
+  for (size_t i = 0 ; i < tern_mboxlist_len(l) ; i++)
+  {
+    tern_mboxent const *x = tern_mboxlist_ent(l, i) ;
+    if (x->subscribed && !strncmp(x->name, name, n) && x->name[n] == '/' && !match(p, x->name)) return 1 ;
+  }
+  return 0 ;
+}
+
+/* kid: listed for a subscribed child only (CHILDINFO, or \Noselect in LSUB) */
+static void listone (tern_mboxlist const *l, tern_mboxent const *e, unsigned int opts, unsigned int st, int kid)
 {
   int sp = 0 ;
   out_puts(opts & L_LSUB ? "* LSUB (" : "* LIST (") ;
+  if ((opts & L_LSUB) && kid && !e->subscribed) { out_puts("\\Noselect") ; sp = 1 ; }
   if (!(opts & L_LSUB))
   {
     out_puts(haschildren(l, e->name) ? "\\HasChildren" : "\\HasNoChildren") ;
@@ -69,6 +86,7 @@ static void listone (tern_mboxlist const *l, tern_mboxent const *e, unsigned int
   if (e->subscribed && (opts & (R_SUBSCRIBED | L_SUBSCRIBED))) out_puts(sp ? " \\Subscribed" : "\\Subscribed") ;
   out_puts(") \"/\" ") ;
   out_mailbox(e->name) ;
+  if (kid && !(opts & L_LSUB)) out_puts(" (\"CHILDINFO\" (\"SUBSCRIBED\"))") ;
   out_puts("\r\n") ;
   if (st) status_out(e, st) ;
 }
@@ -118,10 +136,13 @@ static void listrun (iargs *a, unsigned int i, unsigned int opts)
     {
       tern_mboxent const *e = tern_mboxlist_ent(&l, j) ;
       char const *cmp = e->name ;
-      if ((opts & (L_SUBSCRIBED | L_LSUB)) && !e->subscribed) continue ;
+      int kid ;
       if ((opts & L_SPECIAL) && !e->specialuse) continue ;
       if (!strcmp(cmp, "Inbox") && tern_store_isinbox(p.s, 5) && p.len == 6) cmp = p.s ;
-      if (match(p.s, cmp)) listone(&l, e, opts, st) ;
+      if (!match(p.s, cmp)) continue ;
+      kid = ((opts & L_RECURSIVE) || ((opts & L_LSUB) && !e->subscribed)) && subkid(&l, e->name, p.s) ;
+      if ((opts & (L_SUBSCRIBED | L_LSUB)) && !e->subscribed && !kid) continue ;
+      listone(&l, e, opts, st, kid) ;
     }
   }
   imap_ok(opts & L_LSUB ? "LSUB completed" : "LIST completed") ;
@@ -139,8 +160,12 @@ void cmd_list (iargs *a)
     {
       if (imap_isatom(&a->a[k], "SUBSCRIBED")) opts |= L_SUBSCRIBED ;
       else if (imap_isatom(&a->a[k], "SPECIAL-USE")) opts |= L_SPECIAL ;
-      else if (!imap_isatom(&a->a[k], "RECURSIVEMATCH") && !imap_isatom(&a->a[k], "REMOTE")) { out_tagged("BAD", "bad LIST selection option") ; return ; }
+      else if (imap_isatom(&a->a[k], "RECURSIVEMATCH")) opts |= L_RECURSIVE ;
+      else if (!imap_isatom(&a->a[k], "REMOTE")) { out_tagged("BAD", "bad LIST selection option") ; return ; }
     }
+    /* RFC 5258 3: never alone; tern's CHILDINFO is for SUBSCRIBED */
+    if ((opts & L_RECURSIVE) && !(opts & (L_SUBSCRIBED | L_SPECIAL))) { out_tagged("BAD", "RECURSIVEMATCH needs another selection option") ; return ; }
+    if (!(opts & L_SUBSCRIBED)) opts &= ~L_RECURSIVE ;
     i = REND(a, 0) ;
   }
   listrun(a, i, opts) ;

@@ -50,6 +50,9 @@ void cmd_create (iargs *a)
     su = tern_store_suscan(a->a[4].s, a->a[4].len) ;
   else if (a->n != 1) { out_tagged("BAD", "CREATE mailbox [(USE (attribute))]") ; return ; }
   if (su < 0 || su == TERN_SU_ALL || su == TERN_SU_FLAGGED) { out_tagged("NO", "[USEATTR] unsupported special-use attribute") ; return ; }
+  /* "name/" declares that names will follow under it: creates name (RFC
+     3501 6.3.3) */
+  if (imap_isastring(&a->a[0]) && a->a[0].len > 1 && a->a[0].s[a->a[0].len-1] == '/') a->a[0].len-- ;
   if (!mbox_name(&a->a[0], &name)) goto end ;
   r = tern_store_mbox_create(S.acct.s, name.s, (unsigned int)su, &id) ;
   /* superiors too (RFC 3501 6.3.3), so that LIST shows a tree */
@@ -153,7 +156,9 @@ int status_out (tern_mboxent const *e, unsigned int mask)
   char const *name = e->name ;
   int r = tern_mbox_openent(&m, S.acct.s, e) ;
   if (!r) r = tern_mbox_header(&m) ;
+  uint64_t recent = 0 ;
   if (!r && (mask & (ST_UNSEEN | ST_SIZE | ST_DELETED))) r = tern_mbox_records(&m, 0, &recs) ;
+  if (!r && (mask & ST_RECENT)) r = recent_count(&m, &recent) ;
   if (r) { tern_mbox_close(&m) ; genalloc_free(tern_rec, &recs) ; return 0 ; }
   for (size_t i = 0 ; i < genalloc_len(tern_rec, &recs) ; i++)
   {
@@ -179,6 +184,7 @@ int status_out (tern_mboxent const *e, unsigned int mask)
       case ST_HIGHESTMODSEQ : v = m.hdr.highestmodseq ? m.hdr.highestmodseq : 1 ; break ;
       case ST_SIZE : v = size ; break ;
       case ST_DELETED : v = deleted ; break ;
+      case ST_RECENT : v = recent ; break ;
       default : break ;
     }
     if (sp++) out_puts(" ") ;

@@ -1,5 +1,6 @@
 /* tern-imap-out: writing responses: a buffer flushed when full, at the
-   end of a command's replies, and before waiting for input. */
+   end of a command's replies, and before waiting for input (after
+   COMPRESS, deflated: a sync point only at those two ends). */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,9 +13,11 @@
 static char obuf[16384] ;
 static size_t olen = 0 ;
 
-void out_flush (void)
+/* writes the buffer; end: the end of a burst (a deflate sync point) */
+static void drain (int end)
 {
   size_t w = 0 ;
+  if (zip_on()) { zip_out(obuf, olen, end) ; olen = 0 ; return ; }
   while (w < olen)
   {
     ssize_t r = write(S.outfd, obuf + w, olen - w) ;
@@ -28,12 +31,17 @@ void out_flush (void)
   olen = 0 ;
 }
 
+void out_flush (void)
+{
+  drain(1) ;
+}
+
 void out_put (char const *s, size_t len)
 {
   while (len)
   {
     size_t n = sizeof obuf - olen ;
-    if (!n) { out_flush() ; continue ; }
+    if (!n) { drain(0) ; continue ; }
     if (n > len) n = len ;
     memcpy(obuf + olen, s, n) ;
     olen += n ; s += n ; len -= n ;

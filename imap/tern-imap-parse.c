@@ -10,7 +10,8 @@ static int atomchar (unsigned char c)
   return c > 0x20 && c != 0x7f && c != '(' && c != ')' && c != '{' && c != '"' ;
 }
 
-/* an atom; "[...]" inside one may hold anything but CR, LF and NUL
+/* an atom or an astring's ASTRING-CHARs (a "]" outside brackets too:
+   SELECT foo]); "[...]" inside one may hold anything but CR, LF and NUL
    (BODY[HEADER.FIELDS (A B)]<0.10>) */
 static size_t atomlen (char const *s, size_t len)
 {
@@ -26,7 +27,7 @@ static size_t atomlen (char const *s, size_t len)
       i = j + 1 ;
       continue ;
     }
-    if (!atomchar(c) || c == ']') break ;
+    if (!atomchar(c)) break ;
     i++ ;
   }
   return i ;

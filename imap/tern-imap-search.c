@@ -1,5 +1,4 @@
-/* tern-imap-search: SEARCH and UID SEARCH (every RFC 3501 key; RECENT and
-   NEW match nothing, OLD everything: tern has no \Recent; MODSEQ; ESEARCH
+/* tern-imap-search: SEARCH and UID SEARCH (every RFC 3501 key; MODSEQ; ESEARCH
    RETURN (MIN MAX COUNT ALL)).  Header keys use the header cache, only
    BODY and TEXT read a message file.  Header text matches as written or
    with its RFC 2047 encoded words decoded. */
@@ -31,6 +30,7 @@ struct ctx_s
   size_t hl ;
   int hmapped ;
   genalloc set ;
+  int modseq ;        /* a MODSEQ key was used */
 } ;
 
 #define ci imap_textmatch
@@ -141,12 +141,31 @@ static int flagkey (inode const *k, imsg const *m, int *r)
   } ;
   for (unsigned int i = 0 ; t[i].name ; i++)
     if (imap_isatom(k, t[i].name)) { *r = (!(m->flags & t[i].f)) == t[i].neg ; return 1 ; }
-  if (imap_isatom(k, "ALL") || imap_isatom(k, "OLD")) { *r = 1 ; return 1 ; }
-  if (imap_isatom(k, "NEW") || imap_isatom(k, "RECENT")) { *r = 0 ; return 1 ; }
+  if (imap_isatom(k, "ALL")) { *r = 1 ; return 1 ; }
+  if (imap_isatom(k, "OLD")) { *r = !m->recent ; return 1 ; }
+  if (imap_isatom(k, "RECENT")) { *r = !!m->recent ; return 1 ; }
+  if (imap_isatom(k, "NEW")) { *r = m->recent && !(m->flags & TERN_F_SEEN) ; return 1 ; }
   return 0 ;
 }
 
 #define NEED(cnt) do { if (*p + (cnt) > c->a->n) { *bad = 1 ; return 0 ; } } while (0)
+
+/* MODSEQ ["/flags/NAME" priv|shared|all] n (RFC 7162 3.1.5): tern keeps
+   one MODSEQ per message, which the per-flag forms compare too */
+static int keymodseq (ctx *c, unsigned int *p, int *bad)
+{
+  inode const *v = c->a->a + *p ;
+  uint64_t x ;
+  if (*p < c->a->n && v->type == N_STRING)
+  {
+    if (*p + 3 > c->a->n || v->len < 8 || strncasecmp(v->s, "/flags/", 7)
+     || (!imap_isatom(v + 1, "priv") && !imap_isatom(v + 1, "shared") && !imap_isatom(v + 1, "all"))) { *bad = 1 ; return 0 ; }
+    *p += 2 ;
+  }
+  if (*p >= c->a->n || !imap_num(&c->a->a[(*p)++], &x)) { *bad = 1 ; return 0 ; }
+  c->modseq = 1 ;
+  return c->m->modseq >= x ;
+}
 
 /* keys on the index alone: sets, keywords, sizes, MODSEQ, dates.  -1 if k is none of them */
 static int keyindex (ctx *c, inode const *k, unsigned int *p, int *bad)
@@ -174,11 +193,11 @@ static int keyindex (ctx *c, inode const *k, unsigned int *p, int *bad)
     (*p)++ ;
     return imap_isatom(k, "KEYWORD") ? r : !r ;
   }
-  if (imap_isatom(k, "LARGER") || imap_isatom(k, "SMALLER") || imap_isatom(k, "MODSEQ"))
+  if (imap_isatom(k, "MODSEQ")) return keymodseq(c, p, bad) ;
+  if (imap_isatom(k, "LARGER") || imap_isatom(k, "SMALLER"))
   {
     NEED(1) ;
     if (!imap_num(&a->a[(*p)++], &x)) { *bad = 1 ; return 0 ; }
-    if (imap_isatom(k, "MODSEQ")) { S.condstore = 1 ; return m->modseq >= x ; }
     return imap_isatom(k, "LARGER") ? m->size > x : m->size < x ;
   }
   if (imap_isatom(k, "BEFORE") || imap_isatom(k, "SINCE") || imap_isatom(k, "ON"))
@@ -274,7 +293,7 @@ static int eval (ctx *c, unsigned int *p, int *bad)
 #undef NEED
 
 /* * SEARCH or * ESEARCH with the RETURN options ret (1 MIN, 2 MAX, 4 COUNT, 8 ALL) */
-static void results (genalloc const *hits, int uid, int es, unsigned int ret)
+static void results (genalloc const *hits, int uid, int es, unsigned int ret, uint64_t ms)
 {
   uint32_t const *h = genalloc_s(uint32_t const, hits) ;
   size_t n = genalloc_len(uint32_t, hits) ;
@@ -282,6 +301,7 @@ static void results (genalloc const *hits, int uid, int es, unsigned int ret)
   {
     out_puts("* SEARCH") ;
     for (size_t k = 0 ; k < n ; k++) { out_puts(" ") ; out_u64(h[k]) ; }
+    if (n && ms) { out_puts(" (MODSEQ ") ; out_u64(ms) ; out_puts(")") ; }
     out_puts("\r\n") ;
     return ;
   }
@@ -303,12 +323,15 @@ static void results (genalloc const *hits, int uid, int es, unsigned int ret)
       k = e ;
     }
   }
+  if (n && ms) { out_puts(" MODSEQ ") ; out_u64(ms) ; }
   out_puts("\r\n") ;
 }
 
 /* the messages matching the keys a[start..): their UIDs (uid) or sequence
-   numbers, ascending, appended to hits (uint32_t); 0 if a key is bad */
-int search_match (iargs *a, unsigned int start, int uid, genalloc *hits)
+   numbers, ascending, appended to hits (uint32_t); 0 if a key is bad.  ms,
+   if not null: the highest MODSEQ found when a MODSEQ key was used (a
+   MODSEQ key enables CONDSTORE) */
+int search_match (iargs *a, unsigned int start, int uid, genalloc *hits, uint64_t *ms)
 {
   ctx c = { .a = a, .set = GENALLOC_ZERO } ;
   int bad = 0 ;
@@ -319,6 +342,7 @@ int search_match (iargs *a, unsigned int start, int uid, genalloc *hits)
     c.m = &none ; c.dry = 1 ; c.mapped = c.hmapped = 0 ;
     while (p < a->n && !bad) eval(&c, &p, &bad) ;
     c.dry = 0 ;
+    if (!bad && c.modseq) sel_condstore() ;
   }
   for (c.i = 0 ; c.i < sel_count() && !bad ; c.i++)
   {
@@ -332,6 +356,7 @@ int search_match (iargs *a, unsigned int start, int uid, genalloc *hits)
     if (r && !bad && !(sel_msgs()[c.i].flags & TERN_F_EXPUNGED))
     {
       uint32_t v = uid ? sel_msgs()[c.i].uid : (uint32_t)(c.i + 1) ;
+      if (ms && c.modseq && sel_msgs()[c.i].modseq > *ms) *ms = sel_msgs()[c.i].modseq ;
       if (!genalloc_catb(uint32_t, hits, &v, 1)) strerr_diefusys(111, "search") ;
     }
   }
@@ -343,6 +368,7 @@ int search_match (iargs *a, unsigned int start, int uid, genalloc *hits)
 void cmd_search (iargs *a)
 {
   genalloc hits = GENALLOC_ZERO ;
+  uint64_t ms = 0 ;   /* the highest MODSEQ found, when a MODSEQ key was used */
   unsigned int start = 0, ret = 0 ;
   int bad = 0, es = 0 ;
   if (a->n >= 2 && imap_isatom(&a->a[0], "RETURN") && a->a[1].type == N_LIST)
@@ -364,9 +390,9 @@ void cmd_search (iargs *a)
     start += 2 ;
   }
   if (start >= a->n) { out_tagged("BAD", "SEARCH what?") ; return ; }
-  bad = !search_match(a, start, a->uid, &hits) ;
+  bad = !search_match(a, start, a->uid, &hits, &ms) ;
   if (bad) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
-  results(&hits, a->uid, es, ret) ;
+  results(&hits, a->uid, es, ret, ms) ;
   imap_ok(a->uid ? "UID SEARCH completed" : "SEARCH completed") ;
  end:
   genalloc_free(uint32_t, &hits) ;

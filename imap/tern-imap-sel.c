@@ -16,6 +16,7 @@
 #include "tern-imap.h"
 
 static size_t npending = 0, ndirty = 0 ;
+static unsigned int kwsent = 0 ;   /* keywords named by the last untagged FLAGS */
 
 imsg *sel_msgs (void) { return genalloc_s(imsg, &S.msgs) ; }
 size_t sel_count (void) { return genalloc_len(imsg, &S.msgs) ; }
@@ -89,6 +90,7 @@ void out_flags (imsg const *m)
 {
   int sp = 0 ;
   out_puts("FLAGS (") ;
+  if (m->recent) { out_puts("\\Recent") ; sp++ ; }
   for (unsigned int b = 0 ; b < 10 ; b++)
     if (m->flags & (1u << b)) { if (sp++) out_puts(" ") ; out_puts(tern_store_flagname(b)) ; }
   for (unsigned int b = 0 ; b < 64 ; b++)
@@ -99,6 +101,26 @@ void out_flags (imsg const *m)
       if (k) { if (sp++) out_puts(" ") ; out_puts(k) ; }
     }
   out_puts(")") ;
+}
+
+static void out_flagsline (void)
+{
+  out_puts("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $NotJunk $Phishing $MDNSent") ;
+  for (unsigned int b = 0 ; b < S.mbox.nkw ; b++) { out_puts(" ") ; out_puts(tern_mbox_keywordname(&S.mbox, b)) ; }
+  out_puts(")\r\n* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $NotJunk $Phishing $MDNSent") ;
+  for (unsigned int b = 0 ; b < S.mbox.nkw ; b++) { out_puts(" ") ; out_puts(tern_mbox_keywordname(&S.mbox, b)) ; }
+  out_puts(" \\*)] flags\r\n") ;
+  kwsent = S.mbox.nkw ;
+}
+
+/* before a response that shows the keywords kw: an untagged FLAGS (and
+   PERMANENTFLAGS) first if one of them is new to the client (RFC 3501
+   7.2.6); the keywords file is read again only then */
+void sel_kwtell (uint64_t kw)
+{
+  if (kwsent >= 64 || !(kw >> kwsent)) return ;
+  if (S.mbox.nkw < 64 && kw >> S.mbox.nkw) tern_mbox_keywords(&S.mbox) ;
+  if (S.mbox.nkw > kwsent) out_flagsline() ;
 }
 
 int sel_kwbit (char const *s, size_t len, uint64_t *bit, int create)
@@ -124,7 +146,7 @@ void sel_dirty (size_t i)
 static void fromrec (imsg *m, tern_rec const *r)
 {
   m->uid = r->uid ; m->flags = r->flags & ~TERN_F_TRAINMASK ; m->kw = r->keywords ;
-  m->modseq = r->modseq ; m->size = r->size ; m->date = r->internaldate ; m->dirty = 0 ; m->coff = 0 ;
+  m->modseq = r->modseq ; m->size = r->size ; m->date = r->internaldate ; m->dirty = 0 ; m->coff = 0 ; m->recent = 0 ;
 }
 
 /* the changes-log end now, so records read next are at least this new */
@@ -160,6 +182,7 @@ static int loadall (void)
     fromrec(&m, x) ;
     if (j < nold && old[j].uid == x->uid)
     {
+      m.recent = old[j].recent ;
       if (old[j].flags != m.flags || old[j].kw != m.kw) { m.dirty = 1 ; ndirty++ ; }
       j++ ;
     }
@@ -176,6 +199,7 @@ static int loadall (void)
     if (sel_msgs()[i].dirty) ndirty++ ;
   }
   S.seen = S.mbox.count ;
+  recent_recount() ;
   cache_reset() ;
   S.generation = S.mbox.hdr.generation ;
   S.highestmodseq = S.mbox.hdr.highestmodseq ;
@@ -257,8 +281,9 @@ void sel_sync (void)
       if (m[i].flags & TERN_F_EXPUNGED) { out_puts("* ") ; out_u64(i + 1) ; out_puts(" EXPUNGE\r\n") ; }
     for (size_t i = 0 ; i < n ; i++)
     {
-      if (!(m[i].flags & TERN_F_EXPUNGED)) m[o++] = m[i] ;
-      else if (i < S.reported) gone++ ;  /* the client knew it: one less */
+      if (!(m[i].flags & TERN_F_EXPUNGED)) { m[o++] = m[i] ; continue ; }
+      recent_gone(m + i) ;
+      if (i < S.reported) gone++ ;  /* the client knew it: one less */
     }
     genalloc_setlen(imsg, &S.msgs, o) ;
     npending = 0 ;
@@ -266,14 +291,19 @@ void sel_sync (void)
     ndirty = 0 ;
     for (size_t i = 0 ; i < o ; i++) if (m[i].dirty) ndirty++ ;
   }
+  recent_take() ;
   if (sel_count() != S.reported)
   {
     out_puts("* ") ; out_u64(sel_count()) ; out_puts(" EXISTS\r\n") ;
     S.reported = sel_count() ;
   }
+  recent_report(0) ;
   if (ndirty)
   {
     imsg *m = sel_msgs() ;
+    uint64_t kw = 0 ;
+    for (size_t i = 0 ; i < sel_count() ; i++) if (m[i].dirty) kw |= m[i].kw ;
+    sel_kwtell(kw) ;
     for (size_t i = 0 ; i < sel_count() ; i++)
     {
       if (!m[i].dirty) continue ;
@@ -314,6 +344,8 @@ void sel_close (void)
   S.mbox = (tern_mbox)TERN_MBOX_ZERO ;
   genalloc_free(imsg, &S.msgs) ;
   npending = ndirty = 0 ;
+  kwsent = 0 ;
+  recent_reset() ;
   S.reported = 0 ;
   S.state = S_AUTH ;
 }
@@ -340,10 +372,10 @@ static void selectbox (iargs *a, int ro)
   S.state = S_SELECTED ;
   S.readonly = ro ;
   S.expok = 1 ;
-  out_puts("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $NotJunk $Phishing $MDNSent") ;
-  for (unsigned int b = 0 ; b < S.mbox.nkw ; b++) { out_puts(" ") ; out_puts(tern_mbox_keywordname(&S.mbox, b)) ; }
-  out_puts(")\r\n* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $NotJunk $Phishing $MDNSent \\*)] flags\r\n") ;
-  out_puts("* ") ; out_u64(sel_count()) ; out_puts(" EXISTS\r\n* 0 RECENT\r\n") ;
+  recent_take() ;
+  out_flagsline() ;
+  out_puts("* ") ; out_u64(sel_count()) ; out_puts(" EXISTS\r\n") ;
+  recent_report(1) ;
   S.reported = sel_count() ;
   for (size_t i = 0 ; i < sel_count() ; i++)
     if (!(sel_msgs()[i].flags & TERN_F_SEEN)) { out_puts("* OK [UNSEEN ") ; out_u64(i + 1) ; out_puts("] first unseen\r\n") ; break ; }

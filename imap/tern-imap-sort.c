@@ -223,7 +223,7 @@ void cmd_sort (iargs *a)
   if (p + 2 >= a->n || !criteria(a, p)) { out_tagged("BAD", "bad sort criteria") ; return ; }
   p = REND(a, p) ;
   if (!sort_charset(&a->a[p])) return ;
-  if (!search_match(a, p + 1, 0, &hits)) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
+  if (!search_match(a, p + 1, 0, &hits, 0)) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
   K = sort_keys() ;
   for (unsigned int c = 0 ; c < ncrit ; c++)
   {

@@ -65,7 +65,7 @@ static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since
     if (r) return -1 ;
   }
   m->flags = (m->flags & ~(uint32_t)TERN_F_USER) | nf ; m->kw = nk ; m->modseq = ms ;
-  if (!silent || (S.condstore && since))
+  if (!silent || S.condstore)   /* MODSEQ even for .SILENT once CONDSTORE is on (as Dovecot) */
   {
     out_puts("* ") ; out_u64(j + 1) ; out_puts(" FETCH (") ;
     if (uid) { out_puts("UID ") ; out_u64(m->uid) ; out_puts(" ") ; }
@@ -104,7 +104,7 @@ void cmd_store (iargs *a)
   if (a->a[1].type == N_LIST)
   {
     if (a->a[1].len != 2 || !imap_isatom(&a->a[2], "UNCHANGEDSINCE") || !imap_num(&a->a[3], &since)) { out_tagged("BAD", "bad STORE modifier") ; return ; }
-    i = 4 ; S.condstore = 1 ;
+    i = 4 ;
   }
   if (i + 1 >= a->n || a->a[i].type != N_ATOM) { out_tagged("BAD", "STORE set item flags") ; return ; }
   op = a->a[i].s ;
@@ -113,6 +113,7 @@ void cmd_store (iargs *a)
   silent = strlen(op) == 12 ;
   if (strncasecmp(op, "FLAGS", 5) || (op[5] && strcasecmp(op + 5, ".SILENT"))) { out_tagged("BAD", "bad STORE item") ; return ; }
   if (S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; return ; }
+  if (since) sel_condstore() ;
   if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
   /* a change that can touch $Junk or $NotJunk retrains: the junk lock first */
   r = flaglist(a, i + 1, &f, &kw, 0) ;
@@ -125,6 +126,7 @@ void cmd_store (iargs *a)
     if (r < 0) out_tagged("NO", "[LIMIT] no room for another keyword in this mailbox") ; else out_tagged("BAD", "bad flag") ;
     goto end ;
   }
+  sel_kwtell(kw) ;   /* a keyword new to the mailbox: FLAGS first, also for .SILENT */
   r = storeall(&idx, mode, f, kw, since, silent, a->uid, &failed) ;
   junk_commit() ;
   tern_mbox_unlock(&S.mbox) ;
@@ -200,6 +202,19 @@ static void moveexpunge (genalloc const *src)
   tern_mbox_unlock(&S.mbox) ;
 }
 
+/* reads others' changes, expunges kept for later (the set's numbers stay
+   valid): 1 if a message of idx is gone */
+static int goneany (genalloc const *idx)
+{
+  int expok = S.expok ;
+  S.expok = 0 ;
+  sel_sync() ;
+  S.expok = expok ;
+  for (size_t k = 0 ; k < genalloc_len(size_t, idx) ; k++)
+    if (sel_msgs()[genalloc_s(size_t const, idx)[k]].flags & TERN_F_EXPUNGED) return 1 ;
+  return 0 ;
+}
+
 static void copymove (iargs *a, int move)
 {
   genalloc idx = GENALLOC_ZERO, src = GENALLOC_ZERO, dst = GENALLOC_ZERO ;
@@ -211,6 +226,14 @@ static void copymove (iargs *a, int move)
   if (!mbox_name(&a->a[1], &name)) goto end ;
   if (move && S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; goto end ; }
   if (tern_store_mbox_lookup(S.acct.s, name.s, &e)) { out_tagged("NO", "[TRYCREATE] no such mailbox") ; goto end ; }
+  if (goneany(&idx))
+  {
+    /* a message of the set was expunged by another session: nothing is
+       copied (as Dovecot; RFC 2180 4.4.1), the client is told */
+    sel_sync() ;
+    out_tagged("NO", "[EXPUNGEISSUED] some of the messages no longer exist") ;
+    goto end ;
+  }
   junk_begin(genalloc_len(size_t, &idx) > 0) ;
   for (size_t k = 0 ; k < genalloc_len(size_t, &idx) && !r ; k++)
   {
@@ -230,7 +253,7 @@ static void copymove (iargs *a, int move)
   junk_end() ;
   if (genalloc_len(uint32_t, &src))
   {
-    if (move) out_puts("* OK [COPYUID ") ; else { out_puts(S.tag) ; out_puts(" OK [COPYUID ") ; }
+    if (move) out_puts("* OK [COPYUID ") ; else { sel_sync() ; out_puts(S.tag) ; out_puts(" OK [COPYUID ") ; }
     out_u64(e.uidvalidity) ; out_puts(" ") ; out_uidset(&src) ; out_puts(" ") ; out_uidset(&dst) ;
     out_puts(move ? "] moved\r\n" : "] COPY completed\r\n") ;
     if (move) imap_ok("MOVE completed") ; else out_flush() ;

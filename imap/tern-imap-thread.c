@@ -316,7 +316,7 @@ void cmd_thread (iargs *a)
   refs = imap_isatom(&a->a[0], "REFERENCES") ;
   if (!refs && !imap_isatom(&a->a[0], "ORDEREDSUBJECT")) { out_tagged("BAD", "unknown THREAD algorithm") ; return ; }
   if (!sort_charset(&a->a[1])) return ;
-  if (!search_match(a, 2, 0, &hits)) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
+  if (!search_match(a, 2, 0, &hits, 0)) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
   K = sort_keys() ;
   uidout = a->uid ;
   if (refs)

@@ -117,6 +117,7 @@ int main (int argc, char const *const *argv)
   }
   cleanfiles() ;
   if (S.state == S_SELECTED) sel_close() ;
+  zip_end() ;
   if (S.account.len) tern_log_info("logout", "account", S.account.s, TERN_LOG_END) ;
   return 0 ;
 }

@@ -5,6 +5,7 @@
 #define TERN_IMAP_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
@@ -76,6 +77,7 @@ struct imsg_s
   uint64_t size ;
   int64_t date ;
   unsigned int dirty ;   /* flags changed by someone: report FETCH */
+  unsigned int recent ;  /* \Recent to this session */
   uint32_t coff ;        /* header cache entry offset + 1, or 0 */
 } ;
 
@@ -136,6 +138,17 @@ extern int in_idle (unsigned int ms) ;      /* 1 readable, 0 timeout */
 extern int in_idlefd (int fd, unsigned int ms) ;  /* 1 input, 2 fd readable, 0 timeout */
 extern void io_init (int in, int out) ;
 extern size_t io_discard (void) ;   /* bytes of buffered input dropped */
+extern char const *io_rest (size_t *n) ;   /* buffered input, taken away */
+
+/* tern-imap-zip.c: COMPRESS=DEFLATE (RFC 4978) */
+extern int zip_on (void) ;
+extern int zip_pending (void) ;   /* inflate holds input or output */
+extern void zip_start (char const *pending, size_t n) ;
+extern ssize_t zip_in (char *buf, size_t max) ;   /* inflated bytes, 0: needs input, -1 corrupt */
+extern char const *zip_error (void) ;
+extern ssize_t zip_read (int fd) ;
+extern void zip_out (char const *s, size_t n, int end) ;
+extern void zip_end (void) ;
 
 /* commands: each gets the parsed arguments after the command name */
 typedef struct iargs_s iargs ;
@@ -168,6 +181,7 @@ extern void cmd_copy (iargs *) ;
 extern void cmd_move (iargs *) ;
 extern void cmd_search (iargs *) ;
 extern void cmd_idle (iargs *) ;
+extern void cmd_compress (iargs *) ;   /* tern-imap-zip.c */
 extern void cmd_noop (iargs *) ;
 
 /* mailbox helpers (tern-imap-mbox.c) */
@@ -182,6 +196,8 @@ extern size_t sel_finduid (uint32_t uid) ;            /* index, or count */
 extern int sel_set (inode const *n, int uid, genalloc *idx) ; /* message indexes; 0 bad */
 extern void sel_dirty (size_t i) ;       /* report its FLAGS at the next sync */
 extern void out_flags (imsg const *m) ;
+extern void sel_condstore (void) ;      /* a CONDSTORE enabling command */
+extern void sel_kwtell (uint64_t kw) ;   /* untagged FLAGS first if kw names a keyword new to the client */
 extern int sel_kwbit (char const *s, size_t len, uint64_t *bit, int create) ;
 
 
@@ -249,7 +265,7 @@ extern int sortfile_open (sfile *f) ;    /* 1 valid, 0 missing or damaged */
 extern int sortfile_next (sfile *f, uint32_t *uid, int64_t *date, int *reply, char const **str) ;
 extern void sortfile_close (sfile *f) ;
 extern void sortfile_write (skey const *k, size_t n) ;
-extern int search_match (iargs *a, unsigned int start, int uid, genalloc *hits) ;
+extern int search_match (iargs *a, unsigned int start, int uid, genalloc *hits, uint64_t *ms) ;
 /* tern-imap-sort.c, tern-imap-thread.c */
 extern int sort_return (iargs *a, unsigned int *p, unsigned int *ret, int *es) ;  /* RETURN (...): 0 bad */
 extern int sort_charset (inode const *n) ;   /* 1 UTF-8 or US-ASCII, else 0 after NO/BAD */
@@ -276,4 +292,11 @@ extern void junk_commit (void) ;
 extern void junk_syncbox (tern_mboxent const *e, uint32_t const *uids, size_t n) ;
 extern void junk_syncall (char const *name, int gone) ;   /* DELETE, RENAME INBOX */
 extern void junk_end (void) ;
+/* tern-imap-recent.c: \Recent (tern-imap(8) RECENT) */
+extern void recent_reset (void) ;
+extern void recent_take (void) ;        /* after new messages joined the list */
+extern void recent_gone (imsg const *m) ;
+extern void recent_recount (void) ;
+extern void recent_report (int always) ;
+extern int recent_count (tern_mbox *m, uint64_t *n) ;
 #endif

@@ -50,6 +50,20 @@ static int qp (stralloc *out, char const *s, size_t len)
   for (size_t i = 0 ; i < len ; i++)
   {
     char c = s[i] ;
+    if (c == ' ' || c == '\t')
+    {
+      /* blanks ending a line (or the text) were added in transport: gone
+         (RFC 2045 6.7 rule 3); others are kept, all at once */
+      size_t j = i + 1 ;
+      while (j < len && (s[j] == ' ' || s[j] == '\t')) j++ ;
+      if (j < len && s[j] != '\n' && (s[j] != '\r' || j + 1 >= len || s[j+1] != '\n'))
+      {
+        memcpy(out->s + out->len, s + i, j - i) ;
+        out->len += j - i ;
+      }
+      i = j - 1 ;
+      continue ;
+    }
     if (c == '=')
     {
       size_t j = i + 1 ;

@@ -38,8 +38,8 @@ extern int tern_cte_kind (char const *hdr, size_t len) ;
 
 /* Appends s[0..len) decoded from cte (TERN_CTE_*) to out.  Lenient:
    base64 skips what is not in its alphabet and stops at "=";
-   quoted-printable keeps a malformed "=" as it is and drops soft line
-   breaks.  Returns 0 (ENOMEM) or 1. */
+   quoted-printable keeps a malformed "=" as it is, drops soft line
+   breaks and the blanks that end a line (RFC 2045 6.7 rule 3).  Returns 0 (ENOMEM) or 1. */
 extern int tern_cte_decode (stralloc *out, char const *s, size_t len, int cte) ;
 
 #endif

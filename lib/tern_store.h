@@ -84,6 +84,7 @@ struct tern_idxhdr_s
   uint32_t generation ;
   uint32_t tombstones ;
   uint32_t flags ;
+  uint32_t recent ;   /* the highest UID a session has taken as \Recent */
 } ;
 
 typedef struct tern_rec_s tern_rec ;

@@ -18,7 +18,7 @@ def view(acct, boxes):
         check(r[1].split(b" ")[1] == b"OK", "%s: SELECT %s: %r" % (acct, b, r))
         r = s.cmd("UID FETCH 1:* (FLAGS BODY.PEEK[])")
         check(r[1].split(b" ")[1] == b"OK", "%s: FETCH in %s: %r" % (acct, b, r[1]))
-        out[b] = sorted(r[0])
+        out[b] = sorted(re.sub(rb"\\Recent ?", b"", l) for l in r[0])   # \Recent: the session's, not stored
     s.close()
     return out
 

@@ -177,6 +177,9 @@ service imap-login {
     port = 0
   }
 }
+protocol imap {
+  mail_plugins = $mail_plugins imap_zlib
+}
 """ % dport))
 procs.append(subprocess.Popen(["dovecot", "-F", "-c", D + "/dovecot.conf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 try:

@@ -14,6 +14,7 @@ b2 NOOP ((((((((((((((((((((((((((((((((((x))))))))))))))))))))))))))))))))))
 b3 NOOP "a\x"
 b4 NOOP ( )
 b5 X BODY[unterminated
+b6 SELECT foo] a]b
 seq 1:*
 seq 4294967295:1,7
 seq 4294967296

@@ -87,7 +87,7 @@ def literals():
 def names():
     c = Raw()
     c.cmd("LOGIN bob bob-password")
-    for bad in ('"../eve"', '"/etc"', '"a/"', '"a//b"', '"a/./b"', '"x\x7fy"', '"' + "n" * 256 + '"', '"&Jjo"', '"Caf\xc3\xa9"'):
+    for bad in ('"../eve"', '"/etc"', '"a//"', '"a//b"', '"a/./b"', '"x\x7fy"', '"' + "n" * 256 + '"', '"&Jjo"', '"Caf\xc3\xa9"'):
         r = c.cmd("CREATE " + bad)
         check(r[1].startswith(b"t%d NO" % c.n) or r[1].startswith(b"t%d BAD" % c.n), "CREATE %r refused: %r" % (bad, r))
     r = c.cmd('CREATE "Work/&ZeVnLIqe-"')

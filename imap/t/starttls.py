@@ -57,7 +57,20 @@ typ, _ = m.login("bob@example.com", "bob-password")
 check(typ == "OK", "login over TLS")
 typ, data = m.select("Inbox")
 check(typ == "OK", "select over TLS")
-m.logout()
+# COMPRESS=DEFLATE inside TLS (tern-imap deflates on tern-tls's fds)
+import zlib
+m.sock.sendall(b"z1 COMPRESS DEFLATE\r\n")
+check(m.file.readline().startswith(b"z1 OK"), "COMPRESS inside TLS")
+zo, zi = zlib.compressobj(6, zlib.DEFLATED, -15), zlib.decompressobj(-15)
+m.sock.sendall(zo.compress(b"z2 NOOP\r\nz3 LOGOUT\r\n") + zo.flush(zlib.Z_SYNC_FLUSH))
+got = b""
+while b"z3 OK" not in got:
+    b = m.file.read1(65536)
+    if not b:
+        break
+    got += zi.decompress(b)
+check(b"z2 OK" in got and b"* BYE" in got and b"z3 OK" in got, "commands deflated inside TLS: %r" % got)
+m.shutdown()
 check(m.proc.wait(10) == 0, "tern-tls exit 0")
 
 

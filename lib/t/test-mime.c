@@ -68,6 +68,10 @@ int main (void)
       { "aGVsbG8", "hello", TERN_CTE_BASE64 }, { "caf=C3=A9 =3D 1", "caf\xc3\xa9 = 1", TERN_CTE_QP },
       { "soft=\r\nbreak", "softbreak", TERN_CTE_QP }, { "soft=  \nbreak", "softbreak", TERN_CTE_QP },
       { "bad =ZZ =", "bad =ZZ =", TERN_CTE_QP }, { "as is", "as is", TERN_CTE_NONE },
+      /* RFC 2045 6.7 rule 3: trailing blanks of an encoded line are removed */
+      { "line  \r\nnext \t\r\nend  ", "line\r\nnext\r\nend", TERN_CTE_QP }, { "x \ny", "x\ny", TERN_CTE_QP },
+      { "a =20 \r\n", "a  \r\n", TERN_CTE_QP }, { "in \t side\n", "in \t side\n", TERN_CTE_QP },
+      { "keep  \r\n", "keep  \r\n", TERN_CTE_NONE },
     } ;
     for (size_t i = 0 ; i < sizeof k / sizeof *k ; i++)
       T(tern_cte_kind(k[i].hdr, strlen(k[i].hdr)) == k[i].kind, k[i].hdr) ;

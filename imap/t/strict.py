@@ -1,0 +1,268 @@
+# strict.py: protocol state a strict client relies on (issue 18): CREATE
+# with a trailing separator, NO for a valid name naming no mailbox, ...
+# Prints "N passed, N failed".
+import os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common
+from common import check, setup, deliver, MSG, Raw
+
+
+def ok(r):
+    return r[1].split(b" ")[1:2] == [b"OK"]
+
+
+def names():
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    r = c.cmd("CREATE Trail/")
+    check(ok(r), "CREATE Trail/ (trailing separator) is OK: %r" % (r,))
+    r = c.cmd('LIST "" Trail*')
+    check(r[0] == [b'* LIST (\\HasNoChildren) "/" "Trail"\r\n'], "and creates Trail: %r" % (r,))
+    r = c.cmd("CREATE Trail/Sub/")
+    r2 = c.cmd('LIST "" Trail/*')
+    check(ok(r) and r2[0] == [b'* LIST (\\HasNoChildren) "/" "Trail/Sub"\r\n'], "CREATE Trail/Sub/ creates Trail/Sub: %r" % ((r, r2),))
+    r = c.cmd("CREATE /")
+    check(b" NO " in r[1], "CREATE / is NO: %r" % (r,))
+    for cmd in ("SELECT foo]", "EXAMINE foo]", "STATUS foo] (MESSAGES)", "SELECT NIL", "SELECT Nosuch"):
+        r = c.cmd(cmd)
+        check(r[1].startswith(b"t%d NO [NONEXISTENT]" % c.n), "%s: NO [NONEXISTENT], not BAD: %r" % (cmd, r))
+    r = c.cmd("CREATE a]b")
+    r2 = c.cmd("SELECT a]b")
+    check(ok(r) and ok(r2), "a]b is a valid atom: CREATE and SELECT it: %r" % ((r, r2),))
+    c.cmd("LOGOUT")
+
+
+def flagsfirst(lines, kw, what):
+    """an untagged FLAGS and PERMANENTFLAGS naming kw come before the
+    first FETCH that shows it"""
+    fl = [i for i, l in enumerate(lines) if l.startswith(b"* FLAGS (") and kw in l]
+    pf = [i for i, l in enumerate(lines) if l.startswith(b"* OK [PERMANENTFLAGS (") and kw in l]
+    fe = [i for i, l in enumerate(lines) if b" FETCH (" in l and kw in l]
+    check(fl and pf and (not fe or fl[0] < fe[0] and pf[0] < fe[0]), "%s: FLAGS and PERMANENTFLAGS name %s first: %r" % (what, kw, lines))
+
+
+def keywords():
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("CREATE Kw")
+    c.cmd("APPEND Kw {%d+}\r\n%s" % (len(MSG % (1, 1, 1)), (MSG % (1, 1, 1)).decode()))
+    c.cmd("SELECT Kw")
+    b, d, i = Raw(), Raw(), Raw()
+    for x in (b, d, i):
+        x.cmd("LOGIN bob bob-password")
+        x.cmd("SELECT Kw")
+    i.send(b"i1 IDLE\r\n")
+    check(i.line().startswith(b"+ "), "IDLE continuation")
+    r = c.cmd("STORE 1 +FLAGS.SILENT (kwone)")
+    flagsfirst(r[0], b"kwone", "STORE .SILENT of a new keyword")
+    r = c.cmd("STORE 1 +FLAGS (kwtwo)")
+    flagsfirst(r[0], b"kwtwo", "STORE of a new keyword")
+    check(any(b" FETCH (" in l and b"kwtwo" in l for l in r[0]), "and its FETCH: %r" % (r,))
+    r = c.cmd("STORE 1 +FLAGS (kwtwo \\Seen)")
+    check(not any(l.startswith(b"* FLAGS") for l in r[0]), "a keyword told already: no FLAGS again: %r" % (r,))
+    r = b.cmd("NOOP")
+    flagsfirst(r[0], b"kwtwo", "another session's NOOP")
+    check(any(b" FETCH (" in l and b"kwtwo" in l for l in r[0]), "NOOP reports the change: %r" % (r,))
+    r = d.cmd("FETCH 1 FLAGS")
+    flagsfirst(r[0], b"kwtwo", "another session's FETCH FLAGS")
+    lines = []
+    while not any(b" FETCH (" in l and b"kwtwo" in l for l in lines):
+        lines.append(i.line())
+    flagsfirst(lines, b"kwone", "a session in IDLE")
+    flagsfirst(lines, b"kwtwo", "a session in IDLE")
+    i.send(b"DONE\r\n")
+    i.until(b"i1")
+    for x in (c, b, d, i):
+        x.cmd("LOGOUT")
+
+
+QPMSG = (b"From: a@example.org\r\nSubject: qp\r\nMIME-Version: 1.0\r\n"
+         b"Content-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+         b"hello  \t\r\nworld=20 \r\nsoft =\r\nbreak\r\n")
+
+
+def binary():
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("CREATE Qp")
+    c.cmd(b"APPEND Qp {%d+}\r\n" % len(QPMSG) + QPMSG)
+    c.cmd("SELECT Qp")
+    want = b"hello\r\nworld \r\nsoft break\r\n"
+    r = c.cmd("FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])")
+    check(b"BINARY.SIZE[1] %d " % len(want) in r[0][0], "BINARY.SIZE of a QP part without its trailing blanks: %r" % (r,))
+    check(b"BINARY[1] {%d}\r\n%s)" % (len(want), want) in r[0][0], "BINARY of it: %r" % (r,))
+    r = c.cmd("FETCH 1 BINARY.PEEK[1]<3.6>")
+    check(b"BINARY[1]<3> {6}\r\n%s)" % want[3:9] in r[0][0], "a partial BINARY is a slice of the decoded bytes: %r" % (r,))
+    c.cmd("LOGOUT")
+
+
+def condstore():
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("CREATE Cs")
+    for k in range(3):
+        c.cmd(b"APPEND Cs {%d+}\r\n" % len(MSG % (k, k, k)) + MSG % (k, k, k))
+    c.cmd("SELECT Cs")
+    r = c.cmd("STORE 2 +FLAGS (\\Draft)")
+    check(not any(b"MODSEQ" in l for l in r[0]), "no MODSEQ before CONDSTORE is enabled: %r" % (r,))
+    r = c.cmd("FETCH 2 (FLAGS MODSEQ)")
+    ms = int(r[0][-1].split(b"MODSEQ (")[1].split(b")")[0])
+    check(r[0][0].startswith(b"* OK [HIGHESTMODSEQ %d]" % ms) and len(r[0]) == 2, "the first FETCH MODSEQ reports HIGHESTMODSEQ first: %r" % (r,))
+    r = c.cmd("FETCH 2 (FLAGS MODSEQ)")
+    check(len(r[0]) == 1, "once: %r" % (r,))
+    r = c.cmd("SEARCH MODSEQ %d" % ms)
+    check(r[0] == [b"* SEARCH 2 (MODSEQ %d)\r\n" % ms], "SEARCH MODSEQ, with the highest MODSEQ found: %r" % (r,))
+    r = c.cmd('SEARCH MODSEQ "/flags/\\\\draft" all %d' % ms)
+    check(r[0] == [b"* SEARCH 2 (MODSEQ %d)\r\n" % ms], "SEARCH MODSEQ with an entry name and type: %r" % (r,))
+    for t in ("priv", "shared"):
+        r = c.cmd('UID SEARCH MODSEQ "/flags/$junk" %s 1 NOT DELETED' % t)
+        check(r[0] == [b"* SEARCH 1 2 3 (MODSEQ %d)\r\n" % ms], "entry type %s: %r" % (t, r))
+    r = c.cmd("SEARCH RETURN (COUNT) MODSEQ %d" % ms)
+    check(r[0] == [b'* ESEARCH (TAG "t%d") COUNT 1 MODSEQ %d\r\n' % (c.n, ms)], "ESEARCH with MODSEQ: %r" % (r,))
+    r = c.cmd("SEARCH MODSEQ %d" % (ms + 1))
+    check(r[0] == [b"* SEARCH\r\n"], "none found: no MODSEQ: %r" % (r,))
+    for bad in ('MODSEQ "/flags/\\\\draft" bogus 1', 'MODSEQ "/flags/\\\\draft" all', "MODSEQ x", 'MODSEQ "/other" all 1'):
+        r = c.cmd("SEARCH " + bad)
+        check(b" BAD " in r[1], "SEARCH %s is BAD: %r" % (bad, r))
+    r = c.cmd("FETCH 3 BODY[TEXT]")
+    check(len(r[0]) == 1 and b"\\Seen" in r[0][0] and b"MODSEQ (%d)" % (ms + 1) in r[0][0], "CONDSTORE on: the \\Seen a FETCH sets comes with its MODSEQ: %r" % (r,))
+    r = c.cmd("STORE 3 -FLAGS.SILENT (\\Seen)")
+    check(r[0] == [b"* 3 FETCH (MODSEQ (%d))\r\n" % (ms + 2)], "and a STORE .SILENT reports MODSEQ: %r" % (r,))
+    ms += 2
+    d = Raw()
+    d.cmd("LOGIN bob bob-password")
+    d.cmd("SELECT Cs")
+    r = d.cmd("FETCH 1:* (FLAGS) (CHANGEDSINCE %d)" % (ms - 1))
+    check(r[0][0].startswith(b"* OK [HIGHESTMODSEQ %d]" % ms) and b"MODSEQ (%d)" % ms in r[0][1], "CHANGEDSINCE: HIGHESTMODSEQ, then the changed message: %r" % (r,))
+    e = Raw()
+    e.cmd("LOGIN bob bob-password")
+    e.cmd("SELECT Cs")
+    r = e.cmd("SEARCH MODSEQ 1")
+    check(r[0][0].startswith(b"* OK [HIGHESTMODSEQ %d]" % ms) and r[0][1].startswith(b"* SEARCH 1 2 3"), "SEARCH MODSEQ enables CONDSTORE: %r" % (r,))
+    for x in (c, d, e):
+        x.cmd("LOGOUT")
+
+
+def expunged():
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("CREATE Mix")
+    c.cmd("CREATE Dst")
+    for k in range(4):
+        c.cmd(b"APPEND Mix {%d+}\r\n" % len(MSG % (k, k, k)) + MSG % (k, k, k))
+    c.cmd("SELECT Mix")
+    b = Raw()
+    b.cmd("LOGIN bob bob-password")
+    b.cmd("SELECT Mix")
+    b.cmd("STORE 2 +FLAGS.SILENT (\\Deleted)")
+    b.cmd("EXPUNGE")
+    r = c.cmd("UID COPY 1:3 Dst")
+    check(b"* 2 EXPUNGE\r\n" in r[0] and r[1].startswith(b"t%d NO [EXPUNGEISSUED]" % c.n), "COPY of a set with a message another session expunged: EXPUNGE, NO [EXPUNGEISSUED] (Dovecot): %r" % (r,))
+    r = c.cmd("STATUS Dst (MESSAGES)")
+    check(r[0] == [b'* STATUS "Dst" (MESSAGES 0)\r\n'], "and nothing copied: %r" % (r,))
+    r = c.cmd("UID COPY 2 Dst")
+    check(r[0] == [] and r[1] == b"t%d OK COPY completed\r\n" % c.n, "UID COPY of a UID the client knows is gone: OK, nothing: %r" % (r,))
+    r = c.cmd("COPY 1:2 Dst")
+    check(r[1].startswith(b"t%d OK [COPYUID " % c.n) and (b" 1,3 1:2]" in r[1] or b" 1,3 1,2]" in r[1]), "then COPY 1:2 copies UIDs 1 and 3: %r" % (r,))
+    b.cmd("STORE 1 +FLAGS.SILENT (\\Deleted)")
+    b.cmd("EXPUNGE")
+    r = c.cmd("MOVE 1 Dst")
+    check(b"* 1 EXPUNGE\r\n" in r[0] and r[1].startswith(b"t%d NO [EXPUNGEISSUED]" % c.n), "MOVE likewise: %r" % (r,))
+    b.cmd("STORE 1 +FLAGS.SILENT (\\Seen)")
+    r = c.cmd("COPY 2 Dst")
+    check(r[0][0].startswith(b"* 1 FETCH (UID 3 FLAGS (") and b"\\Seen" in r[0][0] and b"[COPYUID " in r[1], "a COPY reports others' changes before its tagged OK: %r" % (r,))
+    r = c.cmd("STATUS Dst (MESSAGES)")
+    check(r[0] == [b'* STATUS "Dst" (MESSAGES 3)\r\n'], "three copies in all: %r" % (r,))
+    for x in (b, c):
+        x.cmd("LOGOUT")
+
+
+def recent():
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("CREATE Rc")
+    for k in range(2):
+        c.cmd(b"APPEND Rc {%d+}\r\n" % len(MSG % (k, k, k)) + MSG % (k, k, k))
+    r = c.cmd("STATUS Rc (MESSAGES RECENT)")
+    check(r[0] == [b'* STATUS "Rc" (MESSAGES 2 RECENT 2)\r\n'], "STATUS RECENT before any SELECT: %r" % (r,))
+    e = Raw()
+    e.cmd("LOGIN bob bob-password")
+    r = e.cmd("EXAMINE Rc")
+    check(b"* 2 RECENT\r\n" in r[0], "EXAMINE sees them recent: %r" % (r,))
+    r = e.cmd("SEARCH RECENT")
+    check(r[0] == [b"* SEARCH 1 2\r\n"], "SEARCH RECENT in EXAMINE: %r" % (r,))
+    r = c.cmd("STATUS Rc (RECENT)")
+    check(r[0] == [b'* STATUS "Rc" (RECENT 2)\r\n'], "EXAMINE does not take them over: %r" % (r,))
+    r = c.cmd("SELECT Rc")
+    check(b"* 2 RECENT\r\n" in r[0], "the first SELECT takes them: %r" % (r,))
+    r = c.cmd("FETCH 1 FLAGS")
+    check(r[0] == [b"* 1 FETCH (FLAGS (\\Recent $NotJunk))\r\n"], "\\Recent in FETCH FLAGS: %r" % (r,))
+    b = Raw()
+    b.cmd("LOGIN bob bob-password")
+    r = b.cmd("SELECT Rc")
+    check(b"* 0 RECENT\r\n" in r[0], "a second SELECT: none recent: %r" % (r,))
+    r = b.cmd("FETCH 1 FLAGS")
+    check(r[0] == [b"* 1 FETCH (FLAGS ($NotJunk))\r\n"], "and no \\Recent flag: %r" % (r,))
+    r = b.cmd("STATUS Rc (RECENT)")
+    check(r[0] == [b'* STATUS "Rc" (RECENT 0)\r\n'], "STATUS RECENT 0 once taken: %r" % (r,))
+    deliver("bob", "Rc", MSG % (7, 7, 7))
+    r = b.cmd("NOOP")
+    check(r[0] == [b"* 3 EXISTS\r\n", b"* 1 RECENT\r\n"], "a delivery: the first session to sync takes it: %r" % (r,))
+    r = c.cmd("NOOP")
+    check(r[0] == [b"* 3 EXISTS\r\n"], "the other one only sees EXISTS: %r" % (r,))
+    r = e.cmd("NOOP")
+    check(r[0] == [b"* 3 EXISTS\r\n"], "nor does the EXAMINE session: %r" % (r,))
+    r = b.cmd("SEARCH NEW")
+    r2 = b.cmd("SEARCH OLD")
+    check(r[0] == [b"* SEARCH 3\r\n"] and r2[0] == [b"* SEARCH 1 2\r\n"], "SEARCH NEW and OLD: %r" % ((r, r2),))
+    r = c.cmd("SEARCH RECENT")
+    r2 = c.cmd("SEARCH NEW")
+    check(r[0] == [b"* SEARCH 1 2\r\n"] and r2[0] == [b"* SEARCH 1 2\r\n"], "in the first session: %r" % ((r, r2),))
+    c.cmd("STORE 1 +FLAGS.SILENT (\\Seen)")
+    r = c.cmd("SEARCH NEW")
+    check(r[0] == [b"* SEARCH 2\r\n"], "NEW is RECENT UNSEEN: %r" % (r,))
+    r = c.cmd("STORE 2 +FLAGS.SILENT (\\Deleted)")
+    r = c.cmd("EXPUNGE")
+    check(r[0] == [b"* 2 EXPUNGE\r\n", b"* 1 RECENT\r\n"], "an expunge of a recent message: RECENT again: %r" % (r,))
+    r = c.cmd("SELECT Rc")
+    check(b"* 0 RECENT\r\n" in r[0], "selected again: none recent (taken already): %r" % (r,))
+    for x in (b, c, e):
+        x.cmd("LOGOUT")
+
+
+def listext():
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("CREATE Par/Kid")
+    c.cmd("SUBSCRIBE Par/Kid")
+    c.cmd("UNSUBSCRIBE Par")
+    r = c.cmd('LIST (RECURSIVEMATCH) "" *')
+    check(r[0] == [] and r[1].startswith(b"t%d BAD" % c.n), "RECURSIVEMATCH alone is BAD (RFC 5258 3): %r" % (r,))
+    r = c.cmd('LIST (SUBSCRIBED RECURSIVEMATCH) "" P%')
+    check(r[0] == [b'* LIST (\\HasChildren) "/" "Par" ("CHILDINFO" ("SUBSCRIBED"))\r\n'], "CHILDINFO for a parent of a subscribed child: %r" % (r,))
+    r = c.cmd('LIST (SUBSCRIBED RECURSIVEMATCH) "" P*')
+    check(r[0] == [b'* LIST (\\HasNoChildren \\Subscribed) "/" "Par/Kid"\r\n'], "no CHILDINFO when the child matches itself: %r" % (r,))
+    r = c.cmd('LIST (SUBSCRIBED) "" P%')
+    check(r[0] == [], "without RECURSIVEMATCH the parent is not listed: %r" % (r,))
+    r = c.cmd('LIST "" P% RETURN (CHILDREN SUBSCRIBED)')
+    check(r[0] == [b'* LIST (\\HasChildren) "/" "Par"\r\n'], "RETURN (CHILDREN SUBSCRIBED): %r" % (r,))
+    r = c.cmd('LSUB "" P%')
+    check(r[0] == [b'* LSUB (\\Noselect) "/" "Par"\r\n'], "LSUB %% gives the \\Noselect parent (RFC 3501 6.3.9): %r" % (r,))
+    r = c.cmd('LSUB "" P*')
+    check(r[0] == [b'* LSUB () "/" "Par/Kid"\r\n'], "LSUB * gives the child only: %r" % (r,))
+    c.cmd("UNSUBSCRIBE Par/Kid")
+    r = c.cmd('LSUB "" P%')
+    r2 = c.cmd('LIST (SUBSCRIBED RECURSIVEMATCH) "" P%')
+    check(r[0] == [] and r2[0] == [], "unsubscribed, the parent leaves LSUB and CHILDINFO: %r" % ((r, r2),))
+    c.cmd("LOGOUT")
+
+
+setup()
+names()
+listext()
+recent()
+expunged()
+condstore()
+binary()
+keywords()
+common.terntest.report()
