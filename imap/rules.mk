@@ -4,7 +4,8 @@ tern-imap_OBJS = imap/tern-imap.o imap/tern-imap-parse.o imap/tern-imap-io.o ima
   imap/tern-imap-auth.o imap/tern-imap-name.o imap/tern-imap-mbox.o imap/tern-imap-list.o \
   imap/tern-imap-sel.o imap/tern-imap-expunge.o imap/tern-imap-fetch.o imap/tern-imap-msg.o imap/tern-imap-store.o imap/tern-imap-append.o imap/tern-imap-search.o \
   imap/tern-imap-mime.o imap/tern-imap-env.o imap/tern-imap-cache.o imap/tern-imap-text.o imap/tern-imap-limit.o imap/tern-imap-junk.o \
-  imap/tern-imap-recent.o
+  imap/tern-imap-recent.o \
+  imap/tern-imap-qresync.o
 MAN += imap/tern-imap.8
 
 # not installed: bin/t/deliver ACCT MAILBOX < message (tests only)
