@@ -6,7 +6,7 @@
 # server (commands: best of three): LOGIN+SELECT, UID FETCH 1:* (UID FLAGS RFC822.SIZE), FETCH 1:*
 # (BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE)]), UID SEARCH SUBJECT zebra,
 # a full mbsync into an empty maildir.  Then the RSS of idle sessions.
-import atexit, os, shutil, socket, subprocess, sys, tempfile, time
+import atexit, os, re, shutil, socket, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
 from terntest import dovecot_conf, freeport
 
@@ -132,6 +132,34 @@ except OSError:
     NEAR = D
 
 
+def resync(port, rounds=3):
+    """QRESYNC: the best time of SELECT INBOX (QRESYNC (uidvalidity
+    modseq)) after another session changed the flags of 10 messages
+    since modseq; each answer must hold exactly those 10 FETCH"""
+    c, o = Client(port), Client(port)
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("ENABLE QRESYNC")
+    o.cmd("LOGIN bob bob-password")
+    o.cmd("SELECT INBOX")
+    r = c.cmd("EXAMINE INBOX")
+    uv = int(re.search(rb"UIDVALIDITY (\d+)", r).group(1))
+    hm = int(re.search(rb"HIGHESTMODSEQ (\d+)", r).group(1))
+    best = 1e9
+    for k in range(rounds):
+        for j in range(1, 11):
+            o.cmd("STORE %d %sFLAGS.SILENT (\\Flagged)" % (j * (N // 11), "-+"[k % 2 == 0]))
+        o.cmd("NOOP")
+        t0 = time.perf_counter()
+        r = c.cmd("SELECT INBOX (QRESYNC (%d %d))" % (uv, hm))
+        best = min(best, time.perf_counter() - t0)
+        if r.count(b" FETCH (") != 10:
+            sys.exit("bench: QRESYNC on %d: %d FETCH" % (port, r.count(b" FETCH (")))
+        hm = int(re.search(rb"HIGHESTMODSEQ (\d+)", r).group(1))
+    for x in (c, o):
+        x.cmd("LOGOUT")
+    return best
+
+
 def rss(pid):
     for l in open("/proc/%d/status" % pid):
         if l.startswith("VmRSS:"):
@@ -204,6 +232,8 @@ try:
         print("%-58s %8.3f %8.3f %7.2f" % (name, tt[k], td[k], tt[k] / td[k]))
     print("(commands: best of 3 in one session; mbsync's own CPU time: %.2f s against tern, %.2f s against dovecot)"
           % (mbcpu["best-tern"], mbcpu["best-dovecot"]))
+    rd, rt = resync(dport), resync(tport)
+    print("%-58s %8.3f %8.3f %7.2f" % ("QRESYNC SELECT, 10 flag changes since (best of 3)", rt, rd, rt / rd))
     # idle sessions: one logged in only, one with the mailbox selected
     c1 = Client(tport)
     c1.cmd("LOGIN bob bob-password")
