@@ -22,7 +22,7 @@ static int cmpseq (void const *a, void const *b)
   return x->lo < y->lo ? -1 : x->lo > y->lo ;
 }
 
-/* ranges with "*" as star, each lo <= hi, sorted and merged */
+/* ranges with "*" as star, each lo <= hi <= star, sorted and merged */
 static void normset (genalloc *g, uint32_t star)
 {
   iseq *r = genalloc_s(iseq, g) ;
@@ -32,6 +32,8 @@ static void normset (genalloc *g, uint32_t star)
     if (!r[i].lo) r[i].lo = star ;
     if (!r[i].hi) r[i].hi = star ;
     if (r[i].lo > r[i].hi) { uint32_t t = r[i].lo ; r[i].lo = r[i].hi ; r[i].hi = t ; }
+    if (r[i].lo > star) r[i].lo = 0 ;   /* never given: dropped */
+    if (r[i].hi > star) r[i].hi = star ;
   }
   qsort(r, n, sizeof *r, &cmpseq) ;
   for (size_t i = 0 ; i < n ; i++)
@@ -134,15 +136,12 @@ static int fromlog (uint64_t since, genalloc const *set, genalloc *out)
   return 1 ;
 }
 
-/* every UID of set (else 1:UIDNEXT-1) at or above from that the session
-   does not list: O(ranges + messages) */
+/* the ranges of UIDs of set (else 1:UIDNEXT-1) at or above from that the
+   session does not list: O(ranges + messages) */
 static void addrange (genalloc *out, uint64_t x, uint64_t y)
 {
-  for (; x <= y ; x++)
-  {
-    uint32_t u = (uint32_t)x ;
-    if (!genalloc_catb(uint32_t, out, &u, 1)) strerr_diefusys(111, "list expunged UIDs") ;
-  }
+  iseq r = { .lo = (uint32_t)x, .hi = (uint32_t)y } ;
+  if (x <= y && !genalloc_catb(iseq, out, &r, 1)) strerr_diefusys(111, "list expunged UIDs") ;
 }
 
 static void fromset (genalloc const *set, uint32_t from, genalloc *out)
@@ -172,22 +171,37 @@ void qresync_earlier (uint64_t since, genalloc *set, uint32_t from)
   uint64_t known = S.mbox.hdr.vanished ? S.mbox.hdr.vanished : S.generation == 1 ? 0 : (uint64_t)-1 ;
   size_t n ;
   if (set) normset(set, S.mbox.hdr.uidnext - 1) ;
-  if (since < known || !fromlog(since, set, &out))
-  {
-    genalloc_setlen(uint32_t, &out, 0) ;
-    fromset(set, from, &out) ;
-  }
-  n = genalloc_len(uint32_t, &out) ;
-  qsort(genalloc_s(uint32_t, &out), n, sizeof(uint32_t), &cmpu32) ;
-  if (n > 1)
+  if (since >= known && fromlog(since, set, &out))
   {
     uint32_t *u = genalloc_s(uint32_t, &out) ;
-    size_t o = 1 ;
-    for (size_t i = 1 ; i < n ; i++) if (u[i] != u[o-1]) u[o++] = u[i] ;
-    n = o ;
+    n = genalloc_len(uint32_t, &out) ;
+    qsort(u, n, sizeof *u, &cmpu32) ;
+    if (n > 1)
+    {
+      size_t o = 1 ;
+      for (size_t i = 1 ; i < n ; i++) if (u[i] != u[o-1]) u[o++] = u[i] ;
+      n = o ;
+    }
+    qresync_vanished(u, n, 1) ;
+    genalloc_free(uint32_t, &out) ;
   }
-  qresync_vanished(genalloc_s(uint32_t, &out), n, 1) ;
-  genalloc_free(uint32_t, &out) ;
+  else
+  {
+    iseq const *r ;
+    genalloc_free(uint32_t, &out) ;
+    fromset(set, from, &out) ;
+    r = genalloc_s(iseq const, &out) ;
+    n = genalloc_len(iseq, &out) ;
+    if (n) out_puts("* VANISHED (EARLIER) ") ;
+    for (size_t i = 0 ; i < n ; i++)
+    {
+      if (i) out_puts(",") ;
+      out_u64(r[i].lo) ;
+      if (r[i].hi > r[i].lo) { out_puts(":") ; out_u64(r[i].hi) ; }
+    }
+    if (n) out_puts("\r\n") ;
+    genalloc_free(iseq, &out) ;
+  }
   if (getenv("TERN_IMAP_TESTCOUNT"))
   {
     char fmt[UINT64_FMT] ;

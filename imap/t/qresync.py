@@ -118,6 +118,9 @@ def compacted():
     c.cmd("UID STORE 120 +FLAGS (\\Seen)")
     r = c.cmd("SELECT Big (QRESYNC (%d %d))" % (uv, hm))
     check(vanished(r[0]) == [b"* VANISHED (EARLIER) 11:100\r\n"] and [u for s, u in fetches(r[0])] == [120], "after a compaction: %r" % (r,))
+    for k in ("1:1000", "1:4294967295", "*:1", "1:*"):
+        r = c.cmd("SELECT Big (QRESYNC (%d %d %s))" % (uv, hm, k))
+        check(vanished(r[0]) == [b"* VANISHED (EARLIER) 11:100\r\n"], "known-uids %s: only UIDs given out: %r" % (k, r))
     r = c.cmd("SELECT Big (QRESYNC (%d %d 5:20,105))" % (uv, hm))
     check(vanished(r[0]) == [b"* VANISHED (EARLIER) 11:20\r\n"], "known-uids: %r" % (r,))
     r = c.cmd("SELECT Big (QRESYNC (%d %d 1:130 (1:10 1:10)))" % (uv, hm))
