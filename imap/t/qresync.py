@@ -125,6 +125,8 @@ def compacted():
     check(vanished(r[0]) == [b"* VANISHED (EARLIER) 11:20\r\n"], "known-uids: %r" % (r,))
     r = c.cmd("SELECT Big (QRESYNC (%d %d 1:130 (1:10 1:10)))" % (uv, hm))
     check(vanished(r[0]) == [b"* VANISHED (EARLIER) 11:100\r\n"], "seq-match-data: %r" % (r,))
+    r = c.cmd("SELECT Big (QRESYNC (%d %d 1:4294967295 (1:4294967295 1:4294967295)))" % (uv, hm))
+    check(vanished(r[0]) == [b"* VANISHED (EARLIER) 11:100\r\n"], "seq-match-data of 4 billion pairs stops at the first mismatch: %r" % (r,))
     r = c.cmd("SELECT Big (QRESYNC (%d %d))" % (uv, hm2))
     check(vanished(r[0]) == [] and [u for s, u in fetches(r[0])] == [120], "at the compaction's MODSEQ the log suffices: %r" % (r,))
     c.cmd("LOGOUT")
