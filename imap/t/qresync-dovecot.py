@@ -36,12 +36,12 @@ def norm(r):
     """the lines that QRESYNC decides, comparable across servers"""
     keep = []
     for l in r[0]:
-        if re.match(rb"\* (VANISHED|ENABLED|\d+ EXPUNGE|\d+ FETCH)", l):
+        if re.match(rb"\* (VANISHED|ENABLED|\d+ EXPUNGE|\d+ FETCH|OK \[CLOSED\])", l):
             ms = re.search(rb"MODSEQ \(\d+\)", l)   # item order differs: MODSEQ goes last
             l = re.sub(rb" ?MODSEQ \(\d+\) ?", b" ", l).replace(b"( ", b"(").replace(b" )", b")")
             l = l.replace(b")\r\n", b" MODSEQ (m))\r\n" if ms else b")\r\n")
             l = re.sub(rb" ?(\$NotJunk|\\Recent)", b"", l).replace(b"FLAGS ( ", b"FLAGS (")
-            keep.append(l)
+            keep.append(l.split(b"]")[0] if b"[CLOSED]" in l else l)
     return keep + [r[1].split(b" ")[1] if r[1] else b"EOF"]
 
 
@@ -78,6 +78,13 @@ def steps(port):
     o.cmd("NOOP")   # the flag news of a session without QRESYNC is not the point here
     c.cmd("STORE 3 +FLAGS.SILENT (\\Deleted)")
     out.append(norm(c.cmd("EXPUNGE")))
+    out.append(norm(o.cmd("NOOP")))
+    c.cmd("STORE 4 +FLAGS.SILENT (\\Deleted)")
+    out.append(norm(c.cmd("CLOSE")))
+    out.append(norm(c.cmd("SELECT Q")))
+    out.append(norm(c.cmd("UID MOVE 5 INBOX")))
+    out.append(norm(c.cmd("EXAMINE Q")))
+    out.append(norm(c.cmd("UNSELECT")))
     out.append(norm(o.cmd("NOOP")))
     for x in (c, o):
         x.cmd("LOGOUT")
@@ -121,7 +128,7 @@ try:
     want, got = steps(dport), steps(tport)
     for i, (w, g) in enumerate(zip(want, got)):
         check(w == g, "step %d: dovecot %r, tern %r" % (i, w, g))
-    check(len(want) == len(got) == 15, "15 steps each")
+    check(len(want) == len(got) == 21, "21 steps each")
 finally:
     for p in (tl, dv):
         p.terminate()
