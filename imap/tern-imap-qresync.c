@@ -35,7 +35,7 @@ static void normset (genalloc *g, uint32_t star)
     if (r[i].lo > star) r[i].lo = 0 ;   /* never given: dropped */
     if (r[i].hi > star) r[i].hi = star ;
   }
-  qsort(r, n, sizeof *r, &cmpseq) ;
+  if (n > 1) qsort(r, n, sizeof *r, &cmpseq) ;
   for (size_t i = 0 ; i < n ; i++)
   {
     if (!r[i].lo) continue ;
@@ -175,7 +175,7 @@ void qresync_earlier (uint64_t since, genalloc *set, uint32_t from)
   {
     uint32_t *u = genalloc_s(uint32_t, &out) ;
     n = genalloc_len(uint32_t, &out) ;
-    qsort(u, n, sizeof *u, &cmpu32) ;
+    if (n > 1) qsort(u, n, sizeof *u, &cmpu32) ;
     if (n > 1)
     {
       size_t o = 1 ;
