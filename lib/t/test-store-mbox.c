@@ -165,6 +165,16 @@ static void tcompact (void)
   T(tern_mbox_records(&m, 0, &g) == TERN_OK && genalloc_len(tern_rec, &g) == 50 && genalloc_s(tern_rec, &g)[0].uid == 3, "survivors") ;
   T(access(A "/mail/3/cur/4", F_OK) < 0 && access(A "/mail/3/cur/3", F_OK) == 0, "files follow") ;
   T(put("Archive", "x") == 201, "delivery after compaction") ;
+  {
+    /* a changes log lost to damage takes the expunges it held with it */
+    int fd ;
+    T(tern_mbox_lock(&m, LOCK_EX) == TERN_OK && tern_mbox_expunge(&m, 3, 0) == TERN_OK && m.hdr.vanished < m.hdr.highestmodseq, "expunge logged") ;
+    tern_mbox_unlock(&m) ;
+    fd = open(A "/mail/3/changes", O_WRONLY) ;
+    T(fd >= 0 && write(fd, "XXXX", 4) == 4 && close(fd) == 0, "changes header damaged") ;
+    T(tern_mbox_lock(&m, LOCK_EX) == TERN_OK && m.hdr.vanished == m.hdr.highestmodseq, "recovery raises the vanished boundary over what was lost") ;
+    tern_mbox_unlock(&m) ;
+  }
   tern_mbox_close(&m) ;
   tern_mbox_close(&old) ;
   genalloc_free(tern_change, &c) ;
