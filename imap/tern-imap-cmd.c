@@ -108,6 +108,7 @@ void cmd_capability_list (void)
   out_puts("CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CONDSTORE BINARY"
     " MULTIAPPEND SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH UTF8=ACCEPT") ;
   out_puts(" SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES") ;
+  out_puts(" QRESYNC") ;
   if (S.state == S_NOAUTH)
   {
     if (!S.tls && getenv("SSLCTLFD")) out_puts(" STARTTLS") ;
@@ -159,6 +160,7 @@ void cmd_enable (iargs *a)
   {
     if (a->a[i].type != N_ATOM) { out_tagged("BAD", "ENABLE takes atoms") ; return ; }
     if (imap_isatom(&a->a[i], "CONDSTORE") && !S.condstore) { S.condstore = 1 ; out_puts(any++ ? " CONDSTORE" : "* ENABLED CONDSTORE") ; }
+    else if (imap_isatom(&a->a[i], "QRESYNC") && !S.qresync) { S.qresync = S.condstore = 1 ; out_puts(any++ ? " QRESYNC" : "* ENABLED QRESYNC") ; }
     else if (imap_isatom(&a->a[i], "UTF8=ACCEPT") && !S.utf8) { S.utf8 = 1 ; out_puts(any++ ? " UTF8=ACCEPT" : "* ENABLED UTF8=ACCEPT") ; }
   }
   out_puts(any ? "\r\n" : "* ENABLED\r\n") ;

@@ -342,6 +342,7 @@ void cmd_fetch (iargs *a)
   static items x ;
   genalloc idx = GENALLOC_ZERO ;
   uint64_t since = 0 ;
+  int vanished = 0 ;
   unsigned int i = 1, end ;
   memset(&x, 0, sizeof x) ;
   ctebad = gone = broken = 0 ;
@@ -351,7 +352,7 @@ void cmd_fetch (iargs *a)
   i = end ;
   if (i < a->n)
   {
-    if (a->a[i].type != N_LIST || REND(a, i) != a->n || a->n != i + 3 || !imap_isatom(&a->a[i+1], "CHANGEDSINCE") || !imap_num(&a->a[i+2], &since)) goto bad ;
+    if (!qresync_fetchmods(a, i, &since, &vanished)) goto bad ;
     x.want |= F_MODSEQ ;
   }
   if (x.want & F_MODSEQ) sel_condstore() ;
@@ -360,6 +361,7 @@ void cmd_fetch (iargs *a)
   for (unsigned int k = 0 ; k < x.nsecs ; k++)
     if (x.secs[k].pathlen || (x.secs[k].kind != SEC_HEADER && x.secs[k].kind != SEC_FIELDS && x.secs[k].kind != SEC_NOT)) x.hdronly = 0 ;
   if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
+  if (vanished) qresync_fetchvanished(&a->a[0], since) ;
   for (size_t k = 0 ; k < genalloc_len(size_t, &idx) ; k++)
   {
     size_t j = genalloc_s(size_t, &idx)[k] ;

@@ -277,7 +277,8 @@ void sel_sync (void)
   {
     size_t n = sel_count(), o = 0, gone = 0 ;
     imsg *m = sel_msgs() ;
-    for (size_t i = n ; i-- > 0 ;)
+    if (S.qresync) qresync_expunged() ;
+    else for (size_t i = n ; i-- > 0 ;)
       if (m[i].flags & TERN_F_EXPUNGED) { out_puts("* ") ; out_u64(i + 1) ; out_puts(" EXPUNGE\r\n") ; }
     for (size_t i = 0 ; i < n ; i++)
     {
@@ -353,9 +354,10 @@ void sel_close (void)
 static void selectbox (iargs *a, int ro)
 {
   stralloc name = STRALLOC_ZERO ;
+  qsel q = QSEL_ZERO ;
   int r ;
   if (a->n < 1 || !mbox_name(&a->a[0], &name)) { if (a->n < 1) out_tagged("BAD", "SELECT mailbox") ; goto end ; }
-  if (a->n > 1 && a->a[1].type == N_LIST && a->n == 3 && imap_isatom(&a->a[2], "CONDSTORE")) S.condstore = 1 ;
+  if (!qresync_params(a, &q)) goto end ;
   if (S.state == S_SELECTED) { sel_close() ; out_untagged("OK [CLOSED] previous mailbox closed") ; }
   r = tern_store_mbox_lookup(S.acct.s, name.s, &S.ent) ;
   if (!r) r = tern_mbox_openent(&S.mbox, S.acct.s, &S.ent) ;
@@ -382,9 +384,11 @@ static void selectbox (iargs *a, int ro)
   out_puts("* OK [UIDVALIDITY ") ; out_u64(S.mbox.hdr.uidvalidity) ; out_puts("] UIDs valid\r\n") ;
   out_puts("* OK [UIDNEXT ") ; out_u64(S.mbox.hdr.uidnext) ; out_puts("] next UID\r\n") ;
   out_puts("* OK [HIGHESTMODSEQ ") ; out_u64(S.highestmodseq ? S.highestmodseq : 1) ; out_puts("] modseq\r\n") ;
+  qresync_select(&q) ;
   out_tagged("OK", ro ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed") ;
  end:
   stralloc_free(&name) ;
+  qresync_free(&q) ;
 }
 
 void cmd_select (iargs *a) { selectbox(a, 0) ; }

@@ -68,7 +68,7 @@ static int storeone (size_t j, int mode, uint32_t f, uint64_t kw, uint64_t since
   if (!silent || S.condstore)   /* MODSEQ even for .SILENT once CONDSTORE is on (as Dovecot) */
   {
     out_puts("* ") ; out_u64(j + 1) ; out_puts(" FETCH (") ;
-    if (uid) { out_puts("UID ") ; out_u64(m->uid) ; out_puts(" ") ; }
+    if (uid || S.qresync) { out_puts("UID ") ; out_u64(m->uid) ; out_puts(" ") ; }   /* QRESYNC: always, as Dovecot */
     if (!silent) out_flags(m) ;
     if (S.condstore) { out_puts(silent ? "MODSEQ (" : " MODSEQ (") ; out_u64(m->modseq) ; out_puts(")") ; }
     out_puts(")\r\n") ;

@@ -89,6 +89,7 @@ struct isession_s
   int loginok ;          /* logins allowed (TLS or loopback) */
   int utf8 ;             /* ENABLE UTF8=ACCEPT */
   int condstore ;        /* ENABLE CONDSTORE or a CONDSTORE-using command */
+  int qresync ;          /* ENABLE QRESYNC (implies condstore) */
   int infd, outfd ;
   unsigned int timeout ;
   char const *ip ;
@@ -299,4 +300,16 @@ extern void recent_gone (imsg const *m) ;
 extern void recent_recount (void) ;
 extern void recent_report (int always) ;
 extern int recent_count (tern_mbox *m, uint64_t *n) ;
+/* tern-imap-qresync.c: QRESYNC (tern-imap(8) QRESYNC) */
+typedef struct qsel_s qsel ;
+struct qsel_s { int on, hasknown, hasmatch ; uint32_t uidvalidity ; uint64_t modseq ; genalloc known, seqs, uids ; } ;
+#define QSEL_ZERO { .on = 0, .hasknown = 0, .hasmatch = 0, .uidvalidity = 0, .modseq = 0, .known = GENALLOC_ZERO, .seqs = GENALLOC_ZERO, .uids = GENALLOC_ZERO }
+extern int qresync_params (iargs *a, qsel *q) ;   /* SELECT's parameters; 0 after a BAD */
+extern void qresync_select (qsel *q) ;
+extern void qresync_free (qsel *q) ;
+extern int qresync_fetchmods (iargs *a, unsigned int i, uint64_t *since, int *vanished) ;
+extern void qresync_fetchvanished (inode const *set, uint64_t since) ;
+extern void qresync_earlier (uint64_t since, genalloc *set, uint32_t from) ;
+extern void qresync_vanished (uint32_t const *u, size_t n, int earlier) ;
+extern void qresync_expunged (void) ;
 #endif

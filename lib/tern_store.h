@@ -85,6 +85,7 @@ struct tern_idxhdr_s
   uint32_t tombstones ;
   uint32_t flags ;
   uint32_t recent ;   /* the highest UID a session has taken as \Recent */
+  uint64_t vanished ; /* expunges above this MODSEQ are in the changes log (tern-store(5)) */
 } ;
 
 typedef struct tern_rec_s tern_rec ;

@@ -37,6 +37,7 @@ int tern_mbox_rewrite (tern_mbox *m, tern_rec const *recs, size_t n, uint32_t ui
     if (recs[i].flags & TERN_F_EXPUNGED) h.tombstones++ ;
     if (recs[i].modseq > h.highestmodseq) h.highestmodseq = recs[i].modseq ;
   }
+  h.vanished = h.highestmodseq ? h.highestmodseq : 1 ;   /* the dropped expunges are forgotten */
   if (!tern_mbox_path(&tmp, m, "index.tmp", 0) || !tern_mbox_path(&path, m, "index", 0)) goto end ;
   fd = open(tmp.s, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) ;
   if (fd < 0 || flock(fd, LOCK_EX) < 0) { r = tern_errcode(errno) ; goto end ; }

@@ -164,7 +164,11 @@ static int replay (tern_mbox *m, int *dirty)
   if (fstat(m->cfd, &st) < 0) return tern_errcode(errno) ;
   if (st.st_size < TERN_STORE_CHGHDR || pread(m->cfd, buf, TERN_STORE_CHGHDR, 0) != TERN_STORE_CHGHDR
    || !tern_chghdr_unpack(buf, &gen) || gen != m->hdr.generation)
+  {
+    /* the expunges it held are lost: QRESYNC must not count on them */
+    if (m->hdr.vanished < m->hdr.highestmodseq) { m->hdr.vanished = m->hdr.highestmodseq ; *dirty = 1 ; }
     return tern_mbox_chgreset(m) ;
+  }
   n = ((size_t)st.st_size - TERN_STORE_CHGHDR) / TERN_STORE_CHGSIZE ;
   if ((size_t)st.st_size != TERN_STORE_CHGHDR + n * TERN_STORE_CHGSIZE
    && ftruncate(m->cfd, (off_t)(TERN_STORE_CHGHDR + n * TERN_STORE_CHGSIZE)) < 0) return tern_errcode(errno) ;

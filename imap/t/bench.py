@@ -7,7 +7,7 @@
 # (BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE)]), UID SEARCH SUBJECT zebra,
 # SORT by DATE, ARRIVAL, SUBJECT, FROM and SIZE, THREAD REFERENCES,
 # a full mbsync into an empty maildir.  Then the RSS of idle sessions.
-import atexit, os, shutil, socket, subprocess, sys, tempfile, time
+import atexit, os, re, shutil, socket, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
 from terntest import dovecot_conf, freeport
 
@@ -139,6 +139,34 @@ except OSError:
     NEAR = D
 
 
+def resync(port, rounds=3):
+    """QRESYNC: the best time of SELECT INBOX (QRESYNC (uidvalidity
+    modseq)) after another session changed the flags of 10 messages
+    since modseq; each answer must hold exactly those 10 FETCH"""
+    c, o = Client(port), Client(port)
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("ENABLE QRESYNC")
+    o.cmd("LOGIN bob bob-password")
+    o.cmd("SELECT INBOX")
+    r = c.cmd("EXAMINE INBOX")
+    uv = int(re.search(rb"UIDVALIDITY (\d+)", r).group(1))
+    hm = int(re.search(rb"HIGHESTMODSEQ (\d+)", r).group(1))
+    best = 1e9
+    for k in range(rounds):
+        for j in range(1, 11):
+            o.cmd("STORE %d %sFLAGS.SILENT (\\Flagged)" % (j * (N // 11), "-+"[k % 2 == 0]))
+        o.cmd("NOOP")
+        t0 = time.perf_counter()
+        r = c.cmd("SELECT INBOX (QRESYNC (%d %d))" % (uv, hm))
+        best = min(best, time.perf_counter() - t0)
+        if r.count(b" FETCH (") != 10:
+            sys.exit("bench: QRESYNC on %d: %d FETCH" % (port, r.count(b" FETCH (")))
+        hm = int(re.search(rb"HIGHESTMODSEQ (\d+)", r).group(1))
+    for x in (c, o):
+        x.cmd("LOGOUT")
+    return best
+
+
 def rss(pid):
     for l in open("/proc/%d/status" % pid):
         if l.startswith("VmRSS:"):
@@ -213,6 +241,8 @@ try:
         print("%-58s %8.3f %8.3f %7.2f" % (name, tt[k], td[k], tt[k] / td[k]))
     print("(commands: best of 3 in one session; mbsync's own CPU time: %.2f s against tern, %.2f s against dovecot)"
           % (mbcpu["best-tern"], mbcpu["best-dovecot"]))
+    rd, rt = resync(dport), resync(tport)
+    print("%-58s %8.3f %8.3f %7.2f" % ("QRESYNC SELECT, 10 flag changes since (best of 3)", rt, rd, rt / rd))
     print("first run in a session (SORT/THREAD keys from the header cache or Dovecot's index): "
           + ", ".join("%s tern %.3f dovecot %.3f" % (c[0], FIRST[(tport, c[0])], FIRST[(dport, c[0])])
                       for c in CMDS if c[0].startswith(("SORT", "THREAD"))))

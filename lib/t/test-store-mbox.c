@@ -148,13 +148,16 @@ static void tcompact (void)
   T(tern_mbox_lock(&m, LOCK_EX) == TERN_OK, "lock") ;
   for (unsigned int i = 1 ; i <= 150 ; i++) if (tern_mbox_expunge(&m, i * 4 / 3, 0)) ok = 0 ;
   T(ok && m.hdr.tombstones == 150, "150 expunged") ;
+  T(m.hdr.vanished == 0, "never rewritten: no vanished boundary") ;
   T(tern_mbox_compact(&m, 0) == TERN_OK && m.count == 50 && m.hdr.tombstones == 0 && m.hdr.generation == gen + 1, "compacted") ;
+  T(m.hdr.vanished == m.hdr.highestmodseq && m.hdr.vanished >= 350, "compaction sets the vanished boundary to HIGHESTMODSEQ") ;
   T(m.hdr.uidnext == 201, "uidnext kept") ;
   T(tern_mbox_setflags(&m, 3, TERN_F_SEEN, 0, 0, 0) == TERN_OK, "setflags after compaction") ;
   T(tern_mbox_compact(&m, 0) == TERN_OK && m.hdr.generation == gen + 1, "no compaction when not worth it") ;
   tern_mbox_unlock(&m) ;
   T(tern_mbox_changes(&old, gen, &off, &c, &resync) == TERN_OK && resync, "stale handle is told to resync") ;
   T(tern_mbox_lock(&old, LOCK_EX) == TERN_OK && old.count == 50 && old.hdr.generation == gen + 1, "stale handle reopens on lock") ;
+  T(old.hdr.vanished == m.hdr.vanished, "the vanished boundary is on disk") ;
   tern_mbox_unlock(&old) ;
   off = 0 ;
   genalloc_setlen(tern_change, &c, 0) ;
@@ -162,6 +165,16 @@ static void tcompact (void)
   T(tern_mbox_records(&m, 0, &g) == TERN_OK && genalloc_len(tern_rec, &g) == 50 && genalloc_s(tern_rec, &g)[0].uid == 3, "survivors") ;
   T(access(A "/mail/3/cur/4", F_OK) < 0 && access(A "/mail/3/cur/3", F_OK) == 0, "files follow") ;
   T(put("Archive", "x") == 201, "delivery after compaction") ;
+  {
+    /* a changes log lost to damage takes the expunges it held with it */
+    int fd ;
+    T(tern_mbox_lock(&m, LOCK_EX) == TERN_OK && tern_mbox_expunge(&m, 3, 0) == TERN_OK && m.hdr.vanished < m.hdr.highestmodseq, "expunge logged") ;
+    tern_mbox_unlock(&m) ;
+    fd = open(A "/mail/3/changes", O_WRONLY) ;
+    T(fd >= 0 && write(fd, "XXXX", 4) == 4 && close(fd) == 0, "changes header damaged") ;
+    T(tern_mbox_lock(&m, LOCK_EX) == TERN_OK && m.hdr.vanished == m.hdr.highestmodseq, "recovery raises the vanished boundary over what was lost") ;
+    tern_mbox_unlock(&m) ;
+  }
   tern_mbox_close(&m) ;
   tern_mbox_close(&old) ;
   genalloc_free(tern_change, &c) ;
