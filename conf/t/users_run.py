@@ -97,12 +97,12 @@ def setup():
         check(r.returncode == 0, "tern conf %s: %s" % (a[0], r.stdout + r.stderr))
     r = run("tern-junk", "train", "-c", C, "-a", "bob", "-ham", input="Subject: lunch\n\nshall we meet for lunch on friday\n")
     check(r.returncode == 0, "junk train: " + r.stderr)
-    os.makedirs(D + "/data/door")
     r = run("tern-passwd", "-c", C, "bob", input="pencil-pencil\n")
     check(r.returncode == 0, "passwd: " + r.stderr)
     r = run("tern-fixperms", "-c", C)
     check(r.returncode == 0, "fixperms: " + r.stderr[-300:])
     check("info: created %s/data/authfail" % D in r.stderr, "fixperms creates the authfail directory the SMTP user cannot")
+    check("info: created %s/data/door" % D in r.stderr, "fixperms creates the junk door's directory")
 
 
 def start(name, *cmd):
