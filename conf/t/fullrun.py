@@ -1,7 +1,7 @@
 # fullrun.py: conf/t/fullrun.test (see there); runs inside its namespace.
-import base64, glob, imaplib, os, pwd, random, re, shutil, smtplib, socket, ssl, subprocess, sys, tempfile, time
+import glob, imaplib, os, pwd, random, re, shutil, smtplib, socket, ssl, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
-from terntest import check, report, freeport
+from terntest import check, report, freeport, postfix_conf, dkim_only, proc_ids as status, proc_tree as tree
 
 W = os.getcwd()
 D = tempfile.mkdtemp(prefix="tern-fullrun.")  # the test users must reach it
@@ -25,33 +25,6 @@ def waitfor(f, t=60):
             return True
         time.sleep(0.1)
     return False
-
-
-def status(pid):
-    """uid, gid, groups of a process, or None if it is gone."""
-    try:
-        f = dict(l.split(":", 1) for l in open("/proc/%d/status" % pid).read().splitlines() if ":" in l)
-    except OSError:
-        return None
-    return int(f["Uid"].split()[0]), int(f["Gid"].split()[0]), f["Groups"].split()
-
-
-def tree(pid):
-    """(pid, depth, comm) of the descendants of pid."""
-    kids = {}
-    for st in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            s = open(st).read()
-        except OSError:
-            continue
-        kids.setdefault(int(s[s.rindex(")") + 2:].split()[1]), []).append((int(s.split()[0]), s[s.index("(") + 1:s.rindex(")")]))
-    out, todo = [], [(pid, 0)]
-    while todo:
-        q, d = todo.pop()
-        for c, comm in kids.get(q, []):
-            out.append((c, d + 1, comm))
-            todo.append((c, d + 1))
-    return out
 
 
 def ids(u):
@@ -108,21 +81,7 @@ def dnsmasq(recs):
 
 
 def postfix():
-    for d in ("etc", "spool", "data", "mail"):
-        os.makedirs(PF + "/" + d)
-    sh("chown", "postfix", PF + "/data")
-    sh("chown", "nobody", PF + "/mail")
-    open(PF + "/etc/main.cf", "w").write(open(os.environ["TERN_SRC"] + "/conf/t/fullrun-main.cf").read() % {"d": PF})
-    master = "127.0.0.1:%d inet n - n - - smtpd\n" % PFPORT
-    for l in ("pickup unix n - n 60 1 pickup", "cleanup unix n - n - 0 cleanup", "qmgr unix n - n 300 1 qmgr",
-              "rewrite unix - - n - - trivial-rewrite", "bounce unix - - n - 0 bounce", "defer unix - - n - 0 bounce",
-              "trace unix - - n - 0 bounce", "verify unix - - n - 1 verify", "flush unix n - n 1000? 0 flush",
-              "proxymap unix - - n - - proxymap", "smtp unix - - n - - smtp", "relay unix - - n - - smtp",
-              "showq unix n - n - - showq", "error unix - - n - - error", "retry unix - - n - - error",
-              "discard unix - - n - - discard", "virtual unix - n n - - virtual", "anvil unix - - n - 1 anvil",
-              "scache unix - - n - 1 scache", "postlog unix-dgram n - n - 1 postlogd"):
-        master += l + "\n"
-    open(PF + "/etc/master.cf", "w").write(master)
+    postfix_conf(PF, PFPORT)
     procs.append(subprocess.Popen(["postfix", "-c", PF + "/etc", "start-fg"], stdout=open("postfix.log", "w"), stderr=subprocess.STDOUT))
     check(waitfor(lambda: up(PFPORT)), "postfix listens")
 
@@ -177,21 +136,6 @@ def delivered(tag):
     return None
 
 
-def only(msg, sel):
-    """msg with the signatures of other selectors removed"""
-    head, body = msg.split("\n\n", 1)
-    out, skip = [], False
-    for l in head.split("\n"):
-        if l[:1] in (" ", "\t"):
-            if not skip:
-                out.append(l)
-            continue
-        skip = l.startswith("DKIM-Signature:") and (" s=%s;" % sel) not in l
-        if not skip:
-            out.append(l)
-    return "\n".join(out) + "\n\n" + body
-
-
 def testmsg(msg):
     p = subprocess.run(["opendkim-testmsg"], input=msg.encode(), capture_output=True, timeout=60)
     return p.returncode, (p.stdout + p.stderr).decode().strip()
@@ -219,7 +163,7 @@ def mail(pw, sels):
     m = delivered("out") or ""
     check(m.count("DKIM-Signature:") == 2, "Postfix got it with two DKIM signatures (selectors %s)" % sels)
     for sel in sels:
-        rc, out = testmsg(only(m, sel))
+        rc, out = testmsg(dkim_only(m, sel))
         check(rc == 0 and out == "", "opendkim-testmsg verifies selector %s of the delivered message (%d %s)" % (sel, rc, out))
     rc, out = testmsg(m.replace("hello  there", "hello there!"))
     check(rc != 0 and "Bad signature" in out, "the same with its body changed fails (%d %s)" % (rc, out))
