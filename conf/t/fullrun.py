@@ -223,11 +223,20 @@ def stop():
     uids = set(pwd.getpwnam(u).pw_uid for u in created)
     left = []
 
+    def mine(pid):
+        """a process of the test users or of s6-svscan's session"""
+        st = status(pid)
+        try:
+            s = open("/proc/%d/stat" % pid).read()
+            f = s[s.rindex(")") + 2:].split()
+        except (OSError, ValueError):
+            return False
+        return (st is not None and st[0] in uids) or (svscan is not None and int(f[3]) == svscan.pid and f[0] != "Z")
+
     def gone():
-        left[:] = [int(s.split("/")[2]) for s in glob.glob("/proc/[0-9]*/status")
-                   if (status(int(s.split("/")[2])) or (-1,))[0] in uids]
+        left[:] = [int(p.split("/")[2]) for p in glob.glob("/proc/[0-9]*/stat") if mine(int(p.split("/")[2]))]
         return not left
-    check(waitfor(gone, 30), "nothing of the test users left running: %r" % left)
+    check(waitfor(gone, 30), "nothing of the test users or of the tree left running: %r" % left)
     for c in left:
         try:
             os.kill(c, 9)
