@@ -52,8 +52,12 @@ def quickstart():
     open(ETC + "/transports/pf", "w").write("smtp 127.0.0.1:%d\nno-starttls\n" % PFPORT)
     open(ETC + "/routes", "w").write("route pf to=dst.test\n")
     users()
+    with open(ETC + "/accounts/admin", "a") as f:
+        f.write("junk-reject temporary\n")  # so that the SMTP session asks the junk door
     r = sh("tern", "conf", "-c", ETC, "compile")
     check(r.returncode == 0, "compile with test users and a route to Postfix: " + r.stdout + r.stderr)
+    r = sh("tern", "junk", "train", "-c", ETC, "-a", "admin", "-ham", input="Subject: lunch\n\nshall we meet for lunch on friday\n")
+    check(r.returncode == 0, "junk train: " + r.stderr)
     r = sh("tern", "conf", "-c", ETC, "installservice", "-f", "-l", LOG, SVC)
     check(r.returncode == 0, "installservice -f: " + r.stderr)
     dns = "".join('txt-record=%s._domainkey.example.org,"%s"\n' % (s, v.replace('" "', "").strip('"')) for s, v in recs)
@@ -148,6 +152,9 @@ def mail(pw, sels):
     s.quit()
     body, m = imap_find(pw, "marker-smtp-in")
     check("marker-smtp-in" in body, "SMTP on 25 -> Inbox -> IMAPS on 993")
+    slog = open(LOG + "/smtp/current").read() if os.path.exists(LOG + "/smtp/current") else ""
+    check(re.search(r" junk .*account=admin .*action=accept", slog) and "op=classify" not in slog,
+          "the SMTP session classified through the junk door: " + slog[-600:])
     if m:
         sessions(m)
         m.logout()
