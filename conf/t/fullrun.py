@@ -27,6 +27,11 @@ def waitfor(f, t=60):
     return False
 
 
+def as_user(u, *cmd):
+    uid, gid, groups = ids(u)
+    return sh("setpriv", "--reuid=%d" % uid, "--regid=%d" % gid, "--clear-groups", *cmd).returncode
+
+
 def ids(u):
     pw = pwd.getpwnam(u)
     return pw.pw_uid, pw.pw_gid, []
@@ -158,6 +163,12 @@ def mail(pw, sels):
     if m:
         sessions(m)
         m.logout()
+    msgs = glob.glob(DATA + "/accounts/admin/mail/*/cur/*")
+    check(msgs and as_user(S, "cat", msgs[0]) != 0 and as_user(U, "cat", msgs[0]) == 0,
+          "after fixperms, the smtp-user cannot read a stored message, the user can: %r" % msgs)
+    key = ETC + "/tls/key.pem"
+    check(as_user(S, "cat", key) != 0 and as_user(L, "cat", key) != 0 and as_user(U, "cat", key) != 0 and sh("cat", key).returncode == 0,
+          "the TLS key: root's alone")
     s = smtplib.SMTP("127.0.0.1", 587, timeout=60)
     s.starttls(context=ctx())
     s.login("admin", pw)
