@@ -274,6 +274,13 @@ def main():
           "every service's processes seen: %r" % seen)
     mail(pw, sels)
     qlog = open(LOG + "/queue/current").read() if os.path.exists(LOG + "/queue/current") else ""
+    slog = open(LOG + "/smtp/current").read() if os.path.exists(LOG + "/smtp/current") else ""
+    qid = re.search(r" tern-smtp-in: info: accept session=\S+ id=(\S+) from=<alice@remote.example>", slog)
+    check(qid and re.search(r" tern-queue-run: info: delivery id=%s rcpt=admin@example.org account=admin result=ok" % re.escape(qid.group(1)), qlog),
+          "the SMTP accept line's id= is the queue's delivery line's")
+    lu = ids(G)
+    bad = [d for d in glob.glob(LOG + "/*") if (os.stat(d).st_uid, os.stat(d).st_gid, os.stat(d).st_mode & 0o777) != (lu[0], lu[1], 0o750)]
+    check(len(glob.glob(LOG + "/*")) == 7 and not bad, "seven log directories, each the log-user's, 0750: %r" % bad)
     check(re.match(r"@[0-9a-f]{24} ", qlog) and re.search(r" tern-queue-run: info: dkim id=\S+ domain=example.org selectors=%s\n" % ",".join(sels), qlog),
           "log/queue/current: TAI64N-stamped, the signing logged: " + qlog[-300:])
 
