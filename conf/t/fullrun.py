@@ -166,6 +166,18 @@ def mail(pw, sels):
     msgs = glob.glob(DATA + "/accounts/admin/mail/*/cur/*")
     check(msgs and as_user(S, "cat", msgs[0]) != 0 and as_user(U, "cat", msgs[0]) == 0,
           "after fixperms, the smtp-user cannot read a stored message, the user can: %r" % msgs)
+    try:
+        s = smtplib.SMTP_SSL("127.0.0.1", 465, context=ctx(), timeout=60)
+        s.login("admin", pw)
+        s.quit()
+        m = imaplib.IMAP4("127.0.0.1", 143, timeout=60)
+        m.starttls(ssl_context=ctx())
+        m.login("admin", pw)
+        m.logout()
+        ok = True
+    except (OSError, smtplib.SMTPException, imaplib.IMAP4.error) as e:
+        ok = e
+    check(ok is True, "AUTH over implicit TLS on 465, LOGIN after STARTTLS on 143: %r" % ok)
     key = ETC + "/tls/key.pem"
     check(as_user(S, "cat", key) != 0 and as_user(L, "cat", key) != 0 and as_user(U, "cat", key) != 0 and sh("cat", key).returncode == 0,
           "the TLS key: root's alone")
