@@ -40,49 +40,33 @@ static void file (svcgen *g, char const *name, char const *rel, char const *mode
   stralloc_free(&t) ;
 }
 
-/* Shell lines setting VARu and VARg to the ids of user u: a name is
-   looked up when the service starts (the users may be made after the
-   tree), a number is both ids. */
-static void ids (stralloc *sa, char const *var, svcuser const *u)
-{
-  if (u->numeric)
-  {
-    add(sa, var) ; add(sa, "u=") ; add(sa, u->name) ; add(sa, " ") ;
-    add(sa, var) ; add(sa, "g=") ; add(sa, u->name) ; add(sa, "\n") ;
-    return ;
-  }
-  add(sa, var) ; add(sa, "u=$(id -u ") ; add(sa, u->name) ; add(sa, ") && ") ;
-  add(sa, var) ; add(sa, "g=$(id -g ") ; add(sa, u->name) ; add(sa, ") || nouser ") ;
-  add(sa, u->name) ; add(sa, "\n") ;
-}
-
 static void head (stralloc *sa, svcgen const *g, char const *name, char const *what, int log)
 {
   add(sa, log ? "#!/bin/sh\n# log of tern service " : "#!/bin/sh\n# tern service ") ; add(sa, name) ;
   add(sa, " (written by tern conf installservice): ") ; add(sa, what) ;
   add(sa, log ? "\nPATH=" : "\nexec 2>&1\nPATH=") ; quote(sa, g->bin) ; add(sa, ":$PATH\n") ;
-  add(sa, "nouser() { echo \"") ; add(sa, name) ;
-  add(sa, ": fatal: no user $1: run tern install-users\" ; exit 111 ; }\n") ;
 }
 
-/* s6-applyuidgid's options for ids VAR: no supplementary group when
-   started as root (setgroups needs root). */
-static void applyids (stralloc *sa, char const *var)
+/* "exec tern-runas -c CONF JOB " */
+static void runas (stralloc *sa, svcgen const *g, char const *job)
 {
-  add(sa, "set -- -u \"$") ; add(sa, var) ; add(sa, "u\" -g \"$") ; add(sa, var) ; add(sa, "g\"\n") ;
-  add(sa, "[ \"$(id -u)\" != 0 ] || set -- \"$@\" -G \"\"\n") ;
+  add(sa, "exec tern-runas -c ") ; quote(sa, g->conf) ; add(sa, " ") ; add(sa, job) ; add(sa, " ") ;
 }
 
+/* The log directory is made by log/run, owned by the log-user (a name:
+   its login group; a number: both ids) when started as root. */
 static void logrun (svcgen *g, char const *name)
 {
   stralloc t = STRALLOC_ZERO, d = STRALLOC_ZERO ;
+  svcuser const *u = &g->user[SVC_LOG] ;
   add(&d, g->logdir) ; add(&d, "/") ; add(&d, name) ; if (!stralloc_0(&d)) strerr_diefusys(111, "stralloc") ;
   head(&t, g, name, "s6-log as the log-user: TAI64N stamps, 20 files of 1 MB", 1) ;
-  ids(&t, "l", &g->user[SVC_LOG]) ;
   add(&t, "d=") ; quote(&t, d.s) ;
-  add(&t, "\nmkdir -p \"$d\" && chown \"$lu:$lg\" \"$d\" && chmod 750 \"$d\" || exit 111\n") ;
-  applyids(&t, "l") ;
-  add(&t, "exec s6-applyuidgid \"$@\" s6-log -d3 t s1000000 n20 \"$d\"\n") ;
+  add(&t, "\nmkdir -p \"$d\" && chmod 750 \"$d\" || exit 111\n[ \"$(id -u)\" != 0 ] || chown ") ;
+  add(&t, u->name) ; add(&t, ":") ; if (u->numeric) add(&t, u->name) ;
+  add(&t, " \"$d\" || exit 111\n") ;
+  runas(&t, g, "log") ;
+  add(&t, "s6-log -d3 t s1000000 n20 \"$d\"\n") ;
   if (!stralloc_0(&t)) strerr_diefusys(111, "stralloc") ;
   file(g, name, "log/run", "0755", t.s) ;
   file(g, name, "log/notification-fd", "0644", "3\n") ;
@@ -104,14 +88,13 @@ static void keys (stralloc *sa, svcgen const *g)
 static void listener (stralloc *t, svcgen const *g, svclisten const *l)
 {
   int imap = l->kind >= SVC_IMAP, tls = l->kind == SVC_SUBMISSIONS || l->kind == SVC_IMAPS ;
-  ids(t, "s", &g->user[imap ? SVC_TERN : SVC_SMTPD]) ;
-  if (g->ntls) ids(t, "t", &g->user[SVC_TLS]) ;
-  add(t, "exec env UID=\"$su\" GID=\"$sg\"") ;
-  if (!g->ntls) add(t, " GIDLIST= tern-listen -U -N 3 ") ;
-  else if (imap) add(t, " TLS_UID=\"$tu\" TLS_GID=\"$tg\" tern-listen -N 3 ") ;
+  if (!g->ntls) add(t, "u=-U ; [ \"$(id -u)\" = 0 ] || u=\n") ;
+  runas(t, g, imap ? "imap" : "smtp") ;
+  if (!g->ntls) add(t, "tern-listen $u -N 3 ") ;
+  else if (imap) add(t, "tern-listen -N 3 ") ;
   else
   {
-    add(t, " TLS_UID=\"$tu\" TLS_GID=\"$tg\" tern-tls") ; keys(t, g) ;
+    add(t, "tern-tls") ; keys(t, g) ;
     add(t, tls ? " -S -L -N 3 " : " -Z -L -N 3 ") ;
   }
   add(t, l->ip) ; add(t, " ") ; add(t, l->port) ;
@@ -144,18 +127,38 @@ void svc_listen (svcgen *g, svclisten const *l)
   stralloc_free(&t) ;
 }
 
+/* tern fixperms first, each time the queue starts (a failure is a
+   restart a second later); then the runner as the user. */
 void svc_queue (svcgen *g)
 {
   stralloc t = STRALLOC_ZERO ;
-  head(&t, g, "queue", "the queue runner and all it starts, as the user (no root)", 0) ;
-  ids(&t, "q", &g->user[SVC_TERN]) ;
-  applyids(&t, "q") ;
-  add(&t, "exec s6-applyuidgid \"$@\" tern-queue-run -c ") ; quote(&t, g->conf) ;
+  head(&t, g, "queue", "tern fixperms, then the queue runner and all it starts, as the user (no root)", 0) ;
+  add(&t, "tern-fixperms -c ") ; quote(&t, g->conf) ; add(&t, " || exit 111\n") ;
+  runas(&t, g, "queue") ;
+  add(&t, "tern-queue-run -c ") ; quote(&t, g->conf) ;
   add(&t, "\n") ;
   if (!stralloc_0(&t)) strerr_diefusys(111, "stralloc") ;
   file(g, "queue", "run", "0755", t.s) ;
   file(g, "queue", "timeout-kill", "0644", "10000\n") ;
   logrun(g, "queue") ;
+  stralloc_free(&t) ;
+}
+
+/* The junk door of tern-door(8) on junk-socket, as the user; ready (fd 3)
+   once s6-ipcserver listens. */
+void svc_junk (svcgen *g)
+{
+  stralloc t = STRALLOC_ZERO ;
+  head(&t, g, "junk", "the junk door (s6-ipcserver, s6-sudod, tern-door) on junk-socket, as the user (no root)", 0) ;
+  runas(&t, g, "door") ;
+  add(&t, "s6-ipcserver -1 ") ; quote(&t, g->junksock) ;
+  add(&t, " s6-sudod tern-door -c ") ; quote(&t, g->conf) ;
+  add(&t, " 1>&3 3>&-\n") ;
+  if (!stralloc_0(&t)) strerr_diefusys(111, "stralloc") ;
+  file(g, "junk", "run", "0755", t.s) ;
+  file(g, "junk", "notification-fd", "0644", "3\n") ;
+  file(g, "junk", "timeout-kill", "0644", "10000\n") ;
+  logrun(g, "junk") ;
   stralloc_free(&t) ;
 }
 

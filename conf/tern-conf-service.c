@@ -31,6 +31,7 @@ struct conf_s
   char bin[PATH_MAX], confabs[PATH_MAX], svcabs[PATH_MAX + 16] ;
   char users[SVC_NUSERS][256] ;
   char tls[4][PATH_MAX] ;
+  char junk[PATH_MAX] ;
   char listen[MAXLISTEN][128] ;
   char names[MAXLISTEN][32] ;
   svclisten l[MAXLISTEN] ;
@@ -140,6 +141,7 @@ static void load (svcgen *g, char const *confdir, char const *svcdir, char const
       strerr_dief(100, "a tls-cert without its tls-key in config.cdb") ;
     g->tlscert[g->ntls] = C.tls[2 * g->ntls] ; g->tlskey[g->ntls] = C.tls[2 * g->ntls + 1] ;
   }
+  g->junksock = global(&c, "junk-socket", 0, C.junk, sizeof C.junk) ? C.junk : 0 ;
   listens(&c) ;
   tern_conf_close(&c) ;
   if (!svcdir)
@@ -165,6 +167,7 @@ static void generate (svcgen *g)
     svc_listen(g, &C.l[i]) ;
   }
   svc_queue(g) ;
+  if (g->junksock) svc_junk(g) ;
   svc_unit(g) ;
 }
 

@@ -67,6 +67,7 @@ typedef struct svcgen_s svcgen ;
 struct svcgen_s
 {
   char const *bin, *conf, *logdir, *svcdir, *svscan ;
+  char const *junksock ;  /* junk-socket, or 0: no junk door service */
   svcuser user[SVC_NUSERS] ;
   char const *tlskey[2], *tlscert[2] ;
   unsigned int ntls ;
@@ -74,6 +75,7 @@ struct svcgen_s
 } ;
 extern void svc_listen (svcgen *g, svclisten const *l) ;
 extern void svc_queue (svcgen *g) ;
+extern void svc_junk (svcgen *g) ;
 extern void svc_unit (svcgen *g) ;
 extern void cmd_printservice (char const *confdir, int argc, char const *const *argv) ;
 extern void cmd_installservice (char const *confdir, int argc, char const *const *argv) ;

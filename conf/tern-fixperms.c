@@ -90,11 +90,11 @@ static void findspecials (tern_conf const *c, genalloc *g, stralloc *names)
 }
 
 /* The directories the SMTP user writes but cannot create (the datadir is
-   0750): made here, given their owner by the walk. */
+   0750), and the junk door's: made here, given their owner by the walk. */
 static void shared (char const *datadir)
 {
-  static char const *const dirs[2] = { "/queue", "/authfail" } ;
-  for (unsigned int i = 0 ; i < 2 ; i++)
+  static char const *const dirs[3] = { "/queue", "/authfail", "/door" } ;
+  for (unsigned int i = 0 ; i < 3 ; i++)
   {
     size_t n = strlen(datadir) ;
     char p[n + 10] ;

@@ -58,6 +58,7 @@ listen imap 0.0.0.0:143
 listen imaps 0.0.0.0:993
 tls-cert tls/cert.pem
 tls-key tls/key.pem
+junk-socket $data/door/socket
 EOF
 tern-conf -c "$conf" compile || die 111 "unable to compile the configuration (remove $conf to try again)"
 password=$(head -c 16 /dev/urandom | base64)

@@ -63,7 +63,7 @@ static void loggedin (char const *mech)
    || !tern_conf_accountdir(&S.conf, found.s, &S.acct)) strerr_diefusys(111, "log in") ;
   if (tern_store_create(S.acct.s)) { out_temp("[UNAVAILABLE] cannot open the mailboxes now") ; return ; }
   S.state = S_AUTH ;
-  tern_log_info("login", "account", S.account.s, "mech", mech, "ip", S.ip, TERN_LOG_END) ;
+  tern_log_info("login", "pid", S.pid, "account", S.account.s, "mech", mech, "ip", S.ip, "port", getenv("TCPREMOTEPORT"), TERN_LOG_END) ;
   out_puts(S.tag) ;
   out_puts(" OK [") ;
   cmd_capability_list() ;
@@ -78,7 +78,7 @@ static void failed (char const *user, size_t len)
   static unsigned int nfail = 0 ;
   stralloc u = STRALLOC_ZERO ;
   if (stralloc_catb(&u, user, len > 256 ? 256 : len) && stralloc_0(&u))
-    tern_log_warn("auth-fail", "user", u.s, "ip", S.ip, TERN_LOG_END) ;
+    tern_log_warn("auth-fail", "pid", S.pid, "user", u.s, "ip", S.ip, TERN_LOG_END) ;
   stralloc_free(&u) ;
   limit_failed(user, len) ;
   sleep(1) ;
@@ -98,7 +98,7 @@ static int blocked (char const *user, size_t len, int known)
   stralloc u = STRALLOC_ZERO ;
   if (!known && !limit_blocked(user, len)) return 0 ;
   if (stralloc_catb(&u, user, len > 256 ? 256 : len) && stralloc_0(&u))
-    tern_log_warn("auth-blocked", "user", u.s, "ip", S.ip, TERN_LOG_END) ;
+    tern_log_warn("auth-blocked", "pid", S.pid, "user", u.s, "ip", S.ip, TERN_LOG_END) ;
   stralloc_free(&u) ;
   sleep(1) ;
   out_tagged("NO", "[UNAVAILABLE] too many failed logins, try again later") ;

@@ -127,7 +127,7 @@ void cmd_idle (iargs *a)
   if (!got)
   {
     /* a client that leaves is no failure: the session ends as at EOF */
-    tern_log_info("eof", "account", S.account.s, "during", "IDLE", TERN_LOG_END) ;
+    tern_log_info("eof", "pid", S.pid, "account", S.account.s, "during", "IDLE", TERN_LOG_END) ;
     S.state = S_LOGOUT ;
   }
   else if (got > 0 && line.len == 4 && !strncasecmp(line.s, "DONE", 4)) imap_ok("IDLE terminated") ;

@@ -270,7 +270,7 @@ void sel_sync (void)
     /* another session deleted it: nothing sensible can follow */
     out_untagged("BYE the selected mailbox was deleted") ;
     out_flush() ;
-    tern_log_info("bye", "account", S.account.s, "reason", "mailbox-deleted", TERN_LOG_END) ;
+    tern_log_info("bye", "pid", S.pid, "account", S.account.s, "reason", "mailbox-deleted", TERN_LOG_END) ;
     _exit(0) ;
   }
   if (S.expok && npending)

@@ -86,6 +86,7 @@ int main (int argc, char const *const *argv)
   S.timeout = timeout ;
   S.tls = tls || getenv("SSL_PROTOCOL") ;
   S.ip = getenv("TCPREMOTEIP") ;
+  S.pid[uint_fmt(S.pid, (unsigned int)getpid())] = 0 ;
   S.loginok = S.tls || loopback(S.ip) ;
   io_init(0, 1) ;
   nodelay() ;
@@ -118,6 +119,6 @@ int main (int argc, char const *const *argv)
   cleanfiles() ;
   if (S.state == S_SELECTED) sel_close() ;
   zip_end() ;
-  if (S.account.len) tern_log_info("logout", "account", S.account.s, TERN_LOG_END) ;
+  if (S.account.len) tern_log_info("logout", "pid", S.pid, "account", S.account.s, TERN_LOG_END) ;
   return 0 ;
 }

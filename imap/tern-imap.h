@@ -93,6 +93,7 @@ struct isession_s
   int infd, outfd ;
   unsigned int timeout ;
   char const *ip ;
+  char pid[16] ;  /* the session's key in the log: tern-listen's accept pid= */
   tern_conf conf ;
   stralloc account ;     /* name, NUL-terminated */
   stralloc acct ;        /* account directory, NUL-terminated */

@@ -192,5 +192,5 @@ void tls_failed (int err)
   char fmt[INT_FMT] ;
   char name[40] ;
   fmt[int_fmt(fmt, err)] = 0 ;
-  strerr_warni("handshake failed ip=", ip ? ip : "unknown", " err=", fmt, " (", tls_err_name(err, name), ")") ;
+  strerr_warni("handshake-failed ip=", ip ? ip : "unknown", " err=", fmt, " reason=", tls_err_name(err, name)) ;
 }

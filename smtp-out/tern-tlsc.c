@@ -77,7 +77,7 @@ static void failed (char const *name, int err)
   char fmt[INT_FMT] ;
   char s[40] ;
   fmt[int_fmt(fmt, err)] = 0 ;
-  strerr_warni("handshake failed name=", name ? name : "none", " err=", fmt, " (", tlsc_err_name(err, s), ")") ;
+  strerr_warni("handshake-failed name=", name ? name : "none", " err=", fmt, " reason=", tlsc_err_name(err, s)) ;
 }
 
 /* STARTTLS: Y or y from the plaintext side, or 0 if it declined. */

@@ -1,7 +1,9 @@
 # terntest.py: what every python test of tern shares: check() counts,
 # report() prints the "N passed, N failed" line that tests/run reads,
 # freeport() finds a free port on 127.0.0.1, dovecot_conf() writes the
-# part of a private Dovecot's configuration that every peer test shares.
+# part of a private Dovecot's configuration that every peer test shares,
+# postfix_conf() a private Postfix's, dkim_only() keeps one selector's
+# signature, proc_ids() and proc_tree() read /proc.
 # Import with: sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
 import socket
 
@@ -54,3 +56,87 @@ userdb {
   args = uid=nobody gid=nogroup home=%(d)s/home/%%n
 }
 """ % {"d": d, "i": instance, "p": protocols} + rest
+
+
+def postfix_conf(d, port):
+    """A private Postfix in directory d (etc/, spool/, data/) that takes
+    mail for dst.test on 127.0.0.1:port into d/mail/Maildir (as nobody);
+    start it with: postfix -c d/etc start-fg."""
+    import os, subprocess
+    for s in ("etc", "spool", "data", "mail"):
+        os.makedirs(d + "/" + s)
+    subprocess.run(["chown", "postfix", d + "/data"])
+    subprocess.run(["chown", "nobody", d + "/mail"])
+    open(d + "/etc/main.cf", "w").write("""compatibility_level = 3.6
+queue_directory = %(d)s/spool
+data_directory = %(d)s/data
+maillog_file = /dev/stdout
+myhostname = pf.test
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+alias_maps =
+alias_database =
+smtpd_tls_security_level = none
+smtpd_relay_restrictions = reject_unauth_destination
+virtual_mailbox_domains = dst.test
+virtual_mailbox_base = %(d)s/mail
+virtual_mailbox_maps = static:Maildir/
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+virtual_minimum_uid = 100
+""" % {"d": d})
+    master = "127.0.0.1:%d inet n - n - - smtpd\n" % port
+    for l in ("pickup unix n - n 60 1 pickup", "cleanup unix n - n - 0 cleanup", "qmgr unix n - n 300 1 qmgr",
+              "rewrite unix - - n - - trivial-rewrite", "bounce unix - - n - 0 bounce", "defer unix - - n - 0 bounce",
+              "trace unix - - n - 0 bounce", "verify unix - - n - 1 verify", "flush unix n - n 1000? 0 flush",
+              "proxymap unix - - n - - proxymap", "smtp unix - - n - - smtp", "relay unix - - n - - smtp",
+              "showq unix n - n - - showq", "error unix - - n - - error", "retry unix - - n - - error",
+              "discard unix - - n - - discard", "virtual unix - n n - - virtual", "anvil unix - - n - 1 anvil",
+              "scache unix - - n - 1 scache", "postlog unix-dgram n - n - 1 postlogd"):
+        master += l + "\n"
+    open(d + "/etc/master.cf", "w").write(master)
+
+
+def dkim_only(msg, sel):
+    """msg (LF line ends) with the DKIM signatures of other selectors removed"""
+    head, body = msg.split("\n\n", 1)
+    out, skip = [], False
+    for l in head.split("\n"):
+        if l[:1] in (" ", "\t"):
+            if not skip:
+                out.append(l)
+            continue
+        skip = l.startswith("DKIM-Signature:") and (" s=%s;" % sel) not in l
+        if not skip:
+            out.append(l)
+    return "\n".join(out) + "\n\n" + body
+
+
+def proc_ids(pid):
+    """uid, gid, supplementary groups of a process, or None if it is gone."""
+    try:
+        f = dict(l.split(":", 1) for l in open("/proc/%d/status" % pid).read().splitlines() if ":" in l)
+    except OSError:
+        return None
+    return int(f["Uid"].split()[0]), int(f["Gid"].split()[0]), f["Groups"].split()
+
+
+def proc_tree(pid):
+    """(pid, depth, comm) of each descendant of pid."""
+    import glob
+    kids = {}
+    for st in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            s = open(st).read()
+        except OSError:
+            continue
+        kids.setdefault(int(s[s.rindex(")") + 2:].split()[1]), []).append((int(s.split()[0]), s[s.index("(") + 1:s.rindex(")")]))
+    out, todo = [], [(pid, 0)]
+    while todo:
+        q, d = todo.pop()
+        for c, comm in kids.get(q, []):
+            out.append((c, d + 1, comm))
+            todo.append((c, d + 1))
+    return out

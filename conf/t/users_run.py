@@ -1,7 +1,7 @@
 # users_run.py: conf/t/users-run.test (see there).
 import os, re, sys, subprocess, socket, time, smtplib, imaplib, ssl, random, shutil, tempfile, glob, pwd, grp
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
-from terntest import check, report, freeport
+from terntest import check, report, freeport, proc_ids as status, proc_tree
 
 if os.getuid() != 0:
     print("users-run: skipped, needs root (CI runs as root)")
@@ -23,36 +23,9 @@ def run(*a, **k):
     return subprocess.run(a, capture_output=True, text=True, **k)
 
 
-def status(pid):
-    """uid, gid, groups of a process, or None if it is gone."""
-    try:
-        f = dict(l.split(":", 1) for l in open("/proc/%d/status" % pid).read().splitlines() if ":" in l)
-    except OSError:
-        return None
-    return int(f["Uid"].split()[0]), int(f["Gid"].split()[0]), f["Groups"].split()
-
-
-def children():
-    kids = {}
-    for st in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            s = open(st).read()
-        except OSError:
-            continue
-        pid, ppid = int(s.split()[0]), int(s[s.rindex(")") + 2:].split()[1])
-        kids.setdefault(ppid, []).append(pid)
-    return kids
-
-
 def tree(pid):
     """The descendants of pid, each with its depth below it."""
-    kids, out, todo = children(), [], [(pid, 0)]
-    while todo:
-        q, d = todo.pop()
-        for c in kids.get(q, []):
-            out.append((c, d + 1))
-            todo.append((c, d + 1))
-    return out
+    return [(c, d) for c, d, comm in proc_tree(pid)]
 
 
 def waitport(port):
@@ -97,12 +70,12 @@ def setup():
         check(r.returncode == 0, "tern conf %s: %s" % (a[0], r.stdout + r.stderr))
     r = run("tern-junk", "train", "-c", C, "-a", "bob", "-ham", input="Subject: lunch\n\nshall we meet for lunch on friday\n")
     check(r.returncode == 0, "junk train: " + r.stderr)
-    os.makedirs(D + "/data/door")
     r = run("tern-passwd", "-c", C, "bob", input="pencil-pencil\n")
     check(r.returncode == 0, "passwd: " + r.stderr)
     r = run("tern-fixperms", "-c", C)
     check(r.returncode == 0, "fixperms: " + r.stderr[-300:])
     check("info: created %s/data/authfail" % D in r.stderr, "fixperms creates the authfail directory the SMTP user cannot")
+    check("info: created %s/data/door" % D in r.stderr, "fixperms creates the junk door's directory")
 
 
 def start(name, *cmd):

@@ -55,40 +55,7 @@ check(waitfor(lambda: "started" in (open("dnsmasq.log").read() if os.path.exists
 
 # Postfix on loopback: dst.test in a Maildir
 port = terntest.freeport()
-for d in ("etc", "spool", "data", "mail"):
-    os.makedirs(D + "/" + d)
-sh("chown", "postfix", D + "/data")
-sh("chown", "nobody", D + "/mail")
-open(D + "/etc/main.cf", "w").write("""compatibility_level = 3.6
-queue_directory = %(d)s/spool
-data_directory = %(d)s/data
-maillog_file = /dev/stdout
-myhostname = pf.test
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-alias_maps =
-alias_database =
-smtpd_tls_security_level = none
-smtpd_relay_restrictions = reject_unauth_destination
-virtual_mailbox_domains = dst.test
-virtual_mailbox_base = %(d)s/mail
-virtual_mailbox_maps = static:Maildir/
-virtual_uid_maps = static:65534
-virtual_gid_maps = static:65534
-virtual_minimum_uid = 100
-""" % {"d": D})
-master = "127.0.0.1:%d inet n - n - - smtpd\n" % port
-for l in ("pickup unix n - n 60 1 pickup", "cleanup unix n - n - 0 cleanup", "qmgr unix n - n 300 1 qmgr",
-          "rewrite unix - - n - - trivial-rewrite", "bounce unix - - n - 0 bounce", "defer unix - - n - 0 bounce",
-          "trace unix - - n - 0 bounce", "verify unix - - n - 1 verify", "flush unix n - n 1000? 0 flush",
-          "proxymap unix - - n - - proxymap", "smtp unix - - n - - smtp", "relay unix - - n - - smtp",
-          "showq unix n - n - - showq", "error unix - - n - - error", "retry unix - - n - - error",
-          "discard unix - - n - - discard", "virtual unix - n n - - virtual", "anvil unix - - n - 1 anvil",
-          "scache unix - - n - 1 scache", "postlog unix-dgram n - n - 1 postlogd"):
-    master += l + "\n"
-open(D + "/etc/master.cf", "w").write(master)
+terntest.postfix_conf(D, port)
 r = sh("postfix", "-c", D + "/etc", "check")
 check(r.returncode == 0, "postfix check: " + r.stdout + r.stderr)
 procs.append(subprocess.Popen(["postfix", "-c", D + "/etc", "start-fg"], stdout=open("postfix.log", "w"), stderr=subprocess.STDOUT))
@@ -141,19 +108,6 @@ check(waitfor(lambda: delivered("signed") and delivered("inbound")), "both deliv
       open("run.log").read()[-500:] + open("postfix.log").read()[-800:])
 
 
-def only(msg, sel):
-    """msg (LF line ends) with the signatures of other selectors removed"""
-    head, body = msg.split("\n\n", 1)
-    out, skip = [], False
-    for l in head.split("\n"):
-        if l[:1] in (" ", "\t"):
-            if not skip: out.append(l)
-            continue
-        skip = l.startswith("DKIM-Signature:") and (" s=%s;" % sel) not in l
-        if not skip: out.append(l)
-    return "\n".join(out) + "\n\n" + body
-
-
 def testmsg(msg):
     p = subprocess.run(["opendkim-testmsg"], input=msg.encode(), capture_output=True, timeout=60)
     return p.returncode, (p.stdout + p.stderr).decode().strip()
@@ -162,7 +116,7 @@ def testmsg(msg):
 m = delivered("signed") or ""
 check(m.count("DKIM-Signature:") == 2 and "Received: from mail.example.org" in m, "signed: Postfix delivered it with both signatures")
 for sel in ("s1", "s2"):
-    rc, out = testmsg(only(m, sel))
+    rc, out = testmsg(terntest.dkim_only(m, sel))
     check(rc == 0 and out == "", "signed, as Postfix delivered it: opendkim-testmsg verifies %s (%d %s)" % (sel, rc, out))
 rc, out = testmsg(m.replace("hello  there", "hello there!"))
 check(rc != 0 and "Bad signature" in out, "signed, body changed: opendkim-testmsg fails it (%d %s)" % (rc, out))

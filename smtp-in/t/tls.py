@@ -166,7 +166,7 @@ def s_client():
                   "s_client -tls1_2: " + out[-300:])
             check(code == 0, "s_client -tls1_2: exit %s" % code)
         else:
-            check("got sclient" not in out and code == 100 and "handshake failed" in err,
+            check("got sclient" not in out and code == 100 and "handshake-failed ip=" in err,
                   "s_client %s refused: exit %s %r" % (flag, code, err))
     ls.close()
 
@@ -234,7 +234,7 @@ def starttls():
     r = starttls_one("Y", b"STARTTLS\r\nINJECT\r\n")
     check("error" in r and r["seen"] == "STARTTLS\n", "injection: handshake refused, prog saw %r" % r["seen"])
     check(r["code"] == 9, "injection: prog got no facts (exit 9), got %s" % r["code"])
-    check("tern-tls: info: handshake failed ip=127.0.0.1 err=" in r["err"], "injection: logged %r" % r["err"])
+    check("tern-tls: info: handshake-failed ip=127.0.0.1 err=" in r["err"], "injection: logged %r" % r["err"])
 
 def status(pid):
     d = {}
@@ -338,8 +338,8 @@ def errors():
     r = run(["-h"])
     check(r.returncode == 0 and r.stdout.startswith("usage: tern-tls "), "-h: %r" % r.stdout)
     for what, send, flags, name in (("garbage", b"GET / HTTP/1.0\r\n\r\n" * 3, [], "err="),
-                                    ("timeout", None, ["-t", "1"], "err=1001 (timeout)"),
-                                    ("eof", b"", [], "err=1002 (eof)")):
+                                    ("timeout", None, ["-t", "1"], "err=1001 reason=timeout"),
+                                    ("eof", b"", [], "err=1002 reason=eof")):
         c, p = start(["-S"] + flags + ["-k", "rsa.key", "-c", "rsa.crt", ran])
         t0 = time.time()
         if send is not None:
@@ -355,7 +355,7 @@ def errors():
         code, err = finish(p)
         c.close()
         check(closed and code == 100, "%s: connection closed, exit 100, got %s" % (what, code))
-        check(err.startswith("tern-tls: info: handshake failed ip=127.0.0.1 ") and name in err
+        check(err.startswith("tern-tls: info: handshake-failed ip=127.0.0.1 ") and name in err
               and err.count("\n") == 1, "%s: one info line %r" % (what, err))
         check(not os.path.exists("ran"), what + ": prog did not run")
         if what == "timeout":
