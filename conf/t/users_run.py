@@ -232,7 +232,14 @@ def main():
     env = dict(os.environ, TERN_CONF=C, HOME="/nonexistent")
     r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", D + "/bin/tern-sendmail", "bob@localhost"],
                        input="Subject: m2\n\nmarker-sendmail-two\n", capture_output=True, text=True, env=env)
-    check(r.returncode == 0, "sendmail as nobody: exit 0 (%d: %s)" % (r.returncode, r.stderr))
+    # under make check-asan, LeakSanitizer cannot stop a setgid process (not
+    # dumpable, and its options cannot reach it: /proc/self/environ is root's):
+    # there the injector's queueing line stands for its exit 0
+    asan = b"__asan_init" in open(D + "/bin/tern-queue-inject", "rb").read()
+    lsan = asan and "new id=" in r.stderr and "LeakSanitizer has encountered a fatal error" in r.stderr
+    if lsan and os.path.exists("/var/tmp/dead.letter.65534"):
+        os.unlink("/var/tmp/dead.letter.65534")
+    check(r.returncode == 0 or lsan, "sendmail as nobody: exit 0 (%d: %s)" % (r.returncode, r.stderr))
     body, m = imap_find(imap, "marker-sendmail-two")
     check("marker-sendmail-two" in body, "local user's sendmail -> queue -> Inbox")
     if m:
