@@ -5,12 +5,12 @@
 # must be the same once MODSEQ values, UIDVALIDITY and flags the servers
 # set on their own ($NotJunk, \Recent) are taken out, MODSEQ put last.
 # Prints "N passed, N failed".
-import os, re, shutil, socket, subprocess, sys, tempfile, time
+import os, re, socket, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, MSG
 import terntest
-from terntest import dovecot_conf, freeport
+from dovepeer import Dovecot
 
 
 class Tcp:
@@ -102,26 +102,8 @@ def waitport(port):
 
 
 setup()
-V = tempfile.mkdtemp(prefix="tern-qresync-dovecot.")   # Dovecot's mail processes run as
-os.chmod(V, 0o755)                                        # nobody: not under the test dir
-os.makedirs(V + "/home/bob/Maildir")
-subprocess.run(["chown", "-R", "nobody:nogroup", V + "/home"])
-os.makedirs(V + "/run")
-with open(V + "/users", "w") as f:
-    f.write("bob:{PLAIN}bob-password\n")
-dport = freeport()
-with open(V + "/dovecot.conf", "w") as f:
-    f.write(dovecot_conf(V, "tern-qresync-%d" % os.getpid(), "imap", """ssl = no
-service imap-login {
-  inet_listener imap {
-    port = %d
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-""" % dport))
-dv = subprocess.Popen(["dovecot", "-F", "-c", V + "/dovecot.conf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+dv = Dovecot()   # private, on a free port, under a directory of its own
+dport = dv.port
 tl, tport = common.listener()
 try:
     check(waitport(dport) and waitport(tport), "both servers listen")
@@ -130,10 +112,9 @@ try:
         check(w == g, "step %d: dovecot %r, tern %r" % (i, w, g))
     check(len(want) == len(got) == 21, "21 steps each")
 finally:
-    for p in (tl, dv):
-        p.terminate()
-        p.wait()
-    if terntest.nfail and os.path.exists(V + "/dovecot.log"):
-        print("dovecot.log: " + "".join(open(V + "/dovecot.log").readlines()[-8:]))
-    shutil.rmtree(V, ignore_errors=True)
+    tl.terminate()
+    tl.wait()
+    if terntest.nfail and os.path.exists(dv.d + "/dovecot.log"):
+        print("dovecot.log: " + "".join(open(dv.d + "/dovecot.log").readlines()[-8:]))
+    dv.stop()
 common.terntest.report()
