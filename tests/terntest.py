@@ -140,3 +140,22 @@ def proc_tree(pid):
             out.append((c, d + 1, comm))
             todo.append((c, d + 1))
     return out
+
+
+def imap_wait(connect, marker, deadline=60):
+    """Wait for a message with marker in the INBOX of the session connect()
+    returns (an imaplib connection, logged in); its body and the live
+    connection, or ("", None) after deadline seconds."""
+    import time
+    end = time.time() + deadline
+    while True:
+        m = connect()
+        m.select("INBOX")
+        typ, data = m.search(None, "BODY", marker)
+        if typ == "OK" and data[0].split():
+            typ, f = m.fetch(data[0].split()[-1], "(BODY.PEEK[])")
+            return f[0][1].decode("utf-8", "replace"), m
+        m.logout()
+        if time.time() > end:
+            return "", None
+        time.sleep(0.3)

@@ -1,7 +1,7 @@
 # fullrun.py: conf/t/fullrun.test (see there); runs inside its namespace.
 import glob, imaplib, os, pwd, random, re, shutil, smtplib, socket, ssl, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
-from terntest import check, report, freeport, postfix_conf, dkim_only, proc_ids as status, proc_tree as tree
+from terntest import check, report, freeport, postfix_conf, dkim_only, proc_ids as status, proc_tree as tree, imap_wait
 
 W = os.getcwd()
 D = tempfile.mkdtemp(prefix="tern-fullrun.")  # the test users must reach it
@@ -121,19 +121,11 @@ def ctx():
 
 
 def imap_find(pw, marker):
-    end = time.time() + 60
-    while True:
+    def connect():
         m = imaplib.IMAP4_SSL("127.0.0.1", 993, ssl_context=ctx(), timeout=60)
         m.login("admin", pw)
-        m.select("INBOX")
-        typ, data = m.search(None, "BODY", marker)
-        if typ == "OK" and data[0].split():
-            typ, f = m.fetch(data[0].split()[-1], "(BODY.PEEK[])")
-            return f[0][1].decode("utf-8", "replace"), m
-        m.logout()
-        if time.time() > end:
-            return "", None
-        time.sleep(0.3)
+        return m
+    return imap_wait(connect, marker)
 
 
 def delivered(tag):

@@ -1,7 +1,7 @@
 # users_run.py: conf/t/users-run.test (see there).
 import os, re, sys, subprocess, socket, time, smtplib, imaplib, ssl, random, shutil, tempfile, glob, pwd, grp
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
-from terntest import check, report, freeport, proc_ids as status, proc_tree
+from terntest import check, report, freeport, proc_ids as status, proc_tree, imap_wait
 
 if os.getuid() != 0:
     print("users-run: skipped, needs root (CI runs as root)")
@@ -126,20 +126,13 @@ def imap_find(port, marker):
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
-    end = time.time() + 60
-    while True:
+
+    def connect():
         m = imaplib.IMAP4("127.0.0.1", port, timeout=60)
         m.starttls(ssl_context=ctx)
         m.login("bob", "pencil-pencil")
-        m.select("INBOX")
-        typ, data = m.search(None, "BODY", marker)
-        if typ == "OK" and data[0].split():
-            typ, f = m.fetch(data[0].split()[-1], "(BODY.PEEK[])")
-            return f[0][1].decode("utf-8", "replace"), m
-        m.logout()
-        if time.time() > end:
-            return "", None
-        time.sleep(0.3)
+        return m
+    return imap_wait(connect, marker)
 
 
 def main():
