@@ -60,7 +60,7 @@ def fetchmail():
                 '  user "bob" password "bob-password" is root here folder Archive keep fetchall sslproto \'\'\n'
                 '  mda "/bin/sh -c \'cat >> %s/fetched\'"\n' % (port, D))
     os.chmod("fetchmailrc", 0o600)
-    r = subprocess.run(["fetchmail", "-f", "fetchmailrc", "--nodetach", "--nosyslog", "-s"], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(["fetchmail", "-f", "fetchmailrc", "--pidfile", os.path.abspath("fetchmail.pid"), "--nodetach", "--nosyslog", "-s"], capture_output=True, text=True, timeout=60)
     got = open("fetched", "rb").read() if os.path.exists("fetched") else b""
     check(r.returncode == 0 and got.count(b"Subject: hello 1") == 2, "fetchmail got 2 messages: rc=%d %r %s" % (r.returncode, got[:200], r.stderr[-300:]))
 

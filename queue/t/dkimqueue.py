@@ -54,26 +54,7 @@ def inject(tag, *opts):
     return p.stdout.decode().strip()
 
 
-def runner():
-    p = subprocess.Popen(["tern-queue-run", "-c", "c"], env=dict(os.environ, TERN_QUEUE_BASE_DELAY="1"),
-                         stderr=open("run.log", "a"))
-    procs.append(p)
-    return p
-
-
-def log():
-    return open("run.log").read()
-
-
-def waitfor(f, t=60):
-    for _ in range(int(t * 20)):
-        if f(): return True
-        time.sleep(0.05)
-    return False
-
-
-def gone(i):
-    return not os.path.exists(Q + "/todo/" + i) and not os.path.exists(Q + "/mess/" + i)
+exec(open(os.path.join(os.environ["TERN_SRC"], "queue/t/queue.inc.py")).read())
 
 
 def received(dump, tag):

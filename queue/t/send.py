@@ -38,28 +38,7 @@ def inject(frm, *rcpts, body="Subject: t\r\n\r\nhello\r\n"):
     return p.stdout.decode().strip()
 
 
-def runner(base):
-    env = dict(os.environ, TERN_QUEUE_BASE_DELAY=str(base))
-    p = subprocess.Popen(["tern-queue-run", "-c", "c"], env=env, stderr=open("run.log", "a"))
-    procs.append(p)
-    return p
-
-
-def log():
-    return open("run.log").read()
-
-
-def waitfor(f, t=30):
-    for _ in range(int(t * 20)):
-        if f(): return True
-        time.sleep(0.05)
-    return False
-
-
-def gone(i):
-    # todo/ first: a message moves from todo/ to mess/, never back; the other
-    # order can miss one that moves between the two looks
-    return not os.path.exists(Q + "/todo/" + i) and not os.path.exists(Q + "/mess/" + i)
+exec(open(os.path.join(os.environ["TERN_SRC"], "queue/t/queue.inc.py")).read())
 
 
 def state(i):
