@@ -206,7 +206,7 @@ void cmd_starttls (iargs *a)
   {
     char fmt[SIZE_FMT] ;
     fmt[size_fmt(fmt, dropped)] = 0 ;
-    tern_log_warn("starttls", "discarded", fmt, "ip", S.ip, "why", "plaintext after STARTTLS", TERN_LOG_END) ;
+    tern_log_warn("starttls", "pid", S.pid, "discarded", fmt, "ip", S.ip, "why", "plaintext after STARTTLS", TERN_LOG_END) ;
   }
   if (write(ctl, "Y", 1) != 1) strerr_diefusys(111, "start TLS") ;
   for (;;)

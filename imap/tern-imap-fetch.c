@@ -312,7 +312,7 @@ static void fetchone (size_t i, items const *x)
     else if (!mapmsg(m->uid, &mm))
     {
       if (errno == ENOENT) gone = 1 ;
-      else { broken = 1 ; tern_log_warn("temp", "account", S.account.s, "tag", S.tag, "reply", "cannot read a message", "error", strerror(errno), TERN_LOG_END) ; }
+      else { broken = 1 ; tern_log_warn("temp", "pid", S.pid, "account", S.account.s, "tag", S.tag, "reply", "cannot read a message", "error", strerror(errno), TERN_LOG_END) ; }
       return ;
     }
     else if (x->hdronly) cache_put(m, mm.s, mm.hdrlen) ;

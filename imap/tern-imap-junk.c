@@ -22,7 +22,7 @@ static int failed = 0 ;      /* an error: nothing of this command is committed *
 
 static void warn (char const *what, char const *error)
 {
-  tern_log_warn("junk-train", "account", S.account.s, "tag", S.tag, "step", what, "error", error,
+  tern_log_warn("junk-train", "pid", S.pid, "account", S.account.s, "tag", S.tag, "step", what, "error", error,
     "action", "skipped", TERN_LOG_END) ;
 }
 
@@ -30,7 +30,7 @@ static void warnerr (char const *what)
 {
   if (errno == EUCLEAN)
   {
-    tern_log_warn("junk-train", "account", S.account.s, "tag", S.tag, "step", what,
+    tern_log_warn("junk-train", "pid", S.pid, "account", S.account.s, "tag", S.tag, "step", what,
       "path", tern_store_damage_path(), "error", tern_store_damage_what(), "action", "skipped", TERN_LOG_END) ;
   }
   else warn(what, strerror(errno)) ;

@@ -13,7 +13,7 @@
 
 static void warn (void)
 {
-  tern_log_warn("authlimit", "path", "DATADIR/authfail", "error", strerror(errno), "ip", S.ip, TERN_LOG_END) ;
+  tern_log_warn("authlimit", "pid", S.pid, "path", "DATADIR/authfail", "error", strerror(errno), "ip", S.ip, TERN_LOG_END) ;
 }
 
 int limit_blocked (char const *user, size_t len)

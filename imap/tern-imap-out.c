@@ -136,7 +136,7 @@ void log_damage (char const *text)
   if (seen.len == pl + wl && !memcmp(seen.s, p, pl) && !memcmp(seen.s + pl, w, wl)) return ;
   seen.len = 0 ;
   if (!stralloc_catb(&seen, p, pl) || !stralloc_catb(&seen, w, wl)) seen.len = 0 ;
-  tern_log_warn("damage", "account", S.account.s, "path", p, "error", w, "tag", S.tag,
+  tern_log_warn("damage", "pid", S.pid, "account", S.account.s, "path", p, "error", w, "tag", S.tag,
     "reply", text ? text : "none", TERN_LOG_END) ;
 }
 
@@ -145,7 +145,7 @@ void log_damage (char const *text)
 void out_temp (char const *text)
 {
   if (errno == EUCLEAN) log_damage(text) ;
-  else tern_log_warn("temp", "account", S.account.s, "tag", S.tag, "reply", text, "error", strerror(errno), TERN_LOG_END) ;
+  else tern_log_warn("temp", "pid", S.pid, "account", S.account.s, "tag", S.tag, "reply", text, "error", strerror(errno), TERN_LOG_END) ;
   out_tagged("NO", text) ;
 }
 

@@ -50,7 +50,7 @@ void imap_conf (void)
 {
   dev_t dev = S.conf.dev ;
   ino_t ino = S.conf.ino ;
-  if (!tern_conf_refresh(&S.conf)) { tern_log_warn("config", "error", strerror(errno), "action", "kept-old", TERN_LOG_END) ; return ; }
+  if (!tern_conf_refresh(&S.conf)) { tern_log_warn("config", "pid", S.pid, "error", strerror(errno), "action", "kept-old", TERN_LOG_END) ; return ; }
   if (S.conf.dev != dev || S.conf.ino != ino) maxmsgsize() ;
 }
 

@@ -3,6 +3,7 @@
 # order, UID 0, a duplicate UID, a UIDVALIDITY that differs from the list,
 # a missing index answer NO [UNAVAILABLE], logged once with path and fault.
 # Prints "N passed, N failed".
+import re
 import os, struct, subprocess, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
@@ -67,6 +68,7 @@ def damaged(n, what, fix):
     log = c.log()
     lines = [l for l in log.split(b"\n") if what[0].encode() in l]
     check(len(lines) == 1 and what[1].encode() in lines[0], "%s: logged once with path and fault: %r" % (what[1], log))
+    check(len(lines) == 1 and re.search(rb"warning: (damage|temp) pid=[0-9]+ ", lines[0]), "%s: the line names the session (pid=): %r" % (what[1], lines))
     fix()
     c = session(n + 100)
     r = c.cmd("SELECT INBOX")

@@ -179,7 +179,7 @@ c.cmd("LOGOUT")
 c.proc.wait(10)
 log.seek(0)
 text = log.read()
-check(b"warning: junk-train account=bob" in text and b"action=skipped" in text, "the training error is logged: %r" % text)
+check(b"warning: junk-train pid=" in text and b" account=bob" in text and b"action=skipped" in text, "the training error is logged: %r" % text)
 h, s, w, got = state("bob", "Inbox")
 check(h is None and list(got.values()) == ["J none"], "$Junk stored, not trained: %r" % ((h, s, got),))
 # tern-retrain rebuilds the filter from the flags (over the damaged words
