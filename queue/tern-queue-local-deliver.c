@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
+#include <skalibs/buffer.h>
+#include <skalibs/djbunix.h>
 #include "tern.h"
 #include "tern_conf.h"
 #include "tern_log.h"
@@ -76,6 +78,35 @@ static void prune (tern_junkdeliver const *j, char const *dir, char const *accou
   }
 }
 
+/* -R: the ring's verdict on fd 0 (after note->skip bytes), the file
+   locked at *lk from here until the copy's key is added (two retries at
+   once make one copy): 1 the ring holds the key (note->kept), else 0.  A
+   ring that cannot say is a warning and a copy: one too many, never one
+   lost. */
+static int ring (char const *dir, char const *account, local_note *note, unsigned char *key, int *lk)
+{
+  off_t off = lseek(0, 0, SEEK_CUR) ;
+  int r ;
+  *lk = -1 ;
+  if (off < 0 || !tern_rejects_key(key, 0, off + (off_t)note->skip))
+  {
+    strerr_warnwu3sys("read the message for ACCT/rejects of account ", account, " (a copy is made)") ;
+    return 0 ;
+  }
+  *lk = tern_lockat(dir, "rejects") ;
+  r = *lk < 0 ? -1 : tern_rejects_seen(*lk, key) ;
+  if (r < 0) strerr_warnwu3sys("read ACCT/rejects of account ", account, " (a copy is made)") ;
+  note->kept = r == 1 ;
+  return note->kept ;
+}
+
+static void ringadd (char const *account, int lk, unsigned char const *key)
+{
+  if (lk < 0) return ;
+  if (!tern_rejects_add(lk, key)) strerr_warnwu3sys("write ACCT/rejects of account ", account, " (a retry will make another copy)") ;
+  fd_close(lk) ;
+}
+
 /* fd 0 into the account, the account looked up in c: 0 done, 100 (no
    such account) or 111 with a warning said.  The store never makes a
    delivery fail for good: damage (named by path) and doubt defer it;
@@ -84,9 +115,12 @@ int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date, 
 {
   stralloc dir = STRALLOC_ZERO ;
   tern_junkdeliver j ;
+  unsigned char key[TERN_REJECTS_KEY] ;
+  int lk = -1 ;
   int r = tern_conf_account_exists(c, account) ;
   int forced = !!note->mailbox[0] ;
   note->junk[0] = 0 ;
+  note->kept = 0 ;
   if (r == 1 && (!tern_conf_accountdir(c, account, &dir) || (dir.s[dir.len - 1] && !stralloc_0(&dir)))) r = -1 ;
   if (r != 1)
   {
@@ -101,7 +135,9 @@ int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date, 
     r = 111 ;
   }
   else r = j.on && (opts & LOCAL_CLASSIFY) && !forced ? classify(&j, dir.s, account, note) : 0 ;
-  if (!r) r = store(&j, dir.s, account, date, opts, note) ;
+  if (!r && forced && (opts & LOCAL_RING) && ring(dir.s, account, note, key, &lk)) ;
+  else if (!r && !(r = store(&j, dir.s, account, date, opts, note)) && lk >= 0) { ringadd(account, lk, key) ; lk = -1 ; }
+  if (lk >= 0) fd_close(lk) ;
   if (!r && forced && (opts & LOCAL_PRUNE)) prune(&j, dir.s, account, note->mailbox) ;
   tern_junkdeliver_free(&j) ;
   stralloc_free(&dir) ;
@@ -123,13 +159,14 @@ int local_deliver_r (char const *confdir, char const *account, uint64_t date, un
   return r ;
 }
 
-void local_deliver (char const *confdir, char const *account, uint64_t date, unsigned int opts, char const *mailbox)
+void local_deliver (char const *confdir, char const *account, uint64_t date, unsigned int opts, char const *mailbox, uint64_t skip)
 {
-  local_note note = { .junk = "", .mailbox = "" } ;
+  local_note note = { .junk = "", .mailbox = "", .skip = skip, .kept = 0 } ;
   int r ;
   strcpy(note.mailbox, mailbox) ;  /* checked by the caller: TERN_STORE_NAMEMAX at most */
   r = local_deliver_r(confdir, account, date, opts, &note) ;
   if (r) _exit(r) ;
+  if (note.kept && buffer_putsflush(buffer_1, "kept\n") < 0) strerr_diefu1sys(111, "write to stdout") ;
   if (note.junk[0])
     tern_log_info("junk", "account", account, "junk", note.junk, note.mailbox[0] ? "mailbox" : 0, note.mailbox, TERN_LOG_END) ;
 }

@@ -1,7 +1,7 @@
 /* tern-queue-local: deliver stdin (from its offset) into ACCOUNT's Inbox
    (with -j, where the account's junk filter says; with -m, into mailbox).
-   usage: tern-queue-local [ -j | -m mailbox [ -P ] ] [ -S ] [ -c confdir ] [ -d time ] account
-   stdout: nothing.  exit: 0 delivered, 100 permanent, 111 temporary. */
+   usage: tern-queue-local [ -j | -m mailbox [ -P ] [ -R skip ] ] [ -S ] [ -c confdir ] [ -d time ] account
+   stdout: nothing, or with -R "kept" when the copy was made before.  exit: 0 delivered, 100 permanent, 111 temporary. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,9 +14,9 @@
 #include "tern.h"
 #include "tern-queue-local.h"
 
-#define USAGE "tern-queue-local [ -j | -m mailbox [ -P ] ] [ -S ] [ -c confdir ] [ -d time ] account"
+#define USAGE "tern-queue-local [ -j | -m mailbox [ -P ] [ -R skip ] ] [ -S ] [ -c confdir ] [ -d time ] account"
 
-/* -j reads the message twice: a pipe on stdin is first copied into a
+/* -j and -R read the message twice: a pipe on stdin is first copied into a
    memory file (the runner gives its queue file, which seeks) */
 static void seekable (void)
 {
@@ -36,11 +36,11 @@ int main (int argc, char const *const *argv)
 {
   subgetopt l = SUBGETOPT_ZERO ;
   char const *confdir = 0 ;
-  uint64_t date = 0 ;
+  uint64_t date = 0, skip = 0 ;
   unsigned int opts = 0 ;
   char const *mailbox = "" ;
   PROG = "tern-queue-local" ;
-  for (int opt ; (opt = subgetopt_r(argc, argv, "hjm:PSc:d:", &l)) != -1 ;)
+  for (int opt ; (opt = subgetopt_r(argc, argv, "hjm:PR:Sc:d:", &l)) != -1 ;)
     switch (opt)
     {
       case 'h' : buffer_putsflush(buffer_1, "usage: " USAGE "\n") ; return 0 ;
@@ -48,16 +48,17 @@ int main (int argc, char const *const *argv)
       case 'm' : mailbox = l.arg ; break ;
       case 'S' : opts |= LOCAL_SEEN ; break ;
       case 'P' : opts |= LOCAL_PRUNE ; break ;
+      case 'R' : if (!uint640_scan(l.arg, &skip)) strerr_dieusage(100, USAGE) ; opts |= LOCAL_RING ; break ;
       case 'c' : confdir = l.arg ; break ;
       case 'd' : if (!uint640_scan(l.arg, &date)) strerr_dieusage(100, USAGE) ; break ;
       default : strerr_dieusage(100, USAGE) ;
     }
   argc -= l.ind ; argv += l.ind ;
-  if (argc != 1 || (mailbox[0] && (opts & LOCAL_CLASSIFY)) || (!mailbox[0] && (opts & LOCAL_PRUNE))) strerr_dieusage(100, USAGE) ;
+  if (argc != 1 || (mailbox[0] && (opts & LOCAL_CLASSIFY)) || (!mailbox[0] && (opts & (LOCAL_PRUNE | LOCAL_RING)))) strerr_dieusage(100, USAGE) ;
   if (mailbox[0] && (strlen(mailbox) > TERN_STORE_NAMEMAX || !tern_store_namevalid(mailbox, strlen(mailbox))))
     strerr_dief2x(100, "bad mailbox name: ", mailbox) ;
   confdir = tern_confdir(confdir) ;
-  if (opts & LOCAL_CLASSIFY) seekable() ;
-  local_deliver(confdir, argv[0], date, opts, mailbox) ;
+  if (opts & (LOCAL_CLASSIFY | LOCAL_RING)) seekable() ;
+  local_deliver(confdir, argv[0], date, opts, mailbox, skip) ;
   return 0 ;
 }

@@ -2,8 +2,8 @@
    commit of a message whose recipients all belong to accounts with a
    junk filter and junk-reject, "tern-junk classify" reads the queue's
    tmp file for each; when all say junk the message is refused, after
-   "tern-queue-local -m REJECTS -S -P" made the copies (one per message:
-   ACCT/rejects, tern-rejects(5), knows a retry's).  Programs, not the
+   "tern-queue-local -m REJECTS -S -P -R" made the copies (one per
+   message: its ACCT/rejects, tern-rejects(5), knows a retry's).  Programs, not the
    library: the filter's code would grow every idle session by 130 KiB.
    smtp_junk: 0 (accept) or the reply. */
 #include <errno.h>
@@ -14,12 +14,12 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <skalibs/genalloc.h>
+#include <skalibs/types.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/allreadwrite.h>
 #include "tern.h"
 #include "tern_log.h"
 #include "tern_store.h"
-#include "tern_rejects.h"
 #include "tern-smtp-in.h"
 
 #define REJECT_TEMP 1
@@ -174,52 +174,32 @@ static int verdict (smtp *s, size_t i, int fd, off_t off)
   return junk ;
 }
 
-/* a copy into account i's rejects mailbox: 1, or 0 (said) */
+/* a copy into account i's rejects mailbox, once per message: with -R,
+   tern-queue-local keeps ACCT/rejects (tern-rejects.5), locked over the
+   copy, and says "kept" when a retry's copy is there already (through the
+   junk door too: it runs as the store's owner).  1, or 0 (said). */
 static int copy (smtp *s, size_t i, int fd, off_t off)
 {
-  char const *argv[10] = { "tern-queue-local", "-S", "-P", "-m", A(i)->copy, "-c", s->confdir, "--", names.s + A(i)->name, 0 } ;
-  char const *dargv[8] = { 0, 0, 0, 0, "copy", A(i)->copy, names.s + A(i)->name, 0 } ;
+  char skip[UINT64_FMT] ;
+  char const *argv[12] = { "tern-queue-local", "-S", "-P", "-m", A(i)->copy, "-R", skip, "-c", s->confdir, "--", names.s + A(i)->name, 0 } ;
+  char const *dargv[9] = { 0, 0, 0, 0, "copy", A(i)->copy, names.s + A(i)->name, skip, 0 } ;
   char out[8] ;
-  int r = run(s, door(s, argv, dargv), fd, off, out, sizeof out) ;
+  int r ;
+  skip[uint64_fmt(skip, (uint64_t)s->recvlen)] = 0 ;
+  r = run(s, door(s, argv, dargv), fd, off, out, sizeof out) ;
   if (r) tern_log_warn("error", "session", s->session, "op", "copy", "account", names.s + A(i)->name,
     "error", r < 0 || r == 127 ? "tern-queue-local could not run (PATH?)" : "tern-queue-local failed (see its line)", TERN_LOG_END) ;
+  else A(i)->kept = !strcmp(out, "kept") ;
   return !r ;
-}
-
-static void rejwarn (smtp *s, size_t i, char const *what)
-{
-  tern_log_warn("error", "session", s->session, "op", "rejects", "account", names.s + A(i)->name,
-    "error", what, "detail", strerror(errno), TERN_LOG_END) ;
-}
-
-/* account i's copy, unless ACCT/rejects knows the message (a retry; its
-   lock held over the copy, so that two retries at once make one): 1, or
-   0 (said).  Without the file, a copy: one too many, never one lost. */
-static int keep (smtp *s, size_t i, int fd, off_t off, unsigned char *key, int *haskey)
-{
-  stralloc dir = STRALLOC_ZERO ;
-  int lk = -1, r = -1 ;
-  if (!*haskey) *haskey = tern_rejects_key(key, fd, off + (off_t)s->recvlen) ? 1 : -1 ;
-  if (*haskey < 0) rejwarn(s, i, "unable to read the message") ;
-  else if (!tern_conf_accountdir(&s->conf, names.s + A(i)->name, &dir) || (lk = tern_lockat(dir.s, "rejects")) < 0)
-    rejwarn(s, i, "unable to open ACCT/rejects") ;
-  else if ((r = tern_rejects_seen(lk, key)) < 0) rejwarn(s, i, "unable to read ACCT/rejects") ;
-  stralloc_free(&dir) ;
-  if (r == 1) A(i)->kept = 1 ;
-  else if (!copy(s, i, fd, off)) r = -2 ;
-  else if (lk >= 0 && !tern_rejects_add(lk, key)) rejwarn(s, i, "unable to write ACCT/rejects") ;
-  if (lk >= 0) close(lk) ;
-  return r != -2 ;
 }
 
 /* the accounts all said junk: the copies, then the refusal */
 static char const *refuse (smtp *s, int fd, off_t off)
 {
-  unsigned char key[TERN_REJECTS_KEY] ;
-  int haskey = 0, perm = 1 ;
+  int perm = 1 ;
   for (size_t i = 0 ; i < NA ; i++)
   {
-    if (A(i)->copy[0] && !keep(s, i, fd, off, key, &haskey)) return TEMPFAIL ;
+    if (A(i)->copy[0] && !copy(s, i, fd, off)) return TEMPFAIL ;
     if (A(i)->reject != REJECT_PERM) perm = 0 ;
   }
   for (size_t i = 0 ; i < NA ; i++) logjunk(s, i, A(i)->reject == REJECT_PERM ? "permanent" : "temporary") ;
