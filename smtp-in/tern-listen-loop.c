@@ -23,26 +23,8 @@
 #include <skalibs/djbunix.h>
 #include "tern-listen.h"
 
-/* A connection is its child (pid) or, handed over, its control fd (ctl)
-   and our copy of the connection (sock, shut down to evict it); its client
-   is its IPv4 address or its IPv6 /64 (ip, 16 bytes as accepted); seq
-   orders the connections by age. */
-typedef struct conn_s conn ;
-struct conn_s
-{
-  pid_t pid ;
-  int ctl ;
-  int sock ;
-  int evicted ;  /* sent SIGTERM; SIGKILL at kill */
-  uint64_t seq ;
-  tain start ;
-  tain kill ;
-  uint16_t port ;
-  char ip[16] ;
-} ;
-
 /* one more than maxconn: a newcomer is served while its victim exits */
-static conn tab[LISTEN_MAXCONN + 1] ;
+static listen_conn tab[LISTEN_MAXCONN + 1] ;
 static unsigned int nconn = 0 ;
 static unsigned int nevict = 0 ;  /* evicted children not yet reaped */
 static uint64_t seq = 0 ;
@@ -64,7 +46,7 @@ static unsigned int ipcount (listener const *l, char const *ip)
 
 static void add (pid_t pid, int ctl, int sock, char const *ip, uint16_t port)
 {
-  conn *c = tab + nconn++ ;
+  listen_conn *c = tab + nconn++ ;
   c->pid = pid ; c->ctl = ctl ; c->sock = sock ; c->evicted = 0 ;
   c->seq = seq++ ; c->start = STAMP ; c->kill = tain_infinite ; c->port = port ;
   memcpy(c->ip, ip, 16) ;
@@ -81,6 +63,7 @@ static void drop (unsigned int i)
 /* in a child: every fd of every connection but except's */
 static void closeall (unsigned int except)
 {
+  listen_park_closeall() ;
   for (unsigned int i = 0 ; i < nconn ; i++) if (i != except)
   {
     if (tab[i].ctl >= 0) fd_close(tab[i].ctl) ;
@@ -145,49 +128,14 @@ static char *fmtip (char *s, listener const *l, char const *ip)
   return s ;
 }
 
-/* Eviction: the slots sorted by client, then by age, make the client with
-   the most slots (the oldest first connection among equals) and its oldest
-   connection not already evicted.  A sort, not a count per slot: with
-   -c 16384 that would be 2^28 compares per eviction. */
-static unsigned int order[LISTEN_MAXCONN + 1] ;
-static size_t iplen ;
-
-static int bycli (void const *a, void const *b)
-{
-  conn const *c = tab + *(unsigned int const *)a, *d = tab + *(unsigned int const *)b ;
-  int r = memcmp(c->ip, d->ip, iplen) ;
-  return r ? r : c->seq < d->seq ? -1 : c->seq > d->seq ;
-}
-
-/* the slot to evict and its client's slots, or nconn */
-static unsigned int victim (listener const *l, unsigned int *count)
-{
-  unsigned int best = nconn, bestn = 0 ;
-  iplen = l->is6 ? 8 : 4 ;
-  for (unsigned int i = 0 ; i < nconn ; i++) order[i] = i ;
-  qsort(order, nconn, sizeof *order, &bycli) ;
-  for (unsigned int i = 0, j ; i < nconn ; i = j)
-  {
-    unsigned int v = nconn ;
-    for (j = i ; j < nconn && !memcmp(tab[order[j]].ip, tab[order[i]].ip, iplen) ; j++)
-      if (v == nconn && !tab[order[j]].evicted) v = order[j] ;
-    if (v < nconn && (j - i > bestn || (j - i == bestn && tab[v].seq < tab[best].seq)))
-    {
-      best = v ; bestn = j - i ;
-    }
-  }
-  *count = bestn ;
-  return best ;
-}
-
 /* Full and a newcomer: the victim's child is told to go (SIGTERM, SIGKILL
    5 s later) and counted until reaped; a handed-over connection is shut
    down and its slot freed at once. */
 static void evict (listener const *l)
 {
   char ipf[IP46_FMT], portf[UINT16_FMT], f[PID_FMT], a[UINT64_FMT], n[UINT_FMT] ;
-  unsigned int count, i = victim(l, &count) ;
-  conn *c = tab + i ;
+  unsigned int count, i = listen_victim(tab, nconn, l->is6 ? 8 : 4, &count) ;
+  listen_conn *c = tab + i ;
   tain age ;
   if (i == nconn) return ;
   tain_sub(&age, &STAMP, &c->start) ;
@@ -237,19 +185,32 @@ static int hand (listener const *l, int s, char const *ip, uint16_t port, char c
   return 1 ;
 }
 
+static void refuse (int s, char const *ipf, char const *portf, unsigned int ipconns)
+{
+  char a[UINT_FMT] ;
+  fd_close(s) ;
+  strerr_warni("refuse ip=", ipf, " port=", portf, " reason=maxperip ipconns=", fmtu(a, ipconns)) ;
+}
+
 static void new_connection (listener const *l, int s, char const *ip, uint16_t port)
 {
   char ipf[IP46_FMT], portf[UINT16_FMT], pidf[PID_FMT], a[UINT_FMT], b[UINT_FMT] ;
-  unsigned int ipconns ;
+  unsigned int ipconns = ipcount(l, ip) ;
   int wasfull = nconn >= l->maxconn ;
   pid_t pid ;
-  ipconns = ipcount(l, ip) ;
   fmtip(ipf, l, ip) ;
   portf[uint16_fmt(portf, port)] = 0 ;
+  /* at a limit, children that have ended but whose SIGCHLD is still
+     unread (accept_all runs before it) must not count */
+  if (wasfull || ipconns >= l->maxperip)
+  {
+    reap() ;
+    wasfull = nconn >= l->maxconn ;
+    ipconns = ipcount(l, ip) ;
+  }
   if (ipconns >= l->maxperip)
   {
-    fd_close(s) ;
-    strerr_warni("refuse ip=", ipf, " port=", portf, " reason=maxperip ipconns=", fmtu(a, ipconns)) ;
+    if (!listen_park(s, ip, port)) refuse(s, ipf, portf, ipconns) ;
     return ;
   }
   if (wasfull)
@@ -279,6 +240,25 @@ static void new_connection (listener const *l, int s, char const *ip, uint16_t p
     " conns=", fmtu(a, nconn), " ipconns=", fmtu(b, ipconns + 1)) ;
  full:
   if (nconn == l->maxconn && !wasfull) strerr_warni("full conns=", fmtu(a, nconn), " maxconn=", a) ;  /* both are nconn */
+}
+
+/* a held connection (listen_park_scan): served once its client is under
+   -C again, refused when its time is up */
+static listener const *plisten ;
+
+static int unpark (int s, char const *ip, uint16_t port, int expired)
+{
+  char ipf[IP46_FMT], portf[UINT16_FMT] ;
+  unsigned int ipconns = ipcount(plisten, ip) ;
+  if (ipconns < plisten->maxperip) new_connection(plisten, s, ip, port) ;
+  else if (expired)
+  {
+    fmtip(ipf, plisten, ip) ;
+    portf[uint16_fmt(portf, port)] = 0 ;
+    refuse(s, ipf, portf, ipconns) ;
+  }
+  else return 0 ;
+  return 1 ;
 }
 
 /* the control fd of handed-over connection i is readable */
@@ -365,6 +345,7 @@ int listen_loop (listener const *l)
   /* a no-op handler, not SIG_IGN, so that children get the default */
   if (!sig_altignore(SIGPIPE)) strerr_diefusys(111, "ignore SIGPIPE") ;
   tain_now_g() ;
+  plisten = l ;
   log_start(l) ;
   for (;;)
   {
@@ -374,6 +355,7 @@ int listen_loop (listener const *l)
     unsigned int n = 1 ;
     tain deadline = paused ? resume : tain_infinite ;
     if (nevict) killstuck(&deadline) ;
+    listen_park_deadline(&deadline) ;
     if (accepting) { x[n].fd = l->fd ; x[n++].events = IOPAUSE_READ ; }
     for (unsigned int i = 0 ; i < nconn ; i++)
       if (tab[i].ctl >= 0) { x[n].fd = tab[i].ctl ; x[n++].events = IOPAUSE_READ ; }
@@ -384,6 +366,7 @@ int listen_loop (listener const *l)
     }
     requests(l, 1 + accepting, n) ;
     if (x[0].revents & IOPAUSE_READ && handle_signals()) break ;
+    if (listen_parked()) listen_park_scan(&unpark) ;
     if (accepting && x[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) accept_all(l) ;
   }
   /* signals back as they were: LeakSanitizer's check at exit (make

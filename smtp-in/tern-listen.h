@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
+#include <skalibs/tai.h>
 #include <skalibs/gccattributes.h>
 #include <skalibs/types.h>
 #include <skalibs/ip46.h>
@@ -49,6 +51,46 @@ struct listener_s
   char const *const *argv ;  /* prog and its args */
   listen_hooks const *h ;
 } ;
+
+/* A connection is its child (pid) or, handed over, its control fd (ctl)
+   and our copy of the connection (sock, shut down to evict it); its client
+   is its IPv4 address or its IPv6 /64 (ip, 16 bytes as accepted); seq
+   orders the connections by age. */
+typedef struct listen_conn_s listen_conn ;
+struct listen_conn_s
+{
+  pid_t pid ;
+  int ctl ;
+  int sock ;
+  int evicted ;  /* sent SIGTERM; SIGKILL at kill */
+  uint64_t seq ;
+  tain start ;
+  tain kill ;
+  uint16_t port ;
+  char ip[16] ;
+} ;
+
+/* When full: the slot of tab[n] to evict (the oldest connection not yet
+   evicted of the client with the most slots, the one whose oldest is the
+   oldest among equals) and that client's slots in *count; n if none.
+   iplen: 4 (IPv4) or 8 (IPv6 /64). */
+extern unsigned int listen_victim (listen_conn const *tab, unsigned int n, size_t iplen, unsigned int *count) ;
+
+/* Over -C: a connection is held (parked) for LISTEN_GRACE seconds at most,
+   until its client has a slot again: a child that has sent its last byte
+   may not have been reaped yet when the client's next connection comes.
+   park: 0 if LISTEN_PARKMAX are held already.  scan: each held connection
+   is offered to fn, with expired set once its time is up; fn returns 1 if
+   it took it (served or closed), 0 to keep it held.  deadline: lowered to
+   the earliest expiry.  closeall: in a child. */
+#define LISTEN_GRACE 1
+#define LISTEN_PARKMAX 64
+typedef int listen_park_fn (int s, char const *ip, uint16_t port, int expired) ;
+extern int listen_park (int s, char const *ip, uint16_t port) ;
+extern unsigned int listen_parked (void) ;
+extern void listen_park_scan (listen_park_fn *fn) ;
+extern void listen_park_deadline (tain *deadline) ;
+extern void listen_park_closeall (void) ;
 
 /* argv as tern-listen's (argv[0] ignored): parse, bind, drop, loop.  Dies
    100 (usage) or 111; returns 0 after SIGTERM. */
