@@ -75,9 +75,11 @@ static void unsetall (void)
   extern char **environ ;
   for (size_t i = 0 ; environ[i] ;)
   {
-    char name[64] ;
+    char name[ZENVMAX + 1] ;
     size_t n = strcspn(environ[i], "=") ;
-    if (!allowed(environ[i]) || n >= sizeof name) { i++ ; continue ; }
+    /* unsetenv would leave a string without "=" there: skipped */
+    if (!allowed(environ[i]) || environ[i][n] != '=') { i++ ; continue ; }
+    if (n >= sizeof name) strerr_dief(111, "environment variable too long") ;
     memcpy(name, environ[i], n) ;
     name[n] = 0 ;
     if (unsetenv(name) < 0) strerr_diefusys(111, "unsetenv") ;
