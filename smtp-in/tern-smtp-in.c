@@ -152,7 +152,8 @@ int main (int argc, char const *const *argv)
     if (!int0_scan(x, &zfd)) strerr_dief(111, "bad TERN_ZYGOTE_FD: ", x) ;
     smtp_zygote_tune(argv) ;
     if (unsetenv("TERN_ZYGOTE_FD") < 0) strerr_diefusys(111, "unsetenv") ;
-    maxuse = knob("TERN_SMTPIN_MAX_USE", 100) ;
+    /* submission: credentials come, a process per client (PROCESSES) */
+    maxuse = opt.submission ? 1 : knob("TERN_SMTPIN_MAX_USE", 100) ;
     smtp_zygote(zfd, knob("TERN_SMTPIN_MAX_IDLE", 100)) ;  /* returns in a session */
     opt.handed = 1 ;
   }
