@@ -20,7 +20,7 @@ PROGS += tern-smtp-in
 tern-smtp-in_OBJS = smtp-in/tern-smtp-in.o smtp-in/tern-smtp-in-io.o smtp-in/tern-smtp-in-cmd.o \
   smtp-in/tern-smtp-in-parse.o smtp-in/tern-smtp-in-body.o smtp-in/tern-smtp-in-rcpt.o \
   smtp-in/tern-smtp-in-data.o smtp-in/tern-smtp-in-inject.o smtp-in/tern-smtp-in-auth.o \
-  smtp-in/tern-smtp-in-zygote.o smtp-in/tern-smtp-in-junk.o
+  smtp-in/tern-smtp-in-zygote.o smtp-in/tern-smtp-in-junk.o smtp-in/tern-smtp-in-reset.o
 tern-smtp-in_LIBS = $(if $(SAN)$(if $(UNISTRING_A),,none),$(LIBS_DEFAULT),\
   -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
 MAN += smtp-in/tern-smtp-in.8

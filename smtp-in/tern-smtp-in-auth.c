@@ -19,6 +19,7 @@
 
 static stralloc authacct = STRALLOC_ZERO ;
 static int authblocked ;  /* the user or address is over tern_authlimit's limit */
+static char line[SMTP_AUTHMAX + 2] ;  /* a SASL reply */
 
 /* the value of NAME= in the facts block, or "" */
 static char const *fact (char const *b, size_t n, char const *name)
@@ -198,7 +199,6 @@ static char const *result (int r)
    success or a failed check */
 static char const *exchange (smtp *s, tern_sasl_server *sv, int *r, stralloc *in)
 {
-  static char line[SMTP_AUTHMAX + 2] ;
   stralloc b = STRALLOC_ZERO ;
   while (*r == TERN_SASL_NEXT)
   {
@@ -228,6 +228,7 @@ void smtp_auth (smtp *s, char const *arg, size_t len)
   size_t m = 0, i ;
   char const *e = 0 ;
   int r, hasir ;
+  s->authtried = 1 ;
   if (!s->submission) { smtp_reject(s, "502 5.5.1 AUTH not available", "AUTH", 0) ; return ; }
   if (!s->tls) { smtp_reject(s, "538 5.7.11 encryption required for authentication", "AUTH", 0) ; return ; }
   if (s->account.len) { smtp_reject(s, "503 5.5.1 already authenticated", "AUTH", 0) ; return ; }
@@ -267,4 +268,11 @@ void smtp_auth (smtp *s, char const *arg, size_t len)
   else smtp_reject(s, e ? e : result(r), "AUTH", 0) ;
   tern_sasl_server_free(&sv) ;
   stralloc_free(&in) ;
+}
+
+void smtp_auth_wipe (void)
+{
+  smtp_wipesa(&authacct) ;
+  explicit_bzero(line, sizeof line) ;
+  authblocked = 0 ;
 }

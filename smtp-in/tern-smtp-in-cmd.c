@@ -59,8 +59,8 @@ static void noarg (smtp *s, size_t len, char const *cmd, char const *reply)
   else smtp_reply(reply) ;
 }
 
-/* one command line; len excludes CRLF */
-static void command (smtp *s, char const *line, size_t len)
+/* one command line; len excludes CRLF; 1 after QUIT */
+static int command (smtp *s, char const *line, size_t len)
 {
   size_t a ;
   int v = smtp_verb(line, len, &a) ;
@@ -70,7 +70,7 @@ static void command (smtp *s, char const *line, size_t len)
    && v != V_RSET && v != V_HELP && v != V_BDAT && !s->helo)
   {
     bad(s, "503 5.5.1 send EHLO first", "?") ;
-    return ;
+    return 0 ;
   }
   switch (v)
   {
@@ -90,8 +90,7 @@ static void command (smtp *s, char const *line, size_t len)
     case V_NOOP : smtp_reply("250 2.0.0 ok") ; break ;
     case V_QUIT :
       smtp_reply3("221 2.0.0 ", s->hostname.s, " closing connection") ;
-      smtp_quit(s, 0, "quit", 0) ;
-      break ;
+      return 1 ;
     case V_VRFY : smtp_reply("252 2.5.0 cannot verify, send a message and see") ; break ;
     case V_EXPN : bad(s, "502 5.5.1 EXPN not implemented", "EXPN") ; break ;
     case V_HELP :
@@ -102,6 +101,7 @@ static void command (smtp *s, char const *line, size_t len)
     case V_AUTH : smtp_auth(s, arg, alen) ; break ;
     default : bad(s, "500 5.5.1 unknown command", "?") ; break ;
   }
+  return 0 ;
 }
 
 void smtp_loop (smtp *s)
@@ -113,6 +113,7 @@ void smtp_loop (smtp *s)
     ssize_t len = smtp_getline(s, line, SMTP_LINEMAX - 1, &toolong) ;
     if (len < 0) smtp_quit(s, 0, "eof", 0) ;
     if (toolong || (size_t)len > SMTP_LINEMAX - 2) bad(s, "500 5.5.2 line too long", "?") ;
-    else command(s, line, len) ;
+    else if (command(s, line, len)) break ;
   }
+  explicit_bzero(line, sizeof line) ;
 }

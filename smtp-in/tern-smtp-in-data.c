@@ -207,3 +207,8 @@ void smtp_bdat (smtp *s, char const *arg, size_t len)
     smtp_reply3("250 2.0.0 ", fmt, " octets received") ;
   }
 }
+
+void smtp_data_wipe (void)
+{
+  explicit_bzero(out, sizeof out) ;
+}

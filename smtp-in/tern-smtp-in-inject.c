@@ -229,3 +229,9 @@ char const *smtp_inject_finish (smtp *s, stralloc *id)
   if (!stralloc_catb(id, buf, i) || !stralloc_0(id)) return "451 4.3.0 out of memory" ;
   return 0 ;
 }
+
+void smtp_inject_wipe (void)
+{
+  explicit_bzero(qbuf, sizeof qbuf) ;
+  smtp_wipesa(&qtmp) ;
+}

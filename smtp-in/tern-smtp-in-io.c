@@ -215,7 +215,7 @@ void smtp_die (smtp *s, char const *op, char const *path, char const *reason)
   smtp_quit(s, 0, reason, 111) ;
 }
 
-void smtp_quit (smtp *s, char const *r, char const *reason, int code)
+int smtp_end (smtp *s, char const *r, char const *reason)
 {
   if (smtp_injecting(s)) smtp_inject_abort(s) ;
   if (r) smtp_reply(r) ;
@@ -224,8 +224,25 @@ void smtp_quit (smtp *s, char const *r, char const *reason, int code)
     tain d ;
     tain_now_g() ;
     tain_addsec_g(&d, s->timeout < 10 ? s->timeout : 10) ;
-    buffer_timed_flush_g(&obuf, &d) ;
+    if (!buffer_timed_flush_g(&obuf, &d)) odead = 1 ;
   }
   tern_log_info("end", "session", s->session, "reason", reason, TERN_LOG_END) ;
+  return !odead ;
+}
+
+void smtp_quit (smtp *s, char const *r, char const *reason, int code)
+{
+  smtp_end(s, r, reason) ;
   _exit(code) ;
+}
+
+/* between two connections: nothing of the last one stays */
+void smtp_io_wipe (void)
+{
+  explicit_bzero(ibuf, sizeof ibuf) ;
+  explicit_bzero(obufspace, sizeof obufspace) ;
+  obuf = (buffer)BUFFER_INIT(&buffer_write, 1, obufspace, sizeof obufspace) ;
+  ipos = ilen = 0 ;
+  odead = inline_ = indata = 0 ;
+  line_why = 0 ;
 }

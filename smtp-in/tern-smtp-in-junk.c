@@ -39,6 +39,7 @@ struct jacct_s
 
 static stralloc names = STRALLOC_ZERO ;  /* account names, NUL-terminated */
 static genalloc accts = GENALLOC_ZERO ;  /* jacct */
+static stralloc sock = STRALLOC_ZERO ;  /* junk-socket */
 #define A(i) (genalloc_s(jacct, &accts) + (i))
 #define NA genalloc_len(jacct, &accts)
 
@@ -142,7 +143,6 @@ static int run (smtp *s, char const *const *argv, int fd, off_t off, char *out, 
    "s6-ipcclient SOCKET s6-sudoc -e" and the request from dargv[4]. */
 static char const *const *door (smtp *s, char const *const *argv, char const **dargv)
 {
-  static stralloc sock = STRALLOC_ZERO ;
   sock.len = 0 ;
   if (tern_conf_global(&s->conf, "junk-socket", &sock) != 1 || !stralloc_0(&sock)) return argv ;
   dargv[0] = "s6-ipcclient" ; dargv[1] = sock.s ; dargv[2] = "s6-sudoc" ; dargv[3] = "-e" ;
@@ -233,4 +233,12 @@ char const *smtp_junk (smtp *s)
   }
   close(fd) ;
   return reply ;
+}
+
+void smtp_junk_wipe (void)
+{
+  if (accts.s) explicit_bzero(accts.s, accts.a) ;
+  genalloc_free(jacct, &accts) ;
+  smtp_wipesa(&names) ;
+  smtp_wipesa(&sock) ;
 }

@@ -143,3 +143,12 @@ void smtp_rcpt (smtp *s, char const *arg, size_t len)
   s->nrcpt++ ;
   smtp_reply("250 2.1.5 recipient ok") ;
 }
+
+void smtp_rcpt_wipe (void)
+{
+  smtp_wipesa(&addr.local) ;
+  smtp_wipesa(&addr.domain) ;
+  smtp_wipesa(&addr.udomain) ;
+  addr.flags = 0 ;
+  smtp_wipesa(&tmp) ;
+}

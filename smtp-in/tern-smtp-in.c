@@ -1,6 +1,7 @@
 /* tern-smtp-in: ESMTP server for one client on fds 0/1 (see tern-smtp-in.8);
    MX by default, submission with -s; messages go to tern-queue-inject.
    usage: tern-smtp-in [ -c confdir ] [ -s ] [ -S ] [ -t timeout ]
+   With TERN_ZYGOTE_FD, a pool of sessions that each serve several clients.
    exit: 0 the client quit or went away, 100 usage, 111 conf, system, timeout. */
 #include <errno.h>
 #include <signal.h>
@@ -70,47 +71,22 @@ static unsigned int knob (char const *name, unsigned int def)
   return n ;
 }
 
-/* a session id for logs and Received:, hex time "." hex pid */
-static void sessionid (smtp *s)
+/* a session id for logs and Received:, hex time "." hex pid "." the
+   connection's number in this process */
+static void sessionid (smtp *s, unsigned int n)
 {
-  size_t n = uint64_xfmt(s->session, (uint64_t)time(0)) ;
-  s->session[n++] = '.' ;
-  n += uint64_xfmt(s->session + n, (uint64_t)getpid()) ;
-  s->session[n] = 0 ;
+  size_t i = uint64_xfmt(s->session, (uint64_t)time(0)) ;
+  s->session[i++] = '.' ;
+  i += uint64_xfmt(s->session + i, (uint64_t)getpid()) ;
+  s->session[i++] = '.' ;
+  i += uint_xfmt(s->session + i, n) ;
+  s->session[i] = 0 ;
 }
 
-int main (int argc, char const *const *argv)
+/* one connection, until the client's QUIT was answered */
+static void serve (smtp *s, int implicit, unsigned int n)
 {
-  smtp *s = &sess ;
-  subgetopt l = SUBGETOPT_ZERO ;
   char const *x ;
-  int implicit = 0 ;
-  PROG = "tern-smtp-in" ;
-  s->timeout = 300 ;
-  s->ctlfd = -1 ;
-  s->infd = s->outfd = s->yfd = -1 ;
-  s->q.fd = -1 ;
-  for (int opt ; (opt = subgetopt_r(argc, argv, "c:sSt:h", &l)) != -1 ;)
-    switch (opt)
-    {
-      case 'c' : s->confdir = l.arg ; break ;
-      case 's' : s->submission = 1 ; break ;
-      case 'S' : implicit = 1 ; break ;
-      case 't' : if (!uint0_scan(l.arg, &s->timeout) || !s->timeout) strerr_dieusage(100, USAGE) ; break ;
-      case 'h' : usage() ; break ;
-      default : strerr_dieusage(100, USAGE) ;
-    }
-  if (l.ind != argc) strerr_dieusage(100, USAGE) ;
-  x = getenv("TERN_ZYGOTE_FD") ;
-  if (x)
-  {
-    int zfd ;
-    if (!int0_scan(x, &zfd) || unsetenv("TERN_ZYGOTE_FD") < 0) strerr_dief(111, "bad TERN_ZYGOTE_FD: ", x) ;
-    smtp_zygote(zfd) ;  /* returns in a session */
-    s->handed = 1 ;
-  }
-  signal(SIGPIPE, SIG_IGN) ;
-  s->confdir = tern_confdir(s->confdir) ;
   s->tls = implicit ;
   s->ip = getenv("TCPREMOTEIP") ;
   if (!s->ip) s->ip = "unknown" ;
@@ -130,12 +106,66 @@ int main (int argc, char const *const *argv)
   s->helotimeout = knob("TERN_SMTPIN_HELO_TIMEOUT", 300) ;
   s->sesstimeout = knob("TERN_SMTPIN_SESSION_TIMEOUT", 3600) ;
   s->minrate = knob("TERN_SMTPIN_MIN_RATE", 500) ;
-  sessionid(s) ;
+  sessionid(s, n) ;
   smtp_io_init(s) ;
   tern_log_info("connect", "session", s->session, "ip", s->ip,
     "mode", s->submission ? "submission" : "mx", "tls", implicit ? getenv("SSL_PROTOCOL") : "no", TERN_LOG_END) ;
   setup(s) ;
   smtp_reply3("220 ", s->hostname.s, " ESMTP") ;
   smtp_loop(s) ;
-  return 0 ;
+}
+
+/* a session's start state, from the options */
+static void init (smtp *s, smtp const *opt)
+{
+  *s = (smtp){ .confdir = opt->confdir, .submission = opt->submission, .timeout = opt->timeout, .handed = opt->handed } ;
+  s->ctlfd = -1 ;
+  s->infd = s->outfd = s->yfd = -1 ;
+  s->pid = -1 ;
+  s->q.fd = -1 ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  smtp *s = &sess ;
+  smtp opt = { .timeout = 300 } ;
+  subgetopt l = SUBGETOPT_ZERO ;
+  char const *x ;
+  int implicit = 0 ;
+  unsigned int maxuse = 1 ;
+  PROG = "tern-smtp-in" ;
+  for (int o ; (o = subgetopt_r(argc, argv, "c:sSt:h", &l)) != -1 ;)
+    switch (o)
+    {
+      case 'c' : opt.confdir = l.arg ; break ;
+      case 's' : opt.submission = 1 ; break ;
+      case 'S' : implicit = 1 ; break ;
+      case 't' : if (!uint0_scan(l.arg, &opt.timeout) || !opt.timeout) strerr_dieusage(100, USAGE) ; break ;
+      case 'h' : usage() ; break ;
+      default : strerr_dieusage(100, USAGE) ;
+    }
+  if (l.ind != argc) strerr_dieusage(100, USAGE) ;
+  x = getenv("TERN_ZYGOTE_FD") ;
+  if (x)
+  {
+    int zfd ;
+    if (!int0_scan(x, &zfd)) strerr_dief(111, "bad TERN_ZYGOTE_FD: ", x) ;
+    smtp_zygote_tune(argv) ;
+    if (unsetenv("TERN_ZYGOTE_FD") < 0) strerr_diefusys(111, "unsetenv") ;
+    /* submission: credentials come, a process per client (PROCESSES) */
+    maxuse = opt.submission ? 1 : knob("TERN_SMTPIN_MAX_USE", 100) ;
+    smtp_zygote(zfd, knob("TERN_SMTPIN_MAX_IDLE", 100)) ;  /* returns in a session */
+    opt.handed = 1 ;
+  }
+  signal(SIGPIPE, SIG_IGN) ;
+  opt.confdir = tern_confdir(opt.confdir) ;
+  for (unsigned int n = 1 ;; n++)
+  {
+    if (opt.handed && !smtp_pool_take()) return 0 ;
+    init(s, &opt) ;
+    serve(s, implicit, n) ;
+    if (n >= maxuse || !smtp_reusable(s)) smtp_quit(s, 0, "quit", 0) ;
+    if (!smtp_end(s, 0, "quit")) _exit(0) ;
+    smtp_reset(s) ;
+  }
 }

@@ -86,7 +86,8 @@ struct smtp_s
   int tls ;
   int ctlfd ;           /* SSLCTLFD, -1 if none or used */
   int handed ;          /* a zygote's session: no TLS helper until asked */
-  char session[40] ;
+  int authtried ;       /* an AUTH command came: this process serves no other connection */
+  char session[48] ;
   unsigned int nmsg ;
   unsigned int nbad ;
   unsigned int authfail ;
@@ -117,9 +118,30 @@ struct smtp_s
 /* a message is being injected (by either way) */
 #define smtp_injecting(s) ((s)->pid > 0 || (s)->inq)
 
-/* tern-smtp-in-zygote.c: serves session requests on zfd; returns only in
-   a session's child, with its fds and environment in place. */
-extern void smtp_zygote (int zfd) ;
+/* tern-smtp-in-zygote.c (tern-smtp-in.8, PROCESSES): the zygote keeps a
+   spare session forked on zfd; returns only in a session, which then takes
+   each connection with smtp_pool_take (1, or 0: none will come, exit). */
+extern void smtp_zygote (int zfd, unsigned int maxidle) ;
+/* Executes the zygote again, once, with the allocator wiping freed memory
+   (GLIBC_TUNABLES); returns in the second run, with the environment as it
+   was. */
+extern void smtp_zygote_tune (char const *const *argv) ;
+extern int smtp_pool_take (void) ;
+/* fd is the zygote socket or the status pipe */
+extern int smtp_pool_fd (int fd) ;
+/* tern-smtp-in-reset.c: the last connection ended cleanly (QUIT), the
+   process may serve another; smtp_reset closes, frees and wipes all of it */
+extern int smtp_reusable (smtp *s) ;
+extern void smtp_reset (smtp *s) ;
+/* the wipes of each file's static buffers */
+extern void smtp_io_wipe (void) ;
+extern void smtp_auth_wipe (void) ;
+extern void smtp_inject_wipe (void) ;
+extern void smtp_rcpt_wipe (void) ;
+extern void smtp_junk_wipe (void) ;
+extern void smtp_data_wipe (void) ;
+/* explicit_bzero of sa's whole allocation, then free */
+extern void smtp_wipesa (stralloc *sa) ;
 
 /* tern-smtp-in-io.c; the deadlines are in tern-smtp-in.8, TIMEOUTS */
 extern void smtp_io_init (smtp *s) ;
@@ -142,7 +164,9 @@ extern void smtp_discard (void) ;
 extern void smtp_reply (char const *r) ;
 extern void smtp_reply3 (char const *a, char const *b, char const *c) ;
 extern void smtp_flush (smtp *s) ;
-/* Log an end, send reply r (if any), exit with code. */
+/* Log an end, send reply r (if any): 1 if the client could take it all */
+extern int smtp_end (smtp *s, char const *r, char const *reason) ;
+/* The same, then exit with code. */
 extern void smtp_quit (smtp *s, char const *r, char const *reason, int code) ;
 extern void smtp_log (smtp *s, char const *event, char const *k1, char const *v1, char const *k2, char const *v2) ;
 extern void smtp_reject (smtp *s, char const *reply, char const *cmd, char const *addr) ;
@@ -152,7 +176,7 @@ extern void smtp_syserr (smtp *s, char const *op, char const *path) ;
 /* The same, then the session ends (exit 111) with reason. */
 extern void smtp_die (smtp *s, char const *op, char const *path, char const *reason) ;
 
-/* tern-smtp-in-cmd.c */
+/* tern-smtp-in-cmd.c: returns once QUIT was answered */
 extern void smtp_loop (smtp *s) ;
 extern void smtp_txreset (smtp *s) ;
 /* tern-smtp-in-data.c */

@@ -36,7 +36,7 @@ check(args == ["-c", "c", "-y", "3", "-i", "192.0.2.7", "-H", "client.example.or
                "sender@remote.example", "--", "bob@example.com", "Alice@example.com"], "inject argv %r" % args)
 head, _, body = msg.partition(b"\r\nSubject: test\r\n")
 check(re.match(rb"Received: from client\.example\.org \(\[192\.0\.2\.7\]\)\r\n\tby mail\.example\.com \(tern\) "
-               rb"with ESMTP id [0-9a-f]+\.[0-9a-f]+\.1;\r\n\t\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000$", head),
+               rb"with ESMTP id [0-9a-f]+\.[0-9a-f]+\.[0-9a-f]+\.1;\r\n\t\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000$", head),
       "Received: field %r" % head)
 check(body == b"\r\nline one\r\n.leading dot\r\n", "body unstuffed, CRLF kept: %r" % body)
 check(ok(s.cmd("QUIT"), "221", "2.0.0"), "QUIT")
