@@ -92,9 +92,7 @@ int tern_dirsync (char const *state, char const *dir, unsigned int *how)
   int e, r ;
   int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
   if (dfd < 0) return 0 ;
-  e = errno ;
-  r = shared(state, dfd) ;
-  errno = e ;
+  r = shared(state, dfd) ;  /* -1: errno is our fsync's */
   if (r == TERN_DIRSYNC_PLAIN && !syncfd(dfd)) r = -1 ;
   e = errno ;
   close(dfd) ;

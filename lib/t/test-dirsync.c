@@ -2,8 +2,9 @@
    counted here (this file's fsync wraps the system call): every caller
    returns only after an fsync of the directory that started after its
    rename; concurrent callers share; a caller killed in its fsync holding
-   the lock stops nobody; a missing, short, garbage or unwritable state
-   file, or damaged counters, still sync. */
+   the lock stops nobody; a failed fsync is an error (EIO); a missing,
+   short, garbage or unwritable state file, or damaged counters, still
+   sync. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -29,6 +30,7 @@ struct shm_s
   uint64_t ino ;
   uint64_t bad, how[4] ;
   int hang ;  /* pid whose fsync of d never returns */
+  int eio ;   /* the next fsync of d fails with EIO */
 } ;
 static shm *S = 0 ;
 
@@ -39,6 +41,7 @@ int fsync (int fd)
   if (!S || fstat(fd, &st) < 0 || (uint64_t)st.st_ino != S->ino) return (int)syscall(SYS_fsync, fd) ;
   __atomic_add_fetch(&S->started, 1, __ATOMIC_SEQ_CST) ;
   if (S->hang == getpid()) for (;;) pause() ;
+  if (S->eio) { S->eio = 0 ; __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ; return (errno = EIO, -1) ; }
   r = syscall(SYS_fsync, fd) ;
   __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ;
   return (int)r ;
@@ -94,6 +97,22 @@ static unsigned int how1 (char const *state)
 {
   unsigned int how = 0 ;
   return once(state, 99, 0, &how) ? how : 0 ;
+}
+
+/* a failing fsync: 0 with its errno, and nothing counted as done */
+static void eio (void)
+{
+  uint64_t c[2] ;
+  unsigned int how = 0 ;
+  S->eio = 1 ;
+  errno = 0 ;
+  T(!tern_dirsync("dirsync", "d", &how) && errno == EIO, "an fsync failing: 0, errno EIO") ;
+  slot(c) ;
+  T(c[0] == c[1] + 1, "and done stays behind started") ;
+  T(how1("dirsync") == TERN_DIRSYNC_OWN, "the next caller syncs itself") ;
+  S->eio = 1 ;
+  errno = 0 ;
+  T(!tern_dirsync(0, "d", &how) && errno == EIO, "a plain fsync failing: 0, errno EIO") ;
 }
 
 static void damage (void)
@@ -177,6 +196,7 @@ int main (void)
   fprintf(stderr, "%u writers x %u: %llu own fsyncs, %llu shared\n", WRITERS, ROUNDS,
     (unsigned long long)S->how[TERN_DIRSYNC_OWN], (unsigned long long)S->how[TERN_DIRSYNC_SHARED]) ;
   killed() ;
+  eio() ;
   damage() ;
   unwritable() ;
   return tdone() ;
