@@ -1,7 +1,8 @@
 /* tern_qfile: write one message file into the queue (tern-queue.5): tmp/
    file named by a unique name, id from its inode, the envelope, the message
    through a caller's buffer, then fsync, rename into todo/ (the commit),
-   fsync of todo/, a byte on the trigger.  Shared by tern-queue-inject and
+   fsync of todo/ (shared with concurrent commits: tern_dirsync.h), a
+   byte on the trigger.  Shared by tern-queue-inject and
    tern-smtp-in (which writes in its own process: no fork per message). */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <skalibs/allreadwrite.h>
 #include "tern.h"
 #include "tern_queue.h"
+#include "tern_dirsync.h"
 
 static int fail (tern_qfile *q)
 {
@@ -95,6 +97,17 @@ static void trigger (char const *qdir, stralloc *p)
   close(fd) ;
 }
 
+/* todo/ synced, or shared with a concurrent commit's fsync (QDIR/dirsync) */
+static int durable (char const *qdir, stralloc *p)
+{
+  size_t n ;
+  p->len = 0 ;
+  if (!stralloc_cats(p, qdir) || !stralloc_cats(p, "/todo") || !stralloc_0(p)) return 0 ;
+  n = p->len ;
+  if (!stralloc_cats(p, qdir) || !stralloc_cats(p, "/dirsync") || !stralloc_0(p)) return 0 ;
+  return tern_dirsync(p->s + n, p->s, 0) ;
+}
+
 int tern_qfile_commit (tern_qfile *q, char const *qdir)
 {
   stralloc todo = STRALLOC_ZERO ;
@@ -113,7 +126,7 @@ int tern_qfile_commit (tern_qfile *q, char const *qdir)
   }
   q->tmp.len = 0 ;
   /* the rename is the commit; it counts once todo/ is on disk */
-  if (!tern_fsync_dir(todo.s, 0)) { int e = errno ; stralloc_free(&todo) ; errno = e ; return TERN_TEMP ; }
+  if (!durable(qdir, &todo)) { int e = errno ; stralloc_free(&todo) ; errno = e ; return TERN_TEMP ; }
   trigger(qdir, &todo) ;
   stralloc_free(&todo) ;
   stralloc_free(&q->tmp) ;

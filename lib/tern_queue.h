@@ -117,7 +117,9 @@ extern int tern_queue_init (char const *qdir) ;
 /* One message file being written (tern_qfile.c): open creates tmp/, sets
    id and env->time and writes the envelope; write appends message bytes
    through buf (cap bytes, the caller's); commit writes the rest, fsyncs,
-   renames into todo/, fsyncs todo/ and pokes the trigger: the message is
+   renames into todo/, fsyncs todo/ (or finds that a concurrent commit's
+   fsync, begun after the rename, did: QDIR/dirsync, tern_dirsync.h) and
+   pokes the trigger: the message is
    queued durably when it returns TERN_OK.  Each returns TERN_OK or
    TERN_TEMP with errno; after an error, and after abort, the tmp file is
    gone (abort may be called at any time, twice too). */

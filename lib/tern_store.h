@@ -208,6 +208,10 @@ extern int tern_store_deliver (char const *acct, char const *mailbox, char const
 extern int tern_store_deliverfd (char const *acct, char const *mailbox, int fd,
   uint32_t flags, char const *const *kw, unsigned int nkw, int64_t internaldate, unsigned int opts, uint32_t *uid) ;
 
+/* the state file (tern_dirsync.h) through which a delivery shares its
+   fsync of cur/ with concurrent ones; 0 (the default): its own fsync */
+extern char const *tern_store_dirsync ;
+
 /* the file at path, hard-linked (copied if it cannot be) */
 extern int tern_store_deliverlink (char const *acct, char const *mailbox, char const *path,
   uint32_t flags, char const *const *kw, unsigned int nkw, int64_t internaldate, unsigned int opts, uint32_t *uid) ;

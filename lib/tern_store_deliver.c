@@ -1,6 +1,7 @@
 /* tern_store_deliver: add one message to a mailbox, durably, in O(1)
    (tern-store.5 Delivery): tmp/UNIQUE, fsync, lock, recover, rename to
-   cur/UIDNEXT, append the record, bump the header, unlock, fsync cur/. */
+   cur/UIDNEXT, append the record, bump the header, unlock, fsync cur/
+   (or share a concurrent delivery's: tern_store_dirsync). */
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -12,6 +13,9 @@
 #include <skalibs/allreadwrite.h>
 #include "tern.h"
 #include "tern_store.h"
+#include "tern_dirsync.h"
+
+char const *tern_store_dirsync = 0 ;
 
 /* a hard link shares the never-rewritten file; it is durable already */
 static int linktmp (char const *from, char const *tmp, uint64_t *size)
@@ -113,9 +117,10 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
     if (!r) r = commit(&m, tmp.s, &rec, kw, nkw) ;
     tern_mbox_unlock(&m) ;
     /* after the unlock, so deliveries into one mailbox sync side by side:
-       a later delivery's fsync makes every earlier rename durable too */
+       a later delivery's fsync makes every earlier rename durable too,
+       and with a state file one fsync serves every waiting delivery */
     if (r) unlink(tmp.s) ;
-    else if (!tern_mbox_path(&tmp, &m, "cur", 0) || !tern_fsync_dir(tmp.s, 1)) r = tern_errcode(errno) ;
+    else if (!tern_mbox_path(&tmp, &m, "cur", 0) || !tern_dirsync(tern_store_dirsync, tmp.s, 0)) r = tern_errcode(errno) ;
     else if (uid) *uid = rec.uid ;
   }
   tern_mbox_close(&m) ;

@@ -92,6 +92,8 @@ static void closeall (int keep)
   for (int i = 3 ; i < (max > 0 && max < 65536 ? max : 65536) ; i++) if (i != keep) close(i) ;
 }
 
+static stralloc syncstate = STRALLOC_ZERO ;  /* QDIR/dirsync */
+
 static void serve (int s)
 {
   char buf[JOBLEN] ;
@@ -106,6 +108,9 @@ static void serve (int s)
   signal(SIGTERM, SIG_DFL) ;
   signal(SIGHUP, SIG_DFL) ;
   PROG = "tern-queue-local" ;
+  /* workers delivering into one mailbox share their fsyncs of its cur/
+     through the queue's state file (tern-queue.5) */
+  if (stralloc_copys(&syncstate, qpath(2, "dirsync", 0)) && stralloc_0(&syncstate)) tern_store_dirsync = syncstate.s ;
   for (unsigned int n = 0 ;; n++)
   {
     int last = 0 ;

@@ -1,0 +1,203 @@
+/* test-dirsync: tern_dirsync, the shared fsync of a directory.  fsync is
+   counted here (this file's fsync wraps the system call): every caller
+   returns only after an fsync of the directory that started after its
+   rename; concurrent callers share; a caller killed in its fsync holding
+   the lock stops nobody; a failed fsync is an error (EIO); a missing,
+   short, garbage or unwritable state file, or damaged counters, still
+   sync. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include "tern.h"
+#include "tern_dirsync.h"
+#include "t.h"
+
+#define WRITERS 8
+#define ROUNDS 40
+
+typedef struct shm_s shm ;
+struct shm_s
+{
+  uint64_t started, done ;  /* fsyncs of the directory d: begun, ended */
+  uint64_t ino ;
+  uint64_t bad, how[4] ;
+  int hang ;  /* pid whose fsync of d never returns */
+  int eio ;   /* the next fsync of d fails with EIO */
+} ;
+static shm *S = 0 ;
+
+int fsync (int fd)
+{
+  struct stat st ;
+  long r ;
+  if (!S || fstat(fd, &st) < 0 || (uint64_t)st.st_ino != S->ino) return (int)syscall(SYS_fsync, fd) ;
+  __atomic_add_fetch(&S->started, 1, __ATOMIC_SEQ_CST) ;
+  if (S->hang == getpid()) for (;;) pause() ;
+  if (S->eio) { S->eio = 0 ; __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ; return (errno = EIO, -1) ; }
+  r = syscall(SYS_fsync, fd) ;
+  __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ;
+  return (int)r ;
+}
+
+static uint64_t ld (uint64_t *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST) ; }
+
+/* one rename into d, then the shared sync: was an fsync begun after the
+   rename done when it returned? */
+static int once (char const *state, unsigned int w, unsigned int i, unsigned int *how)
+{
+  char a[64], b[64] ;
+  uint64_t before ;
+  int fd ;
+  snprintf(a, sizeof a, "t.%u.%u", w, i) ;
+  snprintf(b, sizeof b, "d/m.%u.%u", w, i) ;
+  fd = open(a, O_WRONLY | O_CREAT | O_TRUNC, 0600) ;
+  if (fd < 0 || close(fd) < 0 || rename(a, b) < 0) return 0 ;
+  before = ld(&S->started) ;
+  if (!tern_dirsync(state, "d", how)) return 0 ;
+  /* fsyncs of d are serialized under the lock: done > before means the
+     one numbered before + 1, begun after the rename, has ended */
+  return ld(&S->done) > before ;
+}
+
+static void writer (unsigned int w)
+{
+  for (unsigned int i = 0 ; i < ROUNDS ; i++)
+  {
+    unsigned int how = 0 ;
+    if (!once("dirsync", w, i, &how)) __atomic_add_fetch(&S->bad, 1, __ATOMIC_SEQ_CST) ;
+    else __atomic_add_fetch(&S->how[how & 3], 1, __ATOMIC_SEQ_CST) ;
+  }
+  _exit(0) ;
+}
+
+static void slot (uint64_t *c)
+{
+  struct stat st ;
+  int fd = open("dirsync", O_RDONLY) ;
+  c[0] = c[1] = ~(uint64_t)0 ;
+  if (fd < 0 || stat("d", &st) < 0) return ;
+  /* the slot that holds d's last fsync */
+  for (unsigned int i = 0 ; i < 63 ; i++)
+  {
+    uint64_t v[4] ;
+    if (pread(fd, v, sizeof v, 64 + 64 * i) == sizeof v && v[3] == (uint64_t)st.st_ino) { c[0] = v[0] ; c[1] = v[1] ; }
+  }
+  close(fd) ;
+}
+
+static unsigned int how1 (char const *state)
+{
+  unsigned int how = 0 ;
+  return once(state, 99, 0, &how) ? how : 0 ;
+}
+
+/* a failing fsync: 0 with its errno, and nothing counted as done */
+static void eio (void)
+{
+  uint64_t c[2] ;
+  unsigned int how = 0 ;
+  S->eio = 1 ;
+  errno = 0 ;
+  T(!tern_dirsync("dirsync", "d", &how) && errno == EIO, "an fsync failing: 0, errno EIO") ;
+  slot(c) ;
+  T(c[0] == c[1] + 1, "and done stays behind started") ;
+  T(how1("dirsync") == TERN_DIRSYNC_OWN, "the next caller syncs itself") ;
+  S->eio = 1 ;
+  errno = 0 ;
+  T(!tern_dirsync(0, "d", &how) && errno == EIO, "a plain fsync failing: 0, errno EIO") ;
+}
+
+static void damage (void)
+{
+  char junk[TERN_DIRSYNC_SIZE] ;
+  uint64_t c[2] ;
+  T(how1(0) == TERN_DIRSYNC_PLAIN, "no state file given: a plain fsync") ;
+  T(how1("nothere") == TERN_DIRSYNC_PLAIN, "missing: a plain fsync") ;
+  T(truncate("dirsync", 100) == 0 && how1("dirsync") == TERN_DIRSYNC_PLAIN, "truncated: a plain fsync") ;
+  memset(junk, 'x', sizeof junk) ;
+  T(tern_file_replace("dirsync", junk, sizeof junk, 0600) && how1("dirsync") == TERN_DIRSYNC_PLAIN,
+    "garbage of the right size: a plain fsync") ;
+  T(mkdir("dirdir", 0700) == 0 && how1("dirdir") == TERN_DIRSYNC_PLAIN, "a directory: a plain fsync") ;
+  T(tern_dirsync_init("dirsync") && how1("dirsync") == TERN_DIRSYNC_OWN, "init repairs it: shared path again") ;
+  {
+    /* counters garbage: done above started */
+    int fd = open("dirsync", O_RDWR) ;
+    uint64_t v[2] = { 5, 1000 } ;
+    struct stat st ;
+    for (unsigned int i = 0 ; fd >= 0 && i < 63 ; i++) if (pwrite(fd, v, sizeof v, 64 + 64 * i) != sizeof v) break ;
+    if (fd >= 0) close(fd) ;
+    T(how1("dirsync") == TERN_DIRSYNC_OWN, "done above started: our own fsync") ;
+    slot(c) ;
+    T(c[0] == c[1] && c[0] < 1000, "and the slot starts again") ;
+    T(stat("dirsync", &st) == 0 && st.st_size == TERN_DIRSYNC_SIZE, "same size") ;
+  }
+}
+
+/* not root: the file is unwritable to it; as root, test as nobody */
+static void unwritable (void)
+{
+  pid_t pid ;
+  int wstat ;
+  T(chmod(".", 0777) == 0 && chmod("d", 0777) == 0 && chmod("dirsync", 0444) == 0, "state made read-only") ;
+  pid = fork() ;
+  if (!pid)
+  {
+    if (!getuid() && setuid(65534) < 0) _exit(2) ;
+    _exit(how1("dirsync") == TERN_DIRSYNC_PLAIN ? 0 : 1) ;
+  }
+  T(pid > 0 && waitpid(pid, &wstat, 0) == pid && WIFEXITED(wstat) && !WEXITSTATUS(wstat), "unwritable: a plain fsync") ;
+  chmod("dirsync", 0660) ;
+}
+
+static void killed (void)
+{
+  uint64_t c[2] ;
+  unsigned int how ;
+  int wstat ;
+  pid_t pid = fork() ;
+  if (!pid) { S->hang = getpid() ; how1("dirsync") ; _exit(0) ; }
+  for (int i = 0 ; i < 60000 && ld(&S->started) == ld(&S->done) ; i++) usleep(1000) ;
+  T(ld(&S->started) == ld(&S->done) + 1, "a writer is in its fsync, holding the lock") ;
+  kill(pid, SIGKILL) ;
+  waitpid(pid, &wstat, 0) ;
+  S->hang = 0 ;
+  __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ;  /* its fsync never ran; count it out */
+  slot(c) ;
+  how = how1("dirsync") ;
+  T(how == TERN_DIRSYNC_OWN, "the next writer is not blocked and syncs itself") ;
+  slot(c) ;
+  T(c[0] == c[1], "counters consistent again") ;
+}
+
+int main (void)
+{
+  struct stat st ;
+  pid_t pid[WRITERS] ;
+  S = mmap(0, sizeof *S, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0) ;
+  if (S == MAP_FAILED || mkdir("d", 0700) < 0 || stat("d", &st) < 0) return 111 ;
+  S->ino = (uint64_t)st.st_ino ;
+  T(tern_dirsync_init("dirsync") && stat("dirsync", &st) == 0 && st.st_size == TERN_DIRSYNC_SIZE, "init creates it") ;
+  T(tern_dirsync_init("dirsync"), "init again: kept") ;
+  T(how1("dirsync") == TERN_DIRSYNC_OWN, "alone: its own fsync") ;
+  T(how1("dirsync") == TERN_DIRSYNC_OWN, "alone again: its own fsync") ;
+  for (unsigned int w = 0 ; w < WRITERS ; w++) if (!(pid[w] = fork())) writer(w) ;
+  for (unsigned int w = 0 ; w < WRITERS ; w++) { int wstat ; waitpid(pid[w], &wstat, 0) ; }
+  T(!S->bad, "every writer returned after an fsync begun after its rename") ;
+  T(S->how[TERN_DIRSYNC_SHARED] + S->how[TERN_DIRSYNC_OWN] == WRITERS * ROUNDS, "all on the shared path") ;
+  T(S->how[TERN_DIRSYNC_SHARED] > 0, "some shared an fsync") ;
+  fprintf(stderr, "%u writers x %u: %llu own fsyncs, %llu shared\n", WRITERS, ROUNDS,
+    (unsigned long long)S->how[TERN_DIRSYNC_OWN], (unsigned long long)S->how[TERN_DIRSYNC_SHARED]) ;
+  killed() ;
+  eio() ;
+  damage() ;
+  unwritable() ;
+  return tdone() ;
+}
