@@ -113,18 +113,33 @@ def folders():
     return "folders %s" % rel
 
 
+SHOWN_JS = """var want = arguments[1], a = $(arguments[0]).filter(function() { return $(this).text().trim() == want })[0],
+  r = a && a.getBoundingClientRect();
+return r && r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth ? a : null"""
+
+
+def shown(sel, text):
+    """The element of sel whose text is text, once it is laid out inside the window (else None)."""
+    return drv.execute_script(SHOWN_JS, sel, text)
+
+
 def row_of(subj):
     r = [x for x in rows() if x[1] == subj]
     assert r, "no row %r in %r" % (subj, subjects())
     return drv.find_element(By.ID, r[0][0])
 
 
+def preview():
+    """[body text, subject line] of the message in the preview frame, or None."""
+    return drv.execute_script("var f = document.getElementById('messagecontframe'), d = f && f.contentDocument,"
+                              " b = d && d.getElementById('messagebody');"
+                              "return b ? [b.textContent, (d.querySelector('h2.subject') || {}).textContent || ''] : null")
+
+
 def open_message():
     subj, body = SEEDS[0][0], SEEDS[0][3]
     row_of(subj).click()   # widescreen: the message opens in the preview frame
-    js = ("var f = document.getElementById('messagecontframe'), d = f && f.contentDocument, b = d && d.getElementById('messagebody');"
-          "return b ? [b.textContent, (d.querySelector('h2.subject') || {}).textContent || ''] : null")
-    got = until(lambda: drv.execute_script(js), what="the preview of " + subj)
+    got = until(lambda: (lambda p: p if p and body in p[0] else None)(preview()), what="the preview of " + subj)
     assert body in got[0] and subj in got[1], "preview shows %r / %r" % (got[1][:80], got[0][:120])
     return "%r shows %r" % (subj, body)
 
@@ -182,11 +197,12 @@ def move():
     subj = SEEDS[4][0]
     n = len(IMAPCMDS()[1])
     row_of(subj).click()
-    until(lambda: idle() and drv.execute_script("return rcmail.message_list.get_selection().length == 1"), what="one selected")
+    until(lambda: idle() and drv.execute_script("return rcmail.message_list.get_selection().length == 1") and
+          SEEDS[4][3] in (preview() or [""])[0], what="%s selected and in the preview" % subj)
     drv.find_element(By.ID, "messagemenulink").click()   # More
-    until(lambda: [e for e in drv.find_elements(By.CSS_SELECTOR, "#message-menu a.move.active") if e.is_displayed()], what="Move to...")[0].click()
-    pick = lambda: [e for e in drv.find_elements(By.CSS_SELECTOR, "#folder-selector li a") if e.is_displayed() and e.text.strip() == "Projects"]
-    until(pick, what="the folder selector")[0].click()
+    until(lambda: shown("#message-menu a.move.active", "Move to..."), what="Move to... in the More menu").click()
+    # the selector is built at -1000px, -1000px, then placed by the popup code: click once it is on screen
+    until(lambda: shown("#folder-selector li a.active", "Projects"), what="Projects in the folder selector").click()
     until(lambda: idle() and subj not in subjects(), what=subj + " gone from the list")
     inbox, proj = SUBJECTS_IN("INBOX"), SUBJECTS_IN("Projects")
     assert subj not in inbox and proj == [subj], "tern has INBOX %r, Projects %r" % (inbox, proj)
