@@ -102,6 +102,7 @@ def seed():
     return subjects_in("INBOX") == [s[0] for s in SEEDS]
 
 
+# no automatic refresh: the test asks for new mail itself (checkmail) when it waits for one
 RCCONF = """<?php
 $config = [];
 $config['db_dsnw'] = 'sqlite:///%(d)s/rc/roundcube.db?mode=0640';

@@ -1,12 +1,11 @@
 # webmail_ui.py: the browser half of imap/t/webmail.test: selenium drives
 # headless Chromium (a fresh profile here) through Roundcube; each step is
 # checked in the page, and what tern did through imaplib and the IMAP log.
-import os, shutil, tempfile, time, traceback
+import os, re, shutil, tempfile, time, traceback
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait, Select
-from selenium.webdriver.support import expected_conditions as EC
 from terntest import check
 
 D = os.getcwd()
@@ -32,8 +31,8 @@ def subjects():
     return [r[1] for r in rows()]
 
 
-def idle(d=None):
-    return (d or drv).execute_script("return !!(window.rcmail && rcmail.message_list && !rcmail.busy)")
+def idle():
+    return drv.execute_script("return !!(window.rcmail && rcmail.message_list && !rcmail.busy)")
 
 
 def until(f, t=LONG, what=""):
@@ -44,6 +43,7 @@ def evidence(name):
     """A screenshot and the page source of a failed step: in the test dir and in a kept copy."""
     global keep
     paths = []
+    name = re.sub("[^a-z0-9]+", "-", name.lower())[:30].strip("-")
     try:
         drv.switch_to.default_content()
         p = os.path.join(D, "fail-%s.png" % name)
@@ -217,6 +217,17 @@ def move():
 SENT = "Sent from Roundcube"
 
 
+def submitted(frm, to):
+    """(session, queue id) when tern's log has the message from frm to to accepted in a session that
+    authenticated as local and delivered to the account (the delivery line may come after imaplib sees it)."""
+    log = open(os.path.join(D, "ls.out"), errors="replace").read()
+    acc = re.findall(r"tern-smtp-in: info: accept session=(\S+) id=(\S+) from=<%s> .*rcpt=<%s>" % (re.escape(frm), re.escape(to)), log)
+    if len(acc) == 1 and re.search(r"tern-smtp-in: info: auth session=%s result=ok mech=\S+ account=local\n" % re.escape(acc[0][0]), log) \
+            and "delivery id=%s rcpt=%s account=local result=ok" % (acc[0][1], to) in log:
+        return acc[0]
+    return None
+
+
 def send():
     drv.find_element(By.CSS_SELECTOR, "a.compose").click()
     subj = until(lambda: drv.find_elements(By.ID, "compose-subject"), what="the compose form")[0]
@@ -234,6 +245,8 @@ def send():
           what="back in the list after sending")
     # tern: through submission and the queue into the INBOX, and Roundcube's copy APPENDed to Sent
     until(lambda: SENT in SUBJECTS_IN("INBOX") and SENT in SUBJECTS_IN("Sent"), what="the message in INBOX and Sent (imaplib)")
+    # tern's log: an authenticated submission session accepted it, the queue delivered it to the account
+    acc = until(lambda: submitted(USER, TO), what="AUTH, accept and delivery lines in tern's log")
 
     def listed():
         if not idle():
@@ -243,7 +256,7 @@ def send():
         drv.execute_script("rcmail.command('checkmail')")
         return False
     WebDriverWait(drv, LONG, poll_frequency=1).until(lambda d: listed(), "the message in the web INBOX")
-    return "to %s: in INBOX and Sent" % TO
+    return "to %s: submission (AUTH) and the queue (id %s), in INBOX and Sent" % (TO, acc[1])
 
 
 def logout():
