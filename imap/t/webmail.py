@@ -228,8 +228,9 @@ def main():
     r = subprocess.run("tern-conf -c ls/conf add-domain tern.test && tern-conf -c ls/conf add-address local local@tern.test",
                        shell=True, capture_output=True, text=True)
     check(r.returncode == 0, "local@tern.test added to the account: " + r.stderr)
+    # as a client makes a folder: CREATE, then SUBSCRIBE (Roundcube lists the subscribed ones)
     c = conn()
-    check(c.create("Projects")[0] == "OK", "the test's folder Projects created over IMAP")
+    check(c.create("Projects")[0] == "OK" and c.subscribe("Projects")[0] == "OK", "the test's folder Projects created and subscribed over IMAP")
     c.logout()
     check(seed(), "5 messages delivered through SMTP and the queue, in order: %r" % subjects_in("INBOX"))
     webport = roundcube()

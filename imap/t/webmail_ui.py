@@ -39,17 +39,18 @@ def until(f, t=LONG, what=""):
     return WebDriverWait(drv, t, poll_frequency=0.2).until(lambda d: f(), what)
 
 
-def evidence(name):
-    """A screenshot and the page source of a failed step: in the test dir and in a kept copy."""
+def evidence(name, trace):
+    """A screenshot, the page source and the traceback of a failed step: in the test dir and in a kept copy."""
     global keep
-    paths = []
     name = re.sub("[^a-z0-9]+", "-", name.lower())[:30].strip("-")
+    p = os.path.join(D, "fail-%s" % name)
+    open(p + ".trace", "w").write(trace)
+    paths = [p + ".trace"]
     try:
         drv.switch_to.default_content()
-        p = os.path.join(D, "fail-%s.png" % name)
-        drv.save_screenshot(p)
-        open(os.path.join(D, "fail-%s.html" % name), "w").write(drv.page_source)
-        paths = [p, p[:-4] + ".html"]
+        drv.save_screenshot(p + ".png")
+        open(p + ".html", "w").write(drv.page_source)
+        paths += [p + ".png", p + ".html"]
     except Exception as e:
         print("info: no screenshot for %s: %s" % (name, e))
     if keep is None:
@@ -57,7 +58,7 @@ def evidence(name):
     for p in paths + [os.path.join(D, "rc/logs/imap.log"), os.path.join(D, "rc/logs/errors.log"), os.path.join(D, "ls.out")]:
         if os.path.exists(p):
             shutil.copy(p, keep)
-    print("info: %s failed: screenshot and page source %s, copied with the logs to %s" % (name, " ".join(paths), keep))
+    print("info: %s failed: traceback, screenshot and page source %s, copied with the logs to %s" % (name, " ".join(paths), keep))
 
 
 def step(name, fn):
@@ -69,8 +70,7 @@ def step(name, fn):
         return True
     except Exception as e:
         check(False, "%s: %s: %s" % (name, type(e).__name__, (str(e).strip().splitlines() or [""])[0]))
-        traceback.print_exc()
-        evidence(name)
+        evidence(name, traceback.format_exc())
         return False
 
 
