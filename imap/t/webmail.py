@@ -132,14 +132,14 @@ $config['refresh_interval'] = 0;
 """
 
 
-def roundcube():
-    """Roundcube's config dir and database under rc/, php -S on a free port: the port, or None."""
+def roundcube(extra):
+    """Roundcube's config dir (RCCONF, then extra) and database under rc/, php -S on a free port: the port, or None."""
     for s in ("rc/config", "rc/logs", "rc/temp"):
         os.makedirs(s)
     for f in ("defaults.inc.php", "mimetypes.php"):
         os.symlink("/etc/roundcube/" + f, "rc/config/" + f)
     key = "".join(random.choice("abcdefghijklmnopqrstuvwxyz0123456789") for i in range(24))
-    open("rc/config/config.inc.php", "w").write(RCCONF % {"d": D, "imap": BASE + 143, "sub": BASE + 587, "key": key})
+    open("rc/config/config.inc.php", "w").write(RCCONF % {"d": D, "imap": BASE + 143, "sub": BASE + 587, "key": key} + extra)
     r = subprocess.run(["php", "-r", '$db = new PDO("sqlite:" . $argv[1]); $db->setAttribute(PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION);'
                         '$db->exec(file_get_contents("/usr/share/roundcube/SQL/sqlite.initial.sql"));', D + "/rc/roundcube.db"],
                        capture_output=True, text=True)
@@ -209,15 +209,7 @@ def stop():
     return p
 
 
-# PR_SET_CHILD_SUBREAPER: what Chromium, php or localserve leave behind stays ours to find and stop
-ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
-m = missing()
-if m:
-    # make deps (DEBS_TEST) installs them all: on CI and here the test runs
-    print("skipped: no chromium/roundcube here (missing: %s); make deps installs them" % " ".join(m))
-    print("0 passed, 0 failed")
-    sys.exit(0)
-def main():
+def main(browse, extra):
     global BASE
     BASE = localserve()
     check(BASE is not None and waitfor(lambda: all(up(BASE + o) for o in (25, 587, 143))),
@@ -233,24 +225,40 @@ def main():
     check(c.create("Projects")[0] == "OK" and c.subscribe("Projects")[0] == "OK", "the test's folder Projects created and subscribed over IMAP")
     c.logout()
     check(seed(), "5 messages delivered through SMTP and the queue, in order: %r" % subjects_in("INBOX"))
-    webport = roundcube()
+    webport = roundcube(extra)
     check(webport is not None, "php -S serves Roundcube: " + (open("php.log").read()[-300:] if os.path.exists("php.log") else ""))
     if webport:
         import webmail_ui
-        webmail_ui.run(webport, USER, PW, SEEDS, subjects_in, imap_commands, "local@tern.test")
+        webmail_ui.configure(webport, USER, PW, SEEDS, subjects_in, imap_commands, "local@tern.test")
+        browse(webmail_ui)
+
+
+def run(browse, extra=""):
+    """The whole test: tern and Roundcube (with extra config lines) up, browse(webmail_ui), everything
+    stopped; the exit status."""
+    # PR_SET_CHILD_SUBREAPER: what Chromium, php or localserve leave behind stays ours to find and stop
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
+    m = missing()
+    if m:
+        # make deps (DEBS_TEST) installs them all: on CI and here the test runs
+        print("skipped: no chromium/roundcube here (missing: %s); make deps installs them" % " ".join(m))
+        print("0 passed, 0 failed")
+        return 0
+    try:
+        main(browse, extra)
+    finally:
+        ls = stop()
+        check(ls is None or ls.returncode == 0, "localserve stopped (status 0 after TERM): %r" % (ls and ls.returncode))
+        gone = waitfor(lambda: not ours(), 30)
+        check(gone, "no process of the test left: %r" % ours())
+        for q, comm in ours():
+            os.kill(q, signal.SIGKILL)
+        waitfor(lambda: not ours(), 10)
+    counts, seq = imap_commands()
+    print("info: IMAP commands from Roundcube: " + " ".join("%s=%d" % kv for kv in sorted(counts.items())))
+    return report() and 1
 
 
 BASE = None
-try:
-    main()
-finally:
-    ls = stop()
-    check(ls is None or ls.returncode == 0, "localserve stopped (status 0 after TERM): %r" % (ls and ls.returncode))
-    gone = waitfor(lambda: not ours(), 30)
-    check(gone, "no process of the test left: %r" % ours())
-    for q, comm in ours():
-        os.kill(q, signal.SIGKILL)
-    waitfor(lambda: not ours(), 10)
-counts, seq = imap_commands()
-print("info: IMAP commands from Roundcube: " + " ".join("%s=%d" % kv for kv in sorted(counts.items())))
-sys.exit(report() and 1)
+if __name__ == "__main__":
+    sys.exit(run(lambda ui: ui.run()))

@@ -265,22 +265,32 @@ def logout():
     return "login form shown"
 
 
-def run(port, user, pw, seeds, subjects_in, imap_commands, to):
+def configure(port, user, pw, seeds, subjects_in, imap_commands, to):
     global URL, USER, PW, SEEDS, SUBJECTS_IN, IMAPCMDS, TO
     URL, USER, PW, SEEDS, SUBJECTS_IN, IMAPCMDS, TO = "http://127.0.0.1:%d/" % port, user, pw, seeds, subjects_in, imap_commands, to
+
+
+def session(steps):
+    """Chromium started, each (name, function) of steps checked in turn
+    after the log in, Chromium stopped."""
     t = time.time()
     ok = step("chromium starts (chromedriver, headless, fresh profile)", start)
     try:
         if ok and step("log in", login):
-            step("folder list: INBOX Drafts Sent Junk Trash Archive and the test's Projects", folders)
-            step("open a delivered message: subject and body line", open_message)
-            step("sort by date (SORT)", sort_by("date", lambda s: time.strptime(s[2][5:25], "%d %b %Y %H:%M:%S")))
-            step("sort by subject (SORT)", sort_by("subject", lambda s: (basesubj(s[0]), SEEDS.index(s))))
-            step("thread view (THREAD): the reply under its parent", threads)
-            step("move a message to Projects (gone from INBOX, in Projects)", move)
-            step("compose and send to the account (submission, queue, Sent copy)", send)
-            step("log out", logout)
+            for name, fn in steps:
+                step(name, fn)
     finally:
         if drv:
             drv.quit()
     print("info: browser part %.1fs" % (time.time() - t))
+
+
+def run():
+    session([("folder list: INBOX Drafts Sent Junk Trash Archive and the test's Projects", folders),
+             ("open a delivered message: subject and body line", open_message),
+             ("sort by date (SORT)", sort_by("date", lambda s: time.strptime(s[2][5:25], "%d %b %Y %H:%M:%S"))),
+             ("sort by subject (SORT)", sort_by("subject", lambda s: (basesubj(s[0]), SEEDS.index(s)))),
+             ("thread view (THREAD): the reply under its parent", threads),
+             ("move a message to Projects (gone from INBOX, in Projects)", move),
+             ("compose and send to the account (submission, queue, Sent copy)", send),
+             ("log out", logout)])
