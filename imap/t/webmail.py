@@ -1,7 +1,8 @@
-# webmail.py: imap/t/webmail.test.  A tern localserve on free loopback
-# ports, five seeded messages, Debian's Roundcube configured in this dir
-# (ROUNDCUBE_CONFIG_DIR, SQLite) under php -S; webmail_ui.py drives it in
-# headless Chromium; Roundcube's imap_debug log shows what it sent to tern.
+# webmail.py: imap/t/webmail.test, and the set-up webmail-cache.py imports.
+# A tern localserve on free loopback ports, five seeded messages, Debian's
+# Roundcube configured in this dir (ROUNDCUBE_CONFIG_DIR, SQLite) under
+# php -S; webmail_ui.py drives it in headless Chromium; Roundcube's
+# imap_debug log shows what it sent to tern.
 import ctypes, imaplib, os, random, re, signal, smtplib, socket, ssl, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
