@@ -22,7 +22,8 @@ DEBS_BUILD = gcc make skalibs-dev s6 execline libbearssl-dev libowfat-dev libidn
 DEBS_TEST = python3 file openssl procps dnsmasq-base isync fetchmail offlineimap3 curl \
   postfix swaks msmtp libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl \
   dovecot-core dovecot-submissiond dovecot-imapd microsocks dante-server ca-certificates mutt strace bogofilter \
-  opendkim-tools python3-dkim iproute2 util-linux
+  opendkim-tools python3-dkim iproute2 util-linux \
+  roundcube-core roundcube-sqlite3 php-cli php-sqlite3 chromium chromium-driver python3-selenium
 
 PROGS :=
 SCRIPTS :=

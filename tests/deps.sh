@@ -13,6 +13,8 @@ fi
 echo "tern: info: installing Debian packages:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null
+# imap/t/webmail.test configures Roundcube in its own dir: no database set up by the package
+echo "roundcube-core roundcube/dbconfig-install boolean false" | debconf-set-selections 2>/dev/null
 apt-get update -qq >/dev/null 2>&1
 apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1 || {
   echo "tern: fatal: apt-get install$missing failed" >&2 ; exit 111 ; }
