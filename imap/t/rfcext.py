@@ -68,6 +68,12 @@ def qresync(new, sep):
     o.cmd("EXPUNGE")
     r = c.cmd("NOOP")
     check(b"* VANISHED 2\r\n" in r[0] and not any(b"EXPUNGE" in l for l in r[0]), "7162 3.2.10 after ENABLE QRESYNC: VANISHED (UIDs), never EXPUNGE: %r" % (r,))
+    o.cmd("STORE 3 +FLAGS (\\Flagged)")
+    r = c.cmd("NOOP")
+    check(any(re.match(rb"\* 3 FETCH \(.*UID 4.*MODSEQ|\* 3 FETCH \(.*MODSEQ.*UID 4", l) for l in r[0]),
+          "7162 3.2 (5162 erratum 1807) after ENABLE QRESYNC an unsolicited FETCH carries UID and MODSEQ: %r" % (r,))
+    r = c.cmd("FETCH 1 (BODY[])")
+    check(any(b"MODSEQ" in l for l in r[0]) and any(b"\\Seen" in l for l in r[0]), "7162 3.1 a FETCH that sets \\Seen reports FLAGS and the new MODSEQ: %r" % (r,))
     r = c.cmd("UID FETCH 1:* (FLAGS) (VANISHED)")
     check(st(r) == "BAD", "7162 3.2.6 VANISHED without CHANGEDSINCE is BAD: %r" % (r,))
     r = c.cmd("EXAMINE INBOX")
