@@ -5,7 +5,7 @@
 # section (rfclib.py: also against Dovecot by hand).  Prints "N passed, N failed".
 import os, re, select, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rfclib import check, st, ok, M, names, fill, run
+from rfclib import check, st, ok, idate, M, names, fill, run
 
 ALT = (b"From: a@example.org\r\nSubject: alt\r\nMIME-Version: 1.0\r\n"
        b"Content-Type: multipart/alternative; boundary=\"b1\"\r\n\r\npreamble\r\n--b1\r\n"
@@ -50,6 +50,16 @@ def seqsets(new, sep):
     check(r[0] == [b"* SEARCH 3 4\r\n"], "3501 6.4.8 UID SEARCH answers UIDs: %r" % (r,))
     r = c.cmd("FETCH 9 FLAGS")
     check(st(r) in ("BAD", "NO"), "3501 9 a sequence number past EXISTS is refused: %r" % (r,))
+    c.cmd("STORE 1 +FLAGS.SILENT (\\Flagged kwc)")
+    c.cmd("CREATE Seq2")
+    c.cmd("COPY 1 Seq2")
+    r, r2 = c.cmd("FETCH 1 (FLAGS INTERNALDATE)"), c.cmd("STATUS Seq2 (MESSAGES)")
+    c.cmd("EXAMINE Seq2")
+    r3 = c.cmd("FETCH 1 (FLAGS INTERNALDATE)")
+    c.cmd("SELECT Seq")
+    f1 = set(re.search(rb"FLAGS \(([^)]*)\)", r[0][0]).group(1).split()) - {b"\\Recent"}
+    f2 = set(re.search(rb"FLAGS \(([^)]*)\)", r3[0][-1]).group(1).split()) - {b"\\Recent"} if r3[0] else set()
+    check(f1 == f2 and idate(r[0][0]) == idate(r3[0][-1]), "3501 6.4.7 COPY keeps flags and INTERNALDATE (SHOULD): %r" % ((r, r3),))
     r = c.cmd("COPY 2:9 Seq")
     r2 = c.cmd("STATUS Seq (MESSAGES)") if st(r) != "OK" else r
     check(st(r) != "OK" and b"MESSAGES 4" in r2[0][0], "3501 6.4.7 a failed COPY leaves the destination as it was: %r" % ((r, r2),))
