@@ -53,6 +53,19 @@ def lines3501(new, sep):
     c.cmd("LOGOUT")
 
 
+def reborn(c, box, gone, what):
+    """box with two messages, gone (DELETE, RENAME), made again: check
+    that its first UID is above the old ones or UIDVALIDITY changed"""
+    fill(c, box, [M(1), M(2)])
+    r = c.cmd("STATUS %s (UIDVALIDITY)" % box)
+    uv1 = int(re.search(rb"UIDVALIDITY (\d+)", r[0][0]).group(1))
+    c.cmd(gone)
+    c.cmd("CREATE " + box)
+    r = c.cmd(b"APPEND %s {%d+}\r\n" % (box.encode(), len(M(3))) + M(3))
+    m = re.search(rb"APPENDUID (\d+) (\d+)", r[1])
+    check(m and (int(m.group(1)) != uv1 or int(m.group(2)) > 2), "%s: %r %d" % (what, r, uv1))
+
+
 def mailboxes(new, sep):
     """6.3.3-6.3.5, 6.3.8, 6.3.10, 2.3.1.1: CREATE, DELETE, RENAME, LIST, STATUS"""
     c = new()
@@ -78,15 +91,7 @@ def mailboxes(new, sep):
         check(st(r) == "NO", "3501 6.3.4 DELETE of a \\Noselect name with children is NO: %r" % (r,))
         r = c.cmd("SELECT Par")
         check(st(r) == "NO", "3501 6.3.1 SELECT of a \\Noselect name is NO: %r" % (r,))
-    fill(c, "Uv", [M(1), M(2)])
-    r = c.cmd("STATUS Uv (UIDVALIDITY UIDNEXT)")
-    uv1 = int(re.search(rb"UIDVALIDITY (\d+)", r[0][0]).group(1))
-    c.cmd("DELETE Uv")
-    c.cmd("CREATE Uv")
-    r = c.cmd(b"APPEND Uv {%d+}\r\n" % len(M(3)) + M(3))
-    m = re.search(rb"APPENDUID (\d+) (\d+)", r[1])
-    check(m and (int(m.group(1)) != uv1 or int(m.group(2)) > 2),
-          "3501 6.3.4 a mailbox made again under a deleted one's name: new UIDVALIDITY or higher UIDs: %r %d" % (r, uv1))
+    reborn(c, "Uv", "DELETE Uv", "3501 6.3.4 a mailbox made again under a deleted one's name: new UIDVALIDITY or higher UIDs")
     c.cmd("CREATE Ren")
     c.cmd("CREATE Ren%sKid" % sep.decode())
     r = c.cmd("RENAME Ren Moved")
@@ -96,15 +101,7 @@ def mailboxes(new, sep):
           "3501 6.3.5 RENAME renames the children too: %r" % (n,))
     r = c.cmd("RENAME Moved Exists")
     check(st(r) == "NO", "3501 6.3.5 RENAME onto an existing name is NO: %r" % (r,))
-    fill(c, "Rv", [M(1), M(2)])
-    r = c.cmd("STATUS Rv (UIDVALIDITY)")
-    uv1 = int(re.search(rb"UIDVALIDITY (\d+)", r[0][0]).group(1))
-    c.cmd("RENAME Rv Rv2")
-    c.cmd("CREATE Rv")
-    r = c.cmd(b"APPEND Rv {%d+}\r\n" % len(M(3)) + M(3))
-    m = re.search(rb"APPENDUID (\d+) (\d+)", r[1])
-    check(m and (int(m.group(1)) != uv1 or int(m.group(2)) > 2),
-          "3501 6.3.5 a mailbox made under a renamed one's old name: new UIDVALIDITY or higher UIDs: %r %d" % (r, uv1))
+    reborn(c, "Rv", "RENAME Rv Rv2", "3501 6.3.5 a mailbox made under a renamed one's old name: new UIDVALIDITY or higher UIDs")
     r = c.cmd("RENAME NoSuch Other")
     check(st(r) == "NO", "3501 6.3.5 RENAME of no mailbox is NO: %r" % (r,))
     fill(c, "INBOX", [M(4), M(5)])
