@@ -70,19 +70,25 @@ static void out_literal (char const *s, size_t len)
 }
 
 /* quoted when it can be, else a literal */
+/* s as a quoted string, " and \\ escaped (RFC 3501 9 quoted) */
+static void out_quoted (char const *s, size_t len)
+{
+  out_put("\"", 1) ;
+  for (size_t i = 0 ; i < len ; i++)
+  {
+    if (s[i] == '"' || s[i] == '\\') out_put("\\", 1) ;
+    out_put(s + i, 1) ;
+  }
+  out_put("\"", 1) ;
+}
+
 void out_astring (char const *s, size_t len)
 {
   size_t i ;
   for (i = 0 ; i < len ; i++)
     if (s[i] == '\r' || s[i] == '\n' || !s[i] || (unsigned char)s[i] >= 0x80) break ;
   if (i < len || len > 1000) { out_literal(s, len) ; return ; }
-  out_put("\"", 1) ;
-  for (i = 0 ; i < len ; i++)
-  {
-    if (s[i] == '"' || s[i] == '\\') out_put("\\", 1) ;
-    out_put(s + i, 1) ;
-  }
-  out_put("\"", 1) ;
+  out_quoted(s, len) ;
 }
 
 void out_nstring (char const *s, size_t len)
@@ -97,20 +103,11 @@ void out_mailbox (char const *name)
   {
     stralloc sa = STRALLOC_ZERO ;
     if (!imap_mutf7_encode(&sa, name, len)) strerr_diefusys(111, "encode a mailbox name") ;
-    out_put("\"", 1) ;
-    out_put(sa.s, sa.len) ;
-    out_put("\"", 1) ;
+    out_quoted(sa.s, sa.len) ;   /* a name may hold " or \\ */
     stralloc_free(&sa) ;
     return ;
   }
-  /* UTF-8 names go quoted (RFC 6855 allows 8-bit in quoted strings) */
-  out_put("\"", 1) ;
-  for (size_t i = 0 ; i < len ; i++)
-  {
-    if (name[i] == '"' || name[i] == '\\') out_put("\\", 1) ;
-    out_put(name + i, 1) ;
-  }
-  out_put("\"", 1) ;
+  out_quoted(name, len) ;   /* UTF-8 names go quoted (RFC 6855 allows 8-bit in quoted strings) */
 }
 
 void out_tagged (char const *status, char const *text)

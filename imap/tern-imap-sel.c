@@ -67,9 +67,11 @@ int sel_set (inode const *n, int uid, genalloc *idx)
     uint32_t lo = rs[i].lo ? rs[i].lo : star, hi = rs[i].hi ? rs[i].hi : star ;
     size_t a, b ;
     if (lo > hi) { uint32_t t = lo ; lo = hi ; hi = t ; }
-    if (!lo) continue ;   /* "*" in an empty mailbox */
+    if (!lo && !uid) { genalloc_free(iseq, &r) ; return 0 ; }   /* "*" in an empty mailbox: BAD (RFC 3501 9) */
+    if (!lo) continue ;   /* UID "*" of an empty mailbox names nothing */
     if (uid) { a = lowerbound(lo) ; b = hi == 0xffffffffu ? count : lowerbound(hi + 1) ; }
-    else { a = lo - 1 ; b = hi > count ? count : hi ; }
+    else if (hi > count) { genalloc_free(iseq, &r) ; return 0 ; }   /* past EXISTS: BAD (RFC 3501 9 seq-number, as Dovecot) */
+    else { a = lo - 1 ; b = hi ; }
     for (; a < b ; a++) if (!genalloc_catb(size_t, idx, &a, 1)) strerr_diefusys(111, "make a message set") ;
   }
   genalloc_free(iseq, &r) ;

@@ -92,19 +92,31 @@ static int storeall (genalloc const *idx, int mode, uint32_t f, uint64_t kw, uin
   return 0 ;
 }
 
+/* UNCHANGEDSINCE 0 fails for every message (RFC 7162 3.1.3: a system
+   flag always exists): all of idx not expunged into failed */
+static void failall (genalloc const *idx, genalloc *failed)
+{
+  for (size_t k = 0 ; k < genalloc_len(size_t, idx) ; k++)
+  {
+    size_t j = genalloc_s(size_t const, idx)[k] ;
+    if (!(sel_msgs()[j].flags & TERN_F_EXPUNGED) && !genalloc_catb(size_t, failed, &j, 1)) strerr_diefusys(111, "store") ;
+  }
+}
+
 void cmd_store (iargs *a)
 {
   genalloc idx = GENALLOC_ZERO, failed = GENALLOC_ZERO ;
   uint64_t since = 0, kw ;
   uint32_t f ;
   unsigned int i = 1 ;
-  int mode, silent, r ;
+  int mode, silent, r, never = 0 ;
   char const *op ;
   if (a->n < 3) { out_tagged("BAD", "STORE set item flags") ; return ; }
   if (a->a[1].type == N_LIST)
   {
     if (a->a[1].len != 2 || !imap_isatom(&a->a[2], "UNCHANGEDSINCE") || !imap_num(&a->a[3], &since)) { out_tagged("BAD", "bad STORE modifier") ; return ; }
     i = 4 ;
+    never = !since ;
   }
   if (i + 1 >= a->n || a->a[i].type != N_ATOM) { out_tagged("BAD", "STORE set item flags") ; return ; }
   op = a->a[i].s ;
@@ -113,7 +125,7 @@ void cmd_store (iargs *a)
   silent = strlen(op) == 12 ;
   if (strncasecmp(op, "FLAGS", 5) || (op[5] && strcasecmp(op + 5, ".SILENT"))) { out_tagged("BAD", "bad STORE item") ; return ; }
   if (S.readonly) { out_tagged("NO", "[READ-ONLY] mailbox is read-only") ; return ; }
-  if (since) sel_condstore() ;
+  if (since || never) sel_condstore() ;   /* UNCHANGEDSINCE enables CONDSTORE */
   if (!sel_set(&a->a[0], a->uid, &idx)) { out_tagged("BAD", "bad sequence set") ; goto end ; }
   /* a change that can touch $Junk or $NotJunk retrains: the junk lock first */
   r = flaglist(a, i + 1, &f, &kw, 0) ;
@@ -127,7 +139,8 @@ void cmd_store (iargs *a)
     goto end ;
   }
   sel_kwtell(kw) ;   /* a keyword new to the mailbox: FLAGS first, also for .SILENT */
-  r = storeall(&idx, mode, f, kw, since, silent, a->uid, &failed) ;
+  if (never) { failall(&idx, &failed) ; r = 0 ; }
+  else r = storeall(&idx, mode, f, kw, since, silent, a->uid, &failed) ;
   junk_commit() ;
   tern_mbox_unlock(&S.mbox) ;
   junk_end() ;

@@ -117,9 +117,9 @@ def listener(*opts, stderr=None):
     return p, port
 
 
-def mbsyncrc(port):
-    """mbsyncrc: bob's mailboxes through port, Maildirs in mail/"""
-    with open("mbsyncrc", "w") as f:
+def mbsyncrc(port, rc="mbsyncrc", mail="mail"):
+    """rc (mbsyncrc): bob's mailboxes through port, Maildirs in mail/ (Sync All)"""
+    with open(rc, "w") as f:
         f.write("""IMAPAccount tern
 Host 127.0.0.1
 Port %d
@@ -132,8 +132,8 @@ IMAPStore far
 Account tern
 
 MaildirStore near
-Path %s/mail/
-Inbox %s/mail/INBOX
+Path %s/%s/
+Inbox %s/%s/INBOX
 SubFolders Verbatim
 
 Channel c
@@ -142,5 +142,6 @@ Near :near:
 Patterns *
 Create Both
 Expunge Both
+Sync All
 SyncState *
-""" % (port, D, D))
+""" % (port, D, mail, D, mail))

@@ -88,7 +88,9 @@ def hostile():
         if l.startswith(b"a6"):
             break
     m.raw(b"a7 FETCH 1:4294967295 FLAGS\r\n")
-    check(m.file.readline().startswith(b"a7 OK"), "huge set on empty mailbox")
+    check(m.file.readline().startswith(b"a7 BAD"), "huge set on empty mailbox: BAD at once (past EXISTS, RFC 3501 9)")
+    m.raw(b"a7 UID FETCH 1:4294967295 FLAGS\r\n")
+    check(m.file.readline().startswith(b"a7 OK"), "huge UID set on empty mailbox: OK at once")
     m.raw(b"a8 UID FETCH 1:* FLAGS\r\n")
     check(m.file.readline().startswith(b"a8 OK"), "uid * on empty mailbox")
     m.raw(b"a9 SELECT ../eve/Inbox\r\n")

@@ -36,14 +36,14 @@ def mbsync_start(**kw):
     return lis, port
 
 
-def sync():
-    """mbsync -a: its exit code (its output printed when not 0)"""
-    r = subprocess.run(["mbsync", "-c", "mbsyncrc", "-a"], capture_output=True, text=True, timeout=60)
+def sync(rc="mbsyncrc"):
+    """mbsync -c rc -a: its exit code (its output printed when not 0)"""
+    r = subprocess.run(["mbsync", "-c", rc, "-a"], capture_output=True, text=True, timeout=60)
     if r.returncode:
         print(r.stdout + r.stderr)
     return r.returncode
 
 
-def files(box):
+def files(box, mail="mail"):
     """the local Maildir box's message files, sorted"""
-    return sorted(glob.glob("mail/%s/cur/*" % box) + glob.glob("mail/%s/new/*" % box))
+    return sorted(glob.glob("%s/%s/cur/*" % (mail, box)) + glob.glob("%s/%s/new/*" % (mail, box)))
