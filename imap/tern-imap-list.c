@@ -57,38 +57,70 @@ static int haschildren (tern_mboxlist const *l, char const *name)
   return 0 ;
 }
 
-/* a subscribed mailbox under name that pattern p does not match: the
-   name's CHILDINFO (RFC 5258 RECURSIVEMATCH), LSUB's \Noselect parent
-   (RFC 3501 6.3.9) */
-static int subkid (tern_mboxlist const *l, char const *name, char const *p)
+/* a subscribed name under name that pattern p does not match: the name's
+   CHILDINFO (RFC 5258 RECURSIVEMATCH), LSUB's \Noselect parent (RFC 3501
+   6.3.9) */
+static int subkid (stralloc const *subs, char const *name, char const *p)
 {
   size_t n = strlen(name) ;
-  for (size_t i = 0 ; i < tern_mboxlist_len(l) ; i++)
+  for (size_t i = 0 ; i < subs->len ; i += strlen(subs->s + i) + 1)
   {
-    tern_mboxent const *x = tern_mboxlist_ent(l, i) ;
-    if (x->subscribed && !strncmp(x->name, name, n) && x->name[n] == '/' && !match(p, x->name)) return 1 ;
+    char const *x = subs->s + i ;
+    if (!strncmp(x, name, n) && x[n] == '/' && !match(p, x)) return 1 ;
   }
   return 0 ;
 }
 
-/* kid: listed for a subscribed child only (CHILDINFO, or \Noselect in LSUB) */
-static void listone (tern_mboxlist const *l, tern_mboxent const *e, unsigned int opts, unsigned int st, int kid)
+/* e: the mailbox, or 0 for a subscribed name without one (\NonExistent,
+   RFC 5258 3.4) or a parent without one; kid: listed for a subscribed
+   child only (CHILDINFO, or \Noselect in LSUB) */
+static void listone (tern_mboxlist const *l, char const *name, tern_mboxent const *e, int sub, unsigned int opts, unsigned int st, int kid)
 {
   int sp = 0 ;
   out_puts(opts & L_LSUB ? "* LSUB (" : "* LIST (") ;
-  if ((opts & L_LSUB) && kid && !e->subscribed) { out_puts("\\Noselect") ; sp = 1 ; }
+  if ((opts & L_LSUB) && kid && !sub) { out_puts("\\Noselect") ; sp = 1 ; }
   if (!(opts & L_LSUB))
   {
-    out_puts(haschildren(l, e->name) ? "\\HasChildren" : "\\HasNoChildren") ;
+    out_puts(!e ? "\\NonExistent" : haschildren(l, name) ? "\\HasChildren" : "\\HasNoChildren") ;
     sp = 1 ;
-    if (e->specialuse) { out_puts(" ") ; out_puts(tern_store_sufmt(e->specialuse)) ; }
+    if (e && e->specialuse) { out_puts(" ") ; out_puts(tern_store_sufmt(e->specialuse)) ; }
   }
-  if (e->subscribed && (opts & (R_SUBSCRIBED | L_SUBSCRIBED))) out_puts(sp ? " \\Subscribed" : "\\Subscribed") ;
+  if (sub && (opts & (R_SUBSCRIBED | L_SUBSCRIBED))) out_puts(sp ? " \\Subscribed" : "\\Subscribed") ;
   out_puts(") \"/\" ") ;
-  out_mailbox(e->name) ;
+  out_mailbox(name) ;
   if (kid && !(opts & L_LSUB)) out_puts(" (\"CHILDINFO\" (\"SUBSCRIBED\"))") ;
   out_puts("\r\n") ;
-  if (st) status_out(e, st) ;
+  if (st && e) status_out(e, st) ;
+}
+
+/* the subscribed names without a mailbox that p matches, then the parents
+   (neither mailboxes nor subscribed) of subscribed names that p does not
+   match: LSUB's \Noselect, RECURSIVEMATCH's CHILDINFO */
+static int listsubs (tern_mboxlist const *l, stralloc const *subs, char const *p, unsigned int opts)
+{
+  stralloc done = STRALLOC_ZERO ;
+  for (size_t i = 0 ; i < subs->len ; i += strlen(subs->s + i) + 1)
+  {
+    char const *x = subs->s + i ;
+    if (tern_mboxlist_find(l, x) || !match(p, x)) continue ;
+    listone(l, x, 0, 1, opts, 0, (opts & L_RECURSIVE) && subkid(subs, x, p)) ;
+  }
+  if (!(opts & (L_RECURSIVE | L_LSUB))) return 1 ;
+  for (size_t i = 0 ; i < subs->len ; i += strlen(subs->s + i) + 1)
+  {
+    char const *x = subs->s + i ;
+    char par[TERN_STORE_NAMEMAX + 1] ;
+    for (size_t k = 1 ; x[k] ; k++)
+    {
+      if (x[k] != '/') continue ;
+      memcpy(par, x, k) ; par[k] = 0 ;
+      if (!match(p, par) || tern_mboxlist_find(l, par) || tern_subs_find(subs, par) || tern_subs_find(&done, par) || !subkid(subs, par, p)) continue ;
+      if (!stralloc_catb(&done, par, k + 1)) { stralloc_free(&done) ; return 0 ; }
+      listone(l, par, 0, 0, opts, 0, 1) ;
+    }
+  }
+  stralloc_free(&done) ;
+  return 1 ;
 }
 
 /* the pattern ref+pat as UTF-8 into p: 1, or 0 */
@@ -107,7 +139,7 @@ static int pattern (stralloc *p, inode const *ref, inode const *pat)
 static void listrun (iargs *a, unsigned int i, unsigned int opts)
 {
   tern_mboxlist l = TERN_MBOXLIST_ZERO ;
-  stralloc p = STRALLOC_ZERO ;
+  stralloc p = STRALLOC_ZERO, subs = STRALLOC_ZERO ;
   unsigned int st = 0, ref = i, pat0, patn ;
   if (i + 2 > a->n || !imap_isastring(&a->a[ref])) { out_tagged("BAD", "LIST reference pattern") ; return ; }
   i++ ;
@@ -127,7 +159,8 @@ static void listrun (iargs *a, unsigned int i, unsigned int opts)
     }
   }
   else if (i != a->n) { out_tagged("BAD", "too many arguments") ; return ; }
-  if (tern_mboxlist_read(&l, S.acct.s)) { out_temp("[UNAVAILABLE] cannot read the mailbox list") ; return ; }
+  /* the set is read once, and only when the answer needs it */
+  if (tern_mboxlist_read(&l, S.acct.s) || ((opts & (L_SUBSCRIBED | L_LSUB | R_SUBSCRIBED)) && tern_subs_read(&subs, S.acct.s, &l, 0))) { out_temp("[UNAVAILABLE] cannot read the mailbox list") ; goto end ; }
   for (unsigned int k = pat0 ; k < patn ; k++)
   {
     if (!imap_isastring(&a->a[k]) || !pattern(&p, &a->a[ref], &a->a[k])) { out_tagged("BAD", "bad pattern") ; goto end ; }
@@ -136,19 +169,22 @@ static void listrun (iargs *a, unsigned int i, unsigned int opts)
     {
       tern_mboxent const *e = tern_mboxlist_ent(&l, j) ;
       char const *cmp = e->name ;
-      int kid ;
+      int kid, sub ;
       if ((opts & L_SPECIAL) && !e->specialuse) continue ;
       if (!strcmp(cmp, "Inbox") && tern_store_isinbox(p.s, 5) && p.len == 6) cmp = p.s ;
       if (!match(p.s, cmp)) continue ;
-      kid = ((opts & L_RECURSIVE) || ((opts & L_LSUB) && !e->subscribed)) && subkid(&l, e->name, p.s) ;
-      if ((opts & (L_SUBSCRIBED | L_LSUB)) && !e->subscribed && !kid) continue ;
-      listone(&l, e, opts, st, kid) ;
+      sub = !!tern_subs_find(&subs, e->name) ;
+      kid = ((opts & L_RECURSIVE) || ((opts & L_LSUB) && !sub)) && subkid(&subs, e->name, p.s) ;
+      if ((opts & (L_SUBSCRIBED | L_LSUB)) && !sub && !kid) continue ;
+      listone(&l, e->name, e, sub, opts, st, kid) ;
     }
+    if ((opts & (L_SUBSCRIBED | L_LSUB)) && !(opts & L_SPECIAL) && !listsubs(&l, &subs, p.s, opts)) { out_temp("[UNAVAILABLE] out of memory") ; goto end ; }
   }
   imap_ok(opts & L_LSUB ? "LSUB completed" : "LIST completed") ;
  end:
   tern_mboxlist_free(&l) ;
   stralloc_free(&p) ;
+  stralloc_free(&subs) ;
 }
 
 void cmd_list (iargs *a)

@@ -113,8 +113,10 @@ static void subscribe (iargs *a, int on)
   int r ;
   if (a->n != 1) { out_tagged("BAD", "one mailbox expected") ; return ; }
   if (!mbox_name(&a->a[0], &name)) goto end ;
+  /* a name with no mailbox too; unsubscribing one that is not is done */
   r = tern_store_subscribe(S.acct.s, name.s, on) ;
-  if (r) storeerr(r, "subscribe") ; else imap_ok(on ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed") ;
+  if (r == TERN_PERM && errno == EOVERFLOW) out_tagged("NO", "[LIMIT] too many subscriptions") ;
+  else if (r) storeerr(r, "subscribe") ; else imap_ok(on ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed") ;
  end:
   stralloc_free(&name) ;
 }

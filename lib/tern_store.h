@@ -17,6 +17,7 @@
 #define TERN_STORE_CHGSIZE 24
 #define TERN_STORE_NAMEMAX 255
 #define TERN_STORE_KWMAX 64
+#define TERN_STORE_SUBSMAX 10000
 
 /* record flags */
 #define TERN_F_SEEN      0x001
@@ -149,6 +150,14 @@ extern tern_mboxent *tern_mboxlist_find (tern_mboxlist const *l, char const *nam
 extern void tern_mboxlist_free (tern_mboxlist *l) ;
 #define tern_mboxlist_len(l) genalloc_len(tern_mboxent, &(l)->ents)
 #define tern_mboxlist_ent(l, i) (genalloc_s(tern_mboxent, &(l)->ents) + (i))
+
+/* tern_store_subs.c: ACCT/subscriptions, a set of NUL-terminated names */
+extern int tern_subs_parse (stralloc *sa, char const *s, size_t len) ;
+extern int tern_subs_read (stralloc *sa, char const *acct, tern_mboxlist const *l, int *found) ;
+extern size_t tern_subs_find (stralloc const *sa, char const *name) ;  /* offset+1, or 0 */
+extern int tern_subs_set (stralloc *sa, char const *name, int on) ;   /* 1 changed, 0 not, -1 */
+extern int tern_subs_write (stralloc const *sa, char const *acct) ;
+extern size_t tern_subs_fields (tern_mboxlist *l, stralloc const *sa) ;
 
 /* tern_store_acct.c: account and mailbox operations (take ACCT/lock) */
 extern int tern_store_create (char const *acct) ;
