@@ -87,6 +87,7 @@ struct tern_idxhdr_s
   uint32_t flags ;
   uint32_t recent ;   /* the highest UID a session has taken as \Recent */
   uint64_t vanished ; /* expunges above this MODSEQ are in the changes log (tern-store(5)) */
+  uint64_t usage ;    /* 1 + bytes of the messages not expunged; 0: not known */
 } ;
 
 typedef struct tern_rec_s tern_rec ;
@@ -203,6 +204,10 @@ extern int tern_mbox_allrecords (tern_mbox *m, genalloc *recs) ;  /* as they are
 extern int tern_mbox_find (tern_mbox *m, uint32_t uid, tern_rec *r, size_t *pos) ;
 extern int tern_mbox_changes (tern_mbox *m, uint32_t generation, uint64_t *off, genalloc *chg, int *resync) ;
 extern int tern_mbox_openmsg (tern_mbox *m, uint32_t uid) ;  /* fd, or -1 */
+/* tern_store_usage.c: bytes and number of the messages (not expunged):
+   the header's total, or a read of the records when it is not known */
+extern int tern_mbox_usage (tern_mbox *m, uint64_t *bytes, uint64_t *messages) ;
+extern int tern_mbox_usagecount (tern_mbox *m) ;   /* EX lock: recompute hdr.usage */
 
 /* tern_store_keywords.c */
 extern int tern_keywords_parse (stralloc *kw, unsigned int *n, char const *s, size_t len) ;
