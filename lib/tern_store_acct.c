@@ -195,7 +195,8 @@ static int docreate (lctx *c, char const *acct, void *data)
 {
   struct cargs *a = data ;
   int r = add(&c->l, acct, a->name, a->su, a->id) ;
-  if (!r && tern_subs_set(&c->subs, a->name, 1) < 0) r = errno == ENOMEM ? TERN_TEMP : TERN_PERM ;
+  /* a full set (10000 names) leaves the new mailbox unsubscribed */
+  if (!r && tern_subs_set(&c->subs, a->name, 1) < 0 && errno != EOVERFLOW) r = TERN_TEMP ;
   return r ;
 }
 
