@@ -129,6 +129,8 @@ static void listone (names const *boxes, char const *name, tern_mboxent const *e
   if (!(opts & L_LSUB))
   {
     out_puts(!e ? "\\NonExistent" : haschildren(boxes, name) ? "\\HasChildren" : "\\HasNoChildren") ;
+    /* asked for, a name without a mailbox says it too, as Dovecot's */
+    if (!e && (opts & R_CHILDREN)) out_puts(haschildren(boxes, name) ? " \\HasChildren" : " \\HasNoChildren") ;
     sp = 1 ;
     if (e && e->specialuse) { out_puts(" ") ; out_puts(tern_store_sufmt(e->specialuse)) ; }
   }

@@ -63,6 +63,8 @@ def delete():
     check(r[0] == [b'* LIST (\\NonExistent \\Subscribed) "/" "Doomed"\r\n'], "\\NonExistent after DELETE: %r" % (r,))
     r = c.cmd("SELECT Doomed")
     check(r[1].startswith(b"t%d NO [NONEXISTENT]" % c.n), "SELECT after DELETE: NO [NONEXISTENT]: %r" % (r,))
+    r = c.cmd('LIST (SUBSCRIBED) "" Doomed RETURN (CHILDREN)')
+    check(r[0] == [b'* LIST (\\NonExistent \\HasNoChildren \\Subscribed) "/" "Doomed"\r\n'], "RETURN (CHILDREN): \\HasNoChildren too, as Dovecot's: %r" % (r,))
     r = c.cmd("CREATE Doomed")
     r2 = c.cmd('LIST (SUBSCRIBED) "" Doomed')
     check(ok(r) and r2[0] == [b'* LIST (\\HasNoChildren \\Subscribed) "/" "Doomed"\r\n'], "created again: exists and subscribed once: %r" % ((r, r2),))
