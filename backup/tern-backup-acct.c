@@ -72,7 +72,7 @@ static void strays (char const *rel, tern_mboxlist const *l, tern_mboxlist const
 /* files of the account directory tern does not know */
 static void unknown (char const *rel)
 {
-  static char const *const known[] = { "lock", "mailboxes", "credentials", "mail", "junk", "rejects", 0 } ;
+  static char const *const known[] = { "lock", "mailboxes", "subscriptions", "credentials", "mail", "junk", "rejects", 0 } ;
   stralloc p = STRALLOC_ZERO ;
   DIR *d ;
   int fd = openat(B.src, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
@@ -83,7 +83,7 @@ static void unknown (char const *rel)
     errno = 0 ;
     if (!(de = readdir(d))) { if (errno) bk_err(rel, "read the directory", errno) ; break ; }
     if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2]))) continue ;
-    if (bk_isname(de->d_name, known) || !strncmp(de->d_name, "mailboxes.tmp.", 14)) continue ;
+    if (bk_isname(de->d_name, known) || !strncmp(de->d_name, "mailboxes.tmp.", 14) || !strncmp(de->d_name, "subscriptions.tmp.", 18)) continue ;
     if (path(&p, rel, de->d_name)) bk_tree(p.s, BK_LINK | BK_WARN) ;
   }
   closedir(d) ;
@@ -92,12 +92,21 @@ static void unknown (char const *rel)
 
 /* the list under the account lock: 1 parsed, 0 the account was copied as
    it is (no list, or damage: reported) */
-static int readlist (char const *rel, stralloc *raw, tern_mboxlist *l)
+static int readlist (char const *rel, stralloc *raw, stralloc *subs, tern_mboxlist *l)
 {
   stralloc p = STRALLOC_ZERO ;
   int fd = lockat(path(&p, rel, "lock") ? p.s : rel), ok, e ;
   ok = fd != -2 && path(&p, rel, "mailboxes") && bk_slurp(raw, B.src, p.s) ;
   e = errno ;
+  /* the subscriptions of the same moment (absent in an older account) */
+  subs->len = 0 ;
+  if (ok && path(&p, rel, "subscriptions") && !bk_slurp(subs, B.src, p.s))
+  {
+    if (errno != ENOENT) bk_err(p.s, "read", errno) ;
+    stralloc_free(subs) ;
+  }
+  else if (ok && !subs->s && !stralloc_ready(subs, 1)) bk_err(rel, "allocate", errno) ;
+  if (ok) path(&p, rel, "mailboxes") ;
   if (fd >= 0) close(fd) ;
   if (ok && tern_mboxlist_parse(l, raw->s, raw->len))
   {
@@ -144,10 +153,11 @@ static void junk (char const *rel, tern_junkdb *d)
   stralloc_free(&acct) ;
 }
 
-static void putlist (char const *rel, stralloc const *raw, tern_mboxlist *l, tern_mboxlist const *gone)
+static void putlist (char const *rel, stralloc const *raw, stralloc const *subs, tern_mboxlist *l, tern_mboxlist const *gone)
 {
   stralloc p = STRALLOC_ZERO, s = STRALLOC_ZERO ;
-  int ok ;
+  int ok = 1 ;
+  if (subs->s && (!path(&p, rel, "subscriptions") || !bk_put(p.s, subs->s, subs->len, 0600))) bk_err(p.s ? p.s : rel, "write", errno) ;
   if (!tern_mboxlist_len(gone)) ok = path(&p, rel, "mailboxes") && bk_put(p.s, raw->s, raw->len, 0600) ;
   else
   {
@@ -165,7 +175,7 @@ static void putlist (char const *rel, stralloc const *raw, tern_mboxlist *l, ter
 
 void bk_account (char const *name)
 {
-  stralloc rel = STRALLOC_ZERO, raw = STRALLOC_ZERO, p = STRALLOC_ZERO ;
+  stralloc rel = STRALLOC_ZERO, raw = STRALLOC_ZERO, p = STRALLOC_ZERO, subs = STRALLOC_ZERO ;
   tern_mboxlist l = TERN_MBOXLIST_ZERO, gone = TERN_MBOXLIST_ZERO ;
   unsigned char *st = 0 ;
   size_t n ;
@@ -173,7 +183,7 @@ void bk_account (char const *name)
   tern_junkdb jd = TERN_JUNKDB_ZERO ;
   B.accounts++ ;
   if (!path(&rel, "accounts", name) || !bk_mkdir(rel.s, 0700)) { bk_err(rel.s ? rel.s : name, "create", errno) ; goto end ; }
-  if (!readlist(rel.s, &raw, &l)) { bk_tree(rel.s, BK_LINK) ; goto end ; }
+  if (!readlist(rel.s, &raw, &subs, &l)) { bk_tree(rel.s, BK_LINK) ; goto end ; }
   if (!path(&p, rel.s, "mail") || !bk_mkdir(p.s, 0700)) { bk_err(p.s ? p.s : rel.s, "create", errno) ; goto end ; }
   if (path(&p, rel.s, "credentials")) bk_tree(p.s, 0) ;
   junk(rel.s, &jd) ;
@@ -200,7 +210,7 @@ void bk_account (char const *name)
   }
   /* still moving after the last round: say so, the run ends with 111 */
   if (missed) bk_err(rel.s, "messages still moving after the last round: a moved message may be missing", 0) ;
-  putlist(rel.s, &raw, &l, &gone) ;
+  putlist(rel.s, &raw, &subs, &l, &gone) ;
   strays(rel.s, &l, &gone) ;
   unknown(rel.s) ;
  end:
@@ -210,5 +220,6 @@ void bk_account (char const *name)
   tern_mboxlist_free(&gone) ;
   stralloc_free(&rel) ;
   stralloc_free(&raw) ;
+  stralloc_free(&subs) ;
   stralloc_free(&p) ;
 }

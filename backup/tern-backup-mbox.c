@@ -323,6 +323,7 @@ static void append (mb *b, tern_rec *recs, size_t n, uint32_t uidnext)
     r = tern_mbox_putrec(&m, m.count, recs + i) ;
     if (r) break ;
     m.count++ ;
+    if (m.hdr.usage) m.hdr.usage += recs[i].size ;
     m.hdr.uidnext = recs[i].uid + 1 ;
     if (recs[i].modseq > m.hdr.highestmodseq) m.hdr.highestmodseq = recs[i].modseq ;
   }

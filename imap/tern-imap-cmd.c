@@ -37,6 +37,9 @@ static struct { char const *name ; void (*f) (iargs *) ; unsigned int flags ; } 
   { "LIST", &cmd_list, A_LOGGED },
   { "LSUB", &cmd_lsub, A_LOGGED },
   { "STATUS", &cmd_status, A_LOGGED },
+  { "GETQUOTAROOT", &cmd_getquotaroot, A_LOGGED },
+  { "GETQUOTA", &cmd_getquota, A_LOGGED },
+  { "SETQUOTA", &cmd_setquota, A_LOGGED },
   { "NAMESPACE", &cmd_namespace, A_LOGGED },
   { "APPEND", &cmd_append, A_LOGGED },
   { "IDLE", &cmd_idle, A_LOGGED },
@@ -109,6 +112,7 @@ void cmd_capability_list (void)
     " MULTIAPPEND SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH UTF8=ACCEPT") ;
   out_puts(" SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES") ;
   out_puts(" QRESYNC") ;
+  out_puts(" QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE STATUS=SIZE") ;
   if (S.state == S_NOAUTH)
   {
     if (!S.tls && getenv("SSLCTLFD")) out_puts(" STARTTLS") ;

@@ -1,5 +1,6 @@
 /* tern-imap-list: LIST (with LIST-EXTENDED selection and return options,
    SPECIAL-USE, LIST-STATUS), LSUB. */
+#include <stdlib.h>
 #include <string.h>
 #include "tern.h"
 #include "tern-imap.h"
@@ -46,49 +47,129 @@ static int match (char const *p, char const *s)
   return cur[n] ;
 }
 
-static int haschildren (tern_mboxlist const *l, char const *name)
+/* a set of names sorted by strcmp, for lookups in O(log n): the
+   mailboxes' and the subscriptions', made once per LIST */
+typedef struct names_s names ;
+struct names_s { char const **v ; size_t n ; } ;
+#define NAMES_ZERO { .v = 0, .n = 0 }
+
+static int namecmp (void const *a, void const *b)
 {
-  size_t n = strlen(name) ;
-  for (size_t i = 0 ; i < tern_mboxlist_len(l) ; i++)
+  return strcmp(*(char const *const *)a, *(char const *const *)b) ;
+}
+
+static int names_make (names *x, tern_mboxlist const *l, stralloc const *subs)
+{
+  size_t n = l ? tern_mboxlist_len(l) : 0 ;
+  if (!l) for (size_t i = 0 ; i < subs->len ; i += strlen(subs->s + i) + 1) n++ ;
+  x->n = 0 ;
+  x->v = n ? malloc(n * sizeof *x->v) : 0 ;
+  if (n && !x->v) return 0 ;
+  if (l) for (size_t i = 0 ; i < n ; i++) x->v[x->n++] = tern_mboxlist_ent(l, i)->name ;
+  else for (size_t i = 0 ; i < subs->len ; i += strlen(subs->s + i) + 1) x->v[x->n++] = subs->s + i ;
+  if (x->n) qsort(x->v, x->n, sizeof *x->v, &namecmp) ;
+  return 1 ;
+}
+
+/* the position of the first name not below s */
+static size_t lower (names const *x, char const *s)
+{
+  size_t lo = 0, hi = x->n ;
+  while (lo < hi)
   {
-    char const *x = tern_mboxlist_ent(l, i)->name ;
-    if (!strncmp(x, name, n) && x[n] == '/') return 1 ;
+    size_t mid = lo + (hi - lo) / 2 ;
+    if (strcmp(x->v[mid], s) < 0) lo = mid + 1 ; else hi = mid ;
   }
+  return lo ;
+}
+
+static int has (names const *x, char const *s)
+{
+  size_t i = lower(x, s) ;
+  if (i < x->n && !strcmp(x->v[i], s)) return 1 ;
+  return tern_store_isinbox(s, strlen(s)) && strcmp(s, "Inbox") && has(x, "Inbox") ;
+}
+
+/* the names under name ("name/..."): [*from, return) */
+static size_t under (names const *x, char const *name, size_t *from)
+{
+  char pre[TERN_STORE_NAMEMAX + 2] ;
+  size_t n = strlen(name), i ;
+  memcpy(pre, name, n) ;
+  pre[n] = '/' ; pre[n+1] = 0 ;
+  i = *from = lower(x, pre) ;
+  while (i < x->n && !strncmp(x->v[i], pre, n + 1)) i++ ;
+  return i ;
+}
+
+static int haschildren (names const *boxes, char const *name)
+{
+  size_t i, end = under(boxes, name, &i) ;
+  return end > i ;
+}
+
+/* a subscribed name under name that pattern p does not match: the name's
+   CHILDINFO (RFC 5258 RECURSIVEMATCH), LSUB's \Noselect parent (RFC 3501
+   6.3.9) */
+static int subkid (names const *subs, char const *name, char const *p)
+{
+  size_t i, end = under(subs, name, &i) ;
+  for (; i < end ; i++) if (!match(p, subs->v[i])) return 1 ;
   return 0 ;
 }
 
-/* a subscribed mailbox under name that pattern p does not match: the
-   name's CHILDINFO (RFC 5258 RECURSIVEMATCH), LSUB's \Noselect parent
-   (RFC 3501 6.3.9) */
-static int subkid (tern_mboxlist const *l, char const *name, char const *p)
-{
-  size_t n = strlen(name) ;
-  for (size_t i = 0 ; i < tern_mboxlist_len(l) ; i++)
-  {
-    tern_mboxent const *x = tern_mboxlist_ent(l, i) ;
-    if (x->subscribed && !strncmp(x->name, name, n) && x->name[n] == '/' && !match(p, x->name)) return 1 ;
-  }
-  return 0 ;
-}
-
-/* kid: listed for a subscribed child only (CHILDINFO, or \Noselect in LSUB) */
-static void listone (tern_mboxlist const *l, tern_mboxent const *e, unsigned int opts, unsigned int st, int kid)
+/* e: the mailbox, or 0 for a subscribed name without one (\NonExistent,
+   RFC 5258 3.4) or a parent without one; kid: listed for a subscribed
+   child only (CHILDINFO, or \Noselect in LSUB) */
+static void listone (names const *boxes, char const *name, tern_mboxent const *e, int sub, unsigned int opts, unsigned int st, int kid)
 {
   int sp = 0 ;
   out_puts(opts & L_LSUB ? "* LSUB (" : "* LIST (") ;
-  if ((opts & L_LSUB) && kid && !e->subscribed) { out_puts("\\Noselect") ; sp = 1 ; }
+  if ((opts & L_LSUB) && kid && !sub) { out_puts("\\Noselect") ; sp = 1 ; }
   if (!(opts & L_LSUB))
   {
-    out_puts(haschildren(l, e->name) ? "\\HasChildren" : "\\HasNoChildren") ;
+    out_puts(!e ? "\\NonExistent" : haschildren(boxes, name) ? "\\HasChildren" : "\\HasNoChildren") ;
+    /* asked for, a name without a mailbox says it too, as Dovecot's */
+    if (!e && (opts & R_CHILDREN)) out_puts(haschildren(boxes, name) ? " \\HasChildren" : " \\HasNoChildren") ;
     sp = 1 ;
-    if (e->specialuse) { out_puts(" ") ; out_puts(tern_store_sufmt(e->specialuse)) ; }
+    if (e && e->specialuse) { out_puts(" ") ; out_puts(tern_store_sufmt(e->specialuse)) ; }
   }
-  if (e->subscribed && (opts & (R_SUBSCRIBED | L_SUBSCRIBED))) out_puts(sp ? " \\Subscribed" : "\\Subscribed") ;
+  if (sub && (opts & (R_SUBSCRIBED | L_SUBSCRIBED))) out_puts(sp ? " \\Subscribed" : "\\Subscribed") ;
   out_puts(") \"/\" ") ;
-  out_mailbox(e->name) ;
+  out_mailbox(name) ;
   if (kid && !(opts & L_LSUB)) out_puts(" (\"CHILDINFO\" (\"SUBSCRIBED\"))") ;
   out_puts("\r\n") ;
-  if (st) status_out(e, st) ;
+  if (st && e) status_out(e, st) ;
+}
+
+/* the subscribed names without a mailbox that p matches, then the parents
+   (neither mailboxes nor subscribed) of subscribed names that p does not
+   match: LSUB's \Noselect, RECURSIVEMATCH's CHILDINFO */
+static int listsubs (names const *boxes, stralloc const *subs, names const *subn, char const *p, unsigned int opts)
+{
+  stralloc done = STRALLOC_ZERO ;
+  for (size_t i = 0 ; i < subs->len ; i += strlen(subs->s + i) + 1)
+  {
+    char const *x = subs->s + i ;
+    if (has(boxes, x) || !match(p, x)) continue ;
+    listone(boxes, x, 0, 1, opts, 0, (opts & L_RECURSIVE) && subkid(subn, x, p)) ;
+  }
+  if (!(opts & (L_RECURSIVE | L_LSUB))) return 1 ;
+  for (size_t i = 0 ; i < subs->len ; i += strlen(subs->s + i) + 1)
+  {
+    char const *x = subs->s + i ;
+    char par[TERN_STORE_NAMEMAX + 1] ;
+    for (size_t k = 1 ; x[k] ; k++)
+    {
+      if (x[k] != '/') continue ;
+      memcpy(par, x, k) ; par[k] = 0 ;
+      if (!match(p, par) || has(boxes, par) || has(subn, par) || tern_subs_find(&done, par) || !subkid(subn, par, p)) continue ;
+      if (!stralloc_catb(&done, par, k + 1)) { stralloc_free(&done) ; return 0 ; }
+      listone(boxes, par, 0, 0, opts, 0, 1) ;
+    }
+  }
+  stralloc_free(&done) ;
+  return 1 ;
 }
 
 /* the pattern ref+pat as UTF-8 into p: 1, or 0 */
@@ -107,7 +188,8 @@ static int pattern (stralloc *p, inode const *ref, inode const *pat)
 static void listrun (iargs *a, unsigned int i, unsigned int opts)
 {
   tern_mboxlist l = TERN_MBOXLIST_ZERO ;
-  stralloc p = STRALLOC_ZERO ;
+  stralloc p = STRALLOC_ZERO, subs = STRALLOC_ZERO ;
+  names boxes = NAMES_ZERO, subn = NAMES_ZERO ;
   unsigned int st = 0, ref = i, pat0, patn ;
   if (i + 2 > a->n || !imap_isastring(&a->a[ref])) { out_tagged("BAD", "LIST reference pattern") ; return ; }
   i++ ;
@@ -127,7 +209,9 @@ static void listrun (iargs *a, unsigned int i, unsigned int opts)
     }
   }
   else if (i != a->n) { out_tagged("BAD", "too many arguments") ; return ; }
-  if (tern_mboxlist_read(&l, S.acct.s)) { out_temp("[UNAVAILABLE] cannot read the mailbox list") ; return ; }
+  /* the set is read once, and only when the answer needs it */
+  if (tern_mboxlist_read(&l, S.acct.s) || ((opts & (L_SUBSCRIBED | L_LSUB | R_SUBSCRIBED)) && tern_subs_read(&subs, S.acct.s, &l, 0))) { out_temp("[UNAVAILABLE] cannot read the mailbox list") ; goto end ; }
+  if (!names_make(&boxes, &l, 0) || !names_make(&subn, 0, &subs)) { out_temp("[UNAVAILABLE] out of memory") ; goto end ; }
   for (unsigned int k = pat0 ; k < patn ; k++)
   {
     if (!imap_isastring(&a->a[k]) || !pattern(&p, &a->a[ref], &a->a[k])) { out_tagged("BAD", "bad pattern") ; goto end ; }
@@ -136,19 +220,24 @@ static void listrun (iargs *a, unsigned int i, unsigned int opts)
     {
       tern_mboxent const *e = tern_mboxlist_ent(&l, j) ;
       char const *cmp = e->name ;
-      int kid ;
+      int kid, sub ;
       if ((opts & L_SPECIAL) && !e->specialuse) continue ;
       if (!strcmp(cmp, "Inbox") && tern_store_isinbox(p.s, 5) && p.len == 6) cmp = p.s ;
       if (!match(p.s, cmp)) continue ;
-      kid = ((opts & L_RECURSIVE) || ((opts & L_LSUB) && !e->subscribed)) && subkid(&l, e->name, p.s) ;
-      if ((opts & (L_SUBSCRIBED | L_LSUB)) && !e->subscribed && !kid) continue ;
-      listone(&l, e, opts, st, kid) ;
+      sub = has(&subn, e->name) ;
+      kid = ((opts & L_RECURSIVE) || ((opts & L_LSUB) && !sub)) && subkid(&subn, e->name, p.s) ;
+      if ((opts & (L_SUBSCRIBED | L_LSUB)) && !sub && !kid) continue ;
+      listone(&boxes, e->name, e, sub, opts, st, kid) ;
     }
+    if ((opts & (L_SUBSCRIBED | L_LSUB)) && !(opts & L_SPECIAL) && !listsubs(&boxes, &subs, &subn, p.s, opts)) { out_temp("[UNAVAILABLE] out of memory") ; goto end ; }
   }
   imap_ok(opts & L_LSUB ? "LSUB completed" : "LIST completed") ;
  end:
   tern_mboxlist_free(&l) ;
   stralloc_free(&p) ;
+  stralloc_free(&subs) ;
+  free(boxes.v) ;
+  free(subn.v) ;
 }
 
 void cmd_list (iargs *a)

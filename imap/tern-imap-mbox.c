@@ -113,14 +113,56 @@ static void subscribe (iargs *a, int on)
   int r ;
   if (a->n != 1) { out_tagged("BAD", "one mailbox expected") ; return ; }
   if (!mbox_name(&a->a[0], &name)) goto end ;
+  /* a name with no mailbox too; unsubscribing one that is not is done */
   r = tern_store_subscribe(S.acct.s, name.s, on) ;
-  if (r) storeerr(r, "subscribe") ; else imap_ok(on ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed") ;
+  if (r == TERN_PERM && errno == EOVERFLOW) out_tagged("NO", "[LIMIT] too many subscriptions") ;
+  else if (r) storeerr(r, "subscribe") ; else imap_ok(on ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed") ;
  end:
   stralloc_free(&name) ;
 }
 
 void cmd_subscribe (iargs *a) { subscribe(a, 1) ; }
 void cmd_unsubscribe (iargs *a) { subscribe(a, 0) ; }
+
+/* QUOTA (RFC 9208): one quota root, "", for the whole account.  A resource
+   with no limit is not named in a QUOTA response (RFC 9208 5.1), and no
+   limit can be configured yet, so the list is empty. */
+static void quotaroot (void)
+{
+  out_puts("* QUOTA \"\" ()\r\n") ;
+}
+
+void cmd_getquotaroot (iargs *a)
+{
+  stralloc name = STRALLOC_ZERO ;
+  tern_mboxent e ;
+  int r ;
+  if (a->n != 1) { out_tagged("BAD", "GETQUOTAROOT mailbox") ; return ; }
+  if (!mbox_name(&a->a[0], &name)) goto end ;
+  r = tern_store_mbox_lookup(S.acct.s, name.s, &e) ;
+  if (r) { storeerr(r, "getquotaroot") ; goto end ; }
+  out_puts("* QUOTAROOT ") ;
+  out_mailbox(e.name) ;
+  out_puts(" \"\"\r\n") ;
+  quotaroot() ;
+  imap_ok("GETQUOTAROOT completed") ;
+ end:
+  stralloc_free(&name) ;
+}
+
+void cmd_getquota (iargs *a)
+{
+  if (a->n != 1 || !imap_isastring(&a->a[0])) { out_tagged("BAD", "GETQUOTA root") ; return ; }
+  if (a->a[0].len) { out_tagged("NO", "[NONEXISTENT] no such quota root") ; return ; }
+  quotaroot() ;
+  imap_ok("GETQUOTA completed") ;
+}
+
+void cmd_setquota (iargs *a)
+{
+  (void)a ;
+  out_tagged("NO", "[NOPERM] limits are set in the configuration, not over IMAP") ;
+}
 
 #define ST_MESSAGES 1
 #define ST_UIDNEXT 2
@@ -157,7 +199,9 @@ int status_out (tern_mboxent const *e, unsigned int mask)
   int r = tern_mbox_openent(&m, S.acct.s, e) ;
   if (!r) r = tern_mbox_header(&m) ;
   uint64_t recent = 0 ;
-  if (!r && (mask & (ST_UNSEEN | ST_SIZE | ST_DELETED))) r = tern_mbox_records(&m, 0, &recs) ;
+  if (!r && (mask & (ST_UNSEEN | ST_DELETED))) r = tern_mbox_records(&m, 0, &recs) ;
+  /* the header's total: no record read for SIZE alone */
+  if (!r && (mask & ST_SIZE)) { uint64_t n ; r = tern_mbox_usage(&m, &size, &n) ; }
   if (!r && (mask & ST_RECENT)) r = recent_count(&m, &recent) ;
   if (r) { tern_mbox_close(&m) ; genalloc_free(tern_rec, &recs) ; return 0 ; }
   for (size_t i = 0 ; i < genalloc_len(tern_rec, &recs) ; i++)
@@ -166,7 +210,6 @@ int status_out (tern_mboxent const *e, unsigned int mask)
     if (x->flags & TERN_F_EXPUNGED) continue ;
     if (!(x->flags & TERN_F_SEEN)) unseen++ ;
     if (x->flags & TERN_F_DELETED) deleted++ ;
-    size += x->size ;
   }
   out_puts("* STATUS ") ;
   out_mailbox(name) ;

@@ -17,6 +17,7 @@
 #define TERN_STORE_CHGSIZE 24
 #define TERN_STORE_NAMEMAX 255
 #define TERN_STORE_KWMAX 64
+#define TERN_STORE_SUBSMAX 10000
 
 /* record flags */
 #define TERN_F_SEEN      0x001
@@ -86,6 +87,7 @@ struct tern_idxhdr_s
   uint32_t flags ;
   uint32_t recent ;   /* the highest UID a session has taken as \Recent */
   uint64_t vanished ; /* expunges above this MODSEQ are in the changes log (tern-store(5)) */
+  uint64_t usage ;    /* 1 + bytes of the messages not expunged; 0: not known */
 } ;
 
 typedef struct tern_rec_s tern_rec ;
@@ -150,6 +152,14 @@ extern void tern_mboxlist_free (tern_mboxlist *l) ;
 #define tern_mboxlist_len(l) genalloc_len(tern_mboxent, &(l)->ents)
 #define tern_mboxlist_ent(l, i) (genalloc_s(tern_mboxent, &(l)->ents) + (i))
 
+/* tern_store_subs.c: ACCT/subscriptions, a set of NUL-terminated names */
+extern int tern_subs_parse (stralloc *sa, char const *s, size_t len) ;
+extern int tern_subs_read (stralloc *sa, char const *acct, tern_mboxlist const *l, int *found) ;
+extern size_t tern_subs_find (stralloc const *sa, char const *name) ;  /* offset+1, or 0 */
+extern int tern_subs_set (stralloc *sa, char const *name, int on) ;   /* 1 changed, 0 not, -1 */
+extern int tern_subs_write (stralloc const *sa, char const *acct) ;
+extern size_t tern_subs_fields (tern_mboxlist *l, stralloc const *sa) ;
+
 /* tern_store_acct.c: account and mailbox operations (take ACCT/lock) */
 extern int tern_store_create (char const *acct) ;
 extern int tern_store_lock (char const *acct) ;   /* fd, or -1 */
@@ -194,6 +204,10 @@ extern int tern_mbox_allrecords (tern_mbox *m, genalloc *recs) ;  /* as they are
 extern int tern_mbox_find (tern_mbox *m, uint32_t uid, tern_rec *r, size_t *pos) ;
 extern int tern_mbox_changes (tern_mbox *m, uint32_t generation, uint64_t *off, genalloc *chg, int *resync) ;
 extern int tern_mbox_openmsg (tern_mbox *m, uint32_t uid) ;  /* fd, or -1 */
+/* tern_store_usage.c: bytes and number of the messages (not expunged):
+   the header's total, or a read of the records when it is not known */
+extern int tern_mbox_usage (tern_mbox *m, uint64_t *bytes, uint64_t *messages) ;
+extern int tern_mbox_usagecount (tern_mbox *m) ;   /* EX lock: recompute hdr.usage */
 
 /* tern_store_keywords.c */
 extern int tern_keywords_parse (stralloc *kw, unsigned int *n, char const *s, size_t len) ;

@@ -25,7 +25,7 @@ int tern_store_mbox_init (char const *acct, uint32_t id, uint32_t uidvalidity)
   char path[n + 6 + UINT32_FMT + 10] ;
   char buf[TERN_STORE_HDRSIZE] ;
   size_t d ;
-  tern_idxhdr h = { .version = TERN_STORE_VERSION, .recsize = TERN_STORE_RECSIZE, .uidvalidity = uidvalidity, .uidnext = 1, .generation = 1 } ;
+  tern_idxhdr h = { .version = TERN_STORE_VERSION, .recsize = TERN_STORE_RECSIZE, .uidvalidity = uidvalidity, .uidnext = 1, .generation = 1, .usage = 1 } ;
   memcpy(path, acct, n) ;
   memcpy(path + n, "/mail/", 6) ;
   d = n + 6 + uint32_fmt(path + n + 6, id) ;
@@ -110,6 +110,17 @@ static int nolist (char const *acct)
   return r ;
 }
 
+/* the new account's set: its subscribed mailboxes (a crash before this
+   leaves the file missing, which reads the same) */
+static int subsinit (tern_mboxlist const *l, char const *acct)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  int r = tern_subs_read(&sa, acct, l, 0) ;
+  if (!r) r = tern_subs_write(&sa, acct) ;
+  stralloc_free(&sa) ;
+  return r ;
+}
+
 int tern_store_create (char const *acct)
 {
   static char const *const names[6] = { "Inbox", "Sent", "Archive", "Trash", "Drafts", "Junk" } ;
@@ -125,32 +136,68 @@ int tern_store_create (char const *acct)
     r = nolist(acct) ;
     for (unsigned int i = 0 ; i < 6 && !r ; i++) r = add(&l, acct, names[i], su[i], 0) ;
     if (!r) r = tern_mboxlist_write(&l, acct) ;
+    if (!r) r = subsinit(&l, acct) ;
   }
   tern_mboxlist_free(&l) ;
   close(fd) ;
   return r ;
 }
 
-/* run f on the locked, read list; write it back if f returns TERN_OK */
-static int withlist (char const *acct, int (*f)(tern_mboxlist *, char const *, void *), void *data)
+/* what the operations under the account lock change */
+typedef struct lctx_s lctx ;
+struct lctx_s { tern_mboxlist l ; stralloc subs ; int found ; int listch ; } ;
+#define LCTX_ZERO { .l = TERN_MBOXLIST_ZERO, .subs = STRALLOC_ZERO, .found = 0, .listch = 1 }
+
+static int lread (lctx *c, char const *acct)
 {
-  tern_mboxlist l = TERN_MBOXLIST_ZERO ;
+  int r = tern_mboxlist_read(&c->l, acct) ;
+  return r ? r : tern_subs_read(&c->subs, acct, &c->l, &c->found) ;
+}
+
+/* the set first (when it changed, or the file was missing: the
+   migration of an older account), then the list with its fields in step */
+static int lwrite (lctx *c, char const *acct, int subsch)
+{
+  int r = TERN_OK ;
+  if (subsch || !c->found) r = tern_subs_write(&c->subs, acct) ;
+  if (tern_subs_fields(&c->l, &c->subs)) c->listch = 1 ;
+  if (!r && c->listch) r = tern_mboxlist_write(&c->l, acct) ;
+  return r ;
+}
+
+static void lfree (lctx *c)
+{
+  tern_mboxlist_free(&c->l) ;
+  stralloc_free(&c->subs) ;
+}
+
+/* run f on the locked, read list and set; write them back if f returns
+   TERN_OK */
+static int withlist (char const *acct, int (*f)(lctx *, char const *, void *), void *data)
+{
+  lctx c = LCTX_ZERO ;
   int fd = tern_store_lock(acct), r ;
+  size_t len ;
   if (fd < 0) return tern_errcode(errno) ;
-  r = tern_mboxlist_read(&l, acct) ;
-  if (!r) r = (*f)(&l, acct, data) ;
-  if (!r) r = tern_mboxlist_write(&l, acct) ;
-  tern_mboxlist_free(&l) ;
+  r = lread(&c, acct) ;
+  len = c.subs.len ;
+  if (!r) r = (*f)(&c, acct, data) ;
+  if (!r) r = lwrite(&c, acct, c.subs.len != len) ;
+  lfree(&c) ;
   close(fd) ;
   return r ;
 }
 
 struct cargs { char const *name ; unsigned int su ; uint32_t *id ; } ;
 
-static int docreate (tern_mboxlist *l, char const *acct, void *data)
+/* a new mailbox is subscribed, as tern always did */
+static int docreate (lctx *c, char const *acct, void *data)
 {
   struct cargs *a = data ;
-  return add(l, acct, a->name, a->su, a->id) ;
+  int r = add(&c->l, acct, a->name, a->su, a->id) ;
+  /* a full set (10000 names) leaves the new mailbox unsubscribed */
+  if (!r && tern_subs_set(&c->subs, a->name, 1) < 0 && errno != EOVERFLOW) r = TERN_TEMP ;
+  return r ;
 }
 
 int tern_store_mbox_create (char const *acct, char const *name, unsigned int su, uint32_t *id)
@@ -161,13 +208,13 @@ int tern_store_mbox_create (char const *acct, char const *name, unsigned int su,
 
 struct sargs { char const *name ; int on ; } ;
 
-static int dosub (tern_mboxlist *l, char const *acct, void *data)
+/* a name, with or without a mailbox (RFC 3501 6.3.6) */
+static int dosub (lctx *c, char const *acct, void *data)
 {
   struct sargs *a = data ;
-  tern_mboxent *e = tern_mboxlist_find(l, a->name) ;
   (void)acct ;
-  if (!e) return (errno = ENOENT, TERN_PERM) ;
-  e->subscribed = !!a->on ;
+  c->listch = 0 ;
+  if (tern_subs_set(&c->subs, a->name, a->on) < 0) return errno == ENOMEM ? TERN_TEMP : TERN_PERM ;
   return TERN_OK ;
 }
 
@@ -211,41 +258,44 @@ static int destroy (char const *acct, uint32_t id)
   return r ;
 }
 
+/* the subscription stays (RFC 3501 6.3.9) */
 int tern_store_mbox_delete (char const *acct, char const *name)
 {
-  tern_mboxlist l = TERN_MBOXLIST_ZERO ;
+  lctx c = LCTX_ZERO ;
   tern_mboxent *e ;
   uint32_t id = 0 ;
   int fd, r ;
   if (tern_store_isinbox(name, strlen(name))) return (errno = EPERM, TERN_PERM) ;
   fd = tern_store_lock(acct) ;
   if (fd < 0) return tern_errcode(errno) ;
-  r = tern_mboxlist_read(&l, acct) ;
+  r = lread(&c, acct) ;
   if (!r)
   {
-    e = tern_mboxlist_find(&l, name) ;
+    e = tern_mboxlist_find(&c.l, name) ;
     if (!e) { r = TERN_PERM ; errno = ENOENT ; }
     else
     {
-      size_t i = (size_t)(e - tern_mboxlist_ent(&l, 0)), len = tern_mboxlist_len(&l) ;
+      size_t i = (size_t)(e - tern_mboxlist_ent(&c.l, 0)), len = tern_mboxlist_len(&c.l) ;
       id = e->id ;
       memmove(e, e + 1, (len - i - 1) * sizeof *e) ;
-      genalloc_setlen(tern_mboxent, &l.ents, len - 1) ;
-      r = tern_mboxlist_write(&l, acct) ;
+      genalloc_setlen(tern_mboxent, &c.l.ents, len - 1) ;
+      r = lwrite(&c, acct, 0) ;
     }
   }
   if (!r) r = destroy(acct, id) ;
-  tern_mboxlist_free(&l) ;
+  lfree(&c) ;
   close(fd) ;
   return r ;
 }
 
 struct rargs { char const *from ; char const *to ; } ;
 
-/* the mailbox and its inferiors ("from/...") take the new prefix */
-static int dorename (tern_mboxlist *l, char const *acct, void *data)
+/* the mailbox and its inferiors ("from/...") take the new prefix; the
+   subscriptions stay with the names, as Dovecot's do */
+static int dorename (lctx *c, char const *acct, void *data)
 {
   struct rargs *a = data ;
+  tern_mboxlist *l = &c->l ;
   size_t fl = strlen(a->from), tl = strlen(a->to), n = tern_mboxlist_len(l) ;
   (void)acct ;
   if (!tern_store_namevalid(a->to, tl) || tern_store_isinbox(a->to, tl)) return (errno = EINVAL, TERN_PERM) ;

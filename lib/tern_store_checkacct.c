@@ -1,5 +1,5 @@
 /* tern_store_checkacct: the account-level part of tern_store_check: the
-   directories of mail/ that the list does not name and unknown files in
+   subscriptions file, the directories of mail/ that the list does not name and unknown files in
    ACCT (read again under a shared account lock before any report), and an
    account without a list (being made, or lost while mail/ holds mail). */
 #include <errno.h>
@@ -41,7 +41,7 @@ static void sayacct (ctx *c, char const *acct, char const *sub, char const *name
 /* directories in mail/ that the list does not name, unknown files in ACCT */
 static void strays (ctx *c, char const *acct, tern_mboxlist const *l)
 {
-  static char const *const known[] = { "lock", "mailboxes", "mail", "junk", "credentials", "rejects" } ;
+  static char const *const known[] = { "lock", "mailboxes", "subscriptions", "mail", "junk", "credentials", "rejects" } ;
   size_t n = strlen(acct) ;
   char path[n + 6] ;
   DIR *d ;
@@ -76,6 +76,16 @@ static void strays (ctx *c, char const *acct, tern_mboxlist const *l)
   closedir(d) ;
 }
 
+/* the subscriptions file (tern-store.5): damage is reported, not repaired */
+static void subs (ctx *c, char const *acct, tern_mboxlist const *l)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  int r = tern_subs_read(&sa, acct, l, 0) ;
+  if (r && errno == EUCLEAN) sayacct(c, acct, "subscriptions", 0, tern_store_damage_what()) ;
+  else if (r) sayacct(c, acct, "subscriptions", 0, "unreadable file") ;
+  stralloc_free(&sa) ;
+}
+
 /* the account's directories: quietly; again under a shared account lock
    (mailbox create and delete hold it) with the list read again */
 int tern_store_checkacct (char const *acct, tern_mboxlist const *l, tern_store_problem_func *f, void *data, unsigned int *nproblems)
@@ -85,6 +95,11 @@ int tern_store_checkacct (char const *acct, tern_mboxlist const *l, tern_store_p
   size_t len = strlen(acct) ;
   char path[len + 6] ;
   int fd, r = TERN_OK ;
+  c.quiet = 0 ;
+  subs(&c, acct, l) ;
+  *nproblems += c.n ;
+  c.n = 0 ;
+  c.quiet = 1 ;
   strays(&c, acct, l) ;
   c.quiet = 0 ;
   if (!c.n) goto end ;

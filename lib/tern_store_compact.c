@@ -31,10 +31,11 @@ int tern_mbox_rewrite (tern_mbox *m, tern_rec const *recs, size_t n, uint32_t ui
   tern_idxhdr h = m->hdr ;
   int fd = -1, r = TERN_TEMP ;
   h.uidnext = uidnext ; h.uidvalidity = uidvalidity ;
-  h.generation++ ; h.tombstones = 0 ; h.flags = 0 ;
+  h.generation++ ; h.tombstones = 0 ; h.flags = 0 ; h.usage = 1 ;
   for (size_t i = 0 ; i < n ; i++)
   {
     if (recs[i].flags & TERN_F_EXPUNGED) h.tombstones++ ;
+    else h.usage += recs[i].size ;
     if (recs[i].modseq > h.highestmodseq) h.highestmodseq = recs[i].modseq ;
   }
   h.vanished = h.highestmodseq ? h.highestmodseq : 1 ;   /* the dropped expunges are forgotten */

@@ -87,6 +87,7 @@ static int commit (tern_mbox *m, char const *tmp, tern_rec *rec, char const *con
     m->count++ ;
     m->hdr.uidnext++ ;
     m->hdr.highestmodseq = rec->modseq ;
+    if (m->hdr.usage) m->hdr.usage += rec->size ;
     r = tern_mbox_puthdr(m) ;
   }
   stralloc_free(&p) ;

@@ -30,7 +30,12 @@ static int change (tern_mbox *m, size_t pos, tern_rec *rec, uint32_t flags, uint
   r = tern_mbox_putrec(m, pos, rec) ;
   if (r) return r ;
   m->hdr.highestmodseq = c.modseq ;
-  if (flags & TERN_F_EXPUNGED) m->hdr.tombstones++ ;
+  if (flags & TERN_F_EXPUNGED)
+  {
+    m->hdr.tombstones++ ;
+    /* a total that would go below 1 was wrong: not known any more */
+    m->hdr.usage = m->hdr.usage > rec->size ? m->hdr.usage - rec->size : 0 ;
+  }
   return tern_mbox_puthdr(m) ;
 }
 

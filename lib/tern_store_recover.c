@@ -207,6 +207,9 @@ int tern_mbox_recover (tern_mbox *m)
   if (!r) r = replay(m, &dirty) ;
   if (!r && torn) r = untear(m, &dirty) ;
   if (!r) r = adopt(m, &dirty) ;
+  /* after a crash, or from a program that predates the total: counted
+     again (the one case that reads every record) */
+  if (!r && (dirty || !m->hdr.usage)) { r = tern_mbox_usagecount(m) ; dirty = 1 ; }
   if (!r && dirty) r = tern_mbox_puthdr(m) ;
   return r ;
 }

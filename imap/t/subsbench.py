@@ -1,0 +1,145 @@
+# subsbench.py (run by subs.bench): issue 18's costs against Dovecot, on
+# an Inbox of BENCH_MSGS (100,000) generated messages, the same bytes in
+# tern's store and in a Maildir a private Dovecot serves: STATUS INBOX
+# (SIZE) (tern: the index header's usage total; Dovecot: its index's
+# vsize), STATUS (MESSAGES SIZE) on an Inbox of 1,000 for the flat-cost
+# ratio, and LIST (SUBSCRIBED) "" * and LSUB "" * with 200 subscribed
+# mailboxes.  Warm (one untimed pass), best of 5 in one session.  Not
+# pass/fail: prints the figures and tern/dovecot ratios.
+import os, socket, subprocess, sys, time
+sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
+from terntest import dovecot_conf, freeport
+
+N = int(os.environ.get("BENCH_MSGS", "100000"))
+D = os.getcwd()
+BIN = os.environ["TERN_BIN"]
+os.chmod(D, 0o755)
+procs = []
+
+
+def run(cmd, inp=None):
+    r = subprocess.run(cmd, shell=True, capture_output=True, input=inp)
+    if r.returncode:
+        sys.exit("bench: %s failed: %s" % (cmd, r.stderr.decode()))
+
+
+def waitport(port):
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port)).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+class Client:
+    def __init__(self, port):
+        self.s = socket.create_connection(("127.0.0.1", port))
+        self.f = self.s.makefile("rb")
+        self.n = 0
+        self.f.readline()
+
+    def cmd(self, text):
+        self.n += 1
+        tag = b"b%d " % self.n
+        self.s.sendall(tag + text.encode() + b"\r\n")
+        out = []
+        while True:
+            l = self.f.readline()
+            if not l:
+                sys.exit("bench: %s: connection closed" % text)
+            if l.startswith(tag):
+                if not l.startswith(tag + b"OK"):
+                    sys.exit("bench: %s: %r" % (text, l))
+                return out
+            out.append(l)
+
+
+def best(c, text, rounds=5):
+    t = 1e9
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        r = c.cmd(text)
+        t = min(t, time.perf_counter() - t0)
+    return t, r
+
+
+for c in ["tern-conf -c c init mail.example.com %s/data" % D, "tern-conf -c c add-domain example.com",
+          "tern-conf -c c add-account bob bob@example.com", "tern-conf -c c add-account small small@example.com"]:
+    run(c)
+run("tern-passwd -c c bob", b"bob-password\n")
+run("tern-passwd -c c small", b"small-password\n")
+t0 = time.perf_counter()
+run("%s/t/imap-gen data/accounts/bob home/bob/Maildir %d" % (BIN, N))
+run("%s/t/imap-gen data/accounts/small home/small/Maildir 1000" % BIN)
+print("generated %d (and 1,000) messages into the store and a Maildir in %.1f s" % (N, time.perf_counter() - t0))
+run("chown -R nobody:nogroup home")
+tport, dport = freeport(), freeport()
+procs.append(subprocess.Popen(["tern-listen", "127.0.0.1", str(tport), "tern-imap", "-c", D + "/c"], stderr=open("tern.log", "w")))
+os.makedirs("run")
+with open("users", "w") as f:
+    f.write("bob:{PLAIN}bob-password\nsmall:{PLAIN}small-password\n")
+with open("dovecot.conf", "w") as f:
+    f.write(dovecot_conf(D, "tern-subs-bench", "imap", """ssl = no
+service imap-login {
+  inet_listener imap {
+    port = %d
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+""" % dport))
+procs.append(subprocess.Popen(["dovecot", "-F", "-c", D + "/dovecot.conf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+try:
+    if not waitport(tport) or not waitport(dport):
+        sys.exit("bench: a server did not start")
+    res = {}
+    for name, port, sep in (("dovecot", dport, "."), ("tern", tport, "/")):
+        c = Client(port)
+        c.cmd("LOGIN bob bob-password")
+        for i in range(200):
+            c.cmd("CREATE Box%d" % i)
+            c.cmd("SUBSCRIBE Box%d" % i)
+        c.cmd("SELECT INBOX")   # warm: Dovecot indexes the Maildir
+        c.cmd("FETCH 1:* (RFC822.SIZE)")
+        c.cmd("UNSELECT")
+        c.cmd("STATUS INBOX (MESSAGES SIZE)")
+        c.cmd('LIST (SUBSCRIBED) "" *')
+        s = Client(port)
+        s.cmd("LOGIN small small-password")
+        s.cmd("SELECT INBOX")
+        s.cmd("FETCH 1:* (RFC822.SIZE)")
+        s.cmd("UNSELECT")
+        s.cmd("STATUS INBOX (MESSAGES SIZE)")
+        t, r = best(c, "STATUS INBOX (SIZE)")
+        res[name, "size"] = t
+        res[name, "size-out"] = r
+        res[name, "both"] = best(c, "STATUS INBOX (MESSAGES SIZE)")[0]
+        res[name, "small"] = best(s, "STATUS INBOX (MESSAGES SIZE)")[0]
+        t, r = best(c, 'LIST (SUBSCRIBED) "" *')
+        res[name, "list"], res[name, "list-n"] = t, len(r)
+        t, r = best(c, 'LSUB "" *')
+        res[name, "lsub"], res[name, "lsub-n"] = t, len(r)
+        res[name, "plain"] = best(c, 'LIST "" *')[0]
+        for x in (c, s):
+            x.cmd("LOGOUT")
+    print("STATUS answers: tern %r, dovecot %r" % (res["tern", "size-out"], res["dovecot", "size-out"]))
+    print("LIST (SUBSCRIBED) lines: tern %d, dovecot %d; LSUB: tern %d, dovecot %d"
+          % (res["tern", "list-n"], res["dovecot", "list-n"], res["tern", "lsub-n"], res["dovecot", "lsub-n"]))
+    print("milliseconds, warm, best of 5 (goal: flat in the mailbox's size; tern/dovecot <= 0.50)")
+    print("%-52s %8s %8s %7s" % ("", "tern", "dovecot", "ratio"))
+    for key, label in (("size", "STATUS INBOX (SIZE), %d messages" % N),
+                       ("both", "STATUS INBOX (MESSAGES SIZE), %d messages" % N),
+                       ("small", "STATUS INBOX (MESSAGES SIZE), 1,000 messages"),
+                       ("list", 'LIST (SUBSCRIBED) "" *, 200 subscribed (tern: 206)'),
+                       ("lsub", 'LSUB "" *, 200 subscribed (tern: 206)'),
+                       ("plain", 'LIST "" * (no subscriptions read), the same')):
+        print("%-52s %8.3f %8.3f %7.2f" % (label, 1000 * res["tern", key], 1000 * res["dovecot", key], res["tern", key] / res["dovecot", key]))
+    print("flat: tern's STATUS (MESSAGES SIZE) at %d over at 1,000 messages: %.2f (dovecot %.2f)"
+          % (N, res["tern", "both"] / res["tern", "small"], res["dovecot", "both"] / res["dovecot", "small"]))
+finally:
+    for p in procs:
+        p.kill()
+        p.wait()
