@@ -1,5 +1,5 @@
 /* fuzz-imapmime: tern-imap's MIME structure, envelope and section lookup
-   on arbitrary messages. */
+   on arbitrary messages, with message/global attached or not. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   char const *s = (char const *)data ;
   size_t es, el ;
   int ismsg ;
+  mime_global = size & 1 ;   /* message/global as IMAP4rev2 sees it, or not */
   mime_structure(&sa, s, size, 1) ;
   sa.len = 0 ;
   mime_structure(&sa, s, size, 0) ;

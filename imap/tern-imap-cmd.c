@@ -108,8 +108,8 @@ void imap_ok (char const *text)
 
 void cmd_capability_list (void)
 {
-  out_puts("CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CONDSTORE BINARY"
-    " MULTIAPPEND SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH UTF8=ACCEPT") ;
+  out_puts("CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CONDSTORE BINARY"
+    " MULTIAPPEND SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH SEARCHRES UTF8=ACCEPT") ;
   out_puts(" SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES") ;
   out_puts(" QRESYNC") ;
   out_puts(" QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE STATUS=SIZE") ;
@@ -165,7 +165,9 @@ void cmd_enable (iargs *a)
     if (a->a[i].type != N_ATOM) { out_tagged("BAD", "ENABLE takes atoms") ; return ; }
     if (imap_isatom(&a->a[i], "CONDSTORE") && !S.condstore) { S.condstore = 1 ; out_puts(any++ ? " CONDSTORE" : "* ENABLED CONDSTORE") ; }
     else if (imap_isatom(&a->a[i], "QRESYNC") && !S.qresync) { S.qresync = S.condstore = 1 ; out_puts(any++ ? " QRESYNC" : "* ENABLED QRESYNC") ; }
-    else if (imap_isatom(&a->a[i], "UTF8=ACCEPT") && !S.utf8) { S.utf8 = 1 ; out_puts(any++ ? " UTF8=ACCEPT" : "* ENABLED UTF8=ACCEPT") ; }
+    else if (imap_isatom(&a->a[i], "UTF8=ACCEPT") && !(S.utf8 & 1)) { S.utf8 |= 1 ; out_puts(any++ ? " UTF8=ACCEPT" : "* ENABLED UTF8=ACCEPT") ; }
+    /* not with a mailbox selected: its \Recent state is the rev1 one */
+    else if (imap_isatom(&a->a[i], "IMAP4rev2") && !S.rev2 && S.state == S_AUTH) { S.rev2 = mime_global = 1 ; S.utf8 |= 2 ; out_puts(any++ ? " IMAP4rev2" : "* ENABLED IMAP4rev2") ; }
   }
   out_puts(any ? "\r\n" : "* ENABLED\r\n") ;
   imap_ok("ENABLE completed") ;

@@ -199,6 +199,7 @@ int status_out (tern_mboxent const *e, unsigned int mask)
   int r = tern_mbox_openent(&m, S.acct.s, e) ;
   if (!r) r = tern_mbox_header(&m) ;
   uint64_t recent = 0 ;
+  if (S.rev2) mask &= ~ST_RECENT ;   /* no RECENT item in IMAP4rev2 (RFC 9051 7.3.2) */
   if (!r && (mask & (ST_UNSEEN | ST_DELETED))) r = tern_mbox_records(&m, 0, &recs) ;
   /* the header's total: no record read for SIZE alone */
   if (!r && (mask & ST_SIZE)) { uint64_t n ; r = tern_mbox_usage(&m, &size, &n) ; }

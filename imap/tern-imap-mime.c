@@ -28,6 +28,15 @@ static size_t hdrlen (char const *s, size_t len)
 typedef struct ctype_s ctype ;
 struct ctype_s { char type[64], sub[64] ; stralloc v ; size_t params ; } ;
 
+int mime_global = 0 ;
+
+/* an attached message: message/rfc822, and message/global (RFC 6532)
+   under IMAP4rev2 (RFC 9051's media-message) */
+static int ismessage (ctype const *t)
+{
+  return !strcmp(t->type, "message") && (!strcmp(t->sub, "rfc822") || (mime_global && !strcmp(t->sub, "global"))) ;
+}
+
 static char const *ptail (ctype const *t)
 {
   return t->v.s ? t->v.s + t->params : "" ;
@@ -253,7 +262,7 @@ static int structure (stralloc *sa, char const *s, size_t len, int ext, unsigned
     && stralloc_cats(sa, " ") && optfield(sa, &v, s, hl, "Content-Description") && stralloc_cats(sa, " ") ;
   if (ok) ok = mime_field(&v, s, hl, "Content-Transfer-Encoding") && v.len ? upper(sa, v.s, v.len) : stralloc_cats(sa, "\"7BIT\"") ;
   ok = ok && catnum(sa, len - hl) ;
-  if (ok && !strcmp(t.type, "message") && !strcmp(t.sub, "rfc822") && depth < MIME_DEPTH)
+  if (ok && ismessage(&t) && depth < MIME_DEPTH)
   {
     size_t mhl = hdrlen(s + hl, len - hl) ;
     ok = stralloc_cats(sa, " ") && mime_envelope(sa, s + hl, mhl) && stralloc_cats(sa, " ")
@@ -279,7 +288,7 @@ static int step (char const *s, size_t *es, size_t *el, unsigned long n, int top
   size_t hl = hdrlen(s + *es, *el), pos = 0, ps = 0, pl = 0 ;
   int ok = 0 ;
   gettype(&t, s + *es, hl, *digest) ;
-  if (!top && !strcmp(t.type, "message") && !strcmp(t.sub, "rfc822"))
+  if (!top && ismessage(&t))
   {
     /* the parts of an attached message are those of its body */
     *es += hl ; *el -= hl ;
@@ -317,7 +326,7 @@ int mime_section (char const *s, size_t len, char const *path, size_t plen, size
   {
     ctype t = { .v = STRALLOC_ZERO } ;
     gettype(&t, s + *es, hdrlen(s + *es, *el), digest) ;
-    *ismsg = !strcmp(t.type, "message") && !strcmp(t.sub, "rfc822") ;
+    *ismsg = ismessage(&t) ;
     stralloc_free(&t.v) ;
   }
   return 1 ;

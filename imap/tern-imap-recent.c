@@ -17,13 +17,15 @@ void recent_reset (void)
 /* messages of the list above the UIDs already decided (new ones, so at
    its end): recent to this session if above the mailbox's boundary.  A
    read-write session raises the boundary (Dovecot's model); EXAMINE only
-   looks.  In doubt (no lock, no write) none is recent. */
+   looks.  In doubt (no lock, no write) none is recent.  An IMAP4rev2
+   session has no \Recent (RFC 9051): it takes none over, leaving them
+   to the IMAP4rev1 sessions. */
 void recent_take (void)
 {
   imsg *m = sel_msgs() ;
   size_t n = sel_count(), i = n ;
   uint32_t b, last ;
-  if (!n || m[n-1].uid <= decided) return ;
+  if (S.rev2 || !n || m[n-1].uid <= decided) return ;
   last = m[n-1].uid ;
   while (i > 0 && m[i-1].uid > decided) i-- ;
   b = S.mbox.hdr.recent ;
@@ -59,10 +61,11 @@ void recent_recount (void)
   for (size_t i = 0 ; i < sel_count() ; i++) if (sel_msgs()[i].recent && !(sel_msgs()[i].flags & TERN_F_EXPUNGED)) nrecent++ ;
 }
 
-/* "* n RECENT" when the number changed (always: at SELECT) */
+/* "* n RECENT" when the number changed (always: at SELECT); never
+   under IMAP4rev2 */
 void recent_report (int always)
 {
-  if (!always && nrecent == reported) return ;
+  if (S.rev2 || (!always && nrecent == reported)) return ;
   out_puts("* ") ; out_u64(nrecent) ; out_puts(" RECENT\r\n") ;
   reported = nrecent ;
 }

@@ -1,5 +1,5 @@
 /* tern-imap-search: SEARCH and UID SEARCH (every RFC 3501 key; MODSEQ; ESEARCH
-   RETURN (MIN MAX COUNT ALL)).  Header keys use the header cache, only
+   RETURN (MIN MAX COUNT ALL SAVE), "$").  Header keys use the header cache, only
    BODY and TEXT read a message file.  Header text matches as written or
    with its RFC 2047 encoded words decoded. */
 #include <stdio.h>
@@ -174,11 +174,12 @@ static int keyindex (ctx *c, inode const *k, unsigned int *p, int *bad)
   imsg const *m = c->m ;
   uint64_t x ;
   int r, ok ;
-  if (imap_isatom(k, "UID") || (k->s[0] >= '0' && k->s[0] <= '9') || k->s[0] == '*')
+  if (imap_isatom(k, "UID") || (k->s[0] >= '0' && k->s[0] <= '9') || k->s[0] == '*' || searchres_is(k))
   {
     int uid = imap_isatom(k, "UID") ;
     inode const *s = k ;
     if (uid) { NEED(1) ; s = &a->a[(*p)++] ; }
+    if (searchres_is(s)) return searchres_has(m->uid) ;   /* "$" (RFC 5182) */
     if (s->type != N_ATOM || !imap_seqparse(s->s, s->len, &c->set)) { *bad = 1 ; return 0 ; }
     return imap_seqhas(&c->set, uid ? m->uid : (uint32_t)(c->i + 1), uid ? (sel_count() ? sel_msgs()[sel_count()-1].uid : 0) : (uint32_t)sel_count()) ;
   }
@@ -292,41 +293,6 @@ static int eval (ctx *c, unsigned int *p, int *bad)
 }
 #undef NEED
 
-/* * SEARCH or * ESEARCH with the RETURN options ret (1 MIN, 2 MAX, 4 COUNT, 8 ALL) */
-static void results (genalloc const *hits, int uid, int es, unsigned int ret, uint64_t ms)
-{
-  uint32_t const *h = genalloc_s(uint32_t const, hits) ;
-  size_t n = genalloc_len(uint32_t, hits) ;
-  if (!es)
-  {
-    out_puts("* SEARCH") ;
-    for (size_t k = 0 ; k < n ; k++) { out_puts(" ") ; out_u64(h[k]) ; }
-    if (n && ms) { out_puts(" (MODSEQ ") ; out_u64(ms) ; out_puts(")") ; }
-    out_puts("\r\n") ;
-    return ;
-  }
-  out_puts("* ESEARCH (TAG \"") ; out_puts(S.tag) ; out_puts("\")") ;
-  if (uid) out_puts(" UID") ;
-  if ((ret & 1) && n) { out_puts(" MIN ") ; out_u64(h[0]) ; }
-  if ((ret & 2) && n) { out_puts(" MAX ") ; out_u64(h[n-1]) ; }
-  if (ret & 4) { out_puts(" COUNT ") ; out_u64(n) ; }
-  if ((ret & 8) && n)
-  {
-    out_puts(" ALL ") ;
-    for (size_t k = 0 ; k < n ; k++)
-    {
-      size_t e = k ;
-      while (e + 1 < n && h[e+1] == h[e] + 1) e++ ;
-      if (k) out_puts(",") ;
-      out_u64(h[k]) ;
-      if (e > k) { out_puts(":") ; out_u64(h[e]) ; }
-      k = e ;
-    }
-  }
-  if (n && ms) { out_puts(" MODSEQ ") ; out_u64(ms) ; }
-  out_puts("\r\n") ;
-}
-
 /* the messages matching the keys a[start..): their UIDs (uid) or sequence
    numbers, ascending, appended to hits (uint32_t); 0 if a key is bad.  ms,
    if not null: the highest MODSEQ found when a MODSEQ key was used (a
@@ -378,11 +344,13 @@ void cmd_search (iargs *a)
     {
       if (imap_isatom(&a->a[k], "MIN")) ret |= 1 ; else if (imap_isatom(&a->a[k], "MAX")) ret |= 2 ;
       else if (imap_isatom(&a->a[k], "COUNT")) ret |= 4 ; else if (imap_isatom(&a->a[k], "ALL")) ret |= 8 ;
+      else if (imap_isatom(&a->a[k], "SAVE")) ret |= 16 ;
       else { out_tagged("BAD", "bad RETURN option") ; return ; }
     }
     if (!ret) ret = 8 ;
     start = REND(a, 1) ;
   }
+  else if (S.rev2) { es = 1 ; ret = 8 ; }   /* IMAP4rev2: always ESEARCH (RFC 9051 6.4.4) */
   if (start + 1 < a->n && imap_isatom(&a->a[start], "CHARSET"))
   {
     if (!imap_isastring(&a->a[start+1]) || (strcasecmp(a->a[start+1].s, "UTF-8") && strcasecmp(a->a[start+1].s, "US-ASCII")))
@@ -391,8 +359,9 @@ void cmd_search (iargs *a)
   }
   if (start >= a->n) { out_tagged("BAD", "SEARCH what?") ; return ; }
   bad = !search_match(a, start, a->uid, &hits, &ms) ;
+  if (ret & 16) searchres_save(bad ? 0 : &hits, a->uid, ret) ;
   if (bad) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
-  results(&hits, a->uid, es, ret, ms) ;
+  search_results(&hits, a->uid, es, ret, ms) ;
   imap_ok(a->uid ? "UID SEARCH completed" : "SEARCH completed") ;
  end:
   genalloc_free(uint32_t, &hits) ;

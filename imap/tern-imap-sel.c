@@ -59,6 +59,7 @@ int sel_set (inode const *n, int uid, genalloc *idx)
   size_t count = sel_count(), len ;
   uint32_t star = uid ? (count ? sel_msgs()[count-1].uid : 0) : (uint32_t)count ;
   iseq const *rs ;
+  if (searchres_is(n)) return searchres_idx(idx) ;
   genalloc_setlen(size_t, idx, 0) ;
   if (n->type != N_ATOM || !imap_seqparse(n->s, n->len, &r)) { genalloc_free(iseq, &r) ; return 0 ; }
   rs = genalloc_s(iseq, &r) ;
@@ -346,9 +347,8 @@ void sel_close (void)
   tern_mbox_close(&S.mbox) ;
   S.mbox = (tern_mbox)TERN_MBOX_ZERO ;
   genalloc_free(imsg, &S.msgs) ;
-  npending = ndirty = 0 ;
-  kwsent = 0 ;
-  recent_reset() ;
+  npending = ndirty = 0 ; kwsent = 0 ;
+  recent_reset() ; searchres_reset() ;
   S.reported = 0 ;
   S.state = S_AUTH ;
 }
@@ -381,8 +381,10 @@ static void selectbox (iargs *a, int ro)
   out_puts("* ") ; out_u64(sel_count()) ; out_puts(" EXISTS\r\n") ;
   recent_report(1) ;
   S.reported = sel_count() ;
-  for (size_t i = 0 ; i < sel_count() ; i++)
-    if (!(sel_msgs()[i].flags & TERN_F_SEEN)) { out_puts("* OK [UNSEEN ") ; out_u64(i + 1) ; out_puts("] first unseen\r\n") ; break ; }
+  if (S.rev2) sel_rev2list() ;
+  else
+    for (size_t i = 0 ; i < sel_count() ; i++)
+      if (!(sel_msgs()[i].flags & TERN_F_SEEN)) { out_puts("* OK [UNSEEN ") ; out_u64(i + 1) ; out_puts("] first unseen\r\n") ; break ; }
   out_puts("* OK [UIDVALIDITY ") ; out_u64(S.mbox.hdr.uidvalidity) ; out_puts("] UIDs valid\r\n") ;
   out_puts("* OK [UIDNEXT ") ; out_u64(S.mbox.hdr.uidnext) ; out_puts("] next UID\r\n") ;
   out_puts("* OK [HIGHESTMODSEQ ") ; out_u64(S.highestmodseq ? S.highestmodseq : 1) ; out_puts("] modseq\r\n") ;

@@ -87,7 +87,8 @@ struct isession_s
   int state ;
   int tls ;
   int loginok ;          /* logins allowed (TLS or loopback) */
-  int utf8 ;             /* ENABLE UTF8=ACCEPT */
+  int utf8 ;             /* UTF-8 mailbox names: 1 ENABLE UTF8=ACCEPT, 2 IMAP4rev2 */
+  int rev2 ;             /* ENABLE IMAP4rev2 (tern-imap(8) IMAP4REV2) */
   int condstore ;        /* ENABLE CONDSTORE or a CONDSTORE-using command */
   int qresync ;          /* ENABLE QRESYNC (implies condstore) */
   int infd, outfd ;
@@ -219,6 +220,7 @@ extern int mime_field (stralloc *v, char const *h, size_t len, char const *name)
 extern int mime_envelope (stralloc *sa, char const *h, size_t len) ;
 extern int mime_addrtext (stralloc *out, char const *h, size_t len, char const *name) ; /* 1, 0 ENOMEM */
 extern int mime_structure (stralloc *sa, char const *s, size_t len, int ext) ;
+extern int mime_global ;   /* message/global is an attached message too (IMAP4rev2) */
 /* The entity (MIME header + body) at part path "1.2" (plen 0: the whole
    message) as [*es, *es + *el); *ismsg if it is message/rfc822.  1, or 0
    if there is no such part. */
@@ -304,6 +306,14 @@ extern void recent_gone (imsg const *m) ;
 extern void recent_recount (void) ;
 extern void recent_report (int always) ;
 extern int recent_count (tern_mbox *m, uint64_t *n) ;
+/* tern-imap-rev2.c: what IMAP4rev2 (ENABLE IMAP4rev2) adds */
+extern void sel_rev2list (void) ;       /* SELECT's LIST response */
+extern void search_results (genalloc const *hits, int uid, int es, unsigned int ret, uint64_t ms) ;
+extern int searchres_is (inode const *n) ;   /* "$" */
+extern void searchres_save (genalloc const *hits, int uid, unsigned int ret) ;
+extern int searchres_has (uint32_t uid) ;
+extern int searchres_idx (genalloc *idx) ;   /* sel_set of "$" */
+extern void searchres_reset (void) ;
 /* tern-imap-qresync.c: QRESYNC (tern-imap(8) QRESYNC) */
 typedef struct qsel_s qsel ;
 struct qsel_s { int on, hasknown, hasmatch ; uint32_t uidvalidity ; uint64_t modseq ; genalloc known, seqs, uids ; } ;
