@@ -170,6 +170,7 @@ def folded(new, sep):
     check(r[0] == [b"* 1 EXPUNGE\r\n"], "9051 E (7.5.1) without QRESYNC, EXPUNGE not VANISHED: %r" % (r,))
     r = c.cmd("CHECK")
     check(ok(r), "9051 E CHECK (removed) still answered OK, as Dovecot: %r" % (r,))
+    c.sock.settimeout(60)   # a missing IDLE update fails the test, never hangs it
     c.send(b"i1 IDLE\r\n")
     l = c.line()
     o.cmd("STORE 1 +FLAGS (\\Seen)")
