@@ -17,11 +17,13 @@ extern int status_out (tern_mboxent const *e, unsigned int mask) ;
 #define L_RECURSIVE 64    /* selection: RECURSIVEMATCH */
 
 /* IMAP wildcard match: * anything, % anything but /.  A DP over the
-   name's positions, so no pattern can make it exponential. */
+   name's positions, so no pattern can make it exponential.  The INBOX
+   that starts a name of Inbox's tree matches in any case (RFC 3501 5.1,
+   as Dovecot: "i%" lists INBOX). */
 static int match (char const *p, char const *s)
 {
   unsigned char cur[TERN_STORE_NAMEMAX + 2], nxt[TERN_STORE_NAMEMAX + 2] ;
-  size_t n = strlen(s) ;
+  size_t n = strlen(s), ci = mbox_isinboxtree(s, n) ? 5 : 0 ;
   if (n > TERN_STORE_NAMEMAX) return 0 ;
   memset(cur, 0, n + 1) ;
   cur[0] = 1 ;
@@ -40,7 +42,7 @@ static int match (char const *p, char const *s)
     else
     {
       nxt[0] = 0 ;
-      for (size_t j = 1 ; j <= n ; j++) nxt[j] = cur[j-1] && s[j-1] == *p ;
+      for (size_t j = 1 ; j <= n ; j++) nxt[j] = cur[j-1] && (s[j-1] == *p || (j <= ci && (s[j-1] | 0x20) == (*p | 0x20))) ;
     }
     memcpy(cur, nxt, n + 1) ;
   }
@@ -136,7 +138,7 @@ static void listone (names const *boxes, char const *name, tern_mboxent const *e
   }
   if (sub && (opts & (R_SUBSCRIBED | L_SUBSCRIBED))) out_puts(sp ? " \\Subscribed" : "\\Subscribed") ;
   out_puts(") \"/\" ") ;
-  out_mailbox(name) ;
+  out_boxname(name) ;
   if (kid && !(opts & L_LSUB)) out_puts(" (\"CHILDINFO\" (\"SUBSCRIBED\"))") ;
   out_puts("\r\n") ;
   if (st && e) status_out(e, st) ;
@@ -170,6 +172,28 @@ static int listsubs (names const *boxes, stralloc const *subs, names const *subn
   }
   stralloc_free(&done) ;
   return 1 ;
+}
+
+/* the names p matches that are no mailbox but have inferiors, as
+   (\Noselect \HasChildren) (RFC 3501 6.3.8 for %, as Dovecot for *; a
+   parent deleted before its children stays so, 6.3.4).  Each once: by
+   the first name under it in sorted order. */
+static void listparents (names const *boxes, char const *p)
+{
+  for (size_t i = 0 ; i < boxes->n ; i++)
+  {
+    char const *x = boxes->v[i] ;
+    char par[TERN_STORE_NAMEMAX + 1] ;
+    for (size_t k = 1 ; x[k] && k <= TERN_STORE_NAMEMAX ; k++)
+    {
+      if (x[k] != '/' || (i && !strncmp(boxes->v[i-1], x, k + 1))) continue ;
+      memcpy(par, x, k) ; par[k] = 0 ;
+      if (has(boxes, par) || !match(p, par)) continue ;
+      out_puts("* LIST (\\Noselect \\HasChildren) \"/\" ") ;
+      out_boxname(par) ;
+      out_puts("\r\n") ;
+    }
+  }
 }
 
 /* the pattern ref+pat as UTF-8 into p: 1, or 0 */
@@ -219,16 +243,15 @@ static void listrun (iargs *a, unsigned int i, unsigned int opts)
     for (size_t j = 0 ; j < tern_mboxlist_len(&l) ; j++)
     {
       tern_mboxent const *e = tern_mboxlist_ent(&l, j) ;
-      char const *cmp = e->name ;
       int kid, sub ;
       if ((opts & L_SPECIAL) && !e->specialuse) continue ;
-      if (!strcmp(cmp, "Inbox") && tern_store_isinbox(p.s, 5) && p.len == 6) cmp = p.s ;
-      if (!match(p.s, cmp)) continue ;
+      if (!match(p.s, e->name)) continue ;
       sub = has(&subn, e->name) ;
       kid = ((opts & L_RECURSIVE) || ((opts & L_LSUB) && !sub)) && subkid(&subn, e->name, p.s) ;
       if ((opts & (L_SUBSCRIBED | L_LSUB)) && !sub && !kid) continue ;
       listone(&boxes, e->name, e, sub, opts, st, kid) ;
     }
+    if (!(opts & (L_SUBSCRIBED | L_LSUB | L_SPECIAL))) listparents(&boxes, p.s) ;
     if ((opts & (L_SUBSCRIBED | L_LSUB)) && !(opts & L_SPECIAL) && !listsubs(&boxes, &subs, &subn, p.s, opts)) { out_temp("[UNAVAILABLE] out of memory") ; goto end ; }
   }
   imap_ok(opts & L_LSUB ? "LSUB completed" : "LIST completed") ;
