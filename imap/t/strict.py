@@ -257,6 +257,35 @@ def listext():
     c.cmd("LOGOUT")
 
 
+def recentcost():
+    """\\Recent at a cost that stays flat as the mailbox grows (issue 18):
+    the SELECT that takes N new messages as recent writes the index
+    header's boundary (tern-store(5), 64 bytes) and not one byte of a
+    message's record, for 10 messages as for 1,000"""
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    for name, n in (("Rs", 10), ("Rb", 1000)):
+        c.cmd("CREATE " + name)
+        ok_ = True
+        for k in range(0, n, 8):   # MULTIAPPEND, 8 a command
+            c.n += 1
+            tag = b"t%d" % c.n
+            c.send(tag + b" APPEND " + name.encode() + b"".join(b" {%d+}\r\n" % len(MSG % (i, i, i)) + MSG % (i, i, i)
+                                                                 for i in range(k, min(n, k + 8))) + b"\r\n")
+            ok_ = ok_ and c.until(tag)[1].startswith(tag + b" OK")
+        ids = [l.split(" ", 4)[0] for l in open("data/accounts/bob/mailboxes").read().split("\n")[1:]
+               if len(l.split(" ", 4)) == 5 and l.split(" ", 4)[4] == name]
+        index = "data/accounts/bob/mail/%s/index" % (ids[0] if ids else "?")
+        before = open(index, "rb").read() if ids else b""
+        r = c.cmd("SELECT " + name)
+        after = open(index, "rb").read() if ids else b"?"
+        check(ok_ and b"* %d RECENT\r\n" % n in r[0] and len(after) == len(before) and after[64:] == before[64:] and after[:64] != before[:64],
+              "the SELECT that takes %d messages as \\Recent changes the index header only (%d bytes before, %d after, %d record bytes differ): %r"
+              % (n, len(before), len(after), sum(a != b for a, b in zip(before[64:], after[64:])), r))
+        c.cmd("UNSELECT")
+    c.cmd("LOGOUT")
+
+
 setup()
 names()
 listext()
@@ -265,4 +294,5 @@ expunged()
 condstore()
 binary()
 keywords()
+recentcost()
 common.terntest.report()
