@@ -31,15 +31,21 @@ int mbox_name (inode const *n, stralloc *out)
   if (!imap_isastring(n)) { out_tagged("BAD", "mailbox name expected") ; return 0 ; }
   if (S.utf8) { out->len = 0 ; ok = stralloc_catb(out, n->s, n->len) ; }
   else ok = imap_mutf7_decode(out, n->s, n->len) ;
-  /* INBOX in any case, and so the first level of names under it: the
-     store spells it Inbox (RFC 3501 5.1, as Dovecot) */
-  if (ok && mbox_isinboxtree(out->s, out->len)) memcpy(out->s, "Inbox", 5) ;
   if (!ok || !tern_store_namevalid(out->s, out->len) || !stralloc_0(out))
   {
     out_tagged("NO", "[CANNOT] invalid mailbox name: no / at either end, no empty, . or .. part, no control characters, at most 255 bytes") ;
     return 0 ;
   }
   out->len-- ;
+  /* INBOX in any case, and so the first level of names under it: the
+     store spells it Inbox (RFC 3501 5.1, as Dovecot).  But a mailbox an
+     older tern-imap made as INBOX/x or inbox/x keeps the spelling LIST
+     shows for it */
+  if (mbox_isinboxtree(out->s, out->len) && memcmp(out->s, "Inbox", 5))
+  {
+    tern_mboxent e ;
+    if (out->len == 5 || tern_store_mbox_lookup(S.acct.s, out->s, &e)) memcpy(out->s, "Inbox", 5) ;
+  }
   return 1 ;
 }
 

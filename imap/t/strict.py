@@ -286,6 +286,32 @@ def recentcost():
     c.cmd("LOGOUT")
 
 
+def legacyinbox():
+    """mailboxes an older tern-imap made under INBOX spelt otherwise than
+    the store's Inbox (INBOX/old, inbox/low) stay reachable by the name
+    LIST shows for them; a new name under INBOX is the store's Inbox/"""
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    for name in ("Inbox/old", "Inbox/low"):
+        c.cmd("CREATE " + name)
+    c.cmd("LOGOUT")
+    f = "data/accounts/bob/mailboxes"
+    t = open(f).read()
+    open(f, "w").write(t.replace(" Inbox/old\n", " INBOX/old\n").replace(" Inbox/low\n", " inbox/low\n"))
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    r = c.cmd('LIST "" "*"')
+    check(b'"/" "INBOX/old"\r\n' in b"".join(r[0]) and b'"/" "inbox/low"\r\n' in b"".join(r[0]), "an old INBOX/old and inbox/low are listed so: %r" % (r,))
+    for name in ("INBOX/old", "inbox/low"):
+        r, r2 = c.cmd("SELECT " + name), c.cmd("STATUS %s (MESSAGES)" % name)
+        check(ok(r) and ok(r2), "SELECT and STATUS of the old %s: %r" % (name, (r, r2)))
+        r = c.cmd("CREATE " + name)
+        check(b" NO " in r[1], "CREATE of the old %s is NO (it exists): %r" % (name, r))
+    r = c.cmd("CREATE INBOX/new")
+    check(ok(r) and " Inbox/new\n" in open(f).read(), "a new INBOX/new is the store's Inbox/new: %r" % (r,))
+    c.cmd("LOGOUT")
+
+
 setup()
 names()
 listext()
@@ -295,4 +321,5 @@ condstore()
 binary()
 keywords()
 recentcost()
+legacyinbox()
 common.terntest.report()
