@@ -1,7 +1,7 @@
 # strict.py: protocol state a strict client relies on (issue 18): CREATE
 # with a trailing separator, NO for a valid name naming no mailbox, ...
 # Prints "N passed, N failed".
-import os, sys
+import os, re, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, deliver, MSG, Raw
@@ -312,6 +312,36 @@ def legacyinbox():
     c.cmd("LOGOUT")
 
 
+def deepparents():
+    """bounded: the \\Noselect levels of 2000 mailboxes 120 levels deep
+    whose superiors are none (240,000 names to list or not), against a
+    1,000-character pattern, cost one match a mailbox, as LIST's own"""
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("LOGOUT")
+    f = "data/accounts/bob/mailboxes"
+    lines = open(f).read().split("\n")
+    head = lines[0].split()
+    nid = int(head[2])
+    deep = ["%d %d 0 - p%d/%sz" % (nid + k, nid + k, k, "a/" * 120) for k in range(2000)]
+    open(f, "w").write("\n".join(["%s %s %d %d" % (head[0], head[1], nid + 2000, nid + 2000)] + [l for l in lines[1:] if l] + deep) + "\n")
+    c = Raw(env={"TERN_IMAP_TESTCOUNT": "1"}, stderr=subprocess.PIPE)
+    c.cmd("LOGIN bob bob-password")
+    t0 = time.time()
+    r = c.cmd('LIST "" "%szz"' % ("*%" * 500))
+    t = time.time() - t0
+    check(ok(r) and r[0] == [] and t < 60, "LIST of a 1,000-character pattern over them: OK, nothing (%.1f s, deadline 60 s)" % t)
+    r = c.cmd('LIST "" "p7/%"')
+    check(r[0] == [b'* LIST (\\Noselect \\HasChildren) "/" "p7/a"\r\n'], "p7/%%: the one \\Noselect level: %r" % (r,))
+    c.cmd("LOGOUT")
+    err = c.proc.stderr.read()
+    c.proc.wait()
+    m = re.findall(rb"debug: list matches: (\d+)", err)
+    k = int(m[0]) if m else -1
+    nb = len([l for l in open(f).read().split("\n")[1:] if l])
+    check(0 < k <= 2 * nb, "the long pattern: at most two matches a mailbox (%d), not one a level: %d" % (nb, k))
+
+
 setup()
 names()
 listext()
@@ -322,4 +352,5 @@ binary()
 keywords()
 recentcost()
 legacyinbox()
+deepparents()
 common.terntest.report()
