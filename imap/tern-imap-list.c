@@ -2,6 +2,8 @@
    SPECIAL-USE, LIST-STATUS), LSUB. */
 #include <stdlib.h>
 #include <string.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
 #include "tern.h"
 #include "tern-imap.h"
 
@@ -17,12 +19,18 @@ extern int status_out (tern_mboxent const *e, unsigned int mask) ;
 #define L_RECURSIVE 64    /* selection: RECURSIVEMATCH */
 
 /* IMAP wildcard match: * anything, % anything but /.  A DP over the
-   name's positions, so no pattern can make it exponential. */
-static int match (char const *p, char const *s)
+   name's positions, so no pattern can make it exponential: cur[j] is
+   whether p matches s[0..j), for every j <= n, so one run answers for
+   every prefix of s (listparents).  The INBOX that starts a name of
+   Inbox's tree matches in any case (RFC 3501 5.1, as Dovecot: "i%" lists
+   INBOX). */
+static uint64_t nmatch = 0 ;   /* match runs: TERN_IMAP_TESTCOUNT */
+
+static void matchdp (char const *p, char const *s, size_t n, unsigned char *cur)
 {
-  unsigned char cur[TERN_STORE_NAMEMAX + 2], nxt[TERN_STORE_NAMEMAX + 2] ;
-  size_t n = strlen(s) ;
-  if (n > TERN_STORE_NAMEMAX) return 0 ;
+  unsigned char nxt[TERN_STORE_NAMEMAX + 2] ;
+  size_t ci = mbox_isinboxtree(s, n) ? 5 : 0 ;
+  nmatch++ ;
   memset(cur, 0, n + 1) ;
   cur[0] = 1 ;
   for (; *p ; p++)
@@ -40,10 +48,18 @@ static int match (char const *p, char const *s)
     else
     {
       nxt[0] = 0 ;
-      for (size_t j = 1 ; j <= n ; j++) nxt[j] = cur[j-1] && s[j-1] == *p ;
+      for (size_t j = 1 ; j <= n ; j++) nxt[j] = cur[j-1] && (s[j-1] == *p || (j <= ci && (s[j-1] | 0x20) == (*p | 0x20))) ;
     }
     memcpy(cur, nxt, n + 1) ;
   }
+}
+
+static int match (char const *p, char const *s)
+{
+  unsigned char cur[TERN_STORE_NAMEMAX + 2] ;
+  size_t n = strlen(s) ;
+  if (n > TERN_STORE_NAMEMAX) return 0 ;
+  matchdp(p, s, n, cur) ;
   return cur[n] ;
 }
 
@@ -136,7 +152,7 @@ static void listone (names const *boxes, char const *name, tern_mboxent const *e
   }
   if (sub && (opts & (R_SUBSCRIBED | L_SUBSCRIBED))) out_puts(sp ? " \\Subscribed" : "\\Subscribed") ;
   out_puts(") \"/\" ") ;
-  out_mailbox(name) ;
+  out_boxname(name) ;
   if (kid && !(opts & L_LSUB)) out_puts(" (\"CHILDINFO\" (\"SUBSCRIBED\"))") ;
   out_puts("\r\n") ;
   if (st && e) status_out(e, st) ;
@@ -172,6 +188,35 @@ static int listsubs (names const *boxes, stralloc const *subs, names const *subn
   return 1 ;
 }
 
+/* the names p matches that are no mailbox but have inferiors, as
+   (\Noselect \HasChildren) (RFC 3501 6.3.8 for %, as Dovecot for *; a
+   parent deleted before its children stays so, 6.3.4).  Each once: by
+   the first name under it in sorted order; at most one match run a
+   name, as LIST's own. */
+static void listparents (names const *boxes, char const *p)
+{
+  for (size_t i = 0 ; i < boxes->n ; i++)
+  {
+    char const *x = boxes->v[i] ;
+    char par[TERN_STORE_NAMEMAX + 1] ;
+    unsigned char dp[TERN_STORE_NAMEMAX + 2] ;
+    size_t n = strlen(x) ;
+    int done = 0 ;
+    if (n > TERN_STORE_NAMEMAX) continue ;
+    for (size_t k = 1 ; k < n ; k++)
+    {
+      if (x[k] != '/' || (i && !strncmp(boxes->v[i-1], x, k + 1))) continue ;
+      memcpy(par, x, k) ; par[k] = 0 ;
+      if (has(boxes, par)) continue ;
+      if (!done++) matchdp(p, x, n, dp) ;
+      if (!dp[k]) continue ;
+      out_puts("* LIST (\\Noselect \\HasChildren) \"/\" ") ;
+      out_boxname(par) ;
+      out_puts("\r\n") ;
+    }
+  }
+}
+
 /* the pattern ref+pat as UTF-8 into p: 1, or 0 */
 static int pattern (stralloc *p, inode const *ref, inode const *pat)
 {
@@ -183,6 +228,15 @@ static int pattern (stralloc *p, inode const *ref, inode const *pat)
   ok = ok && stralloc_cat(p, &t) && p->len <= 1024 && stralloc_0(p) && strlen(p->s) == p->len - 1 ;
   stralloc_free(&t) ;
   return ok ;
+}
+
+/* for tests (tern-imap.8): the match runs of the session's LISTs so far */
+static void testcount (void)
+{
+  char fmt[UINT64_FMT] ;
+  if (!getenv("TERN_IMAP_TESTCOUNT")) return ;
+  fmt[uint64_fmt(fmt, nmatch)] = 0 ;
+  strerr_warnw2x("debug: list matches: ", fmt) ;
 }
 
 static void listrun (iargs *a, unsigned int i, unsigned int opts)
@@ -219,19 +273,19 @@ static void listrun (iargs *a, unsigned int i, unsigned int opts)
     for (size_t j = 0 ; j < tern_mboxlist_len(&l) ; j++)
     {
       tern_mboxent const *e = tern_mboxlist_ent(&l, j) ;
-      char const *cmp = e->name ;
       int kid, sub ;
       if ((opts & L_SPECIAL) && !e->specialuse) continue ;
-      if (!strcmp(cmp, "Inbox") && tern_store_isinbox(p.s, 5) && p.len == 6) cmp = p.s ;
-      if (!match(p.s, cmp)) continue ;
+      if (!match(p.s, e->name)) continue ;
       sub = has(&subn, e->name) ;
       kid = ((opts & L_RECURSIVE) || ((opts & L_LSUB) && !sub)) && subkid(&subn, e->name, p.s) ;
       if ((opts & (L_SUBSCRIBED | L_LSUB)) && !sub && !kid) continue ;
       listone(&boxes, e->name, e, sub, opts, st, kid) ;
     }
+    if (!(opts & (L_SUBSCRIBED | L_LSUB | L_SPECIAL))) listparents(&boxes, p.s) ;
     if ((opts & (L_SUBSCRIBED | L_LSUB)) && !(opts & L_SPECIAL) && !listsubs(&boxes, &subs, &subn, p.s, opts)) { out_temp("[UNAVAILABLE] out of memory") ; goto end ; }
   }
   imap_ok(opts & L_LSUB ? "LSUB completed" : "LIST completed") ;
+  testcount() ;
  end:
   tern_mboxlist_free(&l) ;
   stralloc_free(&p) ;

@@ -2,9 +2,28 @@
    SUBSCRIBE, UNSUBSCRIBE, STATUS. */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include "tern.h"
 #include "tern-imap.h"
+
+/* s[0..len) is INBOX (any case) or a name under it */
+int mbox_isinboxtree (char const *s, size_t len)
+{
+  return len >= 5 && !strncasecmp(s, "inbox", 5) && (len == 5 || s[5] == '/') ;
+}
+
+/* a store name as the client sees it: Inbox and its tree spelt INBOX,
+   as RFC 3501 5.1's examples and Dovecot do */
+void out_boxname (char const *name)
+{
+  char buf[TERN_STORE_NAMEMAX + 1] ;
+  size_t len = strlen(name) ;
+  if (strncmp(name, "Inbox", 5) || (name[5] && name[5] != '/') || len > TERN_STORE_NAMEMAX) { out_mailbox(name) ; return ; }
+  memcpy(buf, "INBOX", 5) ;
+  memcpy(buf + 5, name + 5, len - 4) ;
+  out_mailbox(buf) ;
+}
 
 int mbox_name (inode const *n, stralloc *out)
 {
@@ -12,13 +31,21 @@ int mbox_name (inode const *n, stralloc *out)
   if (!imap_isastring(n)) { out_tagged("BAD", "mailbox name expected") ; return 0 ; }
   if (S.utf8) { out->len = 0 ; ok = stralloc_catb(out, n->s, n->len) ; }
   else ok = imap_mutf7_decode(out, n->s, n->len) ;
-  if (ok && tern_store_isinbox(out->s, out->len)) { out->len = 0 ; ok = stralloc_cats(out, "Inbox") ; }
   if (!ok || !tern_store_namevalid(out->s, out->len) || !stralloc_0(out))
   {
     out_tagged("NO", "[CANNOT] invalid mailbox name: no / at either end, no empty, . or .. part, no control characters, at most 255 bytes") ;
     return 0 ;
   }
   out->len-- ;
+  /* INBOX in any case, and so the first level of names under it: the
+     store spells it Inbox (RFC 3501 5.1, as Dovecot).  But a mailbox an
+     older tern-imap made as INBOX/x or inbox/x keeps the spelling LIST
+     shows for it */
+  if (mbox_isinboxtree(out->s, out->len) && memcmp(out->s, "Inbox", 5))
+  {
+    tern_mboxent e ;
+    if (out->len == 5 || tern_store_mbox_lookup(S.acct.s, out->s, &e)) memcpy(out->s, "Inbox", 5) ;
+  }
   return 1 ;
 }
 
@@ -142,7 +169,7 @@ void cmd_getquotaroot (iargs *a)
   r = tern_store_mbox_lookup(S.acct.s, name.s, &e) ;
   if (r) { storeerr(r, "getquotaroot") ; goto end ; }
   out_puts("* QUOTAROOT ") ;
-  out_mailbox(e.name) ;
+  out_boxname(e.name) ;
   out_puts(" \"\"\r\n") ;
   quotaroot() ;
   imap_ok("GETQUOTAROOT completed") ;
@@ -213,7 +240,7 @@ int status_out (tern_mboxent const *e, unsigned int mask)
     if (x->flags & TERN_F_DELETED) deleted++ ;
   }
   out_puts("* STATUS ") ;
-  out_mailbox(name) ;
+  out_boxname(name) ;
   out_puts(" (") ;
   for (unsigned int k = 0, sp = 0 ; stnames[k] ; k++)
   {

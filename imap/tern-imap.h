@@ -192,6 +192,8 @@ extern void cmd_noop (iargs *) ;
 
 /* mailbox helpers (tern-imap-mbox.c) */
 extern int mbox_name (inode const *n, stralloc *out) ;   /* 1, or 0 after a tagged NO/BAD */
+extern int mbox_isinboxtree (char const *s, size_t len) ;
+extern void out_boxname (char const *name) ;   /* INBOX for Inbox */
 /* selected state (tern-imap-sel.c) */
 extern void sel_sync (void) ;            /* read others' changes, report */
 extern void sel_close (void) ;

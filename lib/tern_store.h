@@ -142,6 +142,13 @@ extern int tern_store_damage (char const *dir, char const *file, unsigned int li
 extern char const *tern_store_damage_path (void) ;
 extern char const *tern_store_damage_what (void) ;
 
+/* tern_store_acctfile.c: ACCT/NAME read whole (TERN_OK or a code with
+   errno), a parser's answer r with its damage recorded under ACCT/NAME,
+   ACCT/NAME replaced atomically */
+extern int tern_store_acctread (stralloc *sa, char const *acct, char const *name) ;
+extern int tern_store_acctdamage (int r, char const *acct, char const *name) ;
+extern int tern_store_acctwrite (char const *acct, char const *name, char const *s, size_t len) ;
+
 /* tern_store_list.c: the mailbox list */
 extern int tern_mboxlist_parse (tern_mboxlist *l, char const *s, size_t len) ;
 extern int tern_mboxlist_fmt (stralloc *sa, tern_mboxlist const *l) ;

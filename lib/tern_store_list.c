@@ -122,31 +122,19 @@ int tern_mboxlist_fmt (stralloc *sa, tern_mboxlist const *l)
 
 int tern_mboxlist_read (tern_mboxlist *l, char const *acct)
 {
-  size_t n = strlen(acct) ;
-  char path[n + 11] ;
   stralloc sa = STRALLOC_ZERO ;
-  int r ;
-  memcpy(path, acct, n) ;
-  memcpy(path + n, "/mailboxes", 11) ;
-  if (!openslurpclose(&sa, path)) return tern_errcode(errno) == TERN_PERM ? TERN_PERM : TERN_TEMP ;
-  r = tern_mboxlist_parse(l, sa.s, sa.len) ;
-  if (r == TERN_TEMP && errno == EUCLEAN) tern_store_damage(path, 0, 0, 0) ;
+  int r = tern_store_acctread(&sa, acct, "mailboxes") ;
+  if (!r) r = tern_store_acctdamage(tern_mboxlist_parse(l, sa.s, sa.len), acct, "mailboxes") ;
   stralloc_free(&sa) ;
   return r ;
 }
 
 int tern_mboxlist_write (tern_mboxlist const *l, char const *acct)
 {
-  size_t n = strlen(acct) ;
-  char path[n + 11] ;
   stralloc sa = STRALLOC_ZERO ;
-  int r ;
-  memcpy(path, acct, n) ;
-  memcpy(path + n, "/mailboxes", 11) ;
-  if (!tern_mboxlist_fmt(&sa, l)) return TERN_TEMP ;
-  r = tern_file_replace(path, sa.s, sa.len, 0600) ;
+  int r = tern_mboxlist_fmt(&sa, l) ? tern_store_acctwrite(acct, "mailboxes", sa.s, sa.len) : TERN_TEMP ;
   stralloc_free(&sa) ;
-  return r ? TERN_OK : tern_errcode(errno) ;
+  return r ;
 }
 
 tern_mboxent *tern_mboxlist_find (tern_mboxlist const *l, char const *name)

@@ -66,18 +66,15 @@ int tern_subs_parse (stralloc *sa, char const *s, size_t len)
    l's subscribed entries */
 int tern_subs_read (stralloc *sa, char const *acct, tern_mboxlist const *l, int *found)
 {
-  size_t n = strlen(acct) ;
-  char path[n + 15] ;
   stralloc f = STRALLOC_ZERO ;
   int r ;
-  memcpy(path, acct, n) ;
-  memcpy(path + n, "/subscriptions", 15) ;
   sa->len = 0 ;
   if (found) *found = 0 ;
-  if (!openslurpclose(&f, path))
+  r = tern_store_acctread(&f, acct, "subscriptions") ;
+  if (r)
   {
     stralloc_free(&f) ;
-    if (errno != ENOENT) return tern_errcode(errno) == TERN_PERM ? TERN_PERM : TERN_TEMP ;
+    if (errno != ENOENT) return r ;
     for (size_t k = 0 ; k < tern_mboxlist_len(l) ; k++)
     {
       tern_mboxent const *e = tern_mboxlist_ent(l, k) ;
@@ -86,8 +83,7 @@ int tern_subs_read (stralloc *sa, char const *acct, tern_mboxlist const *l, int 
     return TERN_OK ;
   }
   if (found) *found = 1 ;
-  r = tern_subs_parse(sa, f.s, f.len) ;
-  if (r == TERN_TEMP && errno == EUCLEAN) tern_store_damage(path, 0, 0, 0) ;
+  r = tern_store_acctdamage(tern_subs_parse(sa, f.s, f.len), acct, "subscriptions") ;
   stralloc_free(&f) ;
   return r ;
 }
@@ -123,15 +119,11 @@ int tern_subs_set (stralloc *sa, char const *name, int on)
 
 int tern_subs_write (stralloc const *sa, char const *acct)
 {
-  size_t n = strlen(acct) ;
-  char path[n + 15] ;
   stralloc f = STRALLOC_ZERO ;
   int r = stralloc_catb(&f, HEAD, HEADLEN) ;
-  memcpy(path, acct, n) ;
-  memcpy(path + n, "/subscriptions", 15) ;
   for (size_t i = 0 ; r && i < sa->len ; i += strlen(sa->s + i) + 1)
     r = stralloc_cats(&f, sa->s + i) && stralloc_catb(&f, "\n", 1) ;
-  r = r ? tern_file_replace(path, f.s, f.len, 0600) ? TERN_OK : tern_errcode(errno) : TERN_TEMP ;
+  r = r ? tern_store_acctwrite(acct, "subscriptions", f.s, f.len) : TERN_TEMP ;
   stralloc_free(&f) ;
   return r ;
 }

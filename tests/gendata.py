@@ -88,8 +88,10 @@ def serve(conf, data, check, prefix=""):
         check(typ == "OK", "%slogin %s as %s" % (prefix, name, user))
         t.enable("UTF8=ACCEPT")
         typ, lst = t.list()
-        names = sorted(l.decode().rsplit(' "/" ', 1)[1].strip('"') for l in lst)
-        check(names == sorted(boxes), "%s%s: LIST %s" % (prefix, name, names))
+        # a \\Noselect level above a mailbox is no mailbox (RFC 3501 6.3.8)
+        names = sorted(l.decode().rsplit(' "/" ', 1)[1].strip('"') for l in lst if b"\\Noselect" not in l)
+        # tern-imap lists the store's Inbox as INBOX (RFC 3501 5.1)
+        check(names == sorted("INBOX" if b == "Inbox" else b for b in boxes), "%s%s: LIST %s" % (prefix, name, names))
         dirs = boxdirs(os.path.join(data, "accounts", name))
         for box, want in sorted(boxes.items()):
             typ, n = t.select('"%s"' % box)

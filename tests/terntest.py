@@ -1,22 +1,52 @@
 # terntest.py: what every python test of tern shares: check() counts,
 # report() prints the "N passed, N failed" line that tests/run reads,
-# freeport() finds a free port on 127.0.0.1, dovecot_conf() writes the
+# freeport() finds a free port on 127.0.0.1, up() and waitport() tell
+# whether one listens, waitfor() waits on a condition, dovecot_conf() writes the
 # part of a private Dovecot's configuration that every peer test shares,
 # postfix_conf() a private Postfix's, dkim_only() keeps one selector's
-# signature, proc_ids() and proc_tree() read /proc.
+# signature, proc_ids() and proc_tree() read /proc.  With TERN_CHECKS=1
+# in the environment (by hand: tests/run clears it) check() also prints
+# each check that passed, its text up to the first ": " (a coverage map).
 # Import with: sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
-import socket
+import os, socket, time
 
 npass = nfail = 0
+LIST = os.environ.get("TERN_CHECKS") == "1"
 
 
 def check(cond, what):
     global npass, nfail
     if cond:
         npass += 1
+        if LIST:
+            print("ok   " + what.split(": ")[0].split("\n")[0][:200])
     else:
         nfail += 1
         print("FAIL " + what)
+
+
+def waitfor(f, t=60):
+    """f() true within t seconds: True, or False"""
+    end = time.time() + t
+    while time.time() < end:
+        if f():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def up(port, host="127.0.0.1"):
+    """something accepts connections on host's TCP port"""
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+def waitport(port, t=30):
+    """the port of 127.0.0.1 accepts connections within t seconds"""
+    return waitfor(lambda: up(port), t)
 
 
 def report():

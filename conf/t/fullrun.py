@@ -1,7 +1,7 @@
 # fullrun.py: conf/t/fullrun.test (see there); runs inside its namespace.
-import glob, imaplib, os, pwd, random, re, shutil, smtplib, socket, ssl, subprocess, sys, tempfile, time
+import glob, imaplib, os, pwd, random, re, shutil, smtplib, ssl, subprocess, sys, tempfile
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
-from terntest import check, report, freeport, postfix_conf, dkim_only, proc_ids as status, proc_tree as tree, imap_wait
+from terntest import check, report, freeport, postfix_conf, dkim_only, proc_ids as status, proc_tree as tree, imap_wait, waitfor, up
 
 W = os.getcwd()
 D = tempfile.mkdtemp(prefix="tern-fullrun.")  # the test users must reach it
@@ -16,15 +16,6 @@ svscan = None
 
 def sh(*a, **k):
     return subprocess.run(list(a), capture_output=True, text=True, **k)
-
-
-def waitfor(f, t=60):
-    end = time.time() + t
-    while time.time() < end:
-        if f():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def as_user(u, *cmd):
@@ -93,14 +84,6 @@ def postfix():
     postfix_conf(PF, PFPORT)
     procs.append(subprocess.Popen(["postfix", "-c", PF + "/etc", "start-fg"], stdout=open("postfix.log", "w"), stderr=subprocess.STDOUT))
     check(waitfor(lambda: up(PFPORT)), "postfix listens")
-
-
-def up(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
-        return True
-    except OSError:
-        return False
 
 
 def start():

@@ -9,23 +9,15 @@
 # a full mbsync into an empty maildir.  Then the RSS of idle sessions.
 import atexit, os, re, shutil, socket, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
-from terntest import dovecot_conf, freeport
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from terntest import freeport, waitport
+from dovepeer import Dovecot
 
 N = int(os.environ.get("BENCH_MSGS", "100000"))
 D = os.getcwd()
 BIN = os.environ["TERN_BIN"]
 os.chmod(D, 0o755)   # Dovecot's mail processes run as nobody
 procs = []
-
-
-def waitport(port):
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port)).close()
-            return True
-        except OSError:
-            time.sleep(0.1)
-    return False
 
 
 def run(cmd, inp=None):
@@ -187,31 +179,19 @@ run("tern-passwd -c c bob", b"bob-password\n")
 t0 = time.perf_counter()
 run("%s/t/imap-gen data/accounts/bob home/bob/Maildir %d" % (BIN, N))
 print("generated %d messages into the store and a Maildir in %.1f s" % (N, time.perf_counter() - t0))
-run("chown -R nobody:nogroup home")
 
-tport, dport = freeport(), freeport()
+tport = freeport()
 procs.append(subprocess.Popen(["tern-listen", "-c", "100", "-C", "100", "127.0.0.1", str(tport), "tern-imap", "-c", D + "/c"],
                               stderr=open("tern.log", "w")))
-os.makedirs("run")
-with open("users", "w") as f:
-    f.write("bob:{PLAIN}bob-password\n")
-with open("dovecot.conf", "w") as f:
-    f.write(dovecot_conf(D, "tern-imap-bench", "imap", """ssl = no
-service imap-login {
-  inet_listener imap {
-    port = %d
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-protocol imap {
+try:
+    # Dovecot on D (home/bob/Maildir, made nobody's), procs[1]
+    dv = Dovecot(D, (("bob", "bob-password"),), "tern-imap-bench", """protocol imap {
   mail_plugins = $mail_plugins imap_zlib
 }
-""" % dport))
-procs.append(subprocess.Popen(["dovecot", "-F", "-c", D + "/dovecot.conf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-try:
-    if not waitport(tport) or not waitport(dport):
+""")
+    procs.append(dv.proc)
+    dport = dv.port
+    if not waitport(tport):
         sys.exit("bench: a server did not start")
     # warm-up: Dovecot indexes the Maildir and caches the fields; page cache
     t0 = time.perf_counter()

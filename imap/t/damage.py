@@ -87,7 +87,7 @@ def main():
     os.truncate(INDEX, 401)
     c = session(2)
     r = c.cmd("STATUS INBOX (MESSAGES UIDNEXT)")
-    check(r[1].startswith(b"t2 OK") and r[0] == [b"* STATUS \"Inbox\" (MESSAGES 19 UIDNEXT 20)\r\n"], "torn index: STATUS 19: %r" % (r,))
+    check(r[1].startswith(b"t2 OK") and r[0] == [b"* STATUS \"INBOX\" (MESSAGES 19 UIDNEXT 20)\r\n"], "torn index: STATUS 19: %r" % (r,))
     c.end()
     os.truncate(INDEX, 401)
     c = session(12)

@@ -19,7 +19,7 @@ def basic():
     check(typ == "OK", "login by address")
     typ, data = m.list()
     names = b" ".join(data)
-    check(typ == "OK" and b"\\Sent" in names and b"Inbox" in names and b"\\Junk" in names, "list special-use: %r" % data)
+    check(typ == "OK" and b"\\Sent" in names and b"INBOX" in names and b"\\Junk" in names, "list special-use: %r" % data)
     for i in range(1, 4):
         deliver("bob", "Inbox", MSG % (i, i, i))
     typ, data = m.select("INBOX")

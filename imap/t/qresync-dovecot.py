@@ -5,31 +5,12 @@
 # must be the same once MODSEQ values, UIDVALIDITY and flags the servers
 # set on their own ($NotJunk, \Recent) are taken out, MODSEQ put last.
 # Prints "N passed, N failed".
-import os, re, socket, sys, time
+import os, re, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, MSG
 import terntest
-from dovepeer import Dovecot
-
-
-class Tcp:
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port))
-        self.f = self.s.makefile("rb")
-        self.n = 0
-        self.f.readline()
-
-    def cmd(self, text):
-        self.n += 1
-        tag = b"q%d " % self.n
-        self.s.sendall(tag + (text if isinstance(text, bytes) else text.encode()) + b"\r\n")
-        out = []
-        while True:
-            l = self.f.readline()
-            if not l or l.startswith(tag):
-                return out, l
-            out.append(l)
+from dovepeer import Dovecot, Net as Tcp
 
 
 def norm(r):
@@ -91,22 +72,12 @@ def steps(port):
     return out
 
 
-def waitport(port):
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port)).close()
-            return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
 setup()
 dv = Dovecot()   # private, on a free port, under a directory of its own
 dport = dv.port
 tl, tport = common.listener()
 try:
-    check(waitport(dport) and waitport(tport), "both servers listen")
+    check(terntest.waitport(dport) and terntest.waitport(tport), "both servers listen")
     want, got = steps(dport), steps(tport)
     for i, (w, g) in enumerate(zip(want, got)):
         check(w == g, "step %d: dovecot %r, tern %r" % (i, w, g))

@@ -53,7 +53,7 @@ def quota():
     caps = r[0][0].split() if r[0] else []
     check(all(x in caps for x in (b"QUOTA", b"QUOTA=RES-STORAGE", b"QUOTA=RES-MESSAGE", b"STATUS=SIZE")), "CAPABILITY: %r" % (r,))
     r = c.cmd("GETQUOTAROOT INBOX")
-    check(ok(r) and r[0] == [b'* QUOTAROOT "Inbox" ""\r\n', b'* QUOTA "" ()\r\n'], "GETQUOTAROOT: root \"\", no limited resource: %r" % (r,))
+    check(ok(r) and r[0] == [b'* QUOTAROOT "INBOX" ""\r\n', b'* QUOTA "" ()\r\n'], "GETQUOTAROOT: root \"\", no limited resource: %r" % (r,))
     r = c.cmd('GETQUOTA ""')
     check(ok(r) and r[0] == [b'* QUOTA "" ()\r\n'], "GETQUOTA \"\": %r" % (r,))
     r = c.cmd('GETQUOTA "other"')

@@ -86,11 +86,11 @@ def mailboxes(new, sep):
     r = c.cmd("DELETE Par")
     r2 = c.cmd('LIST "" Par*')
     check(b"Par%sKid" % sep in names(r2[0]), "3501 6.3.4 DELETE of a parent MUST NOT remove its child: %r" % ((r, r2),))
-    if ok(r) and b"Par" not in names(r2[0]):
-        r = c.cmd("DELETE Par")
-        check(st(r) == "NO", "3501 6.3.4 DELETE of a \\Noselect name with children is NO: %r" % (r,))
-        r = c.cmd("SELECT Par")
-        check(st(r) == "NO", "3501 6.3.1 SELECT of a \\Noselect name is NO: %r" % (r,))
+    a = attrs(r2[0], b"Par")
+    check(st(r) == "NO" or (a is not None and b"\\Noselect" in a),
+          "3501 6.3.4 DELETE of a parent is NO, or leaves the name \\Noselect (Dovecot lists it selectable): %r" % ((r, r2),))
+    r, r3 = c.cmd("DELETE Par"), c.cmd("SELECT Par")
+    check(st(r) == "NO" and st(r3) == "NO", "3501 6.3.4/6.3.1 DELETE and SELECT of the \\Noselect parent are NO: %r" % ((r, r3),))
     reborn(c, "Uv", "DELETE Uv", "3501 6.3.4 a mailbox made again under a deleted one's name: new UIDVALIDITY or higher UIDs")
     c.cmd("CREATE Ren")
     c.cmd("CREATE Ren%sKid" % sep.decode())
@@ -226,4 +226,71 @@ def selstate(new, sep):
     c.cmd("LOGOUT")
 
 
-run(lines3501, mailboxes, recent, selstate)
+def attrs(lines, name):
+    """the attributes of name in LIST lines, or None when it is not listed"""
+    for l in lines:
+        if names([l]) == [name]:
+            return l[l.index(b"(") + 1:l.index(b")")].split()
+    return None
+
+
+def inboxnames(new, sep):
+    """5.1, 6.3.8, 9: INBOX is case-insensitive, in names under it too, and
+    listed as INBOX (as Dovecot)"""
+    c = new()
+    s = sep.decode()
+    c.cmd("CREATE Inbox%sfoo" % s)
+    c.cmd("CREATE inbox%sbar" % s)
+    r = c.cmd('LIST "" "*"')
+    n = names(r[0])
+    check(ok(r) and b"INBOX" in n and not [x for x in n if x.upper().startswith(b"INBOX") and not x.startswith(b"INBOX")],
+          "3501 5.1 LIST names INBOX and its inferiors INBOX, whatever case made them: %r" % (n,))
+    for pat in ("INBOX", "inbox", "Inbox", "i%"):
+        r = c.cmd('LIST "" "%s"' % pat)
+        check(ok(r) and b"INBOX" in names(r[0]), "3501 6.3.8 LIST \"\" \"%s\" matches INBOX (case-insensitive): %r" % (pat, r))
+    for ref, pat in (("", "INBOX%s%%" % s), ("", "inbox%s%%" % s), ("Inbox%s" % s, "%")):
+        r = c.cmd('LIST "%s" "%s"' % (ref, pat))
+        n = names(r[0])
+        check(ok(r) and {b"INBOX" + sep + b"bar", b"INBOX" + sep + b"foo"} <= set(n) and all(x.startswith(b"INBOX" + sep) for x in n),
+              "3501 6.3.8 LIST \"%s\" \"%s\": the children of INBOX, named INBOX/: %r" % (ref, pat, r))
+    r = c.cmd("STATUS INBOX%sfoo (MESSAGES)" % s)
+    r2 = c.cmd("SELECT iNbOx%sbar" % s)
+    check(ok(r) and ok(r2), "3501 5.1 INBOX/foo, Inbox/foo and inbox/foo name one mailbox: %r" % ((r, r2),))
+    r = c.cmd('LIST "" "*" RETURN (STATUS (MESSAGES))')
+    st_ = [l for l in r[0] if l.startswith(b"* STATUS ") and b"NBOX" in l.upper()]
+    check(ok(r) and st_ and all(re.match(rb'\* STATUS "?INBOX[" %s]' % re.escape(sep), l) for l in st_),
+          "5819 LIST-STATUS names INBOX as LIST does: %r" % (r,))
+    c.cmd("SUBSCRIBE inbox")
+    r = c.cmd('LSUB "" "*"')
+    check(ok(r) and b"INBOX" in names(r[0]) and b"Inbox" not in names(r[0]), "3501 6.3.9 LSUB names INBOX: %r" % (r,))
+    c.cmd("LOGOUT")
+
+
+def noselect(new, sep):
+    """6.3.4, 6.3.8: a name that is no mailbox but has inferiors is listed
+    \\Noselect, by % (a MUST) and by * (as Dovecot)"""
+    c = new()
+    s = sep.decode()
+    c.cmd("CREATE Np%sKid%sDeep" % (s, s))
+    c.cmd("DELETE Np%sKid" % s)
+    r = c.cmd('LIST "" "Np%s%%"' % s)
+    a = attrs(r[0], b"Np" + sep + b"Kid")
+    check(ok(r) and a is not None and b"\\Noselect" in a and b"\\HasChildren" in a,
+          "3501 6.3.8 LIST \"Np/%%\": a level above a mailbox that is none itself is listed \\Noselect: %r" % (r,))
+    r = c.cmd('LIST "" "*"')
+    a = attrs(r[0], b"Np" + sep + b"Kid")
+    check(ok(r) and a is not None and b"\\Noselect" in a and attrs(r[0], b"Np" + sep + b"Kid" + sep + b"Deep") is not None,
+          "3501 6.3.8 LIST \"*\" lists the \\Noselect level too (as Dovecot): %r" % (r,))
+    r = c.cmd('LIST "" "Np%sKid"' % s)
+    check(ok(r) and len(r[0]) == 1 and b"\\Noselect" in r[0][0], "3501 6.3.8 LIST of the \\Noselect name itself: %r" % (r,))
+    r, r2 = c.cmd("DELETE Np%sKid" % s), c.cmd("SELECT Np%sKid" % s)
+    check(st(r) == "NO" and st(r2) == "NO", "3501 6.3.4 DELETE and SELECT of a \\Noselect name are NO: %r" % ((r, r2),))
+    r = c.cmd('LIST "" "%"')
+    check(ok(r) and b"Np" in names(r[0]), "3501 6.3.8 LIST \"%%\" lists the top level of a deeper mailbox: %r" % (r,))
+    r = c.cmd("CREATE Np%sKid" % s)
+    r2 = c.cmd('LIST "" "Np%sKid"' % s)
+    check(ok(r) and len(r2[0]) == 1 and b"\\Noselect" not in r2[0][0], "3501 6.3.3 CREATE of a \\Noselect name makes it a mailbox: %r" % ((r, r2),))
+    c.cmd("LOGOUT")
+
+
+run(lines3501, mailboxes, recent, selstate, inboxnames, noselect)

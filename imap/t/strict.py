@@ -1,7 +1,7 @@
 # strict.py: protocol state a strict client relies on (issue 18): CREATE
 # with a trailing separator, NO for a valid name naming no mailbox, ...
 # Prints "N passed, N failed".
-import os, sys
+import os, re, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, deliver, MSG, Raw
@@ -257,6 +257,91 @@ def listext():
     c.cmd("LOGOUT")
 
 
+def recentcost():
+    """\\Recent at a cost that stays flat as the mailbox grows (issue 18):
+    the SELECT that takes N new messages as recent writes the index
+    header's boundary (tern-store(5), 64 bytes) and not one byte of a
+    message's record, for 10 messages as for 1,000"""
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    for name, n in (("Rs", 10), ("Rb", 1000)):
+        c.cmd("CREATE " + name)
+        ok_ = True
+        for k in range(0, n, 8):   # MULTIAPPEND, 8 a command
+            c.n += 1
+            tag = b"t%d" % c.n
+            c.send(tag + b" APPEND " + name.encode() + b"".join(b" {%d+}\r\n" % len(MSG % (i, i, i)) + MSG % (i, i, i)
+                                                                 for i in range(k, min(n, k + 8))) + b"\r\n")
+            ok_ = ok_ and c.until(tag)[1].startswith(tag + b" OK")
+        ids = [l.split(" ", 4)[0] for l in open("data/accounts/bob/mailboxes").read().split("\n")[1:]
+               if len(l.split(" ", 4)) == 5 and l.split(" ", 4)[4] == name]
+        index = "data/accounts/bob/mail/%s/index" % (ids[0] if ids else "?")
+        before = open(index, "rb").read() if ids else b""
+        r = c.cmd("SELECT " + name)
+        after = open(index, "rb").read() if ids else b"?"
+        check(ok_ and b"* %d RECENT\r\n" % n in r[0] and len(after) == len(before) and after[64:] == before[64:] and after[:64] != before[:64],
+              "the SELECT that takes %d messages as \\Recent changes the index header only (%d bytes before, %d after, %d record bytes differ): %r"
+              % (n, len(before), len(after), sum(a != b for a, b in zip(before[64:], after[64:])), r))
+        c.cmd("UNSELECT")
+    c.cmd("LOGOUT")
+
+
+def legacyinbox():
+    """mailboxes an older tern-imap made under INBOX spelt otherwise than
+    the store's Inbox (INBOX/old, inbox/low) stay reachable by the name
+    LIST shows for them; a new name under INBOX is the store's Inbox/"""
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    for name in ("Inbox/old", "Inbox/low"):
+        c.cmd("CREATE " + name)
+    c.cmd("LOGOUT")
+    f = "data/accounts/bob/mailboxes"
+    t = open(f).read()
+    open(f, "w").write(t.replace(" Inbox/old\n", " INBOX/old\n").replace(" Inbox/low\n", " inbox/low\n"))
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    r = c.cmd('LIST "" "*"')
+    check(b'"/" "INBOX/old"\r\n' in b"".join(r[0]) and b'"/" "inbox/low"\r\n' in b"".join(r[0]), "an old INBOX/old and inbox/low are listed so: %r" % (r,))
+    for name in ("INBOX/old", "inbox/low"):
+        r, r2 = c.cmd("SELECT " + name), c.cmd("STATUS %s (MESSAGES)" % name)
+        check(ok(r) and ok(r2), "SELECT and STATUS of the old %s: %r" % (name, (r, r2)))
+        r = c.cmd("CREATE " + name)
+        check(b" NO " in r[1], "CREATE of the old %s is NO (it exists): %r" % (name, r))
+    r = c.cmd("CREATE INBOX/new")
+    check(ok(r) and " Inbox/new\n" in open(f).read(), "a new INBOX/new is the store's Inbox/new: %r" % (r,))
+    c.cmd("LOGOUT")
+
+
+def deepparents():
+    """bounded: the \\Noselect levels of 2000 mailboxes 120 levels deep
+    whose superiors are none (240,000 names to list or not), against a
+    1,000-character pattern, cost one match a mailbox, as LIST's own"""
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("LOGOUT")
+    f = "data/accounts/bob/mailboxes"
+    lines = open(f).read().split("\n")
+    head = lines[0].split()
+    nid = int(head[2])
+    deep = ["%d %d 0 - p%d/%sz" % (nid + k, nid + k, k, "a/" * 120) for k in range(2000)]
+    open(f, "w").write("\n".join(["%s %s %d %d" % (head[0], head[1], nid + 2000, nid + 2000)] + [l for l in lines[1:] if l] + deep) + "\n")
+    c = Raw(env={"TERN_IMAP_TESTCOUNT": "1"}, stderr=subprocess.PIPE)
+    c.cmd("LOGIN bob bob-password")
+    t0 = time.time()
+    r = c.cmd('LIST "" "%szz"' % ("*%" * 500))
+    t = time.time() - t0
+    check(ok(r) and r[0] == [] and t < 60, "LIST of a 1,000-character pattern over them: OK, nothing (%.1f s, deadline 60 s)" % t)
+    r = c.cmd('LIST "" "p7/%"')
+    check(r[0] == [b'* LIST (\\Noselect \\HasChildren) "/" "p7/a"\r\n'], "p7/%%: the one \\Noselect level: %r" % (r,))
+    c.cmd("LOGOUT")
+    err = c.proc.stderr.read()
+    c.proc.wait()
+    m = re.findall(rb"debug: list matches: (\d+)", err)
+    k = int(m[0]) if m else -1
+    nb = len([l for l in open(f).read().split("\n")[1:] if l])
+    check(0 < k <= 2 * nb, "the long pattern: at most two matches a mailbox (%d), not one a level: %d" % (nb, k))
+
+
 setup()
 names()
 listext()
@@ -265,4 +350,7 @@ expunged()
 condstore()
 binary()
 keywords()
+recentcost()
+legacyinbox()
+deepparents()
 common.terntest.report()

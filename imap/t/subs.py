@@ -139,7 +139,7 @@ def oldformat():
     c = login("eve")
     r = c.cmd('LSUB "" *')
     got = sorted(l.split(b'"/" ')[1].strip() for l in r[0])
-    check(got == [b'"Archive"', b'"Drafts"', b'"Inbox"', b'"Junk"', b'"Trash"'], "without the file, the field says: %r" % (r,))
+    check(got == [b'"Archive"', b'"Drafts"', b'"INBOX"', b'"Junk"', b'"Trash"'], "without the file, the field says: %r" % (r,))
     r = c.cmd("DELETE Junk")
     check(ok(r), "DELETE Junk: %r" % (r,))
     r = c.cmd('LSUB "" Junk')
@@ -161,7 +161,7 @@ def damage():
     r = c.cmd("SUBSCRIBE Other")
     check(r[1].startswith(b"t%d NO [UNAVAILABLE]" % c.n), "and SUBSCRIBE does not overwrite it: %r" % (r,))
     r = c.cmd('LIST "" Inbox')
-    check(ok(r) and r[0] == [b'* LIST (\\HasNoChildren) "/" "Inbox"\r\n'], "a LIST that needs no subscription does not read it: %r" % (r,))
+    check(ok(r) and r[0] == [b'* LIST (\\HasNoChildren) "/" "INBOX"\r\n'], "a LIST that needs no subscription does not read it: %r" % (r,))
     c.cmd("LOGOUT")
     r = sh("tern-verify -c c data")
     check(r.returncode != 0 and b"subscriptions" in r.stdout + r.stderr and b"bad mailbox name" in r.stdout + r.stderr,

@@ -6,9 +6,11 @@
 # ratio, and LIST (SUBSCRIBED) "" * and LSUB "" * with 200 subscribed
 # mailboxes.  Warm (one untimed pass), best of 5 in one session.  Not
 # pass/fail: prints the figures and tern/dovecot ratios.
-import os, socket, subprocess, sys, time
+import os, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
-from terntest import dovecot_conf, freeport
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from terntest import freeport, waitport
+from dovepeer import Dovecot, Net
 
 N = int(os.environ.get("BENCH_MSGS", "100000"))
 D = os.getcwd()
@@ -23,37 +25,15 @@ def run(cmd, inp=None):
         sys.exit("bench: %s failed: %s" % (cmd, r.stderr.decode()))
 
 
-def waitport(port):
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port)).close()
-            return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
-class Client:
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port))
-        self.f = self.s.makefile("rb")
-        self.n = 0
-        self.f.readline()
+class Client(Net):
+    """dovepeer.Net's client: cmd() gives the untagged lines, and ends the
+    bench at a reply other than OK"""
 
     def cmd(self, text):
-        self.n += 1
-        tag = b"b%d " % self.n
-        self.s.sendall(tag + text.encode() + b"\r\n")
-        out = []
-        while True:
-            l = self.f.readline()
-            if not l:
-                sys.exit("bench: %s: connection closed" % text)
-            if l.startswith(tag):
-                if not l.startswith(tag + b"OK"):
-                    sys.exit("bench: %s: %r" % (text, l))
-                return out
-            out.append(l)
+        out, tagged = Net.cmd(self, text)
+        if tagged.split(b" ")[1:2] != [b"OK"]:
+            sys.exit("bench: %s: %r" % (text, tagged or "connection closed"))
+        return out
 
 
 def best(c, text, rounds=5):
@@ -74,26 +54,14 @@ t0 = time.perf_counter()
 run("%s/t/imap-gen data/accounts/bob home/bob/Maildir %d" % (BIN, N))
 run("%s/t/imap-gen data/accounts/small home/small/Maildir 1000" % BIN)
 print("generated %d (and 1,000) messages into the store and a Maildir in %.1f s" % (N, time.perf_counter() - t0))
-run("chown -R nobody:nogroup home")
-tport, dport = freeport(), freeport()
+tport = freeport()
 procs.append(subprocess.Popen(["tern-listen", "127.0.0.1", str(tport), "tern-imap", "-c", D + "/c"], stderr=open("tern.log", "w")))
-os.makedirs("run")
-with open("users", "w") as f:
-    f.write("bob:{PLAIN}bob-password\nsmall:{PLAIN}small-password\n")
-with open("dovecot.conf", "w") as f:
-    f.write(dovecot_conf(D, "tern-subs-bench", "imap", """ssl = no
-service imap-login {
-  inet_listener imap {
-    port = %d
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-""" % dport))
-procs.append(subprocess.Popen(["dovecot", "-F", "-c", D + "/dovecot.conf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 try:
-    if not waitport(tport) or not waitport(dport):
+    # Dovecot on D (home/USER/Maildir, made nobody's)
+    dv = Dovecot(D, (("bob", "bob-password"), ("small", "small-password")), "tern-subs-bench")
+    procs.append(dv.proc)
+    dport = dv.port
+    if not waitport(tport):
         sys.exit("bench: a server did not start")
     res = {}
     for name, port, sep in (("dovecot", dport, "."), ("tern", tport, "/")):

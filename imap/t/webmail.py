@@ -3,10 +3,10 @@
 # Roundcube configured in this dir (ROUNDCUBE_CONFIG_DIR, SQLite) under
 # php -S; webmail_ui.py drives it in headless Chromium; Roundcube's
 # imap_debug log shows what it sent to tern.
-import ctypes, imaplib, os, random, re, signal, smtplib, socket, ssl, subprocess, sys, time
+import ctypes, imaplib, os, random, re, signal, smtplib, ssl, subprocess, sys
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from terntest import check, report, freeport, proc_tree
+from terntest import check, report, freeport, proc_tree, waitfor, up
 
 D = os.getcwd()
 PW = "wm-%06d-pass" % random.randrange(10 ** 6)
@@ -30,23 +30,6 @@ def missing():
     if not r or "pdo_sqlite" not in r.stdout.split():
         m.append("php-sqlite3")
     return m
-
-
-def waitfor(f, t=60):
-    end = time.time() + t
-    while time.time() < end:
-        if f():
-            return True
-        time.sleep(0.1)
-    return False
-
-
-def up(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
-        return True
-    except OSError:
-        return False
 
 
 def ports(b):
