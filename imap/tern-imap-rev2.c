@@ -13,7 +13,7 @@ void sel_rev2list (void)
   out_puts("* LIST (") ;
   if (S.ent.specialuse) out_puts(tern_store_sufmt(S.ent.specialuse)) ;
   out_puts(") \"/\" ") ;
-  out_mailbox(S.ent.name) ;
+  out_boxname(S.ent.name) ;
   out_puts("\r\n") ;
 }
 

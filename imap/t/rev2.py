@@ -48,6 +48,11 @@ def recent(new, sep):
     check(ok(r) and b" RECENT\r\n" not in t, "9051 E (6.3.2) no RECENT response in SELECT: %r" % (r,))
     check(b"[UNSEEN " not in t, "9051 E (6.3.2) no UNSEEN code in SELECT (optional, left out): %r" % (r,))
     check(b'* LIST () "/" "Rc"\r\n' in r[0], "9051 E (6.3.2) SELECT answers an untagged LIST of the mailbox: %r" % (r,))
+    r2 = c.cmd("SELECT inbox")
+    check(ok(r2) and any(l.startswith(b'* LIST (') and l.endswith((b'"/" INBOX\r\n', b'"/" "INBOX"\r\n')) for l in r2[0]),
+          "9051 5.1 SELECT's LIST names the inbox INBOX, as LIST does: %r" % (r2,))
+    r = c.cmd("SELECT Rc")
+    t = J(r)
     check(all(x in t for x in [b"* FLAGS (", b"* 3 EXISTS", b"[PERMANENTFLAGS (", b"[UIDNEXT 4]", b"[UIDVALIDITY "]),
           "9051 6.3.2 SELECT's required FLAGS, EXISTS, PERMANENTFLAGS, UIDNEXT and UIDVALIDITY: %r" % (r,))
     r = c.cmd("FETCH 1:* FLAGS")
