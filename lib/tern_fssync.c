@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -16,6 +17,8 @@
 
 #define NSLOTS ((TERN_FSSYNC_SIZE - 64) / 64)
 #define HUGE ((uint64_t)1 << 62)  /* a count no real queue reaches: damage */
+unsigned int tern_fssync_patience = 0 ;
+
 #define LD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
 #define ST(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
 
@@ -106,6 +109,13 @@ static int underlock (uint64_t *slot, uint64_t s, dev_t dev, int fd, tern_fssync
   if (trust && f && f >= m->sync) return (errno = EIO, -1) ;
   if (trust && d > s && slot[TERN_FSSYNC_DEV] == (uint64_t)dev && LD(slot + TERN_FSSYNC_DTICKET) < m->ticket)
     return TERN_FSSYNC_SHARED ;
+  if (tern_fssync_patience)
+  {
+    /* whoever renames meanwhile reads started before our increment: our
+       sync covers it */
+    struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)(tern_fssync_patience % 1000000) * 1000 } ;
+    nanosleep(&ts, 0) ;
+  }
   k = LD(slot + TERN_FSSYNC_STARTED) + 1 ;
   ST(slot + TERN_FSSYNC_STARTED, k) ;
   if (!dosync(fd))

@@ -45,6 +45,12 @@ extern void tern_fssync_begin (char const *state, int fd, tern_fssync *m) ;
    STATE (0, missing, damaged, unwritable) it syncs itself. */
 extern int tern_fssync_wait (char const *state, int fd, tern_fssync const *m, unsigned int *how) ;
 
+/* Microseconds a committer of this process that must sync waits first,
+   holding the slot's lock, so that the commits of others that arrive
+   meanwhile share its sync (0, the default: none).  For committers whose
+   latency matters less than the number of syncs (the delivery workers). */
+extern unsigned int tern_fssync_patience ;
+
 /* Create STATE (mode 0660) if it is missing or damaged; 1 or 0 with errno */
 extern int tern_fssync_init (char const *state) ;
 

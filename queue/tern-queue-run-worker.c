@@ -117,6 +117,7 @@ static void serve (int s)
   /* or, by default, their syncs of the file system with the SMTP
      sessions' commits (tern-queue-run.8 DURABILITY) */
   if (tern_fssync_on() && stralloc_copys(&fsstate, qpath(2, "fssync", 0)) && stralloc_0(&fsstate)) tern_store_fssync = fsstate.s ;
+  tern_fssync_patience = 2000 ;
   for (unsigned int n = 0 ;; n++)
   {
     int last = 0 ;

@@ -3,7 +3,8 @@
    began after its rename, and a flush after it; concurrent committers
    share; a leader's descriptor younger than our marks, a failed sync that
    may have met our writes, another generation or file system are never
-   shared; a killed leader stops nobody; damaged state still syncs. */
+   shared; a patient leader's sync covers commits that arrive while it
+   waits; a killed leader stops nobody; damaged state still syncs. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -116,8 +117,9 @@ static int slotrw (unsigned int i, uint64_t *c, int put)
   return ok ;
 }
 
-/* a blocked lock request on the state file in /proc/locks */
-static int waiter (void)
+/* a lock line on the state file's inode in /proc/locks: a blocked
+   request if blocked, else any */
+static int lockline (int blocked)
 {
   char buf[65536], ino[32] ;
   struct stat st ;
@@ -127,16 +129,17 @@ static int waiter (void)
   if (n <= 0 || stat("fssync", &st) < 0) return 0 ;
   buf[n] = 0 ;
   snprintf(ino, sizeof ino, ":%llu ", (unsigned long long)st.st_ino) ;
-  for (char *l = strstr(buf, "->") ; l ; l = strstr(l + 2, "->"))
+  for (char *l = buf ; l && *l ; )
   {
     char *e = strchr(l, '\n') ;
-    if (e) *e = 0 ;
-    if (strstr(l, ino)) return 1 ;
-    if (!e) break ;
-    *e = '\n' ;
+    if (e) *e++ = 0 ;
+    if (strstr(l, ino) && (!blocked || strstr(l, "->"))) return 1 ;
+    l = e ;
   }
   return 0 ;
 }
+static int waiter (void) { return lockline(1) ; }
+static int held (void) { return lockline(0) ; }
 
 /* a committer that read started and waits for the slot's lock (held
    here); meanwhile the slot is set as if a sync numbered above its read
@@ -177,6 +180,23 @@ static unsigned int blocked (unsigned int k, int64_t dv)
   if (waitpid(pid, &wstat, 0) != pid || !WIFEXITED(wstat)) return 0 ;
   if (WEXITSTATUS(wstat) == TERN_FSSYNC_SHARED && ld(&S->started) != before) return 0 ;  /* it synced all the same */
   return WEXITSTATUS(wstat) ;
+}
+
+/* a patient leader (tern_fssync_patience) holds the lock before its
+   sync: a commit renamed meanwhile shares that sync, one syncfs for both */
+static void patience (void)
+{
+  uint64_t before = ld(&S->started) ;
+  int wstat ;
+  pid_t l, f ;
+  l = fork() ;
+  if (!l) { tern_fssync_patience = 300000 ; _exit(how1("fssync") == TERN_FSSYNC_OWN ? 0 : 1) ; }
+  for (int n = 0 ; n < 60000 && !held() ; n++) usleep(1000) ;
+  f = fork() ;
+  if (!f) { unsigned int how = 0 ; _exit(once("fssync", 96, 0, &how) == 1 && how == TERN_FSSYNC_SHARED ? 0 : 1) ; }
+  T(waitpid(l, &wstat, 0) == l && WIFEXITED(wstat) && !WEXITSTATUS(wstat), "a patient leader syncs") ;
+  T(waitpid(f, &wstat, 0) == f && WIFEXITED(wstat) && !WEXITSTATUS(wstat), "a commit renamed while it waits shares its sync") ;
+  T(ld(&S->started) == before + 1, "one syncfs for both") ;
 }
 
 static void rules (void)
@@ -256,6 +276,7 @@ int main (void)
   fprintf(stderr, "%u writers x %u: %llu own syncs, %llu shared\n", WRITERS, ROUNDS,
     (unsigned long long)S->how[TERN_FSSYNC_OWN], (unsigned long long)S->how[TERN_FSSYNC_SHARED]) ;
   rules() ;
+  patience() ;
   killed() ;
   eio() ;
   damage() ;
