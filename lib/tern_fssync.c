@@ -25,7 +25,7 @@ unsigned int tern_fssync_patience = 0 ;
 int tern_fssync_on (void)
 {
   char const *s = getenv("TERN_SYNC") ;
-  return !s || strcmp(s, "fsync") ;
+  return s && !strcmp(s, "syncfs") ;
 }
 
 static int lockslot (int fd, unsigned int i, short type)

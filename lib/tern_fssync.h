@@ -54,7 +54,9 @@ extern unsigned int tern_fssync_patience ;
 /* Create STATE (mode 0660) if it is missing or damaged; 1 or 0 with errno */
 extern int tern_fssync_init (char const *state) ;
 
-/* the sync method asked by TERN_SYNC: 1 for "syncfs" (the default), 0
-   for "fsync" (a file fsync and a directory fsync per commit) */
+/* the sync method asked by TERN_SYNC: 1 for "syncfs", 0 for anything
+   else (the default: an fsync of the file and a shared one of its
+   directory per commit; a syncfs also waits for every other program's
+   dirty data on the file system, tern-queue(5)) */
 extern int tern_fssync_on (void) ;
 #endif

@@ -1,9 +1,9 @@
 /* tern_qfile: write one message file into the queue (tern-queue.5): tmp/
    file named by a unique name, id from its inode, the envelope, the message
-   through a caller's buffer, rename into todo/ (the commit), one syncfs
-   shared with concurrent commits (tern_fssync.h; TERN_SYNC=fsync: fsync
-   before the rename, shared fsync of todo/ after it), a byte on the
-   trigger.  Shared by tern-queue-inject and tern-smtp-in. */
+   through a caller's buffer, fsync, rename into todo/ (the commit), fsync
+   of todo/ shared with concurrent commits (tern_dirsync.h; TERN_SYNC=syncfs:
+   no fsync, one syncfs shared with concurrent commits after the rename:
+   tern_fssync.h), a byte on the trigger.  Shared by tern-queue-inject and tern-smtp-in. */
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>

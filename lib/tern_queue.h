@@ -117,12 +117,12 @@ extern int tern_queue_init (char const *qdir) ;
 
 /* One message file being written (tern_qfile.c): open creates tmp/, sets
    id and env->time and writes the envelope; write appends message bytes
-   through buf (cap bytes, the caller's); commit writes the rest, renames
-   into todo/ and makes both durable by a sync of the file system (or finds
-   that a concurrent commit's sync, begun after the rename, did:
-   QDIR/fssync, tern_fssync.h); with TERN_SYNC=fsync it fsyncs the file
-   before the rename and todo/ after it (or shares a concurrent commit's
-   fsync of todo/: QDIR/dirsync, tern_dirsync.h); then it
+   through buf (cap bytes, the caller's); commit writes the rest, fsyncs,
+   renames into todo/, fsyncs todo/ (or finds that a concurrent commit's
+   fsync, begun after the rename, did: QDIR/dirsync, tern_dirsync.h); with
+   TERN_SYNC=syncfs it renames and makes both durable by a sync of the
+   file system (or finds that a concurrent commit's sync, begun after the
+   rename, did: QDIR/fssync, tern_fssync.h); then it
    pokes the trigger: the message is
    queued durably when it returns TERN_OK.  Each returns TERN_OK or
    TERN_TEMP with errno; after an error, and after abort, the tmp file is

@@ -114,8 +114,8 @@ static void serve (int s)
   /* workers delivering into one mailbox share their fsyncs of its cur/
      through the queue's state file (tern-queue.5) */
   if (stralloc_copys(&syncstate, qpath(2, "dirsync", 0)) && stralloc_0(&syncstate)) tern_store_dirsync = syncstate.s ;
-  /* or, by default, their syncs of the file system with the SMTP
-     sessions' commits (tern-queue-run.8 DURABILITY) */
+  /* or, with TERN_SYNC=syncfs, their syncs of the file system with the
+     SMTP sessions' commits (tern-queue(5)) */
   if (tern_fssync_on() && stralloc_copys(&fsstate, qpath(2, "fssync", 0)) && stralloc_0(&fsstate)) tern_store_fssync = fsstate.s ;
   tern_fssync_patience = 2000 ;
   for (unsigned int n = 0 ;; n++)
