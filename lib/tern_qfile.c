@@ -59,17 +59,24 @@ int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf,
   if (q->fs)
   {
     /* the marks after the open, before any write (tern_fssync.h) */
-    if (!stralloc_cats(&hdr, qdir) || !stralloc_cats(&hdr, "/fssync") || !stralloc_0(&hdr)) return fail(q) ;
+    if (!stralloc_cats(&hdr, qdir) || !stralloc_cats(&hdr, "/fssync") || !stralloc_0(&hdr)) goto err ;
     tern_fssync_begin(hdr.s, q->fd, &q->sync) ;
     hdr.len = 0 ;
   }
   env->time = (uint64_t)now.tv_sec ;
   tern_queue_idfmt(q->id, env->time, (uint32_t)(now.tv_nsec / 1000), (uint64_t)st.st_ino) ;
-  if (!tern_qenv_fmt(&hdr, env)) return fail(q) ;
+  if (!tern_qenv_fmt(&hdr, env)) goto err ;
   if (hdr.len <= cap) { memcpy(buf, hdr.s, hdr.len) ; q->len = hdr.len ; }
-  else if (allwrite(q->fd, hdr.s, hdr.len) < hdr.len) { stralloc_free(&hdr) ; return fail(q) ; }
+  else if (allwrite(q->fd, hdr.s, hdr.len) < hdr.len) goto err ;
   stralloc_free(&hdr) ;
   return TERN_OK ;
+ err:
+  {
+    int e = errno ;
+    stralloc_free(&hdr) ;
+    errno = e ;
+    return fail(q) ;
+  }
 }
 
 int tern_qfile_write (tern_qfile *q, char const *s, size_t n)
