@@ -1,9 +1,9 @@
 /* tern_qfile: write one message file into the queue (tern-queue.5): tmp/
    file named by a unique name, id from its inode, the envelope, the message
-   through a caller's buffer, then fsync, rename into todo/ (the commit),
-   fsync of todo/ (shared with concurrent commits: tern_dirsync.h), a
-   byte on the trigger.  Shared by tern-queue-inject and
-   tern-smtp-in (which writes in its own process: no fork per message). */
+   through a caller's buffer, fsync, rename into todo/ (the commit), fsync
+   of todo/ shared with concurrent commits (tern_dirsync.h; TERN_SYNC=syncfs:
+   no fsync, one syncfs shared with concurrent commits after the rename:
+   tern_fssync.h), a byte on the trigger.  Shared by tern-queue-inject and tern-smtp-in. */
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 #include "tern.h"
 #include "tern_queue.h"
 #include "tern_dirsync.h"
+#include "tern_fssync.h"
 
 static int fail (tern_qfile *q)
 {
@@ -54,13 +55,28 @@ int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf,
   /* the clock after the inode exists: an inode is reused only after its
      file is gone, and no message lives less than a microsecond */
   if (fstat(q->fd, &st) < 0 || clock_gettime(CLOCK_REALTIME, &now) < 0) return fail(q) ;
+  q->fs = tern_fssync_on() ;
+  if (q->fs)
+  {
+    /* the marks after the open, before any write (tern_fssync.h) */
+    if (!stralloc_cats(&hdr, qdir) || !stralloc_cats(&hdr, "/fssync") || !stralloc_0(&hdr)) goto err ;
+    tern_fssync_begin(hdr.s, q->fd, &q->sync) ;
+    hdr.len = 0 ;
+  }
   env->time = (uint64_t)now.tv_sec ;
   tern_queue_idfmt(q->id, env->time, (uint32_t)(now.tv_nsec / 1000), (uint64_t)st.st_ino) ;
-  if (!tern_qenv_fmt(&hdr, env)) return fail(q) ;
+  if (!tern_qenv_fmt(&hdr, env)) goto err ;
   if (hdr.len <= cap) { memcpy(buf, hdr.s, hdr.len) ; q->len = hdr.len ; }
-  else if (allwrite(q->fd, hdr.s, hdr.len) < hdr.len) { stralloc_free(&hdr) ; return fail(q) ; }
+  else if (allwrite(q->fd, hdr.s, hdr.len) < hdr.len) goto err ;
   stralloc_free(&hdr) ;
   return TERN_OK ;
+ err:
+  {
+    int e = errno ;
+    stralloc_free(&hdr) ;
+    errno = e ;
+    return fail(q) ;
+  }
 }
 
 int tern_qfile_write (tern_qfile *q, char const *s, size_t n)
@@ -97,11 +113,14 @@ static void trigger (char const *qdir, stralloc *p)
   close(fd) ;
 }
 
-/* todo/ synced, or shared with a concurrent commit's fsync (QDIR/dirsync) */
-static int durable (char const *qdir, stralloc *p)
+/* the file and its name in todo/ on disk: the file system synced, or a
+   concurrent commit's sync shared (QDIR/fssync); or todo/ synced, or a
+   concurrent commit's fsync of it shared (QDIR/dirsync) */
+static int durable (tern_qfile *q, int fd, char const *qdir, stralloc *p)
 {
   size_t n ;
   p->len = 0 ;
+  if (q->fs) return stralloc_cats(p, qdir) && stralloc_cats(p, "/fssync") && stralloc_0(p) && tern_fssync_wait(p->s, fd, &q->sync, 0) ;
   if (!stralloc_cats(p, qdir) || !stralloc_cats(p, "/todo") || !stralloc_0(p)) return 0 ;
   n = p->len ;
   if (!stralloc_cats(p, qdir) || !stralloc_cats(p, "/dirsync") || !stralloc_0(p)) return 0 ;
@@ -111,13 +130,11 @@ static int durable (char const *qdir, stralloc *p)
 int tern_qfile_commit (tern_qfile *q, char const *qdir)
 {
   stralloc todo = STRALLOC_ZERO ;
-  int fd = q->fd ;
+  int fd = q->fd, ok, e ;
   if (fd < 0) return (errno = EBADF, TERN_TEMP) ;
   if (q->len && allwrite(fd, q->buf, q->len) < q->len) return fail(q) ;
   q->len = 0 ;
-  if (fsync(fd) < 0) return fail(q) ;
-  q->fd = -1 ;
-  if (close(fd) < 0) return fail(q) ;
+  if (!q->fs && fsync(fd) < 0) return fail(q) ;
   if (!stralloc_cats(&todo, qdir) || !stralloc_cats(&todo, "/todo/") || !stralloc_cats(&todo, q->id)
    || !stralloc_0(&todo) || rename(q->tmp.s, todo.s) < 0)
   {
@@ -125,8 +142,14 @@ int tern_qfile_commit (tern_qfile *q, char const *qdir)
     return fail(q) ;
   }
   q->tmp.len = 0 ;
-  /* the rename is the commit; it counts once todo/ is on disk */
-  if (!durable(qdir, &todo)) { int e = errno ; stralloc_free(&todo) ; errno = e ; return TERN_TEMP ; }
+  q->fd = -1 ;
+  /* the rename is the commit; it counts once file and name are on disk
+     (the sync goes through fd, open since before the writes: it reports
+     their writeback errors) */
+  ok = durable(q, fd, qdir, &todo) ;
+  e = errno ;
+  if (close(fd) < 0 && ok) { ok = 0 ; e = errno ; }
+  if (!ok) { stralloc_free(&todo) ; errno = e ; return TERN_TEMP ; }
   trigger(qdir, &todo) ;
   stralloc_free(&todo) ;
   stralloc_free(&q->tmp) ;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
+#include "tern_fssync.h"
 
 #define TERN_QUEUE_VERSION 2
 #define TERN_QUEUE_ENVMAX 1048576   /* bytes of envelope at most */
@@ -118,7 +119,10 @@ extern int tern_queue_init (char const *qdir) ;
    id and env->time and writes the envelope; write appends message bytes
    through buf (cap bytes, the caller's); commit writes the rest, fsyncs,
    renames into todo/, fsyncs todo/ (or finds that a concurrent commit's
-   fsync, begun after the rename, did: QDIR/dirsync, tern_dirsync.h) and
+   fsync, begun after the rename, did: QDIR/dirsync, tern_dirsync.h); with
+   TERN_SYNC=syncfs it renames and makes both durable by a sync of the
+   file system (or finds that a concurrent commit's sync, begun after the
+   rename, did: QDIR/fssync, tern_fssync.h); then it
    pokes the trigger: the message is
    queued durably when it returns TERN_OK.  Each returns TERN_OK or
    TERN_TEMP with errno; after an error, and after abort, the tmp file is
@@ -132,8 +136,10 @@ struct tern_qfile_s
   size_t len, cap ;
   uint64_t size ;     /* message bytes written, envelope excluded */
   char id[TERN_QUEUE_IDMAX] ;
+  int fs ;            /* syncfs (tern_fssync_on) */
+  tern_fssync sync ;  /* its marks, taken after the open */
 } ;
-#define TERN_QFILE_ZERO { .fd = -1, .tmp = STRALLOC_ZERO, .buf = 0, .len = 0, .cap = 0, .size = 0, .id = "" }
+#define TERN_QFILE_ZERO { .fd = -1, .tmp = STRALLOC_ZERO, .buf = 0, .len = 0, .cap = 0, .size = 0, .id = "", .fs = 0, .sync = TERN_FSSYNC_ZERO }
 extern int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap) ;
 extern int tern_qfile_write (tern_qfile *q, char const *s, size_t n) ;
 /* The bytes buffered so far into the tmp file (which stays open), so that

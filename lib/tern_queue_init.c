@@ -1,6 +1,6 @@
 /* tern_queue_init: create what is missing of a queue directory
    (tern-queue.5): tmp/ todo/ mess/ state/, the trigger FIFO and the
-   version file, the control FIFO, dirsync; check the version of an existing queue.
+   version file, the control FIFO, dirsync, fssync; check the version of an existing queue.
    Directories 0770 under the umask: started as root, the SMTP sessions
    and the runner share the queue through their group (tern-users(7)). */
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include "tern.h"
 #include "tern_queue.h"
 #include "tern_dirsync.h"
+#include "tern_fssync.h"
 
 static int sub (stralloc *p, size_t base, char const *name)
 {
@@ -30,6 +31,7 @@ static int setup (stralloc *p, size_t base)
   /* the shared fsync of todo/: without it (an injecting user who may not
      create it) every commit syncs todo/ itself */
   if (sub(p, base, "/dirsync")) tern_dirsync_init(p->s) ;
+  if (sub(p, base, "/fssync")) tern_fssync_init(p->s) ;
   if (!sub(p, base, "/version")) return 0 ;
   n = openreadnclose(p->s, buf, sizeof buf) ;
   if (n < 0 && errno == ENOENT)

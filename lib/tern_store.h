@@ -232,6 +232,11 @@ extern int tern_store_deliverfd (char const *acct, char const *mailbox, int fd,
 /* the state file (tern_dirsync.h) through which a delivery shares its
    fsync of cur/ with concurrent ones; 0 (the default): its own fsync */
 extern char const *tern_store_dirsync ;
+/* the state file (tern_fssync.h) through which a delivery written from
+   bytes or an fd shares syncs of the file system (one before its rename
+   into cur/, one after) with concurrent ones instead of an fsync of the
+   file and one of cur/; 0 (the default): those fsyncs */
+extern char const *tern_store_fssync ;
 
 /* the file at path, hard-linked (copied if it cannot be) */
 extern int tern_store_deliverlink (char const *acct, char const *mailbox, char const *path,

@@ -1,7 +1,8 @@
 /* tern_store_deliver: add one message to a mailbox, durably, in O(1)
    (tern-store.5 Delivery): tmp/UNIQUE, fsync, lock, recover, rename to
    cur/UIDNEXT, append the record, bump the header, unlock, fsync cur/
-   (or share a concurrent delivery's: tern_store_dirsync). */
+   (or share a concurrent delivery's: tern_store_dirsync); with
+   tern_store_fssync both fsyncs are shared syncs of the file system. */
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -14,8 +15,10 @@
 #include "tern.h"
 #include "tern_store.h"
 #include "tern_dirsync.h"
+#include "tern_fssync.h"
 
 char const *tern_store_dirsync = 0 ;
+char const *tern_store_fssync = 0 ;
 
 /* a hard link shares the never-rewritten file; it is durable already */
 static int linktmp (char const *from, char const *tmp, uint64_t *size)
@@ -27,7 +30,10 @@ static int linktmp (char const *from, char const *tmp, uint64_t *size)
   return TERN_OK ;
 }
 
-static int writetmp (tern_mbox *m, stralloc *tmp, char const *s, size_t len, int src, char const *from, uint64_t *size)
+/* the file written: with tern_store_fssync, left open in *keep (its marks
+   in *mk) and not yet durable; else fsynced and closed */
+static int writetmp (tern_mbox *m, stralloc *tmp, char const *s, size_t len, int src, char const *from, uint64_t *size,
+  int *keep, tern_fssync *mk)
 {
   char buf[65536] ;
   int fd, r ;
@@ -38,6 +44,7 @@ static int writetmp (tern_mbox *m, stralloc *tmp, char const *s, size_t len, int
   if (from && (src = open(from, O_RDONLY | O_CLOEXEC)) < 0) return tern_errcode(errno) ;
   fd = open(tmp->s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) ;
   if (fd < 0) return tern_errcode(errno) ;
+  if (tern_store_fssync) tern_fssync_begin(tern_store_fssync, fd, mk) ;
   if (src < 0)
   {
     if (allwrite(fd, s, len) < len) goto err ;
@@ -51,7 +58,8 @@ static int writetmp (tern_mbox *m, stralloc *tmp, char const *s, size_t len, int
     if (allwrite(fd, buf, (size_t)r) < (size_t)r) goto err ;
     *size += (uint64_t)r ;
   }
-  if (fsync(fd) < 0 || close(fd) < 0) { fd = -1 ; goto err ; }
+  if (tern_store_fssync) *keep = fd ;
+  else if (fsync(fd) < 0 || close(fd) < 0) { fd = -1 ; goto err ; }
   if (from) close(src) ;
   return TERN_OK ;
  err:
@@ -94,6 +102,30 @@ static int commit (tern_mbox *m, char const *tmp, tern_rec *rec, char const *con
   return r ;
 }
 
+/* the message in tmp made durable (kept >= 0: a shared sync of the file
+   system before the rename, else fsynced already), then committed, then
+   its name in cur/ durable (a shared sync through kept, or of cur/) */
+static int place (tern_mbox *m, stralloc *tmp, int kept, tern_fssync const *mk, tern_rec *rec,
+  char const *const *kw, unsigned int nkw, uint32_t *uid)
+{
+  int r = kept >= 0 && !tern_fssync_wait(tern_store_fssync, kept, mk, 0) ? tern_errcode(errno) : TERN_OK ;
+  if (!r)
+  {
+    r = tern_mbox_lock(m, LOCK_EX) ;
+    if (r == TERN_PERM && errno == ENOENT) r = TERN_TEMP ;
+    if (!r) r = commit(m, tmp->s, rec, kw, nkw) ;
+    tern_mbox_unlock(m) ;
+  }
+  /* after the unlock, so deliveries into one mailbox sync side by side:
+     a later delivery's fsync makes every earlier rename durable too,
+     and with a state file one fsync serves every waiting delivery */
+  if (r) unlink(tmp->s) ;
+  else if (kept >= 0 && !tern_fssync_wait(tern_store_fssync, kept, mk, 0)) r = tern_errcode(errno) ;
+  else if (kept < 0 && (!tern_mbox_path(tmp, m, "cur", 0) || !tern_dirsync(tern_store_dirsync, tmp->s, 0))) r = tern_errcode(errno) ;
+  if (!r && uid) *uid = rec->uid ;
+  return r ;
+}
+
 static int deliver (char const *acct, char const *mailbox, char const *s, size_t len, int src, char const *from,
   uint32_t flags, char const *const *kw, unsigned int nkw, int64_t date, unsigned int opts, uint32_t *uid)
 {
@@ -101,6 +133,8 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
   tern_mbox m = TERN_MBOX_ZERO ;
   stralloc tmp = STRALLOC_ZERO ;
   tern_rec rec = { .flags = flags & TERN_F_USER, .internaldate = date ? date : (int64_t)time(0) } ;
+  tern_fssync mk = TERN_FSSYNC_ZERO ;
+  int kept = -1 ;
   int r = tern_store_mbox_lookup(acct, mailbox, &e) ;
   if (r == TERN_PERM && errno == ENOENT && (opts & TERN_DELIVER_CREATE))
   {
@@ -110,20 +144,9 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
   if (r) return r ;
   r = tern_mbox_openent(&m, acct, &e) ;
   if (r) { tern_mbox_close(&m) ; return r == TERN_PERM ? TERN_TEMP : r ; }  /* PERM: deleted under us */
-  r = writetmp(&m, &tmp, s, len, src, from, &rec.size) ;
-  if (!r)
-  {
-    r = tern_mbox_lock(&m, LOCK_EX) ;
-    if (r == TERN_PERM && errno == ENOENT) r = TERN_TEMP ;
-    if (!r) r = commit(&m, tmp.s, &rec, kw, nkw) ;
-    tern_mbox_unlock(&m) ;
-    /* after the unlock, so deliveries into one mailbox sync side by side:
-       a later delivery's fsync makes every earlier rename durable too,
-       and with a state file one fsync serves every waiting delivery */
-    if (r) unlink(tmp.s) ;
-    else if (!tern_mbox_path(&tmp, &m, "cur", 0) || !tern_dirsync(tern_store_dirsync, tmp.s, 0)) r = tern_errcode(errno) ;
-    else if (uid) *uid = rec.uid ;
-  }
+  r = writetmp(&m, &tmp, s, len, src, from, &rec.size, &kept, &mk) ;
+  if (!r) r = place(&m, &tmp, kept, &mk, &rec, kw, nkw, uid) ;
+  if (kept >= 0 && close(kept) < 0 && !r) r = tern_errcode(errno) ;
   tern_mbox_close(&m) ;
   stralloc_free(&tmp) ;
   return r ;

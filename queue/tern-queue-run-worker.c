@@ -21,6 +21,8 @@
 #include <skalibs/strerr.h>
 #include "tern.h"
 #include "tern_log.h"
+#include "tern_store.h"
+#include "tern_fssync.h"
 #include "tern-queue-run.h"
 #include "tern-queue-local.h"
 
@@ -93,6 +95,7 @@ static void closeall (int keep)
 }
 
 static stralloc syncstate = STRALLOC_ZERO ;  /* QDIR/dirsync */
+static stralloc fsstate = STRALLOC_ZERO ;    /* QDIR/fssync */
 
 static void serve (int s)
 {
@@ -111,6 +114,10 @@ static void serve (int s)
   /* workers delivering into one mailbox share their fsyncs of its cur/
      through the queue's state file (tern-queue.5) */
   if (stralloc_copys(&syncstate, qpath(2, "dirsync", 0)) && stralloc_0(&syncstate)) tern_store_dirsync = syncstate.s ;
+  /* or, with TERN_SYNC=syncfs, their syncs of the file system with the
+     SMTP sessions' commits (tern-queue(5)) */
+  if (tern_fssync_on() && stralloc_copys(&fsstate, qpath(2, "fssync", 0)) && stralloc_0(&fsstate)) tern_store_fssync = fsstate.s ;
+  tern_fssync_patience = 2000 ;
   for (unsigned int n = 0 ;; n++)
   {
     int last = 0 ;

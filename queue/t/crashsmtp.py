@@ -1,4 +1,6 @@
-# crashsmtp.py: kill -9 with shared fsyncs (tern_dirsync.h).  Many
+# crashsmtp.py: kill -9 with shared fsyncs of the directories (the
+# default, tern_dirsync.h; with TERN_SYNC=syncfs in the environment,
+# shared syncs of the file system, tern_fssync.h).  Many
 # tern-smtp-in sessions at once write the queue themselves (in process),
 # for two accounts, while tern-queue-run and its delivery workers are
 # killed with SIGKILL again and again and one session in five is killed
@@ -13,6 +15,7 @@ from smtpin import *
 setup()
 Q = D + "/data/queue"
 N, PAR = 120, 10
+MODE = {"TERN_SYNC": os.environ["TERN_SYNC"]} if os.environ.get("TERN_SYNC") else {}
 acked, killed, errors = {}, [], []
 lock = threading.Lock()
 
@@ -23,7 +26,7 @@ def message(i):
 
 def one(i):
     rcpt = "bob" if i % 2 else "alice"
-    s = Session(extra={"TERN_QUEUE_INJECT": ""})
+    s = Session(extra=dict({"TERN_QUEUE_INJECT": ""}, **MODE))
     try:
         s.cmd("EHLO client.example.org")
         s.cmd("MAIL FROM:<sender@remote.example>")
@@ -122,6 +125,20 @@ check(not wrong, "each in its own account: %r" % wrong[:10])
 dups = sum(len(v) - 1 for a in got for v in got[a].values())
 print("info: %d runner kills, %d acknowledged, %d sessions killed after the dot (%d of them stored), %d duplicates"
       % (kills, len(acked), len(killed), len([i for i in killed if i in got["alice"] or i in got["bob"]]), dups))
+def slot():
+    """queue/fssync's slot in use: (started, done), or None"""
+    b = open(Q + "/fssync", "rb").read()
+    for i in range(63):
+        c = [int.from_bytes(b[64 + 64 * i + 8 * k:72 + 64 * i + 8 * k], sys.byteorder) for k in range(8)]
+        if c[0] or c[4]: return c[0], c[1]
+    return None
+
+
+c = slot()
+if MODE.get("TERN_SYNC") != "syncfs":
+    check(c is None, "without TERN_SYNC=syncfs: queue/fssync never used (%r)" % (c,))
+else:
+    check(c and c[1] > 0 and c[1] < 3 * len(acked), "TERN_SYNC=syncfs: the syncs went through queue/fssync, fewer than three per message (%r)" % (c,))
 r.send_signal(signal.SIGTERM)
 check(r.wait() == 0, "SIGTERM: exit 0")
 done()

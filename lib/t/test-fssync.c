@@ -1,0 +1,284 @@
+/* test-fssync: tern_fssync, the shared syncfs.  syncfs and fdatasync are
+   counted here (wrapped): every committer returns only after a syncfs that
+   began after its rename, and a flush after it; concurrent committers
+   share; a leader's descriptor younger than our marks, a failed sync that
+   may have met our writes, another generation or file system are never
+   shared; a patient leader's sync covers commits that arrive while it
+   waits; a killed leader stops nobody; damaged state still syncs. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include "tern.h"
+#include "tern_fssync.h"
+#include "t.h"
+
+#define WRITERS 8
+#define ROUNDS 40
+
+typedef struct shm_s shm ;
+struct shm_s
+{
+  uint64_t started, done, flushes ;  /* syncfs begun, ended; fdatasync after */
+  uint64_t bad, how[4] ;
+  int hang ;  /* pid whose syncfs never returns */
+  int eio ;   /* the next syncfs fails with EIO */
+} ;
+static shm *S = 0 ;
+
+int syncfs (int fd)
+{
+  long r ;
+  if (!S) return (int)syscall(SYS_syncfs, fd) ;
+  __atomic_add_fetch(&S->started, 1, __ATOMIC_SEQ_CST) ;
+  if (S->hang == getpid()) for (;;) pause() ;
+  if (S->eio) { S->eio = 0 ; __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ; return (errno = EIO, -1) ; }
+  r = syscall(SYS_syncfs, fd) ;
+  __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ;
+  return (int)r ;
+}
+
+int fdatasync (int fd)
+{
+  if (S) __atomic_add_fetch(&S->flushes, 1, __ATOMIC_SEQ_CST) ;
+  return (int)syscall(SYS_fdatasync, fd) ;
+}
+
+static uint64_t ld (uint64_t *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST) ; }
+
+/* one file written and renamed into d, then the shared sync: was a
+   syncfs begun after the rename done when it returned?  0 if not, -1 if
+   the call failed */
+static int once (char const *state, unsigned int w, unsigned int i, unsigned int *how)
+{
+  char a[64], b[64] ;
+  tern_fssync m ;
+  uint64_t before ;
+  int fd, r ;
+  snprintf(a, sizeof a, "t.%u.%u", w, i) ;
+  snprintf(b, sizeof b, "d/m.%u.%u", w, i) ;
+  fd = open(a, O_WRONLY | O_CREAT | O_TRUNC, 0600) ;
+  if (fd < 0) return 0 ;
+  tern_fssync_begin(state, fd, &m) ;
+  if (write(fd, "x", 1) != 1 || rename(a, b) < 0) { close(fd) ; return 0 ; }
+  before = ld(&S->started) ;
+  r = tern_fssync_wait(state, fd, &m, how) ;
+  close(fd) ;
+  if (!r) return -1 ;
+  /* syncfs are serialized under the lock: done > before means the one
+     numbered before + 1, begun after the rename, has ended */
+  return ld(&S->done) > before ;
+}
+
+static void writer (unsigned int w)
+{
+  for (unsigned int i = 0 ; i < ROUNDS ; i++)
+  {
+    unsigned int how = 0 ;
+    if (once("fssync", w, i, &how) != 1) __atomic_add_fetch(&S->bad, 1, __ATOMIC_SEQ_CST) ;
+    else __atomic_add_fetch(&S->how[how & 3], 1, __ATOMIC_SEQ_CST) ;
+  }
+  _exit(0) ;
+}
+
+static unsigned int how1 (char const *state)
+{
+  unsigned int how = 0 ;
+  return once(state, 99, 0, &how) == 1 ? how : 0 ;
+}
+
+/* the index of the slot of d's file system */
+static unsigned int slotof (void)
+{
+  int fd = open("fssync", O_RDONLY) ;
+  unsigned int k = 63 ;
+  for (unsigned int i = 0 ; fd >= 0 && i < 63 ; i++)
+  {
+    uint64_t c[8] ;
+    if (pread(fd, c, sizeof c, 64 + 64 * i) == sizeof c && (c[0] | c[4])) k = i ;
+  }
+  if (fd >= 0) close(fd) ;
+  return k ;
+}
+
+static int slotrw (unsigned int i, uint64_t *c, int put)
+{
+  int fd = open("fssync", O_RDWR) ;
+  int ok = fd >= 0 && (put ? pwrite(fd, c, 64, 64 + 64 * i) : pread(fd, c, 64, 64 + 64 * i)) == 64 ;
+  if (fd >= 0) close(fd) ;
+  return ok ;
+}
+
+/* a lock line on the state file's inode in /proc/locks: a blocked
+   request if blocked, else any */
+static int lockline (int blocked)
+{
+  char buf[65536], ino[32] ;
+  struct stat st ;
+  int fd = open("/proc/locks", O_RDONLY) ;
+  ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1) ;
+  if (fd >= 0) close(fd) ;
+  if (n <= 0 || stat("fssync", &st) < 0) return 0 ;
+  buf[n] = 0 ;
+  snprintf(ino, sizeof ino, ":%llu ", (unsigned long long)st.st_ino) ;
+  for (char *l = buf ; l && *l ; )
+  {
+    char *e = strchr(l, '\n') ;
+    if (e) *e++ = 0 ;
+    if (strstr(l, ino) && (!blocked || strstr(l, "->"))) return 1 ;
+    l = e ;
+  }
+  return 0 ;
+}
+static int waiter (void) { return lockline(1) ; }
+static int held (void) { return lockline(0) ; }
+
+/* a committer that read started and waits for the slot's lock (held
+   here); meanwhile the slot is set as if a sync numbered above its read
+   had ended (or failed), with field k set to v: its answer (how, or 9
+   for EIO) */
+static unsigned int blocked (unsigned int k, int64_t dv)
+{
+  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 64 } ;
+  unsigned int i = slotof() ;
+  uint64_t c[8], before ;
+  int fd = open("fssync", O_RDWR), wstat ;
+  pid_t pid ;
+  fl.l_start = 64 + 64 * (off_t)i ;
+  if (i >= 63 || fd < 0 || fcntl(fd, F_OFD_SETLK, &fl) < 0) return 0 ;
+  pid = fork() ;
+  if (!pid)
+  {
+    unsigned int how = 0 ;
+    /* no syncfs after its rename but the one simulated here: once's own
+       check cannot hold, the answer tells */
+    int r = once("fssync", 98, k, &how) ;
+    _exit(r < 0 && errno == EIO ? 9 : r >= 0 ? (int)how : 0) ;
+  }
+  for (int n = 0 ; n < 60000 && !waiter() ; n++) usleep(1000) ;
+  before = ld(&S->started) ;
+  if (slotrw(i, c, 0))
+  {
+    c[TERN_FSSYNC_STARTED]++ ;
+    if (k == TERN_FSSYNC_FAILED) c[k] = c[TERN_FSSYNC_STARTED] ;
+    else c[TERN_FSSYNC_DONE] = c[TERN_FSSYNC_STARTED] ;
+    c[TERN_FSSYNC_DTICKET] = c[TERN_FSSYNC_TICKETS] - 1 ;  /* older than the child's */
+    if (k != TERN_FSSYNC_FAILED) c[k] = (uint64_t)((int64_t)c[k] + dv) ;
+    slotrw(i, c, 1) ;
+  }
+  fl.l_type = F_UNLCK ;
+  fcntl(fd, F_OFD_SETLK, &fl) ;
+  close(fd) ;
+  if (waitpid(pid, &wstat, 0) != pid || !WIFEXITED(wstat)) return 0 ;
+  if (WEXITSTATUS(wstat) == TERN_FSSYNC_SHARED && ld(&S->started) != before) return 0 ;  /* it synced all the same */
+  return WEXITSTATUS(wstat) ;
+}
+
+/* a patient leader (tern_fssync_patience) holds the lock before its
+   sync: a commit renamed meanwhile shares that sync, one syncfs for both */
+static void patience (void)
+{
+  uint64_t before = ld(&S->started) ;
+  int wstat ;
+  pid_t l, f ;
+  l = fork() ;
+  if (!l) { tern_fssync_patience = 300000 ; _exit(how1("fssync") == TERN_FSSYNC_OWN ? 0 : 1) ; }
+  for (int n = 0 ; n < 60000 && !held() ; n++) usleep(1000) ;
+  f = fork() ;
+  if (!f) { unsigned int how = 0 ; _exit(once("fssync", 96, 0, &how) == 1 && how == TERN_FSSYNC_SHARED ? 0 : 1) ; }
+  T(waitpid(l, &wstat, 0) == l && WIFEXITED(wstat) && !WEXITSTATUS(wstat), "a patient leader syncs") ;
+  T(waitpid(f, &wstat, 0) == f && WIFEXITED(wstat) && !WEXITSTATUS(wstat), "a commit renamed while it waits shares its sync") ;
+  T(ld(&S->started) == before + 1, "one syncfs for both") ;
+}
+
+static void rules (void)
+{
+  T(blocked(TERN_FSSYNC_DTICKET, 0) == TERN_FSSYNC_SHARED, "a sync begun after the rename, through an older descriptor: shared, no syncfs") ;
+  T(blocked(TERN_FSSYNC_DTICKET, 2) == TERN_FSSYNC_OWN, "its descriptor younger than our marks: our own sync") ;
+  T(blocked(TERN_FSSYNC_FAILED, 0) == 9, "a sync that may have met our writes failed: EIO") ;
+  T(how1("fssync") == TERN_FSSYNC_OWN, "a committer that began after the failure syncs and succeeds") ;
+  T(blocked(TERN_FSSYNC_GEN, 1) == TERN_FSSYNC_OWN, "another generation: our own sync") ;
+  T(blocked(TERN_FSSYNC_DEV, 1) == TERN_FSSYNC_OWN, "another file system's sync: our own") ;
+}
+
+static void eio (void)
+{
+  unsigned int how = 0 ;
+  uint64_t c[8] ;
+  S->eio = 1 ;
+  errno = 0 ;
+  T(once("fssync", 97, 0, &how) < 0 && errno == EIO, "a syncfs failing: 0, errno EIO") ;
+  T(slotrw(slotof(), c, 0) && c[TERN_FSSYNC_FAILED] == c[TERN_FSSYNC_STARTED] && c[TERN_FSSYNC_DONE] < c[TERN_FSSYNC_STARTED],
+    "recorded as failed, not done") ;
+  T(how1("fssync") == TERN_FSSYNC_OWN, "the next committer syncs itself") ;
+  S->eio = 1 ;
+  errno = 0 ;
+  T(once(0, 97, 1, &how) < 0 && errno == EIO, "without state, a failing syncfs: 0, errno EIO") ;
+}
+
+static void killed (void)
+{
+  int wstat ;
+  pid_t pid = fork() ;
+  if (!pid) { S->hang = getpid() ; how1("fssync") ; _exit(0) ; }
+  for (int i = 0 ; i < 60000 && ld(&S->started) == ld(&S->done) ; i++) usleep(1000) ;
+  T(ld(&S->started) == ld(&S->done) + 1, "a leader is in its syncfs, holding the lock") ;
+  kill(pid, SIGKILL) ;
+  waitpid(pid, &wstat, 0) ;
+  S->hang = 0 ;
+  __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ;  /* its syncfs never ran; count it out */
+  T(how1("fssync") == TERN_FSSYNC_OWN, "the next committer is not blocked and syncs itself") ;
+}
+
+static void damage (void)
+{
+  char junk[TERN_FSSYNC_SIZE] ;
+  uint64_t c[8] ;
+  T(how1(0) == TERN_FSSYNC_PLAIN, "no state file given: its own sync") ;
+  T(how1("nothere") == TERN_FSSYNC_PLAIN, "missing: its own sync") ;
+  T(truncate("fssync", 100) == 0 && how1("fssync") == TERN_FSSYNC_PLAIN, "truncated: its own sync") ;
+  memset(junk, 'x', sizeof junk) ;
+  T(tern_file_replace("fssync", junk, sizeof junk, 0600) && how1("fssync") == TERN_FSSYNC_PLAIN, "garbage: its own sync") ;
+  T(tern_fssync_init("fssync") && how1("fssync") == TERN_FSSYNC_OWN, "init repairs it") ;
+  T(slotrw(slotof(), c, 0), "slot read") ;
+  c[TERN_FSSYNC_DONE] = c[TERN_FSSYNC_STARTED] + 1000 ;
+  T(slotrw(slotof(), c, 1) && how1("fssync") == TERN_FSSYNC_OWN, "done above started: its own sync") ;
+  T(slotrw(slotof(), c, 0) && c[TERN_FSSYNC_DONE] == c[TERN_FSSYNC_STARTED] && c[TERN_FSSYNC_GEN] > 0,
+    "the slot starts again, a new generation") ;
+}
+
+int main (void)
+{
+  struct stat st ;
+  pid_t pid[WRITERS] ;
+  uint64_t fl ;
+  S = mmap(0, sizeof *S, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0) ;
+  if (S == MAP_FAILED || mkdir("d", 0700) < 0) return 111 ;
+  T(tern_fssync_init("fssync") && stat("fssync", &st) == 0 && st.st_size == TERN_FSSYNC_SIZE, "init creates it") ;
+  T(tern_fssync_init("fssync"), "init again: kept") ;
+  T(how1("fssync") == TERN_FSSYNC_OWN, "alone: its own sync") ;
+  T(ld(&S->flushes) == 1 && ld(&S->done) == 1, "one syncfs and one flush after it") ;
+  for (unsigned int w = 0 ; w < WRITERS ; w++) if (!(pid[w] = fork())) writer(w) ;
+  for (unsigned int w = 0 ; w < WRITERS ; w++) { int wstat ; waitpid(pid[w], &wstat, 0) ; }
+  T(!S->bad, "every writer returned after a syncfs begun after its rename") ;
+  T(S->how[TERN_FSSYNC_SHARED] + S->how[TERN_FSSYNC_OWN] == WRITERS * ROUNDS, "all on the shared path") ;
+  T(S->how[TERN_FSSYNC_SHARED] > 0, "some shared a sync") ;
+  fl = ld(&S->flushes) ;
+  T(fl == ld(&S->done), "a flush after every syncfs") ;
+  fprintf(stderr, "%u writers x %u: %llu own syncs, %llu shared\n", WRITERS, ROUNDS,
+    (unsigned long long)S->how[TERN_FSSYNC_OWN], (unsigned long long)S->how[TERN_FSSYNC_SHARED]) ;
+  rules() ;
+  patience() ;
+  killed() ;
+  eio() ;
+  damage() ;
+  return tdone() ;
+}

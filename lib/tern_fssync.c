@@ -1,0 +1,180 @@
+/* tern_fssync: group commit of syncfs across processes (tern_fssync.h):
+   a committer whose writes a sync of the same file system covers (begun
+   after them, through a descriptor old enough to see their errors) returns
+   without one of its own; else it syncs under the slot's lock, for all. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include "tern.h"
+#include "tern_fssync.h"
+
+#define NSLOTS ((TERN_FSSYNC_SIZE - 64) / 64)
+#define HUGE ((uint64_t)1 << 62)  /* a count no real queue reaches: damage */
+unsigned int tern_fssync_patience = 0 ;
+
+#define LD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
+#define ST(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
+
+int tern_fssync_on (void)
+{
+  char const *s = getenv("TERN_SYNC") ;
+  return s && !strcmp(s, "syncfs") ;
+}
+
+static int lockslot (int fd, unsigned int i, short type)
+{
+  struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = 64 + 64 * (off_t)i, .l_len = 64, .l_pid = 0 } ;
+  int r ;
+  do r = fcntl(fd, type == F_UNLCK ? F_OFD_SETLK : F_OFD_SETLKW, &fl) ;
+  while (r < 0 && errno == EINTR) ;
+  return r == 0 ;
+}
+
+/* our own sync: every dirty page and inode of the file system, then a
+   device flush that comes after the last of those writes */
+static int dosync (int fd)
+{
+  return syncfs(fd) == 0 && fdatasync(fd) == 0 ;
+}
+
+/* STATE mapped and fd's slot in *slot, the state's fd returned; -1 if
+   it cannot serve */
+static int mapslot (char const *state, int fd, unsigned char **map, uint64_t **slot, unsigned int *i, dev_t *dev)
+{
+  struct stat st ;
+  int sfd ;
+  if (!state || fstat(fd, &st) < 0) return -1 ;
+  *dev = st.st_dev ;
+  sfd = open(state, O_RDWR | O_CLOEXEC | O_NOFOLLOW) ;
+  if (sfd < 0) return -1 ;
+  if (fstat(sfd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != TERN_FSSYNC_SIZE) goto err ;
+  *map = mmap(0, TERN_FSSYNC_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0) ;
+  if (*map == MAP_FAILED) goto err ;
+  if (memcmp(*map, TERN_FSSYNC_MAGIC, sizeof TERN_FSSYNC_MAGIC)) { munmap(*map, TERN_FSSYNC_SIZE) ; goto err ; }
+  *i = (unsigned int)(((uint64_t)*dev * 0x9e3779b97f4a7c15ull >> 7) % NSLOTS) ;
+  *slot = (uint64_t *)(*map + 64 + 64 * *i) ;
+  return sfd ;
+ err:
+  close(sfd) ;
+  return -1 ;
+}
+
+void tern_fssync_begin (char const *state, int fd, tern_fssync *m)
+{
+  unsigned char *map ;
+  uint64_t *slot ;
+  unsigned int i ;
+  dev_t dev ;
+  int sfd = mapslot(state, fd, &map, &slot, &i, &dev) ;
+  m->ok = 0 ;
+  if (sfd < 0) return ;
+  /* fd was opened before this ticket was taken: a sync through it sees
+     every error of files written after a later ticket */
+  m->gen = LD(slot + TERN_FSSYNC_GEN) ;
+  m->sync = LD(slot + TERN_FSSYNC_STARTED) ;
+  /* the first sync that may meet our writes: the last one begun if it is
+     still running (read after it: one that ended did so before them) */
+  if (LD(slot + TERN_FSSYNC_DONE) == m->sync || LD(slot + TERN_FSSYNC_FAILED) == m->sync) m->sync++ ;
+  m->ticket = __atomic_add_fetch(slot + TERN_FSSYNC_TICKETS, 1, __ATOMIC_SEQ_CST) ;
+  m->ok = m->ticket < HUGE && m->sync < HUGE ;
+  munmap(map, TERN_FSSYNC_SIZE) ;
+  close(sfd) ;
+}
+
+/* damaged counters: zeroed, the generation bumped (marks taken before
+   no longer compare with them) */
+static void reset (uint64_t *slot)
+{
+  uint64_t g = LD(slot + TERN_FSSYNC_GEN) ;
+  for (unsigned int k = 0 ; k < 6 ; k++) ST(slot + k, 0) ;
+  ST(slot + TERN_FSSYNC_GEN, g + 1) ;
+}
+
+/* the slot's lock held: SHARED, OWN, or -1 (errno) if our sync or one
+   that may have met our writes failed; s: started read after the writes */
+static int underlock (uint64_t *slot, uint64_t s, dev_t dev, int fd, tern_fssync const *m)
+{
+  uint64_t st = LD(slot + TERN_FSSYNC_STARTED), k ;
+  uint64_t d = LD(slot + TERN_FSSYNC_DONE), f = LD(slot + TERN_FSSYNC_FAILED) ;
+  int trust = m->ok && LD(slot + TERN_FSSYNC_GEN) == m->gen ;
+  if (d > st || f > st || st >= HUGE || LD(slot + TERN_FSSYNC_TICKETS) >= HUGE) { reset(slot) ; trust = 0 ; }
+  else if (trust && (s > st || m->sync > st + 1)) trust = 0 ;
+  if (trust && f && f >= m->sync) return (errno = EIO, -1) ;
+  if (trust && d > s && slot[TERN_FSSYNC_DEV] == (uint64_t)dev && LD(slot + TERN_FSSYNC_DTICKET) < m->ticket)
+    return TERN_FSSYNC_SHARED ;
+  if (tern_fssync_patience)
+  {
+    /* whoever renames meanwhile reads started before our increment: our
+       sync covers it */
+    struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)(tern_fssync_patience % 1000000) * 1000 } ;
+    nanosleep(&ts, 0) ;
+  }
+  k = LD(slot + TERN_FSSYNC_STARTED) + 1 ;
+  ST(slot + TERN_FSSYNC_STARTED, k) ;
+  if (!dosync(fd))
+  {
+    int e = errno ;
+    ST(slot + TERN_FSSYNC_FAILED, k) ;
+    return (errno = e, -1) ;
+  }
+  slot[TERN_FSSYNC_DEV] = (uint64_t)dev ;
+  /* marks of another generation order nothing: it covers nobody */
+  ST(slot + TERN_FSSYNC_DTICKET, trust ? m->ticket : HUGE) ;
+  ST(slot + TERN_FSSYNC_DONE, k) ;
+  return TERN_FSSYNC_OWN ;
+}
+
+int tern_fssync_wait (char const *state, int fd, tern_fssync const *m, unsigned int *how)
+{
+  unsigned char *map ;
+  uint64_t *slot ;
+  unsigned int i ;
+  dev_t dev ;
+  int r = TERN_FSSYNC_PLAIN, e ;
+  int sfd = mapslot(state, fd, &map, &slot, &i, &dev) ;
+  if (sfd >= 0)
+  {
+    /* read after our writes: a sync numbered above s began after them */
+    uint64_t s = LD(slot + TERN_FSSYNC_STARTED) ;
+    if (lockslot(sfd, i, F_WRLCK))
+    {
+      r = underlock(slot, s, dev, fd, m) ;
+      e = errno ;
+      lockslot(sfd, i, F_UNLCK) ;
+      errno = e ;
+    }
+    e = errno ;
+    munmap(map, TERN_FSSYNC_SIZE) ;
+    close(sfd) ;
+    errno = e ;
+  }
+  if (r == TERN_FSSYNC_PLAIN && !dosync(fd)) r = -1 ;
+  if (r < 0) return 0 ;
+  if (how) *how = (unsigned int)r ;
+  return 1 ;
+}
+
+int tern_fssync_init (char const *state)
+{
+  char buf[TERN_FSSYNC_SIZE] ;
+  struct stat st ;
+  int fd = open(state, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) ;
+  if (fd >= 0)
+  {
+    ssize_t n = fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != TERN_FSSYNC_SIZE ? -1
+      : read(fd, buf, sizeof TERN_FSSYNC_MAGIC) ;
+    close(fd) ;
+    if (n == sizeof TERN_FSSYNC_MAGIC && !memcmp(buf, TERN_FSSYNC_MAGIC, n)) return 1 ;
+  }
+  else if (errno != ENOENT && errno != ELOOP) return 0 ;
+  memset(buf, 0, sizeof buf) ;
+  memcpy(buf, TERN_FSSYNC_MAGIC, sizeof TERN_FSSYNC_MAGIC) ;
+  return tern_file_replace(state, buf, sizeof buf, 0660) ;
+}

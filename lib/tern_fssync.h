@@ -1,0 +1,62 @@
+/* tern_fssync.h: group commit of whole file system syncs (syncfs) across
+   processes: one sync makes every write, rename and link made before it
+   on its file system durable, for every concurrent committer. */
+#ifndef TERN_FSSYNC_H
+#define TERN_FSSYNC_H
+#include <stdint.h>
+
+/* The state file (tern-queue.5): 4096 bytes, a 64-byte header
+   ("tern-fssync 1\n", then zeros) and 63 slots of 64 bytes, each eight
+   64-bit counters in the host's order (the TERN_FSSYNC_* indexes below).
+   A file system uses the slot its device number hashes to; the slot is
+   locked by an OFD lock (fcntl) on its bytes. */
+#define TERN_FSSYNC_SIZE 4096
+#define TERN_FSSYNC_MAGIC "tern-fssync 1\n"
+#define TERN_FSSYNC_STARTED 0  /* number of the last sync begun */
+#define TERN_FSSYNC_DONE 1     /* number of the last sync that succeeded */
+#define TERN_FSSYNC_DEV 2      /* its file system */
+#define TERN_FSSYNC_DTICKET 3  /* the ticket of the descriptor it used */
+#define TERN_FSSYNC_TICKETS 4  /* tickets given (taken without the lock) */
+#define TERN_FSSYNC_FAILED 5   /* number of the last sync that failed, 0 none */
+#define TERN_FSSYNC_GEN 6      /* bumped when damaged counters are reset */
+
+/* how a call made the writes durable (for tests and counts) */
+#define TERN_FSSYNC_SHARED 1  /* another committer's sync, begun after ours was asked */
+#define TERN_FSSYNC_OWN 2     /* our sync, under the slot's lock */
+#define TERN_FSSYNC_PLAIN 3   /* our sync: no usable state file */
+
+/* A committer's marks, taken by begin right after it opened fd and before
+   it writes anything the sync must cover. */
+typedef struct tern_fssync_s tern_fssync ;
+struct tern_fssync_s { uint64_t gen, sync, ticket ; int ok ; } ;
+#define TERN_FSSYNC_ZERO { .gen = 0, .sync = 0, .ticket = 0, .ok = 0 }
+
+extern void tern_fssync_begin (char const *state, int fd, tern_fssync *m) ;
+
+/* Make every write, rename and link done on fd's file system before this
+   call durable: 1 (how in *how if how) or 0 with errno.  fd must be the one
+   given to begin, still open.  A sync is syncfs(fd) then fdatasync(fd)
+   (syncfs writes some metadata through the block device after its
+   device flush on ext2-like file systems; the fdatasync flushes again).
+   It shares another committer's sync only if that one began after this
+   call and used a descriptor opened before our begin (so that its syncfs
+   reported any writeback error on our files), and no sync that could have
+   seen an error of ours failed (then 0 and EIO).  Without a usable
+   STATE (0, missing, damaged, unwritable) it syncs itself. */
+extern int tern_fssync_wait (char const *state, int fd, tern_fssync const *m, unsigned int *how) ;
+
+/* Microseconds a committer of this process that must sync waits first,
+   holding the slot's lock, so that the commits of others that arrive
+   meanwhile share its sync (0, the default: none).  For committers whose
+   latency matters less than the number of syncs (the delivery workers). */
+extern unsigned int tern_fssync_patience ;
+
+/* Create STATE (mode 0660) if it is missing or damaged; 1 or 0 with errno */
+extern int tern_fssync_init (char const *state) ;
+
+/* the sync method asked by TERN_SYNC: 1 for "syncfs", 0 for anything
+   else (the default: an fsync of the file and a shared one of its
+   directory per commit; a syncfs also waits for every other program's
+   dirty data on the file system, tern-queue(5)) */
+extern int tern_fssync_on (void) ;
+#endif
