@@ -47,7 +47,6 @@ static void fds (smtp *s)
   if (fd_move(0, fd) < 0 || fd_copy(1, 0) < 0 || uncoe(0) < 0 || uncoe(1) < 0)
     strerr_diefusys(111, "put /dev/null on fds 0 and 1") ;
   if (s->ctlfd >= 0) fd_close(s->ctlfd) ;
-  tern_conf_close(&s->conf) ;
 }
 
 /* any fd but 0-2 and the pool's is one the connection left: a bug */
@@ -89,5 +88,10 @@ void smtp_reset (smtp *s)
   smtp_data_wipe() ;
   stackwipe() ;
   fdcheck(s) ;
-  explicit_bzero(s, sizeof *s) ;
+  {
+    /* the configuration's map stays (no fd): setup refreshes it */
+    tern_conf c = s->conf ;
+    explicit_bzero(s, sizeof *s) ;
+    s->conf = c ;
+  }
 }
