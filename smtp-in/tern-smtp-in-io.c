@@ -32,7 +32,8 @@ static void deadline (smtp *s, tain *d)
 void smtp_io_init (smtp *s)
 {
   ndelay_on(0) ;
-  ndelay_on(1) ;
+  /* handed by the zygote, 1 is a copy of 0: one file, one flag */
+  if (!s->handed) ndelay_on(1) ;
   tain_now_set_stopwatch_g() ;
   /* 0: no such limit (a year is none for a session) */
   tain_addsec_g(&dl_sess, s->sesstimeout ? s->sesstimeout : 31536000) ;

@@ -44,7 +44,8 @@ static void fds (smtp *s)
 {
   int fd = open("/dev/null", O_RDWR | O_CLOEXEC) ;
   if (fd < 0) strerr_diefusys(111, "open /dev/null") ;
-  if (fd_move(0, fd) < 0 || fd_copy(1, 0) < 0 || uncoe(0) < 0 || uncoe(1) < 0)
+  /* dup2 leaves 0 and 1 without close-on-exec */
+  if (fd_move(0, fd) < 0 || fd_copy(1, 0) < 0)
     strerr_diefusys(111, "put /dev/null on fds 0 and 1") ;
   if (s->ctlfd >= 0) fd_close(s->ctlfd) ;
 }
