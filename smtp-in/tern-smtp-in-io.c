@@ -14,8 +14,8 @@
 #include "tern_log.h"
 #include "tern-smtp-in.h"
 
-static char ibuf[4096] ;
-static size_t ipos = 0, ilen = 0 ;
+static char ibuf[16384] ;  /* a 64 KiB message in 4 or 5 reads, not 16 */
+static size_t ipos = 0, ilen = 0, ihigh = 0 ;  /* ihigh: how far reads went since the wipe */
 static int odead = 0 ;
 static tain dl_line, dl_data, dl_helo, dl_sess ;
 static char const *line_why ;  /* the stage of dl_line's deadline */
@@ -135,6 +135,7 @@ static size_t fill (smtp *s)
       if (r > 0)
       {
         ilen = r ;
+        if (ilen > ihigh) ihigh = ilen ;
         if (indata) extend(s, ilen) ;
         return ilen ;
       }
@@ -256,7 +257,8 @@ void smtp_quit (smtp *s, char const *r, char const *reason, int code)
 /* between two connections: nothing of the last one stays */
 void smtp_io_wipe (void)
 {
-  explicit_bzero(ibuf, sizeof ibuf) ;
+  explicit_bzero(ibuf, ihigh) ;  /* beyond it: zeros from the last wipe */
+  ihigh = 0 ;
   explicit_bzero(obufspace, sizeof obufspace) ;
   obuf = (buffer)BUFFER_INIT(&buffer_write, 1, obufspace, sizeof obufspace) ;
   ipos = ilen = 0 ;
