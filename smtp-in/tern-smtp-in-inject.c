@@ -24,6 +24,7 @@
 #include "tern-smtp-in.h"
 
 static char qbuf[65536] ;  /* touched only once a message comes */
+static size_t qhigh = 0 ;  /* how far into qbuf the queue file went: the wipe's length */
 static stralloc qtmp = STRALLOC_ZERO ;  /* the queue file's tmp/ path, for the log */
 
 /* The envelope, then the queue file; 0 (451 at once) on a temporary
@@ -50,6 +51,7 @@ static int inq_start (smtp *s)
   else if (!r)
   {
     r = tern_qfile_open(&s->q, s->qdir.s, &env, qbuf, sizeof qbuf) ;
+    if (s->q.len > qhigh) qhigh = s->q.len ;
     qtmp.len = 0 ;
     if (r == TERN_TEMP)
     {
@@ -146,7 +148,10 @@ void smtp_inject_write (smtp *s, char const *p, size_t n)
   if (s->injfail) return ;
   if (s->inq)
   {
-    if (tern_qfile_write(&s->q, p, n))
+    /* tern_qfile fills its buffer from the start: q.len is its high mark */
+    int r = tern_qfile_write(&s->q, p, n) ;
+    if (s->q.len > qhigh) qhigh = s->q.len ;
+    if (r)
     {
       smtp_syserr(s, "write", qtmp.len ? qtmp.s : s->qdir.s) ;
       s->injfail = 1 ;
@@ -232,6 +237,9 @@ char const *smtp_inject_finish (smtp *s, stralloc *id)
 
 void smtp_inject_wipe (void)
 {
-  explicit_bzero(qbuf, sizeof qbuf) ;
+  /* beyond qhigh, qbuf is still as the last wipe left it: zeros; a
+     reused session's RSS then holds only the pages its messages used */
+  explicit_bzero(qbuf, qhigh) ;
+  qhigh = 0 ;
   smtp_wipesa(&qtmp) ;
 }

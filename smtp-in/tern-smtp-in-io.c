@@ -14,8 +14,8 @@
 #include "tern_log.h"
 #include "tern-smtp-in.h"
 
-static char ibuf[4096] ;
-static size_t ipos = 0, ilen = 0 ;
+static char ibuf[16384] ;  /* a 64 KiB message in 4 or 5 reads, not 16 */
+static size_t ipos = 0, ilen = 0, ihigh = 0 ;  /* ihigh: how far reads went since the wipe */
 static int odead = 0 ;
 static tain dl_line, dl_data, dl_helo, dl_sess ;
 static char const *line_why ;  /* the stage of dl_line's deadline */
@@ -32,7 +32,8 @@ static void deadline (smtp *s, tain *d)
 void smtp_io_init (smtp *s)
 {
   ndelay_on(0) ;
-  ndelay_on(1) ;
+  /* handed by the zygote, 1 is a copy of 0: one file, one flag */
+  if (!s->handed) ndelay_on(1) ;
   tain_now_set_stopwatch_g() ;
   /* 0: no such limit (a year is none for a session) */
   tain_addsec_g(&dl_sess, s->sesstimeout ? s->sesstimeout : 31536000) ;
@@ -86,26 +87,38 @@ static void linestart (smtp *s)
   if (indata && tain_less(&dl_data, &dl_line)) { dl_line = dl_data ; line_why = "data timeout" ; }
 }
 
-void smtp_flush (smtp *s)
+/* obuf out before d: a write first, and a poll for room only when the
+   socket (non-blocking) did not take it all; 0 on error, errno set */
+static int drain (tain const *d)
 {
-  tain d ;
-  deadline(s, &d) ;
-  if (!buffer_timed_flush_g(&obuf, &d))
-  {
-    odead = 1 ;  /* nothing more can go out */
-    if (errno == ETIMEDOUT) smtp_quit(s, 0, "timeout", 111) ;
-    smtp_quit(s, 0, "write error", 0) ;
-  }
+  if (buffer_flush(&obuf)) return 1 ;
+  if (errno != EAGAIN && errno != EWOULDBLOCK) return 0 ;
+  return buffer_timed_flush_g(&obuf, d) ;
 }
 
-/* fill ibuf; 0 at end of file */
+/* 1 when replies went out */
+int smtp_flush (smtp *s)
+{
+  tain d ;
+  if (!buffer_len(&obuf)) return 0 ;
+  deadline(s, &d) ;
+  if (drain(&d)) return 1 ;
+  odead = 1 ;  /* nothing more can go out */
+  if (errno == ETIMEDOUT) smtp_quit(s, 0, "timeout", 111) ;
+  smtp_quit(s, 0, "write error", 0) ;
+  return 0 ;
+}
+
+/* fill ibuf; 0 at end of file.  After replies went out, the client's
+   next command is not there yet, mostly: poll before the first read. */
 static size_t fill (smtp *s)
 {
   iopause_fd x = { .fd = 0, .events = IOPAUSE_READ, .revents = 0 } ;
   tain d ;
   char const *why = inline_ ? line_why : indata ? "data timeout" : "command timeout" ;
+  int wait ;
   if (ipos < ilen) return ilen - ipos ;
-  smtp_flush(s) ;
+  wait = smtp_flush(s) ;
   ipos = ilen = 0 ;
   for (;;)
   {
@@ -116,15 +129,20 @@ static size_t fill (smtp *s)
     /* a byte that is there does not save a client past its deadline */
     tain_now_g() ;
     if (!tain_less(&STAMP, &d)) timeout(s, why) ;
-    r = fd_read(0, ibuf, sizeof ibuf) ;
-    if (r > 0)
+    if (!wait)
     {
-      ilen = r ;
-      if (indata) extend(s, ilen) ;
-      return ilen ;
+      r = fd_read(0, ibuf, sizeof ibuf) ;
+      if (r > 0)
+      {
+        ilen = r ;
+        if (ilen > ihigh) ihigh = ilen ;
+        if (indata) extend(s, ilen) ;
+        return ilen ;
+      }
+      if (!r) return 0 ;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return 0 ;
     }
-    if (!r) return 0 ;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) return 0 ;
+    wait = 0 ;
     r = iopause_g(&x, 1, &d) ;
     if (r < 0) smtp_die(s, "iopause", "", "iopause error") ;
     if (!r) timeout(s, why) ;
@@ -224,7 +242,7 @@ int smtp_end (smtp *s, char const *r, char const *reason)
     tain d ;
     tain_now_g() ;
     tain_addsec_g(&d, s->timeout < 10 ? s->timeout : 10) ;
-    if (!buffer_timed_flush_g(&obuf, &d)) odead = 1 ;
+    if (!drain(&d)) odead = 1 ;
   }
   tern_log_info("end", "session", s->session, "reason", reason, TERN_LOG_END) ;
   return !odead ;
@@ -239,7 +257,8 @@ void smtp_quit (smtp *s, char const *r, char const *reason, int code)
 /* between two connections: nothing of the last one stays */
 void smtp_io_wipe (void)
 {
-  explicit_bzero(ibuf, sizeof ibuf) ;
+  explicit_bzero(ibuf, ihigh) ;  /* beyond it: zeros from the last wipe */
+  ihigh = 0 ;
   explicit_bzero(obufspace, sizeof obufspace) ;
   obuf = (buffer)BUFFER_INIT(&buffer_write, 1, obufspace, sizeof obufspace) ;
   ipos = ilen = 0 ;

@@ -44,10 +44,10 @@ static void fds (smtp *s)
 {
   int fd = open("/dev/null", O_RDWR | O_CLOEXEC) ;
   if (fd < 0) strerr_diefusys(111, "open /dev/null") ;
-  if (fd_move(0, fd) < 0 || fd_copy(1, 0) < 0 || uncoe(0) < 0 || uncoe(1) < 0)
+  /* dup2 leaves 0 and 1 without close-on-exec */
+  if (fd_move(0, fd) < 0 || fd_copy(1, 0) < 0)
     strerr_diefusys(111, "put /dev/null on fds 0 and 1") ;
   if (s->ctlfd >= 0) fd_close(s->ctlfd) ;
-  tern_conf_close(&s->conf) ;
 }
 
 /* any fd but 0-2 and the pool's is one the connection left: a bug */
@@ -89,5 +89,10 @@ void smtp_reset (smtp *s)
   smtp_data_wipe() ;
   stackwipe() ;
   fdcheck(s) ;
-  explicit_bzero(s, sizeof *s) ;
+  {
+    /* the configuration's map stays (no fd): setup refreshes it */
+    tern_conf c = s->conf ;
+    explicit_bzero(s, sizeof *s) ;
+    s->conf = c ;
+  }
 }

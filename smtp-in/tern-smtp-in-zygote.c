@@ -38,6 +38,7 @@ static int zfd = -1 ;   /* the zygote socket */
 static int stfd = -1 ;  /* in a session: the status pipe's write end */
 static int first = 1 ;  /* the zygote counts a new session idle */
 static pid_t zpid ;     /* in a session: the zygote */
+static pid_t me ;       /* in a session: its own pid */
 static char env[ZENVMAX + 1] ;
 static genalloc kids = GENALLOC_ZERO ;  /* kid, in the zygote */
 
@@ -90,8 +91,7 @@ static void unsetall (void)
 static int status (char st)
 {
   char rec[ZREC] = { st, 0, 0, 0 } ;
-  pid_t pid = getpid() ;
-  memcpy(rec + 4, &pid, sizeof pid < 4 ? sizeof pid : 4) ;
+  memcpy(rec + 4, &me, sizeof me < 4 ? sizeof me : 4) ;
   return fd_write(stfd, rec, ZREC) == ZREC ;
 }
 
@@ -205,6 +205,7 @@ static int spawn (int const *p)
     fd_close(p[0]) ;
     stfd = p[1] ;
     zpid = z ;
+    me = getpid() ;
     keeponly(zfd, stfd) ;
     return 1 ;
   }

@@ -29,12 +29,13 @@ static void usage (void)
   _exit(0) ;
 }
 
-/* the configuration, or 421 */
+/* the configuration, or 421; a reused session's is still mapped (it
+   holds nothing of a connection): opened again only if it was replaced */
 static void setup (smtp *s)
 {
   stralloc v = STRALLOC_ZERO ;
   int r ;
-  if (!tern_conf_open(&s->conf, s->confdir))
+  if (!(s->conf.path.len ? tern_conf_refresh(&s->conf) : tern_conf_open(&s->conf, s->confdir)))
   {
     strerr_warnwu2sys("open the configuration in ", s->confdir) ;
     smtp_quit(s, "421 4.3.0 service not available, try later", "conf", 111) ;
@@ -115,10 +116,12 @@ static void serve (smtp *s, int implicit, unsigned int n)
   smtp_loop(s) ;
 }
 
-/* a session's start state, from the options */
+/* a session's start state, from the options; the configuration stays */
 static void init (smtp *s, smtp const *opt)
 {
+  tern_conf c = s->conf ;
   *s = (smtp){ .confdir = opt->confdir, .submission = opt->submission, .timeout = opt->timeout, .handed = opt->handed } ;
+  s->conf = c ;
   s->ctlfd = -1 ;
   s->infd = s->outfd = s->yfd = -1 ;
   s->pid = -1 ;
@@ -161,7 +164,7 @@ int main (int argc, char const *const *argv)
   opt.confdir = tern_confdir(opt.confdir) ;
   for (unsigned int n = 1 ;; n++)
   {
-    if (opt.handed && !smtp_pool_take()) return 0 ;
+    if (opt.handed && !smtp_pool_take()) { tern_conf_close(&s->conf) ; return 0 ; }
     init(s, &opt) ;
     serve(s, implicit, n) ;
     if (n >= maxuse || !smtp_reusable(s)) smtp_quit(s, 0, "quit", 0) ;

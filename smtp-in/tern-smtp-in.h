@@ -163,7 +163,7 @@ extern size_t smtp_pending (void) ;
 extern void smtp_discard (void) ;
 extern void smtp_reply (char const *r) ;
 extern void smtp_reply3 (char const *a, char const *b, char const *c) ;
-extern void smtp_flush (smtp *s) ;
+extern int smtp_flush (smtp *s) ;
 /* Log an end, send reply r (if any): 1 if the client could take it all */
 extern int smtp_end (smtp *s, char const *r, char const *reason) ;
 /* The same, then exit with code. */
