@@ -299,8 +299,17 @@ extern void recent_reset (void) ;
 extern void recent_take (void) ;        /* after new messages joined the list */
 extern void recent_gone (imsg const *m) ;
 extern void recent_recount (void) ;
+extern void recent_select (size_t n, uint32_t last) ;
 extern void recent_report (int always) ;
 extern int recent_count (tern_mbox *m, uint64_t *n) ;
+/* tern-imap-lazy.c: SELECT from the index header; the message list read
+   at the first command that needs it (sel_msgs, sel_count) */
+extern int lazy_select (size_t *exists, size_t *nrecent, size_t *unseen) ;
+extern int lazy_pending (void) ;
+extern void lazy_load (void) ;
+extern void lazy_reset (void) ;
+extern void sel_chgsnap (void) ;
+extern void sel_counts (size_t pending, size_t dirty) ;
 /* tern-imap-qresync.c: QRESYNC (tern-imap(8) QRESYNC) */
 typedef struct qsel_s qsel ;
 struct qsel_s { int on, hasknown, hasmatch ; uint32_t uidvalidity ; uint64_t modseq ; genalloc known, seqs, uids ; } ;

@@ -86,6 +86,7 @@ struct tern_idxhdr_s
   uint32_t flags ;
   uint32_t recent ;   /* the highest UID a session has taken as \Recent */
   uint64_t vanished ; /* expunges above this MODSEQ are in the changes log (tern-store(5)) */
+  uint32_t unseen ;   /* live records below this UID have \Seen (0: unknown) */
 } ;
 
 typedef struct tern_rec_s tern_rec ;
@@ -192,6 +193,14 @@ extern int tern_mbox_chgreset (tern_mbox *m) ;  /* empty changes file of m's gen
 extern int tern_mbox_records (tern_mbox *m, size_t from, genalloc *recs) ; /* appends tern_rec; order checked */
 extern int tern_mbox_allrecords (tern_mbox *m, genalloc *recs) ;  /* as they are: check, repair */
 extern int tern_mbox_find (tern_mbox *m, uint32_t uid, tern_rec *r, size_t *pos) ;
+/* the position of the first record with a UID >= uid (count if none) */
+extern int tern_mbox_lower (tern_mbox *m, uint32_t uid, size_t *pos) ;
+/* f on records from..to-1 (to clipped to count) in order until f returns
+   non-zero; reads 256 records at a time */
+typedef int tern_recscan_func (tern_rec const *r, size_t pos, void *data) ;
+extern int tern_mbox_scan (tern_mbox *m, size_t from, size_t to, tern_recscan_func *f, void *data) ;
+/* tern_store_compact.c: the unseen boundary of records (sorted) */
+extern uint32_t tern_mbox_unseenof (tern_rec const *recs, size_t n, uint32_t uidnext) ;
 extern int tern_mbox_changes (tern_mbox *m, uint32_t generation, uint64_t *off, genalloc *chg, int *resync) ;
 extern int tern_mbox_openmsg (tern_mbox *m, uint32_t uid) ;  /* fd, or -1 */
 

@@ -19,6 +19,7 @@ void tern_idxhdr_pack (char *s, tern_idxhdr const *h)
   uint32_pack(s + 40, h->flags) ;
   uint32_pack(s + 44, h->recent) ;
   uint64_pack(s + 48, h->vanished) ;
+  uint32_pack(s + 56, h->unseen) ;
 }
 
 /* 1 if the header is one we can use */
@@ -35,6 +36,7 @@ int tern_idxhdr_unpack (char const *s, tern_idxhdr *h)
   uint32_unpack(s + 40, &h->flags) ;
   uint32_unpack(s + 44, &h->recent) ;
   uint64_unpack(s + 48, &h->vanished) ;
+  uint32_unpack(s + 56, &h->unseen) ;
   return h->version == TERN_STORE_VERSION && h->recsize == TERN_STORE_RECSIZE
     && h->uidnext && h->uidvalidity ;
 }

@@ -1,0 +1,156 @@
+# selcost.py: SELECT at a cost that stays flat as the mailbox grows (issue
+# 18): the bytes tern-imap reads from the index (read, pread64 and mmap of
+# it, under strace) for LOGIN, SELECT and LOGOUT of 1,000 and of 100,000
+# generated messages do not grow with the mailbox; SELECT's UNSEEN is the
+# first message SEARCH UNSEEN finds, with tombstones before it, after a
+# \Seen taken away below the unseen boundary, and under EXAMINE; a damaged
+# tombstone count or unseen boundary in the index header is found at the
+# first command that reads the message list, logged and recomputed.
+# Prints "N passed, N failed".
+import os, re, struct, subprocess, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common
+from common import check, setup, deliver, MSG, Raw, BIN, D
+
+SMALL, BIG = 1000, 100000
+
+
+def login(acct, c=None):
+    c = c or Raw()
+    r = c.cmd("LOGIN %s %s-password" % (acct, acct))
+    check(r[1].startswith(b"t1 OK"), "login %s: %r" % (acct, r))
+    return c
+
+
+def field(r, name):
+    m = re.search(rb"\* (?:OK \[)?%s (\d+)" % name.encode(), b"".join(r[0]))
+    m2 = re.search(rb"\* (\d+) %s" % name.encode(), b"".join(r[0]))
+    return int(m.group(1)) if m else int(m2.group(1)) if m2 else 0
+
+
+def traced(acct, box="INBOX"):
+    """index bytes read by a whole LOGIN, SELECT, LOGOUT session, and SELECT's response"""
+    log = "%s/strace.%s" % (D, acct)
+    saved = subprocess.Popen
+
+    def popen(argv, **kw):
+        return saved(["strace", "-qq", "-y", "-e", "trace=read,pread64,preadv,mmap", "-o", log] + argv, **kw)
+    subprocess.Popen = popen   # Raw starts tern-imap under strace
+    try:
+        c = Raw()
+    finally:
+        subprocess.Popen = saved
+    login(acct, c)
+    r = c.cmd("SELECT " + box)
+    c.cmd("LOGOUT")
+    c.proc.wait(60)
+    n = 0
+    for l in open(log, errors="replace"):
+        m = re.match(r"(\w+)\((\d+)<([^>]*)>.* = (\d+)", l)
+        if m and m.group(3).endswith("/index") and m.group(1) != "mmap":
+            n += int(m.group(4))
+        m = re.match(r"mmap\([^,]*, (\d+), [^,]*, [^,]*, \d+<([^>]*)>", l)
+        if m and m.group(2).endswith("/index"):
+            n += int(m.group(1))
+    return n, r
+
+
+def warm(acct, n):
+    """the first SELECT takes the recent messages over; a tombstone at 2"""
+    c = login(acct)
+    r = c.cmd("SELECT INBOX")
+    check(field(r, "EXISTS") == n and field(r, "RECENT") == n, "%s: first SELECT, %d recent: %r" % (acct, n, r[0][2:4]))
+    c.cmd("STORE 2 +FLAGS.SILENT (\\Deleted)")
+    c.cmd("EXPUNGE")
+    c.cmd("LOGOUT")
+
+
+def unseen_right(c, what, cmd="SELECT"):
+    """SELECT's UNSEEN is SEARCH UNSEEN's first"""
+    r = c.cmd(cmd + " INBOX")
+    s = c.cmd("SEARCH UNSEEN")
+    hits = [int(x) for x in b"".join(s[0]).split(b"SEARCH")[1].split()] if s[0] else []
+    want = hits[0] if hits else 0
+    st = re.search(rb"MESSAGES (\d+)", b"".join(c.cmd("STATUS INBOX (MESSAGES)")[0]))
+    check(field(r, "UNSEEN") == want and st and field(r, "EXISTS") == int(st.group(1)),
+          "%s: UNSEEN %d, SEARCH UNSEEN's first %d: %r" % (what, field(r, "UNSEEN"), want, r[0]))
+
+
+def header(acct, off, v=None):
+    p = "data/accounts/%s/mail/1/index" % acct
+    with open(p, "r+b") as f:
+        f.seek(off)
+        if v is None:
+            return struct.unpack("<I", f.read(4))[0]
+        f.write(struct.pack("<I", v))
+
+
+def flags():
+    c = login("bob")
+    unseen_right(c, "gen's flags, a tombstone at 2")
+    c.cmd("STORE 1:40 +FLAGS.SILENT (\\Seen)")
+    c.cmd("STORE 5,6,7 +FLAGS.SILENT (\\Deleted)")
+    c.cmd("EXPUNGE")
+    unseen_right(c, "1-40 seen, 4 tombstones before the first unseen")
+    unseen_right(c, "again, from the raised boundary")
+    check(header("bob", 56) > 40, "the boundary was raised: %d" % header("bob", 56))
+    c.cmd("UID STORE 30 -FLAGS.SILENT (\\Seen)")
+    check(header("bob", 56) == 30, "a \\Seen taken away below it lowers it: %d" % header("bob", 56))
+    unseen_right(c, "UID 30 unseen again")
+    c.cmd("UID STORE 30 +FLAGS.SILENT (\\Seen)")
+    unseen_right(c, "under EXAMINE", "EXAMINE")
+    c.cmd("SELECT INBOX")
+    c.cmd("STORE 1:* +FLAGS.SILENT (\\Seen)")
+    unseen_right(c, "all seen: no UNSEEN")
+    check(header("bob", 56) == header("bob", 20), "all seen: the boundary is UIDNEXT: %d" % header("bob", 56))
+    c.cmd("LOGOUT")
+
+
+def damaged():
+    c = login("bob")
+    r = c.cmd("SELECT INBOX")
+    n = field(r, "EXISTS")
+    c.cmd("UID STORE 10 -FLAGS.SILENT (\\Seen)")
+    c.cmd("LOGOUT")
+    tomb = header("bob", 36)
+    header("bob", 36, tomb + 1)   # one tombstone too many: EXISTS one short
+    header("bob", 56, header("bob", 20))   # the boundary above UID 10, unseen
+    errlog = open("selcost.err", "wb")
+    c = login("bob", Raw(stderr=errlog))
+    r = c.cmd("EXAMINE INBOX")
+    check(field(r, "EXISTS") == n - 1 and field(r, "UNSEEN") == 0, "damaged header: SELECT trusts it (it reads no more): %r" % (r[0],))
+    r = c.cmd("NOOP")
+    check(r[0] == [b"* %d EXISTS\r\n" % n] and r[1].startswith(b"t3 OK"), "the first command reads the list, finds it and says EXISTS %d: %r" % (n, r))
+    c.cmd("LOGOUT")
+    c.proc.wait(30)
+    errlog.close()
+    log = open("selcost.err", "rb").read()
+    check(log.count(b"index header counters differ") == 1, "logged once: %r" % log)
+    check(header("bob", 36) == tomb and header("bob", 56) == 0, "recomputed under the lock: tombstones %d (%d), boundary %d"
+          % (header("bob", 36), tomb, header("bob", 56)))
+    c = login("bob")
+    unseen_right(c, "after the repair")
+    c.cmd("LOGOUT")
+
+
+def main():
+    setup()
+    for acct, n in (("bob", SMALL), ("eve", BIG)):
+        r = subprocess.run("%s/t/imap-gen data/accounts/%s gen-%s %d" % (BIN, acct, acct, n), shell=True, capture_output=True)
+        check(r.returncode == 0, "imap-gen %d: %r" % (n, r))
+        subprocess.run(["rm", "-rf", "gen-" + acct])
+        warm(acct, n)
+    got = {}
+    for acct, n in (("bob", SMALL), ("eve", BIG)):
+        got[n], r = traced(acct)
+        check(field(r, "EXISTS") == n - 1 and field(r, "UNSEEN") == 1 and field(r, "RECENT") == 0,
+              "%d messages: SELECT: %r" % (n, r[0]))
+    print("index bytes read by LOGIN, SELECT, LOGOUT: %d at %d messages, %d at %d" % (got[SMALL], SMALL, got[BIG], BIG))
+    check(0 < got[SMALL] and got[BIG] <= got[SMALL] + 4096,
+          "SELECT reads as much of the index at %d messages as at %d: %d and %d bytes" % (BIG, SMALL, got[BIG], got[SMALL]))
+    flags()
+    damaged()
+    sys.exit(1 if common.terntest.report() else 0)
+
+
+main()
