@@ -17,6 +17,7 @@
 #define SF_HEAD 24              /* magic, UIDVALIDITY, count */
 #define SF_FIXED 13             /* per record: UID, date, reply */
 #define SF_MAX 0x7fffffffu
+#define SF_RECMAX 65536         /* a record's bytes at most: longer keys are not written */
 
 static uint64_t const key[2] = { 0x7465726e736f7274ull, 0x6b65797366696c65ull } ;
 
@@ -51,41 +52,53 @@ static size_t record (unsigned char const *s, size_t len)
   return i ;
 }
 
+/* checks all of map[0..len) (the file's bytes, of a mailbox of this
+   UIDVALIDITY whose UIDs are below uidnext): 1 and f at its first record,
+   or 0 (f untouched) */
+int sortfile_check (sfile *f, void *map, size_t len, uint32_t uidvalidity, uint32_t uidnext)
+{
+  unsigned char const *s = map ;
+  size_t off = SF_HEAD, n ;
+  uint32_t last = 0, count ;
+  if (len < SF_HEAD + 8 || len > SF_MAX) return 0 ;
+  n = len - 8 ;
+  if (memcmp(s, SF_MAGIC, 16) || get32(s + 16) != uidvalidity) return 0 ;
+  count = get32(s + 20) ;
+  /* no more records than UIDs, none longer than a writer writes: a huge
+     file is refused before it is read */
+  if (count >= uidnext || (n - SF_HEAD) / SF_RECMAX > count) return 0 ;
+  if (tern_siphash(key, s, n) != get64(s + n)) return 0 ;
+  for (uint32_t k = 0 ; k < count ; k++)
+  {
+    size_t r = record(s + off, n - off) ;
+    if (!r || r > SF_RECMAX || get32(s + off) <= last || get32(s + off) >= uidnext) return 0 ;
+    last = get32(s + off) ;
+    off += r ;
+  }
+  if (off != n) return 0 ;
+  f->map = map ; f->maplen = len ; f->off = SF_HEAD ; f->left = count ;
+  return 1 ;
+}
+
 /* maps the file and checks all of it: 1 and f at its first record, or 0 */
 int sortfile_open (sfile *f)
 {
   stralloc p = STRALLOC_ZERO ;
   struct stat st ;
-  unsigned char const *s ;
-  size_t off = SF_HEAD, n ;
-  uint32_t last = 0 ;
+  void *map ;
   int fd ;
   memset(f, 0, sizeof *f) ;
   if (!tern_mbox_path(&p, &S.mbox, "sortkeys", 0)) return 0 ;
   fd = open(p.s, O_RDONLY | O_CLOEXEC) ;
   stralloc_free(&p) ;
   if (fd < 0) return 0 ;
-  if (fstat(fd, &st) < 0 || st.st_size < SF_HEAD + 8 || (uint64_t)st.st_size > SF_MAX) { close(fd) ; return 0 ; }
-  f->map = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) ;
+  if (fstat(fd, &st) < 0 || st.st_size < SF_HEAD + 8 || (uint64_t)st.st_size > SF_MAX
+   || (uint64_t)st.st_size > SF_HEAD + 8 + (uint64_t)S.mbox.hdr.uidnext * SF_RECMAX) { close(fd) ; return 0 ; }
+  map = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) ;
   close(fd) ;
-  if (f->map == MAP_FAILED) { f->map = 0 ; return 0 ; }
-  f->maplen = (size_t)st.st_size ;
-  s = f->map ;
-  n = f->maplen - 8 ;
-  if (memcmp(s, SF_MAGIC, 16) || get32(s + 16) != S.ent.uidvalidity || tern_siphash(key, s, n) != get64(s + n)) goto bad ;
-  f->left = get32(s + 20) ;
-  for (uint32_t k = 0 ; k < f->left ; k++)
-  {
-    size_t r = record(s + off, n - off) ;
-    if (!r || get32(s + off) <= last) goto bad ;
-    last = get32(s + off) ;
-    off += r ;
-  }
-  if (off != n) goto bad ;
-  f->off = SF_HEAD ;
-  return 1 ;
- bad:
-  sortfile_close(f) ;
+  if (map == MAP_FAILED) return 0 ;
+  if (sortfile_check(f, map, (size_t)st.st_size, S.ent.uidvalidity, S.mbox.hdr.uidnext)) return 1 ;
+  munmap(map, (size_t)st.st_size) ;
   return 0 ;
 }
 
@@ -130,8 +143,10 @@ void sortfile_write (skey const *k, size_t n)
   {
     uint32_t const *o = k[i].s ;
     ok = put64(&sa, k[i].uid, 4) && put64(&sa, (uint64_t)k[i].date, 8) && stralloc_catb(&sa, k[i].reply ? "\1" : "\0", 1) ;
+    size_t start = sa.len - SF_FIXED ;
     for (unsigned int j = 0 ; j < SF_NSTR && ok ; j++)
       ok = stralloc_catb(&sa, sort_str(o[j]), strlen(sort_str(o[j])) + 1) ;
+    if (sa.len - start > SF_RECMAX) ok = 0 ;   /* no file: the keys are computed each session */
   }
   ok = ok && sa.len <= SF_MAX - 8 && put64(&sa, tern_siphash(key, sa.s, sa.len), 8) ;
   if (ok && tern_mbox_path(&p, &S.mbox, "sortkeys", 0) && !tern_file_replacefn(p.s, 0600, &fill, &sa))

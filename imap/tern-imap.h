@@ -264,6 +264,7 @@ extern void sort_free (void) ;
 typedef struct sfile_s sfile ;
 struct sfile_s { void *map ; size_t maplen ; size_t off ; uint32_t left ; } ;
 extern int sortfile_open (sfile *f) ;    /* 1 valid, 0 missing or damaged */
+extern int sortfile_check (sfile *f, void *map, size_t len, uint32_t uidvalidity, uint32_t uidnext) ;  /* no I/O */
 extern int sortfile_next (sfile *f, uint32_t *uid, int64_t *date, int *reply, char const **str) ;
 extern void sortfile_close (sfile *f) ;
 extern void sortfile_write (skey const *k, size_t n) ;
