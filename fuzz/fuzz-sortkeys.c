@@ -12,6 +12,7 @@
 
 isession S ;
 char const *sort_str (uint32_t off) { (void)off ; return "" ; }
+uint32_t const *sort_rank (skey const *k, size_t n, unsigned int s) { (void)k ; (void)n ; (void)s ; return 0 ; }
 
 int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
 {
@@ -38,8 +39,9 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     uint32_t uid, last = 0 ;
     int64_t date ;
     int reply ;
+    uint32_t rk[SK_NSORT] ;
     char const *str[SF_NSTR] ;
-    while (sortfile_next(&f, &uid, &date, &reply, str))
+    while (sortfile_next(&f, &uid, &date, &reply, rk, str))
     {
       if (uid <= last || uid >= uidnext || reply > 1) abort() ;
       last = uid ;

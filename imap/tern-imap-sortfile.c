@@ -13,9 +13,9 @@
 #include "tern_siphash.h"
 #include "tern-imap.h"
 
-#define SF_MAGIC "tern-sortkeys 1\n"
+#define SF_MAGIC "tern-sortkeys 2\n"
 #define SF_HEAD 24              /* magic, UIDVALIDITY, count */
-#define SF_FIXED 13             /* per record: UID, date, reply */
+#define SF_FIXED 37             /* per record: UID, date, reply, SK_NSORT ranks */
 #define SF_MAX 0x7fffffffu
 #define SF_RECMAX 65536         /* a record's bytes at most: longer keys are not written */
 
@@ -103,7 +103,7 @@ int sortfile_open (sfile *f)
 }
 
 /* the next record (UIDs ascend): 1, or 0 at the end */
-int sortfile_next (sfile *f, uint32_t *uid, int64_t *date, int *reply, char const **str)
+int sortfile_next (sfile *f, uint32_t *uid, int64_t *date, int *reply, uint32_t *rk, char const **str)
 {
   unsigned char const *s = (unsigned char const *)f->map + f->off ;
   size_t i = SF_FIXED ;
@@ -111,6 +111,7 @@ int sortfile_next (sfile *f, uint32_t *uid, int64_t *date, int *reply, char cons
   *uid = get32(s) ;
   *date = (int64_t)get64(s + 4) ;
   *reply = s[12] ;
+  for (unsigned int k = 0 ; k < SK_NSORT ; k++) rk[k] = get32(s + 13 + 4 * k) ;
   for (unsigned int k = 0 ; k < SF_NSTR ; k++)
   {
     str[k] = (char const *)s + i ;
@@ -138,11 +139,14 @@ static int fill (int fd, void *aux)
 void sortfile_write (skey const *k, size_t n)
 {
   stralloc sa = STRALLOC_ZERO, p = STRALLOC_ZERO ;
+  uint32_t const *rk[SK_NSORT] ;
   int ok = stralloc_cats(&sa, SF_MAGIC) && put64(&sa, S.ent.uidvalidity, 4) && put64(&sa, n, 4) ;
+  for (unsigned int j = 0 ; j < SK_NSORT ; j++) rk[j] = sort_rank(k, n, j) ;
   for (size_t i = 0 ; i < n && ok ; i++)
   {
     uint32_t const *o = k[i].s ;
     ok = put64(&sa, k[i].uid, 4) && put64(&sa, (uint64_t)k[i].date, 8) && stralloc_catb(&sa, k[i].reply ? "\1" : "\0", 1) ;
+    for (unsigned int j = 0 ; j < SK_NSORT && ok ; j++) ok = put64(&sa, rk[j][i], 4) ;
     size_t start = sa.len - SF_FIXED ;
     for (unsigned int j = 0 ; j < SF_NSTR && ok ; j++)
       ok = stralloc_catb(&sa, sort_str(o[j]), strlen(sort_str(o[j])) + 1) ;
