@@ -94,7 +94,7 @@ int sortfile_open (sfile *f)
   if (fd < 0) return 0 ;
   if (fstat(fd, &st) < 0 || st.st_size < SF_HEAD + 8 || (uint64_t)st.st_size > SF_MAX
    || (uint64_t)st.st_size > SF_HEAD + 8 + (uint64_t)S.mbox.hdr.uidnext * SF_RECMAX) { close(fd) ; return 0 ; }
-  map = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) ;
+  map = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) ;  /* read whole next: no fault a page */
   close(fd) ;
   if (map == MAP_FAILED) return 0 ;
   if (sortfile_check(f, map, (size_t)st.st_size, S.ent.uidvalidity, S.mbox.hdr.uidnext)) return 1 ;
