@@ -149,15 +149,16 @@ void lazy_reset (void) { lazy = 0 ; }
 static void fixhdr (void)
 {
   struct count c = { 0, 0 } ;
+  int held = S.mbox.locked ;   /* a caller's lock is kept as it is */
   tern_log_warn("damage", "account", S.account.s, "path", S.mbox.dir.s, "error", "index header counters differ from the records", "tag", S.tag, "reply", "recomputed", TERN_LOG_END) ;
-  if (tern_mbox_lock(&S.mbox, LOCK_EX)) return ;
+  if (held ? held != LOCK_EX : tern_mbox_lock(&S.mbox, LOCK_EX)) return ;
   if (!tern_mbox_scan(&S.mbox, 0, S.mbox.count, &counter, &c))
   {
     S.mbox.hdr.tombstones = (uint32_t)c.tomb ;
     S.mbox.hdr.unseen = 0 ;
     tern_mbox_puthdr(&S.mbox) ;
   }
-  tern_mbox_unlock(&S.mbox) ;
+  if (!held) tern_mbox_unlock(&S.mbox) ;
 }
 
 /* one record of the list as it was at SELECT: 0 skip, 1 add */
