@@ -9,6 +9,7 @@
 #include <unistr.h>
 #include <unicase.h>
 #include <uninorm.h>
+#include "tern.h"
 #include "tern_addrlist.h"
 #include "tern_mime.h"
 #include "tern-imap.h"
@@ -315,6 +316,7 @@ skey const *sort_keys (void)
   for (i = 0 ; i < n && i < on && o[i].uid == m[i].uid ; i++) ;
   if (i == n && on == n) return o ;
   if (!genalloc_ready(skey, &nk, n)) die() ;
+  tern_hugepages(genalloc_s(skey, &nk), n * sizeof(skey)) ;
   {
     stralloc t = arena ; arena = na ; na = t ;   /* na: the old strings */
   }
