@@ -31,7 +31,10 @@ static unsigned int rk ;
 typedef struct pair_s pair ;
 struct pair_s { uint64_t v ; uint32_t i ; } ;
 
-/* strings by their first 8 bytes (big-endian in v), then the rest */
+static size_t KN ;
+
+/* strings by their first 8 bytes (big-endian in v), then the rest: the
+   order of strcmp */
 static int bystr (void const *x, void const *y)
 {
   pair const *a = x, *b = y ;
@@ -40,37 +43,78 @@ static int bystr (void const *x, void const *y)
   return strcmp(sort_str(K[a->i].s[rk]) + 8, sort_str(K[b->i].s[rk]) + 8) ;
 }
 
+static int cmpmsg (uint32_t a, uint32_t b)
+{
+  return strcmp(sort_str(K[a].s[rk]), sort_str(K[b].s[rk])) ;
+}
+
+static void radix (pair *p, pair *t, size_t n) ;
+
+/* x[0..no) are the keys with the file's ranks (sorted by them), x[no..n)
+   the others (sorted by string): merged into t, each of the others where
+   a binary search among the former puts it */
+static void merge (pair const *x, size_t no, size_t n, pair *t)
+{
+  size_t a = 0, o = 0 ;
+  for (size_t b = no ; b < n ; b++)
+  {
+    size_t lo = a, hi = no ;
+    while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2 ;
+      if (cmpmsg(x[mid].i, x[b].i) < 0) lo = mid + 1 ; else hi = mid ;
+    }
+    while (a < lo) t[o++] = x[a++] ;
+    t[o++] = x[b] ;
+  }
+  while (a < no) t[o++] = x[a++] ;
+}
+
 /* the place of each message's string key s among all of them (equal
    strings, equal places), once per key and set of keys: later sorts
-   compare numbers */
+   compare numbers.  The sort-key file's ranks are taken as they are;
+   the keys not from it are sorted and merged in. */
 static uint32_t const *rank (unsigned int s)
 {
-  static genalloc idx = GENALLOC_ZERO ;
-  size_t n = sel_count() ;
+  static genalloc idx = GENALLOC_ZERO, tmp = GENALLOC_ZERO ;
+  size_t n = KN, no = 0, w ;
   uint32_t *r, place = 0 ;
-  pair *x ;
+  pair *x, *t ;
   if (rankgen[s] == sort_generation() && genalloc_len(uint32_t, &ranks[s]) == n) return genalloc_s(uint32_t, &ranks[s]) ;
-  if (!genalloc_ready(uint32_t, &ranks[s], n) || !genalloc_ready(pair, &idx, n)) strerr_diefu1sys(111, "sort") ;
-  r = genalloc_s(uint32_t, &ranks[s]) ; x = genalloc_s(pair, &idx) ;
+  if (!genalloc_ready(uint32_t, &ranks[s], n) || !genalloc_ready(pair, &idx, n) || !genalloc_ready(pair, &tmp, n)) strerr_diefu1sys(111, "sort") ;
+  r = genalloc_s(uint32_t, &ranks[s]) ; x = genalloc_s(pair, &idx) ; t = genalloc_s(pair, &tmp) ;
+  for (uint32_t i = 0 ; i < n ; i++) if (K[i].ranked) no++ ;
+  w = no ; no = 0 ;
   for (uint32_t i = 0 ; i < n ; i++)
   {
-    unsigned char const *t = (unsigned char const *)sort_str(K[i].s[s]) ;
+    unsigned char const *c = (unsigned char const *)sort_str(K[i].s[s]) ;
     uint64_t v = 0 ;
     unsigned int k = 0 ;
-    for (; k < 8 && t[k] ; k++) v = v << 8 | t[k] ;
-    x[i].v = k ? v << 8 * (8 - k) : 0 ;   /* no shift by 64 */
-    x[i].i = i ;
+    if (K[i].ranked) { x[no].v = K[i].fr[s] ; x[no++].i = i ; continue ; }
+    for (; k < 8 && c[k] ; k++) v = v << 8 | c[k] ;
+    x[w].v = k ? v << 8 * (8 - k) : 0 ;   /* no shift by 64 */
+    x[w++].i = i ;
   }
   rk = s ;
-  qsort(x, n, sizeof *x, &bystr) ;
+  if (no == n) { for (size_t i = 0 ; i < n ; i++) r[x[i].i] = (uint32_t)x[i].v ; goto done ; }
+  radix(x, t, no) ;
+  qsort(x + no, n - no, sizeof *x, &bystr) ;
+  merge(x, no, n, t) ;
   for (size_t i = 0 ; i < n ; i++)
   {
-    if (i && bystr(x + i - 1, x + i)) place++ ;
-    r[x[i].i] = place ;
+    if (i && (K[t[i-1].i].ranked && K[t[i].i].ranked ? K[t[i-1].i].fr[s] != K[t[i].i].fr[s] : !!cmpmsg(t[i-1].i, t[i].i))) place++ ;
+    r[t[i].i] = place ;
   }
+ done:
   genalloc_setlen(uint32_t, &ranks[s], n) ;
   rankgen[s] = sort_generation() ;
   return r ;
+}
+
+uint32_t const *sort_rank (skey const *k, size_t n, unsigned int s)
+{
+  K = k ; KN = n ;
+  return rank(s) ;
 }
 
 static uint32_t const *R[SF_NSTR] ;
@@ -224,7 +268,7 @@ void cmd_sort (iargs *a)
   p = REND(a, p) ;
   if (!sort_charset(&a->a[p])) return ;
   if (!search_match(a, p + 1, 0, &hits, 0)) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
-  K = sort_keys() ;
+  K = sort_keys() ; KN = sel_count() ;
   for (unsigned int c = 0 ; c < ncrit ; c++)
   {
     static unsigned char const str[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;

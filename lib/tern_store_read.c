@@ -145,3 +145,40 @@ int tern_mbox_openmsg (tern_mbox *m, uint32_t uid)
   }
   return fd ;
 }
+
+int tern_mbox_lower (tern_mbox *m, uint32_t uid, size_t *pos)
+{
+  size_t lo = 0, hi = m->count ;
+  while (lo < hi)
+  {
+    size_t mid = lo + (hi - lo) / 2 ;
+    tern_rec r ;
+    int e = tern_mbox_getrec(m, mid, &r) ;
+    if (e) return e ;
+    if (r.uid < uid) lo = mid + 1 ; else hi = mid ;
+  }
+  *pos = lo ;
+  return TERN_OK ;
+}
+
+int tern_mbox_scan (tern_mbox *m, size_t from, size_t to, tern_recscan_func *f, void *data)
+{
+  char buf[256 * TERN_STORE_RECSIZE] ;
+  if (to > m->count) to = m->count ;
+  while (from < to)
+  {
+    size_t want = to - from > 256 ? 256 : to - from, got ;
+    ssize_t n = pread(m->fd, buf, want * TERN_STORE_RECSIZE, (off_t)(TERN_STORE_HDRSIZE + from * TERN_STORE_RECSIZE)) ;
+    if (n < 0) return tern_errcode(errno) ;
+    got = (size_t)n / TERN_STORE_RECSIZE ;
+    if (!got) break ;
+    for (size_t i = 0 ; i < got ; i++)
+    {
+      tern_rec r ;
+      tern_rec_unpack(buf + i * TERN_STORE_RECSIZE, &r) ;
+      if ((*f)(&r, from + i, data)) return TERN_OK ;
+    }
+    from += got ;
+  }
+  return TERN_OK ;
+}

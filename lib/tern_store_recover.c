@@ -118,6 +118,7 @@ static int untear (tern_mbox *m, int *dirty)
     a.last = rec.uid ;
   }
   if (tomb != m->hdr.tombstones) { m->hdr.tombstones = tomb ; *dirty = 1 ; }
+  if (m->hdr.unseen) { m->hdr.unseen = 0 ; *dirty = 1 ; }  /* records come back unseen */
   r = tern_mbox_curscan(m, &above, &a) ;
   if (!r && genalloc_len(uint32_t, &a.uids))
     qsort(genalloc_s(uint32_t, &a.uids), genalloc_len(uint32_t, &a.uids), sizeof(uint32_t), &uidcmp) ;
@@ -190,6 +191,7 @@ static int replay (tern_mbox *m, int *dirty)
   if (r == TERN_OK && rec.modseq < c.modseq)
   {
     rec.flags = c.flags ; rec.keywords = c.keywords ; rec.modseq = c.modseq ;
+    if (!(c.flags & (TERN_F_SEEN | TERN_F_EXPUNGED)) && c.uid < m->hdr.unseen) m->hdr.unseen = c.uid ;
     r = tern_mbox_putrec(m, pos, &rec) ;
     if (r) return r ;
   }
