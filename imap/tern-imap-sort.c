@@ -118,12 +118,55 @@ uint32_t const *sort_rank (skey const *k, size_t n, unsigned int s)
 }
 
 static uint32_t const *R[SF_NSTR] ;
+static unsigned char const STR[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;
+#define STRKEY(k) (STR[k] || (k) == K_SUBJECT)
+
+/* the ranks of string j of the list's messages, read in place from the
+   sort-key file f (its UIDs, and that column once checked), when it has
+   every message: 1, or 0 */
+static int fileranks (sfile *f, unsigned int j, genalloc *out)
+{
+  imsg const *m = sel_msgs() ;
+  size_t n = sel_count(), p = 0 ;
+  uint32_t *r ;
+  if (!sortfile_section(f, 2 + j) || !genalloc_ready(uint32_t, out, n)) return 0 ;
+  r = genalloc_s(uint32_t, out) ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    while (p < f->n && sortfile_uid(f, p) < m[i].uid) p++ ;
+    if (p == f->n || sortfile_uid(f, p) != m[i].uid) return 0 ;
+    r[i] = sortfile_rank(f, j, p) ;
+  }
+  genalloc_setlen(uint32_t, out, n) ;
+  return 1 ;
+}
+
+/* R from the sort-key file alone when no criterion needs a key itself
+   (DATE), the session has no keys of its messages yet and the file has
+   every message: the first SORT of a session then makes no keys and
+   ranks nothing (issue 18).  1, or 0 */
+static int direct (void)
+{
+  static genalloc fr[SK_NSORT] ;   /* uint32_t */
+  sfile f ;
+  int ok = 1 ;
+  for (unsigned int c = 0 ; c < ncrit ; c++) if (crit[c].key == K_DATE) return 0 ;
+  if (sort_current() || !sortfile_open(&f, 0)) return 0 ;   /* the keys made and ranked: faster */
+  for (unsigned int c = 0 ; c < ncrit && ok ; c++)
+  {
+    unsigned int j = STR[crit[c].key] ;
+    if (!STRKEY(crit[c].key)) continue ;
+    ok = fileranks(&f, j, &fr[j]) ;
+    R[j] = genalloc_s(uint32_t, &fr[j]) ;
+  }
+  sortfile_close(&f) ;
+  return ok ;
+}
 
 /* the value of criterion c for message i as a number that orders as it
    must (REVERSE included) */
 static uint64_t value (unsigned int c, uint32_t i)
 {
-  static unsigned char const str[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;
   imsg const *m = sel_msgs() ;
   uint64_t v ;
   switch (crit[c].key)
@@ -131,7 +174,7 @@ static uint64_t value (unsigned int c, uint32_t i)
     case K_ARRIVAL : v = (uint64_t)m[i].date ^ (1ull << 63) ; break ;
     case K_DATE : v = (uint64_t)K[i].date ^ (1ull << 63) ; break ;
     case K_SIZE : v = m[i].size ; break ;
-    default : v = R[str[crit[c].key]][i] ; break ;
+    default : v = R[STR[crit[c].key]][i] ; break ;
   }
   return crit[c].rev ? ~v : v ;
 }
@@ -268,11 +311,10 @@ void cmd_sort (iargs *a)
   p = REND(a, p) ;
   if (!sort_charset(&a->a[p])) return ;
   if (!search_match(a, p + 1, 0, &hits, 0)) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
-  K = sort_keys() ; KN = sel_count() ;
-  for (unsigned int c = 0 ; c < ncrit ; c++)
+  if (!direct())
   {
-    static unsigned char const str[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;
-    if (str[crit[c].key] || crit[c].key == K_SUBJECT) R[str[crit[c].key]] = rank(str[crit[c].key]) ;
+    K = sort_keys() ; KN = sel_count() ;
+    for (unsigned int c = 0 ; c < ncrit ; c++) if (STRKEY(crit[c].key)) R[STR[crit[c].key]] = rank(STR[crit[c].key]) ;
   }
   sortit(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits)) ;
   results(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits), a->uid, es, ret) ;

@@ -19,6 +19,7 @@
 static genalloc keys = GENALLOC_ZERO ;
 static uint32_t generation = 1 ;           /* of keys: a new one when they change */     /* skey, parallel to sel_msgs() */
 static stralloc arena = STRALLOC_ZERO ;    /* their strings, NUL-terminated */
+static uint32_t boxid, boxuv ;             /* the mailbox they are of */
 
 static void die (void)
 {
@@ -267,7 +268,7 @@ static size_t fill (skey *k, imsg const *m, size_t n, skey const *o, size_t on, 
   char const *str[SF_NSTR] ;
   uint32_t fuid = 0 ;
   size_t j = 0, made = 0 ;
-  int more = *fileok = sortfile_open(&f) ;
+  int more = *fileok = sortfile_open(&f, 1) ;
   /* room for the old keys' strings at once: growing an arena of megabytes
      step by step would copy it again and again */
   if (!stralloc_readyplus(&arena, (on ? na->len + cur.maplen : 0) + 4096)) die() ;
@@ -300,13 +301,24 @@ static size_t fill (skey *k, imsg const *m, size_t n, skey const *o, size_t on, 
   return made ;
 }
 
+/* 1 if the keys kept are those of the message list (sort_keys() would
+   make nothing), else 0 */
+int sort_current (void)
+{
+  imsg const *m = sel_msgs() ;
+  size_t n = sel_count(), i ;
+  skey const *o = genalloc_s(skey, &keys) ;
+  if (genalloc_len(skey, &keys) != n || S.ent.id != boxid || S.ent.uidvalidity != boxuv) return 0 ;
+  for (i = 0 ; i < n && o[i].uid == m[i].uid ; i++) ;
+  return i == n ;
+}
+
 /* the keys, parallel to sel_msgs(): kept by UID, read from the sort-key
    file, the new ones computed (and the file replaced when they are many) */
 skey const *sort_keys (void)
 {
   static genalloc nk = GENALLOC_ZERO ;
   static stralloc na = STRALLOC_ZERO ;
-  static uint32_t boxid, boxuv ;
   imsg const *m = sel_msgs() ;
   size_t n = sel_count(), on = genalloc_len(skey, &keys), i, made ;
   skey *o = genalloc_s(skey, &keys) ;

@@ -262,15 +262,21 @@ struct skey_s
   uint32_t fr[SK_NSORT] ;  /* the places of s[0..SK_NSORT) among the file's */
 } ;
 extern skey const *sort_keys (void) ;
+extern int sort_current (void) ;   /* 1: sort_keys() would make nothing */
 extern char const *sort_str (uint32_t off) ;
 extern uint32_t sort_generation (void) ;   /* changes when sort_keys() changes */
 extern void sort_casemap (stralloc *out, char const *s, size_t len) ;
 extern void sort_free (void) ;
-/* tern-imap-sortfile.c: MBOXDIR/sortkeys, checked whole when opened */
+/* tern-imap-sortfile.c: MBOXDIR/sortkeys, in columns each checked
+   before it is used (its head and UIDs when opened, all when whole) */
 typedef struct sfile_s sfile ;
-struct sfile_s { void *map ; size_t maplen ; size_t off ; uint32_t left ; } ;
-extern int sortfile_open (sfile *f) ;    /* 1 valid, 0 missing or damaged */
+struct sfile_s { void *map ; size_t maplen ; uint32_t n, slen, uidnext ; size_t i ; unsigned int ok ; } ;
+extern int sortfile_open (sfile *f, int whole) ;    /* 1 valid, 0 missing or damaged */
+extern int sortfile_head (sfile *f, void *map, size_t len, uint32_t uidvalidity, uint32_t uidnext) ;  /* no I/O */
 extern int sortfile_check (sfile *f, void *map, size_t len, uint32_t uidvalidity, uint32_t uidnext) ;  /* no I/O */
+extern int sortfile_section (sfile *f, unsigned int k) ;   /* 0 UIDs, 1 dates, 2 + j rank j, 2 + SK_NSORT strings */
+extern uint32_t sortfile_uid (sfile const *f, size_t i) ;
+extern uint32_t sortfile_rank (sfile const *f, unsigned int j, size_t i) ;
 extern int sortfile_next (sfile *f, uint32_t *uid, int64_t *date, int *reply, uint32_t *rk, char const **str) ;
 extern void sortfile_close (sfile *f) ;
 extern void sortfile_write (skey const *k, size_t n) ;
