@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <skalibs/strerr.h>
+#include "tern.h"
 #include "tern-imap.h"
 
 #define K_ARRIVAL 1
@@ -131,6 +132,7 @@ static int fileranks (sfile *f, unsigned int j, genalloc *out)
   uint32_t *r ;
   if (!sortfile_section(f, 2 + j) || !genalloc_ready(uint32_t, out, n)) return 0 ;
   r = genalloc_s(uint32_t, out) ;
+  tern_prefault(r, n * sizeof(uint32_t)) ;
   for (size_t i = 0 ; i < n ; i++)
   {
     while (p < f->n && sortfile_uid(f, p) < m[i].uid) p++ ;
@@ -207,6 +209,8 @@ static void sortit (uint32_t *h, size_t n)
   pair *p ;
   if (!genalloc_ready(pair, &pairs, n) || !genalloc_ready(pair, &tmp, n)) strerr_diefu1sys(111, "sort") ;
   p = genalloc_s(pair, &pairs) ;
+  tern_prefault(p, n * sizeof(pair)) ;
+  tern_prefault(genalloc_s(pair, &tmp), n * sizeof(pair)) ;
   for (size_t k = 0 ; k < n ; k++) p[k].i = h[k] - 1 ;
   for (unsigned int c = ncrit ; c-- ;)
   {
@@ -310,6 +314,9 @@ void cmd_sort (iargs *a)
   if (p + 2 >= a->n || !criteria(a, p)) { out_tagged("BAD", "bad sort criteria") ; return ; }
   p = REND(a, p) ;
   if (!sort_charset(&a->a[p])) return ;
+  /* room for every message at once: SORT ... ALL is the common case */
+  if (!genalloc_ready(uint32_t, &hits, sel_count())) strerr_diefu1sys(111, "sort") ;
+  tern_prefault(genalloc_s(uint32_t, &hits), sel_count() * sizeof(uint32_t)) ;
   if (!search_match(a, p + 1, 0, &hits, 0)) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
   if (!direct())
   {
