@@ -210,6 +210,7 @@ void lazy_load (void)
   lazy = 0 ;
   if (!genalloc_ready(imsg, &S.msgs, snapexists)) strerr_diefusys(111, "read the mailbox") ;
   tern_hugepages(genalloc_s(imsg, &S.msgs), snapexists * sizeof(imsg)) ;
+  tern_prefault(genalloc_s(imsg, &S.msgs), snapexists * sizeof(imsg)) ;
   r = tern_mbox_scan(&S.mbox, 0, snapcount, &loadrec, &l) ;
   if (!r) r = l.r ;
   if (r)
