@@ -122,46 +122,50 @@ static uint32_t const *R[SF_NSTR] ;
 static unsigned char const STR[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;
 #define STRKEY(k) (STR[k] || (k) == K_SUBJECT)
 
-/* the ranks of string j of the list's messages, read in place from the
-   sort-key file f (its UIDs, and that column once checked), when it has
-   every message: 1, or 0 */
-static int fileranks (sfile *f, unsigned int j, genalloc *out)
+static int64_t const *D ;   /* the sent dates, from the file (direct), or 0: K's */
+
+/* the ranks of string j (j < SK_NSORT; j == SK_NSORT: the sent dates) of
+   the list's messages, read in place from the sort-key file f (its UIDs,
+   and that column once checked), when it has every message: 1, or 0 */
+static int filecolumn (sfile *f, unsigned int j, genalloc *out)
 {
   imsg const *m = sel_msgs() ;
-  size_t n = sel_count(), p = 0 ;
-  uint32_t *r ;
-  if (!sortfile_section(f, 2 + j) || !genalloc_ready(uint32_t, out, n)) return 0 ;
-  r = genalloc_s(uint32_t, out) ;
-  tern_prefault(r, n * sizeof(uint32_t)) ;
+  size_t n = sel_count(), p = 0, w = j < SK_NSORT ? sizeof(uint32_t) : sizeof(int64_t) ;
+  char *r ;
+  if (!sortfile_section(f, j < SK_NSORT ? 2 + j : 1) || !stralloc_ready(out, n * w)) return 0 ;
+  r = out->s ;
+  tern_prefault(r, n * w) ;
   for (size_t i = 0 ; i < n ; i++)
   {
     while (p < f->n && sortfile_uid(f, p) < m[i].uid) p++ ;
     if (p == f->n || sortfile_uid(f, p) != m[i].uid) return 0 ;
-    r[i] = sortfile_rank(f, j, p) ;
+    if (j < SK_NSORT) ((uint32_t *)r)[i] = sortfile_rank(f, j, p) ;
+    else ((int64_t *)r)[i] = sortfile_date(f, p) ;
   }
-  genalloc_setlen(uint32_t, out, n) ;
+  out->len = n * w ;
   return 1 ;
 }
 
-/* R from the sort-key file alone when no criterion needs a key itself
-   (DATE), the session has no keys of its messages yet and the file has
-   every message: the first SORT of a session then makes no keys and
-   ranks nothing (issue 18).  1, or 0 */
+/* R (and D) from the sort-key file alone when the session has no keys
+   of its messages yet and the file has every message: the first SORT of
+   a session then makes no keys and ranks nothing (issue 18).  1, or 0 */
 static int direct (void)
 {
-  static genalloc fr[SK_NSORT] ;   /* uint32_t */
+  static stralloc col[SK_NSORT + 1] ;   /* uint32_t ranks, then int64_t dates */
   sfile f ;
   int ok = 1 ;
-  for (unsigned int c = 0 ; c < ncrit ; c++) if (crit[c].key == K_DATE) return 0 ;
+  D = 0 ;
   if (sort_current() || !sortfile_open(&f, 0)) return 0 ;   /* the keys made and ranked: faster */
   for (unsigned int c = 0 ; c < ncrit && ok ; c++)
   {
-    unsigned int j = STR[crit[c].key] ;
-    if (!STRKEY(crit[c].key)) continue ;
-    ok = fileranks(&f, j, &fr[j]) ;
-    R[j] = genalloc_s(uint32_t, &fr[j]) ;
+    unsigned int j = crit[c].key == K_DATE ? SK_NSORT : STR[crit[c].key] ;
+    if (!STRKEY(crit[c].key) && crit[c].key != K_DATE) continue ;
+    ok = filecolumn(&f, j, &col[j]) ;
+    if (j < SK_NSORT) R[j] = (uint32_t const *)col[j].s ;
+    else D = (int64_t const *)col[j].s ;
   }
   sortfile_close(&f) ;
+  if (!ok) D = 0 ;
   return ok ;
 }
 
@@ -174,7 +178,7 @@ static uint64_t value (unsigned int c, uint32_t i)
   switch (crit[c].key)
   {
     case K_ARRIVAL : v = (uint64_t)m[i].date ^ (1ull << 63) ; break ;
-    case K_DATE : v = (uint64_t)K[i].date ^ (1ull << 63) ; break ;
+    case K_DATE : v = (uint64_t)(D ? D[i] : K[i].date) ^ (1ull << 63) ; break ;
     case K_SIZE : v = m[i].size ; break ;
     default : v = R[STR[crit[c].key]][i] ; break ;
   }

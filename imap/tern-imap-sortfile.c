@@ -144,6 +144,12 @@ uint32_t sortfile_uid (sfile const *f, size_t i)
   return get32((unsigned char const *)f->map + SF_HEAD + 4 * i) ;
 }
 
+/* record i's sent date (section 1 checked) */
+int64_t sortfile_date (sfile const *f, size_t i)
+{
+  return (int64_t)get64((unsigned char const *)f->map + secstart(f, 1) + 8 * i) ;
+}
+
 /* record i's rank of string j (its section checked) */
 uint32_t sortfile_rank (sfile const *f, unsigned int j, size_t i)
 {

@@ -277,6 +277,7 @@ extern int sortfile_check (sfile *f, void *map, size_t len, uint32_t uidvalidity
 extern int sortfile_section (sfile *f, unsigned int k) ;   /* 0 UIDs, 1 dates, 2 + j rank j, 2 + SK_NSORT strings */
 extern uint32_t sortfile_uid (sfile const *f, size_t i) ;
 extern uint32_t sortfile_rank (sfile const *f, unsigned int j, size_t i) ;
+extern int64_t sortfile_date (sfile const *f, size_t i) ;
 extern int sortfile_next (sfile *f, uint32_t *uid, int64_t *date, int *reply, uint32_t *rk, char const **str) ;
 extern void sortfile_close (sfile *f) ;
 extern void sortfile_write (skey const *k, size_t n) ;

@@ -21,11 +21,13 @@ def hwm(pid):
 
 
 def sort():
-    """SORT (SUBJECT) and (REVERSE FROM DATE) in a new session, and its peak RSS in KiB"""
+    """SORT (SUBJECT) and (REVERSE FROM DATE) in a new session, then THREAD
+    (it reads every section of the file), and the session's peak RSS in KiB"""
     c = Raw()
     c.cmd("LOGIN bob bob-password")
     c.cmd("SELECT INBOX")
     r = c.cmd("SORT (SUBJECT) UTF-8 ALL")[0] + c.cmd("SORT (REVERSE FROM DATE) UTF-8 ALL")[0]
+    c.cmd("THREAD REFERENCES UTF-8 ALL")
     k = hwm(c.proc.pid)
     c.cmd("LOGOUT")
     c.proc.wait(30)
@@ -75,7 +77,14 @@ def inplace(want, good):
     """the first SORT by string keys in a session reads the file's UIDs and
     those keys' rank columns in place, not its strings: a byte changed in
     the strings (the last section) leaves the answer right and the file as
-    it is; SORT (DATE) needs every key, finds the damage and writes it again"""
+    it is, and so does SORT (REVERSE DATE); THREAD needs the strings, finds
+    the damage and writes the file again"""
+    c = Raw()
+    c.cmd("LOGIN bob bob-password")
+    c.cmd("SELECT INBOX")
+    wantdate = c.cmd("SORT (REVERSE DATE) UTF-8 ALL")[0][0]
+    c.cmd("LOGOUT")
+    c.proc.wait(30)
     slen = int.from_bytes(good[24:28], "little")
     b = bytearray(good)
     k = next(i for i in range(len(b) - 8 - slen // 2, len(b) - 8) if b[i])
@@ -87,9 +96,12 @@ def inplace(want, good):
     r = c.cmd("SORT (SUBJECT) UTF-8 ALL")[0]
     check(r == [want], "damaged strings: the first SORT (SUBJECT) answers as before: %r" % (r,))
     check(open(PATH, "rb").read() == b, "damaged strings: the file is left as it is (no key was made)")
-    r = c.cmd("SORT (DATE) UTF-8 ALL")[0]
-    check(len(r) == 1 and len(r[0].split()) == 42 and open(PATH, "rb").read() == good,
-          "then SORT (DATE) writes it again as it was: %r" % (r,))
+    r = c.cmd("SORT (REVERSE DATE) UTF-8 ALL")[0]
+    check(r == [wantdate] and open(PATH, "rb").read() == b,
+          "and SORT (REVERSE DATE) (the dates column) too: %r" % (r,))
+    r = c.cmd("THREAD REFERENCES UTF-8 ALL")[0]
+    check(len(r) == 1 and r[0].startswith(b"* THREAD ") and open(PATH, "rb").read() == good,
+          "then THREAD needs the strings, finds the damage and writes the file again as it was: %r" % (r,))
     c.cmd("LOGOUT")
     c.proc.wait(30)
 
