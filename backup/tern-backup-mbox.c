@@ -267,22 +267,6 @@ void bk_mbox_files (char const *acctrel, tern_mboxent const *e)
   mb_free(&b) ;
 }
 
-/* first record position with UID >= uid (binary search by pread) */
-static int lowerbound (tern_mbox *m, uint32_t uid, size_t *pos)
-{
-  size_t lo = 0, hi = m->count ;
-  while (lo < hi)
-  {
-    size_t mid = lo + (hi - lo) / 2 ;
-    tern_rec r ;
-    int e = tern_mbox_getrec(m, mid, &r) ;
-    if (e) return e ;
-    if (r.uid < uid) lo = mid + 1 ; else hi = mid ;
-  }
-  *pos = lo ;
-  return TERN_OK ;
-}
-
 /* under the live lock: the records from the backup's UIDNEXT on, keywords,
    and the live UIDNEXT */
 static int newer (mb *b, tern_mboxent const *e, uint32_t from, genalloc *recs, uint32_t *uidnext)
@@ -293,7 +277,7 @@ static int newer (mb *b, tern_mboxent const *e, uint32_t from, genalloc *recs, u
   if (!r)
   {
     r = tern_mbox_lock(&m, LOCK_SH) ;
-    if (!r) r = lowerbound(&m, from, &pos) ;
+    if (!r) r = tern_mbox_lower(&m, from, &pos) ;
     if (!r && pos < m.count) r = tern_mbox_records(&m, pos, recs) ;
     if (!r && genalloc_len(tern_rec, recs))
     {

@@ -5,7 +5,7 @@ tern-imap_OBJS = imap/tern-imap.o imap/tern-imap-parse.o imap/tern-imap-io.o ima
   imap/tern-imap-sel.o imap/tern-imap-expunge.o imap/tern-imap-fetch.o imap/tern-imap-msg.o imap/tern-imap-store.o imap/tern-imap-append.o imap/tern-imap-search.o \
   imap/tern-imap-mime.o imap/tern-imap-env.o imap/tern-imap-cache.o imap/tern-imap-text.o imap/tern-imap-limit.o imap/tern-imap-junk.o \
   imap/tern-imap-sort.o imap/tern-imap-sortkey.o imap/tern-imap-sortfile.o imap/tern-imap-thread.o \
-  imap/tern-imap-recent.o imap/tern-imap-zip.o imap/tern-imap-qresync.o imap/tern-imap-rev2.o
+  imap/tern-imap-recent.o imap/tern-imap-zip.o imap/tern-imap-qresync.o imap/tern-imap-rev2.o imap/tern-imap-lazy.o
 # zlib for COMPRESS=DEFLATE (RFC 4978)
 tern-imap_LIBS = $(LIBS_DEFAULT) -lz
 MAN += imap/tern-imap.8

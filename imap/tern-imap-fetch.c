@@ -372,6 +372,10 @@ void cmd_fetch (iargs *a)
   if (broken) out_tagged("NO", "[UNAVAILABLE] cannot read some of the messages now") ;
   else if (gone) { sel_sync() ; out_tagged("NO", "[EXPUNGEISSUED] some of the requested messages no longer exist") ; }
   else if (ctebad) out_tagged("NO", "[UNKNOWN-CTE] a part is in an encoding tern cannot decode") ;
+  /* pipelined commands wait behind it (mbsync's FETCH of one message
+     after another): the mailbox is looked at after the last of them, not
+     after each one, since others' changes may wait (RFC 3501 5.2) */
+  else if (in_pending()) out_tagged("OK", a->uid ? "UID FETCH completed" : "FETCH completed") ;
   else imap_ok(a->uid ? "UID FETCH completed" : "FETCH completed") ;
   goto end ;
  bad:

@@ -247,10 +247,11 @@ static uint32_t matchfrom (qsel *q)
    for every message of the client's set changed since its MODSEQ */
 void qresync_select (qsel *q)
 {
-  imsg *m = sel_msgs() ;
   genalloc *set = q->hasknown ? &q->known : 0 ;
   uint64_t kw = 0 ;
+  imsg *m ;
   if (!q->on || q->uidvalidity != S.mbox.hdr.uidvalidity) return ;
+  m = sel_msgs() ;   /* not before: a plain SELECT does not read the list */
   qresync_earlier(q->modseq, set, matchfrom(q)) ;
   for (size_t i = 0 ; i < sel_count() ; i++)
     if (m[i].modseq > q->modseq && (!set || inset(set, m[i].uid))) kw |= m[i].kw ;

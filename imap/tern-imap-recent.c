@@ -48,6 +48,13 @@ void recent_take (void)
   decided = last ;
 }
 
+/* SELECT counted n recent messages up to UID last (tern-imap-lazy.c) */
+void recent_select (size_t n, uint32_t last)
+{
+  nrecent = n ;
+  decided = last ;
+}
+
 /* message m leaves the list */
 void recent_gone (imsg const *m)
 {
@@ -74,18 +81,13 @@ void recent_report (int always)
    found by a binary search on UID: O(log n + recent) */
 int recent_count (tern_mbox *m, uint64_t *n)
 {
-  size_t lo = 0, hi = m->count ;
+  size_t lo ;
   genalloc recs = GENALLOC_ZERO ;
-  tern_rec r ;
   int e ;
   *n = 0 ;
-  while (lo < hi)
-  {
-    size_t mid = lo + (hi - lo) / 2 ;
-    e = tern_mbox_getrec(m, mid, &r) ;
-    if (e) return e ;
-    if (r.uid <= m->hdr.recent) lo = mid + 1 ; else hi = mid ;
-  }
+  if (m->hdr.recent == 0xffffffffu) return TERN_OK ;
+  e = tern_mbox_lower(m, m->hdr.recent + 1, &lo) ;
+  if (e) return e ;
   e = tern_mbox_records(m, lo, &recs) ;
   for (size_t i = 0 ; !e && i < genalloc_len(tern_rec, &recs) ; i++)
     if (!(genalloc_s(tern_rec, &recs)[i].flags & TERN_F_EXPUNGED)) (*n)++ ;

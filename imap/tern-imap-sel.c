@@ -18,8 +18,9 @@
 static size_t npending = 0, ndirty = 0 ;
 static unsigned int kwsent = 0 ;   /* keywords named by the last untagged FLAGS */
 
-imsg *sel_msgs (void) { return genalloc_s(imsg, &S.msgs) ; }
-size_t sel_count (void) { return genalloc_len(imsg, &S.msgs) ; }
+imsg *sel_msgs (void) { if (lazy_pending()) lazy_load() ; return genalloc_s(imsg, &S.msgs) ; }
+size_t sel_count (void) { if (lazy_pending()) lazy_load() ; return genalloc_len(imsg, &S.msgs) ; }
+void sel_counts (size_t pending, size_t dirty) { npending = pending ; ndirty = dirty ; }
 
 size_t sel_finduid (uint32_t uid)
 {
@@ -152,15 +153,6 @@ static void fromrec (imsg *m, tern_rec const *r)
   m->modseq = r->modseq ; m->size = r->size ; m->date = r->internaldate ; m->dirty = 0 ; m->coff = 0 ; m->recent = 0 ;
 }
 
-/* the changes-log end now, so records read next are at least this new */
-static void chgsnap (void)
-{
-  struct stat st ;
-  S.chgoff = TERN_STORE_CHGHDR ;
-  if (!tern_mbox_chgopen(&S.mbox) && fstat(S.mbox.cfd, &st) == 0 && (uint64_t)st.st_size > TERN_STORE_CHGHDR)
-    S.chgoff += ((uint64_t)st.st_size - TERN_STORE_CHGHDR) / TERN_STORE_CHGSIZE * TERN_STORE_CHGSIZE ;
-}
-
 /* (re)reads every record and merges it into the list: O(n), at SELECT and
    after a compaction */
 static int loadall (void)
@@ -169,7 +161,7 @@ static int loadall (void)
   imsg *old = sel_msgs() ;
   size_t nold = sel_count(), j = 0 ;
   int r = tern_mbox_header(&S.mbox) ;
-  if (!r) { chgsnap() ; r = tern_mbox_records(&S.mbox, 0, &recs) ; }
+  if (!r) { sel_chgsnap() ; r = tern_mbox_records(&S.mbox, 0, &recs) ; }
   if (r) { genalloc_free(tern_rec, &recs) ; return r ; }
   for (size_t i = 0 ; i < genalloc_len(tern_rec, &recs) ; i++)
   {
@@ -214,6 +206,7 @@ static int readchanges (void)
 {
   genalloc recs = GENALLOC_ZERO, chg = GENALLOC_ZERO ;
   int resync = 0, r ;
+  lazy_load() ;   /* from the descriptor SELECT read, before any reopening */
   /* reads the header too (one read a command, not two); a change logged
      for a record past the count it saw is skipped: the record has it */
   r = tern_mbox_changes(&S.mbox, S.generation, &S.chgoff, &chg, &resync) ;
@@ -347,8 +340,11 @@ void sel_close (void)
   tern_mbox_close(&S.mbox) ;
   S.mbox = (tern_mbox)TERN_MBOX_ZERO ;
   genalloc_free(imsg, &S.msgs) ;
-  npending = ndirty = 0 ; kwsent = 0 ;
-  recent_reset() ; searchres_reset() ;
+  lazy_reset() ;
+  npending = ndirty = 0 ;
+  kwsent = 0 ;
+  recent_reset() ;
+  searchres_reset() ;
   S.reported = 0 ;
   S.state = S_AUTH ;
 }
@@ -357,13 +353,15 @@ static void selectbox (iargs *a, int ro)
 {
   stralloc name = STRALLOC_ZERO ;
   qsel q = QSEL_ZERO ;
+  size_t exists = 0, nrecent = 0, unseen = 0 ;
   int r ;
   if (a->n < 1 || !mbox_name(&a->a[0], &name)) { if (a->n < 1) out_tagged("BAD", "SELECT mailbox") ; goto end ; }
   if (!qresync_params(a, &q)) goto end ;
   if (S.state == S_SELECTED) { sel_close() ; out_untagged("OK [CLOSED] previous mailbox closed") ; }
   r = tern_store_mbox_lookup(S.acct.s, name.s, &S.ent) ;
   if (!r) r = tern_mbox_openent(&S.mbox, S.acct.s, &S.ent) ;
-  if (!r) { tern_mbox_keywords(&S.mbox) ; r = loadall() ; }
+  S.readonly = ro ;
+  if (!r) { tern_mbox_keywords(&S.mbox) ; r = lazy_select(&exists, &nrecent, &unseen) ; }
   if (r)
   {
     int e = errno ;
@@ -374,17 +372,12 @@ static void selectbox (iargs *a, int ro)
     goto end ;
   }
   S.state = S_SELECTED ;
-  S.readonly = ro ;
   S.expok = 1 ;
-  recent_take() ;
   out_flagsline() ;
-  out_puts("* ") ; out_u64(sel_count()) ; out_puts(" EXISTS\r\n") ;
+  out_puts("* ") ; out_u64(exists) ; out_puts(" EXISTS\r\n") ;
   recent_report(1) ;
-  S.reported = sel_count() ;
   if (S.rev2) sel_rev2list() ;
-  else
-    for (size_t i = 0 ; i < sel_count() ; i++)
-      if (!(sel_msgs()[i].flags & TERN_F_SEEN)) { out_puts("* OK [UNSEEN ") ; out_u64(i + 1) ; out_puts("] first unseen\r\n") ; break ; }
+  else if (unseen) { out_puts("* OK [UNSEEN ") ; out_u64(unseen) ; out_puts("] first unseen\r\n") ; }
   out_puts("* OK [UIDVALIDITY ") ; out_u64(S.mbox.hdr.uidvalidity) ; out_puts("] UIDs valid\r\n") ;
   out_puts("* OK [UIDNEXT ") ; out_u64(S.mbox.hdr.uidnext) ; out_puts("] next UID\r\n") ;
   out_puts("* OK [HIGHESTMODSEQ ") ; out_u64(S.highestmodseq ? S.highestmodseq : 1) ; out_puts("] modseq\r\n") ;

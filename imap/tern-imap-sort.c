@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <skalibs/strerr.h>
+#include "tern.h"
 #include "tern-imap.h"
 
 #define K_ARRIVAL 1
@@ -31,7 +32,10 @@ static unsigned int rk ;
 typedef struct pair_s pair ;
 struct pair_s { uint64_t v ; uint32_t i ; } ;
 
-/* strings by their first 8 bytes (big-endian in v), then the rest */
+static size_t KN ;
+
+/* strings by their first 8 bytes (big-endian in v), then the rest: the
+   order of strcmp */
 static int bystr (void const *x, void const *y)
 {
   pair const *a = x, *b = y ;
@@ -40,54 +44,143 @@ static int bystr (void const *x, void const *y)
   return strcmp(sort_str(K[a->i].s[rk]) + 8, sort_str(K[b->i].s[rk]) + 8) ;
 }
 
+static int cmpmsg (uint32_t a, uint32_t b)
+{
+  return strcmp(sort_str(K[a].s[rk]), sort_str(K[b].s[rk])) ;
+}
+
+static void radix (pair *p, pair *t, size_t n) ;
+
+/* x[0..no) are the keys with the file's ranks (sorted by them), x[no..n)
+   the others (sorted by string): merged into t, each of the others where
+   a binary search among the former puts it */
+static void merge (pair const *x, size_t no, size_t n, pair *t)
+{
+  size_t a = 0, o = 0 ;
+  for (size_t b = no ; b < n ; b++)
+  {
+    size_t lo = a, hi = no ;
+    while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2 ;
+      if (cmpmsg(x[mid].i, x[b].i) < 0) lo = mid + 1 ; else hi = mid ;
+    }
+    while (a < lo) t[o++] = x[a++] ;
+    t[o++] = x[b] ;
+  }
+  while (a < no) t[o++] = x[a++] ;
+}
+
 /* the place of each message's string key s among all of them (equal
    strings, equal places), once per key and set of keys: later sorts
-   compare numbers */
+   compare numbers.  The sort-key file's ranks are taken as they are;
+   the keys not from it are sorted and merged in. */
 static uint32_t const *rank (unsigned int s)
 {
-  static genalloc idx = GENALLOC_ZERO ;
-  size_t n = sel_count() ;
+  static genalloc idx = GENALLOC_ZERO, tmp = GENALLOC_ZERO ;
+  size_t n = KN, no = 0, w ;
   uint32_t *r, place = 0 ;
-  pair *x ;
+  pair *x, *t ;
   if (rankgen[s] == sort_generation() && genalloc_len(uint32_t, &ranks[s]) == n) return genalloc_s(uint32_t, &ranks[s]) ;
-  if (!genalloc_ready(uint32_t, &ranks[s], n) || !genalloc_ready(pair, &idx, n)) strerr_diefu1sys(111, "sort") ;
-  r = genalloc_s(uint32_t, &ranks[s]) ; x = genalloc_s(pair, &idx) ;
+  if (!genalloc_ready(uint32_t, &ranks[s], n) || !genalloc_ready(pair, &idx, n) || !genalloc_ready(pair, &tmp, n)) strerr_diefu1sys(111, "sort") ;
+  r = genalloc_s(uint32_t, &ranks[s]) ; x = genalloc_s(pair, &idx) ; t = genalloc_s(pair, &tmp) ;
+  for (uint32_t i = 0 ; i < n ; i++) if (K[i].ranked) no++ ;
+  w = no ; no = 0 ;
   for (uint32_t i = 0 ; i < n ; i++)
   {
-    unsigned char const *t = (unsigned char const *)sort_str(K[i].s[s]) ;
+    unsigned char const *c = (unsigned char const *)sort_str(K[i].s[s]) ;
     uint64_t v = 0 ;
     unsigned int k = 0 ;
-    for (; k < 8 && t[k] ; k++) v = v << 8 | t[k] ;
-    x[i].v = k ? v << 8 * (8 - k) : 0 ;   /* no shift by 64 */
-    x[i].i = i ;
+    if (K[i].ranked) { x[no].v = K[i].fr[s] ; x[no++].i = i ; continue ; }
+    for (; k < 8 && c[k] ; k++) v = v << 8 | c[k] ;
+    x[w].v = k ? v << 8 * (8 - k) : 0 ;   /* no shift by 64 */
+    x[w++].i = i ;
   }
   rk = s ;
-  qsort(x, n, sizeof *x, &bystr) ;
+  if (no == n) { for (size_t i = 0 ; i < n ; i++) r[x[i].i] = (uint32_t)x[i].v ; goto done ; }
+  radix(x, t, no) ;
+  qsort(x + no, n - no, sizeof *x, &bystr) ;
+  merge(x, no, n, t) ;
   for (size_t i = 0 ; i < n ; i++)
   {
-    if (i && bystr(x + i - 1, x + i)) place++ ;
-    r[x[i].i] = place ;
+    if (i && (K[t[i-1].i].ranked && K[t[i].i].ranked ? K[t[i-1].i].fr[s] != K[t[i].i].fr[s] : !!cmpmsg(t[i-1].i, t[i].i))) place++ ;
+    r[t[i].i] = place ;
   }
+ done:
   genalloc_setlen(uint32_t, &ranks[s], n) ;
   rankgen[s] = sort_generation() ;
   return r ;
 }
 
+uint32_t const *sort_rank (skey const *k, size_t n, unsigned int s)
+{
+  K = k ; KN = n ;
+  return rank(s) ;
+}
+
 static uint32_t const *R[SF_NSTR] ;
+static unsigned char const STR[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;
+#define STRKEY(k) (STR[k] || (k) == K_SUBJECT)
+
+static int64_t const *D ;   /* the sent dates, from the file (direct), or 0: K's */
+
+/* the ranks of string j (j < SK_NSORT; j == SK_NSORT: the sent dates) of
+   the list's messages, read in place from the sort-key file f (its UIDs,
+   and that column once checked), when it has every message: 1, or 0 */
+static int filecolumn (sfile *f, unsigned int j, genalloc *out)
+{
+  imsg const *m = sel_msgs() ;
+  size_t n = sel_count(), p = 0, w = j < SK_NSORT ? sizeof(uint32_t) : sizeof(int64_t) ;
+  char *r ;
+  if (!sortfile_section(f, j < SK_NSORT ? 2 + j : 1) || !stralloc_ready(out, n * w)) return 0 ;
+  r = out->s ;
+  tern_prefault(r, n * w) ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    while (p < f->n && sortfile_uid(f, p) < m[i].uid) p++ ;
+    if (p == f->n || sortfile_uid(f, p) != m[i].uid) return 0 ;
+    if (j < SK_NSORT) ((uint32_t *)r)[i] = sortfile_rank(f, j, p) ;
+    else ((int64_t *)r)[i] = sortfile_date(f, p) ;
+  }
+  out->len = n * w ;
+  return 1 ;
+}
+
+/* R (and D) from the sort-key file alone when the session has no keys
+   of its messages yet and the file has every message: the first SORT of
+   a session then makes no keys and ranks nothing (issue 18).  1, or 0 */
+static int direct (void)
+{
+  static stralloc col[SK_NSORT + 1] ;   /* uint32_t ranks, then int64_t dates */
+  sfile f ;
+  int ok = 1 ;
+  D = 0 ;
+  if (sort_current() || !sortfile_open(&f, 0)) return 0 ;   /* the keys made and ranked: faster */
+  for (unsigned int c = 0 ; c < ncrit && ok ; c++)
+  {
+    unsigned int j = crit[c].key == K_DATE ? SK_NSORT : STR[crit[c].key] ;
+    if (!STRKEY(crit[c].key) && crit[c].key != K_DATE) continue ;
+    ok = filecolumn(&f, j, &col[j]) ;
+    if (j < SK_NSORT) R[j] = (uint32_t const *)col[j].s ;
+    else D = (int64_t const *)col[j].s ;
+  }
+  sortfile_close(&f) ;
+  if (!ok) D = 0 ;
+  return ok ;
+}
 
 /* the value of criterion c for message i as a number that orders as it
    must (REVERSE included) */
 static uint64_t value (unsigned int c, uint32_t i)
 {
-  static unsigned char const str[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;
   imsg const *m = sel_msgs() ;
   uint64_t v ;
   switch (crit[c].key)
   {
     case K_ARRIVAL : v = (uint64_t)m[i].date ^ (1ull << 63) ; break ;
-    case K_DATE : v = (uint64_t)K[i].date ^ (1ull << 63) ; break ;
+    case K_DATE : v = (uint64_t)(D ? D[i] : K[i].date) ^ (1ull << 63) ; break ;
     case K_SIZE : v = m[i].size ; break ;
-    default : v = R[str[crit[c].key]][i] ; break ;
+    default : v = R[STR[crit[c].key]][i] ; break ;
   }
   return crit[c].rev ? ~v : v ;
 }
@@ -120,6 +213,8 @@ static void sortit (uint32_t *h, size_t n)
   pair *p ;
   if (!genalloc_ready(pair, &pairs, n) || !genalloc_ready(pair, &tmp, n)) strerr_diefu1sys(111, "sort") ;
   p = genalloc_s(pair, &pairs) ;
+  tern_prefault(p, n * sizeof(pair)) ;
+  tern_prefault(genalloc_s(pair, &tmp), n * sizeof(pair)) ;
   for (size_t k = 0 ; k < n ; k++) p[k].i = h[k] - 1 ;
   for (unsigned int c = ncrit ; c-- ;)
   {
@@ -223,12 +318,14 @@ void cmd_sort (iargs *a)
   if (p + 2 >= a->n || !criteria(a, p)) { out_tagged("BAD", "bad sort criteria") ; return ; }
   p = REND(a, p) ;
   if (!sort_charset(&a->a[p])) return ;
+  /* room for every message at once: SORT ... ALL is the common case */
+  if (!genalloc_ready(uint32_t, &hits, sel_count())) strerr_diefu1sys(111, "sort") ;
+  tern_prefault(genalloc_s(uint32_t, &hits), sel_count() * sizeof(uint32_t)) ;
   if (!search_match(a, p + 1, 0, &hits, 0)) { out_tagged("BAD", "bad SEARCH key") ; goto end ; }
-  K = sort_keys() ;
-  for (unsigned int c = 0 ; c < ncrit ; c++)
+  if (!direct())
   {
-    static unsigned char const str[] = { 0, 0, SK_CC, 0, SK_FROM, 0, SK_SUBJ, SK_TO, SK_DFROM, SK_DTO } ;
-    if (str[crit[c].key] || crit[c].key == K_SUBJECT) R[str[crit[c].key]] = rank(str[crit[c].key]) ;
+    K = sort_keys() ; KN = sel_count() ;
+    for (unsigned int c = 0 ; c < ncrit ; c++) if (STRKEY(crit[c].key)) R[STR[crit[c].key]] = rank(STR[crit[c].key]) ;
   }
   sortit(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits)) ;
   results(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits), a->uid, es, ret) ;

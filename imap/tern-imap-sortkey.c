@@ -9,6 +9,7 @@
 #include <unistr.h>
 #include <unicase.h>
 #include <uninorm.h>
+#include "tern.h"
 #include "tern_addrlist.h"
 #include "tern_mime.h"
 #include "tern-imap.h"
@@ -18,6 +19,7 @@
 static genalloc keys = GENALLOC_ZERO ;
 static uint32_t generation = 1 ;           /* of keys: a new one when they change */     /* skey, parallel to sel_msgs() */
 static stralloc arena = STRALLOC_ZERO ;    /* their strings, NUL-terminated */
+static uint32_t boxid, boxuv ;             /* the mailbox they are of */
 
 static void die (void)
 {
@@ -246,6 +248,7 @@ static void copy (skey *k, skey const *o, char const *const *str)
   uint32_t uid = k->uid ;
   *k = *o ;
   k->uid = uid ;
+  k->ranked = 0 ;   /* its ranks, if any, were another file's */
   for (unsigned int j = 0 ; j < SF_NSTR ; j++) k->s[j] = put(&arena, str[j], strlen(str[j])) ;
 }
 
@@ -265,35 +268,49 @@ static size_t fill (skey *k, imsg const *m, size_t n, skey const *o, size_t on, 
   char const *str[SF_NSTR] ;
   uint32_t fuid = 0 ;
   size_t j = 0, made = 0 ;
-  int more = *fileok = sortfile_open(&f) ;
+  int more = *fileok = sortfile_open(&f, 1) ;
   /* room for the old keys' strings at once: growing an arena of megabytes
      step by step would copy it again and again */
   if (!stralloc_readyplus(&arena, (on ? na->len + cur.maplen : 0) + 4096)) die() ;
-  if (more) more = sortfile_next(&f, &fuid, &r.date, &r.reply, str) ;
+  if (more) more = sortfile_next(&f, &fuid, &r.date, &r.reply, r.fr, str) ;
   for (size_t i = 0 ; i < n ; i++)
   {
     k[i].uid = m[i].uid ;
     while (j < on && o[j].uid < m[i].uid) j++ ;
-    while (more && fuid < m[i].uid) more = sortfile_next(&f, &fuid, &r.date, &r.reply, str) ;
-    if (j < on && o[j].uid == m[i].uid)
+    while (more && fuid < m[i].uid) more = sortfile_next(&f, &fuid, &r.date, &r.reply, r.fr, str) ;
+    if (more && fuid == m[i].uid)
+    {
+      /* the file first: its keys come with their ranks, all in one file's */
+      k[i] = r ;
+      k[i].uid = fuid ;
+      k[i].ranked = 1 ;
+      for (unsigned int x = 0 ; x < SF_NSTR ; x++) k[i].s[x] = INMAP | (uint32_t)(str[x] - (char const *)f.map) ;
+    }
+    else if (j < on && o[j].uid == m[i].uid)
     {
       char const *os[SF_NSTR] ;
       for (unsigned int x = 0 ; x < SF_NSTR ; x++)
         os[x] = o[j].s[x] & INMAP ? (char const *)cur.map + (o[j].s[x] & ~INMAP) : na->s + o[j].s[x] ;
       copy(k + i, o + j, os) ;
     }
-    else if (more && fuid == m[i].uid)
-    {
-      k[i] = r ;
-      k[i].uid = fuid ;
-      for (unsigned int x = 0 ; x < SF_NSTR ; x++) k[i].s[x] = INMAP | (uint32_t)(str[x] - (char const *)f.map) ;
-    }
-    else { compute(k + i, m + i) ; made++ ; }
+    else { compute(k + i, m + i) ; k[i].ranked = 0 ; made++ ; }
   }
   /* the old keys' strings are copied: the old map goes, the new one stays */
   sortfile_close(&cur) ;
   cur = f ;
   return made ;
+}
+
+/* 1 if the keys kept are those of the message list (sort_keys() would
+   make nothing), else 0 */
+int sort_current (void)
+{
+  imsg const *m = sel_msgs() ;
+  size_t n = sel_count(), i ;
+  skey const *o = genalloc_s(skey, &keys) ;
+  if (genalloc_len(skey, &keys) != n || S.ent.id != boxid || S.ent.uidvalidity != boxuv) return 0 ;
+  for (i = 0 ; i < n && o[i].uid == m[i].uid ; i++) ;
+  return i == n ;
 }
 
 /* the keys, parallel to sel_msgs(): kept by UID, read from the sort-key
@@ -302,7 +319,6 @@ skey const *sort_keys (void)
 {
   static genalloc nk = GENALLOC_ZERO ;
   static stralloc na = STRALLOC_ZERO ;
-  static uint32_t boxid, boxuv ;
   imsg const *m = sel_msgs() ;
   size_t n = sel_count(), on = genalloc_len(skey, &keys), i, made ;
   skey *o = genalloc_s(skey, &keys) ;
@@ -312,6 +328,7 @@ skey const *sort_keys (void)
   for (i = 0 ; i < n && i < on && o[i].uid == m[i].uid ; i++) ;
   if (i == n && on == n) return o ;
   if (!genalloc_ready(skey, &nk, n)) die() ;
+  tern_hugepages(genalloc_s(skey, &nk), n * sizeof(skey)) ;
   {
     stralloc t = arena ; arena = na ; na = t ;   /* na: the old strings */
   }

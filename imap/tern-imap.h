@@ -254,6 +254,7 @@ extern void cache_close (void) ;
 #define SK_MSGID 6       /* "<id>" or "" (not casemapped) */
 #define SK_REFS 7        /* References' ids (or In-Reply-To's first), spaced */
 #define SF_NSTR 8
+#define SK_NSORT 6       /* SK_SUBJ to SK_DTO: the strings SORT ranks */
 typedef struct skey_s skey ;
 struct skey_s
 {
@@ -261,17 +262,27 @@ struct skey_s
   int64_t date ;         /* sent date (UTC seconds), or the internal date */
   int reply ;            /* the subject was a reply or forward (Re:, Fwd:, (fwd)) */
   uint32_t s[SF_NSTR] ;  /* SK_* */
+  int ranked ;           /* from the sort-key file: fr holds its ranks */
+  uint32_t fr[SK_NSORT] ;  /* the places of s[0..SK_NSORT) among the file's */
 } ;
 extern skey const *sort_keys (void) ;
+extern int sort_current (void) ;   /* 1: sort_keys() would make nothing */
 extern char const *sort_str (uint32_t off) ;
 extern uint32_t sort_generation (void) ;   /* changes when sort_keys() changes */
 extern void sort_casemap (stralloc *out, char const *s, size_t len) ;
 extern void sort_free (void) ;
-/* tern-imap-sortfile.c: MBOXDIR/sortkeys, checked whole when opened */
+/* tern-imap-sortfile.c: MBOXDIR/sortkeys, in columns each checked
+   before it is used (its head and UIDs when opened, all when whole) */
 typedef struct sfile_s sfile ;
-struct sfile_s { void *map ; size_t maplen ; size_t off ; uint32_t left ; } ;
-extern int sortfile_open (sfile *f) ;    /* 1 valid, 0 missing or damaged */
-extern int sortfile_next (sfile *f, uint32_t *uid, int64_t *date, int *reply, char const **str) ;
+struct sfile_s { void *map ; size_t maplen ; uint32_t n, slen, uidnext ; size_t i ; unsigned int ok ; } ;
+extern int sortfile_open (sfile *f, int whole) ;    /* 1 valid, 0 missing or damaged */
+extern int sortfile_head (sfile *f, void *map, size_t len, uint32_t uidvalidity, uint32_t uidnext) ;  /* no I/O */
+extern int sortfile_check (sfile *f, void *map, size_t len, uint32_t uidvalidity, uint32_t uidnext) ;  /* no I/O */
+extern int sortfile_section (sfile *f, unsigned int k) ;   /* 0 UIDs, 1 dates, 2 + j rank j, 2 + SK_NSORT strings */
+extern uint32_t sortfile_uid (sfile const *f, size_t i) ;
+extern uint32_t sortfile_rank (sfile const *f, unsigned int j, size_t i) ;
+extern int64_t sortfile_date (sfile const *f, size_t i) ;
+extern int sortfile_next (sfile *f, uint32_t *uid, int64_t *date, int *reply, uint32_t *rk, char const **str) ;
 extern void sortfile_close (sfile *f) ;
 extern void sortfile_write (skey const *k, size_t n) ;
 extern int search_match (iargs *a, unsigned int start, int uid, genalloc *hits, uint64_t *ms) ;
@@ -279,6 +290,10 @@ extern int search_match (iargs *a, unsigned int start, int uid, genalloc *hits, 
 extern int sort_return (iargs *a, unsigned int *p, unsigned int *ret, int *es) ;  /* RETURN (...): 0 bad */
 extern int sort_charset (inode const *n) ;   /* 1 UTF-8 or US-ASCII, else 0 after NO/BAD */
 extern void cmd_sort (iargs *) ;
+/* the place of each of k[0..n)'s string s (< SK_NSORT) among them: the
+   file's ranks merged with the others' (O(n) and O(log n) string
+   comparisons for each key not from the file) */
+extern uint32_t const *sort_rank (skey const *k, size_t n, unsigned int s) ;
 extern void cmd_thread (iargs *) ;
 /* tern-imap-msg.c: a message file in memory; mapmsg: 1, or 0 with errno
    (ENOENT: expunged, the file is gone) */
@@ -306,6 +321,7 @@ extern void recent_reset (void) ;
 extern void recent_take (void) ;        /* after new messages joined the list */
 extern void recent_gone (imsg const *m) ;
 extern void recent_recount (void) ;
+extern void recent_select (size_t n, uint32_t last) ;
 extern void recent_report (int always) ;
 extern int recent_count (tern_mbox *m, uint64_t *n) ;
 /* tern-imap-rev2.c: what IMAP4rev2 (ENABLE IMAP4rev2) adds */
@@ -316,6 +332,14 @@ extern void searchres_save (genalloc const *hits, int uid, unsigned int ret) ;
 extern int searchres_has (uint32_t uid) ;
 extern int searchres_idx (genalloc *idx) ;   /* sel_set of "$" */
 extern void searchres_reset (void) ;
+/* tern-imap-lazy.c: SELECT from the index header; the message list read
+   at the first command that needs it (sel_msgs, sel_count) */
+extern int lazy_select (size_t *exists, size_t *nrecent, size_t *unseen) ;
+extern int lazy_pending (void) ;
+extern void lazy_load (void) ;
+extern void lazy_reset (void) ;
+extern void sel_chgsnap (void) ;
+extern void sel_counts (size_t pending, size_t dirty) ;
 /* tern-imap-qresync.c: QRESYNC (tern-imap(8) QRESYNC) */
 typedef struct qsel_s qsel ;
 struct qsel_s { int on, hasknown, hasmatch ; uint32_t uidvalidity ; uint64_t modseq ; genalloc known, seqs, uids ; } ;

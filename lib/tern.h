@@ -32,6 +32,9 @@ extern int tern_lock (char const *dir) ;
 extern int tern_lockat (char const *dir, char const *name) ;
 /* fsync the directory holding path (or path itself when isdir). */
 extern int tern_fsync_dir (char const *path, int isdir) ;
+/* tern_hugepages.c: hints for a large array about to be filled */
+extern void tern_hugepages (void *p, size_t len) ;
+extern void tern_prefault (void *p, size_t len) ;
 /* Create dir and its missing parents with mode. */
 extern int tern_mkdirp (char const *path, unsigned int mode) ;
 /* Append a maildir unique name (time.MusecPpid_count.host) to sa; no NUL. */

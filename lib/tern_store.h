@@ -1,4 +1,4 @@
-/* tern_store.h: the account store (format: lib/tern-store.5, version 1).
+/* tern_store.h: the account store (format: lib/tern-store.5, version 2).
    An account is a directory ACCT given by the caller; mailboxes are listed
    in ACCT/mailboxes and live in ACCT/mail/ID/ (maildir + binary index).
    Functions return TERN_OK / TERN_PERM / TERN_TEMP with errno set, or 1/0. */
@@ -10,7 +10,8 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
 
-#define TERN_STORE_VERSION 1
+#define TERN_STORE_VERSION 2      /* what writers write */
+#define TERN_STORE_VERSION_MIN 1  /* the oldest readers take */
 #define TERN_STORE_HDRSIZE 64
 #define TERN_STORE_RECSIZE 64
 #define TERN_STORE_CHGHDR 16
@@ -77,8 +78,8 @@ struct tern_mboxlist_s
 typedef struct tern_idxhdr_s tern_idxhdr ;
 struct tern_idxhdr_s
 {
-  uint32_t version ;
-  uint32_t recsize ;
+  uint32_t version ;  /* as read (1 or 2); a write always writes TERN_STORE_VERSION */
+  uint32_t unseen ;   /* live records below this UID have \Seen (0: unknown; always 0 in version 1) */
   uint32_t uidvalidity ;
   uint32_t uidnext ;
   uint64_t highestmodseq ;
@@ -209,6 +210,14 @@ extern int tern_mbox_chgreset (tern_mbox *m) ;  /* empty changes file of m's gen
 extern int tern_mbox_records (tern_mbox *m, size_t from, genalloc *recs) ; /* appends tern_rec; order checked */
 extern int tern_mbox_allrecords (tern_mbox *m, genalloc *recs) ;  /* as they are: check, repair */
 extern int tern_mbox_find (tern_mbox *m, uint32_t uid, tern_rec *r, size_t *pos) ;
+/* the position of the first record with a UID >= uid (count if none) */
+extern int tern_mbox_lower (tern_mbox *m, uint32_t uid, size_t *pos) ;
+/* f on records from..to-1 (to clipped to count) in order until f returns
+   non-zero; reads 256 records at a time */
+typedef int tern_recscan_func (tern_rec const *r, size_t pos, void *data) ;
+extern int tern_mbox_scan (tern_mbox *m, size_t from, size_t to, tern_recscan_func *f, void *data) ;
+/* tern_store_compact.c: the unseen boundary of records (sorted) */
+extern uint32_t tern_mbox_unseenof (tern_rec const *recs, size_t n, uint32_t uidnext) ;
 extern int tern_mbox_changes (tern_mbox *m, uint32_t generation, uint64_t *off, genalloc *chg, int *resync) ;
 extern int tern_mbox_openmsg (tern_mbox *m, uint32_t uid) ;  /* fd, or -1 */
 /* tern_store_usage.c: bytes and number of the messages (not expunged):

@@ -25,7 +25,7 @@ int tern_store_mbox_init (char const *acct, uint32_t id, uint32_t uidvalidity)
   char path[n + 6 + UINT32_FMT + 10] ;
   char buf[TERN_STORE_HDRSIZE] ;
   size_t d ;
-  tern_idxhdr h = { .version = TERN_STORE_VERSION, .recsize = TERN_STORE_RECSIZE, .uidvalidity = uidvalidity, .uidnext = 1, .generation = 1, .usage = 1 } ;
+  tern_idxhdr h = { .version = TERN_STORE_VERSION, .uidvalidity = uidvalidity, .uidnext = 1, .generation = 1, .usage = 1 } ;
   memcpy(path, acct, n) ;
   memcpy(path + n, "/mail/", 6) ;
   d = n + 6 + uint32_fmt(path + n + 6, id) ;

@@ -106,6 +106,9 @@ static void records (ctx *c)
     qsort(genalloc_s(tern_rec, &c->recs), n, sizeof(tern_rec), &rcmp) ;
   }
   if (tomb != c->m->hdr.tombstones) say(c, "index", 0, 0, "tombstone count differs") ;
+  if (c->m->hdr.unseen > c->m->hdr.uidnext) say(c, "index", 0, 0, "unseen boundary above UIDNEXT") ;
+  else if (sorted && c->m->hdr.unseen > tern_mbox_unseenof(r, n, c->m->hdr.uidnext))
+    say(c, "index", 0, 0, "unseen boundary above a message without \\Seen") ;
   c->live = live ;
 }
 

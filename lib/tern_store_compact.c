@@ -24,6 +24,15 @@ static int writeall (int fd, tern_idxhdr const *h, tern_rec const *recs, size_t 
   return fsync(fd) == 0 ;
 }
 
+/* the unseen boundary (tern-store.5): the first live record without
+   \Seen, or uidnext */
+uint32_t tern_mbox_unseenof (tern_rec const *recs, size_t n, uint32_t uidnext)
+{
+  for (size_t i = 0 ; i < n ; i++)
+    if (!(recs[i].flags & (TERN_F_SEEN | TERN_F_EXPUNGED))) return recs[i].uid ;
+  return uidnext ;
+}
+
 /* EX lock held.  recs sorted by UID, unique, all below uidnext. */
 int tern_mbox_rewrite (tern_mbox *m, tern_rec const *recs, size_t n, uint32_t uidnext, uint32_t uidvalidity)
 {
@@ -39,6 +48,7 @@ int tern_mbox_rewrite (tern_mbox *m, tern_rec const *recs, size_t n, uint32_t ui
     if (recs[i].modseq > h.highestmodseq) h.highestmodseq = recs[i].modseq ;
   }
   h.vanished = h.highestmodseq ? h.highestmodseq : 1 ;   /* the dropped expunges are forgotten */
+  h.unseen = tern_mbox_unseenof(recs, n, uidnext) ;
   if (!tern_mbox_path(&tmp, m, "index.tmp", 0) || !tern_mbox_path(&path, m, "index", 0)) goto end ;
   fd = open(tmp.s, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) ;
   if (fd < 0 || flock(fd, LOCK_EX) < 0) { r = tern_errcode(errno) ; goto end ; }

@@ -26,6 +26,14 @@ static int change (tern_mbox *m, size_t pos, tern_rec *rec, uint32_t flags, uint
   tern_change c = { .uid = rec->uid, .flags = flags, .modseq = m->hdr.highestmodseq + 1, .keywords = keywords } ;
   int r = chgappend(m, &c) ;
   if (r) return r ;
+  if (!(flags & (TERN_F_SEEN | TERN_F_EXPUNGED)) && rec->uid < m->hdr.unseen)
+  {
+    /* the unseen boundary goes down before the record changes: a crash
+       between the two leaves it low, which is only slower */
+    m->hdr.unseen = rec->uid ;
+    r = tern_mbox_puthdr(m) ;
+    if (r) return r ;
+  }
   rec->flags = flags ; rec->keywords = keywords ; rec->modseq = c.modseq ;
   r = tern_mbox_putrec(m, pos, rec) ;
   if (r) return r ;

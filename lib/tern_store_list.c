@@ -72,7 +72,7 @@ int tern_mboxlist_parse (tern_mboxlist *l, char const *s, size_t len)
   if (!nl || len < 11 || memcmp(s, "tern-store ", 11)) return bad(1, "bad first line") ;
   i = 11 ;
   if (!num(s, (size_t)(nl - s) + 1, &i, &v)) return bad(1, "bad first line") ;
-  if (v != TERN_STORE_VERSION) return bad(1, "unknown format version") ;
+  if (v < TERN_STORE_VERSION_MIN || v > TERN_STORE_VERSION) return bad(1, "unknown format version") ;
   if (!num(s, (size_t)(nl - s) + 1, &i, &l->nextid) || !l->nextid) return bad(1, "bad NEXTID") ;
   {
     /* the last number ends with the newline, not a space */
@@ -100,7 +100,9 @@ int tern_mboxlist_parse (tern_mboxlist *l, char const *s, size_t len)
 int tern_mboxlist_fmt (stralloc *sa, tern_mboxlist const *l)
 {
   char fmt[UINT32_FMT] ;
-  if (!stralloc_cats(sa, "tern-store 1 ")
+  if (!stralloc_cats(sa, "tern-store ")
+   || !stralloc_catb(sa, fmt, uint32_fmt(fmt, TERN_STORE_VERSION))
+   || !stralloc_catb(sa, " ", 1)
    || !stralloc_catb(sa, fmt, uint32_fmt(fmt, l->nextid))
    || !stralloc_catb(sa, " ", 1)
    || !stralloc_catb(sa, fmt, uint32_fmt(fmt, l->nextuidvalidity))

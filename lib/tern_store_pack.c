@@ -1,5 +1,6 @@
 /* tern_store_pack: little-endian encoding of the index header, index
-   records and change entries (tern-store.5). */
+   records and change entries (tern-store.5): reads versions 1 and 2,
+   writes version 2. */
 #include <string.h>
 #include <skalibs/uint32.h>
 #include <skalibs/uint64.h>
@@ -9,8 +10,8 @@ void tern_idxhdr_pack (char *s, tern_idxhdr const *h)
 {
   memset(s, 0, TERN_STORE_HDRSIZE) ;
   memcpy(s, "TERNIDX1", 8) ;
-  uint32_pack(s + 8, h->version) ;
-  uint32_pack(s + 12, h->recsize) ;
+  uint32_pack(s + 8, TERN_STORE_VERSION) ;
+  uint32_pack(s + 12, h->unseen) ;
   uint32_pack(s + 16, h->uidvalidity) ;
   uint32_pack(s + 20, h->uidnext) ;
   uint64_pack(s + 24, h->highestmodseq) ;
@@ -27,7 +28,7 @@ int tern_idxhdr_unpack (char const *s, tern_idxhdr *h)
 {
   if (memcmp(s, "TERNIDX1", 8)) return 0 ;
   uint32_unpack(s + 8, &h->version) ;
-  uint32_unpack(s + 12, &h->recsize) ;
+  uint32_unpack(s + 12, &h->unseen) ;
   uint32_unpack(s + 16, &h->uidvalidity) ;
   uint32_unpack(s + 20, &h->uidnext) ;
   uint64_unpack(s + 24, &h->highestmodseq) ;
@@ -37,8 +38,14 @@ int tern_idxhdr_unpack (char const *s, tern_idxhdr *h)
   uint32_unpack(s + 44, &h->recent) ;
   uint64_unpack(s + 48, &h->vanished) ;
   uint64_unpack(s + 56, &h->usage) ;
-  return h->version == TERN_STORE_VERSION && h->recsize == TERN_STORE_RECSIZE
-    && h->uidnext && h->uidvalidity ;
+  /* version 1 held the record size (64) where version 2 holds the unseen boundary */
+  if (h->version == 1)
+  {
+    if (h->unseen != TERN_STORE_RECSIZE) return 0 ;
+    h->unseen = 0 ;
+  }
+  else if (h->version != TERN_STORE_VERSION) return 0 ;
+  return h->uidnext && h->uidvalidity ;
 }
 
 void tern_rec_pack (char *s, tern_rec const *r)
@@ -95,5 +102,5 @@ int tern_chghdr_unpack (char const *s, uint32_t *generation)
   if (memcmp(s, "TERNCHG1", 8)) return 0 ;
   uint32_unpack(s + 8, &v) ;
   uint32_unpack(s + 12, generation) ;
-  return v == TERN_STORE_VERSION ;
+  return v >= TERN_STORE_VERSION_MIN && v <= TERN_STORE_VERSION ;
 }

@@ -35,10 +35,29 @@ static int badrec (tern_mbox *m, size_t i, uint32_t uid, uint32_t prev)
   return tern_store_damage(m->dir.s, "index", 0, what) ;
 }
 
+typedef struct readctx_s readctx ;
+struct readctx_s
+{
+  tern_mbox *m ;
+  genalloc *recs ;
+  uint32_t prev ;
+  int check ;
+  int r ;
+} ;
+
+static int readone (tern_rec const *rec, size_t pos, void *data)
+{
+  readctx *c = data ;
+  if (c->check && rec->uid <= c->prev) { c->r = badrec(c->m, pos, rec->uid, c->prev) ; return 1 ; }
+  c->prev = rec->uid ;
+  if (!genalloc_catb(tern_rec, c->recs, rec, 1)) { c->r = TERN_TEMP ; return 1 ; }
+  return 0 ;
+}
+
+/* a file that shrank under us stops the scan: the caller sees fewer */
 static int readrecs (tern_mbox *m, size_t from, genalloc *recs, int check)
 {
-  char buf[256 * TERN_STORE_RECSIZE] ;
-  uint32_t prev = 0 ;
+  readctx c = { .m = m, .recs = recs, .check = check } ;
   int r = tern_mbox_header(m) ;
   if (r) return r ;
   if (from && from < m->count)
@@ -46,28 +65,10 @@ static int readrecs (tern_mbox *m, size_t from, genalloc *recs, int check)
     tern_rec rec ;
     r = tern_mbox_getrec(m, from - 1, &rec) ;
     if (r) return r ;
-    prev = rec.uid ;
+    c.prev = rec.uid ;
   }
-  while (from < m->count)
-  {
-    size_t want = m->count - from, got ;
-    ssize_t n ;
-    if (want > 256) want = 256 ;
-    n = pread(m->fd, buf, want * TERN_STORE_RECSIZE, (off_t)(TERN_STORE_HDRSIZE + from * TERN_STORE_RECSIZE)) ;
-    if (n < 0) return tern_errcode(errno) ;
-    got = (size_t)n / TERN_STORE_RECSIZE ;
-    if (!got) break ;  /* shrunk under us: the caller sees fewer */
-    for (size_t i = 0 ; i < got ; i++)
-    {
-      tern_rec rec ;
-      tern_rec_unpack(buf + i * TERN_STORE_RECSIZE, &rec) ;
-      if (check && rec.uid <= prev) return badrec(m, from + i, rec.uid, prev) ;
-      prev = rec.uid ;
-      if (!genalloc_catb(tern_rec, recs, &rec, 1)) return TERN_TEMP ;
-    }
-    from += got ;
-  }
-  return TERN_OK ;
+  r = tern_mbox_scan(m, from, m->count, &readone, &c) ;
+  return r ? r : c.r ;
 }
 
 /* appends records from..count; UIDs must increase strictly from the
@@ -144,4 +145,41 @@ int tern_mbox_openmsg (tern_mbox *m, uint32_t uid)
     errno = e ;
   }
   return fd ;
+}
+
+int tern_mbox_lower (tern_mbox *m, uint32_t uid, size_t *pos)
+{
+  size_t lo = 0, hi = m->count ;
+  while (lo < hi)
+  {
+    size_t mid = lo + (hi - lo) / 2 ;
+    tern_rec r ;
+    int e = tern_mbox_getrec(m, mid, &r) ;
+    if (e) return e ;
+    if (r.uid < uid) lo = mid + 1 ; else hi = mid ;
+  }
+  *pos = lo ;
+  return TERN_OK ;
+}
+
+int tern_mbox_scan (tern_mbox *m, size_t from, size_t to, tern_recscan_func *f, void *data)
+{
+  char buf[256 * TERN_STORE_RECSIZE] ;
+  if (to > m->count) to = m->count ;
+  while (from < to)
+  {
+    size_t want = to - from > 256 ? 256 : to - from, got ;
+    ssize_t n = pread(m->fd, buf, want * TERN_STORE_RECSIZE, (off_t)(TERN_STORE_HDRSIZE + from * TERN_STORE_RECSIZE)) ;
+    if (n < 0) return tern_errcode(errno) ;
+    got = (size_t)n / TERN_STORE_RECSIZE ;
+    if (!got) break ;
+    for (size_t i = 0 ; i < got ; i++)
+    {
+      tern_rec r ;
+      tern_rec_unpack(buf + i * TERN_STORE_RECSIZE, &r) ;
+      if ((*f)(&r, from + i, data)) return TERN_OK ;
+    }
+    from += got ;
+  }
+  return TERN_OK ;
 }

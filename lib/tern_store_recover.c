@@ -118,6 +118,7 @@ static int untear (tern_mbox *m, int *dirty)
     a.last = rec.uid ;
   }
   if (tomb != m->hdr.tombstones) { m->hdr.tombstones = tomb ; *dirty = 1 ; }
+  if (m->hdr.unseen) { m->hdr.unseen = 0 ; *dirty = 1 ; }  /* records come back unseen */
   r = tern_mbox_curscan(m, &above, &a) ;
   if (!r && genalloc_len(uint32_t, &a.uids))
     qsort(genalloc_s(uint32_t, &a.uids), genalloc_len(uint32_t, &a.uids), sizeof(uint32_t), &uidcmp) ;
@@ -150,8 +151,11 @@ static int lastrec (tern_mbox *m, int *dirty)
   return TERN_OK ;
 }
 
-/* the last change may be logged but not applied to its record or header */
-static int replay (tern_mbox *m, int *dirty)
+/* the last change may be logged but not applied to its record or header;
+   hms is HIGHESTMODSEQ as the header had it before lastrec() raised it to
+   the last record's (a change of the last record that died before its
+   header write has raised nothing, and its tombstone is not counted) */
+static int replay (tern_mbox *m, uint64_t hms, int *dirty)
 {
   char buf[TERN_STORE_CHGSIZE] ;
   struct stat st ;
@@ -185,17 +189,18 @@ static int replay (tern_mbox *m, int *dirty)
     stralloc_free(&p) ;
     if (r) return r ;
   }
-  if (c.modseq <= m->hdr.highestmodseq) return TERN_OK ;
+  if (c.modseq <= hms) return TERN_OK ;
   r = tern_mbox_find(m, c.uid, &rec, &pos) ;
   if (r == TERN_OK && rec.modseq < c.modseq)
   {
     rec.flags = c.flags ; rec.keywords = c.keywords ; rec.modseq = c.modseq ;
+    if (!(c.flags & (TERN_F_SEEN | TERN_F_EXPUNGED)) && c.uid < m->hdr.unseen) m->hdr.unseen = c.uid ;
     r = tern_mbox_putrec(m, pos, &rec) ;
     if (r) return r ;
   }
   else if (r == TERN_TEMP) return r ;
   if (c.flags & TERN_F_EXPUNGED) m->hdr.tombstones++ ;
-  m->hdr.highestmodseq = c.modseq ;
+  if (c.modseq > m->hdr.highestmodseq) m->hdr.highestmodseq = c.modseq ;
   *dirty = 1 ;
   return TERN_OK ;
 }
@@ -203,8 +208,9 @@ static int replay (tern_mbox *m, int *dirty)
 int tern_mbox_recover (tern_mbox *m)
 {
   int dirty = 0, torn = m->torn ;
+  uint64_t hms = m->hdr.highestmodseq ;
   int r = lastrec(m, &dirty) ;
-  if (!r) r = replay(m, &dirty) ;
+  if (!r) r = replay(m, hms, &dirty) ;
   if (!r && torn) r = untear(m, &dirty) ;
   if (!r) r = adopt(m, &dirty) ;
   /* after a crash, or from a program that predates the total: counted

@@ -26,7 +26,7 @@ unsigned int verify_version (char *s, size_t len)
     size_t end = nl ? (size_t)(nl - s) : len ;
     s[end] = 0 ;
     last = i ;
-    if (!strncmp(s + i, "store ", 6) && !known(s + i + 6, TERN_STORE_VERSION, TERN_STORE_VERSION)) bad |= VERIFY_V_STORE ;
+    if (!strncmp(s + i, "store ", 6) && !known(s + i + 6, TERN_STORE_VERSION_MIN, TERN_STORE_VERSION)) bad |= VERIFY_V_STORE ;
     else if (!strncmp(s + i, "queue ", 6) && !known(s + i + 6, 1, TERN_QUEUE_VERSION)) bad |= VERIFY_V_QUEUE ;
     else if (!strncmp(s + i, "tern-backup ", 12) && !known(s + i + 12, 1, 1)) bad |= VERIFY_V_FORMAT ;
     i = end + 1 ;

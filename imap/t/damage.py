@@ -1,10 +1,11 @@
 # damage.py: tern-imap on a damaged mailbox never shows a shrunken one: a
 # torn index (truncate -s 401 on 19 messages) shows all 19; records out of
 # order, UID 0, a duplicate UID, a UIDVALIDITY that differs from the list,
-# a missing index answer NO [UNAVAILABLE], logged once with path and fault.
+# a missing index answer NO [UNAVAILABLE] (or, for a record SELECT does not
+# read, BYE at the first command that reads the message list), logged once
+# with path and fault.
 # Prints "N passed, N failed".
-import re
-import os, struct, subprocess, sys
+import os, re, struct, subprocess, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 from common import check, setup, deliver, MSG, Raw, D
@@ -55,24 +56,50 @@ def setuid(pos, uid):
         f.write(struct.pack("<I", uid))
 
 
+def no(r):
+    return r[1].split(b" ", 1)[-1].startswith(b"NO [UNAVAILABLE]")
+
+
+def opened(c, cmd, what):
+    """cmd (SELECT or EXAMINE) of the damaged Inbox answers NO [UNAVAILABLE];
+    or, when the damage is in records it does not read (it reads the
+    header and a few records, tern-imap(8) SELECT), OK with all 19, and then
+    the first command that reads the message list gets BYE and is shown
+    nothing.  True if the session ended so."""
+    r = c.cmd(cmd + " INBOX")
+    if no(r):
+        check(exists(r) == -1, "%s: %s NO [UNAVAILABLE]: %r" % (what[1], cmd, r))
+        return False
+    check(r[1].split(b" ")[1] == b"OK" and exists(r) == 19, "%s: %s NO, or OK with all 19: %r" % (what[1], cmd, r))
+    r = c.cmd("UID FETCH 1:* (UID)")
+    check(r == ([b"* BYE cannot read the mailbox now\r\n"], b""), "%s: after %s, UID FETCH: BYE, nothing shown: %r" % (what[1], cmd, r))
+    c.proc.wait(30)
+    return True
+
+
 def damaged(n, what, fix):
-    """SELECT now answers NO [UNAVAILABLE], twice, logged once; fix() undoes it"""
+    """SELECT and EXAMINE (see opened) and STATUS refuse, twice, each
+    session logs it once; fix() undoes it"""
     c = session(n)
-    r = c.cmd("SELECT INBOX")
-    check(r[1].startswith(b"t2 NO [UNAVAILABLE]") and exists(r) == -1, "%s: SELECT NO [UNAVAILABLE]: %r" % (what[1], r))
-    r = c.cmd("EXAMINE INBOX")
-    check(r[1].startswith(b"t3 NO [UNAVAILABLE]"), "%s: EXAMINE NO [UNAVAILABLE]: %r" % (what[1], r[1]))
+    logs = []
+    for k, cmd in enumerate(("SELECT", "EXAMINE")):
+        if opened(c, cmd, what):
+            logs.append(c.log())
+            c = session(n + 50 * (k + 1))
     r = c.cmd("STATUS INBOX (MESSAGES UNSEEN)")
-    check(r[1].startswith(b"t4 NO [UNAVAILABLE]") and r[0] == [], "%s: STATUS NO [UNAVAILABLE]: %r" % (what[1], r))
+    check(no(r) and r[0] == [], "%s: STATUS NO [UNAVAILABLE]: %r" % (what[1], r))
     c.end()
-    log = c.log()
-    lines = [l for l in log.split(b"\n") if what[0].encode() in l]
-    check(len(lines) == 1 and what[1].encode() in lines[0], "%s: logged once with path and fault: %r" % (what[1], log))
-    check(len(lines) == 1 and re.search(rb"warning: (damage|temp) pid=[0-9]+ ", lines[0]), "%s: the line names the session (pid=): %r" % (what[1], lines))
+    logs.append(c.log())
+    for log in logs:
+        lines = [l for l in log.split(b"\n") if what[0].encode() in l]
+        check(len(lines) == 1 and what[1].encode() in lines[0], "%s: logged once with path and fault: %r" % (what[1], log))
+        check(len(lines) == 1 and re.search(rb"warning: (damage|temp) pid=[0-9]+ ", lines[0]), "%s: the line names the session (pid=): %r" % (what[1], lines))
     fix()
     c = session(n + 100)
     r = c.cmd("SELECT INBOX")
     check(r[1].startswith(b"t2 OK") and exists(r) == 19, "%s: put right, 19 again: %r" % (what[1], r[1]))
+    r = c.cmd("UID FETCH 1:* (UID)")
+    check(r[1].startswith(b"t3 OK") and len(r[0]) == 19, "%s: put right, 19 shown: %r" % (what[1], r[1]))
     c.end()
 
 

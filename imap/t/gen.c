@@ -2,7 +2,7 @@
    one in 1000 has "zebra" in its Subject) written at once into ACCT's Inbox
    (message files in cur/, then one index rewrite: no fsync per message)
    and, byte for byte the same, into the Maildir MAILDIR (for Dovecot).
-   usage: imap-gen ACCT MAILDIR N   exit: 0, 100 usage, 111 error. */
+   usage: imap-gen ACCT MAILDIR N (MAILDIR "-": none)   exit: 0, 100 usage, 111 error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +66,7 @@ int main (int argc, char **argv)
   n = strtoul(argv[3], 0, 10) ;
   if (tern_store_create(argv[1]) || tern_store_mbox_lookup(argv[1], "Inbox", &e)
    || tern_mbox_open(&m, argv[1], e.id) || tern_mbox_lock(&m, LOCK_EX)) { perror("open the store") ; return 111 ; }
-  for (char const *sub = "tmp" ; sub ; sub = !strcmp(sub, "tmp") ? "new" : !strcmp(sub, "new") ? "cur" : 0)
+  for (char const *sub = "tmp" ; sub && strcmp(argv[2], "-") ; sub = !strcmp(sub, "tmp") ? "new" : !strcmp(sub, "new") ? "cur" : 0)
   {
     snprintf(path, sizeof path, "%s/%s", argv[2], sub) ;
     if (!tern_mkdirp(path, 0700)) { perror(path) ; return 111 ; }
@@ -79,7 +79,7 @@ int main (int argc, char **argv)
     if (!tern_mbox_path(&p, &m, "cur", r.uid)) return 111 ;
     put(p.s, buf, (size_t)len) ;
     snprintf(path, sizeof path, "%s/cur/%lu.M%luP1.bench,S=%d,W=%d:2,%s", argv[2], (unsigned long)t, i, len, len, i % 3 ? "S" : "") ;
-    put(path, buf, (size_t)len) ;
+    if (strcmp(argv[2], "-")) put(path, buf, (size_t)len) ;
     if (!genalloc_catb(tern_rec, &recs, &r, 1)) return 111 ;
   }
   if (tern_mbox_rewrite(&m, genalloc_s(tern_rec, &recs), n, (uint32_t)n + 1, m.hdr.uidvalidity)) { perror("write the index") ; return 111 ; }

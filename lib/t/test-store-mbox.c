@@ -226,6 +226,25 @@ static void trecover (void)
   tern_mbox_close(&m) ;
 }
 
+/* an expunge of the last record that died after the record was written,
+   before the header: the record's MODSEQ is above the header's, and the
+   recovery that replays the logged expunge still counts its tombstone */
+static void tlastexpunge (void)
+{
+  tern_mbox m = TERN_MBOX_ZERO ;
+  char hdr[TERN_STORE_HDRSIZE] ;
+  T(put("Junk", "a") == 1 && put("Junk", "bb") == 2, "two in Junk") ;
+  T(tern_mbox_open(&m, A, 6) == TERN_OK && tern_mbox_lock(&m, LOCK_EX) == TERN_OK && m.count == 2, "Junk locked") ;
+  T(pread(m.fd, hdr, sizeof hdr, 0) == (ssize_t)sizeof hdr, "header before the expunge") ;
+  T(tern_mbox_expunge(&m, 2, 0) == TERN_OK && m.hdr.tombstones == 1, "expunge the last record") ;
+  T(pwrite(m.fd, hdr, sizeof hdr, 0) == (ssize_t)sizeof hdr, "its header write lost (a crash)") ;
+  tern_mbox_unlock(&m) ;
+  T(tern_mbox_lock(&m, LOCK_EX) == TERN_OK && m.hdr.tombstones == 1, "recovery counts the tombstone") ;
+  T(m.hdr.usage == 2, "and the usage total is the one message's byte") ;
+  tern_mbox_unlock(&m) ;
+  tern_mbox_close(&m) ;
+}
+
 static void tcopy (void)
 {
   tern_mbox m = TERN_MBOX_ZERO, d = TERN_MBOX_ZERO ;
@@ -295,5 +314,6 @@ int main (void)
   trecover() ;
   tcopy() ;
   tgap() ;
+  tlastexpunge() ;
   return tdone() ;
 }

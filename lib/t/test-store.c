@@ -1,5 +1,6 @@
 /* test-store: account creation, delivery, flags, keywords, expunge and
-   compaction, the changes tail, mailbox list operations, name validation. */
+   compaction, the changes tail, mailbox list operations, name validation, the
+   format versions (1 read, 2 written). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -58,7 +59,7 @@ static void tcreate (void)
     T(openslurpclose(&sb, A "/mailboxes") && sa.len == sb.len && !memcmp(sa.s, sb.s, sa.len), "second create changes nothing") ;
     stralloc_free(&sb) ;
   }
-  T(sa.len > 13 && !memcmp(sa.s, "tern-store 1 7 7\n", 17), "list header") ;
+  T(sa.len > 13 && !memcmp(sa.s, "tern-store 2 7 7\n", 17), "list header (version 2)") ;
   T(tern_mboxlist_read(&l, A) == TERN_OK && tern_mboxlist_len(&l) == 6, "six mailboxes") ;
   T(tern_store_mbox_lookup(A, "INBOX", &e) == TERN_OK && e.id == 1 && e.specialuse == TERN_SU_NONE && e.subscribed, "Inbox") ;
   T(tern_store_mbox_lookup(A, "Junk", &e) == TERN_OK && e.specialuse == TERN_SU_JUNK && e.subscribed, "Junk") ;
@@ -103,7 +104,7 @@ static void tlistparse (void)
 {
   static char const *const bad[] =
   {
-    "", "tern-store 1 2 2", "tern-store 2 2 2\n", "tern-store 1 2 2\n1 1 1 - Inbox",
+    "", "tern-store 1 2 2", "tern-store 3 2 2\n", "tern-store 0 2 2\n", "tern-store 1 2 2\n1 1 1 - Inbox",
     "tern-store 1 2 2\n2 1 1 - Inbox\n", "tern-store 1 2 2\n1 2 1 - Inbox\n",
     "tern-store 1 3 3\n1 1 1 - Inbox\n2 2 1 - inbox\n", "tern-store 1 3 3\n1 1 1 - A\n1 2 1 - B\n",
     "tern-store 1 2 2\n1 1 2 - A\n", "tern-store 1 2 2\n1 1 1 \\Bogus A\n", "tern-store 1 2 2\n1 1 1 - a//b\n",
@@ -119,13 +120,38 @@ static void tlistparse (void)
   T(l.nextid == 4 && l.nextuidvalidity == 9 && tern_mboxlist_len(&l) == 2, "good list fields") ;
   T(tern_mboxlist_find(&l, "inbox") && !strcmp(tern_mboxlist_ent(&l, 0)->name, "Inbox"), "Inbox normalized") ;
   T(tern_mboxlist_find(&l, "Old stuff/x y") && tern_mboxlist_ent(&l, 1)->specialuse == TERN_SU_TRASH, "name with spaces") ;
-  T(tern_mboxlist_fmt(&sa, &l) && sa.len == strlen(good) && !memcmp(sa.s, "tern-store 1 4 9\n1 5 1 - Inbox\n", 31), "fmt round trip") ;
+  T(tern_mboxlist_fmt(&sa, &l) && sa.len == strlen(good) && !memcmp(sa.s, "tern-store 2 4 9\n1 5 1 - Inbox\n", 31), "fmt round trip: a version 1 list is written as version 2") ;
   tern_mboxlist_free(&l) ;
   stralloc_free(&sa) ;
 }
 
+/* version 2 headers: offset 12 is the unseen boundary; version 1 (offset
+   12 the record size, 64) is read with the boundary unknown */
+static void tversion (void)
+{
+  tern_idxhdr h = { .version = 1, .unseen = 7, .uidvalidity = 3, .uidnext = 9, .usage = 5 }, g ;
+  char s[TERN_STORE_HDRSIZE] ;
+  uint32_t gen ;
+  tern_idxhdr_pack(s, &h) ;
+  T(s[8] == 2 && !s[9] && s[12] == 7 && !s[13] && s[56] == 5, "a header is written as version 2, the boundary at 12") ;
+  T(tern_idxhdr_unpack(s, &g) && g.version == 2 && g.unseen == 7 && g.uidnext == 9 && g.usage == 5, "version 2 read back") ;
+  s[8] = 1 ; s[12] = 64 ;
+  T(tern_idxhdr_unpack(s, &g) && g.version == 1 && !g.unseen && g.uidnext == 9 && g.usage == 5, "version 1 (64 at 12): boundary unknown") ;
+  s[12] = 7 ;
+  T(!tern_idxhdr_unpack(s, &g), "version 1 without 64 at 12 refused") ;
+  s[8] = 3 ;
+  T(!tern_idxhdr_unpack(s, &g), "version 3 refused") ;
+  tern_chghdr_pack(s, 4) ;
+  T(s[8] == 2 && tern_chghdr_unpack(s, &gen) && gen == 4, "changes header version 2") ;
+  s[8] = 1 ;
+  T(tern_chghdr_unpack(s, &gen) && gen == 4, "changes header version 1 read") ;
+  s[8] = 3 ;
+  T(!tern_chghdr_unpack(s, &gen), "changes header version 3 refused") ;
+}
+
 int main (void)
 {
+  tversion() ;
   tnames() ;
   tlistparse() ;
   tcreate() ;
