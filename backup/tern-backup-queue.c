@@ -66,7 +66,7 @@ static void walk (int dir)
 /* entries of queue/ that tern does not know */
 static void unknown (void)
 {
-  static char const *const known[] = { "version", "trigger", "control", "lock", "dirsync", "tmp", "todo", "mess", "state", 0 } ;
+  static char const *const known[] = { "version", "trigger", "control", "lock", "dirsync", "fssync", "tmp", "todo", "mess", "state", 0 } ;
   DIR *d ;
   int fd = openat(B.src, "queue", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
   if (fd < 0 || !(d = fdopendir(fd))) { if (fd >= 0) close(fd) ; bk_err("queue", "read the directory", errno) ; return ; }

@@ -116,7 +116,7 @@ static void tmpfile (char const *sub, char const *name)
 
 static void topfile (char const *sub, char const *name)
 {
-  static char const *const known[] = { "version", "trigger", "lock", "control", "dirsync", "tmp", "todo", "mess", "state" } ;
+  static char const *const known[] = { "version", "trigger", "lock", "control", "dirsync", "fssync", "tmp", "todo", "mess", "state" } ;
   (void)sub ;
   if (tern_file_replacing(name)) return ;
   for (size_t i = 0 ; i < sizeof known / sizeof *known ; i++) if (!strcmp(name, known[i])) return ;

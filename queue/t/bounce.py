@@ -16,7 +16,8 @@ qid = p.stdout.decode().strip()
 rq = subprocess.Popen(["tern-queue-run", "-c", "c"], stderr=open("run.log", "w"))
 procs.append(rq)
 inbox = lambda: glob.glob("c/data/accounts/bob/mail/*/cur/*")
-for _ in range(300):
+# up to 120 s: the notice and the removal of the message come at load's pace
+for _ in range(2400):
     if inbox() and not os.path.exists("c/data/queue/mess/" + qid): break
     time.sleep(0.05)
 check(len(inbox()) == 1, "one notice in bob's Inbox: %r" % inbox())
