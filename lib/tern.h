@@ -22,6 +22,11 @@ extern int tern_errcode (int e) ;
 /* Durable files.  Each returns 1, or 0 with errno set. */
 /* Replace path with s: write path.tmp.PID, fsync, rename, fsync the directory. */
 extern int tern_file_replace (char const *path, char const *s, size_t len, unsigned int mode) ;
+/* tern_statefile.c: a shared state file of size bytes (at most
+   TERN_STATEFILE_MAX) starting with magic and its NUL: 1 if it is so, or
+   made so (zeros behind the magic) when missing or damaged; 0 with errno */
+#define TERN_STATEFILE_MAX 4096
+extern int tern_statefile_init (char const *state, size_t size, char const *magic) ;
 /* The same, with the content written to fd by fill(fd, aux) (1 ok, 0 errno). */
 extern int tern_file_replacefn (char const *path, unsigned int mode, int (*fill) (int, void *), void *aux) ;
 /* 1 if name is the NAME.tmp.PID of a replace by a running process */

@@ -104,18 +104,5 @@ int tern_dirsync (char const *state, char const *dir, unsigned int *how)
 
 int tern_dirsync_init (char const *state)
 {
-  char buf[TERN_DIRSYNC_SIZE] ;
-  struct stat st ;
-  int fd = open(state, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) ;
-  if (fd >= 0)
-  {
-    ssize_t n = fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != TERN_DIRSYNC_SIZE ? -1
-      : read(fd, buf, sizeof TERN_DIRSYNC_MAGIC) ;
-    close(fd) ;
-    if (n == sizeof TERN_DIRSYNC_MAGIC && !memcmp(buf, TERN_DIRSYNC_MAGIC, n)) return 1 ;
-  }
-  else if (errno != ENOENT && errno != ELOOP) return 0 ;
-  memset(buf, 0, sizeof buf) ;
-  memcpy(buf, TERN_DIRSYNC_MAGIC, sizeof TERN_DIRSYNC_MAGIC) ;
-  return tern_file_replace(state, buf, sizeof buf, 0660) ;
+  return tern_statefile_init(state, TERN_DIRSYNC_SIZE, TERN_DIRSYNC_MAGIC) ;
 }

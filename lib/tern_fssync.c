@@ -163,18 +163,5 @@ int tern_fssync_wait (char const *state, int fd, tern_fssync const *m, unsigned 
 
 int tern_fssync_init (char const *state)
 {
-  char buf[TERN_FSSYNC_SIZE] ;
-  struct stat st ;
-  int fd = open(state, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) ;
-  if (fd >= 0)
-  {
-    ssize_t n = fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != TERN_FSSYNC_SIZE ? -1
-      : read(fd, buf, sizeof TERN_FSSYNC_MAGIC) ;
-    close(fd) ;
-    if (n == sizeof TERN_FSSYNC_MAGIC && !memcmp(buf, TERN_FSSYNC_MAGIC, n)) return 1 ;
-  }
-  else if (errno != ENOENT && errno != ELOOP) return 0 ;
-  memset(buf, 0, sizeof buf) ;
-  memcpy(buf, TERN_FSSYNC_MAGIC, sizeof TERN_FSSYNC_MAGIC) ;
-  return tern_file_replace(state, buf, sizeof buf, 0660) ;
+  return tern_statefile_init(state, TERN_FSSYNC_SIZE, TERN_FSSYNC_MAGIC) ;
 }

@@ -1,0 +1,30 @@
+/* tern_statefile: the fixed-size state files that processes share through
+   mmap and locks (queue/dirsync, queue/fssync): one is made anew, zeros
+   behind its magic line, when it is missing or damaged. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "tern.h"
+
+int tern_statefile_init (char const *state, size_t size, char const *magic)
+{
+  char buf[TERN_STATEFILE_MAX] ;
+  size_t len = strlen(magic) ;
+  struct stat st ;
+  int fd ;
+  if (size > sizeof buf || len > size) { errno = EINVAL ; return 0 ; }
+  fd = open(state, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) ;
+  if (fd >= 0)
+  {
+    ssize_t n = fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != size ? -1
+      : read(fd, buf, len + 1) ;
+    close(fd) ;
+    if (n == (ssize_t)len + 1 && !memcmp(buf, magic, len + 1)) return 1 ;
+  }
+  else if (errno != ENOENT && errno != ELOOP) return 0 ;
+  memset(buf, 0, size) ;
+  memcpy(buf, magic, len) ;
+  return tern_file_replace(state, buf, size, 0660) ;
+}
