@@ -11,6 +11,7 @@
 import os, socket, time
 
 npass = nfail = 0
+failed = []     # the failed checks' names, said again by report()
 LIST = os.environ.get("TERN_CHECKS") == "1"
 
 
@@ -22,6 +23,7 @@ def check(cond, what):
             print("ok   " + what.split(": ")[0].split("\n")[0][:200])
     else:
         nfail += 1
+        failed.append(what.split(": ")[0].split("\n")[0][:120])
         print("FAIL " + what)
 
 
@@ -50,7 +52,11 @@ def waitport(port, t=30):
 
 
 def report():
-    """Print the closing line; return the number of failures."""
+    """Print the closing line (after the names of the failed checks again,
+    so that they are in the tail tests/run shows after long logs); return
+    the number of failures."""
+    for w in failed[:10]:
+        print("failed: " + w)
     print("%d passed, %d failed" % (npass, nfail))
     return nfail
 
