@@ -27,6 +27,7 @@ extern int tern_file_replace (char const *path, char const *s, size_t len, unsig
    made so (zeros behind the magic) when missing or damaged; 0 with errno */
 #define TERN_STATEFILE_MAX 4096
 extern int tern_statefile_init (char const *state, size_t size, char const *magic) ;
+extern int tern_statefile_lock (int fd, unsigned int slot, short type) ;  /* OFD lock of a 64-byte slot */
 /* The same, with the content written to fd by fill(fd, aux) (1 ok, 0 errno). */
 extern int tern_file_replacefn (char const *path, unsigned int mode, int (*fill) (int, void *), void *aux) ;
 /* 1 if name is the NAME.tmp.PID of a replace by a running process */

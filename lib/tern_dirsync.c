@@ -16,14 +16,6 @@
 #define NSLOTS ((TERN_DIRSYNC_SIZE - 64) / 64)
 #define HUGE ((uint64_t)1 << 62)  /* a count no real queue reaches: damage */
 
-static int lockslot (int fd, unsigned int i, short type)
-{
-  struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = 64 + 64 * (off_t)i, .l_len = 64, .l_pid = 0 } ;
-  int r ;
-  do r = fcntl(fd, type == F_UNLCK ? F_OFD_SETLK : F_OFD_SETLKW, &fl) ;
-  while (r < 0 && errno == EINTR) ;
-  return r == 0 ;
-}
 
 static int syncfd (int fd)
 {
@@ -77,9 +69,9 @@ static int shared (char const *state, int dfd)
   slot = (uint64_t *)(map + 64 + 64 * i) ;
   /* read after our rename: an fsync counted above s started after it */
   s = __atomic_load_n(slot, __ATOMIC_SEQ_CST) ;
-  if (!lockslot(fd, i, F_WRLCK)) goto unmap ;
+  if (!tern_statefile_lock(fd, i, F_WRLCK)) goto unmap ;
   r = underlock(slot, s, &dst, dfd) ;
-  lockslot(fd, i, F_UNLCK) ;
+  tern_statefile_lock(fd, i, F_UNLCK) ;
  unmap:
   munmap(map, TERN_DIRSYNC_SIZE) ;
  end:

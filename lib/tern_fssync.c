@@ -28,14 +28,6 @@ int tern_fssync_on (void)
   return s && !strcmp(s, "syncfs") ;
 }
 
-static int lockslot (int fd, unsigned int i, short type)
-{
-  struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = 64 + 64 * (off_t)i, .l_len = 64, .l_pid = 0 } ;
-  int r ;
-  do r = fcntl(fd, type == F_UNLCK ? F_OFD_SETLK : F_OFD_SETLKW, &fl) ;
-  while (r < 0 && errno == EINTR) ;
-  return r == 0 ;
-}
 
 /* our own sync: every dirty page and inode of the file system, then a
    device flush that comes after the last of those writes */
@@ -143,11 +135,11 @@ int tern_fssync_wait (char const *state, int fd, tern_fssync const *m, unsigned 
   {
     /* read after our writes: a sync numbered above s began after them */
     uint64_t s = LD(slot + TERN_FSSYNC_STARTED) ;
-    if (lockslot(sfd, i, F_WRLCK))
+    if (tern_statefile_lock(sfd, i, F_WRLCK))
     {
       r = underlock(slot, s, dev, fd, m) ;
       e = errno ;
-      lockslot(sfd, i, F_UNLCK) ;
+      tern_statefile_lock(sfd, i, F_UNLCK) ;
       errno = e ;
     }
     e = errno ;

@@ -1,6 +1,7 @@
 /* tern_statefile: the fixed-size state files that processes share through
    mmap and locks (queue/dirsync, queue/fssync): one is made anew, zeros
    behind its magic line, when it is missing or damaged. */
+#define _GNU_SOURCE  /* F_OFD_SETLK */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -27,4 +28,15 @@ int tern_statefile_init (char const *state, size_t size, char const *magic)
   memset(buf, 0, size) ;
   memcpy(buf, magic, len) ;
   return tern_file_replace(state, buf, size, 0660) ;
+}
+
+/* an OFD lock of slot i (64 bytes after the 64-byte header): F_WRLCK
+   waits, F_UNLCK releases; 1, or 0 with errno */
+int tern_statefile_lock (int fd, unsigned int i, short type)
+{
+  struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = 64 + 64 * (off_t)i, .l_len = 64, .l_pid = 0 } ;
+  int r ;
+  do r = fcntl(fd, type == F_UNLCK ? F_OFD_SETLK : F_OFD_SETLKW, &fl) ;
+  while (r < 0 && errno == EINTR) ;
+  return r == 0 ;
 }
