@@ -310,7 +310,22 @@ int search_match (iargs *a, unsigned int start, int uid, genalloc *hits, uint64_
     c.dry = 0 ;
     if (!bad && c.modseq) sel_condstore() ;
   }
-  for (c.i = 0 ; c.i < sel_count() && !bad ; c.i++)
+  if (!bad && start + 1 == a->n && imap_isatom(&a->a[start], "ALL"))
+  {
+    /* ALL alone (SORT and THREAD ... ALL, the common case): no key to
+       evaluate per message */
+    imsg const *m = sel_msgs() ;
+    size_t n = sel_count(), len = genalloc_len(uint32_t, hits) ;
+    uint32_t *h ;
+    if (!genalloc_readyplus(uint32_t, hits, n)) strerr_diefusys(111, "search") ;
+    h = genalloc_s(uint32_t, hits) ;
+    for (size_t i = 0 ; i < n ; i++)
+      if (!(m[i].flags & TERN_F_EXPUNGED)) h[len++] = uid ? m[i].uid : (uint32_t)(i + 1) ;
+    genalloc_setlen(uint32_t, hits, len) ;
+    c.i = n ;
+  }
+  else c.i = 0 ;
+  for (; c.i < sel_count() && !bad ; c.i++)
   {
     unsigned int p = start ;
     int r = 1 ;

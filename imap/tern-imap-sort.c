@@ -169,36 +169,63 @@ static int direct (void)
   return ok ;
 }
 
-/* the value of criterion c for message i as a number that orders as it
-   must (REVERSE included) */
-static uint64_t value (unsigned int c, uint32_t i)
+/* the values of criterion c for the messages p[0..n).i as numbers that
+   order as they must (REVERSE included) */
+static void values (unsigned int c, pair *p, size_t n)
 {
   imsg const *m = sel_msgs() ;
-  uint64_t v ;
+  uint64_t x = crit[c].rev ? ~(uint64_t)0 : 0, top = 1ull << 63 ;
+  uint32_t const *r = STRKEY(crit[c].key) ? R[STR[crit[c].key]] : 0 ;
   switch (crit[c].key)
   {
-    case K_ARRIVAL : v = (uint64_t)m[i].date ^ (1ull << 63) ; break ;
-    case K_DATE : v = (uint64_t)(D ? D[i] : K[i].date) ^ (1ull << 63) ; break ;
-    case K_SIZE : v = m[i].size ; break ;
-    default : v = R[STR[crit[c].key]][i] ; break ;
+    case K_ARRIVAL : for (size_t k = 0 ; k < n ; k++) p[k].v = ((uint64_t)m[p[k].i].date ^ top) ^ x ; break ;
+    case K_DATE :
+      if (D) for (size_t k = 0 ; k < n ; k++) p[k].v = ((uint64_t)D[p[k].i] ^ top) ^ x ;
+      else for (size_t k = 0 ; k < n ; k++) p[k].v = ((uint64_t)K[p[k].i].date ^ top) ^ x ;
+      break ;
+    case K_SIZE : for (size_t k = 0 ; k < n ; k++) p[k].v = m[p[k].i].size ^ x ; break ;
+    default : for (size_t k = 0 ; k < n ; k++) p[k].v = r[p[k].i] ^ x ; break ;
   }
-  return crit[c].rev ? ~v : v ;
 }
 
-/* a stable LSD radix sort of p[0..n) by v, 16 bits a pass, t as scratch;
-   the passes where every value has the same digit are skipped */
+/* hits h[0..n) (sequence numbers) stably by the ranks r (indexed by
+   sequence number - 1), highest first if rev: a counting sort, one pass
+   over the hits.  1, or 0 (h untouched) when a rank is too large for a
+   table of counts of the mailbox's size */
+static int byrank (uint32_t *h, size_t n, uint32_t const *r, int rev)
+{
+  static genalloc pos = GENALLOC_ZERO, out = GENALLOC_ZERO ;
+  uint32_t max = 0, sum = 0, *c, *o ;
+  for (size_t k = 0 ; k < n ; k++) if (r[h[k] - 1] > max) max = r[h[k] - 1] ;
+  if ((uint64_t)max > 4 * (uint64_t)sel_count() + 65536) return 0 ;
+  if (!genalloc_ready(uint32_t, &pos, (size_t)max + 1) || !genalloc_ready(uint32_t, &out, n)) strerr_diefu1sys(111, "sort") ;
+  c = genalloc_s(uint32_t, &pos) ; o = genalloc_s(uint32_t, &out) ;
+  tern_prefault(o, n * sizeof *o) ;
+  memset(c, 0, ((size_t)max + 1) * sizeof *c) ;
+  for (size_t k = 0 ; k < n ; k++) c[rev ? max - r[h[k] - 1] : r[h[k] - 1]]++ ;
+  for (size_t d = 0 ; d <= max ; d++) { uint32_t x = c[d] ; c[d] = sum ; sum += x ; }
+  for (size_t k = 0 ; k < n ; k++) o[c[rev ? max - r[h[k] - 1] : r[h[k] - 1]]++] = h[k] ;
+  memcpy(h, o, n * sizeof *h) ;
+  return 1 ;
+}
+
+/* a stable LSD radix sort of p[0..n) by v, 11 bits a pass (the counts
+   stay in the first-level cache), t as scratch; only the digits where
+   some values differ get a pass: ranks below 2^22 take two */
 static void radix (pair *p, pair *t, size_t n)
 {
-  static uint32_t pos[65536] ;
+  static uint32_t pos[1 << 11] ;
   pair *from = p, *to = t ;
-  for (unsigned int sh = 0 ; sh < 64 && n ; sh += 16)
+  uint64_t diff = 0 ;
+  for (size_t k = 1 ; k < n ; k++) diff |= p[k].v ^ p[0].v ;
+  for (unsigned int sh = 0 ; sh < 64 ; sh += 11)
   {
     uint32_t sum = 0 ;
+    if (!(diff >> sh & 0x7ff)) continue ;
     memset(pos, 0, sizeof pos) ;
-    for (size_t k = 0 ; k < n ; k++) pos[from[k].v >> sh & 0xffff]++ ;
-    if (pos[from[0].v >> sh & 0xffff] == n) continue ;
-    for (size_t d = 0 ; d < 65536 ; d++) { uint32_t c = pos[d] ; pos[d] = sum ; sum += c ; }
-    for (size_t k = 0 ; k < n ; k++) to[pos[from[k].v >> sh & 0xffff]++] = from[k] ;
+    for (size_t k = 0 ; k < n ; k++) pos[from[k].v >> sh & 0x7ff]++ ;
+    for (size_t d = 0 ; d < 1 << 11 ; d++) { uint32_t c = pos[d] ; pos[d] = sum ; sum += c ; }
+    for (size_t k = 0 ; k < n ; k++) to[pos[from[k].v >> sh & 0x7ff]++] = from[k] ;
     { pair *x = from ; from = to ; to = x ; }
   }
   if (from != p) memcpy(p, from, n * sizeof *p) ;
@@ -211,6 +238,7 @@ static void sortit (uint32_t *h, size_t n)
 {
   static genalloc pairs = GENALLOC_ZERO, tmp = GENALLOC_ZERO ;
   pair *p ;
+  if (ncrit == 1 && STRKEY(crit[0].key) && byrank(h, n, R[STR[crit[0].key]], crit[0].rev)) return ;
   if (!genalloc_ready(pair, &pairs, n) || !genalloc_ready(pair, &tmp, n)) strerr_diefu1sys(111, "sort") ;
   p = genalloc_s(pair, &pairs) ;
   tern_prefault(p, n * sizeof(pair)) ;
@@ -218,7 +246,7 @@ static void sortit (uint32_t *h, size_t n)
   for (size_t k = 0 ; k < n ; k++) p[k].i = h[k] - 1 ;
   for (unsigned int c = ncrit ; c-- ;)
   {
-    for (size_t k = 0 ; k < n ; k++) p[k].v = value(c, p[k].i) ;
+    values(c, p, n) ;
     radix(p, genalloc_s(pair, &tmp), n) ;
   }
   for (size_t k = 0 ; k < n ; k++) h[k] = p[k].i + 1 ;
