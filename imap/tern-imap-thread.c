@@ -86,7 +86,9 @@ static void build (uint32_t const *h, size_t n)
     for (char const *r = sort_str(K[h[k]-1].s[SK_REFS]) ; *r ; r++) ids += *r == ' ' || r[1] == 0 ;
   while (sz < 2 * ids + 16) sz <<= 1 ;   /* at most half full: probes end */
   genalloc_setlen(cnode, &cn, 0) ;
-  if (!genalloc_ready(int32_t, &tab, sz)) die() ;
+  /* a container for each message and id at most, and the dummies of
+     (5): made at once, not grown and copied node by node */
+  if (!genalloc_ready(cnode, &cn, ids + n / 4 + 16) || !genalloc_ready(int32_t, &tab, sz)) die() ;
   memset(genalloc_s(int32_t, &tab), 0xff, sz * sizeof(int32_t)) ;
   genalloc_setlen(int32_t, &tab, sz) ;
   newnode(-1, 0, 0) ;
@@ -204,13 +206,21 @@ static void replace (int32_t t, int32_t c)
   link_(t, c) ;
 }
 
+/* the ranks of the base subjects when every message's keys came from
+   the sort-key file (equal subjects, equal ranks, all below subjn), so
+   that (5) compares numbers instead of hashing strings; else 0 */
+static uint32_t const *subjrank ;
+static size_t subjn ;
+
 /* (5) root threads with the same base subject, together */
 static void bysubject (void)
 {
-  static genalloc roots = GENALLOC_ZERO ;
-  int32_t *t = genalloc_s(int32_t, &tab), *r ;
+  static genalloc roots = GENALLOC_ZERO, rt = GENALLOC_ZERO ;
+  int32_t *t = genalloc_s(int32_t, &tab), *r, *cell ;
   size_t mask = genalloc_len(int32_t, &tab) - 1, n = 0 ;
-  memset(t, 0xff, (mask + 1) * sizeof(int32_t)) ;
+  if (subjrank && !genalloc_ready(int32_t, &rt, subjn)) die() ;
+  if (subjrank) memset(genalloc_s(int32_t, &rt), 0xff, subjn * sizeof(int32_t)) ;
+  else memset(t, 0xff, (mask + 1) * sizeof(int32_t)) ;
   genalloc_setlen(int32_t, &roots, 0) ;
   for (int32_t x = C(0).child ; x >= 0 ; x = C(x).next, n++) if (!genalloc_catb(int32_t, &roots, &x, 1)) die() ;
   r = genalloc_s(int32_t, &roots) ;
@@ -220,28 +230,53 @@ static void bysubject (void)
       int32_t c = r[k] ;
       skey const *f = first(c) ;
       char const *s = f ? sort_str(f->s[SK_SUBJ]) : "" ;
-      size_t h ;
       if (!*s) continue ;
-      for (h = hash(s, strlen(s)) & mask ; t[h] >= 0 && strcmp(sort_str(first(t[h])->s[SK_SUBJ]), s) ; h = (h + 1) & mask) ;
-      if (t[h] < 0) { t[h] = c ; continue ; }
+      if (subjrank) cell = genalloc_s(int32_t, &rt) + subjrank[f - K] ;
+      else
+      {
+        size_t h ;
+        t = genalloc_s(int32_t, &tab) ;
+        for (h = hash(s, strlen(s)) & mask ; t[h] >= 0 && strcmp(sort_str(first(t[h])->s[SK_SUBJ]), s) ; h = (h + 1) & mask) ;
+        cell = t + h ;
+      }
+      if (*cell < 0) { *cell = c ; continue ; }
       if (!pass)
       {
-        if ((C(c).msg < 0 && C(t[h]).msg >= 0) || (C(c).msg >= 0 && C(t[h]).msg >= 0 && K[C(t[h]).msg].reply && !f->reply)) t[h] = c ;
+        if ((C(c).msg < 0 && C(*cell).msg >= 0) || (C(c).msg >= 0 && C(*cell).msg >= 0 && K[C(*cell).msg].reply && !f->reply)) *cell = c ;
         continue ;
       }
-      if (t[h] == c) continue ;
-      if (C(t[h]).msg < 0 && C(c).msg < 0) { while (C(c).child >= 0) link_(C(c).child, t[h]) ; unlink_(c) ; }
-      else if (C(t[h]).msg < 0) link_(c, t[h]) ;
-      else if (!K[C(t[h]).msg].reply && f->reply) link_(c, t[h]) ;
+      if (*cell == c) continue ;
+      if (C(*cell).msg < 0 && C(c).msg < 0) { while (C(c).child >= 0) link_(C(c).child, *cell) ; unlink_(c) ; }
+      else if (C(*cell).msg < 0) link_(c, *cell) ;
+      else if (!K[C(*cell).msg].reply && f->reply) link_(c, *cell) ;
       else
       {
         int32_t d = newnode(-1, 0, 0) ;
-        t = genalloc_s(int32_t, &tab) ;
-        replace(t[h], d) ;
+        replace(*cell, d) ;
         link_(c, d) ;
-        t[h] = d ;
+        *cell = d ;
       }
     }
+}
+
+/* subjrank for the messages h[0..n): their subject ranks from the file
+   when all have them and they are small enough to index a table */
+static void subjranks (uint32_t const *h, size_t n)
+{
+  static genalloc rk = GENALLOC_ZERO ;
+  size_t all = sel_count() ;
+  uint32_t max = 0, *x ;
+  subjrank = 0 ;
+  for (size_t k = 0 ; k < n ; k++)
+  {
+    if (!K[h[k]-1].ranked) return ;
+    if (K[h[k]-1].fr[SK_SUBJ] > max) max = K[h[k]-1].fr[SK_SUBJ] ;
+  }
+  if ((uint64_t)max > 4 * (uint64_t)all + 65536 || !genalloc_ready(uint32_t, &rk, all)) return ;
+  x = genalloc_s(uint32_t, &rk) ;
+  for (size_t k = 0 ; k < n ; k++) x[h[k]-1] = K[h[k]-1].fr[SK_SUBJ] ;
+  subjrank = x ;
+  subjn = (size_t)max + 1 ;
 }
 
 static void num (int32_t msg, int *sp)
@@ -324,6 +359,7 @@ void cmd_thread (iargs *a)
     build(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits)) ;
     prune() ;
     sortall(1) ;
+    subjranks(genalloc_s(uint32_t, &hits), genalloc_len(uint32_t, &hits)) ;
     bysubject() ;
     sortall(0) ;
   }
