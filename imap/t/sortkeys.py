@@ -2,8 +2,10 @@
 # huge (a sparse 512 MB file with a good head) is refused, never trusted:
 # SORT answers as before, tern-imap's peak RSS stays bounded, and the file
 # is written again as it was; a first SORT by string keys reads only the
-# columns it needs (damaged strings do not matter to it).  Prints "N
-# passed, N failed".
+# columns it needs (damaged strings do not matter to it); the first SORT
+# and THREAD of a session answer from the file's ranks as from keys
+# computed afresh; SEARCH, SORT and THREAD ... ALL leave out a message
+# expunged after a lazy SELECT.  Prints "N passed, N failed".
 import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
@@ -70,6 +72,8 @@ def main():
     case("another version", lambda: open(PATH, "wb").write(b"tern-sortkeys 9\n" + good[16:]))
     inplace(want[0], good)
     merged()
+    threadranks()
+    pending()
     sys.exit(1 if common.terntest.report() else 0)
 
 
@@ -138,6 +142,87 @@ def merged():
     c = sorts()
     check(c == b, "and as the file written then: %r" % (c,))
 
+
+
+def threads():
+    """THREAD REFERENCES and ORDEREDSUBJECT, and SORT (SUBJECT) and
+    (REVERSE FROM), each the first of a new session"""
+    out = []
+    for cmd in ("THREAD REFERENCES UTF-8 ALL", "THREAD ORDEREDSUBJECT UTF-8 ALL", "SORT (SUBJECT) UTF-8 ALL",
+                "SORT (REVERSE FROM) UTF-8 ALL", "SORT (REVERSE SUBJECT) UTF-8 UNSEEN"):
+        c = Raw()
+        c.cmd("LOGIN bob bob-password")
+        c.cmd("SELECT INBOX")
+        out.append(c.cmd(cmd)[0])
+        c.cmd("LOGOUT")
+        c.proc.wait(30)
+    return out
+
+
+def threadranks():
+    """the first THREAD of a session joins root threads by the file's
+    subject ranks, the first SORT by one string key counts ranks: the same
+    answers as with keys computed from the messages (no file).  Replies to
+    missing messages make dummy roots; Re:/Fwd and blobs share base subjects"""
+    subj = ["apple", "Re: apple", "[list] Re: apple", "Fwd: kiwi", "kiwi (fwd)", "KIWI", "", "Re: [x] zebra", "zebra"]
+    for i in range(27):
+        refs = b"References: <gone%d@x> <m%d@x>\r\n" % (i % 4, i % 6) if i % 3 else b""
+        deliver("bob", "Inbox", b"From: R%d <r%d@example.org>\r\nSubject: %s\r\nDate: Tue, 2 Jan 2024 0%d:00:00 +0000\r\n"
+                b"Message-ID: <t%d@x>\r\n%s\r\nx\r\n" % (i % 5, i % 3, subj[i % len(subj)].encode(), i % 10, i, refs))
+        if i % 4 == 0:
+            c = Raw()
+            c.cmd("LOGIN bob bob-password")
+            c.cmd("SELECT INBOX")
+            c.cmd("STORE %d +FLAGS.SILENT (\\Seen)" % (i + 2))
+            c.cmd("LOGOUT")
+            c.proc.wait(30)
+    os.unlink(PATH)
+    computed = threads()   # keys computed (the file is written by the first)
+    check(os.path.exists(PATH), "the file is written again")
+    fromfile = threads()   # every key from the file, with its ranks
+    check(fromfile == computed and all(len(x) == 1 for x in computed),
+          "THREAD, SORT (SUBJECT), (REVERSE FROM), (REVERSE SUBJECT) UNSEEN: from the file's ranks as from computed keys: %r %r"
+          % (fromfile, computed))
+    check(computed[0][0].count(b"(") > 10, "THREAD REFERENCES made threads: %r" % computed[0][:1])
+
+
+def pending():
+    """a message another session expunged after SELECT, before the list
+    was read (lazy SELECT), is not in SEARCH ALL, SORT ... ALL or THREAD
+    ... ALL of the session not yet told (no EXPUNGE during them): its
+    sequence number stays taken; the same answers as by 1:*"""
+    def expunge2():
+        b = Raw()
+        b.cmd("LOGIN bob bob-password")
+        b.cmd("SELECT INBOX")
+        b.cmd("STORE 2 +FLAGS.SILENT (\\Deleted)")
+        b.cmd("EXPUNGE")
+        b.cmd("LOGOUT")
+        b.proc.wait(30)
+    for cmd in ("SEARCH", "SORT (SUBJECT) UTF-8", "SORT (REVERSE FROM) UTF-8", "THREAD REFERENCES UTF-8", "UID SEARCH"):
+        uids = []
+        if cmd.startswith("UID"):   # the UIDs, from another session: this one's list stays unread
+            u = Raw()
+            u.cmd("LOGIN bob bob-password")
+            u.cmd("SELECT INBOX")
+            uids = u.cmd("UID FETCH 1:* (UID)")[0]
+            u.cmd("LOGOUT")
+            u.proc.wait(30)
+        a = Raw()
+        a.cmd("LOGIN bob bob-password")
+        r = a.cmd("SELECT INBOX")[0]
+        n = int(next(l.split()[1] for l in r if l.endswith(b" EXISTS\r\n")))
+        expunge2()
+        r = a.cmd("%s ALL" % cmd)[0]
+        a.cmd("LOGOUT")
+        a.proc.wait(30)
+        got = sorted(int(x) for x in r[0].replace(b"(", b" ").replace(b")", b" ").split()[2:]) if r else []
+        want = [i for i in range(1, n + 1) if i != 2]
+        if uids:   # the UIDs of those messages
+            u = [int(l.split(b"UID ")[1].split(b")")[0]) for l in uids if b" FETCH " in l]
+            want = [u[i - 1] for i in want]
+        check(got == want, "%s ALL after an expunge the session was not told of: %d of %d messages, without the second: %r"
+              % (cmd, len(got), n, r))
 
 
 main()
