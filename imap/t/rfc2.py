@@ -306,6 +306,141 @@ def condstore(e):
     b.cmd("LOGOUT")
 
 
+def auth(e):
+    """9051 6.2.2, 6.2.3, 7.1: AUTHENTICATE and LOGIN refusals"""
+    import base64
+    c = e.new(login=False)
+    r = c.cmd("LOGIN bob wrong-password")
+    e.req(st(r) == "NO" and code(r) == "AUTHENTICATIONFAILED", "9051 6.2.3/7.1 LOGIN with a wrong password: NO [AUTHENTICATIONFAILED]", r)
+    c.send(b"a1 AUTHENTICATE PLAIN\r\n")
+    l = c.line()
+    c.send(b"*\r\n")
+    r = c.until(b"a1")
+    e.req(l.startswith(b"+") and st(r) == "BAD", "9051 6.2.2 AUTHENTICATE cancelled by \"*\": BAD", (l, r))
+    c = e.new(login=False)   # Dovecot closes a connection after a few refusals
+    c.send(b"a2 AUTHENTICATE PLAIN\r\n")
+    l = c.line()
+    c.send(b"!!!not-base64\r\n")
+    r = c.until(b"a2")
+    e.req(l.startswith(b"+") and st(r) == "BAD", "9051 6.2.2 AUTHENTICATE with a response that is not base64: BAD (a MUST)", (l, r))
+    c = e.new(login=False)
+    r = c.cmd("AUTHENTICATE PLAIN " + base64.b64encode(b"\0bob\0bob-password").decode())
+    r2 = c.cmd("AUTHENTICATE PLAIN " + base64.b64encode(b"\0bob\0bob-password").decode())
+    e.req(st(r) == "OK" and st(r2) in ("BAD", "NO"), "4959 3/9051 6.2.2 AUTHENTICATE with SASL-IR; a second one once authenticated is refused", (r, r2))
+    for cmd in ("CLOSE", "UNSELECT", "EXPUNGE"):
+        r = c.cmd(cmd)
+        e.req(st(r) in ("BAD", "NO"), "9051 6.4 %s with no mailbox selected is refused" % cmd, r)
+    c.cmd("LOGOUT")
+
+
+def grammar(e):
+    """9051 9 / 3501 9: numbers, sections and partials the grammar allows,
+    names in modified UTF-7 (3501 5.1.3)"""
+    c = e.new()
+    r = c.cmd('CREATE "&Jjo-"')
+    r2 = c.cmd('LIST "" "&Jjo-"')
+    e.req(st(r) == "OK" and len(r2[0]) == 1 and b"&Jjo-" in r2[0][0], "3501 5.1.3 a modified UTF-7 name round-trips", (r, r2))
+    for nm in ("&Jjo", "a&b"):
+        r = c.cmd('CREATE "%s"' % nm)
+        e.req(st(r) in ("NO", "BAD"), "3501 5.1.3 a name that is not valid modified UTF-7 (%s) is refused" % nm, r)
+    c.cmd("CREATE Gr")
+    mp = (b"From: a@b.c\r\nSubject: g\r\nContent-Type: multipart/mixed; boundary=X\r\n\r\n"
+          b"--X\r\nContent-Type: text/plain\r\n\r\npart one\r\n--X--\r\n")
+    c.append("Gr", mp)
+    c.cmd("EXAMINE Gr")
+    for it in ("BODY[0]", "BODY.PEEK[1.0]", "BINARY.PEEK[0]", "BODY.PEEK[01]", "BODY.PEEK[]<1.0>", "BINARY.PEEK[1.MIME]", "BODY.PEEK[TEXT.1]"):
+        r = c.cmd("FETCH 1 " + it)
+        e.req(st(r) == "BAD", "9051 9 FETCH %s is not in the grammar (section-part is nz-number, partial's length nz-number): BAD" % it, r)
+    for cmd in ("FETCH 4294967296 FLAGS", "UID FETCH 1:4294967296 FLAGS", "FETCH 0:1 FLAGS"):
+        r = c.cmd(cmd)
+        e.req(st(r) == "BAD", "9051 9 %s: a number outside nz-number's 32 bits is BAD" % cmd.split(" F")[0], r)
+    r = c.cmd("FETCH 1 BODY.PEEK[HEADER.FIELDS (Subject)]<0.5>")
+    e.req(st(r) == "OK" and b"BODY[HEADER.FIELDS (" in r[0][0] and b"]<0> {5}\r\nSubje)" in r[0][0],
+          "3501 6.4.5 a partial of HEADER.FIELDS: the origin echoed, 5 octets", r)
+    r = c.cmd("FETCH 1 BODY.PEEK[1.MIME]")
+    e.req(st(r) == "OK" and r[0] and r[0][0].endswith(b"{28}\r\nContent-Type: text/plain\r\n\r\n)\r\n"),
+          "3501 6.4.5 n.MIME: the part's MIME header with its blank line", r)
+    c.cmd("LOGOUT")
+
+
+def search(e):
+    """3501 6.4.4, 4731 3.1: search keys against known answers"""
+    c = e.new()
+    c.cmd("CREATE Se")
+    for i in range(1, 5):
+        c.append("Se", M(i, b"X-Tag: t%d\r\n" % i if i != 2 else b""))
+    c.cmd("SELECT Se")
+    c.cmd("STORE 2 +FLAGS.SILENT (\\Seen)")
+    for key, want in (('HEADER X-Tag ""', "1 3 4"), ('HEADER X-Nope ""', ""), ("OR 1 3 NOT 1", "3"), ("(OR 1:2 3:4) UNSEEN", "1 3 4"), ("(1:2 3:4)", ""),
+                      ("UID 2:*", "2 3 4"), ("4,1", "1 4"), ("NOT SEEN NOT 1", "3 4"), ("SUBJECT rfc2 SUBJECT 3", "3"),
+                      ("OR SEEN OR 1 4", "1 2 4"), ("SENTON 1-Jan-2024", "1 2 3 4"), ("SENTBEFORE 1-Jan-2024", ""), ("BODY \"body 4\"", "4")):
+        r = c.cmd("SEARCH " + key)
+        got = b"".join(r[0]).decode().replace("* SEARCH", "").split()
+        e.req(st(r) == "OK" and got == want.split(), "3501 6.4.4 SEARCH %s finds %s" % (key, want or "nothing"), r)
+    r = c.cmd("SEARCH RETURN () ALL")
+    e.req(st(r) == "OK" and r[0] and r[0][0].endswith(b" ALL 1:4\r\n"), "4731 3.1 SEARCH RETURN () is RETURN (ALL)", r)
+    r = c.cmd("UID SEARCH RETURN (COUNT) NOT ALL")
+    e.req(st(r) == "OK" and r[0] and r[0][0].endswith(b" UID COUNT 0\r\n"), "4731 3.1 a UID ESEARCH says UID; COUNT 0 for no match", r)
+    c.cmd("LOGOUT")
+
+
+def move(e):
+    """6851 4.3, 3501 6.4.7: MOVE and COPY keep flags; COPYUID before the EXPUNGEs"""
+    c = e.new()
+    c.cmd("CREATE Mv")
+    c.cmd("CREATE Mv2")
+    for i in (1, 2):
+        c.append("Mv", M(i))
+    c.cmd("SELECT Mv")
+    c.cmd("STORE 1:2 +FLAGS.SILENT (\\Flagged kwmv)")
+    r = c.cmd("MOVE 1:2 Mv2")
+    i_ok = [k for k, l in enumerate(r[0]) if b"[COPYUID " in l]
+    i_ex = [k for k, l in enumerate(r[0]) if l.endswith(b" EXPUNGE\r\n")]
+    e.req(st(r) == "OK" and i_ok and len(i_ex) == 2 and i_ok[0] < i_ex[0], "6851 4.3 MOVE: untagged OK [COPYUID] before the EXPUNGEs", r)
+    c.cmd("SELECT Mv2")
+    r = c.cmd("FETCH 1:* (FLAGS)")
+    e.req(len(r[0]) == 2 and all(b"\\Flagged" in l and b"kwmv" in l for l in r[0]), "6851 3.3 MOVE keeps the flags and keywords", r)
+    r = c.cmd("STATUS Mv (MESSAGES)")
+    e.req(b"MESSAGES 0" in b"".join(r[0]), "6851 3.1 the moved messages left the source", r)
+    c.cmd("CREATE Mv3/Kid".replace("/", e.sep))
+    c.cmd("DELETE Mv3")
+    r = c.cmd("STATUS Mv3 (MESSAGES)")
+    e.req(st(r) == "NO", "3501 6.3.10 STATUS of a name that is no mailbox (a parent deleted before its child) is NO", r)
+    c.cmd("LOGOUT")
+
+
+def sortthread(e):
+    """5256 3, 4, 5957, 5267: SORT and THREAD against answers worked out by
+    the RFCs' rules (base subject, sent date or INTERNALDATE, first From's
+    mailbox, display name, ties by sequence number)"""
+    c = e.new()
+    c.cmd("CREATE So")
+    data = ((b"Re: b", b"Mon, 1 Jan 2024 00:00:00 +0000", b"Zed <z@x>"), (b"a", b"Mon, 1 Jan 2024 00:00:00 +0000", b"amy <A@x>"),
+            (b"[fwd: B]", b"Sun, 31 Dec 2023 23:00:00 -0200", b"b@x"), (b"Fw: A", b"bogus date", b"\"\" <c@x>"),
+            (b"", b"Mon, 1 Jan 2024 00:00:00 +0000", b""))
+    for i, (subj, date, frm) in enumerate(data):
+        c.append("So", b"From: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <so%d@x>\r\n\r\nbody\r\n" % (frm, subj, date, i))
+    c.cmd("SELECT So")
+    for key, want in (("(SUBJECT) UTF-8 ALL", "5 2 4 1 3"), ("(DATE) UTF-8 ALL", "1 2 5 3 4"), ("(ARRIVAL) UTF-8 ALL", "1 2 3 4 5"),
+                      ("(FROM) UTF-8 ALL", "5 2 3 4 1"), ("(REVERSE SUBJECT) UTF-8 ALL", "1 3 2 4 5"),
+                      ("(REVERSE DATE SUBJECT) UTF-8 ALL", "4 3 5 2 1"), ("(DISPLAYFROM) UTF-8 ALL", "5 2 3 4 1"),
+                      ("(SUBJECT) US-ASCII 2:4", "2 4 3"), ("(SUBJECT) UTF-8 SUBJECT a", "2 4")):
+        r = c.cmd("SORT " + key)
+        got = b"".join(r[0]).decode().replace("* SORT", "").split()
+        e.req(st(r) == "OK" and got == want.split(), "5256 3 SORT %s is %s" % (key.split(" UTF")[0].split(" US")[0], want), r)
+    for cmd, st_, cd in (("SORT (SUBJECT) X-BOGUS ALL", "NO", "BADCHARSET"), ("SORT (BOGUS) UTF-8 ALL", "BAD", None),
+                         ("SORT (REVERSE) UTF-8 ALL", "BAD", None), ("SORT () UTF-8 ALL", "BAD", None),
+                         ("THREAD BOGUS UTF-8 ALL", "BAD", None), ("THREAD REFERENCES X-BOGUS ALL", "NO", "BADCHARSET")):
+        r = c.cmd(cmd)
+        e.req(st(r) == st_ and (cd is None or code(r) == cd), "5256 3 %s: %s%s" % (cmd, st_, " [%s]" % cd if cd else ""), r)
+    r = c.cmd("SORT RETURN (MIN MAX COUNT ALL) (SUBJECT) UTF-8 ALL")
+    e.req(st(r) == "OK" and r[0] and r[0][0].endswith(b" MIN 5 MAX 3 ALL 5,2,4,1,3 COUNT 5\r\n"), "5267 3.2 ESORT: MIN and MAX in sort order, ALL as a list", r)
+    for alg, want in (("ORDEREDSUBJECT", b"(1 3)(2 4)(5)"), ("REFERENCES", b"((1)(3))(2 4)(5)")):
+        r = c.cmd("THREAD %s UTF-8 ALL" % alg)
+        e.req(st(r) == "OK" and r[0] == [b"* THREAD " + want + b"\r\n"], "5256 4 THREAD=%s by base subject: %s" % (alg, want.decode()), r)
+    c.cmd("LOGOUT")
+
+
 def tern_only(e):
     """what Debian's Dovecot here does not offer, or that comes from outside IMAP"""
     c = e.new()
@@ -328,7 +463,7 @@ def tern_only(e):
     c.cmd("LOGOUT")
 
 
-FNS = (codes, expunged, uidplus, multiappend, examine, idle, lines, store, names, condstore, tern_only)
+FNS = (codes, auth, grammar, search, sortthread, move, expunged, uidplus, multiappend, examine, idle, lines, store, names, condstore, tern_only)
 
 setup()
 dv = Dovecot()
