@@ -441,6 +441,39 @@ def sortthread(e):
     c.cmd("LOGOUT")
 
 
+def qresync(e):
+    """7162 3.2.5, 3.2.6, 3.2.7: QRESYNC's SELECT, VANISHED and UID FETCH"""
+    c = e.new()
+    c.cmd("CREATE Qr")
+    for i in range(1, 6):
+        c.append("Qr", M(i))
+    r = c.cmd("SELECT Qr (QRESYNC (1 1))")
+    e.req(st(r) == "BAD", "7162 3.2.5 SELECT (QRESYNC ...) before ENABLE QRESYNC is BAD", r)
+    c.cmd("ENABLE QRESYNC")
+    r = c.cmd("SELECT Qr")
+    t = b"".join(r[0])
+    uv, hm = (re.search(rb"%s (\d+)" % k, t).group(1).decode() for k in (b"UIDVALIDITY", b"HIGHESTMODSEQ"))
+    c.cmd("STORE 2,4 +FLAGS.SILENT (\\Deleted)")
+    r = c.cmd("EXPUNGE")
+    e.req(st(r) == "OK" and b"* VANISHED 2,4\r\n" in r[0] and not [l for l in r[0] if l.endswith(b" EXPUNGE\r\n")],
+          "7162 3.2.7 after ENABLE QRESYNC, EXPUNGE answers VANISHED, never EXPUNGE", r)
+    c.cmd("STORE 1 +FLAGS.SILENT (\\Seen)")
+    r = c.cmd("UID FETCH 1:3 (FLAGS) (CHANGEDSINCE %s VANISHED)" % hm)
+    e.req(st(r) == "OK" and r[0][:1] == [b"* VANISHED (EARLIER) 2\r\n"] and len(r[0]) == 2 and r[0][1].startswith(b"* 1 FETCH (UID 1 "),
+          "7162 3.2.6 UID FETCH (CHANGEDSINCE VANISHED): VANISHED (EARLIER) of the expunged UIDs of its set, then the changed", r)
+    r = c.cmd("FETCH 1:* (FLAGS) (CHANGEDSINCE %s VANISHED)" % hm)
+    e.req(st(r) == "BAD", "7162 3.2.6 VANISHED in a FETCH that is not UID FETCH is BAD", r)
+    c.cmd("UNSELECT")
+    for known, want in (("", b"2,4"), (" 1:3", b"2")):
+        r = c.cmd("SELECT Qr (QRESYNC (%s %s%s))" % (uv, hm, known))
+        v = [l for l in r[0] if l.startswith(b"* VANISHED")]
+        f = [l for l in r[0] if b" FETCH " in l]
+        e.req(st(r) == "OK" and v == [b"* VANISHED (EARLIER) " + want + b"\r\n"] and len(f) == 1 and f[0].startswith(b"* 1 FETCH (UID 1 "),
+              "7162 3.2.5 SELECT (QRESYNC (uidvalidity modseq%s)): VANISHED (EARLIER) %s and the one changed message" % (known, want.decode()), r)
+        c.cmd("UNSELECT")
+    c.cmd("LOGOUT")
+
+
 def tern_only(e):
     """what Debian's Dovecot here does not offer, or that comes from outside IMAP"""
     c = e.new()
@@ -453,6 +486,9 @@ def tern_only(e):
     n = [l for l in r[0] if b"/D" in l]
     e.req(len(n) == 2 and all(b'"INBOX/' in l for l in n), "3501 5.1 deliveries to inbox/x in any case land in INBOX/x, no second mailbox", r, peer=False)
     e.req(msgs(c, "INBOX/Dl") == 2 and msgs(c, "INBOX/Dn") == 2, "3501 5.1 INBOX/Dl and INBOX/Dn hold both deliveries each", None, peer=False)
+    b = e.new(login=False)
+    r, r2 = b.cmd("COMPRESS DEFLATE"), b.cmd("NOOP")
+    e.req(st(r) == "BAD" and st(r2) == "OK", "4978 3 COMPRESS before authentication is refused (BAD), uncompressed", (r, r2), peer=False)
     r = c.cmd("GETQUOTAROOT INBOX")
     e.req(st(r) == "OK" and r[0] and r[0][0].startswith(b"* QUOTAROOT ") and all(l.startswith(b"* QUOTA") for l in r[0]),
           "9208 4.3.2 GETQUOTAROOT: QUOTAROOT, then QUOTA for each root", r, peer=False)
@@ -463,7 +499,7 @@ def tern_only(e):
     c.cmd("LOGOUT")
 
 
-FNS = (codes, auth, grammar, search, sortthread, move, expunged, uidplus, multiappend, examine, idle, lines, store, names, condstore, tern_only)
+FNS = (codes, auth, grammar, search, sortthread, move, expunged, uidplus, multiappend, examine, idle, lines, store, names, condstore, qresync, tern_only)
 
 setup()
 dv = Dovecot()
