@@ -354,6 +354,9 @@ def grammar(e):
     for cmd in ("FETCH 4294967296 FLAGS", "UID FETCH 1:4294967296 FLAGS", "FETCH 0:1 FLAGS"):
         r = c.cmd(cmd)
         e.req(st(r) == "BAD", "9051 9 %s: a number outside nz-number's 32 bits is BAD" % cmd.split(" F")[0], r)
+    r = c.cmd(b"SEARCH SUBJECT caf\xc3\xa9")
+    r2 = c.cmd(b'SEARCH SUBJECT "g\xc3\xa9"')
+    e.req(st(r) == "BAD" and st(r2) == "OK", "9051 9 8-bit data in an atom is BAD (ATOM-CHAR is 7-bit); UTF-8 in a quoted string is taken", (r, r2))
     r = c.cmd("FETCH 1 BODY.PEEK[HEADER.FIELDS (Subject)]<0.5>")
     e.req(st(r) == "OK" and b"BODY[HEADER.FIELDS (" in r[0][0] and b"]<0> {5}\r\nSubje)" in r[0][0],
           "3501 6.4.5 a partial of HEADER.FIELDS: the origin echoed, 5 octets", r)
