@@ -46,6 +46,7 @@ class Env:
 
     def new(self, login=True):
         c = self.mk()
+        c.sock.settimeout(120)   # a missing answer fails the part (run()'s except), never hangs
         if login:
             c.cmd("LOGIN bob bob-password")
         return c
