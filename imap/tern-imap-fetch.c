@@ -139,6 +139,8 @@ static int section (inode const *it, sec *x)
   x->path = sc ;
   x->pathlen = 0 ;
   while (x->pathlen < n && ((sc[x->pathlen] >= '0' && sc[x->pathlen] <= '9') || (sc[x->pathlen] == '.' && x->pathlen + 1 < n && sc[x->pathlen+1] >= '0' && sc[x->pathlen+1] <= '9'))) x->pathlen++ ;
+  for (size_t i = 0 ; i < x->pathlen ; i++)   /* section-part: nz-number *("." nz-number), RFC 3501 9 */
+    if (sc[i] == '0' && (!i || sc[i-1] == '.')) return 0 ;
   if (x->pathlen)
   {
     if (x->pathlen < n && sc[x->pathlen] != '.') return 0 ;

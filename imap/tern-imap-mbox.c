@@ -10,7 +10,7 @@
 /* s[0..len) is INBOX (any case) or a name under it */
 int mbox_isinboxtree (char const *s, size_t len)
 {
-  return len >= 5 && !strncasecmp(s, "inbox", 5) && (len == 5 || s[5] == '/') ;
+  return tern_store_isinboxtree(s, len) ;
 }
 
 /* a store name as the client sees it: Inbox and its tree spelt INBOX,
@@ -38,14 +38,8 @@ int mbox_name (inode const *n, stralloc *out)
   }
   out->len-- ;
   /* INBOX in any case, and so the first level of names under it: the
-     store spells it Inbox (RFC 3501 5.1, as Dovecot).  But a mailbox an
-     older tern-imap made as INBOX/x or inbox/x keeps the spelling LIST
-     shows for it */
-  if (mbox_isinboxtree(out->s, out->len) && memcmp(out->s, "Inbox", 5))
-  {
-    tern_mboxent e ;
-    if (out->len == 5 || tern_store_mbox_lookup(S.acct.s, out->s, &e)) memcpy(out->s, "Inbox", 5) ;
-  }
+     store spells it Inbox (RFC 3501 5.1, as Dovecot), as deliveries do */
+  tern_store_mbox_canon(S.acct.s, out->s) ;
   return 1 ;
 }
 
@@ -117,6 +111,8 @@ void cmd_rename (iargs *a)
   int r ;
   if (a->n != 2) { out_tagged("BAD", "RENAME from to") ; return ; }
   if (!mbox_name(&a->a[0], &from) || !mbox_name(&a->a[1], &to)) goto end ;
+  /* INBOX always exists (RFC 9051 7.1, as Dovecot) */
+  if (!strcmp(to.s, "Inbox")) { out_tagged("NO", "[ALREADYEXISTS] INBOX exists already") ; goto end ; }
   if (!strcmp(from.s, "Inbox"))
   {
     uint32_t id ;

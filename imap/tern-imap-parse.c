@@ -5,9 +5,11 @@
 #include <strings.h>
 #include "tern-imap.h"
 
+/* ATOM-CHAR is 7-bit (RFC 3501 and 9051 9: CHAR): 8-bit data in an atom
+   is BAD, as in Dovecot; UTF-8 goes in a quoted string or a literal */
 static int atomchar (unsigned char c)
 {
-  return c > 0x20 && c != 0x7f && c != '(' && c != ')' && c != '{' && c != '"' ;
+  return c > 0x20 && c < 0x7f && c != '(' && c != ')' && c != '{' && c != '"' ;
 }
 
 /* an atom or an astring's ASTRING-CHARs (a "]" outside brackets too:

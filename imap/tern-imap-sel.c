@@ -111,10 +111,13 @@ static void out_flagsline (void)
 {
   out_puts("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $NotJunk $Phishing $MDNSent") ;
   for (unsigned int b = 0 ; b < S.mbox.nkw ; b++) { out_puts(" ") ; out_puts(tern_mbox_keywordname(&S.mbox, b)) ; }
-  out_puts(")\r\n* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $NotJunk $Phishing $MDNSent") ;
+  out_puts(")\r\n") ;
+  kwsent = S.mbox.nkw ;
+  /* EXAMINE: no flag can be changed (RFC 3501 6.3.2's example, 7.1) */
+  if (S.readonly) { out_puts("* OK [PERMANENTFLAGS ()] read-only mailbox\r\n") ; return ; }
+  out_puts("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $NotJunk $Phishing $MDNSent") ;
   for (unsigned int b = 0 ; b < S.mbox.nkw ; b++) { out_puts(" ") ; out_puts(tern_mbox_keywordname(&S.mbox, b)) ; }
   out_puts(" \\*)] flags\r\n") ;
-  kwsent = S.mbox.nkw ;
 }
 
 /* before a response that shows the keywords kw: an untagged FLAGS (and

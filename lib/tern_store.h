@@ -131,6 +131,7 @@ struct tern_mbox_s
 /* tern_store_name.c */
 extern int tern_store_namevalid (char const *s, size_t len) ;
 extern int tern_store_isinbox (char const *s, size_t len) ;
+extern int tern_store_isinboxtree (char const *s, size_t len) ;  /* INBOX or INBOX/..., any case */
 extern char const *tern_store_sufmt (unsigned int su) ;         /* "-" for none */
 extern int tern_store_suscan (char const *s, size_t len) ;      /* -1 if unknown */
 extern uint32_t tern_store_flagscan (char const *s, size_t len) ; /* 0 if not a flag */
@@ -177,6 +178,7 @@ extern int tern_store_mbox_rename (char const *acct, char const *from, char cons
 extern int tern_store_subscribe (char const *acct, char const *name, int on) ;
 extern int tern_store_mbox_init (char const *acct, uint32_t id, uint32_t uidvalidity) ;
 extern int tern_store_mbox_lookup (char const *acct, char const *name, tern_mboxent *e) ;
+extern void tern_store_mbox_canon (char const *acct, char *name) ;  /* inbox/x is Inbox/x */
 
 /* tern_store_pack.c */
 extern void tern_idxhdr_pack (char *s, tern_idxhdr const *h) ;

@@ -237,6 +237,19 @@ int tern_store_mbox_lookup (char const *acct, char const *name, tern_mboxent *e)
   return r ;
 }
 
+/* name (valid, NUL-terminated, changed in place) as the store spells it:
+   INBOX and the names under it in any case are Inbox and Inbox/x (RFC
+   3501 5.1), unless a mailbox of that very spelling exists (one an older
+   tern-imap made as INBOX/x).  IMAP, a delivery rule and a -m name all
+   reach one mailbox this way. */
+void tern_store_mbox_canon (char const *acct, char *name)
+{
+  tern_mboxent e ;
+  size_t n = strlen(name) ;
+  if (!tern_store_isinboxtree(name, n) || !memcmp(name, "Inbox", 5)) return ;
+  if (n == 5 || tern_store_mbox_lookup(acct, name, &e)) memcpy(name, "Inbox", 5) ;
+}
+
 /* mark the index obsolete under its lock, so that a delivery waiting for
    the lock gives up, then remove the tree */
 static int destroy (char const *acct, uint32_t id)

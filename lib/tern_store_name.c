@@ -57,6 +57,11 @@ int tern_store_isinbox (char const *s, size_t len)
   return len == 5 && !strncasecmp(s, "inbox", 5) ;
 }
 
+int tern_store_isinboxtree (char const *s, size_t len)
+{
+  return len >= 5 && !strncasecmp(s, "inbox", 5) && (len == 5 || s[5] == '/') ;
+}
+
 static char const *const su[TERN_SU_MAX + 1] =
 {
   "-", "\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash"
