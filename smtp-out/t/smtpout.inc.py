@@ -13,15 +13,19 @@ import terntest
 from terntest import check
 
 
-def wait_port(host, port, up=True):
-    for _ in range(100):
+def wait_port(host, port, up=True, t=30):
+    """host's TCP port accepts connections (up) or refuses them within t
+    seconds (a deadline, not a count of tries: a starved test's tries are
+    far apart)"""
+    end = time.time() + t
+    while True:
         try:
             socket.create_connection((host, port), timeout=1).close()
             if up: return True
         except OSError:
             if not up: return True
+        if time.time() > end: return False
         time.sleep(0.05)
-    return False
 
 
 def scripted(obj, host="127.0.0.1", port=2525):
