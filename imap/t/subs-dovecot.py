@@ -92,7 +92,6 @@ try:
         check(w == g, "step %d: dovecot %r, tern %r" % (i, w, g))
     check(len(want) == len(got) == 24, "24 steps each: %d %d" % (len(want), len(got)))
 finally:
-    if terntest.nfail and os.path.exists(dv.d + "/dovecot.log"):
-        print("dovecot.log: " + "".join(open(dv.d + "/dovecot.log").readlines()[-8:]))
+    terntest.failtail(dv.d + "/dovecot.log")
     dv.stop()
 common.terntest.report()

@@ -88,8 +88,7 @@ def finish():
     for p in procs:
         if p.poll() is None:
             stop(p)
-    if terntest.nfail and os.path.exists(D + "/dovecot.log"):
-        print("dovecot.log: " + "".join(open(D + "/dovecot.log").readlines()[-8:]))
+    terntest.failtail(D + "/dovecot.log")
     subprocess.run(["rm", "-rf", D])
     terntest.report()
 
