@@ -125,8 +125,11 @@ i3 = inject("a@src.example", "t@tmp.test")
 # until attempt 2 starts, 1 s after attempt 1 started (less if the attempt
 # was slow): a test starved that long missed it and waited 60 s while the
 # attempts went on, and the 5th made a delayed notice that the 5xx checks
-# then counted (32 of 36 under load).  The state keeps the last reply; it
-# is read after attempt 2's result, past that window on purpose.
+# then counted (32 of 36 under load).  Nor is the log line of a result a
+# sign that the state has it: the runner logs it, then writes (and fsyncs)
+# the file.  So the state is read after attempt 2's result line: by then
+# attempt 2's start record (written before it ran) or later is there, and
+# each keeps the last reply.
 st = ""
 if waitfor(lambda: ("delivery id=%s rcpt=t@tmp.test transport=direct result=temp attempts=2 " % i3) in log()):
     st = state(i3)
