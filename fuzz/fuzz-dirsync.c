@@ -11,6 +11,7 @@
 #include <skalibs/djbunix.h>
 #include "tern.h"
 #include "tern_dirsync.h"
+#include "fuzz-statefile.h"
 
 static char dir[64], state[80] ;
 
@@ -32,18 +33,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     if (mkdir(dir, 0700) < 0) abort() ;
     atexit(&cleanup) ;
   }
-  /* input up to the file's size as it is; the magic put in front when the
-     first byte is odd, so that the counters are reached */
-  if (size > TERN_DIRSYNC_SIZE) size = TERN_DIRSYNC_SIZE ;
-  memcpy(buf, data, size) ;
-  if (size && (data[0] & 1))
-  {
-    memset(buf + size, 0, sizeof buf - size) ;
-    memcpy(buf, TERN_DIRSYNC_MAGIC, sizeof TERN_DIRSYNC_MAGIC) ;
-    size = sizeof buf ;
-  }
-  fd = open(state, O_WRONLY | O_CREAT | O_TRUNC, 0600) ;
-  if (fd < 0 || write(fd, buf, size) != (ssize_t)size || close(fd) < 0) abort() ;
+  fuzz_statefile(state, data, size, buf, sizeof buf, TERN_DIRSYNC_MAGIC, sizeof TERN_DIRSYNC_MAGIC) ;
   if (!tern_dirsync(state, dir, &how) || !how) abort() ;
   if (!tern_dirsync(state, dir, &how)) abort() ;
   fd = open(state, O_RDONLY) ;

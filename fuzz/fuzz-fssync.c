@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include "tern.h"
 #include "tern_fssync.h"
+#include "fuzz-statefile.h"
 
 static char file[64], state[80] ;
 
@@ -48,18 +49,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     snprintf(state, sizeof state, "%s.state", file) ;
     atexit(&cleanup) ;
   }
-  /* input up to the file's size as it is; the magic put in front when the
-     first byte is odd, so that the counters are reached */
-  if (size > TERN_FSSYNC_SIZE) size = TERN_FSSYNC_SIZE ;
-  memcpy(buf, data, size) ;
-  if (size && (data[0] & 1))
-  {
-    memset(buf + size, 0, sizeof buf - size) ;
-    memcpy(buf, TERN_FSSYNC_MAGIC, sizeof TERN_FSSYNC_MAGIC) ;
-    size = sizeof buf ;
-  }
-  fd = open(state, O_WRONLY | O_CREAT | O_TRUNC, 0600) ;
-  if (fd < 0 || write(fd, buf, size) != (ssize_t)size || close(fd) < 0) abort() ;
+  size = fuzz_statefile(state, data, size, buf, sizeof buf, TERN_FSSYNC_MAGIC, sizeof TERN_FSSYNC_MAGIC) ;
   commit() ;
   if (!commit()) abort() ;  /* after a sync of our own, nothing failed since */
   if (size == TERN_FSSYNC_SIZE && !memcmp(buf, TERN_FSSYNC_MAGIC, sizeof TERN_FSSYNC_MAGIC))

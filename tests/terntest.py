@@ -4,7 +4,8 @@
 # whether one listens, waitfor() waits on a condition, dovecot_conf() writes the
 # part of a private Dovecot's configuration that every peer test shares,
 # postfix_conf() a private Postfix's, dkim_only() keeps one selector's
-# signature, proc_ids() and proc_tree() read /proc.  With TERN_CHECKS=1
+# signature, proc_ids() and proc_tree() read /proc, failtail() shows a
+# peer's log after a failure.  With TERN_CHECKS=1
 # in the environment (by hand: tests/run clears it) check() also prints
 # each check that passed, its text up to the first ": " (a coverage map).
 # Import with: sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
@@ -59,6 +60,14 @@ def report():
         print("failed: " + w)
     print("%d passed, %d failed" % (npass, nfail))
     return nfail
+
+
+def failtail(path, n=8):
+    """After a failed check, print the last n lines of the log file path
+    (a peer's: dovecot.log), named by its base name; nothing if all passed
+    or it is missing."""
+    if nfail and os.path.exists(path):
+        print(os.path.basename(path) + ": " + "".join(open(path).readlines()[-n:]))
 
 
 def freeport():

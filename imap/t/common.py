@@ -83,6 +83,13 @@ class Raw:
         self.send(tag + b" " + (text if isinstance(text, bytes) else text.encode()) + b"\r\n")
         return self.until(tag)
 
+    def expect(self, text, lines, what, sort=False):
+        """one check: the untagged lines of text's answer are lines (in any
+        order with sort), named what and showing the answer; the answer"""
+        r = self.cmd(text)
+        check((sorted(r[0]) if sort else r[0]) == lines, "%s: %r" % (what, r))
+        return r
+
     def append(self, box, msg, date=None):
         """APPEND msg (a LITERAL+ literal) to box; the tagged line"""
         self.n += 1

@@ -85,7 +85,6 @@ try:
 finally:
     tl.terminate()
     tl.wait()
-    if terntest.nfail and os.path.exists(dv.d + "/dovecot.log"):
-        print("dovecot.log: " + "".join(open(dv.d + "/dovecot.log").readlines()[-8:]))
+    terntest.failtail(dv.d + "/dovecot.log")
     dv.stop()
 common.terntest.report()

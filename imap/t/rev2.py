@@ -80,18 +80,15 @@ def recent(new, sep):
           "3501 6.3.1 an IMAP4rev1 session keeps RECENT and UNSEEN in SELECT, no LIST (rev2 took no \\Recent over): %r" % (r,))
     r = o.cmd("FETCH 1 FLAGS")
     check(b"\\Recent" in J(r), "3501 2.3.2 an IMAP4rev1 session keeps \\Recent in FETCH: %r" % (r,))
-    r = o.cmd("SEARCH RECENT")
-    check(r[0] == [b"* SEARCH 1 2 3 4\r\n"], "3501 6.4.4 an IMAP4rev1 session keeps SEARCH and RECENT: %r" % (r,))
-    r = o.cmd("STATUS Rc (RECENT)")
-    check(r[0] == [b'* STATUS "Rc" (RECENT 0)\r\n'], "3501 6.3.10 an IMAP4rev1 session keeps STATUS RECENT (0: it took them over): %r" % (r,))
+    o.expect("SEARCH RECENT", [b"* SEARCH 1 2 3 4\r\n"], "3501 6.4.4 an IMAP4rev1 session keeps SEARCH and RECENT")
+    o.expect("STATUS Rc (RECENT)", [b'* STATUS "Rc" (RECENT 0)\r\n'], "3501 6.3.10 an IMAP4rev1 session keeps STATUS RECENT (0: it took them over)")
     # ENABLE IMAP4rev2 with a mailbox selected: not enabled (RFC 9051 6.3.1)
     r = o.cmd("ENABLE IMAP4rev2 CONDSTORE")
     r2 = o.cmd("SEARCH RECENT")
     check(ok(r) and r[0] == [b"* ENABLED CONDSTORE\r\n"] and r2[0][0].startswith(b"* SEARCH 1 2 3 4"),
           "9051 6.3.1 ENABLE IMAP4rev2 in the selected state is not done, the session stays IMAP4rev1: %r" % ((r, r2),))
     o.cmd("UNSELECT")
-    r = o.cmd("ENABLE IMAP4rev2")
-    check(r[0] == [b"* ENABLED IMAP4rev2\r\n"], "9051 6.3.1 ENABLE IMAP4rev2 once back in the authenticated state: %r" % (r,))
+    o.expect("ENABLE IMAP4rev2", [b"* ENABLED IMAP4rev2\r\n"], "9051 6.3.1 ENABLE IMAP4rev2 once back in the authenticated state")
     for s in (a, c, o):
         s.cmd("LOGOUT")
 
@@ -114,8 +111,7 @@ def esearch(new, sep):
     check(not any(l.startswith(b"* SEARCH") for l in r[0]), "9051 E (6.4.4) never a SEARCH response: %r" % (r,))
     o = new()
     o.cmd("SELECT Es")
-    r = o.cmd("SEARCH FLAGGED")
-    check(r[0] == [b"* SEARCH 2 4\r\n"], "3501 6.4.4 an IMAP4rev1 session keeps the SEARCH response: %r" % (r,))
+    o.expect("SEARCH FLAGGED", [b"* SEARCH 2 4\r\n"], "3501 6.4.4 an IMAP4rev1 session keeps the SEARCH response")
     for s in (a, c, o):
         s.cmd("LOGOUT")
 
@@ -135,10 +131,8 @@ def names_utf8(new, sep):
     r2 = c.cmd('LIST "" "a&*"')
     check(ok(r) and r2[0] == [b'* LIST (\\HasNoChildren) "/" "a&AOQ-b"\r\n'], "9051 5.1 '&' is a plain character, not modified UTF-7: %r" % ((r, r2),))
     o = new()
-    r = o.cmd('LIST "" "a&-*"')
-    check(r[0] == [b'* LIST (\\HasNoChildren) "/" "a&-AOQ-b"\r\n'], "3501 5.1.3 the same name to an IMAP4rev1 session: '&' as &-: %r" % (r,))
-    r = o.cmd('LIST "" "Gr*"')
-    check(r[0] == [b'* LIST (\\HasNoChildren) "/" "Gr&APwA3w-e"\r\n'], "3501 5.1.3 an IMAP4rev1 session keeps modified UTF-7: %r" % (r,))
+    o.expect('LIST "" "a&-*"', [b'* LIST (\\HasNoChildren) "/" "a&-AOQ-b"\r\n'], "3501 5.1.3 the same name to an IMAP4rev1 session: '&' as &-")
+    o.expect('LIST "" "Gr*"', [b'* LIST (\\HasNoChildren) "/" "Gr&APwA3w-e"\r\n'], "3501 5.1.3 an IMAP4rev1 session keeps modified UTF-7")
     c.cmd("LOGOUT")
     o.cmd("LOGOUT")
 
@@ -178,8 +172,7 @@ def folded(new, sep):
     check(any(re.match(rb"\* 1 FETCH \(.*UID 3", l) for l in r[0]), "9051 E (7.5.2) an unsolicited FETCH carries UID: %r" % (r,))
     o.cmd("STORE 1 +FLAGS.SILENT (\\Deleted)")
     o.cmd("EXPUNGE")
-    r = c.cmd("NOOP")
-    check(r[0] == [b"* 1 EXPUNGE\r\n"], "9051 E (7.5.1) without QRESYNC, EXPUNGE not VANISHED: %r" % (r,))
+    c.expect("NOOP", [b"* 1 EXPUNGE\r\n"], "9051 E (7.5.1) without QRESYNC, EXPUNGE not VANISHED")
     r = c.cmd("CHECK")
     check(ok(r), "9051 E CHECK (removed) still answered OK, as Dovecot: %r" % (r,))
     c.sock.settimeout(60)   # a missing IDLE update fails the test, never hangs it

@@ -36,19 +36,31 @@ def ports(b):
     return ["smtp:%d" % (b + 25), "submission:%d" % (b + 587), "submissions:%d" % (b + 465), "imap:%d" % (b + 143), "imaps:%d" % (b + 993)]
 
 
+def launch(name, tries, pick, argv, log, ready, env=None):
+    """Up to tries times: x = pick() (None: the next try), argv(x) started
+    in a session of its own, its output appended to log, until it exits
+    or ready(x).  The first x whose process runs on (procs[name]), or None."""
+    for i in range(tries):
+        x = pick()
+        if x is None:
+            continue
+        p = subprocess.Popen(argv(x), env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+        waitfor(lambda: p.poll() is not None or ready(x))
+        if p.poll() is None:
+            procs[name] = p
+            return x
+    return None
+
+
 def localserve():
     """tern localserve -P BASE in ls/ (a session of its own), the five ports free before it starts."""
-    for i in range(20):
+    def pick():
         base = 10000 + random.randrange(20000)
-        if subprocess.run(["tern-localserve-bind", "127.0.0.1"] + ports(base), capture_output=True).returncode:
-            continue
-        p = subprocess.Popen(["tern", "localserve", "-d", "ls", "-P", str(base), "-p", PW], stdout=open("ls.out", "ab"),
-                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-        waitfor(lambda: p.poll() is not None or "running in" in open("ls.out").read())
-        if p.poll() is None:
-            procs["localserve"] = p
-            return base
-    return None
+        taken = subprocess.run(["tern-localserve-bind", "127.0.0.1"] + ports(base), capture_output=True).returncode
+        return None if taken else base
+    return launch("localserve", 20, pick, lambda b: ["tern", "localserve", "-d", "ls", "-P", str(b), "-p", PW], "ls.out",
+                  lambda b: "running in" in open("ls.out").read())
 
 
 def conn():
@@ -129,15 +141,8 @@ def roundcube(extra):
                        capture_output=True, text=True)
     check(r.returncode == 0, "Roundcube's SQLite schema: " + r.stdout + r.stderr)
     env = dict(os.environ, ROUNDCUBE_CONFIG_DIR=D + "/rc/config", PHP_CLI_SERVER_WORKERS="4")
-    for i in range(5):
-        port = freeport()
-        p = subprocess.Popen(["php", "-S", "127.0.0.1:%d" % port, "-t", "/var/lib/roundcube/public_html"], env=env,
-                             stdout=open("php.log", "ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-        waitfor(lambda: p.poll() is not None or up(port))
-        if p.poll() is None:
-            procs["php"] = p
-            return port
-    return None
+    return launch("php", 5, freeport, lambda port: ["php", "-S", "127.0.0.1:%d" % port, "-t", "/var/lib/roundcube/public_html"],
+                  "php.log", up, env)
 
 
 def imap_commands():

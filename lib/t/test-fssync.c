@@ -224,17 +224,11 @@ static void eio (void)
   T(once(0, 97, 1, &how) < 0 && errno == EIO, "without state, a failing syncfs: 0, errno EIO") ;
 }
 
+static void hung (void) { how1("fssync") ; }
+
 static void killed (void)
 {
-  int wstat ;
-  pid_t pid = fork() ;
-  if (!pid) { S->hang = getpid() ; how1("fssync") ; _exit(0) ; }
-  for (int i = 0 ; i < 60000 && ld(&S->started) == ld(&S->done) ; i++) usleep(1000) ;
-  T(ld(&S->started) == ld(&S->done) + 1, "a leader is in its syncfs, holding the lock") ;
-  kill(pid, SIGKILL) ;
-  waitpid(pid, &wstat, 0) ;
-  S->hang = 0 ;
-  __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ;  /* its syncfs never ran; count it out */
+  T(t_killinsync(&S->hang, &S->started, &S->done, &hung), "a leader is in its syncfs, holding the lock") ;
   T(how1("fssync") == TERN_FSSYNC_OWN, "the next committer is not blocked and syncs itself") ;
 }
 

@@ -13,15 +13,19 @@ import terntest
 from terntest import check
 
 
-def wait_port(host, port, up=True):
-    for _ in range(100):
+def wait_port(host, port, up=True, t=30):
+    """host's TCP port accepts connections (up) or refuses them within t
+    seconds (a deadline, not a count of tries: a starved test's tries are
+    far apart)"""
+    end = time.time() + t
+    while True:
         try:
             socket.create_connection((host, port), timeout=1).close()
             if up: return True
         except OSError:
             if not up: return True
+        if time.time() > end: return False
         time.sleep(0.05)
-    return False
 
 
 def scripted(obj, host="127.0.0.1", port=2525):
@@ -84,8 +88,7 @@ def finish():
     for p in procs:
         if p.poll() is None:
             stop(p)
-    if terntest.nfail and os.path.exists(D + "/dovecot.log"):
-        print("dovecot.log: " + "".join(open(D + "/dovecot.log").readlines()[-8:]))
+    terntest.failtail(D + "/dovecot.log")
     subprocess.run(["rm", "-rf", D])
     terntest.report()
 
