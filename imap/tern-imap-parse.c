@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 #include "tern-imap.h"
+#include "tern_utf8.h"
 
 /* ATOM-CHAR is 7-bit (RFC 3501 and 9051 9: CHAR): 8-bit data in an atom
    is BAD, as in Dovecot; UTF-8 goes in a quoted string or a literal */
@@ -58,6 +59,15 @@ static size_t quoted (icmd *c, char *s, size_t len)
       i++ ;
     }
     else if (!s[i] || s[i] == '\r' || s[i] == '\n') return 0 ;
+    else if ((unsigned char)s[i] >= 0x80)
+    {
+      /* QUOTED-CHAR beyond ASCII is UTF8-2/3/4 (RFC 9051 9): invalid
+         UTF-8 is BAD, as in Dovecot */
+      uint32_t cp ;
+      size_t k = tern_utf8_dec(s + i, len - i, &cp) ;
+      if (!k) return 0 ;
+      while (--k) s[1 + o++] = s[i++] ;
+    }
     s[1 + o++] = s[i++] ;
   }
   if (i >= len) return 0 ;

@@ -358,6 +358,9 @@ def grammar(e):
     r = c.cmd(b"SEARCH SUBJECT caf\xc3\xa9")
     r2 = c.cmd(b'SEARCH SUBJECT "g\xc3\xa9"')
     e.req(st(r) == "BAD" and st(r2) == "OK", "9051 9 8-bit data in an atom is BAD (ATOM-CHAR is 7-bit); UTF-8 in a quoted string is taken", (r, r2))
+    for bad in (b"a\x80b", b"\xc3(", b"\xed\xa0\x80", b"\xc0\xaf", b"\xf4\x90\x80\x80", b"\xe2\x82"):
+        r = c.cmd(b'SEARCH SUBJECT "' + bad + b'"')
+        e.req(st(r) == "BAD", "9051 9 QUOTED-CHAR is UTF8-2/3/4 beyond ASCII: invalid UTF-8 %r in a quoted string is BAD" % bad, r)
     r = c.cmd("FETCH 1 BODY.PEEK[HEADER.FIELDS (Subject)]<0.5>")
     e.req(st(r) == "OK" and b"BODY[HEADER.FIELDS (" in r[0][0] and b"]<0> {5}\r\nSubje)" in r[0][0],
           "3501 6.4.5 a partial of HEADER.FIELDS: the origin echoed, 5 octets", r)
