@@ -80,17 +80,59 @@ static void ascii (word *w, unsigned int c)
   }
 }
 
+/* eight bytes at once (SWAR): each byte's high bit in a mask */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGH (ONES << 7)
+/* bytes of x (all < 0x80) in [lo, hi] */
+static uint64_t within (uint64_t x, unsigned int lo, unsigned int hi)
+{
+  return (x + (0x80 - lo) * ONES) & ~(x + (0x7f - hi) * ONES) & HIGH ;
+}
+
+/* the bytes flagged in mask m */
+static unsigned int count (uint64_t m)
+{
+  return (unsigned int)(((m >> 7) * ONES) >> 56) ;
+}
+
 /* a run of ASCII letters and digits at s[i..len) joins the word (as
    ascii() on each, lower case): counts in locals, no branch on the
    letter's class (vowels and consonants alternate unpredictably);
-   where the run stops */
+   where the run stops.  Once a word has had 6 consonants in a row it
+   "looks random" whatever follows (end() reads stretches only as a
+   boolean, and a stretch of 6 counts once it ends, however it ends):
+   from then on the consonants need no counting, and eight letters or
+   digits at a time go by masks (a long token: 64 KiB of "XXX..." lines
+   from smtp-source, base64 text) */
 static size_t run (word *w, char const *s, size_t i, size_t len)
 {
   size_t n = w->len, start = i, digits = w->digits, other = w->other ;
   unsigned int stretch = w->stretch, stretches = w->stretches, nondigit = (unsigned int)w->nondigit ;
-  for (; i < len ; i++)
+  while (i < len)
   {
-    unsigned int b = (unsigned char)s[i], k, cons, dig ;
+    unsigned int b, k, cons, dig ;
+    if ((stretches || stretch >= 6) && len - i >= 8)
+    {
+      uint64_t x, dm, lm ;
+      memcpy(&x, s + i, 8) ;
+      if (!(x & HIGH))
+      {
+        dm = within(x, '0', '9') ;
+        lm = within(x | (ONES << 5), 'a', 'z') ;
+        if ((dm | lm) == HIGH)
+        {
+          x |= lm >> 2 ;  /* lower case: 0x20 where a letter is */
+          if (n < sizeof w->b) memcpy(w->b + n, &x, sizeof w->b - n < 8 ? sizeof w->b - n : 8) ;
+          n += 8 ;
+          digits += count(dm) ;
+          nondigit |= dm != HIGH ;
+          other += 8 - count(dm | within(x, 'a', 'f')) ;
+          i += 8 ;
+          continue ;
+        }
+      }
+    }
+    b = (unsigned char)s[i] ;
     if (b >= 0x80 || !((k = cls[b]) & C_WORD)) break ;
     if (n < sizeof w->b) w->b[n] = (char)(b - 'A' < 26 ? b | 0x20 : b) ;
     n++ ;
@@ -100,6 +142,7 @@ static size_t run (word *w, char const *s, size_t i, size_t len)
     digits += dig ;
     nondigit |= !dig ;
     other += !(k & (C_DIGIT | C_HEX)) ;
+    i++ ;
   }
   w->len = n ; w->total += i - start ; w->digits = digits ; w->other = other ;
   w->stretch = stretch ; w->stretches = stretches ; w->nondigit = (int)nondigit ;

@@ -107,6 +107,47 @@ static void ringadd (char const *account, int lk, unsigned char const *key)
   fd_close(lk) ;
 }
 
+int local_keepjunk = 0 ;
+
+/* the last account's junk settings (local_keepjunk): a worker delivering
+   to the same account compiled its junk-flags regexes and parsed its
+   junk-filter once per config.cdb, not once per message */
+static struct
+{
+  int ok ;
+  dev_t dev ;
+  ino_t ino ;
+  stralloc acct ;  /* NUL-terminated */
+  tern_junkdeliver j ;
+} kept = { .ok = 0, .acct = STRALLOC_ZERO } ;
+
+/* j: account's settings in c; 1, or 0 with errno (j freed either way by
+   junkdone) */
+static int junkconf (tern_junkdeliver *j, tern_conf const *c, char const *account)
+{
+  if (!local_keepjunk) return tern_junkdeliver_conf(j, c, account) ;
+  if (kept.ok && kept.dev == c->dev && kept.ino == c->ino && !strcmp(kept.acct.s, account))
+  {
+    *j = kept.j ;
+    return 1 ;
+  }
+  if (kept.ok) tern_junkdeliver_free(&kept.j) ;
+  kept.ok = 0 ;
+  if (!tern_junkdeliver_conf(j, c, account)) return 0 ;
+  kept.acct.len = 0 ;
+  if (!stralloc_cats(&kept.acct, account) || !stralloc_0(&kept.acct)) return 1 ;  /* not kept: freed after */
+  kept.j = *j ;
+  kept.dev = c->dev ;
+  kept.ino = c->ino ;
+  kept.ok = 1 ;
+  return 1 ;
+}
+
+static void junkdone (tern_junkdeliver *j)
+{
+  if (!local_keepjunk || !kept.ok) tern_junkdeliver_free(j) ;
+}
+
 /* fd 0 into the account, the account looked up in c: 0 done, 100 (no
    such account) or 111 with a warning said.  The store never makes a
    delivery fail for good: damage (named by path) and doubt defer it;
@@ -130,7 +171,7 @@ int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date, 
     return r ? 111 : 100 ;
   }
   if (forced) tern_store_mbox_canon(dir.s, note->mailbox) ;  /* inbox/x is IMAP's INBOX/x */
-  if (!tern_junkdeliver_conf(&j, c, account))
+  if (!junkconf(&j, c, account))
   {
     strerr_warnwu4sys("read the junk filter settings of account ", account, " in ", c->path.s) ;
     r = 111 ;
@@ -140,7 +181,7 @@ int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date, 
   else if (!r && !(r = store(&j, dir.s, account, date, opts, note)) && lk >= 0) { ringadd(account, lk, key) ; lk = -1 ; }
   if (lk >= 0) fd_close(lk) ;
   if (!r && forced && (opts & LOCAL_PRUNE)) prune(&j, dir.s, account, note->mailbox) ;
-  tern_junkdeliver_free(&j) ;
+  junkdone(&j) ;
   stralloc_free(&dir) ;
   return r ;
 }

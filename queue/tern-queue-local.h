@@ -31,4 +31,9 @@ extern void local_deliver (char const *confdir, char const *account, uint64_t da
 extern int local_deliver_r (char const *confdir, char const *account, uint64_t date, unsigned int opts, local_note *note) ;
 /* The same with the configuration already open (the runner's workers) */
 extern int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date, unsigned int opts, local_note *note) ;
+/* local_deliver_conf keeps the last account's junk settings (compiled
+   junk-flags regexes) while c maps the same config.cdb (dev, inode): for
+   a process that keeps c mapped between deliveries (a worker), so that a
+   replaced file cannot have its inode reused meanwhile.  Off by default. */
+extern int local_keepjunk ;
 #endif

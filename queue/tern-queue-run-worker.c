@@ -111,6 +111,9 @@ static void serve (int s)
   signal(SIGTERM, SIG_DFL) ;
   signal(SIGHUP, SIG_DFL) ;
   PROG = "tern-queue-local" ;
+  /* wconf stays mapped between jobs: the junk settings can stay compiled
+     (tern-queue-local.h) */
+  local_keepjunk = 1 ;
   /* workers delivering into one mailbox share their fsyncs of its cur/
      through the queue's state file (tern-queue.5) */
   if (stralloc_copys(&syncstate, qpath(2, "dirsync", 0)) && stralloc_0(&syncstate)) tern_store_dirsync = syncstate.s ;

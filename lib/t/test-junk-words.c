@@ -35,6 +35,14 @@ static struct { char const *what, *g, *msg, *want ; } const cases[] =
   { "drop rules", "1", "\nab abc 12345 abc123 0xdeadbeef 0x123 x1234y a12b bcdfgh bcdfg aeiou9999 ''ab'' caf\xc3\xa9" "123"
     " k9k9k9 k1k9k9 BCDFGHa zzzzz0zzzzz xzzzzzzq\xc3\xa9\n",
     "abc|0xdeadbeef|a12b|bcdfg|caf\xc3\xa9" "123|k1k9k9|zzzzz0zzzzz|xzzzzzzq\xc3\xa9" },
+  { "long tokens after 6 consonants in a row (8 bytes at a time)", "1",
+    "\nbcdfghjkAbCdEfGh12\xc3\xa9 bcdfghjk12345678\xc3\xa9 bcdfghjk0a1b2c3d\xc3\xa9 bcdfghjkABCDEF01\xc3\xa9"
+    " BCDFGHJKLMNPQRSTVWXZ\xc3\xa9 bcdfghjkaeiouaeiou9\xc3\xa9 bcdfghjkzzzzzzzz1\n",
+    "bcdfghjkabcdefgh12\xc3\xa9|bcdfghjkabcdef01\xc3\xa9|bcdfghjklmnpqrstvwxz\xc3\xa9|bcdfghjkaeiouaeiou9\xc3\xa9" },
+  { "a word over 64 bytes ends a history, a dropped one does not", "12",
+    "\nalpha 1XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\xc3\xa9 omega"
+    " 2XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX beta\n",
+    "alpha|omega|omega beta|beta" },
   { "apostrophe", "1", "\ndon't dogs' 'quoted' rock'n'roll it's abc'9 o'clock\n", "don|dogs|quoted|rock|roll|abc'9|clock" },
   { "n-grams", "123", "\none two three four\n",
     "one|one two|two|one two three|two three|three|two three four|three four|four" },

@@ -100,6 +100,20 @@ try:
         open(p, "wb").write(b)
     line = delivery(mid, "ok")
     check(line.endswith(" mailbox=Junk") and len(records("bob", "Junk")) == 3, "repaired: the retry goes to Junk: %r" % line)
+    # the workers keep an account's junk settings compiled while config.cdb
+    # stays the same file: a new one (compile) is used from the next job on
+    n = len(records("bob", "Inbox"))
+    line = delivery(inject(ham, "bob@example.org"))
+    recs = records("bob", "Inbox")
+    check(line and len(recs) == n + 1 and not recs[-1][1] & (F_JUNK | F_NOTJUNK), "local mail to the Inbox: no junk flag: %r" % recs[-1:])
+    lines = open("c/accounts/bob").read().splitlines()
+    lines = [l for l in lines if not l.startswith("junk-mailbox ")] + ["junk-mailbox ^(junk|spam|inbox)"]
+    open("c/accounts/bob", "w").write("\n".join(lines) + "\n")
+    r = sh("tern-conf", "-c", "c", "compile")
+    check(r.returncode == 0, "compile: %r" % r.stderr)
+    line = delivery(inject(ham, "bob@example.org"))
+    recs = records("bob", "Inbox")
+    check(line and len(recs) == n + 2 and recs[-1][1] & F_JUNK, "junk-mailbox ^(junk|spam|inbox) compiled: the next one has $Junk: %r" % recs[-1:])
 finally:
     stop(run)
 # the runner with TERN_QUEUE_LOCAL (an exec of tern-queue-local per delivery): -j passed, its info line
