@@ -8,7 +8,7 @@
    vain), always with 111: a worker that dies with a job is a temporary
    failure of that job (the runner's SIGCHLD path).
    With TERN_QUEUE_SYNC_WAIT above 0 (the default) a worker's deliveries
-   are not durable when it answers 0: it keeps their files open, and the
+   are not durable when it answers 1 (LATER): it keeps their files open, and the
    runner counts them done only after it sent "sync" (no descriptor) and
    got 0 back: one shared sync of each file system (tern_fssync) for all of
    them.  111 then, or a worker gone with deliveries kept: each is a
@@ -40,6 +40,7 @@ unsigned int syncwait = 20 ;       /* ms: TERN_QUEUE_SYNC_WAIT */
 #define JOBLEN 1024
 #define SYNC_BATCH 32  /* deliveries a worker keeps unsynced at most (runner) */
 #define LATER_MAX 64   /* and the worker itself: past that, a delivery syncs alone */
+#define LATER 1        /* a worker's answer: delivered, durable at the next "sync" */
 
 typedef struct worker_s worker ;
 struct worker_s
@@ -123,7 +124,7 @@ static void one (int s, char *buf, int fd)
 {
   uint64_t date = 0 ;
   unsigned int opts = 0 ;
-  size_t k = uint64_scan(buf, &date), n ;
+  size_t k = uint64_scan(buf, &date), n, before = 0 ;
   char code ;
   local_note note = { .junk = "", .mailbox = "" } ;
   char ans[1 + sizeof note.junk + sizeof note.mailbox] ;
@@ -133,14 +134,18 @@ static void one (int s, char *buf, int fd)
   /* the worker's own map of the configuration, moved to a new config.cdb
      before each job (one stat), never reopened per message */
   if (!wconf.path.len ? tern_conf_open(&wconf, confdir) : tern_conf_refresh(&wconf))
+  {
+    before = genalloc_len(later, &laters) ;
     code = (char)local_deliver_conf(&wconf, buf + k + 1, date, opts, &note) ;
+  }
   else
   {
     strerr_warnwu3sys("read the configuration in ", confdir, " for a local delivery") ;
     code = 111 ;
   }
   close(0) ;
-  ans[0] = code ;
+  /* written, kept for the next "sync": not yet a success */
+  ans[0] = !code && genalloc_len(later, &laters) > before ? LATER : code ;
   n = strlen(note.junk) + 1 ;
   memcpy(ans + 1, note.junk, n) ;
   k = strlen(note.mailbox) + 1 ;
@@ -192,9 +197,10 @@ static void serve (int s)
   tern_fssync_patience = 2000 ;
   for (unsigned int n = 0 ;; n++)
   {
-    int last = 0 ;
-    /* not before the deliveries kept are synced: the "sync" comes soon */
-    if ((n >= JOBS_MAX && !genalloc_len(later, &laters)) || !take(s, buf, &fd, (int)workeridle))
+    int last = 0, kept = genalloc_len(later, &laters) > 0 ;
+    /* never with deliveries kept, idle or not: the runner's "sync" comes
+       soon (or its end, which ends the wait) */
+    if ((n >= JOBS_MAX && !kept) || !take(s, buf, &fd, kept ? -1 : (int)workeridle))
     {
       /* leaving: the runner's sends fail from now on (it picks another
          worker), and a job it sent just before is still served */
@@ -202,6 +208,9 @@ static void serve (int s)
       if (!take(s, buf, &fd, 0)) _exit(111) ;
       last = 1 ;
     }
+    /* the last job before leaving: durable before the answer (0, not
+       LATER: no "sync" will come) */
+    if (last) tern_store_later = 0 ;
     if (fd >= 0) one(s, buf, fd) ;
     else
     {
@@ -308,7 +317,7 @@ void worker_answers (struct pollfd const *p, size_t n, uint64_t now)
       }
       ans[r] = ans[r + 1] = 0 ;  /* a short answer: empty note */
       /* written, durable at the next sync */
-      if (syncwait && !ans[0] && deliver_later(w->pid, r > 1 ? ans + 1 : 0, r > 1 ? (size_t)r + 1 : 0))
+      if (ans[0] == LATER && deliver_later(w->pid, r > 1 ? ans + 1 : 0, r > 1 ? (size_t)r + 1 : 0))
       {
         if (!w->nlater++) w->since = msnow() ;
         break ;
