@@ -22,10 +22,16 @@ unsigned int tern_fssync_patience = 0 ;
 #define LD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
 #define ST(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
 
+/* read once: a commit per message need not search the environment */
 int tern_fssync_on (void)
 {
-  char const *s = getenv("TERN_SYNC") ;
-  return s && !strcmp(s, "syncfs") ;
+  static int on = -1 ;
+  if (on < 0)
+  {
+    char const *s = getenv("TERN_SYNC") ;
+    on = s && !strcmp(s, "syncfs") ;
+  }
+  return on ;
 }
 
 

@@ -57,6 +57,7 @@ extern int tern_fssync_init (char const *state) ;
 /* the sync method asked by TERN_SYNC: 1 for "syncfs", 0 for anything
    else (the default: an fsync of the file and a shared one of its
    directory per commit; a syncfs also waits for every other program's
-   dirty data on the file system, tern-queue(5)) */
+   dirty data on the file system, tern-queue(5)); TERN_SYNC is read at
+   the first call only */
 extern int tern_fssync_on (void) ;
 #endif

@@ -248,6 +248,16 @@ extern char const *tern_store_dirsync ;
    into cur/, one after) with concurrent ones instead of an fsync of the
    file and one of cur/; 0 (the default): those fsyncs */
 extern char const *tern_store_fssync ;
+/* with tern_store_fssync: if set, a delivery written from bytes or an fd
+   makes no sync at all (its file renamed into cur/ and recorded in the
+   index, not yet durable) and hands its file's descriptor, opened before
+   its writes, and its marks to this function, which takes the descriptor
+   and returns 1, or returns 0 (then the delivery syncs before it
+   returns).  The delivery is durable only once tern_fssync_wait on that
+   descriptor and marks succeeded: the caller must not count it done
+   before (tern-queue-run(8): the workers sync their deliveries in bulk). */
+struct tern_fssync_s ;
+extern int (*tern_store_later) (int, struct tern_fssync_s const *) ;
 
 /* the file at path, hard-linked (copied if it cannot be) */
 extern int tern_store_deliverlink (char const *acct, char const *mailbox, char const *path,

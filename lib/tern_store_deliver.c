@@ -2,7 +2,9 @@
    (tern-store.5 Delivery): tmp/UNIQUE, fsync, lock, recover, rename to
    cur/UIDNEXT, append the record, bump the header, unlock, fsync cur/
    (or share a concurrent delivery's: tern_store_dirsync); with
-   tern_store_fssync both fsyncs are shared syncs of the file system. */
+   tern_store_fssync both fsyncs are shared syncs of the file system;
+   with tern_store_later too, no sync at all: the caller gets the file
+   and makes it durable later (one sync for many deliveries). */
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 
 char const *tern_store_dirsync = 0 ;
 char const *tern_store_fssync = 0 ;
+int (*tern_store_later) (int, tern_fssync const *) = 0 ;
 
 /* a hard link shares the never-rewritten file; it is durable already */
 static int linktmp (char const *from, char const *tmp, uint64_t *size)
@@ -106,9 +109,9 @@ static int commit (tern_mbox *m, char const *tmp, tern_rec *rec, char const *con
    system before the rename, else fsynced already), then committed, then
    its name in cur/ durable (a shared sync through kept, or of cur/) */
 static int place (tern_mbox *m, stralloc *tmp, int kept, tern_fssync const *mk, tern_rec *rec,
-  char const *const *kw, unsigned int nkw, uint32_t *uid)
+  char const *const *kw, unsigned int nkw, uint32_t *uid, int later)
 {
-  int r = kept >= 0 && !tern_fssync_wait(tern_store_fssync, kept, mk, 0) ? tern_errcode(errno) : TERN_OK ;
+  int r = kept >= 0 && !later && !tern_fssync_wait(tern_store_fssync, kept, mk, 0) ? tern_errcode(errno) : TERN_OK ;
   if (!r)
   {
     r = tern_mbox_lock(m, LOCK_EX) ;
@@ -120,6 +123,7 @@ static int place (tern_mbox *m, stralloc *tmp, int kept, tern_fssync const *mk, 
      a later delivery's fsync makes every earlier rename durable too,
      and with a state file one fsync serves every waiting delivery */
   if (r) unlink(tmp->s) ;
+  else if (later) ;
   else if (kept >= 0 && !tern_fssync_wait(tern_store_fssync, kept, mk, 0)) r = tern_errcode(errno) ;
   else if (kept < 0 && (!tern_mbox_path(tmp, m, "cur", 0) || !tern_dirsync(tern_store_dirsync, tmp->s, 0))) r = tern_errcode(errno) ;
   if (!r && uid) *uid = rec->uid ;
@@ -134,7 +138,7 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
   stralloc tmp = STRALLOC_ZERO ;
   tern_rec rec = { .flags = flags & TERN_F_USER, .internaldate = date ? date : (int64_t)time(0) } ;
   tern_fssync mk = TERN_FSSYNC_ZERO ;
-  int kept = -1 ;
+  int kept = -1, later ;
   char name[TERN_STORE_NAMEMAX + 1] ;
   int r ;
   if (strlen(mailbox) <= TERN_STORE_NAMEMAX && tern_store_isinboxtree(mailbox, strlen(mailbox)))
@@ -153,7 +157,12 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
   r = tern_mbox_openent(&m, acct, &e) ;
   if (r) { tern_mbox_close(&m) ; return r == TERN_PERM ? TERN_TEMP : r ; }  /* PERM: deleted under us */
   r = writetmp(&m, &tmp, s, len, src, from, &rec.size, &kept, &mk) ;
-  if (!r) r = place(&m, &tmp, kept, &mk, &rec, kw, nkw, uid) ;
+  later = kept >= 0 && tern_store_later ;
+  if (!r) r = place(&m, &tmp, kept, &mk, &rec, kw, nkw, uid, later) ;
+  /* handed over: the caller's to sync (through kept, opened before the
+     writes) before the delivery counts; if it cannot take it, synced now */
+  if (!r && later && (*tern_store_later)(kept, &mk)) kept = -1 ;
+  else if (!r && later && !tern_fssync_wait(tern_store_fssync, kept, &mk, 0)) r = tern_errcode(errno) ;
   if (kept >= 0 && close(kept) < 0 && !r) r = tern_errcode(errno) ;
   tern_mbox_close(&m) ;
   stralloc_free(&tmp) ;

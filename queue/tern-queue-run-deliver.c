@@ -21,6 +21,7 @@
 #include "tern-queue-local.h"
 
 char const *localagent = 0 ;  /* TERN_QUEUE_LOCAL, or 0: workers */
+size_t jobslater = 0 ;
 
 /* the child running TERN_QUEUE_LOCAL, with tern-queue-local's argv */
 static void child (int fd, char const *account, uint64_t date, int outside)
@@ -126,6 +127,8 @@ void job_drop (size_t ji)
     m->running-- ;
   }
   if (j->out >= 0) close(j->out) ;
+  if (j->later) jobslater-- ;
+  stralloc_free(&j->note) ;
   stralloc_free(&j->account) ;
   genalloc_free(unsigned int, &j->rcpts) ;
   genalloc_free(part, &j->parts) ;
@@ -255,11 +258,41 @@ static void ended (size_t ji, int wstat, char const *note, uint64_t now)
   msg_settle(mi, now) ;
 }
 
-void deliver_ended (pid_t pid, int wstat, char const *note, uint64_t now)
+/* the job worker pid is running (not one that awaits its sync) */
+static size_t running (pid_t pid)
 {
   size_t i = 0 ;
-  while (i < NJOBS && JOB(i)->pid != pid) i++ ;
+  while (i < NJOBS && (JOB(i)->pid != pid || JOB(i)->later)) i++ ;
+  return i ;
+}
+
+void deliver_ended (pid_t pid, int wstat, char const *note, uint64_t now)
+{
+  size_t i = running(pid) ;
   if (i < NJOBS) ended(i, wstat, note, now) ;
+}
+
+int deliver_later (pid_t pid, char const *note, size_t len)
+{
+  size_t i = running(pid) ;
+  job *j = JOB(i) ;
+  if (i >= NJOBS || j->kind != JOB_LOCAL) return 0 ;
+  j->note.len = 0 ;
+  if (len && !stralloc_catb(&j->note, note, len)) return 0 ;
+  j->later = 1 ;
+  jobslater++ ;
+  return 1 ;
+}
+
+void deliver_synced (pid_t pid, int wstat, uint64_t now)
+{
+  /* ended() drops the job: the last one takes its place */
+  for (size_t i = 0 ; i < NJOBS ;)
+  {
+    job *j = JOB(i) ;
+    if (j->pid != pid || !j->later) { i++ ; continue ; }
+    ended(i, wstat, j->note.len ? j->note.s : 0, now) ;
+  }
 }
 
 void deliver_reap (uint64_t now)

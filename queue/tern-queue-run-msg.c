@@ -273,7 +273,7 @@ static uint64_t one (size_t i, uint64_t now)
   if (!m->running && dsn_owed(m))
   {
     if (m->dsnwake > now) wake = m->dsnwake ;
-    else if (NJOBS >= concurrency) return now ;
+    else if (NRUNNING >= concurrency) return now ;
     else if (!dsn_start(i, now)) wake = now + 60 ;
     return wake ;
   }
@@ -284,7 +284,7 @@ static uint64_t one (size_t i, uint64_t now)
     char kind = kinds.s[j] ;
     int ok ;
     if (kind != R_LOCAL && kind != R_REMOTE) continue ;
-    if (NJOBS >= concurrency) return now ;
+    if (NRUNNING >= concurrency) return now ;
     if (kind == R_REMOTE && remote_busy(a)) { remote_wait(i, j) ; continue ; }
     genalloc_setlen(unsigned int, &group, 0) ;
     for (unsigned int k = j ; k < kinds.len ; k++)
@@ -304,7 +304,7 @@ uint64_t msg_schedule (uint64_t now)
 {
   static uint64_t pass = 0 ;
   pass++ ;
-  while (HN && NJOBS < concurrency)
+  while (HN && NRUNNING < concurrency)
   {
     size_t i = H(0) ;
     msg *m = MSG(i) ;

@@ -6,14 +6,22 @@
    local_note) and waits for the next; it leaves after a minute idle or
    10,000 jobs (shutting its socket first, so that no job is sent to it in
    vain), always with 111: a worker that dies with a job is a temporary
-   failure of that job (the runner's SIGCHLD path). */
+   failure of that job (the runner's SIGCHLD path).
+   With TERN_QUEUE_SYNC_WAIT above 0 (the default) a worker's deliveries
+   are not durable when it answers 1 (LATER): it keeps their files open, and the
+   runner counts them done only after it sent "sync" (no descriptor) and
+   got 0 back: one shared sync of each file system (tern_fssync) for all of
+   them.  111 then, or a worker gone with deliveries kept: each is a
+   temporary failure (retried: at worst a second copy, never a loss). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <skalibs/types.h>
@@ -27,16 +35,34 @@
 #include "tern-queue-local.h"
 
 unsigned int workeridle = 60000 ;  /* ms: TERN_QUEUE_WORKER_IDLE */
+unsigned int syncwait = 20 ;       /* ms: TERN_QUEUE_SYNC_WAIT */
 #define JOBS_MAX 10000
 #define JOBLEN 1024
+#define SYNC_BATCH 32  /* deliveries a worker keeps unsynced at most (runner) */
+#define LATER_MAX 64   /* and the worker itself: past that, a delivery syncs alone */
+#define LATER 1        /* a worker's answer: delivered, durable at the next "sync" */
 
 typedef struct worker_s worker ;
-struct worker_s { pid_t pid ; int fd ; int busy ; } ;
+struct worker_s
+{
+  pid_t pid ; int fd ; int busy ;
+  int syncing ;         /* busy with "sync", not a job */
+  unsigned int nlater ;  /* its deliveries answered 0, not yet synced */
+  uint64_t since ;      /* when the first of those answered (ms) */
+} ;
 static genalloc workers = GENALLOC_ZERO ;  /* worker */
 #define W(i) (genalloc_s(worker, &workers) + (i))
 #define NW genalloc_len(worker, &workers)
 
-/* one job within ms: the account and date in buf, its fd; 0 if none came */
+static uint64_t msnow (void)
+{
+  struct timespec ts ;
+  clock_gettime(CLOCK_MONOTONIC, &ts) ;
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 ;
+}
+
+/* one job within ms: the account and date in buf, its fd (-1 for
+   "sync"); 0 if none came */
 static int take (int s, char *buf, int *fd, int ms)
 {
   struct pollfd p = { .fd = s, .events = POLLIN } ;
@@ -44,9 +70,52 @@ static int take (int s, char *buf, int *fd, int ms)
   ssize_t r ;
   if (poll(&p, 1, ms) <= 0) return 0 ;
   r = tern_fd_recv(s, buf, JOBLEN - 1, fd, 1, &n, 0) ;
-  if (r <= 0 || n != 1) return 0 ;
+  if (r <= 0 || n > 1) return 0 ;
   buf[r] = 0 ;
+  if (!n) { *fd = -1 ; return !strcmp(buf, "sync") ; }
   return 1 ;
+}
+
+/* the worker's deliveries written and answered, not yet durable: each
+   file's descriptor, opened before its writes, its marks and device */
+typedef struct later_s later ;
+struct later_s { int fd ; dev_t dev ; tern_fssync mk ; } ;
+static genalloc laters = GENALLOC_ZERO ;  /* later */
+static stralloc fsstate = STRALLOC_ZERO ;  /* QDIR/fssync */
+
+/* tern_store_later: a delivery kept for the next "sync" */
+static int keep (int fd, tern_fssync const *mk)
+{
+  struct stat st ;
+  later x = { .fd = fd, .mk = *mk } ;
+  if (genalloc_len(later, &laters) >= LATER_MAX || fstat(fd, &st) < 0) return 0 ;
+  x.dev = st.st_dev ;
+  return genalloc_append(later, &laters, &x) ;
+}
+
+/* every delivery kept made durable: 0, or 111.  One sync per file system,
+   through the first descriptor kept on it: it was opened before every
+   later file was (its syncfs reports their write-back errors too) and
+   the sync begins after all of their writes (tern_fssync.h) */
+static char syncall (void)
+{
+  later *x = genalloc_s(later, &laters) ;
+  size_t n = genalloc_len(later, &laters) ;
+  char code = 0 ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    size_t k = 0 ;
+    while (k < i && x[k].dev != x[i].dev) k++ ;
+    if (k < i || code) continue ;  /* synced with x[k], or one failed: all are 111 */
+    if (!tern_fssync_wait(fsstate.s, x[i].fd, &x[i].mk, 0))
+    {
+      strerr_warnwu1sys("sync the deliveries just made (each is retried)") ;
+      code = 111 ;
+    }
+  }
+  for (size_t i = 0 ; i < n ; i++) close(x[i].fd) ;
+  genalloc_setlen(later, &laters, 0) ;
+  return code ;
 }
 
 static tern_conf wconf = TERN_CONF_ZERO ;
@@ -55,7 +124,7 @@ static void one (int s, char *buf, int fd)
 {
   uint64_t date = 0 ;
   unsigned int opts = 0 ;
-  size_t k = uint64_scan(buf, &date), n ;
+  size_t k = uint64_scan(buf, &date), n, before = 0 ;
   char code ;
   local_note note = { .junk = "", .mailbox = "" } ;
   char ans[1 + sizeof note.junk + sizeof note.mailbox] ;
@@ -65,14 +134,18 @@ static void one (int s, char *buf, int fd)
   /* the worker's own map of the configuration, moved to a new config.cdb
      before each job (one stat), never reopened per message */
   if (!wconf.path.len ? tern_conf_open(&wconf, confdir) : tern_conf_refresh(&wconf))
+  {
+    before = genalloc_len(later, &laters) ;
     code = (char)local_deliver_conf(&wconf, buf + k + 1, date, opts, &note) ;
+  }
   else
   {
     strerr_warnwu3sys("read the configuration in ", confdir, " for a local delivery") ;
     code = 111 ;
   }
   close(0) ;
-  ans[0] = code ;
+  /* written, kept for the next "sync": not yet a success */
+  ans[0] = !code && genalloc_len(later, &laters) > before ? LATER : code ;
   n = strlen(note.junk) + 1 ;
   memcpy(ans + 1, note.junk, n) ;
   k = strlen(note.mailbox) + 1 ;
@@ -95,7 +168,6 @@ static void closeall (int keep)
 }
 
 static stralloc syncstate = STRALLOC_ZERO ;  /* QDIR/dirsync */
-static stralloc fsstate = STRALLOC_ZERO ;    /* QDIR/fssync */
 
 static void serve (int s)
 {
@@ -117,14 +189,21 @@ static void serve (int s)
   /* workers delivering into one mailbox share their fsyncs of its cur/
      through the queue's state file (tern-queue.5) */
   if (stralloc_copys(&syncstate, qpath(2, "dirsync", 0)) && stralloc_0(&syncstate)) tern_store_dirsync = syncstate.s ;
-  /* or, with TERN_SYNC=syncfs, their syncs of the file system with the
-     SMTP sessions' commits (tern-queue(5)) */
-  if (tern_fssync_on() && stralloc_copys(&fsstate, qpath(2, "fssync", 0)) && stralloc_0(&fsstate)) tern_store_fssync = fsstate.s ;
+  /* or no sync per delivery, one for many at the runner's "sync"
+     (TERN_QUEUE_SYNC_WAIT); or, with TERN_SYNC=syncfs, their syncs of the
+     file system with the SMTP sessions' commits (tern-queue(5)) */
+  if ((syncwait || tern_fssync_on()) && stralloc_copys(&fsstate, qpath(2, "fssync", 0)) && stralloc_0(&fsstate))
+  {
+    tern_store_fssync = fsstate.s ;
+    if (syncwait) tern_store_later = &keep ;
+  }
   tern_fssync_patience = 2000 ;
   for (unsigned int n = 0 ;; n++)
   {
-    int last = 0 ;
-    if (n >= JOBS_MAX || !take(s, buf, &fd, (int)workeridle))
+    int last = 0, kept = genalloc_len(later, &laters) > 0 ;
+    /* never with deliveries kept, idle or not: the runner's "sync" comes
+       soon (or its end, which ends the wait) */
+    if ((n >= JOBS_MAX && !kept) || !take(s, buf, &fd, kept ? -1 : (int)workeridle))
     {
       /* leaving: the runner's sends fail from now on (it picks another
          worker), and a job it sent just before is still served */
@@ -132,7 +211,15 @@ static void serve (int s)
       if (!take(s, buf, &fd, 0)) _exit(111) ;
       last = 1 ;
     }
-    one(s, buf, fd) ;
+    /* the last job before leaving: durable before the answer (0, not
+       LATER: no "sync" will come) */
+    if (last) tern_store_later = 0 ;
+    if (fd >= 0) one(s, buf, fd) ;
+    else
+    {
+      char code = syncall() ;
+      if (write(s, &code, 1) != 1) _exit(111) ;
+    }
     if (last) _exit(111) ;
   }
 }
@@ -188,6 +275,8 @@ int worker_gone (pid_t pid, int wstat, uint64_t now)
     *w = *W(NW - 1) ;
     genalloc_setlen(worker, &workers, NW - 1) ;
     deliver_ended(pid, WIFEXITED(wstat) && !WEXITSTATUS(wstat) ? 111 << 8 : wstat, 0, now) ;
+    /* its deliveries not yet synced may be lost (power loss): again */
+    deliver_synced(pid, 111 << 8, now) ;
     return 1 ;
   }
   return 0 ;
@@ -223,9 +312,44 @@ void worker_answers (struct pollfd const *p, size_t n, uint64_t now)
         break ;
       }
       w->busy = 0 ;
+      if (w->syncing)
+      {
+        w->syncing = 0 ;
+        deliver_synced(w->pid, (ans[0] & 0xff) << 8, now) ;
+        break ;
+      }
       ans[r] = ans[r + 1] = 0 ;  /* a short answer: empty note */
+      /* written, durable at the next sync */
+      if (ans[0] == LATER && deliver_later(w->pid, r > 1 ? ans + 1 : 0, r > 1 ? (size_t)r + 1 : 0))
+      {
+        if (!w->nlater++) w->since = msnow() ;
+        break ;
+      }
       deliver_ended(w->pid, (ans[0] & 0xff) << 8, r > 1 ? ans + 1 : 0, now) ;
       break ;
     }
   }
+}
+
+/* "sync" to every idle worker whose kept deliveries are due (stopping:
+   all): the ms until the next is due, -1 none */
+int worker_sync (int stopping)
+{
+  uint64_t t = msnow() ;
+  int wait = -1 ;
+  for (size_t i = 0 ; i < NW ; i++)
+  {
+    worker *w = W(i) ;
+    if (!w->nlater || w->busy || w->fd < 0) continue ;
+    if (stopping || w->nlater >= SYNC_BATCH || t >= w->since + syncwait)
+    {
+      if (send(w->fd, "sync", 4, MSG_NOSIGNAL) == 4) { w->busy = 1 ; w->syncing = 1 ; w->nlater = 0 ; continue ; }
+      /* it was just leaving: its deliveries are retried when it is reaped */
+      close(w->fd) ;
+      w->fd = -1 ; w->busy = 1 ;
+      continue ;
+    }
+    if (wait < 0 || w->since + syncwait - t < (uint64_t)wait) wait = (int)(w->since + syncwait - t) ;
+  }
+  return wait ;
 }

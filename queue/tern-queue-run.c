@@ -77,7 +77,7 @@ static void loop (int sfd, int tfd, int cfd, unsigned int every)
     struct pollfd base[3] = { { .fd = sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN }, { .fd = cfd, .events = POLLIN } } ;
     struct pollfd *p ;
     uint64_t now = (uint64_t)time(0), next = now + every ;
-    int timeout ;
+    int timeout, sw ;
     if (!stopping) conf_check(0) ;
     deliver_reap(now) ;
     if (!stopping && now >= lastscan + every) remote_wakeall() ;  /* a lost wake-up costs a minute at most */
@@ -88,14 +88,17 @@ static void loop (int sfd, int tfd, int cfd, unsigned int every)
       todo = 0 ;
     }
     if (stopping && !NJOBS) break ;
+    /* before new jobs take the idle workers: deliveries due for their sync */
+    sw = worker_sync(stopping) ;
     if (!stopping)
     {
       uint64_t w = msg_schedule(now) ;
-      if (w < next && (w > now || NJOBS < concurrency)) next = w ;
+      if (w < next && (w > now || NRUNNING < concurrency)) next = w ;
       w = scan_next() ;
       if (w < next) next = w > now ? w : now ;
     }
     timeout = next <= now ? 0 : next - now > 3600 ? 3600000 : (int)(next - now) * 1000 ;
+    if (sw >= 0 && sw < timeout) timeout = sw ;
     genalloc_setlen(struct pollfd, &pfds, 0) ;
     if (!genalloc_catb(struct pollfd, &pfds, base, 3)) strerr_diefusys(111, "allocate") ;
     worker_pollfds(&pfds) ;
@@ -143,6 +146,7 @@ int main (int argc, char const *const *argv)
   signal(SIGPIPE, SIG_IGN) ;
   basedelay = (int)envnum("TERN_QUEUE_BASE_DELAY", 0, 0xffff, (unsigned int)basedelay) ;
   workeridle = envnum("TERN_QUEUE_WORKER_IDLE", 1, 3600000, workeridle) ;
+  syncwait = envnum("TERN_QUEUE_SYNC_WAIT", 0, 10000, syncwait) ;
   localagent = getenv("TERN_QUEUE_LOCAL") ;
   if (localagent && !*localagent) localagent = 0 ;
   cfd = ctl_open() ;

@@ -59,6 +59,8 @@ struct job_s
   stralloc account ;  /* NUL-terminated: local the account, remote "DOMKEY LINE", dsn the kind */
   genalloc rcpts ;    /* unsigned int: recipient indexes */
   genalloc parts ;    /* part: remote jobs, one per message (a batch has several) */
+  int later ;         /* local: its worker answered 0, the delivery awaits the worker's sync */
+  stralloc note ;     /* and the worker's note then ("JUNK\0MAILBOX\0") */
 } ;
 
 extern genalloc msgs ;          /* msg */
@@ -77,6 +79,8 @@ extern int basedelay ;          /* TERN_QUEUE_BASE_DELAY, -1 unset */
 #define NMSGS genalloc_len(msg, &msgs)
 #define JOB(i) (genalloc_s(job, &jobs) + (i))
 #define NJOBS genalloc_len(job, &jobs)
+extern size_t jobslater ;       /* jobs with later set */
+#define NRUNNING (NJOBS - jobslater)  /* the jobs queue-concurrency counts */
 
 /* QDIR/sub/name (name may be 0), NUL-terminated, in a static buffer per slot */
 extern char const *qpath (unsigned int slot, char const *sub, char const *name) ;
@@ -121,11 +125,20 @@ extern int deliver_start (size_t m, char const *account, unsigned int const *rcp
 extern void deliver_reap (uint64_t now) ;
 /* the job of pid ended; note: a worker's "JUNK\0MAILBOX\0" (tern-queue-local.h), or 0 */
 extern void deliver_ended (pid_t pid, int wstat, char const *note, uint64_t now) ;
+/* worker pid answered 0 for its job, which now awaits its sync (note and
+   its length as for deliver_ended): 1, or 0 (no such job, ENOMEM: ended
+   at once) */
+extern int deliver_later (pid_t pid, char const *note, size_t len) ;
+/* worker pid's sync ended (wstat), or it is gone: every job of it that
+   awaited the sync ends so */
+extern void deliver_synced (pid_t pid, int wstat, uint64_t now) ;
 extern char const *localagent ;  /* TERN_QUEUE_LOCAL, or 0 */
 
 /* tern-queue-run-worker.c */
 struct pollfd ;
 extern unsigned int workeridle ;  /* ms a worker waits for a job before it leaves */
+extern unsigned int syncwait ;    /* ms a delivery may wait for its sync; 0: each syncs alone */
+extern int worker_sync (int stopping) ;  /* "sync" to the workers due: ms to the next, -1 none */
 extern pid_t worker_start (int fd, char const *account, uint64_t date, unsigned int opts) ;  /* -1 on error */
 extern int worker_gone (pid_t pid, int wstat, uint64_t now) ;  /* 1 if pid was a worker */
 extern void worker_pollfds (genalloc *p) ;  /* struct pollfd of the busy workers, appended */

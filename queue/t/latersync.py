@@ -1,0 +1,124 @@
+# latersync.py: the delivery workers' bulk sync (tern-queue-run(8),
+# TERN_QUEUE_SYNC_WAIT), seen through strace -f of the runner and its
+# workers.  1: three messages, one at a time: the worker renames each into
+# cur/ with no fsync of its own, and only after a syncfs and a flush
+# (fdatasync) by the worker does the runner log its delivery and remove
+# the queue file.  2: 20 messages queued while the runner is down, one
+# worker (queue-concurrency 1): all arrive whole and the workers make
+# fewer than one fsync-class call per message (before: an fsync of each
+# file and one of cur/, two per message).  3: TERN_QUEUE_SYNC_WAIT=0: each
+# delivery is fsynced before its rename, as before.
+import os, re, signal, subprocess, sys, time
+sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "smtp-in/t"))
+from smtpin import *
+
+setup()
+with open("c/tern.conf", "a") as f:
+    f.write("queue-concurrency 1\n")
+sh("tern-conf -c c compile")
+Q = D + "/data/queue"
+BASE = D + "/data/accounts/bob/mail"
+CALLS = "trace=rename,renameat,renameat2,syncfs,fdatasync,fsync,unlink,unlinkat,write"
+
+
+def send(n):
+    s = Session(extra={"TERN_QUEUE_INJECT": ""})
+    s.cmd("EHLO client.example.org")
+    s.cmd("MAIL FROM:<sender@remote.example>")
+    s.cmd("RCPT TO:<bob@example.com>")
+    s.cmd("DATA")
+    r = s.cmd("Subject: t%d\r\nX-Seq: %d\r\n\r\nbody %d\r\n." % (n, n, n), timeout=60) or ""
+    s.send("QUIT\r\n")
+    s.c.close()
+    s.p.wait()
+    return r.startswith("250 ")
+
+
+def empty():
+    return not [n for d in ("todo", "mess") for n in os.listdir(Q + "/" + d)]
+
+
+def until(f, secs=120):
+    end = time.time() + secs
+    while not f() and time.time() < end: time.sleep(0.05)
+    return f()
+
+
+def stored():
+    out = []
+    for mb in os.listdir(BASE) if os.path.isdir(BASE) else ():
+        cur = BASE + "/" + mb + "/cur"
+        out += [open(cur + "/" + f, "rb").read() for f in (os.listdir(cur) if os.path.isdir(cur) else ())]
+    return out
+
+
+def traced(out, extra=None):
+    """the runner under strace -f: (strace, the runner's pid)"""
+    st = subprocess.Popen(["strace", "-f", "-s", "300", "-o", out, "-e", CALLS, "tern-queue-run", "-c", "c"],
+                          stderr=open("run.log", "ab"), env=dict(os.environ, **(extra or {})))
+    pid = [None]
+    def kid():
+        o = subprocess.run(["ps", "-o", "pid=", "--ppid", str(st.pid)], capture_output=True, text=True).stdout.split()
+        pid[0] = int(o[0]) if o else None
+        return pid[0]
+    until(kid, 60)
+    return st, pid[0]
+
+
+def stop(st, pid):
+    if pid: os.kill(pid, signal.SIGTERM)
+    st.wait(timeout=120)
+
+
+def first(lines, pat, start):
+    for i in range(max(start, 0), len(lines)):
+        if re.search(pat, lines[i]): return i
+    return -1
+
+
+# 1: one at a time
+st, rpid = traced("trace.one")
+for n in range(3):
+    check(send(n), "message %d: 250" % n)
+    check(until(lambda: empty() and len(stored()) == n + 1), "message %d delivered, the queue empty" % n)
+stop(st, rpid)
+ls = open("trace.one").read().splitlines()
+rn = -1
+for n in range(3):
+    rn = first(ls, r'rename.*/tmp/.*/cur/', rn + 1)
+    sf = first(ls, r'syncfs\(\d+\) += 0', rn)
+    fl = first(ls, r'fdatasync\(\d+\) += 0', sf)
+    dl = first(ls, r'write\(2, .*delivery .*result=ok', rn)
+    ul = first(ls, r'unlink(at)?\(.*queue/mess/', rn)
+    check(rn >= 0 and sf > rn and fl > sf, "message %d: renamed into cur/, then a syncfs and a flush" % n)
+    check(fl >= 0 and dl > fl, "message %d: its delivery logged only after them" % n)
+    check(fl >= 0 and ul > fl, "message %d: its queue file removed only after them" % n)
+    # (the first delivery makes the account's store, with fsyncs)
+    if n: check(fl >= 0 and not [l for l in ls[prev:fl] if re.search(r' fsync\(', l)],
+                "message %d: no fsync from the last removal to its flush (of the file or of cur/)" % n)
+    prev = ul
+
+# 2: twenty at once, one worker
+for n in range(3, 23):
+    check(send(n), "message %d: 250" % n) if n in (3, 22) else send(n)
+st, rpid = traced("trace.bulk", {"TERN_QUEUE_SYNC_WAIT": "5000"})
+check(until(lambda: empty() and len(stored()) == 23), "20 more delivered, the queue empty")
+stop(st, rpid)
+ls = open("trace.bulk").read().splitlines()
+syncs = len([l for l in ls if re.search(r' (fsync|fdatasync|syncfs)\(', l)])
+check(0 < syncs <= 6, "20 deliveries: %d fsync-class calls (at most 6, fewer than one per message)" % syncs)
+got = stored()
+check(len(got) == 23 and all(re.search(rb"\r\nbody \d+\r\n$", m) for m in got), "all stored whole (%d)" % len(got))
+check(not re.search(r'delivery.*result=temp', open("run.log").read()), "no delivery put off")
+
+# 3: TERN_QUEUE_SYNC_WAIT=0, the old way
+st, rpid = traced("trace.each", {"TERN_QUEUE_SYNC_WAIT": "0"})
+check(send(23), "message 23: 250")
+check(until(lambda: empty() and len(stored()) == 24), "message 23 delivered")
+stop(st, rpid)
+ls = open("trace.each").read().splitlines()
+rn = first(ls, r'rename.*/tmp/.*/cur/', 0)
+fs = first(ls, r' fsync\(\d+\) += 0', 0)
+check(rn >= 0 and 0 <= fs < rn, "TERN_QUEUE_SYNC_WAIT=0: the file fsynced before its rename into cur/")
+check(first(ls, r'syncfs\(', 0) < 0, "TERN_QUEUE_SYNC_WAIT=0: no syncfs")
+done()
