@@ -21,14 +21,7 @@ def traced(mode, n):
     if mode: extra["TERN_SYNC"] = mode
     s = Session(extra=extra, prefix=["strace", "-f", "-o", out, "-e",
                                      "trace=openat,rename,renameat,renameat2,syncfs,fdatasync,fsync,write,writev,sendto,sendmsg"])
-    s.cmd("EHLO client.example.org")
-    s.cmd("MAIL FROM:<sender@remote.example>")
-    s.cmd("RCPT TO:<bob@example.com>")
-    s.cmd("DATA")
-    r = s.cmd("Subject: t%d\r\nX-Seq: %d\r\n\r\nbody %d\r\n." % (n, n, n), timeout=60) or ""
-    s.send("QUIT\r\n")
-    s.c.close()
-    s.p.wait()
+    r = s.onemsg(n)
     return r, open(out).read().splitlines()
 
 

@@ -22,16 +22,7 @@ CALLS = "trace=rename,renameat,renameat2,syncfs,fdatasync,fsync,unlink,unlinkat,
 
 
 def send(n):
-    s = Session(extra={"TERN_QUEUE_INJECT": ""})
-    s.cmd("EHLO client.example.org")
-    s.cmd("MAIL FROM:<sender@remote.example>")
-    s.cmd("RCPT TO:<bob@example.com>")
-    s.cmd("DATA")
-    r = s.cmd("Subject: t%d\r\nX-Seq: %d\r\n\r\nbody %d\r\n." % (n, n, n), timeout=60) or ""
-    s.send("QUIT\r\n")
-    s.c.close()
-    s.p.wait()
-    return r.startswith("250 ")
+    return Session(extra={"TERN_QUEUE_INJECT": ""}).onemsg(n).startswith("250 ")
 
 
 def empty():

@@ -122,6 +122,19 @@ class Session:
         self.send(c + "\r\n")
         return self.reply(timeout)
 
+    def onemsg(self, n):
+        """message n (Subject tN, X-Seq: N) from sender@remote.example to
+        bob@example.com, then QUIT; the reply to its end of data"""
+        self.cmd("EHLO client.example.org")
+        self.cmd("MAIL FROM:<sender@remote.example>")
+        self.cmd("RCPT TO:<bob@example.com>")
+        self.cmd("DATA")
+        r = self.cmd("Subject: t%d\r\nX-Seq: %d\r\n\r\nbody %d\r\n." % (n, n, n), timeout=60) or ""
+        self.send("QUIT\r\n")
+        self.c.close()
+        self.p.wait()
+        return r
+
     def closed(self, timeout=10):
         """True if the server closed the connection (EOF) within timeout;
         a reset (it closed with our bytes unread) is a close too."""
