@@ -48,6 +48,11 @@ static void strays (ctx *c, char const *acct, tern_mboxlist const *l)
   memcpy(path, acct, n) ;
   memcpy(path + n, "/mail", 6) ;
   d = opendir(path) ;
+  /* no mail/ yet: an account being made (tern_store_create makes ACCT,
+     then its lock, mailboxes and list), or one a crash stopped there,
+     which its next use completes; nothing in it can be a stray, and a
+     mailbox the list names is checked on its own */
+  if (!d && errno == ENOENT) return ;
   if (!d) { sayacct(c, acct, "mail", 0, "unreadable directory") ; return ; }
   for (;;)
   {
