@@ -107,9 +107,13 @@ static int commit (tern_mbox *m, char const *tmp, tern_rec *rec, char const *con
 
 /* the message in tmp made durable (kept >= 0: a shared sync of the file
    system before the rename, else fsynced already), then committed, then
-   its name in cur/ durable (a shared sync through kept, or of cur/) */
+   its name in cur/ durable (a shared sync through kept, or of cur/).
+   With later (tern_store_later set, kept >= 0): no sync before the
+   rename, and after it kept is handed over (*handed = 1) for the caller
+   to sync with others before the delivery counts; if it cannot take it,
+   synced here as without later */
 static int place (tern_mbox *m, stralloc *tmp, int kept, tern_fssync const *mk, tern_rec *rec,
-  char const *const *kw, unsigned int nkw, uint32_t *uid, int later)
+  char const *const *kw, unsigned int nkw, uint32_t *uid, int later, int *handed)
 {
   int r = kept >= 0 && !later && !tern_fssync_wait(tern_store_fssync, kept, mk, 0) ? tern_errcode(errno) : TERN_OK ;
   if (!r)
@@ -123,7 +127,7 @@ static int place (tern_mbox *m, stralloc *tmp, int kept, tern_fssync const *mk, 
      a later delivery's fsync makes every earlier rename durable too,
      and with a state file one fsync serves every waiting delivery */
   if (r) unlink(tmp->s) ;
-  else if (later) ;
+  else if (later && (*tern_store_later)(kept, mk)) *handed = 1 ;
   else if (kept >= 0 && !tern_fssync_wait(tern_store_fssync, kept, mk, 0)) r = tern_errcode(errno) ;
   else if (kept < 0 && (!tern_mbox_path(tmp, m, "cur", 0) || !tern_dirsync(tern_store_dirsync, tmp->s, 0))) r = tern_errcode(errno) ;
   if (!r && uid) *uid = rec->uid ;
@@ -138,7 +142,7 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
   stralloc tmp = STRALLOC_ZERO ;
   tern_rec rec = { .flags = flags & TERN_F_USER, .internaldate = date ? date : (int64_t)time(0) } ;
   tern_fssync mk = TERN_FSSYNC_ZERO ;
-  int kept = -1, later ;
+  int kept = -1, handed = 0 ;
   char name[TERN_STORE_NAMEMAX + 1] ;
   int r ;
   if (strlen(mailbox) <= TERN_STORE_NAMEMAX && tern_store_isinboxtree(mailbox, strlen(mailbox)))
@@ -157,12 +161,8 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
   r = tern_mbox_openent(&m, acct, &e) ;
   if (r) { tern_mbox_close(&m) ; return r == TERN_PERM ? TERN_TEMP : r ; }  /* PERM: deleted under us */
   r = writetmp(&m, &tmp, s, len, src, from, &rec.size, &kept, &mk) ;
-  later = kept >= 0 && tern_store_later ;
-  if (!r) r = place(&m, &tmp, kept, &mk, &rec, kw, nkw, uid, later) ;
-  /* handed over: the caller's to sync (through kept, opened before the
-     writes) before the delivery counts; if it cannot take it, synced now */
-  if (!r && later && (*tern_store_later)(kept, &mk)) kept = -1 ;
-  else if (!r && later && !tern_fssync_wait(tern_store_fssync, kept, &mk, 0)) r = tern_errcode(errno) ;
+  if (!r) r = place(&m, &tmp, kept, &mk, &rec, kw, nkw, uid, kept >= 0 && tern_store_later, &handed) ;
+  if (handed) kept = -1 ;  /* the caller's now (opened before the writes) */
   if (kept >= 0 && close(kept) < 0 && !r) r = tern_errcode(errno) ;
   tern_mbox_close(&m) ;
   stralloc_free(&tmp) ;
