@@ -95,6 +95,10 @@ def start():
     check(waitfor(lambda: all(sh("s6-svok", s).returncode == 0 for s in svs + logs)), "s6-svscan supervises every service")
     r = sh("timeout", "90", "s6-svwait", "-U", "-t", "60000", *(svs + logs))
     check(r.returncode == 0, "every listener, the junk door and every logger ready (s6-svwait -U): " + r.stderr)
+    # the queue has no readiness: until tern-runas has dropped to the
+    # queue's user and run the runner, its process is still root
+    check(waitfor(lambda: any(cm == "tern-queue-run" for _, _, cm in tree(svscan.pid)), 60),
+          "the queue service runs tern-queue-run (tern-fixperms and tern-runas done)")
 
 
 def ctx():
