@@ -186,6 +186,8 @@ static void eio (void)
   T(once(0, 97, 1, &how) < 0 && errno == EIO, "without state, a failing syncfs: 0, errno EIO") ;
 }
 
+static void killed (void) { t_synckilled(TERN_FSSYNC_OWN, "syncfs") ; }
+
 static void damage (void)
 {
   uint64_t c[8] ;
@@ -211,7 +213,7 @@ int main (void)
   T(fl == ld(&S->done), "a flush after every syncfs") ;
   rules() ;
   patience() ;
-  t_synckilled(TERN_FSSYNC_OWN, "syncfs") ;
+  killed() ;
   eio() ;
   damage() ;
   return tdone() ;
