@@ -234,7 +234,10 @@ extern int tern_mbox_keywords (tern_mbox *m) ;        /* (re)load m->kw */
 extern int tern_mbox_keyword (tern_mbox *m, char const *name, size_t len, unsigned int *bit) ; /* EX lock */
 extern char const *tern_mbox_keywordname (tern_mbox const *m, unsigned int bit) ;
 
-/* tern_store_deliver.c */
+/* tern_store_deliver.c.  mailbox is a store name, taken as given (as by
+   tern_store_mbox_lookup): a name from outside under INBOX is spelt with
+   tern_store_mbox_canon once, where it comes in (tern-imap's mbox_name,
+   tern-queue-local -m), before anything looks it up. */
 extern int tern_store_deliver (char const *acct, char const *mailbox, char const *s, size_t len,
   uint32_t flags, char const *const *kw, unsigned int nkw, int64_t internaldate, unsigned int opts, uint32_t *uid) ;
 extern int tern_store_deliverfd (char const *acct, char const *mailbox, int fd,

@@ -143,14 +143,7 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
   tern_rec rec = { .flags = flags & TERN_F_USER, .internaldate = date ? date : (int64_t)time(0) } ;
   tern_fssync mk = TERN_FSSYNC_ZERO ;
   int kept = -1, handed = 0 ;
-  char name[TERN_STORE_NAMEMAX + 1] ;
   int r ;
-  if (strlen(mailbox) <= TERN_STORE_NAMEMAX && tern_store_isinboxtree(mailbox, strlen(mailbox)))
-  {
-    strcpy(name, mailbox) ;
-    tern_store_mbox_canon(acct, name) ;   /* inbox/x is IMAP's INBOX/x */
-    mailbox = name ;
-  }
   r = tern_store_mbox_lookup(acct, mailbox, &e) ;
   if (r == TERN_PERM && errno == ENOENT && (opts & TERN_DELIVER_CREATE))
   {

@@ -170,7 +170,9 @@ int local_deliver_conf (tern_conf const *c, char const *account, uint64_t date, 
     stralloc_free(&dir) ;
     return r ? 111 : 100 ;
   }
-  if (forced) tern_store_mbox_canon(dir.s, note->mailbox) ;  /* inbox/x is IMAP's INBOX/x */
+  /* inbox/x is IMAP's INBOX/x: spelt once, here, for all that follows
+     (junk flags, delivery, training, pruning, the note) */
+  if (forced) tern_store_mbox_canon(dir.s, note->mailbox) ;
   if (!junkconf(&j, c, account))
   {
     strerr_warnwu4sys("read the junk filter settings of account ", account, " in ", c->path.s) ;

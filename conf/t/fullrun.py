@@ -1,13 +1,15 @@
 # fullrun.py: conf/t/fullrun.test (see there); runs inside its namespace.
-import glob, imaplib, os, pwd, random, re, shutil, smtplib, ssl, subprocess, sys, tempfile
+import glob, imaplib, os, pwd, re, shutil, smtplib, ssl, subprocess, sys, tempfile
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from terntest import check, report, freeport, postfix_conf, dkim_only, proc_ids as status, proc_tree as tree, imap_wait, waitfor, up
+import testusers
+from testusers import ids, as_user
 
 W = os.getcwd()
 D = tempfile.mkdtemp(prefix="tern-fullrun.")  # the test users must reach it
 os.chmod(D, 0o755)
-P = "tf%dr" % random.randrange(10 ** 6)
-U, S, L, G = P, P + "smtpd", P + "tls", P + "log"
+U, S, L, G = testusers.names("tf")
 ETC, DATA, SVC, LOG, PF = D + "/etc", D + "/data", D + "/svc", D + "/log", D + "/pf"
 BIN = D + "/stage/usr/local/bin"
 created, procs = [], []
@@ -16,16 +18,6 @@ svscan = None
 
 def sh(*a, **k):
     return subprocess.run(list(a), capture_output=True, text=True, **k)
-
-
-def as_user(u, *cmd):
-    uid, gid, groups = ids(u)
-    return sh("setpriv", "--reuid=%d" % uid, "--regid=%d" % gid, "--clear-groups", *cmd).returncode
-
-
-def ids(u):
-    pw = pwd.getpwnam(u)
-    return pw.pw_uid, pw.pw_gid, []
 
 
 def install():
@@ -44,7 +36,7 @@ def quickstart():
     recs = re.findall(r'^(\S+)\._domainkey\.example\.org\. TXT (.*)$', r.stdout, re.M)
     check(m and len(recs) == 2, "quickstart prints the password and two DKIM records")
     with open(ETC + "/tern.conf", "a") as f:
-        f.write("user %s\nsmtp-user %s\ntls-user %s\nlog-user %s\n" % (U, S, L, G))
+        f.write(testusers.conf(U, S, L, G))
     open(ETC + "/transports/pf", "w").write("smtp 127.0.0.1:%d\nno-starttls\n" % PFPORT)
     open(ETC + "/routes", "w").write("route pf to=dst.test\n")
     users()
@@ -62,9 +54,7 @@ def quickstart():
 
 def users():
     r = sh("tern", "install-users", "-c", ETC)
-    for line in r.stderr.splitlines():
-        if "info: created user " in line:
-            created.append(line.split("info: created user ")[1].split()[0])
+    testusers.created(r, created)
     check(r.returncode == 0 and sorted(created) == sorted([U, S, L, G]), "install-users: " + r.stderr)
 
 
@@ -207,7 +197,7 @@ def procs_ok(stage):
             if st is None:
                 continue
             u = want(svc, dd - 1, cm)
-            w = (0, 0, []) if u is None else ids(u)
+            w = (0, 0, []) if u is None else ids(u) + ([],)
             if svc == "queue" and cm.startswith("tern-fixperms"):
                 continue
             seen[svc] = seen.get(svc, 0) + 1
@@ -294,12 +284,7 @@ finally:
                 pr.wait(10)
             except subprocess.TimeoutExpired:
                 pr.kill()
-    for u in (S, U, L, G):
-        if u in created:
-            sh("userdel", u)
-    for g in (U, L, G):
-        if g in created and sh("getent", "group", g).returncode == 0:
-            sh("groupdel", g)
+    testusers.remove(created, U, S, L, G)
     shutil.rmtree(D, ignore_errors=True)
 check(finished, "the test ran to its end")
 sys.exit(1 if report() else 0)

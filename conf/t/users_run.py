@@ -1,7 +1,10 @@
 # users_run.py: conf/t/users-run.test (see there).
-import os, re, sys, subprocess, socket, time, smtplib, imaplib, ssl, random, shutil, tempfile, glob, pwd, grp
+import os, re, sys, subprocess, socket, time, smtplib, imaplib, ssl, shutil, tempfile, glob, pwd, grp
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from terntest import check, report, freeport, proc_ids as status, proc_tree, imap_wait
+import testusers
+from testusers import ids, as_user
 
 if os.getuid() != 0:
     print("users-run: skipped, needs root (CI runs as root)")
@@ -9,8 +12,7 @@ if os.getuid() != 0:
     sys.exit(0)
 
 BIN = os.environ["TERN_BIN"]
-p = "tt%dr" % random.randrange(10 ** 6)
-U, S, L, G = p, p + "smtpd", p + "tls", p + "log"
+U, S, L, G = testusers.names("tt")
 D = tempfile.mkdtemp(prefix="tern-usersrun.")
 os.chmod(D, 0o711)
 os.chdir(D)
@@ -39,25 +41,13 @@ def waitport(port):
     return False
 
 
-def ids(u):
-    pw = pwd.getpwnam(u)
-    return pw.pw_uid, pw.pw_gid
-
-
-def as_user(u, *cmd):
-    uid, gid = ids(u)
-    return run("setpriv", "--reuid=%d" % uid, "--regid=%d" % gid, "--clear-groups", *cmd).returncode
-
-
 def setup():
     run("tern-conf", "-c", C, "init", "localhost", D + "/data")
     with open(C + "/tern.conf", "a") as f:
-        f.write("user %s\nsmtp-user %s\ntls-user %s\nlog-user %s\ntls-cert tls/cert.pem\ntls-key tls/key.pem\n" % (U, S, L, G))
+        f.write(testusers.conf(U, S, L, G) + "tls-cert tls/cert.pem\ntls-key tls/key.pem\n")
         f.write("junk-socket %s/data/door/socket\n" % D)
     r = run("tern-install-users", "-c", C)
-    for line in r.stderr.splitlines():
-        if "info: created user " in line:
-            created.append(line.split("info: created user ")[1].split()[0])
+    testusers.created(r, created)
     check(r.returncode == 0 and len(created) == 4, "install-users: %s" % r.stderr)
     os.mkdir(C + "/tls")
     run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30",
@@ -305,12 +295,7 @@ finally:
         stop()
     except Exception as e:
         check(False, "stop: %r" % e)
-    for u in (S, U, L, G):
-        if u in created:
-            run("userdel", u)
-    for g in (U, L, G):
-        if g in created and run("getent", "group", g).returncode == 0:
-            run("groupdel", g)
+    testusers.remove(created, U, S, L, G)
     os.chdir("/")
     shutil.rmtree(D, ignore_errors=True)
 sys.exit(1 if report() else 0)

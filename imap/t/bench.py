@@ -12,28 +12,14 @@
 # all) leaves the other parts out; the warm-up and the command table
 # always run.
 import atexit, os, re, shutil, socket, subprocess, sys, tempfile, time
-sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from terntest import freeport, waitport
-from dovepeer import Dovecot
+from benchkit import N, D, procs, accounts, servers, stop
 
-N = int(os.environ.get("BENCH_MSGS", "100000"))
 ONLY = [x for x in os.environ.get("BENCH_ONLY", "").split(",") if x]
 
 
 def want(part):
     return not ONLY or part in ONLY
-
-D = os.getcwd()
-BIN = os.environ["TERN_BIN"]
-os.chmod(D, 0o755)   # Dovecot's mail processes run as nobody
-procs = []
-
-
-def run(cmd, inp=None):
-    r = subprocess.run(cmd, shell=True, capture_output=True, input=inp)
-    if r.returncode:
-        sys.exit("bench: %s failed: %s" % (cmd, r.stderr.decode()))
 
 
 class Client:
@@ -200,27 +186,14 @@ def children(pid):
 
 
 # the data: tern's store and Dovecot's Maildir, same messages
-for c in ["tern-conf -c c init mail.example.com %s/data" % D, "tern-conf -c c add-domain example.com",
-          "tern-conf -c c add-account bob bob@example.com"]:
-    run(c)
-run("tern-passwd -c c bob", b"bob-password\n")
-t0 = time.perf_counter()
-run("%s/t/imap-gen data/accounts/bob home/bob/Maildir %d" % (BIN, N))
-print("generated %d messages into the store and a Maildir in %.1f s" % (N, time.perf_counter() - t0))
+print("generated %d messages into the store and a Maildir in %.1f s" % (N, accounts((("bob", N),))))
 
-tport = freeport()
-procs.append(subprocess.Popen(["tern-listen", "-c", "100", "-C", "100", "127.0.0.1", str(tport), "tern-imap", "-c", D + "/c"],
-                              stderr=open("tern.log", "w")))
 try:
-    # Dovecot on D (home/bob/Maildir, made nobody's), procs[1]
-    dv = Dovecot(D, (("bob", "bob-password"),), "tern-imap-bench", """protocol imap {
+    # tern-listen, procs[0]; Dovecot on D (home/bob/Maildir, made nobody's), procs[1]
+    tport, dport = servers("tern-imap-bench", (("bob", "bob-password"),), """protocol imap {
   mail_plugins = $mail_plugins imap_zlib
 }
-""")
-    procs.append(dv.proc)
-    dport = dv.port
-    if not waitport(tport):
-        sys.exit("bench: a server did not start")
+""", ("-c", "100", "-C", "100"))
     # warm-up: Dovecot indexes the Maildir and caches the fields; page cache
     t0 = time.perf_counter()
     session(dport, "bob", "bob-password")[1].cmd("LOGOUT")
@@ -278,6 +251,4 @@ try:
           % (rss(kids[0]) if kids else "?", N, rss(kids[1]) if len(kids) > 1 else "?",
              "/".join(str(rss(k)) for k in imaps) or "?"))
 finally:
-    for p in procs:
-        p.kill()
-        p.wait()
+    stop()

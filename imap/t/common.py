@@ -53,6 +53,11 @@ MSG = (b"From: Alice <alice@example.org>\r\nTo: bob@example.com\r\nSubject: hell
 
 
 
+def ok(r):
+    """the tagged line of a Raw answer (untagged lines, tagged line) is OK"""
+    return r[1].split(b" ")[1:2] == [b"OK"]
+
+
 class Raw:
     """A raw IMAP client: cmd() returns (untagged lines, tagged line)."""
 
@@ -88,6 +93,13 @@ class Raw:
         order with sort), named what and showing the answer; the answer"""
         r = self.cmd(text)
         check((sorted(r[0]) if sort else r[0]) == lines, "%s: %r" % (what, r))
+        return r
+
+    def ok(self, text, what):
+        """one check: text's answer is a tagged OK, named what and showing
+        the answer; the answer"""
+        r = self.cmd(text)
+        check(ok(r), "%s: %r" % (what, r))
         return r
 
     def append(self, box, msg, date=None):

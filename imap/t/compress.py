@@ -6,7 +6,7 @@
 import os, socket, subprocess, sys, time, zlib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
-from common import check, setup, deliver, MSG, D
+from common import check, setup, deliver, MSG, D, ok
 
 
 class Z(common.Raw):
@@ -58,10 +58,6 @@ class Z(common.Raw):
             self.rbuf = self.rbuf[n:]
             l += self.line()
         return l
-
-
-def ok(r):
-    return r[1].split(b" ")[1:2] == [b"OK"]
 
 
 def rss(pid):

@@ -4,11 +4,7 @@
 import base64, hashlib, hmac, os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
-from common import check, setup, deliver, MSG, Raw
-
-
-def ok(r):
-    return r[1].split(b" ")[1:2] == [b"OK"]
+from common import check, setup, deliver, MSG, Raw, ok
 
 
 def states():
@@ -90,13 +86,11 @@ def names():
     for bad in ('"../eve"', '"/etc"', '"a//"', '"a//b"', '"a/./b"', '"x\x7fy"', '"' + "n" * 256 + '"', '"&Jjo"', '"Caf\xc3\xa9"'):
         r = c.cmd("CREATE " + bad)
         check(r[1].startswith(b"t%d NO" % c.n) or r[1].startswith(b"t%d BAD" % c.n), "CREATE %r refused: %r" % (bad, r))
-    r = c.cmd('CREATE "Work/&ZeVnLIqe-"')
-    check(ok(r), "create mUTF-7 child")
+    c.ok('CREATE "Work/&ZeVnLIqe-"', "create mUTF-7 child")
     c.expect('LIST "" "Work/*"', [b'* LIST (\\HasNoChildren) "/" "Work/&ZeVnLIqe-"\r\n'], "list mUTF-7")
     r = c.cmd('LIST "" "%"')
     check(any(b'(\\HasChildren) "/" "Work"' in l for l in r[0]), "CREATE made the parent: %r" % (r,))
-    r = c.cmd('RENAME "Work/&ZeVnLIqe-" "Done"')
-    check(ok(r), "rename")
+    c.ok('RENAME "Work/&ZeVnLIqe-" "Done"', "rename")
     r = c.cmd("SUBSCRIBE Done")
     r = c.cmd('LSUB "" "D*"')
     check(any(b'"Done"' in l for l in r[0]) and any(b'"Drafts"' in l for l in r[0]), "lsub: %r" % (r,))
@@ -104,24 +98,20 @@ def names():
     check(any(b"\\Subscribed" in l and b'"Done"' in l for l in r[0]) and any(b"* STATUS" in l for l in r[0]), "list-extended: %r" % (r,))
     r = c.cmd('LIST "" "' + "*%" * 40 + 'zz"')
     check(ok(r) and r[0] == [], "a wildcard-heavy pattern is cheap and matches nothing: %r" % (r,))
-    r = c.cmd('LIST "" "I%%*x*%%*"')
-    check(ok(r), "mixed wildcards")
+    c.ok('LIST "" "I%%*x*%%*"', "mixed wildcards")
     c.expect('LIST "" "%/%"', [], "% stops at /")
     c.expect('LIST "" "D%"', sorted([b'* LIST (\\HasNoChildren \\Drafts) "/" "Drafts"\r\n', b'* LIST (\\HasNoChildren) "/" "Done"\r\n']), "D%", sort=True)
-    r = c.cmd('CREATE "Old mail" (USE (\\Archive))')
-    check(ok(r), "CREATE-SPECIAL-USE: %r" % (r,))
+    c.ok('CREATE "Old mail" (USE (\\Archive))', "CREATE-SPECIAL-USE")
     c.expect('LIST "" "Old mail"', [b'* LIST (\\HasNoChildren \\Archive) "/" "Old mail"\r\n'], "special use listed")
     r = c.cmd('CREATE "x" (USE (\\All))')
     check(b"[USEATTR]" in r[1], "\\All refused: %r" % (r,))
-    r = c.cmd("DELETE Done")
-    check(ok(r), "delete")
+    c.ok("DELETE Done", "delete")
     r = c.cmd("DELETE Inbox")
     check(r[1].startswith(b"t%d NO" % c.n), "delete Inbox refused")
     r = c.cmd('SELECT "Done"')
     check(b"NONEXISTENT" in r[1], "deleted mailbox is gone")
     c.cmd("ENABLE UTF8=ACCEPT")
-    r = c.cmd('CREATE "Caf\xc3\xa9"'.encode("latin-1"))
-    check(ok(r), "UTF-8 name after ENABLE UTF8=ACCEPT")
+    c.ok('CREATE "Caf\xc3\xa9"'.encode("latin-1"), "UTF-8 name after ENABLE UTF8=ACCEPT")
     c.expect('LIST "" "Caf*"', ['* LIST (\\HasNoChildren) "/" "Café"\r\n'.encode()], "UTF-8 in LIST")
 
 
@@ -171,8 +161,7 @@ def condstore():
     check(k == 64 and b"[LIMIT]" in r[1], "65th keyword: NO [LIMIT]: %d %r" % (k, r))
     r = a.cmd("STORE 1 +FLAGS (bad]kw)")
     check(b" BAD " in r[1], "bad keyword syntax: BAD: %r" % (r,))
-    r = a.cmd("UNSELECT")
-    check(ok(r), "UNSELECT")
+    a.ok("UNSELECT", "UNSELECT")
 
 
 def deleted():
@@ -182,8 +171,7 @@ def deleted():
     a.cmd("CREATE Gone")
     deliver("bob", "Gone", MSG % (1, 1, 1))
     a.cmd("SELECT Gone")
-    r = b.cmd("DELETE Gone")
-    check(ok(r), "delete a mailbox selected elsewhere")
+    b.ok("DELETE Gone", "delete a mailbox selected elsewhere")
     a.expect("NOOP", [b"* BYE the selected mailbox was deleted\r\n"], "BYE to its session")
     check(a.proc.wait(5) == 0, "and exit 0")
 

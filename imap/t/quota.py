@@ -8,13 +8,9 @@
 import os, re, struct, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
-from common import check, setup, deliver, sh, Raw, MSG
+from common import check, setup, deliver, sh, Raw, MSG, ok
 
 ACCT = "data/accounts/bob"
-
-
-def ok(r):
-    return r[1].split(b" ")[1:2] == [b"OK"]
 
 
 def boxid(name):

@@ -51,6 +51,17 @@ class Env:
             c.cmd("LOGIN bob bob-password")
         return c
 
+    def filled(self, box, n, select=True, c=None):
+        """box created in session c (else a new one) with M(1) .. M(n)
+        appended, then selected unless select is False; the session"""
+        c = c or self.new()
+        c.cmd("CREATE " + box)
+        for i in range(1, n + 1):
+            c.append(box, M(i))
+        if select:
+            c.cmd("SELECT " + box)
+        return c
+
     def n(self, s):
         """a name with / as the hierarchy separator, in this server's"""
         return s.replace("/", self.sep)
@@ -126,11 +137,7 @@ def expunged(e):
 
 def uidplus(e):
     """4315 2.1, 9051 6.4.9: UID EXPUNGE; 3501 6.4.8 a UID naming no message"""
-    c = e.new()
-    c.cmd("CREATE Ux")
-    for i in range(1, 5):
-        c.append("Ux", M(i))
-    c.cmd("SELECT Ux")
+    c = e.filled("Ux", 4)
     c.cmd("STORE 1:3 +FLAGS.SILENT (\\Deleted)")
     r = c.cmd("UID EXPUNGE 2:4")
     r2 = c.cmd("UID FETCH 1:* (FLAGS)")
@@ -165,11 +172,7 @@ def multiappend(e):
 
 def examine(e):
     """3501 6.3.2, 7.1: EXAMINE is read-only, and says so"""
-    c = e.new()
-    c.cmd("CREATE Ex")
-    c.append("Ex", M(1))
-    c.append("Ex", M(2))
-    c.cmd("SELECT Ex")
+    c = e.filled("Ex", 2)
     c.cmd("STORE 1 +FLAGS.SILENT (\\Deleted)")
     r = c.cmd("EXAMINE Ex")
     t = b"".join(r[0])
@@ -191,9 +194,7 @@ def examine(e):
 def idle(e):
     """2177 3, 9051 6.3.13: IDLE"""
     c, d = e.new(), e.new()
-    c.cmd("CREATE Id")
-    c.append("Id", M(1))
-    c.cmd("SELECT Id")
+    e.filled("Id", 1, c=c)
     c.send(b"i1 IDLE\r\n")
     l = c.line()
     d.append("Id", M(2))
@@ -242,10 +243,7 @@ def lines(e):
 
 def store(e):
     """3501 6.4.6: STORE's forms and answers"""
-    c = e.new()
-    c.cmd("CREATE St")
-    c.append("St", M(1))
-    c.cmd("SELECT St")
+    c = e.filled("St", 1)
     r = c.cmd("STORE 1 FLAGS (\\Flagged \\Answered)")
     f = b"".join(r[0])
     e.req(st(r) == "OK" and b"\\Flagged" in f and b"\\Answered" in f, "3501 6.4.6 STORE FLAGS answers the new flags", r)
@@ -450,10 +448,7 @@ def sortthread(e):
 
 def qresync(e):
     """7162 3.2.5, 3.2.6, 3.2.7: QRESYNC's SELECT, VANISHED and UID FETCH"""
-    c = e.new()
-    c.cmd("CREATE Qr")
-    for i in range(1, 6):
-        c.append("Qr", M(i))
+    c = e.filled("Qr", 5, select=False)
     r = c.cmd("SELECT Qr (QRESYNC (1 1))")
     e.req(st(r) == "BAD", "7162 3.2.5 SELECT (QRESYNC ...) before ENABLE QRESYNC is BAD", r)
     c.cmd("ENABLE QRESYNC")

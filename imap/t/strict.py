@@ -4,11 +4,7 @@
 import os, re, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
-from common import check, setup, deliver, MSG, Raw
-
-
-def ok(r):
-    return r[1].split(b" ")[1:2] == [b"OK"]
+from common import check, setup, deliver, MSG, Raw, ok
 
 
 def names():

@@ -6,23 +6,10 @@
 # ratio, and LIST (SUBSCRIBED) "" * and LSUB "" * with 200 subscribed
 # mailboxes.  Warm (one untimed pass), best of 5 in one session.  Not
 # pass/fail: prints the figures and tern/dovecot ratios.
-import os, subprocess, sys, time
-sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
+import os, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from terntest import freeport, waitport
-from dovepeer import Dovecot, Net
-
-N = int(os.environ.get("BENCH_MSGS", "100000"))
-D = os.getcwd()
-BIN = os.environ["TERN_BIN"]
-os.chmod(D, 0o755)
-procs = []
-
-
-def run(cmd, inp=None):
-    r = subprocess.run(cmd, shell=True, capture_output=True, input=inp)
-    if r.returncode:
-        sys.exit("bench: %s failed: %s" % (cmd, r.stderr.decode()))
+from benchkit import N, accounts, servers, stop
+from dovepeer import Net
 
 
 class Client(Net):
@@ -45,24 +32,11 @@ def best(c, text, rounds=5):
     return t, r
 
 
-for c in ["tern-conf -c c init mail.example.com %s/data" % D, "tern-conf -c c add-domain example.com",
-          "tern-conf -c c add-account bob bob@example.com", "tern-conf -c c add-account small small@example.com"]:
-    run(c)
-run("tern-passwd -c c bob", b"bob-password\n")
-run("tern-passwd -c c small", b"small-password\n")
-t0 = time.perf_counter()
-run("%s/t/imap-gen data/accounts/bob home/bob/Maildir %d" % (BIN, N))
-run("%s/t/imap-gen data/accounts/small home/small/Maildir 1000" % BIN)
-print("generated %d (and 1,000) messages into the store and a Maildir in %.1f s" % (N, time.perf_counter() - t0))
-tport = freeport()
-procs.append(subprocess.Popen(["tern-listen", "127.0.0.1", str(tport), "tern-imap", "-c", D + "/c"], stderr=open("tern.log", "w")))
+t = accounts((("bob", N), ("small", 1000)))
+print("generated %d (and 1,000) messages into the store and a Maildir in %.1f s" % (N, t))
 try:
     # Dovecot on D (home/USER/Maildir, made nobody's)
-    dv = Dovecot(D, (("bob", "bob-password"), ("small", "small-password")), "tern-subs-bench")
-    procs.append(dv.proc)
-    dport = dv.port
-    if not waitport(tport):
-        sys.exit("bench: a server did not start")
+    tport, dport = servers("tern-subs-bench", (("bob", "bob-password"), ("small", "small-password")))
     res = {}
     for name, port, sep in (("dovecot", dport, "."), ("tern", tport, "/")):
         c = Client(port)
@@ -108,6 +82,4 @@ try:
     print("flat: tern's STATUS (MESSAGES SIZE) at %d over at 1,000 messages: %.2f (dovecot %.2f)"
           % (N, res["tern", "both"] / res["tern", "small"], res["dovecot", "both"] / res["dovecot", "small"]))
 finally:
-    for p in procs:
-        p.kill()
-        p.wait()
+    stop()

@@ -18,36 +18,15 @@
 #include <sys/wait.h>
 #include "tern.h"
 #include "tern_dirsync.h"
-#include "t.h"
+#include "synct.h"
 
-#define WRITERS 8
-#define ROUNDS 40
-
-typedef struct shm_s shm ;
-struct shm_s
-{
-  uint64_t started, done ;  /* fsyncs of the directory d: begun, ended */
-  uint64_t ino ;
-  uint64_t bad, how[4] ;
-  int hang ;  /* pid whose fsync of d never returns */
-  int eio ;   /* the next fsync of d fails with EIO */
-} ;
-static shm *S = 0 ;
-
+/* the fsyncs of the directory d counted (synct.h) */
 int fsync (int fd)
 {
   struct stat st ;
-  long r ;
   if (!S || fstat(fd, &st) < 0 || (uint64_t)st.st_ino != S->ino) return (int)syscall(SYS_fsync, fd) ;
-  __atomic_add_fetch(&S->started, 1, __ATOMIC_SEQ_CST) ;
-  if (S->hang == getpid()) for (;;) pause() ;
-  if (S->eio) { S->eio = 0 ; __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ; return (errno = EIO, -1) ; }
-  r = syscall(SYS_fsync, fd) ;
-  __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ;
-  return (int)r ;
+  return t_synccall(SYS_fsync, fd) ;
 }
-
-static uint64_t ld (uint64_t *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST) ; }
 
 /* one rename into d, then the shared sync: was an fsync begun after the
    rename done when it returned? */
@@ -67,17 +46,6 @@ static int once (char const *state, unsigned int w, unsigned int i, unsigned int
   return ld(&S->done) > before ;
 }
 
-static void writer (unsigned int w)
-{
-  for (unsigned int i = 0 ; i < ROUNDS ; i++)
-  {
-    unsigned int how = 0 ;
-    if (!once("dirsync", w, i, &how)) __atomic_add_fetch(&S->bad, 1, __ATOMIC_SEQ_CST) ;
-    else __atomic_add_fetch(&S->how[how & 3], 1, __ATOMIC_SEQ_CST) ;
-  }
-  _exit(0) ;
-}
-
 static void slot (uint64_t *c)
 {
   struct stat st ;
@@ -91,12 +59,6 @@ static void slot (uint64_t *c)
     if (pread(fd, v, sizeof v, 64 + 64 * i) == sizeof v && v[3] == (uint64_t)st.st_ino) { c[0] = v[0] ; c[1] = v[1] ; }
   }
   close(fd) ;
-}
-
-static unsigned int how1 (char const *state)
-{
-  unsigned int how = 0 ;
-  return once(state, 99, 0, &how) ? how : 0 ;
 }
 
 /* a failing fsync: 0 with its errno, and nothing counted as done */
@@ -117,16 +79,9 @@ static void eio (void)
 
 static void damage (void)
 {
-  char junk[TERN_DIRSYNC_SIZE] ;
   uint64_t c[2] ;
-  T(how1(0) == TERN_DIRSYNC_PLAIN, "no state file given: a plain fsync") ;
-  T(how1("nothere") == TERN_DIRSYNC_PLAIN, "missing: a plain fsync") ;
-  T(truncate("dirsync", 100) == 0 && how1("dirsync") == TERN_DIRSYNC_PLAIN, "truncated: a plain fsync") ;
-  memset(junk, 'x', sizeof junk) ;
-  T(tern_file_replace("dirsync", junk, sizeof junk, 0600) && how1("dirsync") == TERN_DIRSYNC_PLAIN,
-    "garbage of the right size: a plain fsync") ;
+  t_syncdamage(TERN_DIRSYNC_SIZE, &tern_dirsync_init, TERN_DIRSYNC_PLAIN, TERN_DIRSYNC_OWN) ;
   T(mkdir("dirdir", 0700) == 0 && how1("dirdir") == TERN_DIRSYNC_PLAIN, "a directory: a plain fsync") ;
-  T(tern_dirsync_init("dirsync") && how1("dirsync") == TERN_DIRSYNC_OWN, "init repairs it: shared path again") ;
   {
     /* counters garbage: done above started */
     int fd = open("dirsync", O_RDWR) ;
@@ -157,16 +112,10 @@ static void unwritable (void)
   chmod("dirsync", 0660) ;
 }
 
-static void hung (void) { how1("dirsync") ; }
-
 static void killed (void)
 {
   uint64_t c[2] ;
-  unsigned int how ;
-  T(t_killinsync(&S->hang, &S->started, &S->done, &hung), "a writer is in its fsync, holding the lock") ;
-  slot(c) ;
-  how = how1("dirsync") ;
-  T(how == TERN_DIRSYNC_OWN, "the next writer is not blocked and syncs itself") ;
+  t_synckilled(TERN_DIRSYNC_OWN, "fsync") ;
   slot(c) ;
   T(c[0] == c[1], "counters consistent again") ;
 }
@@ -174,21 +123,13 @@ static void killed (void)
 int main (void)
 {
   struct stat st ;
-  pid_t pid[WRITERS] ;
-  S = mmap(0, sizeof *S, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0) ;
-  if (S == MAP_FAILED || mkdir("d", 0700) < 0 || stat("d", &st) < 0) return 111 ;
+  if (!t_syncsetup(&once, "dirsync") || stat("d", &st) < 0) return 111 ;
   S->ino = (uint64_t)st.st_ino ;
   T(tern_dirsync_init("dirsync") && stat("dirsync", &st) == 0 && st.st_size == TERN_DIRSYNC_SIZE, "init creates it") ;
   T(tern_dirsync_init("dirsync"), "init again: kept") ;
   T(how1("dirsync") == TERN_DIRSYNC_OWN, "alone: its own fsync") ;
   T(how1("dirsync") == TERN_DIRSYNC_OWN, "alone again: its own fsync") ;
-  for (unsigned int w = 0 ; w < WRITERS ; w++) if (!(pid[w] = fork())) writer(w) ;
-  for (unsigned int w = 0 ; w < WRITERS ; w++) { int wstat ; waitpid(pid[w], &wstat, 0) ; }
-  T(!S->bad, "every writer returned after an fsync begun after its rename") ;
-  T(S->how[TERN_DIRSYNC_SHARED] + S->how[TERN_DIRSYNC_OWN] == WRITERS * ROUNDS, "all on the shared path") ;
-  T(S->how[TERN_DIRSYNC_SHARED] > 0, "some shared an fsync") ;
-  fprintf(stderr, "%u writers x %u: %llu own fsyncs, %llu shared\n", WRITERS, ROUNDS,
-    (unsigned long long)S->how[TERN_DIRSYNC_OWN], (unsigned long long)S->how[TERN_DIRSYNC_SHARED]) ;
+  t_syncwriters(TERN_DIRSYNC_SHARED, TERN_DIRSYNC_OWN, "an fsync") ;
   killed() ;
   eio() ;
   damage() ;

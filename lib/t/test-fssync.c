@@ -19,31 +19,12 @@
 #include <sys/wait.h>
 #include "tern.h"
 #include "tern_fssync.h"
-#include "t.h"
+#include "synct.h"
 
-#define WRITERS 8
-#define ROUNDS 40
-
-typedef struct shm_s shm ;
-struct shm_s
-{
-  uint64_t started, done, flushes ;  /* syncfs begun, ended; fdatasync after */
-  uint64_t bad, how[4] ;
-  int hang ;  /* pid whose syncfs never returns */
-  int eio ;   /* the next syncfs fails with EIO */
-} ;
-static shm *S = 0 ;
-
+/* syncfs counted (synct.h), and the fdatasync after it */
 int syncfs (int fd)
 {
-  long r ;
-  if (!S) return (int)syscall(SYS_syncfs, fd) ;
-  __atomic_add_fetch(&S->started, 1, __ATOMIC_SEQ_CST) ;
-  if (S->hang == getpid()) for (;;) pause() ;
-  if (S->eio) { S->eio = 0 ; __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ; return (errno = EIO, -1) ; }
-  r = syscall(SYS_syncfs, fd) ;
-  __atomic_add_fetch(&S->done, 1, __ATOMIC_SEQ_CST) ;
-  return (int)r ;
+  return S ? t_synccall(SYS_syncfs, fd) : (int)syscall(SYS_syncfs, fd) ;
 }
 
 int fdatasync (int fd)
@@ -51,8 +32,6 @@ int fdatasync (int fd)
   if (S) __atomic_add_fetch(&S->flushes, 1, __ATOMIC_SEQ_CST) ;
   return (int)syscall(SYS_fdatasync, fd) ;
 }
-
-static uint64_t ld (uint64_t *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST) ; }
 
 /* one file written and renamed into d, then the shared sync: was a
    syncfs begun after the rename done when it returned?  0 if not, -1 if
@@ -76,23 +55,6 @@ static int once (char const *state, unsigned int w, unsigned int i, unsigned int
   /* syncfs are serialized under the lock: done > before means the one
      numbered before + 1, begun after the rename, has ended */
   return ld(&S->done) > before ;
-}
-
-static void writer (unsigned int w)
-{
-  for (unsigned int i = 0 ; i < ROUNDS ; i++)
-  {
-    unsigned int how = 0 ;
-    if (once("fssync", w, i, &how) != 1) __atomic_add_fetch(&S->bad, 1, __ATOMIC_SEQ_CST) ;
-    else __atomic_add_fetch(&S->how[how & 3], 1, __ATOMIC_SEQ_CST) ;
-  }
-  _exit(0) ;
-}
-
-static unsigned int how1 (char const *state)
-{
-  unsigned int how = 0 ;
-  return once(state, 99, 0, &how) == 1 ? how : 0 ;
 }
 
 /* the index of the slot of d's file system */
@@ -224,24 +186,12 @@ static void eio (void)
   T(once(0, 97, 1, &how) < 0 && errno == EIO, "without state, a failing syncfs: 0, errno EIO") ;
 }
 
-static void hung (void) { how1("fssync") ; }
-
-static void killed (void)
-{
-  T(t_killinsync(&S->hang, &S->started, &S->done, &hung), "a leader is in its syncfs, holding the lock") ;
-  T(how1("fssync") == TERN_FSSYNC_OWN, "the next committer is not blocked and syncs itself") ;
-}
+static void killed (void) { t_synckilled(TERN_FSSYNC_OWN, "syncfs") ; }
 
 static void damage (void)
 {
-  char junk[TERN_FSSYNC_SIZE] ;
   uint64_t c[8] ;
-  T(how1(0) == TERN_FSSYNC_PLAIN, "no state file given: its own sync") ;
-  T(how1("nothere") == TERN_FSSYNC_PLAIN, "missing: its own sync") ;
-  T(truncate("fssync", 100) == 0 && how1("fssync") == TERN_FSSYNC_PLAIN, "truncated: its own sync") ;
-  memset(junk, 'x', sizeof junk) ;
-  T(tern_file_replace("fssync", junk, sizeof junk, 0600) && how1("fssync") == TERN_FSSYNC_PLAIN, "garbage: its own sync") ;
-  T(tern_fssync_init("fssync") && how1("fssync") == TERN_FSSYNC_OWN, "init repairs it") ;
+  t_syncdamage(TERN_FSSYNC_SIZE, &tern_fssync_init, TERN_FSSYNC_PLAIN, TERN_FSSYNC_OWN) ;
   T(slotrw(slotof(), c, 0), "slot read") ;
   c[TERN_FSSYNC_DONE] = c[TERN_FSSYNC_STARTED] + 1000 ;
   T(slotrw(slotof(), c, 1) && how1("fssync") == TERN_FSSYNC_OWN, "done above started: its own sync") ;
@@ -252,23 +202,15 @@ static void damage (void)
 int main (void)
 {
   struct stat st ;
-  pid_t pid[WRITERS] ;
   uint64_t fl ;
-  S = mmap(0, sizeof *S, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0) ;
-  if (S == MAP_FAILED || mkdir("d", 0700) < 0) return 111 ;
+  if (!t_syncsetup(&once, "fssync")) return 111 ;
   T(tern_fssync_init("fssync") && stat("fssync", &st) == 0 && st.st_size == TERN_FSSYNC_SIZE, "init creates it") ;
   T(tern_fssync_init("fssync"), "init again: kept") ;
   T(how1("fssync") == TERN_FSSYNC_OWN, "alone: its own sync") ;
   T(ld(&S->flushes) == 1 && ld(&S->done) == 1, "one syncfs and one flush after it") ;
-  for (unsigned int w = 0 ; w < WRITERS ; w++) if (!(pid[w] = fork())) writer(w) ;
-  for (unsigned int w = 0 ; w < WRITERS ; w++) { int wstat ; waitpid(pid[w], &wstat, 0) ; }
-  T(!S->bad, "every writer returned after a syncfs begun after its rename") ;
-  T(S->how[TERN_FSSYNC_SHARED] + S->how[TERN_FSSYNC_OWN] == WRITERS * ROUNDS, "all on the shared path") ;
-  T(S->how[TERN_FSSYNC_SHARED] > 0, "some shared a sync") ;
+  t_syncwriters(TERN_FSSYNC_SHARED, TERN_FSSYNC_OWN, "a syncfs") ;
   fl = ld(&S->flushes) ;
   T(fl == ld(&S->done), "a flush after every syncfs") ;
-  fprintf(stderr, "%u writers x %u: %llu own syncs, %llu shared\n", WRITERS, ROUNDS,
-    (unsigned long long)S->how[TERN_FSSYNC_OWN], (unsigned long long)S->how[TERN_FSSYNC_SHARED]) ;
   rules() ;
   patience() ;
   killed() ;
