@@ -81,9 +81,19 @@ void tern_fssync_begin (char const *state, int fd, tern_fssync *m)
      still running (read after it: one that ended did so before them) */
   if (LD(slot + TERN_FSSYNC_DONE) == m->sync || LD(slot + TERN_FSSYNC_FAILED) == m->sync) m->sync++ ;
   m->ticket = __atomic_add_fetch(slot + TERN_FSSYNC_TICKETS, 1, __ATOMIC_SEQ_CST) ;
+  m->dticket = m->ticket ;
   m->ok = m->ticket < HUGE && m->sync < HUGE ;
   munmap(map, TERN_FSSYNC_SIZE) ;
   close(sfd) ;
+}
+
+void tern_fssync_again (char const *state, int fd, tern_fssync *m)
+{
+  tern_fssync old = *m ;
+  tern_fssync_begin(state, fd, m) ;
+  /* fd was opened before its first ticket; after a reset that ticket
+     compares with nothing: the new one, younger than fd, is safe */
+  if (m->ok && old.ok && old.gen == m->gen && old.dticket < m->dticket) m->dticket = old.dticket ;
 }
 
 /* damaged counters: zeroed, the generation bumped (marks taken before
@@ -124,7 +134,7 @@ static int underlock (uint64_t *slot, uint64_t s, dev_t dev, int fd, tern_fssync
   }
   slot[TERN_FSSYNC_DEV] = (uint64_t)dev ;
   /* marks of another generation order nothing: it covers nobody */
-  ST(slot + TERN_FSSYNC_DTICKET, trust ? m->ticket : HUGE) ;
+  ST(slot + TERN_FSSYNC_DTICKET, trust ? m->dticket : HUGE) ;
   ST(slot + TERN_FSSYNC_DONE, k) ;
   return TERN_FSSYNC_OWN ;
 }

@@ -8,10 +8,12 @@
    vain), always with 111: a worker that dies with a job is a temporary
    failure of that job (the runner's SIGCHLD path).
    With TERN_QUEUE_SYNC_WAIT above 0 (the default) a worker's deliveries
-   are not durable when it answers 1 (LATER): it keeps their files open, and the
-   runner counts them done only after it sent "sync" (no descriptor) and
-   got 0 back: one shared sync of each file system (tern_fssync) for all of
-   them.  111 then, or a worker gone with deliveries kept: each is a
+   are only written into tmp/ when it answers 1 (LATER): it keeps them
+   (tern_store_later), and the runner counts them done only after it sent
+   "sync" (no descriptor) and got their codes back, one byte each in the
+   order answered: one shared sync of each file system (tern_fssync) for
+   all of their data, then each committed (renamed into cur/, recorded),
+   then one more sync.  111, or a worker gone with deliveries kept: a
    temporary failure (retried: at worst a second copy, never a loss). */
 #include <errno.h>
 #include <poll.h>
@@ -76,46 +78,78 @@ static int take (int s, char *buf, int *fd, int ms)
   return 1 ;
 }
 
-/* the worker's deliveries written and answered, not yet durable: each
-   file's descriptor, opened before its writes, its marks and device */
+/* the worker's deliveries written into tmp/ and answered LATER, not yet
+   durable nor committed (tern_store_later), in the order answered, and
+   the device each file is on */
 typedef struct later_s later ;
-struct later_s { int fd ; dev_t dev ; tern_fssync mk ; } ;
+struct later_s { tern_store_pending p ; dev_t dev ; } ;
 static genalloc laters = GENALLOC_ZERO ;  /* later */
 static stralloc fsstate = STRALLOC_ZERO ;  /* QDIR/fssync */
 
 /* tern_store_later: a delivery kept for the next "sync" */
-static int keep (int fd, tern_fssync const *mk)
+static int keep (tern_store_pending *p)
 {
   struct stat st ;
-  later x = { .fd = fd, .mk = *mk } ;
-  if (genalloc_len(later, &laters) >= LATER_MAX || fstat(fd, &st) < 0) return 0 ;
+  later x ;
+  if (genalloc_len(later, &laters) >= LATER_MAX || fstat(p->fd, &st) < 0) return 0 ;
+  x.p = *p ;
   x.dev = st.st_dev ;
   return genalloc_append(later, &laters, &x) ;
 }
 
-/* every delivery kept made durable: 0, or 111.  One sync per file system,
-   through the first descriptor kept on it: it was opened before every
-   later file was (its syncfs reports their write-back errors too) and
-   the sync begins after all of their writes (tern_fssync.h) */
-static char syncall (void)
+/* x[i] is the first delivery kept on its file system */
+static int firston (later const *x, size_t i)
+{
+  size_t k = 0 ;
+  while (k < i && x[k].dev != x[i].dev) k++ ;
+  return k == i ;
+}
+
+/* one sync of each file system holding a delivery still on its way
+   (code 0), through the first descriptor kept on it: opened before every
+   later file was (its syncfs reports their write-back errors too), with
+   marks taken before the writes to cover (tern_fssync.h).  A sync that
+   fails fails each delivery on that file system. */
+static void syncdevs (later *x, size_t n, char *code, char const *what)
+{
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    size_t j = i ;
+    if (!firston(x, i)) continue ;
+    while (j < n && (x[j].dev != x[i].dev || code[j])) j++ ;
+    if (j == n) continue ;  /* none left on it */
+    if (tern_fssync_wait(fsstate.s, x[i].p.fd, &x[i].p.mk, 0)) continue ;
+    strerr_warnwu3sys("sync the deliveries just ", what, " (each is retried)") ;
+    for (j = i ; j < n ; j++) if (x[j].dev == x[i].dev) code[j] = 111 ;
+  }
+}
+
+/* "sync": every delivery kept made durable, data first (tern-queue-run(8)):
+   a sync of their files' data; then each renamed into cur/ and recorded
+   (tern_store_commit); then a sync of those names and records.  code[i]:
+   0 done, 111 (its commit or a sync failed: retried, never lost) */
+static void syncall (char *code)
 {
   later *x = genalloc_s(later, &laters) ;
   size_t n = genalloc_len(later, &laters) ;
-  char code = 0 ;
+  memset(code, 0, n) ;
+  syncdevs(x, n, code, "written") ;
+  /* the second sync's marks, before the commits: the same descriptors,
+     still as old (tern_fssync_again) */
+  for (size_t i = 0 ; i < n ; i++) if (firston(x, i)) tern_fssync_again(fsstate.s, x[i].p.fd, &x[i].p.mk) ;
   for (size_t i = 0 ; i < n ; i++)
   {
-    size_t k = 0 ;
-    while (k < i && x[k].dev != x[i].dev) k++ ;
-    if (k < i || code) continue ;  /* synced with x[k], or one failed: all are 111 */
-    if (!tern_fssync_wait(fsstate.s, x[i].fd, &x[i].mk, 0))
-    {
-      strerr_warnwu1sys("sync the deliveries just made (each is retried)") ;
-      code = 111 ;
-    }
+    int r = code[i] ? TERN_OK : tern_store_commit(&x[i].p, 0) ;
+    if (!r) continue ;
+    if (errno == EUCLEAN)
+      strerr_warnwu("commit a delivery in ", x[i].p.m.dir.s, ": damaged store: ", tern_store_damage_path(), ": ",
+        tern_store_damage_what(), " (it is retried)") ;
+    else strerr_warnwu3sys("commit a delivery in ", x[i].p.m.dir.s, " (it is retried)") ;
+    code[i] = 111 ;
   }
-  for (size_t i = 0 ; i < n ; i++) close(x[i].fd) ;
+  syncdevs(x, n, code, "named") ;
+  for (size_t i = 0 ; i < n ; i++) tern_store_pending_free(&x[i].p) ;
   genalloc_setlen(later, &laters, 0) ;
-  return code ;
 }
 
 static tern_conf wconf = TERN_CONF_ZERO ;
@@ -217,8 +251,11 @@ static void serve (int s)
     if (fd >= 0) one(s, buf, fd) ;
     else
     {
-      char code = syncall() ;
-      if (write(s, &code, 1) != 1) _exit(111) ;
+      /* one code per delivery kept, in the order they were answered */
+      char code[LATER_MAX] = { 111 } ;
+      size_t n = genalloc_len(later, &laters) ;
+      syncall(code) ;
+      if (write(s, code, n ? n : 1) != (ssize_t)(n ? n : 1)) _exit(111) ;
     }
     if (last) _exit(111) ;
   }
@@ -275,8 +312,8 @@ int worker_gone (pid_t pid, int wstat, uint64_t now)
     *w = *W(NW - 1) ;
     genalloc_setlen(worker, &workers, NW - 1) ;
     deliver_ended(pid, WIFEXITED(wstat) && !WEXITSTATUS(wstat) ? 111 << 8 : wstat, 0, now) ;
-    /* its deliveries not yet synced may be lost (power loss): again */
-    deliver_synced(pid, 111 << 8, now) ;
+    /* its deliveries not yet committed and synced: again */
+    deliver_synced(pid, 0, 0, now) ;
     return 1 ;
   }
   return 0 ;
@@ -297,7 +334,8 @@ void worker_answers (struct pollfd const *p, size_t n, uint64_t now)
 {
   for (size_t k = 0 ; k < n ; k++)
   {
-    char ans[1 + sizeof(local_note) + 2] ;
+    /* a job's code and note, or a "sync"'s codes */
+    char ans[(1 + sizeof(local_note) > LATER_MAX ? 1 + sizeof(local_note) : LATER_MAX) + 2] ;
     ssize_t r ;
     if (!(p[k].revents & (POLLIN | POLLHUP | POLLERR))) continue ;
     for (size_t i = 0 ; i < NW ; i++)
@@ -315,7 +353,7 @@ void worker_answers (struct pollfd const *p, size_t n, uint64_t now)
       if (w->syncing)
       {
         w->syncing = 0 ;
-        deliver_synced(w->pid, (ans[0] & 0xff) << 8, now) ;
+        deliver_synced(w->pid, ans, (size_t)r, now) ;
         break ;
       }
       ans[r] = ans[r + 1] = 0 ;  /* a short answer: empty note */
@@ -331,25 +369,40 @@ void worker_answers (struct pollfd const *p, size_t n, uint64_t now)
   }
 }
 
-/* "sync" to every idle worker whose kept deliveries are due (stopping:
-   all): the ms until the next is due, -1 none */
+/* w may be sent "sync" now */
+static int cansync (worker const *w)
+{
+  return w->nlater && !w->busy && w->fd >= 0 ;
+}
+
+/* "sync" to every idle worker with kept deliveries once one of them is
+   due (its oldest is TERN_QUEUE_SYNC_WAIT old, or it keeps SYNC_BATCH;
+   stopping: all), the oldest first: their syncs meet in tern_fssync, and
+   the sync through the oldest descriptor stands for the others' (it was
+   opened before their files were).  The ms until the next is due, -1
+   none. */
 int worker_sync (int stopping)
 {
   uint64_t t = msnow() ;
-  int wait = -1 ;
+  int wait = -1, due = stopping ;
   for (size_t i = 0 ; i < NW ; i++)
   {
     worker *w = W(i) ;
-    if (!w->nlater || w->busy || w->fd < 0) continue ;
-    if (stopping || w->nlater >= SYNC_BATCH || t >= w->since + syncwait)
-    {
-      if (send(w->fd, "sync", 4, MSG_NOSIGNAL) == 4) { w->busy = 1 ; w->syncing = 1 ; w->nlater = 0 ; continue ; }
-      /* it was just leaving: its deliveries are retried when it is reaped */
-      close(w->fd) ;
-      w->fd = -1 ; w->busy = 1 ;
-      continue ;
-    }
-    if (wait < 0 || w->since + syncwait - t < (uint64_t)wait) wait = (int)(w->since + syncwait - t) ;
+    if (!cansync(w)) continue ;
+    if (w->nlater >= SYNC_BATCH || t >= w->since + syncwait) due = 1 ;
+    else if (wait < 0 || w->since + syncwait - t < (uint64_t)wait) wait = (int)(w->since + syncwait - t) ;
   }
-  return wait ;
+  if (!due) return wait ;
+  for (;;)
+  {
+    worker *w = 0 ;
+    for (size_t i = 0 ; i < NW ; i++) if (cansync(W(i)) && (!w || W(i)->since < w->since)) w = W(i) ;
+    if (!w) break ;
+    w->busy = 1 ;
+    if (send(w->fd, "sync", 4, MSG_NOSIGNAL) == 4) { w->syncing = 1 ; w->nlater = 0 ; continue ; }
+    /* it was just leaving: its deliveries are retried when it is reaped */
+    close(w->fd) ;
+    w->fd = -1 ;
+  }
+  return -1 ;
 }

@@ -61,6 +61,7 @@ struct job_s
   genalloc parts ;    /* part: remote jobs, one per message (a batch has several) */
   int later ;         /* local: its worker answered 0, the delivery awaits the worker's sync */
   stralloc note ;     /* and the worker's note then ("JUNK\0MAILBOX\0") */
+  uint64_t seq ;      /* and the order it answered in (its code's place in the sync's answer) */
 } ;
 
 extern genalloc msgs ;          /* msg */
@@ -129,9 +130,10 @@ extern void deliver_ended (pid_t pid, int wstat, char const *note, uint64_t now)
    its length as for deliver_ended): 1, or 0 (no such job, ENOMEM: ended
    at once) */
 extern int deliver_later (pid_t pid, char const *note, size_t len) ;
-/* worker pid's sync ended (wstat), or it is gone: every job of it that
-   awaited the sync ends so */
-extern void deliver_synced (pid_t pid, int wstat, uint64_t now) ;
+/* worker pid's sync ended with codes[0..n) (0 done, else a temporary
+   failure), one per job of it that awaited the sync, in the order they
+   were answered (codes 0: it is gone, each failed temporarily) */
+extern void deliver_synced (pid_t pid, char const *codes, size_t n, uint64_t now) ;
 extern char const *localagent ;  /* TERN_QUEUE_LOCAL, or 0 */
 
 /* tern-queue-run-worker.c */
