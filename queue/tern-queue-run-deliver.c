@@ -278,8 +278,10 @@ int deliver_later (pid_t pid, char const *note, size_t len)
   size_t i = running(pid) ;
   job *j = JOB(i) ;
   if (i >= NJOBS || j->kind != JOB_LOCAL) return 0 ;
+  /* never 0 once the job is found: the worker keeps the delivery, and its
+     sync's codes must meet one job each (without memory, no junk note) */
   j->note.len = 0 ;
-  if (len && !stralloc_catb(&j->note, note, len)) return 0 ;
+  if (len && !stralloc_catb(&j->note, note, len)) j->note.len = 0 ;
   j->later = 1 ;
   j->seq = ++seq ;
   jobslater++ ;
@@ -288,15 +290,19 @@ int deliver_later (pid_t pid, char const *note, size_t len)
 
 void deliver_synced (pid_t pid, char const *codes, size_t n, uint64_t now)
 {
-  /* in the order answered: the k-th code is the k-th oldest job's; one
-     without a code (a short answer, the worker gone) failed temporarily */
+  /* in the order answered: the k-th code is the k-th oldest job's.  If
+     the counts differ, which code is whose is unknown: every job failed
+     temporarily (a second copy at worst, never a loss) */
+  size_t njobs = 0 ;
+  for (size_t i = 0 ; i < NJOBS ; i++) njobs += JOB(i)->pid == pid && JOB(i)->later ;
+  if (njobs != n) codes = 0 ;
   for (size_t k = 0 ;; k++)
   {
     size_t first = NJOBS ;
     for (size_t i = 0 ; i < NJOBS ; i++)
       if (JOB(i)->pid == pid && JOB(i)->later && (first == NJOBS || JOB(i)->seq < JOB(first)->seq)) first = i ;
     if (first == NJOBS) break ;
-    ended(first, (k < n && codes ? codes[k] & 0xff : 111) << 8, JOB(first)->note.len ? JOB(first)->note.s : 0, now) ;
+    ended(first, (codes ? codes[k] & 0xff : 111) << 8, JOB(first)->note.len ? JOB(first)->note.s : 0, now) ;
   }
 }
 

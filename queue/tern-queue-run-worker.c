@@ -16,6 +16,7 @@
    then one more sync.  111, or a worker gone with deliveries kept: a
    temporary failure (retried: at worst a second copy, never a loss). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,12 +38,13 @@
 #include "tern-queue-local.h"
 
 unsigned int workeridle = 60000 ;  /* ms: TERN_QUEUE_WORKER_IDLE */
-unsigned int syncwait = 20 ;       /* ms: TERN_QUEUE_SYNC_WAIT */
+unsigned int syncwait = 100 ;      /* ms: TERN_QUEUE_SYNC_WAIT */
 #define JOBS_MAX 10000
 #define JOBLEN 1024
 #define SYNC_BATCH 32  /* deliveries a worker keeps unsynced at most (runner) */
 #define LATER_MAX 64   /* and the worker itself: past that, a delivery syncs alone */
 #define LATER 1        /* a worker's answer: delivered, durable at the next "sync" */
+#define SYNC_PATIENCE 20000  /* us a "sync"'s second sync waits for the other workers' commits */
 
 typedef struct worker_s worker ;
 struct worker_s
@@ -94,8 +96,21 @@ static int keep (tern_store_pending *p)
   if (genalloc_len(later, &laters) >= LATER_MAX || fstat(p->fd, &st) < 0) return 0 ;
   x.p = *p ;
   x.dev = st.st_dev ;
+  /* its writes are done: a sync begun from now on covers them */
+  tern_fssync_written(fsstate.s, x.p.fd, &x.p.mk) ;
   return genalloc_append(later, &laters, &x) ;
 }
+
+/* how a file system is synced: through which descriptor, with which marks */
+typedef struct devsync_s devsync ;
+struct devsync_s { dev_t dev ; int fd ; tern_fssync mk ; } ;
+/* a descriptor per file system (a mailbox directory), opened at the end
+   of a "sync", so older than every file of the next: a sync through it
+   stands for the other workers' deliveries too (tern_fssync.h: their
+   tickets are younger), where one through a worker's oldest file would
+   stand only for those written after it */
+static genalloc syncfds = GENALLOC_ZERO ;  /* devsync */
+#define SYNCFDS_MAX 8
 
 /* x[i] is the first delivery kept on its file system */
 static int firston (later const *x, size_t i)
@@ -105,12 +120,55 @@ static int firston (later const *x, size_t i)
   return k == i ;
 }
 
+/* the syncs of x[i]'s file system (x[i] the first kept on it): through
+   the worker's descriptor for it if it has one, else through x[i]'s file
+   (opened before all the others); with x[i]'s marks (the oldest), and
+   the last "written" mark of them all */
+static devsync plan (later const *x, size_t n, size_t i)
+{
+  devsync d = { .dev = x[i].dev, .fd = x[i].p.fd, .mk = x[i].p.mk } ;
+  devsync const *f = genalloc_s(devsync, &syncfds) ;
+  for (size_t j = i ; j < n ; j++)
+  {
+    if (x[j].dev != d.dev) continue ;
+    if (!x[j].p.mk.aok || x[j].p.mk.gen != d.mk.gen) d.mk.aok = 0 ;
+    else if (x[j].p.mk.after > d.mk.after) d.mk.after = x[j].p.mk.after ;
+  }
+  for (size_t k = 0 ; k < genalloc_len(devsync, &syncfds) ; k++)
+    if (f[k].dev == d.dev && f[k].mk.ok && d.mk.ok && f[k].mk.gen == d.mk.gen)
+    {
+      d.fd = f[k].fd ;
+      d.mk.dticket = f[k].mk.dticket ;
+    }
+  return d ;
+}
+
+/* after a "sync": a descriptor kept for x[i]'s file system, new if it
+   has none of the current generation */
+static void keepfd (later const *x, size_t i, devsync const *d)
+{
+  devsync *f = genalloc_s(devsync, &syncfds) ;
+  size_t k = 0, nf = genalloc_len(devsync, &syncfds) ;
+  devsync y = { .dev = x[i].dev } ;
+  struct stat st ;
+  while (k < nf && f[k].dev != x[i].dev) k++ ;
+  if (k < nf && f[k].fd == d->fd) return ;  /* used: still good */
+  if (k == nf && nf >= SYNCFDS_MAX) return ;
+  y.fd = open(x[i].p.m.dir.s, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (y.fd < 0) return ;
+  if (fstat(y.fd, &st) < 0 || st.st_dev != x[i].dev) { close(y.fd) ; return ; }
+  tern_fssync_begin(fsstate.s, y.fd, &y.mk) ;
+  if (k < nf) { close(f[k].fd) ; f[k] = y ; }
+  else if (!genalloc_append(devsync, &syncfds, &y)) close(y.fd) ;
+}
+
 /* one sync of each file system holding a delivery still on its way
-   (code 0), through the first descriptor kept on it: opened before every
-   later file was (its syncfs reports their write-back errors too), with
-   marks taken before the writes to cover (tern_fssync.h).  A sync that
-   fails fails each delivery on that file system. */
-static void syncdevs (later *x, size_t n, char *code, char const *what)
+   (code 0), as planned (d[i] for each x[i] first on its file system):
+   through a descriptor opened before every file to cover (its syncfs
+   reports their write-back errors too), with marks taken before their
+   writes (tern_fssync.h).  A sync that fails fails each delivery on
+   that file system. */
+static void syncdevs (later *x, size_t n, devsync *d, char *code, char const *what)
 {
   for (size_t i = 0 ; i < n ; i++)
   {
@@ -118,7 +176,7 @@ static void syncdevs (later *x, size_t n, char *code, char const *what)
     if (!firston(x, i)) continue ;
     while (j < n && (x[j].dev != x[i].dev || code[j])) j++ ;
     if (j == n) continue ;  /* none left on it */
-    if (tern_fssync_wait(fsstate.s, x[i].p.fd, &x[i].p.mk, 0)) continue ;
+    if (tern_fssync_wait(fsstate.s, d[i].fd, &d[i].mk, 0)) continue ;
     strerr_warnwu3sys("sync the deliveries just ", what, " (each is retried)") ;
     for (j = i ; j < n ; j++) if (x[j].dev == x[i].dev) code[j] = 111 ;
   }
@@ -132,11 +190,13 @@ static void syncall (char *code)
 {
   later *x = genalloc_s(later, &laters) ;
   size_t n = genalloc_len(later, &laters) ;
+  devsync d[LATER_MAX] ;
   memset(code, 0, n) ;
-  syncdevs(x, n, code, "written") ;
+  for (size_t i = 0 ; i < n ; i++) if (firston(x, i)) d[i] = plan(x, n, i) ;
+  syncdevs(x, n, d, code, "written") ;
   /* the second sync's marks, before the commits: the same descriptors,
      still as old (tern_fssync_again) */
-  for (size_t i = 0 ; i < n ; i++) if (firston(x, i)) tern_fssync_again(fsstate.s, x[i].p.fd, &x[i].p.mk) ;
+  for (size_t i = 0 ; i < n ; i++) if (firston(x, i)) tern_fssync_again(fsstate.s, d[i].fd, &d[i].mk) ;
   for (size_t i = 0 ; i < n ; i++)
   {
     int r = code[i] ? TERN_OK : tern_store_commit(&x[i].p, 0) ;
@@ -147,7 +207,13 @@ static void syncall (char *code)
     else strerr_warnwu3sys("commit a delivery in ", x[i].p.m.dir.s, " (it is retried)") ;
     code[i] = 111 ;
   }
-  syncdevs(x, n, code, "named") ;
+  /* the other workers sent "sync" with this one commit into the same
+     mailboxes one after the other: a sync that waits for them a little
+     serves them all */
+  tern_fssync_patience = SYNC_PATIENCE ;
+  syncdevs(x, n, d, code, "named") ;
+  tern_fssync_patience = 2000 ;
+  for (size_t i = 0 ; i < n ; i++) if (firston(x, i)) keepfd(x, i, d + i) ;
   for (size_t i = 0 ; i < n ; i++) tern_store_pending_free(&x[i].p) ;
   genalloc_setlen(later, &laters, 0) ;
 }

@@ -126,13 +126,14 @@ extern int deliver_start (size_t m, char const *account, unsigned int const *rcp
 extern void deliver_reap (uint64_t now) ;
 /* the job of pid ended; note: a worker's "JUNK\0MAILBOX\0" (tern-queue-local.h), or 0 */
 extern void deliver_ended (pid_t pid, int wstat, char const *note, uint64_t now) ;
-/* worker pid answered 0 for its job, which now awaits its sync (note and
-   its length as for deliver_ended): 1, or 0 (no such job, ENOMEM: ended
-   at once) */
+/* worker pid answered LATER for its job, which now awaits its sync (note
+   and its length as for deliver_ended; without memory, none): 1, or 0 (no
+   such job) */
 extern int deliver_later (pid_t pid, char const *note, size_t len) ;
 /* worker pid's sync ended with codes[0..n) (0 done, else a temporary
    failure), one per job of it that awaited the sync, in the order they
-   were answered (codes 0: it is gone, each failed temporarily) */
+   were answered (codes 0, or n not their number: each failed
+   temporarily; codes 0 when it is gone) */
 extern void deliver_synced (pid_t pid, char const *codes, size_t n, uint64_t now) ;
 extern char const *localagent ;  /* TERN_QUEUE_LOCAL, or 0 */
 
