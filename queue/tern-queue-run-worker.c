@@ -38,7 +38,7 @@
 #include "tern-queue-local.h"
 
 unsigned int workeridle = 60000 ;  /* ms: TERN_QUEUE_WORKER_IDLE */
-unsigned int syncwait = 100 ;      /* ms: TERN_QUEUE_SYNC_WAIT */
+unsigned int syncwait = 200 ;      /* ms: TERN_QUEUE_SYNC_WAIT */
 #define JOBS_MAX 10000
 #define JOBLEN 1024
 #define SYNC_BATCH 32  /* deliveries a worker keeps unsynced at most (runner) */
@@ -443,10 +443,9 @@ static int cansync (worker const *w)
 
 /* "sync" to every idle worker with kept deliveries once one of them is
    due (its oldest is TERN_QUEUE_SYNC_WAIT old, or it keeps SYNC_BATCH;
-   stopping: all), the oldest first: their syncs meet in tern_fssync, and
-   the sync through the oldest descriptor stands for the others' (it was
-   opened before their files were).  The ms until the next is due, -1
-   none. */
+   stopping: all), the oldest first: their syncs meet in tern_fssync (one
+   through a descriptor older than the others' files stands for them).
+   The ms until the next is due, -1 none. */
 int worker_sync (int stopping)
 {
   uint64_t t = msnow() ;
