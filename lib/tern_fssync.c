@@ -64,15 +64,30 @@ static int mapslot (char const *state, int fd, unsigned char **map, uint64_t **s
   return -1 ;
 }
 
+/* STATE's slot for fd's file system, mapped (mapslot): 1, or 0 if it
+   cannot serve; unmap closes it (errno kept) */
+typedef struct mapped_s mapped ;
+struct mapped_s { unsigned char *map ; uint64_t *slot ; unsigned int i ; dev_t dev ; int sfd ; } ;
+static int map (char const *state, int fd, mapped *x)
+{
+  x->sfd = mapslot(state, fd, &x->map, &x->slot, &x->i, &x->dev) ;
+  return x->sfd >= 0 ;
+}
+static void unmap (mapped *x)
+{
+  int e = errno ;
+  munmap(x->map, TERN_FSSYNC_SIZE) ;
+  close(x->sfd) ;
+  errno = e ;
+}
+
 void tern_fssync_begin (char const *state, int fd, tern_fssync *m)
 {
-  unsigned char *map ;
+  mapped x ;
   uint64_t *slot ;
-  unsigned int i ;
-  dev_t dev ;
-  int sfd = mapslot(state, fd, &map, &slot, &i, &dev) ;
-  m->ok = 0 ;
-  if (sfd < 0) return ;
+  m->ok = m->aok = 0 ;
+  if (!map(state, fd, &x)) return ;
+  slot = x.slot ;
   /* fd was opened before this ticket was taken: a sync through it sees
      every error of files written after a later ticket */
   m->gen = LD(slot + TERN_FSSYNC_GEN) ;
@@ -81,9 +96,32 @@ void tern_fssync_begin (char const *state, int fd, tern_fssync *m)
      still running (read after it: one that ended did so before them) */
   if (LD(slot + TERN_FSSYNC_DONE) == m->sync || LD(slot + TERN_FSSYNC_FAILED) == m->sync) m->sync++ ;
   m->ticket = __atomic_add_fetch(slot + TERN_FSSYNC_TICKETS, 1, __ATOMIC_SEQ_CST) ;
+  m->dticket = m->ticket ;
   m->ok = m->ticket < HUGE && m->sync < HUGE ;
-  munmap(map, TERN_FSSYNC_SIZE) ;
-  close(sfd) ;
+  unmap(&x) ;
+}
+
+void tern_fssync_written (char const *state, int fd, tern_fssync *m)
+{
+  mapped x ;
+  m->aok = 0 ;
+  if (!map(state, fd, &x)) return ;
+  /* read after the writes: a sync numbered above it began after them */
+  if (LD(x.slot + TERN_FSSYNC_GEN) == m->gen)
+  {
+    m->after = LD(x.slot + TERN_FSSYNC_STARTED) ;
+    m->aok = 1 ;
+  }
+  unmap(&x) ;
+}
+
+void tern_fssync_again (char const *state, int fd, tern_fssync *m)
+{
+  tern_fssync old = *m ;
+  tern_fssync_begin(state, fd, m) ;
+  /* fd was opened before its first ticket; after a reset that ticket
+     compares with nothing: the new one, younger than fd, is safe */
+  if (m->ok && old.ok && old.gen == m->gen && old.dticket < m->dticket) m->dticket = old.dticket ;
 }
 
 /* damaged counters: zeroed, the generation bumped (marks taken before
@@ -122,36 +160,51 @@ static int underlock (uint64_t *slot, uint64_t s, dev_t dev, int fd, tern_fssync
     ST(slot + TERN_FSSYNC_FAILED, k) ;
     return (errno = e, -1) ;
   }
-  slot[TERN_FSSYNC_DEV] = (uint64_t)dev ;
+  ST(slot + TERN_FSSYNC_DEV, (uint64_t)dev) ;
   /* marks of another generation order nothing: it covers nobody */
-  ST(slot + TERN_FSSYNC_DTICKET, trust ? m->ticket : HUGE) ;
+  ST(slot + TERN_FSSYNC_DTICKET, trust ? m->dticket : HUGE) ;
   ST(slot + TERN_FSSYNC_DONE, k) ;
   return TERN_FSSYNC_OWN ;
 }
 
+/* without the lock: 1 if the last sync covers us and none is running
+   (started == done, read twice around the rest: a sync that began meanwhile
+   may have written dev and dticket, so its numbers must not have moved);
+   else 0, and the lock decides.  For committers that find a sync done
+   while another holds the lock (waiting for more commits, patience). */
+static int covered (uint64_t *slot, uint64_t s, dev_t dev, tern_fssync const *m)
+{
+  uint64_t st = LD(slot + TERN_FSSYNC_STARTED), d = LD(slot + TERN_FSSYNC_DONE) ;
+  uint64_t dv, dt, f, g ;
+  if (!m->ok || d != st || d <= s || d >= HUGE || m->sync > st + 1) return 0 ;
+  g = LD(slot + TERN_FSSYNC_GEN) ;
+  dv = LD(slot + TERN_FSSYNC_DEV) ;
+  dt = LD(slot + TERN_FSSYNC_DTICKET) ;
+  f = LD(slot + TERN_FSSYNC_FAILED) ;
+  if (LD(slot + TERN_FSSYNC_STARTED) != st || LD(slot + TERN_FSSYNC_DONE) != d) return 0 ;
+  return g == m->gen && dv == (uint64_t)dev && dt < m->ticket && (!f || f < m->sync) && f <= st ;
+}
+
 int tern_fssync_wait (char const *state, int fd, tern_fssync const *m, unsigned int *how)
 {
-  unsigned char *map ;
-  uint64_t *slot ;
-  unsigned int i ;
-  dev_t dev ;
-  int r = TERN_FSSYNC_PLAIN, e ;
-  int sfd = mapslot(state, fd, &map, &slot, &i, &dev) ;
-  if (sfd >= 0)
+  mapped x ;
+  int r = TERN_FSSYNC_PLAIN ;
+  if (map(state, fd, &x))
   {
-    /* read after our writes: a sync numbered above s began after them */
-    uint64_t s = LD(slot + TERN_FSSYNC_STARTED) ;
-    if (tern_statefile_lock(sfd, i, F_WRLCK))
+    /* read after our writes (or earlier, but after them: written): a sync
+       numbered above s began after them */
+    uint64_t s = LD(x.slot + TERN_FSSYNC_STARTED) ;
+    if (m->aok && m->after < s) s = m->after ;
+    if (covered(x.slot, s, x.dev, m)) r = TERN_FSSYNC_SHARED ;
+    else if (tern_statefile_lock(x.sfd, x.i, F_WRLCK))
     {
-      r = underlock(slot, s, dev, fd, m) ;
+      int e ;
+      r = underlock(x.slot, s, x.dev, fd, m) ;
       e = errno ;
-      tern_statefile_lock(sfd, i, F_UNLCK) ;
+      tern_statefile_lock(x.sfd, x.i, F_UNLCK) ;
       errno = e ;
     }
-    e = errno ;
-    munmap(map, TERN_FSSYNC_SIZE) ;
-    close(sfd) ;
-    errno = e ;
+    unmap(&x) ;
   }
   if (r == TERN_FSSYNC_PLAIN && !dosync(fd)) r = -1 ;
   if (r < 0) return 0 ;

@@ -26,12 +26,26 @@
 #define TERN_FSSYNC_PLAIN 3   /* our sync: no usable state file */
 
 /* A committer's marks, taken by begin right after it opened fd and before
-   it writes anything the sync must cover. */
+   it writes anything the sync must cover (dticket: the ticket of fd's own
+   begin, what a sync through fd records). */
 typedef struct tern_fssync_s tern_fssync ;
-struct tern_fssync_s { uint64_t gen, sync, ticket ; int ok ; } ;
-#define TERN_FSSYNC_ZERO { .gen = 0, .sync = 0, .ticket = 0, .ok = 0 }
+struct tern_fssync_s { uint64_t gen, sync, ticket, dticket, after ; int ok, aok ; } ;
+#define TERN_FSSYNC_ZERO { .gen = 0, .sync = 0, .ticket = 0, .dticket = 0, .after = 0, .ok = 0, .aok = 0 }
 
 extern void tern_fssync_begin (char const *state, int fd, tern_fssync *m) ;
+
+/* New marks in *m for writes from now on that a sync through fd (given
+   to begin with *m, still open) must cover: fd keeps its age, so that a
+   sync through it still stands for the committers that came after its
+   first begin (a delivery's second sync, after the rename and the
+   index record, tern-queue-run(8)). */
+extern void tern_fssync_again (char const *state, int fd, tern_fssync *m) ;
+
+/* The writes the sync must cover are all done (after: the last sync begun
+   now, aok = 1): tern_fssync_wait may then share a sync that began after
+   this call even if it began before the wait (a delivery worker's files,
+   written long before its "sync").  A failure leaves aok 0. */
+extern void tern_fssync_written (char const *state, int fd, tern_fssync *m) ;
 
 /* Make every write, rename and link done on fd's file system before this
    call durable: 1 (how in *how if how) or 0 with errno.  fd must be the one

@@ -98,7 +98,9 @@ int tern_junkdeliver_store (char const *acct, tern_junkdeliver const *j, char co
     if (r) { int e = errno ; tern_junkdb_close(&d) ; errno = e ; return r ; }
     dbopen = 1 ;
   }
-  r = tern_store_deliverfd(acct, mailbox, fd, flags, 0, 0, date, TERN_DELIVER_CREATE, &uid) ;
+  /* training needs the UID at once: a delivery that trains is durable
+     and committed before it returns, never left for a later commit */
+  r = tern_store_deliverfd(acct, mailbox, fd, flags, 0, 0, date, TERN_DELIVER_CREATE | (dbopen ? TERN_DELIVER_NOW : 0), &uid) ;
   if (!r && dbopen) *trainerr = train(&d, &j->o, acct, mailbox, uid) ;
   {
     int errsave = errno ;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
+#include "tern_fssync.h"
 
 #define TERN_STORE_VERSION 2      /* what writers write */
 #define TERN_STORE_VERSION_MIN 1  /* the oldest readers take */
@@ -55,6 +56,7 @@
 
 /* deliver options */
 #define TERN_DELIVER_CREATE 1   /* create the mailbox if missing */
+#define TERN_DELIVER_NOW 2      /* durable and committed on return, never tern_store_later */
 
 typedef struct tern_mboxent_s tern_mboxent ;
 struct tern_mboxent_s
@@ -251,16 +253,37 @@ extern char const *tern_store_dirsync ;
    into cur/, one after) with concurrent ones instead of an fsync of the
    file and one of cur/; 0 (the default): those fsyncs */
 extern char const *tern_store_fssync ;
+/* A delivery written into its mailbox's tmp/ and not yet committed (no
+   name in cur/, no record): what tern_store_commit needs. */
+typedef struct tern_store_pending_s tern_store_pending ;
+struct tern_store_pending_s
+{
+  tern_mbox m ;        /* the mailbox, open, not locked */
+  stralloc tmp ;       /* the file in its tmp/, NUL-terminated; empty once committed */
+  tern_rec rec ;       /* the record to be, without UID and MODSEQ */
+  stralloc kw ;        /* keyword names, each NUL-terminated */
+  unsigned int nkw ;
+  int fd ;             /* the file, opened before its writes, not synced */
+  tern_fssync mk ;     /* its marks (tern_fssync_begin) */
+} ;
+#define TERN_STORE_PENDING_ZERO { .m = TERN_MBOX_ZERO, .tmp = STRALLOC_ZERO, .kw = STRALLOC_ZERO, .nkw = 0, .fd = -1, .mk = TERN_FSSYNC_ZERO }
 /* with tern_store_fssync: if set, a delivery written from bytes or an fd
-   makes no sync at all (its file renamed into cur/ and recorded in the
-   index, not yet durable) and hands its file's descriptor, opened before
-   its writes, and its marks to this function, which takes the descriptor
-   and returns 1, or returns 0 (then the delivery syncs before it
-   returns).  The delivery is durable only once tern_fssync_wait on that
-   descriptor and marks succeeded: the caller must not count it done
-   before (tern-queue-run(8): the workers sync their deliveries in bulk). */
-struct tern_fssync_s ;
-extern int (*tern_store_later) (int, struct tern_fssync_s const *) ;
+   without TERN_DELIVER_NOW stops once its file is written into tmp/ (no
+   sync, no name in cur/, no record: *uid is 0) and hands it to this
+   function, which takes it (moves *p) and returns 1, or returns 0 (then
+   the delivery is made durable and committed before it returns).  The
+   taker makes it a delivery (tern-queue-run(8), the workers' bulk sync):
+   tern_fssync_wait through p->fd and p->mk (the data durable before any
+   name), tern_store_commit, a second sync of the file system (the name
+   and the record durable; tern_fssync_again for its marks), and only
+   then counts it done; tern_store_pending_free in every case. */
+extern int (*tern_store_later) (tern_store_pending *p) ;
+/* the file renamed into cur/UIDNEXT and recorded, under the mailbox's
+   lock, with no sync: 0 (its UID in *uid if uid), or 100/111 (the file
+   removed) */
+extern int tern_store_commit (tern_store_pending *p, uint32_t *uid) ;
+/* closes and frees; a file never committed is removed from tmp/ */
+extern void tern_store_pending_free (tern_store_pending *p) ;
 
 /* the file at path, hard-linked (copied if it cannot be) */
 extern int tern_store_deliverlink (char const *acct, char const *mailbox, char const *path,

@@ -3,10 +3,12 @@
    cur/UIDNEXT, append the record, bump the header, unlock, fsync cur/
    (or share a concurrent delivery's: tern_store_dirsync); with
    tern_store_fssync both fsyncs are shared syncs of the file system;
-   with tern_store_later too, no sync at all: the caller gets the file
-   and makes it durable later (one sync for many deliveries). */
+   with tern_store_later too, the delivery stops at tmp/UNIQUE, unsynced:
+   the caller syncs many at once, then commits each (tern_store_commit),
+   then syncs again. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
@@ -21,7 +23,7 @@
 
 char const *tern_store_dirsync = 0 ;
 char const *tern_store_fssync = 0 ;
-int (*tern_store_later) (int, tern_fssync const *) = 0 ;
+int (*tern_store_later) (tern_store_pending *) = 0 ;
 
 /* a hard link shares the never-rewritten file; it is durable already */
 static int linktmp (char const *from, char const *tmp, uint64_t *size)
@@ -105,33 +107,80 @@ static int commit (tern_mbox *m, char const *tmp, tern_rec *rec, char const *con
   return r ;
 }
 
+/* the message in tmp/ committed under the lock (it is removed if not) */
+static int lockcommit (tern_mbox *m, char const *tmp, tern_rec *rec, char const *const *kw, unsigned int nkw)
+{
+  int r = tern_mbox_lock(m, LOCK_EX) ;
+  if (r == TERN_PERM && errno == ENOENT) r = TERN_TEMP ;  /* deleted under us */
+  if (!r) r = commit(m, tmp, rec, kw, nkw) ;
+  tern_mbox_unlock(m) ;
+  if (r)
+  {
+    int e = errno ;
+    unlink(tmp) ;
+    errno = e ;
+  }
+  return r ;
+}
+
 /* the message in tmp made durable (kept >= 0: a shared sync of the file
    system before the rename, else fsynced already), then committed, then
-   its name in cur/ durable (a shared sync through kept, or of cur/).
-   With later (tern_store_later set, kept >= 0): no sync before the
-   rename, and after it kept is handed over (*handed = 1) for the caller
-   to sync with others before the delivery counts; if it cannot take it,
-   synced here as without later */
+   its name in cur/ durable (a shared sync through kept, or of cur/) */
 static int place (tern_mbox *m, stralloc *tmp, int kept, tern_fssync const *mk, tern_rec *rec,
-  char const *const *kw, unsigned int nkw, uint32_t *uid, int later, int *handed)
+  char const *const *kw, unsigned int nkw, uint32_t *uid)
 {
-  int r = kept >= 0 && !later && !tern_fssync_wait(tern_store_fssync, kept, mk, 0) ? tern_errcode(errno) : TERN_OK ;
-  if (!r)
-  {
-    r = tern_mbox_lock(m, LOCK_EX) ;
-    if (r == TERN_PERM && errno == ENOENT) r = TERN_TEMP ;
-    if (!r) r = commit(m, tmp->s, rec, kw, nkw) ;
-    tern_mbox_unlock(m) ;
-  }
+  int r = kept >= 0 && !tern_fssync_wait(tern_store_fssync, kept, mk, 0) ? tern_errcode(errno) : TERN_OK ;
+  if (r) unlink(tmp->s) ;
+  else r = lockcommit(m, tmp->s, rec, kw, nkw) ;
   /* after the unlock, so deliveries into one mailbox sync side by side:
      a later delivery's fsync makes every earlier rename durable too,
      and with a state file one fsync serves every waiting delivery */
-  if (r) unlink(tmp->s) ;
-  else if (later && (*tern_store_later)(kept, mk)) *handed = 1 ;
+  if (r) ;
   else if (kept >= 0 && !tern_fssync_wait(tern_store_fssync, kept, mk, 0)) r = tern_errcode(errno) ;
   else if (kept < 0 && (!tern_mbox_path(tmp, m, "cur", 0) || !tern_dirsync(tern_store_dirsync, tmp->s, 0))) r = tern_errcode(errno) ;
   if (!r && uid) *uid = rec->uid ;
   return r ;
+}
+
+/* tern_store_later: the written file handed over uncommitted (m, tmp and
+   kept moved into the pending delivery): 1, or 0 (nothing moved) */
+static int pend (tern_mbox *m, stralloc *tmp, int kept, tern_fssync const *mk, tern_rec const *rec,
+  char const *const *kw, unsigned int nkw)
+{
+  tern_store_pending p = { .m = *m, .tmp = *tmp, .rec = *rec, .kw = STRALLOC_ZERO, .nkw = nkw, .fd = kept, .mk = *mk } ;
+  for (unsigned int i = 0 ; i < nkw ; i++)
+    if (!stralloc_catb(&p.kw, kw[i], strlen(kw[i]) + 1)) { stralloc_free(&p.kw) ; return 0 ; }
+  if (!(*tern_store_later)(&p)) { stralloc_free(&p.kw) ; return 0 ; }
+  *m = (tern_mbox)TERN_MBOX_ZERO ;
+  *tmp = (stralloc)STRALLOC_ZERO ;
+  return 1 ;
+}
+
+int tern_store_commit (tern_store_pending *p, uint32_t *uid)
+{
+  char const **kw = 0 ;
+  size_t k = 0 ;
+  int r ;
+  if (!p->tmp.len) return (errno = EINVAL, TERN_TEMP) ;
+  if (p->nkw && !(kw = malloc(p->nkw * sizeof *kw))) return TERN_TEMP ;
+  for (unsigned int i = 0 ; i < p->nkw ; i++) { kw[i] = p->kw.s + k ; k += strlen(kw[i]) + 1 ; }
+  r = lockcommit(&p->m, p->tmp.s, &p->rec, kw, p->nkw) ;
+  free(kw) ;
+  p->tmp.len = 0 ;  /* in cur/, or removed */
+  if (!r && uid) *uid = p->rec.uid ;
+  return r ;
+}
+
+void tern_store_pending_free (tern_store_pending *p)
+{
+  int e = errno ;
+  if (p->tmp.len) unlink(p->tmp.s) ;
+  if (p->fd >= 0) close(p->fd) ;
+  p->fd = -1 ;
+  tern_mbox_close(&p->m) ;
+  stralloc_free(&p->tmp) ;
+  stralloc_free(&p->kw) ;
+  errno = e ;
 }
 
 static int deliver (char const *acct, char const *mailbox, char const *s, size_t len, int src, char const *from,
@@ -142,7 +191,7 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
   stralloc tmp = STRALLOC_ZERO ;
   tern_rec rec = { .flags = flags & TERN_F_USER, .internaldate = date ? date : (int64_t)time(0) } ;
   tern_fssync mk = TERN_FSSYNC_ZERO ;
-  int kept = -1, handed = 0 ;
+  int kept = -1 ;
   int r ;
   r = tern_store_mbox_lookup(acct, mailbox, &e) ;
   if (r == TERN_PERM && errno == ENOENT && (opts & TERN_DELIVER_CREATE))
@@ -154,8 +203,12 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
   r = tern_mbox_openent(&m, acct, &e) ;
   if (r) { tern_mbox_close(&m) ; return r == TERN_PERM ? TERN_TEMP : r ; }  /* PERM: deleted under us */
   r = writetmp(&m, &tmp, s, len, src, from, &rec.size, &kept, &mk) ;
-  if (!r) r = place(&m, &tmp, kept, &mk, &rec, kw, nkw, uid, kept >= 0 && tern_store_later, &handed) ;
-  if (handed) kept = -1 ;  /* the caller's now (opened before the writes) */
+  if (!r && kept >= 0 && tern_store_later && !(opts & TERN_DELIVER_NOW) && pend(&m, &tmp, kept, &mk, &rec, kw, nkw))
+  {
+    kept = -1 ;  /* the caller's now, with the mailbox and the file */
+    if (uid) *uid = 0 ;
+  }
+  else if (!r) r = place(&m, &tmp, kept, &mk, &rec, kw, nkw, uid) ;
   if (kept >= 0 && close(kept) < 0 && !r) r = tern_errcode(errno) ;
   tern_mbox_close(&m) ;
   stralloc_free(&tmp) ;

@@ -274,24 +274,35 @@ void deliver_ended (pid_t pid, int wstat, char const *note, uint64_t now)
 
 int deliver_later (pid_t pid, char const *note, size_t len)
 {
+  static uint64_t seq = 0 ;
   size_t i = running(pid) ;
   job *j = JOB(i) ;
   if (i >= NJOBS || j->kind != JOB_LOCAL) return 0 ;
+  /* never 0 once the job is found: the worker keeps the delivery, and its
+     sync's codes must meet one job each (without memory, no junk note) */
   j->note.len = 0 ;
-  if (len && !stralloc_catb(&j->note, note, len)) return 0 ;
+  if (len && !stralloc_catb(&j->note, note, len)) j->note.len = 0 ;
   j->later = 1 ;
+  j->seq = ++seq ;
   jobslater++ ;
   return 1 ;
 }
 
-void deliver_synced (pid_t pid, int wstat, uint64_t now)
+void deliver_synced (pid_t pid, char const *codes, size_t n, uint64_t now)
 {
-  /* ended() drops the job: the last one takes its place */
-  for (size_t i = 0 ; i < NJOBS ;)
+  /* in the order answered: the k-th code is the k-th oldest job's.  If
+     the counts differ, which code is whose is unknown: every job failed
+     temporarily (a second copy at worst, never a loss) */
+  size_t njobs = 0 ;
+  for (size_t i = 0 ; i < NJOBS ; i++) njobs += JOB(i)->pid == pid && JOB(i)->later ;
+  if (njobs != n) codes = 0 ;
+  for (size_t k = 0 ;; k++)
   {
-    job *j = JOB(i) ;
-    if (j->pid != pid || !j->later) { i++ ; continue ; }
-    ended(i, wstat, j->note.len ? j->note.s : 0, now) ;
+    size_t first = NJOBS ;
+    for (size_t i = 0 ; i < NJOBS ; i++)
+      if (JOB(i)->pid == pid && JOB(i)->later && (first == NJOBS || JOB(i)->seq < JOB(first)->seq)) first = i ;
+    if (first == NJOBS) break ;
+    ended(first, (codes ? codes[k] & 0xff : 111) << 8, JOB(first)->note.len ? JOB(first)->note.s : 0, now) ;
   }
 }
 

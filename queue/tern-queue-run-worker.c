@@ -8,12 +8,15 @@
    vain), always with 111: a worker that dies with a job is a temporary
    failure of that job (the runner's SIGCHLD path).
    With TERN_QUEUE_SYNC_WAIT above 0 (the default) a worker's deliveries
-   are not durable when it answers 1 (LATER): it keeps their files open, and the
-   runner counts them done only after it sent "sync" (no descriptor) and
-   got 0 back: one shared sync of each file system (tern_fssync) for all of
-   them.  111 then, or a worker gone with deliveries kept: each is a
+   are only written into tmp/ when it answers 1 (LATER): it keeps them
+   (tern_store_later), and the runner counts them done only after it sent
+   "sync" (no descriptor) and got their codes back, one byte each in the
+   order answered: one shared sync of each file system (tern_fssync) for
+   all of their data, then each committed (renamed into cur/, recorded),
+   then one more sync.  111, or a worker gone with deliveries kept: a
    temporary failure (retried: at worst a second copy, never a loss). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,12 +38,13 @@
 #include "tern-queue-local.h"
 
 unsigned int workeridle = 60000 ;  /* ms: TERN_QUEUE_WORKER_IDLE */
-unsigned int syncwait = 20 ;       /* ms: TERN_QUEUE_SYNC_WAIT */
+unsigned int syncwait = 200 ;      /* ms: TERN_QUEUE_SYNC_WAIT */
 #define JOBS_MAX 10000
 #define JOBLEN 1024
 #define SYNC_BATCH 32  /* deliveries a worker keeps unsynced at most (runner) */
 #define LATER_MAX 64   /* and the worker itself: past that, a delivery syncs alone */
 #define LATER 1        /* a worker's answer: delivered, durable at the next "sync" */
+#define SYNC_PATIENCE 20000  /* us a "sync"'s second sync waits for the other workers' commits */
 
 typedef struct worker_s worker ;
 struct worker_s
@@ -76,46 +80,142 @@ static int take (int s, char *buf, int *fd, int ms)
   return 1 ;
 }
 
-/* the worker's deliveries written and answered, not yet durable: each
-   file's descriptor, opened before its writes, its marks and device */
+/* the worker's deliveries written into tmp/ and answered LATER, not yet
+   durable nor committed (tern_store_later), in the order answered, and
+   the device each file is on */
 typedef struct later_s later ;
-struct later_s { int fd ; dev_t dev ; tern_fssync mk ; } ;
+struct later_s { tern_store_pending p ; dev_t dev ; } ;
 static genalloc laters = GENALLOC_ZERO ;  /* later */
 static stralloc fsstate = STRALLOC_ZERO ;  /* QDIR/fssync */
 
 /* tern_store_later: a delivery kept for the next "sync" */
-static int keep (int fd, tern_fssync const *mk)
+static int keep (tern_store_pending *p)
 {
   struct stat st ;
-  later x = { .fd = fd, .mk = *mk } ;
-  if (genalloc_len(later, &laters) >= LATER_MAX || fstat(fd, &st) < 0) return 0 ;
+  later x ;
+  if (genalloc_len(later, &laters) >= LATER_MAX || fstat(p->fd, &st) < 0) return 0 ;
+  x.p = *p ;
   x.dev = st.st_dev ;
+  /* its writes are done: a sync begun from now on covers them */
+  tern_fssync_written(fsstate.s, x.p.fd, &x.p.mk) ;
   return genalloc_append(later, &laters, &x) ;
 }
 
-/* every delivery kept made durable: 0, or 111.  One sync per file system,
-   through the first descriptor kept on it: it was opened before every
-   later file was (its syncfs reports their write-back errors too) and
-   the sync begins after all of their writes (tern_fssync.h) */
-static char syncall (void)
+/* how a file system is synced: through which descriptor, with which marks */
+typedef struct devsync_s devsync ;
+struct devsync_s { dev_t dev ; int fd ; tern_fssync mk ; } ;
+/* a descriptor per file system (a mailbox directory), opened at the end
+   of a "sync", so older than every file of the next: a sync through it
+   stands for the other workers' deliveries too (tern_fssync.h: their
+   tickets are younger), where one through a worker's oldest file would
+   stand only for those written after it */
+static genalloc syncfds = GENALLOC_ZERO ;  /* devsync */
+#define SYNCFDS_MAX 8
+
+/* x[i] is the first delivery kept on its file system */
+static int firston (later const *x, size_t i)
+{
+  size_t k = 0 ;
+  while (k < i && x[k].dev != x[i].dev) k++ ;
+  return k == i ;
+}
+
+/* the syncs of x[i]'s file system (x[i] the first kept on it): through
+   the worker's descriptor for it if it has one, else through x[i]'s file
+   (opened before all the others); with x[i]'s marks (the oldest), and
+   the last "written" mark of them all */
+static devsync plan (later const *x, size_t n, size_t i)
+{
+  devsync d = { .dev = x[i].dev, .fd = x[i].p.fd, .mk = x[i].p.mk } ;
+  devsync const *f = genalloc_s(devsync, &syncfds) ;
+  for (size_t j = i ; j < n ; j++)
+  {
+    if (x[j].dev != d.dev) continue ;
+    if (!x[j].p.mk.aok || x[j].p.mk.gen != d.mk.gen) d.mk.aok = 0 ;
+    else if (x[j].p.mk.after > d.mk.after) d.mk.after = x[j].p.mk.after ;
+  }
+  for (size_t k = 0 ; k < genalloc_len(devsync, &syncfds) ; k++)
+    if (f[k].dev == d.dev && f[k].mk.ok && d.mk.ok && f[k].mk.gen == d.mk.gen)
+    {
+      d.fd = f[k].fd ;
+      d.mk.dticket = f[k].mk.dticket ;
+    }
+  return d ;
+}
+
+/* after a "sync": a descriptor kept for x[i]'s file system, new if it
+   has none of the current generation */
+static void keepfd (later const *x, size_t i, devsync const *d)
+{
+  devsync *f = genalloc_s(devsync, &syncfds) ;
+  size_t k = 0, nf = genalloc_len(devsync, &syncfds) ;
+  devsync y = { .dev = x[i].dev } ;
+  struct stat st ;
+  while (k < nf && f[k].dev != x[i].dev) k++ ;
+  if (k < nf && f[k].fd == d->fd) return ;  /* used: still good */
+  if (k == nf && nf >= SYNCFDS_MAX) return ;
+  y.fd = open(x[i].p.m.dir.s, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (y.fd < 0) return ;
+  if (fstat(y.fd, &st) < 0 || st.st_dev != x[i].dev) { close(y.fd) ; return ; }
+  tern_fssync_begin(fsstate.s, y.fd, &y.mk) ;
+  if (k < nf) { close(f[k].fd) ; f[k] = y ; }
+  else if (!genalloc_append(devsync, &syncfds, &y)) close(y.fd) ;
+}
+
+/* one sync of each file system holding a delivery still on its way
+   (code 0), as planned (d[i] for each x[i] first on its file system):
+   through a descriptor opened before every file to cover (its syncfs
+   reports their write-back errors too), with marks taken before their
+   writes (tern_fssync.h).  A sync that fails fails each delivery on
+   that file system. */
+static void syncdevs (later *x, size_t n, devsync *d, char *code, char const *what)
+{
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    size_t j = i ;
+    if (!firston(x, i)) continue ;
+    while (j < n && (x[j].dev != x[i].dev || code[j])) j++ ;
+    if (j == n) continue ;  /* none left on it */
+    if (tern_fssync_wait(fsstate.s, d[i].fd, &d[i].mk, 0)) continue ;
+    strerr_warnwu3sys("sync the deliveries just ", what, " (each is retried)") ;
+    for (j = i ; j < n ; j++) if (x[j].dev == x[i].dev) code[j] = 111 ;
+  }
+}
+
+/* "sync": every delivery kept made durable, data first (tern-queue-run(8)):
+   a sync of their files' data; then each renamed into cur/ and recorded
+   (tern_store_commit); then a sync of those names and records.  code[i]:
+   0 done, 111 (its commit or a sync failed: retried, never lost) */
+static void syncall (char *code)
 {
   later *x = genalloc_s(later, &laters) ;
   size_t n = genalloc_len(later, &laters) ;
-  char code = 0 ;
+  devsync d[LATER_MAX] ;
+  memset(code, 0, n) ;
+  for (size_t i = 0 ; i < n ; i++) if (firston(x, i)) d[i] = plan(x, n, i) ;
+  syncdevs(x, n, d, code, "written") ;
+  /* the second sync's marks, before the commits: the same descriptors,
+     still as old (tern_fssync_again) */
+  for (size_t i = 0 ; i < n ; i++) if (firston(x, i)) tern_fssync_again(fsstate.s, d[i].fd, &d[i].mk) ;
   for (size_t i = 0 ; i < n ; i++)
   {
-    size_t k = 0 ;
-    while (k < i && x[k].dev != x[i].dev) k++ ;
-    if (k < i || code) continue ;  /* synced with x[k], or one failed: all are 111 */
-    if (!tern_fssync_wait(fsstate.s, x[i].fd, &x[i].mk, 0))
-    {
-      strerr_warnwu1sys("sync the deliveries just made (each is retried)") ;
-      code = 111 ;
-    }
+    int r = code[i] ? TERN_OK : tern_store_commit(&x[i].p, 0) ;
+    if (!r) continue ;
+    if (errno == EUCLEAN)
+      strerr_warnwu("commit a delivery in ", x[i].p.m.dir.s, ": damaged store: ", tern_store_damage_path(), ": ",
+        tern_store_damage_what(), " (it is retried)") ;
+    else strerr_warnwu3sys("commit a delivery in ", x[i].p.m.dir.s, " (it is retried)") ;
+    code[i] = 111 ;
   }
-  for (size_t i = 0 ; i < n ; i++) close(x[i].fd) ;
+  /* the other workers sent "sync" with this one commit into the same
+     mailboxes one after the other: a sync that waits for them a little
+     serves them all */
+  tern_fssync_patience = SYNC_PATIENCE ;
+  syncdevs(x, n, d, code, "named") ;
+  tern_fssync_patience = 2000 ;
+  for (size_t i = 0 ; i < n ; i++) if (firston(x, i)) keepfd(x, i, d + i) ;
+  for (size_t i = 0 ; i < n ; i++) tern_store_pending_free(&x[i].p) ;
   genalloc_setlen(later, &laters, 0) ;
-  return code ;
 }
 
 static tern_conf wconf = TERN_CONF_ZERO ;
@@ -217,8 +317,11 @@ static void serve (int s)
     if (fd >= 0) one(s, buf, fd) ;
     else
     {
-      char code = syncall() ;
-      if (write(s, &code, 1) != 1) _exit(111) ;
+      /* one code per delivery kept, in the order they were answered */
+      char code[LATER_MAX] = { 111 } ;
+      size_t n = genalloc_len(later, &laters) ;
+      syncall(code) ;
+      if (write(s, code, n ? n : 1) != (ssize_t)(n ? n : 1)) _exit(111) ;
     }
     if (last) _exit(111) ;
   }
@@ -275,8 +378,8 @@ int worker_gone (pid_t pid, int wstat, uint64_t now)
     *w = *W(NW - 1) ;
     genalloc_setlen(worker, &workers, NW - 1) ;
     deliver_ended(pid, WIFEXITED(wstat) && !WEXITSTATUS(wstat) ? 111 << 8 : wstat, 0, now) ;
-    /* its deliveries not yet synced may be lost (power loss): again */
-    deliver_synced(pid, 111 << 8, now) ;
+    /* its deliveries not yet committed and synced: again */
+    deliver_synced(pid, 0, 0, now) ;
     return 1 ;
   }
   return 0 ;
@@ -297,7 +400,8 @@ void worker_answers (struct pollfd const *p, size_t n, uint64_t now)
 {
   for (size_t k = 0 ; k < n ; k++)
   {
-    char ans[1 + sizeof(local_note) + 2] ;
+    /* a job's code and note, or a "sync"'s codes */
+    char ans[(1 + sizeof(local_note) > LATER_MAX ? 1 + sizeof(local_note) : LATER_MAX) + 2] ;
     ssize_t r ;
     if (!(p[k].revents & (POLLIN | POLLHUP | POLLERR))) continue ;
     for (size_t i = 0 ; i < NW ; i++)
@@ -315,7 +419,7 @@ void worker_answers (struct pollfd const *p, size_t n, uint64_t now)
       if (w->syncing)
       {
         w->syncing = 0 ;
-        deliver_synced(w->pid, (ans[0] & 0xff) << 8, now) ;
+        deliver_synced(w->pid, ans, (size_t)r, now) ;
         break ;
       }
       ans[r] = ans[r + 1] = 0 ;  /* a short answer: empty note */
@@ -331,25 +435,39 @@ void worker_answers (struct pollfd const *p, size_t n, uint64_t now)
   }
 }
 
-/* "sync" to every idle worker whose kept deliveries are due (stopping:
-   all): the ms until the next is due, -1 none */
+/* w may be sent "sync" now */
+static int cansync (worker const *w)
+{
+  return w->nlater && !w->busy && w->fd >= 0 ;
+}
+
+/* "sync" to every idle worker with kept deliveries once one of them is
+   due (its oldest is TERN_QUEUE_SYNC_WAIT old, or it keeps SYNC_BATCH;
+   stopping: all), the oldest first: their syncs meet in tern_fssync (one
+   through a descriptor older than the others' files stands for them).
+   The ms until the next is due, -1 none. */
 int worker_sync (int stopping)
 {
   uint64_t t = msnow() ;
-  int wait = -1 ;
+  int wait = -1, due = stopping ;
   for (size_t i = 0 ; i < NW ; i++)
   {
     worker *w = W(i) ;
-    if (!w->nlater || w->busy || w->fd < 0) continue ;
-    if (stopping || w->nlater >= SYNC_BATCH || t >= w->since + syncwait)
-    {
-      if (send(w->fd, "sync", 4, MSG_NOSIGNAL) == 4) { w->busy = 1 ; w->syncing = 1 ; w->nlater = 0 ; continue ; }
-      /* it was just leaving: its deliveries are retried when it is reaped */
-      close(w->fd) ;
-      w->fd = -1 ; w->busy = 1 ;
-      continue ;
-    }
-    if (wait < 0 || w->since + syncwait - t < (uint64_t)wait) wait = (int)(w->since + syncwait - t) ;
+    if (!cansync(w)) continue ;
+    if (w->nlater >= SYNC_BATCH || t >= w->since + syncwait) due = 1 ;
+    else if (wait < 0 || w->since + syncwait - t < (uint64_t)wait) wait = (int)(w->since + syncwait - t) ;
   }
-  return wait ;
+  if (!due) return wait ;
+  for (;;)
+  {
+    worker *w = 0 ;
+    for (size_t i = 0 ; i < NW ; i++) if (cansync(W(i)) && (!w || W(i)->since < w->since)) w = W(i) ;
+    if (!w) break ;
+    w->busy = 1 ;
+    if (send(w->fd, "sync", 4, MSG_NOSIGNAL) == 4) { w->syncing = 1 ; w->nlater = 0 ; continue ; }
+    /* it was just leaving: its deliveries are retried when it is reaped */
+    close(w->fd) ;
+    w->fd = -1 ;
+  }
+  return -1 ;
 }

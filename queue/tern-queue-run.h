@@ -61,6 +61,7 @@ struct job_s
   genalloc parts ;    /* part: remote jobs, one per message (a batch has several) */
   int later ;         /* local: its worker answered 0, the delivery awaits the worker's sync */
   stralloc note ;     /* and the worker's note then ("JUNK\0MAILBOX\0") */
+  uint64_t seq ;      /* and the order it answered in (its code's place in the sync's answer) */
 } ;
 
 extern genalloc msgs ;          /* msg */
@@ -125,13 +126,15 @@ extern int deliver_start (size_t m, char const *account, unsigned int const *rcp
 extern void deliver_reap (uint64_t now) ;
 /* the job of pid ended; note: a worker's "JUNK\0MAILBOX\0" (tern-queue-local.h), or 0 */
 extern void deliver_ended (pid_t pid, int wstat, char const *note, uint64_t now) ;
-/* worker pid answered 0 for its job, which now awaits its sync (note and
-   its length as for deliver_ended): 1, or 0 (no such job, ENOMEM: ended
-   at once) */
+/* worker pid answered LATER for its job, which now awaits its sync (note
+   and its length as for deliver_ended; without memory, none): 1, or 0 (no
+   such job) */
 extern int deliver_later (pid_t pid, char const *note, size_t len) ;
-/* worker pid's sync ended (wstat), or it is gone: every job of it that
-   awaited the sync ends so */
-extern void deliver_synced (pid_t pid, int wstat, uint64_t now) ;
+/* worker pid's sync ended with codes[0..n) (0 done, else a temporary
+   failure), one per job of it that awaited the sync, in the order they
+   were answered (codes 0, or n not their number: each failed
+   temporarily; codes 0 when it is gone) */
+extern void deliver_synced (pid_t pid, char const *codes, size_t n, uint64_t now) ;
 extern char const *localagent ;  /* TERN_QUEUE_LOCAL, or 0 */
 
 /* tern-queue-run-worker.c */

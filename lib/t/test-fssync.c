@@ -199,6 +199,84 @@ static void damage (void)
     "the slot starts again, a new generation") ;
 }
 
+/* a file opened, marked and written: its fd (its marks in *m), -1 */
+static int marked (char const *name, tern_fssync *m)
+{
+  int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600) ;
+  if (fd < 0) return -1 ;
+  tern_fssync_begin("fssync", fd, m) ;
+  if (write(fd, "x", 1) != 1) { close(fd) ; return -1 ; }
+  return fd ;
+}
+
+/* written: a sync begun after it (through an older descriptor) stands
+   for the writes even though it began before the wait; without it, only
+   one begun after the wait does.  again: new marks on an old descriptor
+   keep its age, so a sync through it still stands for younger ones */
+static void later (void)
+{
+  tern_fssync a, b, c ;
+  unsigned int how = 0 ;
+  uint64_t before ;
+  int fb = marked("t.b", &b), fa = marked("t.a", &a), fc ;
+  tern_fssync_written("fssync", fa, &a) ;
+  T(a.aok && tern_fssync_wait("fssync", fb, &b, &how) && how == TERN_FSSYNC_OWN, "written, then an older descriptor's sync") ;
+  before = ld(&S->started) ;
+  T(tern_fssync_wait("fssync", fa, &a, &how) && how == TERN_FSSYNC_SHARED && ld(&S->started) == before,
+    "a sync begun after written but before the wait stands for it") ;
+  close(fa) ;
+  fa = marked("t.a", &a) ;
+  T(tern_fssync_wait("fssync", fb, &b, &how) && how == TERN_FSSYNC_OWN, "not written, then a sync") ;
+  T(tern_fssync_wait("fssync", fa, &a, &how) && how == TERN_FSSYNC_OWN, "one begun before the wait does not") ;
+  close(fa) ;
+  /* b is old now; c younger; b's new marks (again), then its sync */
+  fc = marked("t.c", &c) ;
+  tern_fssync_written("fssync", fc, &c) ;
+  tern_fssync_again("fssync", fb, &b) ;
+  T(b.dticket < b.ticket && b.dticket < c.ticket, "again: a new ticket, the descriptor's kept") ;
+  T(tern_fssync_wait("fssync", fb, &b, &how) && how == TERN_FSSYNC_OWN, "the old descriptor's second sync") ;
+  before = ld(&S->started) ;
+  T(tern_fssync_wait("fssync", fc, &c, &how) && how == TERN_FSSYNC_SHARED && ld(&S->started) == before,
+    "it stands for a younger descriptor's writes") ;
+  close(fc) ;
+  fc = marked("t.c", &c) ;
+  tern_fssync_written("fssync", fc, &c) ;
+  tern_fssync_begin("fssync", fb, &b) ;  /* new marks that forget the age */
+  T(tern_fssync_wait("fssync", fb, &b, &how) && how == TERN_FSSYNC_OWN, "a sync through fresh marks") ;
+  T(tern_fssync_wait("fssync", fc, &c, &how) && how == TERN_FSSYNC_OWN, "does not stand for them") ;
+  close(fc) ;
+  close(fb) ;
+}
+
+/* covered: while another holds the slot's lock (a patient leader), a
+   committer that the last sync covers returns at once, without waiting */
+static void nolock (void)
+{
+  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 64 } ;
+  tern_fssync a, b ;
+  unsigned int i, how = 0 ;
+  int fb = marked("t.b", &b), fa = marked("t.a", &a), fd ;
+  pid_t pid ;
+  int wstat = 0, reaped = 0 ;
+  tern_fssync_written("fssync", fa, &a) ;
+  T(tern_fssync_wait("fssync", fb, &b, &how) && how == TERN_FSSYNC_OWN, "a sync after the writes") ;
+  close(fb) ;
+  i = slotof() ;
+  fd = open("fssync", O_RDWR) ;
+  fl.l_start = 64 + 64 * (off_t)i ;
+  T(i < 63 && fd >= 0 && fcntl(fd, F_OFD_SETLK, &fl) == 0, "the slot's lock held") ;
+  pid = fork() ;
+  if (!pid) _exit(tern_fssync_wait("fssync", fa, &a, &how) && how == TERN_FSSYNC_SHARED ? 0 : 1) ;
+  for (int n = 0 ; n < 60000 && !waiter() && !reaped ; n++)
+    if (waitpid(pid, &wstat, WNOHANG) == pid) reaped = 1 ; else usleep(1000) ;
+  T(reaped && !waiter(), "the covered committer returned while the lock was held") ;
+  fl.l_type = F_UNLCK ;
+  fcntl(fd, F_OFD_SETLK, &fl) ;
+  close(fd) ;
+  T((reaped || waitpid(pid, &wstat, 0) == pid) && WIFEXITED(wstat) && !WEXITSTATUS(wstat), "and shared that sync") ;
+  close(fa) ;
+}
+
 int main (void)
 {
   struct stat st ;
@@ -213,6 +291,8 @@ int main (void)
   T(fl == ld(&S->done), "a flush after every syncfs") ;
   rules() ;
   patience() ;
+  later() ;
+  nolock() ;
   killed() ;
   eio() ;
   damage() ;

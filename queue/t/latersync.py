@@ -1,9 +1,10 @@
 # latersync.py: the delivery workers' bulk sync (tern-queue-run(8),
 # TERN_QUEUE_SYNC_WAIT), seen through strace -f of the runner and its
-# workers.  1: three messages, one at a time: the worker renames each into
-# cur/ with no fsync of its own, and only after a syncfs and a flush
-# (fdatasync) by the worker does the runner log its delivery and remove
-# the queue file.  2: 20 messages queued while the runner is down, one
+# workers.  1: three messages, one at a time: the worker writes each into
+# tmp/ with no fsync of its own; a syncfs and a flush (fdatasync) come
+# before its rename into cur/ (its data durable before its name), a
+# second pair after it, and only then does the runner log its delivery
+# and remove the queue file.  2: 20 messages queued while the runner is down, one
 # worker (queue-concurrency 1): all arrive whole and the workers make
 # fewer than one fsync-class call per message (before: an fsync of each
 # file and one of cur/, two per message).  3: TERN_QUEUE_SYNC_WAIT=0: each
@@ -18,7 +19,7 @@ with open("c/tern.conf", "a") as f:
 sh("tern-conf -c c compile")
 Q = D + "/data/queue"
 BASE = D + "/data/accounts/bob/mail"
-CALLS = "trace=rename,renameat,renameat2,syncfs,fdatasync,fsync,unlink,unlinkat,write"
+CALLS = "trace=openat,rename,renameat,renameat2,syncfs,fdatasync,fsync,unlink,unlinkat,write"
 
 
 def send(n):
@@ -74,20 +75,32 @@ for n in range(3):
     check(until(lambda: empty() and len(stored()) == n + 1), "message %d delivered, the queue empty" % n)
 stop(st, rpid)
 ls = open("trace.one").read().splitlines()
-rn = -1
+prev = 0
 for n in range(3):
-    rn = first(ls, r'rename.*/tmp/.*/cur/', rn + 1)
-    sf = first(ls, r'syncfs\(\d+\) += 0', rn)
-    fl = first(ls, r'fdatasync\(\d+\) += 0', sf)
-    dl = first(ls, r'write\(2, .*delivery .*result=ok', rn)
-    ul = first(ls, r'unlink(at)?\(.*queue/mess/', rn)
-    check(rn >= 0 and sf > rn and fl > sf, "message %d: renamed into cur/, then a syncfs and a flush" % n)
-    check(fl >= 0 and dl > fl, "message %d: its delivery logged only after them" % n)
-    check(fl >= 0 and ul > fl, "message %d: its queue file removed only after them" % n)
+    # its file in tmp/ (opened by a worker, written through that fd), then
+    # renamed into cur/ under the same name
+    op = first(ls, r'openat\(.*/mail/\d+/tmp/[^"]*", O_WRONLY\|O_CREAT\|O_EXCL.* = \d+$', prev)
+    m = re.match(r'(\d+) +openat\(.*"([^"]*/tmp/[^"]*)".* = (\d+)$', ls[op]) if op >= 0 else None
+    pid, tmp, fd = (m.group(1), m.group(2), m.group(3)) if m else ("-", "-", "-")
+    wr = first(ls, r'^%s +write\(%s, ' % (pid, fd), op) if m else -1
+    rn = first(ls, r'rename\("%s", ".*/cur/\d+"\) += 0' % re.escape(tmp), op) if m else -1
+    sf = first(ls, r'syncfs\(\d+', wr) if wr >= 0 else -1
+    fl = first(ls, r'fdatasync\(\d+', sf) if sf >= 0 else -1
+    sf2 = first(ls, r'syncfs\(\d+', rn) if rn >= 0 else -1
+    fl2 = first(ls, r'fdatasync\(\d+', sf2) if sf2 >= 0 else -1
+    fl2end = first(ls, r'(fdatasync\(\d+\)|<\.\.\. fdatasync resumed>\)) += 0', fl2) if fl2 >= 0 else -1
+    dl = first(ls, r'write\(2, .*delivery .*result=ok', op)
+    ul = first(ls, r'unlink(at)?\(.*queue/mess/', op)
+    check(op >= 0 and wr > op, "message %d: written into tmp/ by a worker" % n)
+    check(wr >= 0 and sf > wr and fl > sf, "message %d: written, then a syncfs and a flush" % n)
+    check(fl >= 0 and rn > fl, "message %d: renamed into cur/ only after them (its data durable before its name)" % n)
+    check(rn >= 0 and sf2 > rn and fl2end > sf2, "message %d: renamed, then a second syncfs and flush" % n)
+    check(fl2end >= 0 and dl > fl2end, "message %d: its delivery logged only after them" % n)
+    check(fl2end >= 0 and ul > fl2end, "message %d: its queue file removed only after them" % n)
     # (the first delivery makes the account's store, with fsyncs)
-    if n: check(fl >= 0 and not [l for l in ls[prev:fl] if re.search(r' fsync\(', l)],
-                "message %d: no fsync from the last removal to its flush (of the file or of cur/)" % n)
-    prev = ul
+    if n: check(fl2end >= 0 and not [l for l in ls[prev:fl2end] if re.search(r' fsync\(', l)],
+                "message %d: no fsync from the last removal to its last flush (of the file or of cur/)" % n)
+    prev = max(ul, prev)
 
 # 2: twenty at once, one worker
 for n in range(3, 23):
