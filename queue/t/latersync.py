@@ -13,11 +13,7 @@ import os, re, signal, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "smtp-in/t"))
 from smtpin import *
 
-setup()
-with open("c/tern.conf", "a") as f:
-    f.write("queue-concurrency 1\n")
-sh("tern-conf -c c compile")
-Q = D + "/data/queue"
+Q = setup_serial()
 BASE = D + "/data/accounts/bob/mail"
 CALLS = "trace=openat,rename,renameat,renameat2,syncfs,fdatasync,fsync,unlink,unlinkat,write"
 

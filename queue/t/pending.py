@@ -12,11 +12,7 @@ sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "smtp-in/t"))
 from smtpin import *
 from terntest import waitfor
 
-setup()
-with open("c/tern.conf", "a") as f:
-    f.write("queue-concurrency 1\n")
-sh("tern-conf -c c compile")
-Q = D + "/data/queue"
+Q = setup_serial()
 ACC = D + "/data/accounts"
 
 

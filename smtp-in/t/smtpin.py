@@ -55,6 +55,16 @@ def setup(pw="bob password"):
     os.chmod("inject", 0o755)
 
 
+def setup_serial():
+    """setup(), then one delivery at a time (queue-concurrency 1: one
+    worker); the queue's directory"""
+    setup()
+    with open("c/tern.conf", "a") as f:
+        f.write("queue-concurrency 1\n")
+    sh("tern-conf -c c compile")
+    return D + "/data/queue"
+
+
 def queued():
     """[(argv list, message bytes)] committed by the fake inject, oldest first."""
     out = []
