@@ -39,6 +39,8 @@
 
 unsigned int workeridle = 60000 ;  /* ms: TERN_QUEUE_WORKER_IDLE */
 unsigned int syncwait = 200 ;      /* ms: TERN_QUEUE_SYNC_WAIT */
+unsigned int syncquiet = 25 ;      /* ms: TERN_QUEUE_SYNC_QUIET */
+static uint64_t lastlater = 0 ;    /* when a delivery last answered LATER (ms) */
 #define JOBS_MAX 10000
 #define JOBLEN 1024
 #define SYNC_BATCH 32  /* deliveries a worker keeps unsynced at most (runner) */
@@ -426,7 +428,8 @@ void worker_answers (struct pollfd const *p, size_t n, uint64_t now)
       /* written, durable at the next sync */
       if (ans[0] == LATER && deliver_later(w->pid, r > 1 ? ans + 1 : 0, r > 1 ? (size_t)r + 1 : 0))
       {
-        if (!w->nlater++) w->since = msnow() ;
+        lastlater = msnow() ;
+        if (!w->nlater++) w->since = lastlater ;
         break ;
       }
       deliver_ended(w->pid, (ans[0] & 0xff) << 8, r > 1 ? ans + 1 : 0, now) ;
@@ -442,20 +445,26 @@ static int cansync (worker const *w)
 }
 
 /* "sync" to every idle worker with kept deliveries once one of them is
-   due (its oldest is TERN_QUEUE_SYNC_WAIT old, or it keeps SYNC_BATCH;
-   stopping: all), the oldest first: their syncs meet in tern_fssync (one
+   due (its oldest is TERN_QUEUE_SYNC_WAIT old, none answered for
+   TERN_QUEUE_SYNC_QUIET, or it keeps SYNC_BATCH; stopping: all), the oldest first: their syncs meet in tern_fssync (one
    through a descriptor older than the others' files stands for them).
    The ms until the next is due, -1 none. */
 int worker_sync (int stopping)
 {
   uint64_t t = msnow() ;
+  /* no delivery answered for syncquiet ms: the burst is over, or so slow
+     that nothing would share the sync; its last deliveries need not wait
+     the whole syncwait (0, or not below syncwait: no such rule) */
+  uint64_t quiet = syncquiet && syncquiet < syncwait ? lastlater + syncquiet : (uint64_t)-1 ;
   int wait = -1, due = stopping ;
   for (size_t i = 0 ; i < NW ; i++)
   {
     worker *w = W(i) ;
+    uint64_t at ;
     if (!cansync(w)) continue ;
-    if (w->nlater >= SYNC_BATCH || t >= w->since + syncwait) due = 1 ;
-    else if (wait < 0 || w->since + syncwait - t < (uint64_t)wait) wait = (int)(w->since + syncwait - t) ;
+    at = w->since + syncwait < quiet ? w->since + syncwait : quiet ;
+    if (w->nlater >= SYNC_BATCH || t >= at) due = 1 ;
+    else if (wait < 0 || at - t < (uint64_t)wait) wait = (int)(at - t) ;
   }
   if (!due) return wait ;
   for (;;)

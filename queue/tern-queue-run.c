@@ -147,6 +147,7 @@ int main (int argc, char const *const *argv)
   basedelay = (int)envnum("TERN_QUEUE_BASE_DELAY", 0, 0xffff, (unsigned int)basedelay) ;
   workeridle = envnum("TERN_QUEUE_WORKER_IDLE", 1, 3600000, workeridle) ;
   syncwait = envnum("TERN_QUEUE_SYNC_WAIT", 0, 10000, syncwait) ;
+  syncquiet = envnum("TERN_QUEUE_SYNC_QUIET", 0, 10000, syncquiet) ;
   localagent = getenv("TERN_QUEUE_LOCAL") ;
   if (localagent && !*localagent) localagent = 0 ;
   cfd = ctl_open() ;

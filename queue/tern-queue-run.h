@@ -141,6 +141,7 @@ extern char const *localagent ;  /* TERN_QUEUE_LOCAL, or 0 */
 struct pollfd ;
 extern unsigned int workeridle ;  /* ms a worker waits for a job before it leaves */
 extern unsigned int syncwait ;    /* ms a delivery may wait for its sync; 0: each syncs alone */
+extern unsigned int syncquiet ;   /* ms without a new delivery after which the kept ones sync; 0: never early */
 extern int worker_sync (int stopping) ;  /* "sync" to the workers due: ms to the next, -1 none */
 extern pid_t worker_start (int fd, char const *account, uint64_t date, unsigned int opts) ;  /* -1 on error */
 extern int worker_gone (pid_t pid, int wstat, uint64_t now) ;  /* 1 if pid was a worker */

@@ -101,7 +101,7 @@ for n in range(3):
 # 2: twenty at once, one worker
 for n in range(3, 23):
     check(send(n), "message %d: 250" % n) if n in (3, 22) else send(n)
-st, rpid = traced("trace.bulk", {"TERN_QUEUE_SYNC_WAIT": "5000"})
+st, rpid = traced("trace.bulk", {"TERN_QUEUE_SYNC_WAIT": "5000", "TERN_QUEUE_SYNC_QUIET": "0"})
 check(until(lambda: empty() and len(stored()) == 23), "20 more delivered, the queue empty")
 stop(st, rpid)
 ls = open("trace.bulk").read().splitlines()

@@ -6,7 +6,9 @@
 # are delivered; moved back, it is delivered on the retry, once.  2: a
 # worker holding five kept deliveries killed with SIGKILL: each is put
 # off and delivered on the retry, each once (none was in cur/).  The long
-# TERN_QUEUE_SYNC_WAIT makes the window; every wait is on a condition.
+# TERN_QUEUE_SYNC_WAIT makes the window (TERN_QUEUE_SYNC_QUIET=0: no
+# early sync when deliveries pause); every wait is on a condition.  3: a
+# lone delivery is synced once none has come for TERN_QUEUE_SYNC_QUIET ms.
 import os, re, signal, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "smtp-in/t"))
 from smtpin import *
@@ -66,7 +68,7 @@ def lines(log, pat):
 
 # 1: one commit fails at the sync, the others of its batch do not
 ids = [inject(0, "alice"), inject(1, "bob"), inject(2, "alice"), inject(3, "alice")]
-r = start("run1.log", TERN_QUEUE_SYNC_WAIT="10000")
+r = start("run1.log", TERN_QUEUE_SYNC_WAIT="10000", TERN_QUEUE_SYNC_QUIET="0")
 check(waitfor(lambda: written("alice", 3) and written("bob", 1), 60), "4 deliveries written into tmp/")
 check(not files("alice", "cur") and not files("bob", "cur"), "none in cur/ before the sync (not yet durable: not visible)")
 bobtmp = list(files("bob", "tmp"))
@@ -94,7 +96,7 @@ check(seqs("alice") == [0, 2, 3], "alice's not again: %r" % seqs("alice"))
 # 2: kill -9 of a worker holding five kept deliveries
 stale = set(files("bob", "tmp"))  # the file of the failed commit, left for tmp/'s cleanup (36 hours)
 for n in range(10, 15): inject(n, "bob")
-r = start("run3.log", TERN_QUEUE_SYNC_WAIT="10000")
+r = start("run3.log", TERN_QUEUE_SYNC_WAIT="10000", TERN_QUEUE_SYNC_QUIET="0")
 check(waitfor(lambda: written("bob", 5, stale), 60), "5 deliveries written into tmp/")
 check(seqs("bob") == [1], "none in cur/")
 kids = subprocess.run(["ps", "-o", "pid=", "--ppid", str(r.pid)], capture_output=True, text=True).stdout.split()
@@ -109,4 +111,15 @@ check(waitfor(lambda: empty() and len(seqs("bob")) >= 6, 60), "the 5 delivered o
 stop(r)
 check(seqs("bob") == [1, 10, 11, 12, 13, 14] and whole("bob"), "each once, whole: %r" % seqs("bob"))
 check(len(lines("run4.log", r"delivery .*result=ok")) == 5, "5 delivery lines")
+
+# 3: the quiet rule: no delivery answered for TERN_QUEUE_SYNC_QUIET ms,
+# the kept ones sync without waiting out TERN_QUEUE_SYNC_WAIT (10 s here:
+# a delivery logged within 8 s came by the quiet rule)
+qid = inject(20, "alice")
+r = start("run5.log", TERN_QUEUE_SYNC_WAIT="10000", TERN_QUEUE_SYNC_QUIET="100")
+t0 = time.time()
+check(waitfor(lambda: lines("run5.log", r"delivery .*id=%s .*result=ok" % qid), 8),
+      "a lone delivery synced after the quiet time, not the 10 s wait (%.1f s)" % (time.time() - t0))
+stop(r)
+check(seqs("alice") == [0, 2, 3, 20] and whole("alice"), "delivered once, whole: %r" % seqs("alice"))
 done()
