@@ -135,9 +135,8 @@ static int place (tern_mbox *m, stralloc *tmp, int kept, tern_fssync const *mk, 
   /* after the unlock, so deliveries into one mailbox sync side by side:
      a later delivery's fsync makes every earlier rename durable too,
      and with a state file one fsync serves every waiting delivery */
-  if (r) ;
-  else if (kept >= 0 && !tern_fssync_wait(tern_store_fssync, kept, mk, 0)) r = tern_errcode(errno) ;
-  else if (kept < 0 && (!tern_mbox_path(tmp, m, "cur", 0) || !tern_dirsync(tern_store_dirsync, tmp->s, 0))) r = tern_errcode(errno) ;
+  if (!r && !(kept >= 0 ? tern_fssync_wait(tern_store_fssync, kept, mk, 0)
+    : tern_mbox_path(tmp, m, "cur", 0) && tern_dirsync(tern_store_dirsync, tmp->s, 0))) r = tern_errcode(errno) ;
   if (!r && uid) *uid = rec->uid ;
   return r ;
 }

@@ -9,6 +9,7 @@
 import os, re, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "smtp-in/t"))
 from smtpin import *
+from terntest import waitfor
 
 setup()
 Q = D + "/data/queue"
@@ -82,23 +83,9 @@ check(open(Q + "/fssync", "rb").read(14) == b"tern-fssync 1\n", "queue/fssync ma
 before = slot()
 runner = subprocess.Popen(["tern-queue-run", "-c", "c"], stderr=open("run.log", "ab"),
                           env=dict(os.environ, TERN_SYNC="syncfs"))
-base = D + "/data/accounts/bob/mail"
-def stored():
-    out = []
-    for mb in os.listdir(base) if os.path.isdir(base) else ():
-        cur = base + "/" + mb + "/cur"
-        out += [open(cur + "/" + f, "rb").read() for f in (os.listdir(cur) if os.path.isdir(cur) else ())]
-    return out
-for _ in range(600):
-    if len(stored()) >= 2: break
-    time.sleep(0.1)
-def empty():
-    return not [n for d in ("todo", "mess") for n in os.listdir(Q + "/" + d)]
-for _ in range(600):
-    if empty(): break
-    time.sleep(0.1)
-check(empty(), "the queue empties (each delivery reported after its syncs)")
-got = stored()
+waitfor(lambda: len(mailfiles("bob")) >= 2, 60)
+check(waitfor(qempty, 60), "the queue empties (each delivery reported after its syncs)")
+got = list(mailfiles("bob").values())
 check(len(got) == 2 and all(re.search(rb"\r\nbody \d\r\n$", m) for m in got), "both delivered whole (%d)" % len(got))
 after = slot()
 # (two deliveries may share one: the workers sync in bulk, tern-queue-run.8)

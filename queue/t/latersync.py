@@ -12,9 +12,9 @@
 import os, re, signal, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "smtp-in/t"))
 from smtpin import *
+from terntest import waitfor
 
 Q = setup_serial()
-BASE = D + "/data/accounts/bob/mail"
 CALLS = "trace=openat,rename,renameat,renameat2,syncfs,fdatasync,fsync,unlink,unlinkat,write"
 
 
@@ -22,22 +22,8 @@ def send(n):
     return Session(extra={"TERN_QUEUE_INJECT": ""}).onemsg(n).startswith("250 ")
 
 
-def empty():
-    return not [n for d in ("todo", "mess") for n in os.listdir(Q + "/" + d)]
-
-
-def until(f, secs=120):
-    end = time.time() + secs
-    while not f() and time.time() < end: time.sleep(0.05)
-    return f()
-
-
 def stored():
-    out = []
-    for mb in os.listdir(BASE) if os.path.isdir(BASE) else ():
-        cur = BASE + "/" + mb + "/cur"
-        out += [open(cur + "/" + f, "rb").read() for f in (os.listdir(cur) if os.path.isdir(cur) else ())]
-    return out
+    return list(mailfiles("bob").values())
 
 
 def traced(out, extra=None):
@@ -49,7 +35,7 @@ def traced(out, extra=None):
         o = subprocess.run(["ps", "-o", "pid=", "--ppid", str(st.pid)], capture_output=True, text=True).stdout.split()
         pid[0] = int(o[0]) if o else None
         return pid[0]
-    until(kid, 60)
+    waitfor(kid, 60)
     return st, pid[0]
 
 
@@ -68,7 +54,7 @@ def first(lines, pat, start):
 st, rpid = traced("trace.one")
 for n in range(3):
     check(send(n), "message %d: 250" % n)
-    check(until(lambda: empty() and len(stored()) == n + 1), "message %d delivered, the queue empty" % n)
+    check(waitfor(lambda: qempty() and len(stored()) == n + 1, 120), "message %d delivered, the queue empty" % n)
 stop(st, rpid)
 ls = open("trace.one").read().splitlines()
 prev = 0
@@ -102,7 +88,7 @@ for n in range(3):
 for n in range(3, 23):
     check(send(n), "message %d: 250" % n) if n in (3, 22) else send(n)
 st, rpid = traced("trace.bulk", {"TERN_QUEUE_SYNC_WAIT": "5000", "TERN_QUEUE_SYNC_QUIET": "0"})
-check(until(lambda: empty() and len(stored()) == 23), "20 more delivered, the queue empty")
+check(waitfor(lambda: qempty() and len(stored()) == 23, 120), "20 more delivered, the queue empty")
 stop(st, rpid)
 ls = open("trace.bulk").read().splitlines()
 syncs = len([l for l in ls if re.search(r' (fsync|fdatasync|syncfs)\(', l)])
@@ -114,7 +100,7 @@ check(not re.search(r'delivery.*result=temp', open("run.log").read()), "no deliv
 # 3: TERN_QUEUE_SYNC_WAIT=0, the old way
 st, rpid = traced("trace.each", {"TERN_QUEUE_SYNC_WAIT": "0"})
 check(send(23), "message 23: 250")
-check(until(lambda: empty() and len(stored()) == 24), "message 23 delivered")
+check(waitfor(lambda: qempty() and len(stored()) == 24, 120), "message 23 delivered")
 stop(st, rpid)
 ls = open("trace.each").read().splitlines()
 rn = first(ls, r'rename.*/tmp/.*/cur/', 0)

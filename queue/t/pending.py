@@ -15,7 +15,6 @@ from smtpin import *
 from terntest import waitfor
 
 Q = setup_serial()
-ACC = D + "/data/accounts"
 
 
 def inject(n, who):
@@ -23,27 +22,12 @@ def inject(n, who):
     return sh("tern-queue-inject -c c -f sender@remote.example %s@example.com" % who, m).strip()
 
 
-def files(who, sub):
-    """{path: bytes} of the account's mailboxes' sub/ (tmp or cur)"""
-    out, base = {}, ACC + "/" + who + "/mail"
-    for mb in os.listdir(base) if os.path.isdir(base) else ():
-        d = base + "/" + mb + "/" + sub
-        for f in os.listdir(d) if os.path.isdir(d) else ():
-            try: out[d + "/" + f] = open(d + "/" + f, "rb").read()
-            except OSError: pass
-    return out
-
-
 def seqs(who):
-    return sorted(int(m.group(1)) for b in files(who, "cur").values() for m in [re.search(rb"X-Seq: (\d+)\r\n", b)] if m)
+    return sorted(int(m.group(1)) for b in mailfiles(who, "cur").values() for m in [re.search(rb"X-Seq: (\d+)\r\n", b)] if m)
 
 
 def whole(who):
-    return all(re.search(rb"\r\nbody \d+\r\n$", b) for b in files(who, "cur").values())
-
-
-def empty():
-    return not [n for d in ("todo", "mess") for n in os.listdir(Q + "/" + d)]
+    return all(re.search(rb"\r\nbody \d+\r\n$", b) for b in mailfiles(who, "cur").values())
 
 
 def start(log, **env):
@@ -58,7 +42,7 @@ def stop(p):
 
 def written(who, n, skip=()):
     """n files in who's tmp/ (besides skip), each whole"""
-    t = {k: v for k, v in files(who, "tmp").items() if k not in skip}
+    t = {k: v for k, v in mailfiles(who, "tmp").items() if k not in skip}
     return len(t) == n and all(re.search(rb"\r\nbody \d+\r\n$", b) for b in t.values())
 
 
@@ -70,8 +54,8 @@ def lines(log, pat):
 ids = [inject(0, "alice"), inject(1, "bob"), inject(2, "alice"), inject(3, "alice")]
 r = start("run1.log", TERN_QUEUE_SYNC_WAIT="10000", TERN_QUEUE_SYNC_QUIET="0")
 check(waitfor(lambda: written("alice", 3) and written("bob", 1), 60), "4 deliveries written into tmp/")
-check(not files("alice", "cur") and not files("bob", "cur"), "none in cur/ before the sync (not yet durable: not visible)")
-bobtmp = list(files("bob", "tmp"))
+check(not mailfiles("alice", "cur") and not mailfiles("bob", "cur"), "none in cur/ before the sync (not yet durable: not visible)")
+bobtmp = list(mailfiles("bob", "tmp"))
 mbox = os.path.dirname(os.path.dirname(bobtmp[0])) if bobtmp else None
 if mbox: os.rename(mbox, mbox + ".away")
 stop(r)
@@ -85,16 +69,16 @@ check(lines("run1.log", r"commit a delivery in .*/bob/mail/"), "the worker says 
 check(not lines("run1.log", r"result=failed"), "no bounce")
 check(seqs("alice") == [0, 2, 3] and whole("alice"), "alice's 3 whole in cur/: %r" % seqs("alice"))
 if mbox: os.rename(mbox + ".away", mbox)
-check(os.path.exists(Q + "/mess/" + ids[1]) and not files("bob", "cur"), "bob's message still queued, not in cur/")
+check(os.path.exists(Q + "/mess/" + ids[1]) and not mailfiles("bob", "cur"), "bob's message still queued, not in cur/")
 sh("tern-queue -c c kick -all")  # its retry due now (the runner is down)
 r = start("run2.log")
-check(waitfor(lambda: empty() and len(seqs("bob")) >= 1, 60), "bob's delivered on the retry")
+check(waitfor(lambda: qempty() and len(seqs("bob")) >= 1, 60), "bob's delivered on the retry")
 stop(r)
 check(seqs("bob") == [1] and whole("bob"), "bob's once, whole: %r" % seqs("bob"))
 check(seqs("alice") == [0, 2, 3], "alice's not again: %r" % seqs("alice"))
 
 # 2: kill -9 of a worker holding five kept deliveries
-stale = set(files("bob", "tmp"))  # the file of the failed commit, left for tmp/'s cleanup (36 hours)
+stale = set(mailfiles("bob", "tmp"))  # the file of the failed commit, left for tmp/'s cleanup (36 hours)
 for n in range(10, 15): inject(n, "bob")
 r = start("run3.log", TERN_QUEUE_SYNC_WAIT="10000", TERN_QUEUE_SYNC_QUIET="0")
 check(waitfor(lambda: written("bob", 5, stale), 60), "5 deliveries written into tmp/")
@@ -107,7 +91,7 @@ stop(r)
 check(not lines("run3.log", r"result=(ok|failed)"), "none counted done or failed")
 sh("tern-queue -c c kick -all")
 r = start("run4.log")
-check(waitfor(lambda: empty() and len(seqs("bob")) >= 6, 60), "the 5 delivered on the retry")
+check(waitfor(lambda: qempty() and len(seqs("bob")) >= 6, 60), "the 5 delivered on the retry")
 stop(r)
 check(seqs("bob") == [1, 10, 11, 12, 13, 14] and whole("bob"), "each once, whole: %r" % seqs("bob"))
 check(len(lines("run4.log", r"delivery .*result=ok")) == 5, "5 delivery lines")

@@ -65,6 +65,24 @@ def setup_serial():
     return D + "/data/queue"
 
 
+def mailfiles(who, sub="cur"):
+    """{path: bytes} of the files in sub/ (cur or tmp) of each of account
+    who's mailboxes (after setup())"""
+    out, base = {}, D + "/data/accounts/" + who + "/mail"
+    for mb in os.listdir(base) if os.path.isdir(base) else ():
+        d = base + "/" + mb + "/" + sub
+        for f in os.listdir(d) if os.path.isdir(d) else ():
+            try: out[d + "/" + f] = open(d + "/" + f, "rb").read()
+            except OSError: pass
+    return out
+
+
+def qempty():
+    """the queue of setup() holds no message (todo/ and mess/ empty)"""
+    q = D + "/data/queue"
+    return not [n for d in ("todo", "mess") for n in os.listdir(q + "/" + d)]
+
+
 def queued():
     """[(argv list, message bytes)] committed by the fake inject, oldest first."""
     out = []
