@@ -1,4 +1,4 @@
-/* tern_queue.h: the queue's files (queue/tern-queue.5, version 2): the
+/* tern_queue.h: the queue's files (queue/tern-queue.5, version 3): the
    envelope at the head of each message file, the per-recipient state file,
    message ids, the retry schedule.  Shared by tern-queue-inject,
    tern-queue-run and tern-queue. */
@@ -9,13 +9,16 @@
 #include <stddef.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
+#include <bearssl.h>
 #include "tern_fssync.h"
 
-#define TERN_QUEUE_VERSION 2
+#define TERN_QUEUE_VERSION 3
 #define TERN_QUEUE_ENVMAX 1048576   /* bytes of envelope at most */
 #define TERN_QUEUE_ERRMAX 200       /* bytes of a recipient's last error */
 #define TERN_QUEUE_IDMAX 31         /* 8 + 5 + "." + 16 + NUL */
 #define TERN_QUEUE_TMPAGE 129600    /* tmp/ garbage is removed after 36 h */
+#define TERN_QUEUE_NEWAGE 3600      /* pool/n.* of a killed batch after 1 h */
+#define TERN_QPOOL_BATCH 16         /* files made at once into pool/ */
 
 #define TERN_QENV_8BIT 0x01
 #define TERN_QENV_UTF8 0x02
@@ -115,15 +118,17 @@ extern int tern_queue_lock (char const *qdir) ;
    1, or 0 with errno (EPROTO: a version other than ours). */
 extern int tern_queue_init (char const *qdir) ;
 
-/* One message file being written (tern_qfile.c): open creates tmp/, sets
-   id and env->time and writes the envelope; write appends message bytes
-   through buf (cap bytes, the caller's); commit writes the rest, fsyncs,
-   renames into todo/, fsyncs todo/ (or finds that a concurrent commit's
-   fsync, begun after the rename, did: QDIR/dirsync, tern_dirsync.h); with
-   TERN_SYNC=syncfs it renames and makes both durable by a sync of the
-   file system (or finds that a concurrent commit's sync, begun after the
-   rename, did: QDIR/fssync, tern_fssync.h); then it
-   pokes the trigger: the message is
+/* One message file being written (tern_qfile.c, tern-queue.5 "Committing
+   a message").  open creates tmp/UNIQUE (tern-queue-inject); take renames
+   a file of pool/ into tmp/ (tern_qpool_take; tern-smtp-in).  Either locks
+   it (flock), sets id and env->time and writes the unsealed first line and
+   the envelope; write appends message bytes through buf (cap bytes, the
+   caller's), hashing them; commit writes the rest and the seal, then:
+   taken from the pool, one fdatasync and the rename into todo/; else
+   fsync, rename, and the fsync of todo/ (or a concurrent commit's, begun
+   after the rename: QDIR/dirsync, tern_dirsync.h); with TERN_SYNC=syncfs
+   the rename and a sync of the file system (or a concurrent commit's:
+   QDIR/fssync, tern_fssync.h).  Then it pokes the trigger: the message is
    queued durably when it returns TERN_OK.  Each returns TERN_OK or
    TERN_TEMP with errno; after an error, and after abort, the tmp file is
    gone (abort may be called at any time, twice too). */
@@ -135,18 +140,64 @@ struct tern_qfile_s
   char *buf ;
   size_t len, cap ;
   uint64_t size ;     /* message bytes written, envelope excluded */
+  uint64_t sealed ;   /* bytes after the first line so far (hashed) */
   char id[TERN_QUEUE_IDMAX] ;
   int fs ;            /* syncfs (tern_fssync_on) */
+  int pool ;          /* taken from pool/: the commit is one fdatasync */
+  size_t head ;       /* bytes of the first line; what buf holds before it is hashed */
+  br_sha256_context hash ;
   tern_fssync sync ;  /* its marks, taken after the open */
 } ;
-#define TERN_QFILE_ZERO { .fd = -1, .tmp = STRALLOC_ZERO, .buf = 0, .len = 0, .cap = 0, .size = 0, .id = "", .fs = 0, .sync = TERN_FSSYNC_ZERO }
+#define TERN_QFILE_ZERO { .fd = -1, .tmp = STRALLOC_ZERO, .buf = 0, .len = 0, .cap = 0, .size = 0, .sealed = 0, .id = "", .fs = 0, .pool = 0, .head = 0, .sync = TERN_FSSYNC_ZERO }
 extern int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap) ;
+extern int tern_qfile_take (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap) ;
 extern int tern_qfile_write (tern_qfile *q, char const *s, size_t n) ;
 /* The bytes buffered so far into the tmp file (which stays open), so that
    tmp's message can be read before the commit (tern-smtp-in's junk check). */
 extern int tern_qfile_flush (tern_qfile *q) ;
 extern int tern_qfile_commit (tern_qfile *q, char const *qdir) ;
 extern void tern_qfile_abort (tern_qfile *q) ;
+
+/* The seal (tern_qseal.c): the first line "tern-queue 2 SIZE HASH ID\n",
+   SIZE 16 hex digits at offset 13, HASH 64 at offset 30, ID at 95.
+   fmt writes the line for id with size and hash (0: the unsealed zeros)
+   into s (TERN_QSEAL_MAX bytes) and returns its length.  check reads the
+   file open on fd (st_size its size): 1 whole, its id into id
+   (TERN_QUEUE_IDMAX bytes); 0 not whole (no seal, unsealed, wrong size,
+   wrong hash, bad id: errno EPROTO); -1 a read error (errno). */
+#define TERN_QSEAL_MAGIC "tern-queue 2 "
+#define TERN_QSEAL_SIZEAT 13
+#define TERN_QSEAL_HASHAT 30
+#define TERN_QSEAL_IDAT 95
+#define TERN_QSEAL_MAX (TERN_QSEAL_IDAT + TERN_QUEUE_IDMAX)
+extern size_t tern_qseal_fmt (char *s, char const *id, uint64_t size, unsigned char const *hash) ;
+extern int tern_qseal_check (int fd, uint64_t st_size, char *id) ;
+
+/* The pool (tern_qpool.c, tern-queue.5 "The pool").  take renames a file
+   of QDIR/pool into QDIR/tmp (making a durable batch first if none is
+   left), opens it read-write and locks it (flock, waiting: only a
+   recoverer holds another's lock, briefly); a file found not empty is
+   recovered (tern_qfile_recover) and another taken.  It appends the tmp
+   path (NUL-terminated) to tmp and returns the descriptor, or -1 with
+   errno.  The names read from pool/ are kept for this process's next
+   takes; fill makes one batch: 1, or 0 with errno. */
+extern int tern_qpool_take (char const *qdir, stralloc *tmp) ;
+extern int tern_qpool_fill (char const *qdir) ;
+
+/* Recovery (tern_qrecover.c, tern-queue.5 "Recovery"): the file at path
+   (in QDIR/pool or QDIR/tmp), open on fd and flocked by the caller.
+   TERN_QREC_DONE whole, renamed to todo/ID (id filled); TERN_QREC_EMPTY
+   empty, left; TERN_QREC_TORN not whole, left (the caller removes or
+   keeps it); TERN_QREC_DUP whole, but todo/ID or mess/ID is this same
+   inode: path unlinked; TERN_QREC_CLASH whole, but another file has its
+   id: left; -1 an error (errno), left. */
+#define TERN_QREC_DONE 0
+#define TERN_QREC_EMPTY 1
+#define TERN_QREC_TORN 2
+#define TERN_QREC_DUP 3
+#define TERN_QREC_CLASH 4
+extern int tern_qfile_recover (char const *qdir, char const *path, int fd, char *id) ;
+
 /* The envelope from its parts as given to tern-queue-inject (tern_qenv_make.c):
    addresses parsed and stored in SMTP form with A-label domains ("" sender:
    the null path; one with "<" or ">" in a quoted localpart is refused), account checked (1 to 64 of a-z0-9._-, or 0 for none),
