@@ -392,7 +392,7 @@ static void take (void)
     tern_qfile q = TERN_QFILE_ZERO ;
     tern_qenv e = TERN_QENV_ZERO ;
     char const *what, *bad ;
-    char buf[64] ;
+    char buf[TERN_QSEAL_MAX] ;   /* the least tern_qfile.c takes (EINVAL below it) */
     unsigned int before = count("q2/pool", 0) ;
     T(tern_qenv_make(&e, "a@b.example", "c@d.example", 1, 0, "192.0.2.7", "client.example", 0, &what, &bad) == TERN_OK
       && tern_qfile_take(&q, "q2", &e, buf, sizeof buf) == TERN_OK, "take") ;
