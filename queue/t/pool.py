@@ -152,9 +152,16 @@ CALLS = "trace=openat,rename,renameat,renameat2,fsync,fdatasync,syncfs,sync,sync
 SYNC = re.compile(r"\b(fsync|fdatasync|syncfs|sync_file_range)\((\d+)<([^>]*)>")
 
 
+def paths(l):
+    """a call on a name relative to a directory's descriptor (-y shows its
+    path) as on the whole path: openat(3</q/pool>, "n.x", ...) read as
+    openat("/q/pool/n.x", ...)"""
+    return l if re.search(r"\b(write|writev|sendto|sendmsg)\(", l) else re.sub(r'\d+<([^>]*)>, "([^"/][^"]*)"', r'"\1/\2"', l)
+
+
 def traced(name, seq):
     s = Session(extra=INQ, prefix=["strace", "-f", "-qq", "-y", "-s", "200", "-o", name, "-e", CALLS])
-    return s.onemsg(seq), open(name).read().splitlines()
+    return s.onemsg(seq), [paths(l) for l in open(name).read().splitlines()]
 
 
 def first(ls, pat, start=0):
@@ -172,7 +179,7 @@ check(len(seqin("todo", 20)) == 1 and whole(qfiles("todo")[seqin("todo", 20)[0]]
       "pool/ empty: the message queued in todo/, whole, named by its seal's id")
 made = [i for i, l in enumerate(ls) if re.search(r'openat\(.*queue/pool/n\.[^"]*", [^)]*O_CREAT', l)]
 psync = [i for i, l in enumerate(ls) if (lambda m: m and m.group(3).endswith("/queue/pool"))(SYNC.search(l))]
-named = [i for i, l in enumerate(ls) if re.search(r'rename(at2?)?\(.*queue/pool/n\.[^"]*", .*queue/pool/[^n"][^"]*"', l)]
+named = [i for i, l in enumerate(ls) if re.search(r'rename(at2?)?\(.*queue/pool/n\.[^"]*", .*queue/pool/(?!n\.)[^"/]+"', l)]
 check(len(made) == 16, "a batch is 16 files created as pool/n.*: %d" % len(made))
 check(made and psync and named and max(made) < min(psync) < min(named),
       "pool/ synced after the n.* are made and before any is renamed")
@@ -182,8 +189,8 @@ rep, ls = traced("trace.one", 21)
 check(rep.startswith("250 "), "a session from a full pool: 250 (%r)" % rep)
 go = first(ls, r'(write|writev|sendto|sendmsg)\(\d+<.*"354 ')
 ok = first(ls, r'(write|writev|sendto|sendmsg)\(\d+<.*"250 ', go)
-take = first(ls, r'rename(at2?)?\(.*"[^"]*queue/pool/([^"/]+)", .*"[^"]*queue/tmp/[^"]*"\) += 0')
-commit = first(ls, r'rename(at2?)?\(.*"[^"]*queue/tmp/[^"]*", .*"[^"]*queue/todo/[^"]*"\) += 0')
+take = first(ls, r'rename(at2?)?\(.*"[^"]*queue/pool/([^"/]+)", .*"[^"]*queue/tmp/[^"]*"(, \w+)?\) += 0')
+commit = first(ls, r'rename(at2?)?\(.*"[^"]*queue/tmp/[^"]*", .*"[^"]*queue/todo/[^"]*"(, \w+)?\) += 0')
 syncs = [(i, m.group(1), m.group(3)) for i, l in enumerate(ls) for m in [SYNC.search(l)] if m]
 onfile = [x for x in syncs if re.search(r"/queue/(tmp|todo)/[^/]+$", x[2])]
 check(go >= 0 and ok > go, "the 354, then the 250 (under strace)")
@@ -231,8 +238,19 @@ def session(seq, prefix=()):
     return s
 
 
+def gone(pid):
+    try: return re.search(r"State:\s+([ZX])", open("/proc/%d/status" % pid).read()) is not None
+    except OSError: return True
+
+
 def kill(s, pid):
+    """SIGKILL to the session pid, then to its strace if any (which
+    would sleep out its delay; the session, held by it, runs no more of
+    its code once the signal is sent): the reply it wrote before, or None"""
     os.kill(pid, signal.SIGKILL)
+    if pid != s.p.pid:
+        s.p.kill()
+        check(waitfor(lambda: gone(pid), 60), "session pid %d: gone once its strace is" % pid)
     try: r = s.reply(timeout=10)   # what it wrote before it died is still here
     except OSError: r = None      # reset after the lines it wrote (none)
     s.c.close()
@@ -245,13 +263,13 @@ acked, after, before = [], [], []
 # rename into todo/ (the second rename: the first took it from pool/)
 for seq, kind in ((50, "sync"), (51, "rename")):
     inj = "fdatasync,fsync" if kind == "sync" else "rename,renameat,renameat2"
-    s = session(seq, ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=" + inj, "-e", "inject=%s:delay_exit=30000000%s" % (inj, ":when=2" if kind == "rename" else "")])
+    s = session(seq, ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=" + inj, "-e", "inject=%s:delay_exit=100000000%s" % (inj, ":when=2" if kind == "rename" else "")])
     pid = kid(s.p.pid)
     s.send(body(seq) + ".\r\n")
     if kind == "rename":
-        check(waitfor(lambda: stopped_in(pid, kind) and seqin("todo", seq), 60), "session %d: held after its rename into todo/" % seq)
+        check(waitfor(lambda: stopped_in(pid, kind) and seqin("todo", seq), 90), "session %d: held after its rename into todo/" % seq)
     else:
-        check(waitfor(lambda: stopped_in(pid, kind), 60), "session %d: held after its sync" % seq)
+        check(waitfor(lambda: stopped_in(pid, kind), 90), "session %d: held after its sync" % seq)
     rep = kill(s, pid)
     check(rep is None, "session %d: no 250 before the kill (%r)" % (seq, rep))
     after.append(seq)
