@@ -98,6 +98,7 @@ r = start("run0.log")
 check(waitfor(lambda: os.path.exists(Q + "/lock"), 60), "the runner sets the queue up")
 stop(r)
 check(open(Q + "/version").read() == "3\n", "a new queue is version 3")
+open(Q + "/version", "w").write("2\n")   # as a version 2 queue left it
 os.makedirs(Q + "/pool", exist_ok=True)
 ida, fa = place(Q + "/pool/a.crash", 1)                    # (a) whole, in pool/
 idb, fb = place(Q + "/tmp/b.crash", 2, "alice")            # (b) whole, in tmp/
@@ -118,6 +119,7 @@ check(whole(open(Q + "/pool/a.crash", "rb").read()) == ida and whole(open(Q + "/
 
 r = start("run1.log")
 check(waitfor(lambda: all(seqs()[s] for s in (1, 2, 7, 8)) and qempty(), 120), "(a), (b), (g), (h) delivered: %r" % seqs())
+check(open(Q + "/version").read() == "3\n", "a version 2 queue rewritten to 3 by the runner")
 got = seqs()
 check(got[1] == 1 and got[2] == 1, "(a) from pool/ and (b) from tmp/ each delivered once: %r" % got)
 check(lines("run1.log", r"recovered.*(%s|a\.crash)" % re.escape(ida)), "(a) logged recovered")
@@ -204,7 +206,7 @@ check(len(seqin("todo", 21)) == 1 and whole(qfiles("todo")[seqin("todo", 21)[0]]
 
 
 # 3: sessions killed with SIGKILL during DATA
-NR = {"sync": ("74", "75"), "rename": ("82", "264", "316")}
+NR = {"sync": ("74", "75"), "poolsync": ("74", "75"), "rename": ("82", "264", "316")}
 
 
 def unread(c):
@@ -218,23 +220,27 @@ def kid(pid):
 
 
 def stopped_in(pid, kind):
-    """pid held by strace (state t) in a sync of a tmp/ file or a rename"""
+    """pid held by strace (state t) in a sync of a tmp/ file, of pool/, or a rename"""
     try:
         sc = open("/proc/%d/syscall" % pid).read().split()
         st = re.search(r"State:\s+(\S)", open("/proc/%d/status" % pid).read()).group(1)
         if st != "t" or not sc or sc[0] not in NR[kind]: return False
-        return kind != "sync" or "/queue/tmp/" in os.readlink("/proc/%d/fd/%d" % (pid, int(sc[1], 16)))
+        if kind == "rename": return True
+        f = os.readlink("/proc/%d/fd/%d" % (pid, int(sc[1], 16)))
+        return "/queue/tmp/" in f if kind == "sync" else f.endswith("/queue/pool")
     except (OSError, AttributeError, IndexError, ValueError):
         return False
 
 
-def session(seq, prefix=()):
+def session(seq, prefix=(), data=True):
+    """a session up to its 354 (data: else up to its RCPT)"""
     s = Session(extra=INQ, prefix=prefix)
     s.cmd("EHLO client.example.org")
     s.cmd("MAIL FROM:<sender@remote.example>")
     s.cmd("RCPT TO:<bob@example.com>")
-    r = s.cmd("DATA")
-    check(r and r.startswith("354"), "session %d: 354 (%r)" % (seq, r))
+    if data:
+        r = s.cmd("DATA")
+        check(r and r.startswith("354"), "session %d: 354 (%r)" % (seq, r))
     return s
 
 
@@ -305,13 +311,34 @@ check(not [s for s in before if seqin("todo", s) or [n for n in seqin("tmp", s) 
       "nothing killed before its dot is in todo/ or whole in tmp/")
 check(all(len(seqin("todo", s)) == 1 for s in acked), "every 250 is in todo/: %r" % acked)
 
+# a session killed while it makes a batch (held in its sync of pool/):
+# its n.* are never taken; the next session makes its own batch
+for n in os.listdir(Q + "/pool"): os.unlink(Q + "/pool/" + n)
+s = session(70, ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=fsync,fdatasync", "-e", "inject=fsync,fdatasync:delay_exit=100000000"], False)
+pid = kid(s.p.pid)
+s.send("DATA\r\n" + body(70) + ".\r\n")   # (it takes its file before its 354)
+check(waitfor(lambda: stopped_in(pid, "poolsync"), 90), "session 70: held in its sync of pool/")
+rep = kill(s, pid)
+check(rep is None or not rep.startswith("250"), "session 70: no 250 (%r)" % rep)
+left = sorted(os.listdir(Q + "/pool"))
+check(len(left) == 16 and all(n.startswith("n.") for n in left), "a killed batch: 16 n.* left, none named: %r" % left[:3])
+rep = Session(extra=INQ).onemsg(71)
+check(rep.startswith("250 "), "the next session: 250 (%r)" % rep)
+now = os.listdir(Q + "/pool")
+check(all(n in now for n in left) and len([n for n in now if not n.startswith("n.")]) == 15, "its own batch of 16, one taken; the killed batch's n.* untouched")
+check(len(seqin("todo", 71)) == 1 and not seqin("todo", 70), "71 queued, 70 not")
+# tern-queue-inject seals too (its own tmp/ file, no pool)
+iid = sh("tern-queue-inject -c c -f sender@remote.example alice@example.com", body(80)).strip()
+check(os.path.exists(Q + "/todo/" + iid) and whole(open(Q + "/todo/" + iid, "rb").read()) == iid, "tern-queue-inject: todo/ID whole, its seal's id: %r" % iid)
+
 r = start("run3.log")
-want = acked + [20, 21, 50, 51]
+want = acked + [20, 21, 50, 51, 71, 80]
 check(waitfor(lambda: all(seqs()[s] for s in want) and qempty(), 120), "every acknowledged message delivered: %r" % want)
 stop(r)
 got = seqs()
 check(all(got[s] == 1 for s in want), "each exactly once: %r" % {s: got[s] for s in want})
-check(not [s for s in before if got[s]], "none killed before its dot delivered: %r" % [s for s in before if got[s]])
+check(not [s for s in before + [70] if got[s]], "none killed before its commit delivered: %r" % [s for s in before + [70] if got[s]])
+check(all(n in os.listdir(Q + "/pool") for n in left), "the runner keeps a killed batch's n.* for an hour")
 check(all(got[s] <= 1 for s in after), "those killed after the dot at most once: %r" % {s: got[s] for s in after})
 print("info: after the dot %d acknowledged, %d killed unacknowledged (%d of them delivered)"
       % (len([s for s in acked if s < 60]), len(after), len([s for s in after if got[s]])))
