@@ -8,15 +8,17 @@
 # this process left alone until unlocked, a second link of a queued
 # message removed, a whole tmp/ file older than 36 h recovered (never
 # removed), a torn tmp/ file left, pool/n.* older than an hour removed
-# and a fresh one kept.  2: one session's commit under strace: the file
-# taken from pool/, one fdatasync (or fsync) on it, no sync of a
+# and a fresh one kept, a version 2 queue rewritten to 3.  2: one
+# session's commit under strace: the file taken from pool/, one fdatasync (or fsync) on it, no sync of a
 # directory between the 354 and the 250, the rename into todo/ before
 # the 250; with pool/ empty a batch of 16 is made (n.*, a sync of pool/,
 # the renames) and the message is queued.  3: sessions killed with
 # SIGKILL at instants of DATA (before the final dot, after it, in the
-# delay of its sync or of its rename under strace): nothing queued
-# before its dot, no 250 lost, each message delivered at most once and
-# every acknowledged one exactly once after the runner's next start.
+# delay of its sync or of its rename under strace), and one killed in
+# its sync of a new batch (its n.* never taken, the next session makes
+# its own): nothing queued before its dot, no 250 lost, each message
+# delivered at most once and every acknowledged one exactly once after
+# the runner's next start.  tern-queue-inject's files are sealed too.
 import collections, fcntl, hashlib, os, re, signal, struct, subprocess, sys, termios, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "smtp-in/t"))
 from smtpin import *
