@@ -9,8 +9,9 @@
 # message removed, a whole tmp/ file older than 36 h recovered (never
 # removed), a torn tmp/ file left, pool/n.* older than an hour removed
 # and a fresh one kept, a version 2 queue rewritten to 3.  2: one
-# session's commit under strace: the file taken from pool/, one fdatasync (or fsync) on it, no sync of a
-# directory between the 354 and the 250, the rename into todo/ before
+# session's commit under strace: the file taken from pool/, one
+# fdatasync (or fsync) on it, no sync of a directory between the 354
+# and the 250, the rename into todo/ before
 # the 250; with pool/ empty a batch of 16 is made (n.*, a sync of pool/,
 # the renames) and the message is queued.  3: sessions killed with
 # SIGKILL at instants of DATA (before the final dot, after it, in the
