@@ -218,8 +218,11 @@ def unread(c):
 
 
 def kid(pid):
-    o = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout.split()
-    return int(o[0]) if o else None
+    """the tern-smtp-in that strace pid runs (by name: a listing of
+    strace's children once named another process, queue/t/latersync)"""
+    o = subprocess.run(["ps", "-o", "pid=,comm=", "--ppid", str(pid)], capture_output=True, text=True).stdout.split("\n")
+    k = [int(l.split()[0]) for l in o if l.split()[1:] == ["tern-smtp-in"]]
+    return k[0] if len(k) == 1 else None
 
 
 def stopped_in(pid, kind):
@@ -256,10 +259,10 @@ def kill(s, pid):
     """SIGKILL to the session pid, then to its strace if any (which
     would sleep out its delay; the session, held by it, runs no more of
     its code once the signal is sent): the reply it wrote before, or None"""
-    os.kill(pid, signal.SIGKILL)
+    if pid: os.kill(pid, signal.SIGKILL)
     if pid != s.p.pid:
         s.p.kill()
-        check(waitfor(lambda: gone(pid), 60), "session pid %d: gone once its strace is" % pid)
+        check(pid and waitfor(lambda: gone(pid), 60), "session pid %r: gone once its strace is" % pid)
     try: r = s.reply(timeout=10)   # what it wrote before it died is still here
     except OSError: r = None      # reset after the lines it wrote (none)
     s.c.close()
@@ -274,6 +277,7 @@ for seq, kind in ((50, "sync"), (51, "rename")):
     inj = "fdatasync,fsync" if kind == "sync" else "rename,renameat,renameat2"
     s = session(seq, ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=" + inj, "-e", "inject=%s:delay_exit=100000000%s" % (inj, ":when=2" if kind == "rename" else "")])
     pid = kid(s.p.pid)
+    check(pid, "session %d: its pid under strace" % seq)
     s.send(body(seq) + ".\r\n")
     if kind == "rename":
         check(waitfor(lambda: stopped_in(pid, kind) and seqin("todo", seq), 90), "session %d: held after its rename into todo/" % seq)
@@ -319,6 +323,7 @@ check(all(len(seqin("todo", s)) == 1 for s in acked), "every 250 is in todo/: %r
 for n in os.listdir(Q + "/pool"): os.unlink(Q + "/pool/" + n)
 s = session(70, ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=fsync,fdatasync", "-e", "inject=fsync,fdatasync:delay_exit=100000000"], False)
 pid = kid(s.p.pid)
+check(pid, "session 70: its pid under strace")
 s.send("DATA\r\n" + body(70) + ".\r\n")   # (it takes its file before its 354)
 check(waitfor(lambda: stopped_in(pid, "poolsync"), 90), "session 70: held in its sync of pool/")
 rep = kill(s, pid)
