@@ -19,8 +19,9 @@
 # its sync of a new batch (its n.* never taken, the next session makes
 # its own): nothing queued before its dot, no 250 lost, each message
 # delivered at most once and every acknowledged one exactly once after
-# the runner's next start.  tern-queue-inject's files are sealed too.
-import collections, fcntl, hashlib, os, re, signal, struct, subprocess, sys, termios, time
+# the runner's next start.  40 concurrent sessions take each pool file
+# once.  tern-queue-inject's files are sealed too.
+import collections, fcntl, hashlib, os, re, signal, struct, subprocess, sys, termios, threading, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "smtp-in/t"))
 from smtpin import *
 from terntest import waitfor
@@ -318,6 +319,23 @@ check(not [s for s in before if seqin("todo", s) or [n for n in seqin("tmp", s) 
       "nothing killed before its dot is in todo/ or whole in tmp/")
 check(all(len(seqin("todo", s)) == 1 for s in acked), "every 250 is in todo/: %r" % acked)
 
+# concurrent takers: 40 sessions, 8 at a time, from an empty pool
+for n in os.listdir(Q + "/pool"): os.unlink(Q + "/pool/" + n)
+todo0, PAR, replies = set(os.listdir(Q + "/todo")), 8, {}
+def taker(seqs_):
+    for q in seqs_: replies[q] = Session(extra=INQ).onemsg(q)
+ts = [threading.Thread(target=taker, args=(range(100 + i, 140, PAR),)) for i in range(PAR)]
+for t in ts: t.start()
+for t in ts: t.join()
+bad = {q: r for q, r in replies.items() if not r.startswith("250 ")}
+check(len(replies) == 40 and not bad, "40 concurrent sessions: each 250 (%r)" % list(bad.items())[:3])
+new = {n: b for n, b in qfiles("todo").items() if n not in todo0}
+check(len(new) == 40 and all(whole(b) == n for n, b in new.items()), "40 files in todo/, each whole under its seal's id: %d" % len(new))
+pool = os.listdir(Q + "/pool")
+check(not [n for n in pool if n.startswith("n.")] and (len(pool) + 40) % 16 == 0 and len(pool) < 16 * PAR,
+      "pool/: whole batches of 16 made, each file taken once, at most a batch per writer left: %d left" % len(pool))
+check(not [n for n, b in qfiles("tmp").items() if any(b"\r\nX-Seq: %d\r\n" % q in b for q in range(100, 140))], "none of them left in tmp/")
+
 # a session killed while it makes a batch (held in its sync of pool/):
 # its n.* are never taken; the next session makes its own batch
 for n in os.listdir(Q + "/pool"): os.unlink(Q + "/pool/" + n)
@@ -340,7 +358,7 @@ iid = sh("tern-queue-inject -c c -f sender@remote.example alice@example.com", bo
 check(os.path.exists(Q + "/todo/" + iid) and whole(open(Q + "/todo/" + iid, "rb").read()) == iid, "tern-queue-inject: todo/ID whole, its seal's id: %r" % iid)
 
 r = start("run3.log")
-want = acked + [20, 21, 50, 51, 71, 80]
+want = acked + [20, 21, 50, 51, 71, 80] + list(range(100, 140))
 check(waitfor(lambda: all(seqs()[s] for s in want) and qempty(), 120), "every acknowledged message delivered: %r" % want)
 stop(r)
 got = seqs()
