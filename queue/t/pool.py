@@ -187,6 +187,8 @@ made = [i for i, l in enumerate(ls) if re.search(r'openat\(.*queue/pool/n\.[^"]*
 psync = [i for i, l in enumerate(ls) if (lambda m: m and m.group(3).endswith("/queue/pool"))(SYNC.search(l))]
 named = [i for i, l in enumerate(ls) if re.search(r'rename(at2?)?\(.*queue/pool/n\.[^"]*", .*queue/pool/(?!n\.)[^"/]+"', l)]
 check(len(made) == 16, "a batch is 16 files created as pool/n.*: %d" % len(made))
+modes = {oct(os.stat(Q + "/pool/" + n).st_mode & 0o7777) for n in pool}
+check(modes == {"0o640"} and not [n for n in pool if os.path.getsize(Q + "/pool/" + n)], "pool files: mode 0640, empty: %r" % modes)
 check(made and psync and named and max(made) < min(psync) < min(named),
       "pool/ synced after the n.* are made and before any is renamed")
 check(len(named) == len(made), "each n.* renamed to its name: %d of %d" % (len(named), len(made)))
