@@ -176,13 +176,13 @@ extern size_t tern_qseal_fmt (char *s, char const *id, uint64_t size, unsigned c
 extern int tern_qseal_check (int fd, uint64_t st_size, char *id) ;
 
 /* The pool (tern_qpool.c, tern-queue.5 "The pool").  take renames a file
-   of QDIR/pool into QDIR/tmp (making a durable batch first if none is
-   left), opens it read-write and locks it (flock, waiting: only a
-   recoverer holds another's lock, briefly); a file found not empty is
-   recovered (tern_qfile_recover) and another taken.  It appends the tmp
-   path (NUL-terminated) to tmp and returns the descriptor, or -1 with
-   errno.  The names read from pool/ are kept for this process's next
-   takes; fill makes one batch: 1, or 0 with errno. */
+   of this process's batch in QDIR/pool into QDIR/tmp (making a durable
+   batch first if none is left), opens it read-write and locks it (flock,
+   waiting: only a recoverer holds another's lock, briefly); a file found
+   not empty is recovered (tern_qfile_recover) and another taken.  It
+   appends the tmp path (NUL-terminated) to tmp and returns the
+   descriptor, or -1 with errno.  fill makes a batch, which becomes this
+   process's (the names of the last are dropped): 1, or 0 with errno. */
 extern int tern_qpool_take (char const *qdir, stralloc *tmp) ;
 extern int tern_qpool_fill (char const *qdir) ;
 
