@@ -17,13 +17,13 @@ def sealed(rest, qid):
     return (b"tern-queue 2 %016x %s %s\n" % (len(rest), hashlib.sha256(rest).hexdigest().encode(), qid.encode())) + rest
 
 
-def make(path, rcpt, subject, torn=False):
+def make(path, rcpt, subject, torn=False, qid=None):
     """a whole (or torn: its last 7 bytes missing) message file at path,
-    named, as a real one, from the time and its inode; its id"""
+    named, as a real one, from the time and its inode (or qid); its id"""
     with open(path, "wb") as f:
         ino = os.fstat(f.fileno()).st_ino
         t = time.time()
-        qid = "%08x%05x.%x" % (int(t), int((t % 1) * 1e6), ino)
+        qid = qid or "%08x%05x.%x" % (int(t), int((t % 1) * 1e6), ino)
         data = sealed(body(rcpt, subject), qid)
         f.write(data[:-7] if torn else data)
     return qid
