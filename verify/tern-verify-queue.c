@@ -62,8 +62,8 @@ static int old (char const *full, time_t age)
 }
 
 /* a file of pool/ or tmp/: -1 gone, empty or held by a live writer (its
-   flock); else tern_qseal_check's 1 (id filled) or 0 */
-static int whole (char const *full, char *id)
+   flock); else tern_qseal_check's 1 (id and st filled) or 0 */
+static int whole (char const *full, char *id, struct stat *stp)
 {
   struct stat st ;
   int fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), r = -1 ;
@@ -73,6 +73,7 @@ static int whole (char const *full, char *id)
   else if (flock(fd, LOCK_SH | LOCK_NB) < 0) { if (errno != EWOULDBLOCK) v_warn("lock ", full, errno) ; }
   else if ((r = tern_qseal_check(fd, (uint64_t)st.st_size, id)) < 0) v_warn("read ", full, errno) ;
   close(fd) ;
+  *stp = st ;
   return r ;
 }
 
@@ -152,23 +153,41 @@ static void statefile (char const *sub, char const *name)
   if (access(path(sub, name), F_OK) == 0) problem(sub, name, "state file without a message", 1) ;
 }
 
-/* a whole, unlocked file of pool/ or tmp/: acknowledged, left by a crash */
-static int unrecovered (char const *sub, char const *name, int w, char const *id)
+/* what = a b c, cut to fit */
+static char const *cat3 (char *what, size_t cap, char const *a, char const *b, char const *c)
 {
-  char what[TERN_QUEUE_IDMAX + 48] ;
-  size_t n = strlen(id) ;
+  size_t n = 0 ;
+  for (char const *const *t = (char const *const []){ a, b, c, 0 } ; *t ; t++)
+    for (char const *x = *t ; *x && n + 1 < cap ; x++) what[n++] = *x ;
+  what[n] = 0 ;
+  return what ;
+}
+
+/* a whole, unlocked file of pool/ or tmp/: acknowledged, left by a crash;
+   or a second name of a queued message; or its id is another's (kept) */
+static int unrecovered (char const *sub, char const *name, int w, char const *id, struct stat const *st)
+{
+  static char const *const second[2] = { "a second name of todo/", "a second name of mess/" } ;
+  static char const *const clash[2] = { "whole, but todo/", "whole, but mess/" } ;
+  char what[TERN_QUEUE_IDMAX + 80] ;
+  struct stat o ;
   if (w != 1) return 0 ;
-  memcpy(what, "unrecovered message ", 20) ;
-  memcpy(what + 20, id, n) ;
-  memcpy(what + 20 + n, " (whole, not yet in todo/)", 27) ;
-  problem(sub, name, what, RECOVER) ;
+  for (int i = 0 ; i < 2 ; i++)
+  {
+    if (lstat(path(i ? "mess" : "todo", id), &o) < 0) continue ;
+    if (o.st_ino == st->st_ino && o.st_dev == st->st_dev) problem(sub, name, cat3(what, sizeof what, second[i], id, ""), RECOVER) ;
+    else problem(sub, name, cat3(what, sizeof what, clash[i], id, " is another file with its id (compare them)"), KEEP) ;
+    return 1 ;
+  }
+  problem(sub, name, cat3(what, sizeof what, "unrecovered message ", id, " (whole, not yet in todo/)"), RECOVER) ;
   return 1 ;
 }
 
 static void tmpfile (char const *sub, char const *name)
 {
   char id[TERN_QUEUE_IDMAX] = "" ;
-  if (unrecovered(sub, name, whole(path(sub, name), id), id)) return ;
+  struct stat st ;
+  if (unrecovered(sub, name, whole(path(sub, name), id, &st), id, &st)) return ;
   if (old(path(sub, name), TERN_QUEUE_TMPAGE)) problem(sub, name, "stale file older than 36 hours", MOVE) ;
 }
 
@@ -176,14 +195,15 @@ static void tmpfile (char const *sub, char const *name)
 static void poolfile (char const *sub, char const *name)
 {
   char id[TERN_QUEUE_IDMAX] = "" ;
+  struct stat st ;
   int w ;
   if (name[0] == 'n' && name[1] == '.')
   {
     if (old(path(sub, name), TERN_QUEUE_NEWAGE)) problem(sub, name, "batch file older than an hour", MOVE) ;
     return ;
   }
-  w = whole(path(sub, name), id) ;
-  if (!unrecovered(sub, name, w, id) && !w) problem(sub, name, "torn file (not whole, never acknowledged)", MOVE) ;
+  w = whole(path(sub, name), id, &st) ;
+  if (!unrecovered(sub, name, w, id, &st) && !w) problem(sub, name, "torn file (not whole, never acknowledged)", MOVE) ;
 }
 
 static void topfile (char const *sub, char const *name)
@@ -233,12 +253,7 @@ static void recover (char const *full)
   r = tern_qfile_recover(q.s, full, fd, id) ;
   close(fd) ;
   if (r < 0) { v_warn("recover ", full, errno) ; return ; }
-  if (r == TERN_QREC_DONE)
-  {
-    memcpy(what, "recovered to todo/", 18) ;
-    memcpy(what + 18, id, strlen(id) + 1) ;
-    v_fixed("queue", v_rel(full) + 6, what) ;
-  }
+  if (r == TERN_QREC_DONE) v_fixed("queue", v_rel(full) + 6, cat3(what, sizeof what, "recovered to todo/", id, "")) ;
   else if (r == TERN_QREC_DUP) v_fixed("queue", v_rel(full) + 6, "unlinked: a second name of a message in todo/ or mess/") ;
 }
 

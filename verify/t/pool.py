@@ -4,7 +4,8 @@
 # an old pool/n.* and a damaged sealed file of mess/ are problems, empty pool
 # files are not; -fix with the runner's lock held changes nothing; -fix
 # recovers the whole files into todo/ (a second name of a queued message
-# unlinked), moves the torn and old ones aside and keeps the damaged one.
+# unlinked), moves the torn and old ones aside and keeps the damaged one
+# and a whole file whose id another message of todo/ has.
 import fcntl, os, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "tests"))
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "verify", "t"))
@@ -49,7 +50,8 @@ def main():
         subprocess.run(c.split(), check=True, capture_output=True)
     r = subprocess.run("printf 'Subject: q\\r\\n\\r\\nqueued\\r\\n' | tern-queue-inject -c c -f a@b.example bob@example.org",
                        shell=True, capture_output=True)
-    check(r.returncode == 0, "a message injected: the queue made: %r" % r.stderr)
+    qid0 = r.stdout.decode().strip()
+    check(r.returncode == 0 and os.path.exists(Q + "/todo/" + qid0), "a message injected: the queue made: %r" % r.stderr)
     os.makedirs(Q + "/pool", exist_ok=True)
     rc, out, err = run()
     check(rc == 0, "clean queue: exit 0 (was %d): %r %r" % (rc, out, err))
@@ -62,6 +64,7 @@ def main():
     ids["tC"] = qseal.make(Q + "/tmp/tC", "bob@example.org", "tmp C, being written")
     ids["dup"] = qseal.make(Q + "/tmp/tDup", "bob@example.org", "a second name")
     os.link(Q + "/tmp/tDup", Q + "/todo/" + ids["dup"])
+    qseal.make(Q + "/tmp/tX", "bob@example.org", "a clash", qid=qid0)
     qseal.make(Q + "/pool/pD", "bob@example.org", "torn", torn=True)
     qseal.unsealed(Q + "/pool/pZ", "bob@example.org", "unsealed")
     for n in ["e1", "e2", "n.new", "n.old"]:
@@ -87,7 +90,8 @@ def main():
     want = sorted(["tern-verify: queue: pool/pA: " + um % ids["pA"],
                    "tern-verify: queue: tmp/tB: " + um % ids["tB"],
                    "tern-verify: queue: tmp/tOld: " + um % ids["tOld"],
-                   "tern-verify: queue: tmp/tDup: " + um % ids["dup"],
+                   "tern-verify: queue: tmp/tDup: a second name of todo/" + ids["dup"],
+                   "tern-verify: queue: tmp/tX: whole, but todo/%s is another file with its id (compare them)" % qid0,
                    "tern-verify: queue: pool/pD: torn file (not whole, never acknowledged)",
                    "tern-verify: queue: pool/pZ: torn file (not whole, never acknowledged)",
                    "tern-verify: queue: pool/n.old: batch file older than an hour",
@@ -99,7 +103,7 @@ def main():
     for w in want:
         check(w in got, "reported: %s: %r" % (w, got))
     check(got == want, "exactly these problems (the locked tmp/tC, empty pool files, pool/n.new, whole todo/ files not): %r" % got)
-    check(out and out[-1].startswith("tern-verify: data: 9 problems: "), "summary: 9 problems: %r" % out[-1:])
+    check(out and out[-1].startswith("tern-verify: data: 10 problems: "), "summary: 10 problems: %r" % out[-1:])
 
     lk = open(Q + "/lock", "a+")
     fcntl.lockf(lk, fcntl.LOCK_EX | fcntl.LOCK_NB)    # as a running tern-queue-run
@@ -120,9 +124,11 @@ def main():
     check(rc == 100 and err == "", "-fix: exit 100, the damaged file left (was %d): %r" % (rc, err))
     last = max([i for i, l in enumerate(out) if l.startswith("tern-verify: fixed: ")] or [0])
     left = out[last + 1:-1]               # the check after the repairs
-    check(left == ["tern-verify: queue: mess/%s: damaged: sealed, but its size or SHA-256 is not the seal's" % ids["M"]],
-          "-fix: only the damaged file is left: %r" % left)
-    check(out[-1].startswith("tern-verify: data: 9 problems, 8 fixed, 1 left: "), "-fix: summary: %r" % out[-1:])
+    check(sorted(left) == sorted(["tern-verify: queue: mess/%s: damaged: sealed, but its size or SHA-256 is not the seal's" % ids["M"],
+                                  "tern-verify: queue: tmp/tX: whole, but todo/%s is another file with its id (compare them)" % qid0]),
+          "-fix: only the damaged file and the clash are left: %r" % left)
+    check(out[-1].startswith("tern-verify: data: 10 problems, 8 fixed, 2 left: "), "-fix: summary: %r" % out[-1:])
+    check(read(Q + "/tmp/tX") and read(Q + "/todo/" + qid0) != read(Q + "/tmp/tX"), "-fix: both files of the clash are kept")
     for n in ["pA", "tB", "tOld"]:
         check(read(Q + "/todo/" + ids[n]) == copies[n], "-fix: %s is todo/%s, unchanged" % (n, ids[n]))
     check(read(Q + "/todo/" + ids["dup"]) and not os.path.exists(Q + "/tmp/tDup"), "-fix: the second name unlinked, todo/ keeps the message")
@@ -135,10 +141,12 @@ def main():
     held.close()                          # the writer is gone (killed): its whole file is left
     rc, out, err = run()
     check(rc == 100 and lines(out) == sorted(["tern-verify: queue: tmp/tC: " + um % ids["tC"],
+          "tern-verify: queue: tmp/tX: whole, but todo/%s is another file with its id (compare them)" % qid0,
           "tern-verify: queue: mess/%s: damaged: sealed, but its size or SHA-256 is not the seal's" % ids["M"]]),
           "the writer's lock released: tmp/tC is an unrecovered message: %r" % out)
-    if os.path.exists(m):
-        os.unlink(m)
+    for f in [m, Q + "/tmp/tX"]:          # the administrator's choices
+        if os.path.exists(f):
+            os.unlink(f)
     rc, out, err = run("-fix")
     check(rc == 0 and os.path.exists(Q + "/todo/" + ids["tC"]) and err == "", "-fix recovers it; clean (was %d): %r %r" % (rc, out, err))
     return report()
