@@ -1,4 +1,5 @@
-/* tern_qenv_fmt: the envelope text of a queue file (tern-queue.5). */
+/* tern_qenv_fmt: the envelope text of a queue file (tern-queue.5); fmtlines
+   without its first line (the version, or the seal: tern_qseal.c). */
 #include <string.h>
 #include <skalibs/types.h>
 #include "tern_queue.h"
@@ -11,9 +12,14 @@ static int line (stralloc *sa, char const *key, char const *pre, char const *v, 
 
 int tern_qenv_fmt (stralloc *sa, tern_qenv const *e)
 {
+  return stralloc_cats(sa, "tern-queue 1\n") && tern_qenv_fmtlines(sa, e) ;
+}
+
+int tern_qenv_fmtlines (stralloc *sa, tern_qenv const *e)
+{
   char t[UINT64_FMT] ;
   t[uint64_fmt(t, e->time)] = 0 ;
-  if (!stralloc_cats(sa, "tern-queue 1\n") || !line(sa, "time", "", t, "")
+  if (!line(sa, "time", "", t, "")
    || !line(sa, "from", "<", e->from.len ? e->from.s : "", ">")) return 0 ;
   if (e->account.len > 1 && !line(sa, "account", "", e->account.s, "")) return 0 ;
   if (e->ip.len > 1 && !line(sa, "ip", "", e->ip.s, "")) return 0 ;

@@ -72,7 +72,14 @@ int tern_qenv_parse (tern_qenv *e, char const *s, size_t len)
   size_t i = sizeof magic - 1 ;
   e->time = 0 ; e->flags = 0 ; e->nrcpt = 0 ; e->hdrlen = 0 ;
   e->from.len = e->account.len = e->ip.len = e->helo.len = e->rcpts.len = 0 ;
-  if (len < i || memcmp(s, magic, i)) return TERN_PERM ;
+  if (len >= TERN_QSEAL_SIZEAT && !memcmp(s, TERN_QSEAL_MAGIC, TERN_QSEAL_SIZEAT))
+  {
+    /* version 2: the seal's line (tern_qseal.c checks it; here only its end) */
+    char const *nl = memchr(s, '\n', len < TERN_QSEAL_MAX ? len : TERN_QSEAL_MAX) ;
+    if (!nl) return TERN_PERM ;
+    i = (size_t)(nl - s) + 1 ;
+  }
+  else if (len < i || memcmp(s, magic, i)) return TERN_PERM ;
   for (;;)
   {
     char const *nl = memchr(s + i, '\n', len - i) ;

@@ -1,15 +1,20 @@
-/* tern_qfile: write one message file into the queue (tern-queue.5): tmp/
-   file named by a unique name, id from its inode, the envelope, the message
-   through a caller's buffer, fsync, rename into todo/ (the commit), fsync
-   of todo/ shared with concurrent commits (tern_dirsync.h; TERN_SYNC=syncfs:
-   no fsync, one syncfs shared with concurrent commits after the rename:
-   tern_fssync.h), a byte on the trigger.  Shared by tern-queue-inject and tern-smtp-in. */
+/* tern_qfile: write one message file into the queue (tern-queue.5,
+   "Committing a message"): a file of pool/ taken into tmp/ (tern_qpool.c;
+   tern-smtp-in) or tmp/UNIQUE made here (tern-queue-inject), locked, id
+   from its inode, the unsealed first line and the envelope, the message
+   through a caller's buffer, hashed on the way; at the commit the seal,
+   then from the pool one fdatasync and the rename into todo/ (its name was
+   durable before), else fsync, rename and the fsync of todo/ shared with
+   concurrent commits (tern_dirsync.h); TERN_SYNC=syncfs: no fsync, one
+   syncfs shared with concurrent commits after the rename (tern_fssync.h);
+   then a byte on the trigger. */
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <skalibs/allreadwrite.h>
 #include "tern.h"
@@ -33,25 +38,53 @@ static int opentmp (tern_qfile *q, char const *qdir)
     if (!stralloc_cats(&q->tmp, qdir) || !stralloc_cats(&q->tmp, "/tmp/") || !tern_uniqname(&q->tmp)
      || !stralloc_0(&q->tmp)) return 0 ;
     /* 0640: the runner reads what an SMTP session wrote through the group */
-    q->fd = open(q->tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640) ;
-    if (q->fd >= 0) return 1 ;
+    q->fd = open(q->tmp.s, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640) ;
+    if (q->fd >= 0) break ;
     if (errno != ENOENT || tries || !tern_queue_init(qdir)) return 0 ;
   }
+  /* held until the commit: the runner's recovery leaves a locked file alone */
+  if (flock(q->fd, LOCK_EX) < 0)
+  {
+    int e = errno ;
+    close(q->fd) ; q->fd = -1 ;
+    unlink(q->tmp.s) ;
+    errno = e ;
+    return 0 ;
+  }
+  return 1 ;
 }
 
-int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap)
+/* the envelope's bytes, or the message's: into buf (or straight to the
+   file past its room), hashed for the seal */
+static int put (tern_qfile *q, char const *s, size_t n)
+{
+  br_sha256_update(&q->hash, s, n) ;
+  q->sealed += n ;
+  if (q->len + n > q->cap)
+  {
+    if (allwrite(q->fd, q->buf, q->len) < q->len) return 0 ;
+    q->flushed += q->len ;
+    q->len = 0 ;
+  }
+  if (n > q->cap)
+  {
+    if (allwrite(q->fd, s, n) < n) return 0 ;
+    q->flushed += n ;
+    return 1 ;
+  }
+  memcpy(q->buf + q->len, s, n) ;
+  q->len += n ;
+  return 1 ;
+}
+
+/* q->fd open and locked on q->tmp: the id, the unsealed first line and
+   the envelope */
+static int start (tern_qfile *q, char const *qdir, tern_qenv *env)
 {
   stralloc hdr = STRALLOC_ZERO ;
   struct stat st ;
   struct timespec now ;
-  q->fd = -1 ; q->len = 0 ; q->size = 0 ; q->buf = buf ; q->cap = cap ;
-  if (!opentmp(q, qdir))
-  {
-    int e = errno ;
-    q->tmp.len = 0 ;
-    errno = e ;
-    return TERN_TEMP ;
-  }
+  char line[TERN_QSEAL_MAX] ;
   /* the clock after the inode exists: an inode is reused only after its
      file is gone, and no message lives less than a microsecond */
   if (fstat(q->fd, &st) < 0 || clock_gettime(CLOCK_REALTIME, &now) < 0) return fail(q) ;
@@ -65,9 +98,12 @@ int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf,
   }
   env->time = (uint64_t)now.tv_sec ;
   tern_queue_idfmt(q->id, env->time, (uint32_t)(now.tv_nsec / 1000), (uint64_t)st.st_ino) ;
-  if (!tern_qenv_fmt(&hdr, env)) goto err ;
-  if (hdr.len <= cap) { memcpy(buf, hdr.s, hdr.len) ; q->len = hdr.len ; }
-  else if (allwrite(q->fd, hdr.s, hdr.len) < hdr.len) goto err ;
+  q->head = tern_qseal_fmt(line, q->id, 0, 0) ;
+  if (q->head > q->cap) { errno = EINVAL ; goto err ; }
+  memcpy(q->buf, line, q->head) ;
+  q->len = q->head ;
+  br_sha256_init(&q->hash) ;
+  if (!tern_qenv_fmtlines(&hdr, env) || !put(q, hdr.s, hdr.len)) goto err ;
   stralloc_free(&hdr) ;
   return TERN_OK ;
  err:
@@ -79,25 +115,46 @@ int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf,
   }
 }
 
+static void zero (tern_qfile *q, char *buf, size_t cap, int pool)
+{
+  q->fd = -1 ; q->len = 0 ; q->size = 0 ; q->sealed = 0 ; q->flushed = 0 ; q->buf = buf ; q->cap = cap ;
+  q->pool = pool ; q->head = 0 ;
+}
+
+int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap)
+{
+  zero(q, buf, cap, 0) ;
+  if (!opentmp(q, qdir))
+  {
+    int e = errno ;
+    q->tmp.len = 0 ;
+    errno = e ;
+    return TERN_TEMP ;
+  }
+  return start(q, qdir, env) ;
+}
+
+int tern_qfile_take (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap)
+{
+  zero(q, buf, cap, 1) ;
+  q->tmp.len = 0 ;
+  q->fd = tern_qpool_take(qdir, &q->tmp) ;
+  if (q->fd < 0) return TERN_TEMP ;
+  return start(q, qdir, env) ;
+}
+
 int tern_qfile_write (tern_qfile *q, char const *s, size_t n)
 {
   if (q->fd < 0) return (errno = EBADF, TERN_TEMP) ;
   q->size += n ;
-  if (q->len + n > q->cap)
-  {
-    if (allwrite(q->fd, q->buf, q->len) < q->len) return fail(q) ;
-    q->len = 0 ;
-  }
-  if (n > q->cap) return allwrite(q->fd, s, n) < n ? fail(q) : TERN_OK ;
-  memcpy(q->buf + q->len, s, n) ;
-  q->len += n ;
-  return TERN_OK ;
+  return put(q, s, n) ? TERN_OK : fail(q) ;
 }
 
 int tern_qfile_flush (tern_qfile *q)
 {
   if (q->fd < 0) return (errno = EBADF, TERN_TEMP) ;
   if (q->len && allwrite(q->fd, q->buf, q->len) < q->len) return fail(q) ;
+  q->flushed += q->len ;
   q->len = 0 ;
   return TERN_OK ;
 }
@@ -131,10 +188,21 @@ int tern_qfile_commit (tern_qfile *q, char const *qdir)
 {
   stralloc todo = STRALLOC_ZERO ;
   int fd = q->fd, ok, e ;
+  unsigned char hash[32] ;
+  char line[TERN_QSEAL_MAX] ;
+  size_t n ;
   if (fd < 0) return (errno = EBADF, TERN_TEMP) ;
+  /* the seal, last: in place in buf if the head is still there, else over
+     the unsealed line already written (same length: same id) */
+  br_sha256_out(&q->hash, hash) ;
+  n = tern_qseal_fmt(line, q->id, q->sealed, hash) ;
+  if (!q->flushed) memcpy(q->buf, line, n) ;
   if (q->len && allwrite(fd, q->buf, q->len) < q->len) return fail(q) ;
   q->len = 0 ;
-  if (!q->fs && fsync(fd) < 0) return fail(q) ;
+  if (q->flushed && pwrite(fd, line, n, 0) != (ssize_t)n) return fail(q) ;
+  /* from the pool, the data's sync is the commit (its name was durable
+     before it was taken: no directory to sync) */
+  if (!q->fs && (q->pool ? fdatasync(fd) : fsync(fd)) < 0) return fail(q) ;
   if (!stralloc_cats(&todo, qdir) || !stralloc_cats(&todo, "/todo/") || !stralloc_cats(&todo, q->id)
    || !stralloc_0(&todo) || rename(q->tmp.s, todo.s) < 0)
   {
@@ -143,10 +211,10 @@ int tern_qfile_commit (tern_qfile *q, char const *qdir)
   }
   q->tmp.len = 0 ;
   q->fd = -1 ;
-  /* the rename is the commit; it counts once file and name are on disk
-     (the sync goes through fd, open since before the writes: it reports
-     their writeback errors) */
-  ok = durable(q, fd, qdir, &todo) ;
+  /* else the rename is the commit; it counts once file and name are on
+     disk (the sync goes through fd, open since before the writes: it
+     reports their writeback errors) */
+  ok = q->pool && !q->fs ? 1 : durable(q, fd, qdir, &todo) ;
   e = errno ;
   if (close(fd) < 0 && ok) { ok = 0 ; e = errno ; }
   if (!ok) { stralloc_free(&todo) ; errno = e ; return TERN_TEMP ; }

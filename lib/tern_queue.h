@@ -80,6 +80,7 @@ struct tern_qstate_s
    TERN_TEMP ENOMEM.  read parses the head of an open file (pread, at most
    TERN_QUEUE_ENVMAX): TERN_OK/PERM, or TERN_TEMP with errno. */
 extern int tern_qenv_fmt (stralloc *sa, tern_qenv const *e) ;
+extern int tern_qenv_fmtlines (stralloc *sa, tern_qenv const *e) ;  /* without the first line */
 extern int tern_qenv_parse (tern_qenv *e, char const *s, size_t len) ;
 extern int tern_qenv_read (tern_qenv *e, int fd) ;
 extern void tern_qenv_free (tern_qenv *e) ;
@@ -141,14 +142,15 @@ struct tern_qfile_s
   size_t len, cap ;
   uint64_t size ;     /* message bytes written, envelope excluded */
   uint64_t sealed ;   /* bytes after the first line so far (hashed) */
+  uint64_t flushed ;  /* bytes written to the file (buf holds the next ones) */
   char id[TERN_QUEUE_IDMAX] ;
   int fs ;            /* syncfs (tern_fssync_on) */
   int pool ;          /* taken from pool/: the commit is one fdatasync */
-  size_t head ;       /* bytes of the first line; what buf holds before it is hashed */
+  size_t head ;       /* bytes of the first line (not hashed) */
   br_sha256_context hash ;
   tern_fssync sync ;  /* its marks, taken after the open */
 } ;
-#define TERN_QFILE_ZERO { .fd = -1, .tmp = STRALLOC_ZERO, .buf = 0, .len = 0, .cap = 0, .size = 0, .sealed = 0, .id = "", .fs = 0, .pool = 0, .head = 0, .sync = TERN_FSSYNC_ZERO }
+#define TERN_QFILE_ZERO { .fd = -1, .tmp = STRALLOC_ZERO, .buf = 0, .len = 0, .cap = 0, .size = 0, .sealed = 0, .flushed = 0, .id = "", .fs = 0, .pool = 0, .head = 0, .sync = TERN_FSSYNC_ZERO }
 extern int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap) ;
 extern int tern_qfile_take (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap) ;
 extern int tern_qfile_write (tern_qfile *q, char const *s, size_t n) ;

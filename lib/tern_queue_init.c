@@ -1,5 +1,5 @@
 /* tern_queue_init: create what is missing of a queue directory
-   (tern-queue.5): tmp/ todo/ mess/ state/, the trigger FIFO and the
+   (tern-queue.5): tmp/ todo/ mess/ state/ pool/, the trigger FIFO and the
    version file, the control FIFO, dirsync, fssync; check the version of an existing queue.
    Directories 0770 under the umask: started as root, the SMTP sessions
    and the runner share the queue through their group (tern-users(7)). */
@@ -21,10 +21,10 @@ static int sub (stralloc *p, size_t base, char const *name)
 
 static int setup (stralloc *p, size_t base)
 {
-  static char const *const dirs[4] = { "/tmp", "/todo", "/mess", "/state" } ;
+  static char const *const dirs[5] = { "/tmp", "/todo", "/mess", "/state", "/pool" } ;
   char buf[16] ;
   ssize_t n ;
-  for (unsigned int i = 0 ; i < 4 ; i++)
+  for (unsigned int i = 0 ; i < 5 ; i++)
     if (!sub(p, base, dirs[i]) || (mkdir(p->s, 0770) < 0 && errno != EEXIST)) return 0 ;
   if (!sub(p, base, "/trigger") || (mkfifo(p->s, 0622) < 0 && errno != EEXIST)) return 0 ;
   if (!sub(p, base, "/control") || (mkfifo(p->s, 0600) < 0 && errno != EEXIST)) return 0 ;
@@ -35,13 +35,14 @@ static int setup (stralloc *p, size_t base)
   if (!sub(p, base, "/version")) return 0 ;
   n = openreadnclose(p->s, buf, sizeof buf) ;
   if (n < 0 && errno == ENOENT)
-    return tern_file_replace(p->s, "2\n", 2, 0644) && tern_fsync_dir(p->s, 0) ;
+    return tern_file_replace(p->s, "3\n", 2, 0644) && tern_fsync_dir(p->s, 0) ;
   if (n < 0) return 0 ;
-  if (n != 2 || (memcmp(buf, "1\n", 2) && memcmp(buf, "2\n", 2))) return (errno = EPROTO, 0) ;
-  /* version 1 to 2: only the ids' form changed, old ones stay valid; an
-     older tern-queue-run then refuses the queue instead of ignoring the
-     new ids.  Whoever may not write it (an injecting user) leaves it */
-  if (buf[0] == '1' && tern_file_replace(p->s, "2\n", 2, 0644)) tern_fsync_dir(p->s, 0) ;
+  if (n != 2 || buf[1] != '\n' || buf[0] < '1' || buf[0] > '3') return (errno = EPROTO, 0) ;
+  /* version 1 to 2: only the ids' form changed, old ones stay valid;
+     2 to 3: pool/ and sealed files.  An older tern-queue-run then refuses
+     the queue instead of ignoring the new ids or the pool.  Whoever may
+     not write it (an injecting user) leaves it */
+  if (buf[0] != '3' && tern_file_replace(p->s, "3\n", 2, 0644)) tern_fsync_dir(p->s, 0) ;
   return 1 ;
 }
 

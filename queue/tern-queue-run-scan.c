@@ -1,5 +1,7 @@
-/* tern-queue-run-scan: the queue's directories.  At start: tmp/ garbage
-   older than 36 h, state files without a message, the messages of mess/.
+/* tern-queue-run-scan: the queue's directories.  At start: whole files
+   that a crash left in pool/ or tmp/ into todo/ (tern-queue.5, "Recovery"),
+   tmp/ garbage older than 36 h, state files without a message, the
+   messages of mess/.
    Then, on each wake-up, todo/: each new message moves to mess/.
    At most queue-active-max messages are in memory.  When it is full, idle
    messages not due for a minute leave it (their state is on disk, its
@@ -13,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <skalibs/direntry.h>
 #include "tern.h"
@@ -48,10 +52,56 @@ static int each (char const *sub, void (*f)(char const *))
   return !errno ;
 }
 
-static void oldtmp (char const *name)
+#define REC_LOCKED (-2)  /* a live writer's */
+
+/* a file of pool/ or tmp/ that is not empty: a whole one into todo/ */
+static int recover (char const *sub, char const *name)
+{
+  char id[TERN_QUEUE_IDMAX] ;
+  char const *p = qpath(0, sub, name) ;
+  struct stat st ;
+  int fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), r ;
+  if (fd < 0) return -1 ;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) r = -1 ;
+  else if (!st.st_size) r = TERN_QREC_EMPTY ;
+  else if (flock(fd, LOCK_EX | LOCK_NB) < 0) r = errno == EWOULDBLOCK ? REC_LOCKED : -1 ;
+  else r = tern_qfile_recover(qdir.s, p, fd, id) ;
+  if (r == TERN_QREC_DONE) tern_log_info("recovered", "file", p, "id", id, TERN_LOG_END) ;
+  else if (r == TERN_QREC_DUP) tern_log_info("cleanup", "file", p, "id", id, "reason", "a second link of the message", TERN_LOG_END) ;
+  else if (r == TERN_QREC_CLASH) tern_log_warn("recover", "file", p, "id", id, "error", "another message has its id", "action", "left", TERN_LOG_END) ;
+  else if (r == -1) tern_log_warn("recover", "file", p, "error", strerror(errno), "action", "left", TERN_LOG_END) ;
+  close(fd) ;
+  return r ;
+}
+
+/* torn (not whole, not empty): its commit never returned */
+static void inpool (char const *name)
 {
   struct stat st ;
-  char const *p = qpath(0, "tmp", name) ;
+  char const *p ;
+  if (name[0] == 'n' && name[1] == '.')
+  {
+    /* a batch whose maker was killed before it named it: never taken */
+    p = qpath(0, "pool", name) ;
+    if (!stat(p, &st) && st.st_mtime + TERN_QUEUE_NEWAGE < time(0) && !unlink(p))
+      tern_log_info("cleanup", "file", p, TERN_LOG_END) ;
+    return ;
+  }
+  if (recover("pool", name) == TERN_QREC_TORN)
+  {
+    p = qpath(0, "pool", name) ;
+    if (!unlink(p)) tern_log_warn("torn", "file", p, "action", "removed", TERN_LOG_END) ;
+  }
+}
+
+/* a whole one is recovered, never removed; others go once 36 h old */
+static void intmp (char const *name)
+{
+  struct stat st ;
+  char const *p ;
+  int r = recover("tmp", name) ;
+  if (r != TERN_QREC_EMPTY && r != TERN_QREC_TORN) return ;
+  p = qpath(0, "tmp", name) ;
   if (!stat(p, &st) && st.st_mtime + TERN_QUEUE_TMPAGE < time(0) && !unlink(p))
     tern_log_info("cleanup", "file", p, TERN_LOG_END) ;
 }
@@ -114,7 +164,8 @@ static void pass (void)
 void scan_start (uint64_t now)
 {
   scannow = now ;
-  if (!each("tmp", &oldtmp)) tern_log_warn("scan", "dir", qpath(2, "tmp", 0), "error", strerror(errno), TERN_LOG_END) ;
+  if (!each("pool", &inpool)) tern_log_warn("scan", "dir", qpath(2, "pool", 0), "error", strerror(errno), TERN_LOG_END) ;
+  if (!each("tmp", &intmp)) tern_log_warn("scan", "dir", qpath(2, "tmp", 0), "error", strerror(errno), TERN_LOG_END) ;
   if (!each("state", &orphan)) tern_log_warn("scan", "dir", qpath(2, "state", 0), "error", strerror(errno), TERN_LOG_END) ;
   pass() ;
 }

@@ -1,7 +1,8 @@
 /* tern-smtp-in-inject: each message into the queue.  By default this
    process writes the queue file itself (tern_qfile, the code of
-   tern-queue-inject): commit, and 250, only after the whole message,
-   fsync and rename; an abort or a dying session leaves only a tmp/ file.
+   tern-queue-inject, in a file taken from the queue's pool): commit, and
+   250, only after the whole message, its seal and fdatasync; an abort or
+   a dying session leaves only a tmp/ file that is not whole.
    With TERN_QUEUE_INJECT (tests) a child runs that program, the message on
    a pipe to its stdin and its id read from its stdout; it commits only on
    a "Y" on its confirmation pipe (-y 3) after the message. */
@@ -50,7 +51,7 @@ static int inq_start (smtp *s)
   }
   else if (!r)
   {
-    r = tern_qfile_open(&s->q, s->qdir.s, &env, qbuf, sizeof qbuf) ;
+    r = tern_qfile_take(&s->q, s->qdir.s, &env, qbuf, sizeof qbuf) ;
     if (s->q.len > qhigh) qhigh = s->q.len ;
     qtmp.len = 0 ;
     if (r == TERN_TEMP)

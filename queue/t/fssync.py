@@ -1,6 +1,8 @@
 # fssync.py: the order of a commit under strace: an SMTP session that
-# writes the queue itself answers 250 only after the file's fsync, the
-# rename into todo/ and the fsync of todo/ (the default); with
+# writes the queue itself takes a file of the pool (a batch made and
+# pool/ synced first when it is empty) and answers 250 only after the
+# file's fdatasync and its rename into todo/, with no directory's sync
+# (the default, tern-queue.5); with
 # TERN_SYNC=syncfs (tern_fssync.h) only after the rename, a syncfs and a
 # flush (fdatasync) through the message file's descriptor, with no fsync.
 # A delivery worker with TERN_SYNC=syncfs syncs the same way around its
@@ -42,29 +44,32 @@ def fdof(line):
 
 r, ls = traced("", 2)
 check(r.startswith("250 "), "default: 250 (%r)" % r)
-op = first(ls, r'openat\(.*queue/tmp/.*O_CREAT.*= \d+$')
+# the pool is empty at first: a batch made, pool/ fsynced once, then a take
+pd = first(ls, r'openat\(.*queue/pool", O_RDONLY\|O_CLOEXEC\|O_DIRECTORY\) += \d+$')
+ps = first(ls, r'^\d+ +fsync\(%s\) +\= 0' % (fdof(ls[pd]) if pd >= 0 else "?"), pd)
+tk = first(ls, r'rename\(.*queue/pool/[^n][^"]*", .*queue/tmp/', ps)
+op = first(ls, r'openat\(.*queue/tmp/.*O_RDWR.*= \d+$', tk)
 fd = fdof(ls[op]) if op >= 0 else "?"
-fs = first(ls, r'^\d+ +fsync\(%s\) +\= 0' % fd, op)
+fs = first(ls, r'^\d+ +fdatasync\(%s\) +\= 0' % fd, op)
 rn = first(ls, r'rename.*queue/tmp/.*queue/todo/', fs)
-od = first(ls, r'openat\(.*queue/todo", O_RDONLY.*O_DIRECTORY', rn)
-dfd = fdof(ls[od]) if od >= 0 else "?"
-ds = first(ls, r'^\d+ +fsync\(%s\) +\= 0' % dfd, od)
-ok = first(ls, REPLY, ds)
-check(op >= 0 and fs > op and rn > fs, "default: the file's fsync before the rename")
-check(rn >= 0 and ds > rn, "default: todo/ fsynced after the rename")
-check(ds >= 0 and ok > ds and first(ls, REPLY) == ok, "default: the 250 after both")
+ok = first(ls, REPLY, rn)
+check(pd >= 0 and ps > pd and tk > ps, "default: a batch of the pool synced before a file is taken into tmp/")
+check(op > tk and fs > op and rn > fs, "default: the file's fdatasync before the rename into todo/")
+check(rn >= 0 and ok > rn and first(ls, REPLY) == ok, "default: the 250 after both")
+check(ok > fs and all(first(ls[fs + 1:ok], pat) < 0 for pat in (r'fsync\(', r'fdatasync\(', r'syncfs\(')),
+      "default: no other sync between the file's and the 250 (no directory's)")
 check(first(ls, r'syncfs\(', op) < 0, "default: no syncfs")
 
 
 r, ls = traced("syncfs", 1)
 check(r.startswith("250 "), "TERN_SYNC=syncfs: 250 (%r)" % r)
-op = first(ls, r'openat\(.*queue/tmp/.*O_CREAT.*= \d+$')
+op = first(ls, r'openat\(.*queue/tmp/.*O_RDWR.*= \d+$')
 fd = fdof(ls[op]) if op >= 0 else "?"
 rn = first(ls, r'rename.*queue/tmp/.*queue/todo/', op)
 sf = first(ls, r'syncfs\(%s\) +\= 0' % fd, rn)
 fl = first(ls, r'fdatasync\(%s\) +\= 0' % fd, sf)
 ok = first(ls, REPLY, fl)
-check(op >= 0 and rn > op, "TERN_SYNC=syncfs: the message file created in tmp/, renamed into todo/")
+check(op >= 0 and rn > op, "TERN_SYNC=syncfs: the message file taken into tmp/, renamed into todo/")
 check(rn >= 0 and sf > rn, "TERN_SYNC=syncfs: syncfs through the message file's descriptor after the rename")
 check(sf >= 0 and fl > sf, "TERN_SYNC=syncfs: a flush (fdatasync) after the syncfs")
 check(fl >= 0 and ok > fl and first(ls, REPLY) == ok, "TERN_SYNC=syncfs: the 250 after both, never before")
