@@ -53,10 +53,15 @@ def main():
     qid0 = r.stdout.decode().strip()
     check(r.returncode == 0 and os.path.exists(Q + "/todo/" + qid0), "a message injected: the queue made: %r" % r.stderr)
     os.makedirs(Q + "/pool", exist_ok=True)
+    check(read(Q + "/todo/" + qid0)[:13] == b"tern-queue 2 ", "tern-queue-inject seals the file")
+    r = subprocess.run("printf 'Subject: r\\r\\n\\r\\nreal\\r\\n' | tern-queue-inject -c c -f a@b.example bob@example.org",
+                       shell=True, capture_output=True)
+    qidr = r.stdout.decode().strip()
     rc, out, err = run()
     check(rc == 0, "clean queue: exit 0 (was %d): %r %r" % (rc, out, err))
 
     ids = {}
+    os.rename(Q + "/todo/" + qidr, Q + "/pool/pR")     # the real writer's file, its renames undone by a crash
     ids["pA"] = qseal.make(Q + "/pool/pA", "bob@example.org", "pool A")
     ids["tB"] = qseal.make(Q + "/tmp/tB", "bob@example.org", "tmp B")
     ids["tOld"] = qseal.make(Q + "/tmp/tOld", "bob@example.org", "tmp old")
@@ -82,12 +87,14 @@ def main():
     with open(Q + "/tmp/tS", "wb") as f:
         f.write(b"half a file")
     aged(Q + "/tmp/tS", 40 * 3600)
-    copies = {n: read(Q + ("/pool/" if n[0] == "p" else "/tmp/") + n) for n in ["pA", "tB", "tOld"]}
+    ids["pR"] = qidr
+    copies = {n: read(Q + ("/pool/" if n[0] == "p" else "/tmp/") + n) for n in ["pA", "tB", "tOld", "pR"]}
 
     held = open(Q + "/tmp/tC", "rb")
     fcntl.flock(held, fcntl.LOCK_EX)      # a live writer's lock
     um = "unrecovered message %s (whole, not yet in todo/)"
     want = sorted(["tern-verify: queue: pool/pA: " + um % ids["pA"],
+                   "tern-verify: queue: pool/pR: " + um % qidr,
                    "tern-verify: queue: tmp/tB: " + um % ids["tB"],
                    "tern-verify: queue: tmp/tOld: " + um % ids["tOld"],
                    "tern-verify: queue: tmp/tDup: a second name of todo/" + ids["dup"],
@@ -103,7 +110,7 @@ def main():
     for w in want:
         check(w in got, "reported: %s: %r" % (w, got))
     check(got == want, "exactly these problems (the locked tmp/tC, empty pool files, pool/n.new, whole todo/ files not): %r" % got)
-    check(out and out[-1].startswith("tern-verify: data: 10 problems: "), "summary: 10 problems: %r" % out[-1:])
+    check(out and out[-1].startswith("tern-verify: data: 11 problems: "), "summary: 11 problems: %r" % out[-1:])
 
     lk = open(Q + "/lock", "a+")
     fcntl.lockf(lk, fcntl.LOCK_EX | fcntl.LOCK_NB)    # as a running tern-queue-run
@@ -116,6 +123,7 @@ def main():
     rc, out, err = run("-fix")
     fixed = lines([l for l in out if l.startswith("tern-verify: fixed: ")])
     fw = sorted(["tern-verify: fixed: queue: pool/pA: recovered to todo/" + ids["pA"],
+                 "tern-verify: fixed: queue: pool/pR: recovered to todo/" + qidr,
                  "tern-verify: fixed: queue: tmp/tB: recovered to todo/" + ids["tB"],
                  "tern-verify: fixed: queue: tmp/tOld: recovered to todo/" + ids["tOld"],
                  "tern-verify: fixed: queue: tmp/tDup: unlinked: a second name of a message in todo/ or mess/"]
@@ -127,9 +135,9 @@ def main():
     check(sorted(left) == sorted(["tern-verify: queue: mess/%s: damaged: sealed, but its size or SHA-256 is not the seal's" % ids["M"],
                                   "tern-verify: queue: tmp/tX: whole, but todo/%s is another file with its id (compare them)" % qid0]),
           "-fix: only the damaged file and the clash are left: %r" % left)
-    check(out[-1].startswith("tern-verify: data: 10 problems, 8 fixed, 2 left: "), "-fix: summary: %r" % out[-1:])
+    check(out[-1].startswith("tern-verify: data: 11 problems, 9 fixed, 2 left: "), "-fix: summary: %r" % out[-1:])
     check(read(Q + "/tmp/tX") and read(Q + "/todo/" + qid0) != read(Q + "/tmp/tX"), "-fix: both files of the clash are kept")
-    for n in ["pA", "tB", "tOld"]:
+    for n in ["pA", "tB", "tOld", "pR"]:
         check(read(Q + "/todo/" + ids[n]) == copies[n], "-fix: %s is todo/%s, unchanged" % (n, ids[n]))
     check(read(Q + "/todo/" + ids["dup"]) and not os.path.exists(Q + "/tmp/tDup"), "-fix: the second name unlinked, todo/ keeps the message")
     check(os.path.exists(Q + "/tmp/tC") and not os.path.exists(Q + "/todo/" + ids["tC"]), "-fix: the file a writer holds is left in tmp/")
