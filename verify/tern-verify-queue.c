@@ -61,6 +61,14 @@ static int old (char const *full, time_t age)
   return !lstat(full, &st) && st.st_mtime + age < time(0) ;
 }
 
+/* full is still the name of the file open on fd (st its fstat): once its
+   flock is ours, a writer that held it has renamed it and is gone */
+static int still (char const *full, struct stat const *st)
+{
+  struct stat l ;
+  return !lstat(full, &l) && l.st_ino == st->st_ino && l.st_dev == st->st_dev ;
+}
+
 /* a file of pool/ or tmp/: -1 gone, empty or held by a live writer (its
    flock); else tern_qseal_check's 1 (id and st filled) or 0 */
 static int whole (char const *full, char *id, struct stat *stp)
@@ -71,6 +79,7 @@ static int whole (char const *full, char *id, struct stat *stp)
   if (fstat(fd, &st) < 0) v_warn("read ", full, errno) ;
   else if (!S_ISREG(st.st_mode) || !st.st_size) ;
   else if (flock(fd, LOCK_SH | LOCK_NB) < 0) { if (errno != EWOULDBLOCK) v_warn("lock ", full, errno) ; }
+  else if (!still(full, &st)) ;
   else if ((r = tern_qseal_check(fd, (uint64_t)st.st_size, id)) < 0) v_warn("read ", full, errno) ;
   close(fd) ;
   *stp = st ;
@@ -242,14 +251,16 @@ static void recover (char const *full)
 {
   char id[TERN_QUEUE_IDMAX] = "" ;
   char what[TERN_QUEUE_IDMAX + 48] ;
+  struct stat st ;
   int fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), r ;
   if (fd < 0) { if (errno != ENOENT) v_warn("recover ", full, errno) ; return ; }
-  if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+  if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &st) < 0)
   {
     if (errno != EWOULDBLOCK) v_warn("lock ", full, errno) ;
     close(fd) ;
     return ;
   }
+  if (!still(full, &st)) { close(fd) ; return ; }   /* renamed by its writer: not a leftover */
   r = tern_qfile_recover(q.s, full, fd, id) ;
   close(fd) ;
   if (r < 0) { v_warn("recover ", full, errno) ; return ; }
