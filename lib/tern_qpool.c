@@ -172,6 +172,13 @@ int tern_qpool_take (char const *qdir, stralloc *tmp)
       break ;
     }
     fd = own(qdir, tmp, base) ;
+    /* made by another user (the pool was filled by root, say): of no use
+       to us; removed if empty, else left in tmp/ for the runner */
+    if (fd == -1 && (errno == EACCES || errno == EPERM))
+    {
+      struct stat st ;
+      if (!stat(tmp->s + base, &st) && (st.st_size || !unlink(tmp->s + base))) continue ;
+    }
     if (fd != -2) break ;
   }
   e = errno ;
