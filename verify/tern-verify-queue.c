@@ -82,7 +82,7 @@ static int whole (char const *full, char *id, struct stat *stp)
   else if (!still(full, &st)) ;
   else if ((r = tern_qseal_check(fd, (uint64_t)st.st_size, id)) < 0) v_warn("read ", full, errno) ;
   close(fd) ;
-  *stp = st ;
+  if (r == 1) *stp = st ;
   return r ;
 }
 
@@ -115,13 +115,13 @@ static void message (char const *sub, char const *id)
   }
   r = tern_qenv_read(&e, fd) ;
   close(fd) ;
-  if (r == TERN_PERM) problem(sub, id, "no envelope", 1) ;
+  if (r == TERN_PERM) problem(sub, id, "no envelope", MOVE) ;
   else if (r) v_warn("read ", path(sub, id), errno) ;
   else
   {
     V.queued++ ;
     r = tern_qstate_read(&st, path("state", id), e.nrcpt) ;
-    if (r == TERN_PERM) problem("state", id, "bad state file, or not one line per recipient", 1) ;
+    if (r == TERN_PERM) problem("state", id, "bad state file, or not one line per recipient", MOVE) ;
     else if (r) v_warn("read ", path("state", id), errno) ;
     tern_qstate_free(&st) ;
   }
@@ -148,18 +148,18 @@ static void walk (char const *sub, void (*f)(char const *, char const *))
 
 static void msgfile (char const *sub, char const *name)
 {
-  if (!tern_queue_idvalid(name)) problem(sub, name, "not a message id", 1) ;
+  if (!tern_queue_idvalid(name)) problem(sub, name, "not a message id", MOVE) ;
   else message(sub, name) ;
 }
 
 static void statefile (char const *sub, char const *name)
 {
   if (tern_file_replacing(name)) return ;
-  if (strstr(name, ".tmp.")) { problem(sub, name, "leftover of an interrupted replace", 1) ; return ; }
-  if (!tern_queue_idvalid(name)) { problem(sub, name, "unknown file", 1) ; return ; }
+  if (strstr(name, ".tmp.")) { problem(sub, name, "leftover of an interrupted replace", MOVE) ; return ; }
+  if (!tern_queue_idvalid(name)) { problem(sub, name, "unknown file", MOVE) ; return ; }
   /* the runner removes mess/ID, then state/ID: a runner's orphan is fleeting */
   if (running || access(path("todo", name), F_OK) == 0 || access(path("mess", name), F_OK) == 0) return ;
-  if (access(path(sub, name), F_OK) == 0) problem(sub, name, "state file without a message", 1) ;
+  if (access(path(sub, name), F_OK) == 0) problem(sub, name, "state file without a message", MOVE) ;
 }
 
 /* what = a b c, cut to fit */
@@ -221,7 +221,7 @@ static void topfile (char const *sub, char const *name)
   (void)sub ;
   if (tern_file_replacing(name)) return ;
   for (size_t i = 0 ; i < sizeof known / sizeof *known ; i++) if (!strcmp(name, known[i])) return ;
-  problem(name, 0, "unknown file", 1) ;
+  problem(name, 0, "unknown file", MOVE) ;
 }
 
 static void version (void)
@@ -230,7 +230,7 @@ static void version (void)
   ssize_t n = openreadnclose(path("version", 0), buf, sizeof buf) ;
   if (n < 0) { if (errno != ENOENT) v_warn("read ", p.s, errno) ; return ; }
   if (n != 2 || buf[1] != '\n' || buf[0] < '1' || buf[0] > '0' + TERN_QUEUE_VERSION)
-    problem("version", 0, "unknown queue layout version", 0) ;
+    problem("version", 0, "unknown queue layout version", KEEP) ;
 }
 
 static void checkall (void)
