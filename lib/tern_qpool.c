@@ -6,7 +6,10 @@
    concurrent sessions never reach for the same file and never read the
    directory; a take renames one into tmp/.  Files a process left behind
    (it exited) are removed by the runner once an hour old; one of ours
-   removed that way is skipped (ENOENT). */
+   removed that way is skipped (ENOENT).  A process's first batch is of 2,
+   each next one twice as large up to TERN_QPOOL_BATCH: one that takes a
+   file or two (a submission session has a process of its own) leaves
+   little behind, one that serves many makes a batch per 16 messages. */
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -20,6 +23,7 @@
 
 static stralloc names = STRALLOC_ZERO ;  /* our batch: NUL-terminated, one after the other */
 static size_t next = 0 ;                 /* the next name to take */
+static unsigned int size = 2 ;           /* of our next batch: 2, doubling to TERN_QPOOL_BATCH */
 
 static int path (stralloc *p, char const *qdir, char const *sub, char const *name, size_t n)
 {
@@ -33,7 +37,7 @@ int tern_qpool_fill (char const *qdir)
   unsigned int n = 0 ;
   size_t pos ;
   int ok = 0, e ;
-  for (; n < TERN_QPOOL_BATCH ; n++)
+  for (; n < size ; n++)
   {
     size_t start = made.len ;
     int fd ;
@@ -55,6 +59,7 @@ int tern_qpool_fill (char const *qdir)
     if (!path(&p, qdir, "/pool/", name, strlen(name)) || !path(&q, qdir, "/pool/", name + 2, strlen(name + 2))
      || rename(p.s, q.s) < 0 || !stralloc_catb(&names, name + 2, strlen(name + 2) + 1)) goto end ;
   }
+  if (size < TERN_QPOOL_BATCH) size *= 2 ;
   ok = 1 ;
  end:
   e = errno ;

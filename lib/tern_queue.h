@@ -18,7 +18,7 @@
 #define TERN_QUEUE_IDMAX 31         /* 8 + 5 + "." + 16 + NUL */
 #define TERN_QUEUE_TMPAGE 129600    /* tmp/ garbage is removed after 36 h */
 #define TERN_QUEUE_NEWAGE 3600      /* pool/n.* of a killed batch after 1 h */
-#define TERN_QPOOL_BATCH 16         /* files made at once into pool/ */
+#define TERN_QPOOL_BATCH 16         /* files made at once into pool/, at most (2 at first) */
 
 #define TERN_QENV_8BIT 0x01
 #define TERN_QENV_UTF8 0x02
@@ -181,8 +181,11 @@ extern int tern_qseal_check (int fd, uint64_t st_size, char *id) ;
    waiting: only a recoverer holds another's lock, briefly); a file found
    not empty is recovered (tern_qfile_recover) and another taken.  It
    appends the tmp path (NUL-terminated) to tmp and returns the
-   descriptor, or -1 with errno.  fill makes a batch, which becomes this
-   process's (the names of the last are dropped): 1, or 0 with errno. */
+   descriptor, or -1 with errno.  fill makes a batch (2 files at a
+   process's first, twice as many each time after, up to TERN_QPOOL_BATCH),
+   which becomes this process's (the names of the last are dropped): 1, or
+   0 with errno.  The caller's buffer for tern_qfile_open or take must hold
+   TERN_QSEAL_MAX bytes at least (else EINVAL). */
 extern int tern_qpool_take (char const *qdir, stralloc *tmp) ;
 extern int tern_qpool_fill (char const *qdir) ;
 
