@@ -39,10 +39,10 @@ static int copyfd (int in, int out)
   }
 }
 
-/* dreldir: the destination's directory relative to destdir, for a message
-   file of an account: one with more than one link is copied once, then
-   linked within the backup (IMAP COPY's links kept) */
-static int copy (int sfd, int dfd, char const *name, char const *dreldir)
+/* to: the destination's name in dfd; dreldir: its directory relative to
+   destdir, for a message file of an account: one with more than one link
+   is copied once, then linked within the backup (IMAP COPY's links kept) */
+static int copy (int sfd, int dfd, char const *name, char const *to, char const *dreldir)
 {
   struct stat st ;
   struct timespec ts[2] ;
@@ -52,9 +52,9 @@ static int copy (int sfd, int dfd, char const *name, char const *dreldir)
   if (dreldir && st.st_nlink > 1)
   {
     char const *had = bk_links_find(st.st_dev, st.st_ino) ;
-    if (had && linkat(B.dst, had, dfd, name, 0) == 0) { close(in) ; return 1 ; }
+    if (had && linkat(B.dst, had, dfd, to, 0) == 0) { close(in) ; return 1 ; }
   }
-  out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 07777) ;
+  out = openat(dfd, to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 07777) ;
   if (out < 0) { int e = errno ; close(in) ; errno = e ; return 0 ; }
   ok = copyfd(in, out) ;
   ts[0] = st.st_atim ; ts[1] = st.st_mtim ;
@@ -75,26 +75,31 @@ static int copy (int sfd, int dfd, char const *name, char const *dreldir)
   return ok ;
 }
 
-static int file (int sfd, int dfd, char const *name, int how, char const *dreldir)
+static int file (int sfd, int dfd, char const *name, char const *to, int how, char const *dreldir)
 {
   if ((how & BK_LINK) && B.linkok)
   {
-    if (linkat(sfd, name, dfd, name, 0) == 0) return 1 ;
+    if (linkat(sfd, name, dfd, to, 0) == 0) return 1 ;
     if (errno == EXDEV) B.linkok = 0 ;
     else if (errno != EMLINK && errno != EPERM) return 0 ;
   }
-  return copy(sfd, dfd, name, dreldir) ;
+  return copy(sfd, dfd, name, to, dreldir) ;
 }
 
 /* ENOENT: the source is gone; EEXIST: the backup has it already */
 int bk_file (int sfd, int dfd, char const *name, int how)
 {
-  return file(sfd, dfd, name, how, 0) ;
+  return file(sfd, dfd, name, name, how, 0) ;
+}
+
+int bk_fileas (int sfd, char const *name, int dfd, char const *to, int how)
+{
+  return file(sfd, dfd, name, to, how, 0) ;
 }
 
 int bk_msg (int sfd, int dfd, char const *name, char const *dreldir)
 {
-  return file(sfd, dfd, name, BK_LINK, dreldir) ;
+  return file(sfd, dfd, name, name, BK_LINK, dreldir) ;
 }
 
 int bk_put (char const *rel, char const *s, size_t len, unsigned int mode)

@@ -1,12 +1,14 @@
 /* tern-backup-queue: the queue (tern-queue.5): message files linked from
    todo/ then mess/ (the order the runner moves them in), each followed by
-   its state file; the FIFOs made anew; tmp/ left out. */
+   its state file; whole files left in pool/ or tmp/ by a crash (queue
+   version 3) as todo/ID; the FIFOs made anew; pool/ and tmp/ made empty. */
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/file.h>
 #include "tern.h"
 #include "tern_queue.h"
 #include "tern-backup.h"
@@ -14,6 +16,7 @@
 enum { TODO, MESS, STATE, NDIR } ;
 static char const *const dirs[NDIR] = { "queue/todo", "queue/mess", "queue/state" } ;
 static int sfd[NDIR], dfd[NDIR] ;
+static stralloc left = STRALLOC_ZERO ;  /* "queue/pool/NAME\0ID\0"...: whole files of pool/ and tmp/ */
 
 static void counted (int fd, char const *name)
 {
@@ -63,10 +66,62 @@ static void walk (int dir)
   closedir(d) ;
 }
 
+/* the whole files of sub (queue/pool, queue/tmp) that no live writer
+   holds (its flock): acknowledged messages the runner has not recovered
+   yet.  Read before todo/, the way they move: one recovered meanwhile is
+   then found in todo/ or mess/ by its id. */
+static void leftovers (char const *sub)
+{
+  DIR *d ;
+  int fd = openat(B.src, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (fd < 0 || !(d = fdopendir(fd)))
+  {
+    if (fd >= 0) close(fd) ;
+    if (errno != ENOENT) bk_err(sub, "read the directory", errno) ;
+    return ;
+  }
+  for (;;)
+  {
+    struct dirent *de ;
+    struct stat st ;
+    char id[TERN_QUEUE_IDMAX] ;
+    size_t at = left.len ;
+    int f, r = 0, e = 0 ;
+    errno = 0 ;
+    if (!(de = readdir(d))) { if (errno) bk_err(sub, "read the directory", errno) ; break ; }
+    if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) || !st.st_size) continue ;
+    f = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) ;
+    if (f < 0) continue ;   /* gone: taken or recovered */
+    if (flock(f, LOCK_SH | LOCK_NB) == 0 && fstat(f, &st) == 0) { r = tern_qseal_check(f, (uint64_t)st.st_size, id) ; e = errno ; }
+    close(f) ;
+    if (r == 0) continue ;  /* locked by a live writer, or not whole */
+    if (!stralloc_cats(&left, sub) || !stralloc_catb(&left, "/", 1) || !stralloc_cats(&left, de->d_name) || !stralloc_0(&left)
+     || (r == 1 && (!stralloc_cats(&left, id) || !stralloc_0(&left))))
+    { bk_err(sub, "remember a file", errno) ; left.len = at ; continue ; }
+    if (r < 0) { bk_err(left.s + at, "read", e) ; left.len = at ; }
+  }
+  closedir(d) ;
+}
+
+/* each leftover as todo/ID, unless the backup has the message already */
+static void recovered (void)
+{
+  for (size_t i = 0 ; i < left.len ;)
+  {
+    char const *rel = left.s + i, *id = rel + strlen(rel) + 1 ;
+    i = (size_t)(id - left.s) + strlen(id) + 1 ;
+    if (faccessat(dfd[TODO], id, F_OK, 0) == 0 || faccessat(dfd[MESS], id, F_OK, 0) == 0) continue ;
+    if (bk_fileas(B.src, rel, dfd[TODO], id, BK_LINK)) counted(dfd[TODO], id) ;
+    else if (errno == ENOENT) message(TODO, id) ;   /* recovered since: todo/ID or mess/ID */
+    else bk_err(rel, "copy", errno) ;
+  }
+  stralloc_free(&left) ;
+}
+
 /* entries of queue/ that tern does not know */
 static void unknown (void)
 {
-  static char const *const known[] = { "version", "trigger", "control", "lock", "dirsync", "fssync", "tmp", "todo", "mess", "state", 0 } ;
+  static char const *const known[] = { "version", "trigger", "control", "lock", "dirsync", "fssync", "pool", "tmp", "todo", "mess", "state", 0 } ;
   DIR *d ;
   int fd = openat(B.src, "queue", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
   if (fd < 0 || !(d = fdopendir(fd))) { if (fd >= 0) close(fd) ; bk_err("queue", "read the directory", errno) ; return ; }
@@ -89,6 +144,7 @@ static void unknown (void)
 static int setup (stralloc *version)
 {
   if (!bk_mkdir("queue", 0700) || !bk_mkdir("queue/tmp", 0700)) return 0 ;
+  if (faccessat(B.src, "queue/pool", F_OK, 0) == 0 && !bk_mkdir("queue/pool", 0700)) return 0 ;
   for (int i = 0 ; i < NDIR ; i++) if (!bk_mkdir(dirs[i], 0700)) return 0 ;
   if (mkfifoat(B.dst, "queue/trigger", 0622) < 0 || mkfifoat(B.dst, "queue/control", 0600) < 0) return 0 ;
   if (!bk_slurp(version, B.src, "queue/version")) { if (errno != ENOENT) return 0 ; version->len = 0 ; }
@@ -113,7 +169,14 @@ void bk_queue (stralloc *version)
     dfd[i] = openat(B.dst, dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
     if (sfd[i] < 0 || dfd[i] < 0) { bk_err(dirs[i], "open the directory", errno) ; ok = 0 ; }
   }
-  if (ok) { walk(TODO) ; walk(MESS) ; }
+  if (ok)
+  {
+    leftovers("queue/pool") ;
+    leftovers("queue/tmp") ;
+    walk(TODO) ;
+    walk(MESS) ;
+    recovered() ;
+  }
   for (int i = 0 ; i < NDIR ; i++)
   {
     if (sfd[i] >= 0) close(sfd[i]) ;

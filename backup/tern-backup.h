@@ -42,6 +42,7 @@ extern void bk_pause (char const *point, char const *rel) ;   /* test only: TERN
 #define BK_WARN 2   /* tree: warn for every file (tern does not know them) */
 extern int bk_mkdir (char const *rel, unsigned int mode) ;          /* 1, or 0 errno */
 extern int bk_file (int sfd, int dfd, char const *name, int how) ;  /* 1; 0 errno (ENOENT: gone) */
+extern int bk_fileas (int sfd, char const *name, int dfd, char const *to, int how) ;  /* bk_file, named to */
 extern int bk_put (char const *rel, char const *s, size_t len, unsigned int mode) ;
 extern int bk_slurp (stralloc *sa, int dirfd, char const *name) ;  /* 1, 0 errno */
 extern int bk_msg (int sfd, int dfd, char const *name, char const *dreldir) ;  /* bk_file, BK_LINK; copies keep COPY's links */

@@ -1,75 +1,34 @@
 /* tern_qpool: empty message files made ahead in QDIR/pool, durably named,
    so that a commit needs no sync of a directory (tern-queue.5, "The
    pool").  A batch is made as pool/n.UNIQUE, pool/ is synced once (shared
-   through QDIR/dirsync), then each is renamed to pool/UNIQUE: only those
-   names are taken.  A take renames one into tmp/: of concurrent takers one
-   wins, the others get ENOENT.  The names read are kept for this
-   process's next takes, starting at an offset of its own so that
-   concurrent sessions seldom reach for the same file. */
+   through QDIR/dirsync), then each is renamed to pool/UNIQUE.  A process
+   takes only the files of its own batches, whose names it keeps, so
+   concurrent sessions never reach for the same file and never read the
+   directory; a take renames one into tmp/.  Files a process left behind
+   (it exited) are removed by the runner once an hour old; one of ours
+   removed that way is skipped (ENOENT).  A process's first batch is of 2,
+   each next one twice as large up to TERN_QPOOL_BATCH: one that takes a
+   file or two (a submission session has a process of its own) leaves
+   little behind, one that serves many makes a batch per 16 messages. */
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
-#include <dirent.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <skalibs/direntry.h>
-#include <skalibs/djbunix.h>
 #include "tern.h"
 #include "tern_queue.h"
 #include "tern_dirsync.h"
 
-#define READMAX 64  /* names kept from one read of pool/ */
-
-static stralloc names = STRALLOC_ZERO ;  /* NUL-terminated, one after the other */
-static size_t next = 0 ;                 /* the next name to try */
+static stralloc names = STRALLOC_ZERO ;  /* our batch: NUL-terminated, one after the other */
+static size_t next = 0 ;                 /* the next name to take */
+static unsigned int size = 2 ;           /* of our next batch: 2, doubling to TERN_QPOOL_BATCH */
 
 static int path (stralloc *p, char const *qdir, char const *sub, char const *name, size_t n)
 {
   p->len = 0 ;
   return stralloc_cats(p, qdir) && stralloc_cats(p, sub) && stralloc_catb(p, name, n) && stralloc_0(p) ;
-}
-
-/* names of pool/ (not "." nor "n." ones), at most READMAX, rotated by
-   the pid; 0 with errno if pool/ cannot be read */
-static int readpool (char const *qdir)
-{
-  stralloc p = STRALLOC_ZERO, got = STRALLOC_ZERO ;
-  unsigned int count = 0, skip ;
-  DIR *dir ;
-  int ok = 0, e ;
-  names.len = 0 ; next = 0 ;
-  if (!path(&p, qdir, "/pool", "", 0)) return 0 ;
-  dir = opendir(p.s) ;
-  if (!dir) goto end ;
-  for (;;)
-  {
-    direntry *d ;
-    errno = 0 ;
-    d = readdir(dir) ;
-    if (!d) break ;
-    if (d->d_name[0] == '.' || (d->d_name[0] == 'n' && d->d_name[1] == '.')) continue ;
-    if (!stralloc_catb(&got, d->d_name, strlen(d->d_name) + 1)) break ;
-    if (++count == READMAX) { errno = 0 ; break ; }
-  }
-  e = errno ;
-  dir_close(dir) ;
-  errno = e ;
-  if (errno) goto end ;
-  /* the same order for every reader: start each at its own place */
-  skip = count ? (unsigned int)getpid() % count : 0 ;
-  {
-    size_t cut = 0 ;
-    for (unsigned int i = 0 ; i < skip ; i++) cut += strlen(got.s + cut) + 1 ;
-    if (!stralloc_catb(&names, got.s + cut, got.len - cut) || !stralloc_catb(&names, got.s, cut)) goto end ;
-  }
-  ok = 1 ;
- end:
-  e = errno ;
-  stralloc_free(&p) ; stralloc_free(&got) ;
-  errno = e ;
-  return ok ;
 }
 
 int tern_qpool_fill (char const *qdir)
@@ -78,7 +37,7 @@ int tern_qpool_fill (char const *qdir)
   unsigned int n = 0 ;
   size_t pos ;
   int ok = 0, e ;
-  for (; n < TERN_QPOOL_BATCH ; n++)
+  for (; n < size ; n++)
   {
     size_t start = made.len ;
     int fd ;
@@ -93,16 +52,19 @@ int tern_qpool_fill (char const *qdir)
   /* the batch's names and inodes on disk before any is taken: an empty
      file has no data of its own to sync */
   if (!path(&p, qdir, "/dirsync", "", 0) || !path(&q, qdir, "/pool", "", 0) || !tern_dirsync(p.s, q.s, 0)) goto end ;
+  names.len = next = 0 ;
   for (pos = 0 ; pos < made.len ; pos += strlen(made.s + pos) + 1)
   {
     char const *name = made.s + pos ;
     if (!path(&p, qdir, "/pool/", name, strlen(name)) || !path(&q, qdir, "/pool/", name + 2, strlen(name + 2))
-     || rename(p.s, q.s) < 0) goto end ;
+     || rename(p.s, q.s) < 0 || !stralloc_catb(&names, name + 2, strlen(name + 2) + 1)) goto end ;
   }
+  if (size < TERN_QPOOL_BATCH) size *= 2 ;
   ok = 1 ;
  end:
   e = errno ;
-  if (!ok)  /* what was not renamed is of no use: nobody takes n.* */
+  if (!ok)  /* what was not renamed is of no use: nobody takes n.*; what
+               was is in names, or removed by the runner once old */
     for (pos = 0 ; pos < made.len ; pos += strlen(made.s + pos) + 1)
       if (path(&p, qdir, "/pool/", made.s + pos, strlen(made.s + pos))) unlink(p.s) ;
   stralloc_free(&made) ; stralloc_free(&p) ; stralloc_free(&q) ;
@@ -146,17 +108,13 @@ int tern_qpool_take (char const *qdir, stralloc *tmp)
     size_t n ;
     if (next >= names.len)
     {
-      if (!readpool(qdir))
+      /* a batch of our own; twice at most (the runner may remove old
+         names, a crash may have left files to recover) */
+      if (fills++ == 2) { errno = EAGAIN ; break ; }
+      if (!tern_qpool_fill(qdir))
       {
         if (errno != ENOENT || inits++ || !tern_queue_init(qdir)) break ;
-        continue ;
-      }
-      if (!names.len)
-      {
-        /* a second empty read after a batch of our own: others take
-           faster than we make; one more batch, then give up */
-        if (fills++ == 2) { errno = EAGAIN ; break ; }
-        if (!tern_qpool_fill(qdir)) break ;
+        fills-- ;
         continue ;
       }
     }
@@ -168,17 +126,10 @@ int tern_qpool_take (char const *qdir, stralloc *tmp)
      || !stralloc_catb(tmp, name, n) || !stralloc_0(tmp)) break ;
     if (rename(from.s, tmp->s + base) < 0)
     {
-      if (errno == ENOENT) continue ;  /* another took it */
+      if (errno == ENOENT) continue ;  /* removed as old by the runner */
       break ;
     }
     fd = own(qdir, tmp, base) ;
-    /* made by another user (the pool was filled by root, say): of no use
-       to us; removed if empty, else left in tmp/ for the runner */
-    if (fd == -1 && (errno == EACCES || errno == EPERM))
-    {
-      struct stat st ;
-      if (!stat(tmp->s + base, &st) && (st.st_size || !unlink(tmp->s + base))) continue ;
-    }
     if (fd != -2) break ;
   }
   e = errno ;

@@ -18,7 +18,7 @@
 #define TERN_QUEUE_IDMAX 31         /* 8 + 5 + "." + 16 + NUL */
 #define TERN_QUEUE_TMPAGE 129600    /* tmp/ garbage is removed after 36 h */
 #define TERN_QUEUE_NEWAGE 3600      /* pool/n.* of a killed batch after 1 h */
-#define TERN_QPOOL_BATCH 16         /* files made at once into pool/ */
+#define TERN_QPOOL_BATCH 16         /* files made at once into pool/, at most (2 at first) */
 
 #define TERN_QENV_8BIT 0x01
 #define TERN_QENV_UTF8 0x02
@@ -176,13 +176,16 @@ extern size_t tern_qseal_fmt (char *s, char const *id, uint64_t size, unsigned c
 extern int tern_qseal_check (int fd, uint64_t st_size, char *id) ;
 
 /* The pool (tern_qpool.c, tern-queue.5 "The pool").  take renames a file
-   of QDIR/pool into QDIR/tmp (making a durable batch first if none is
-   left), opens it read-write and locks it (flock, waiting: only a
-   recoverer holds another's lock, briefly); a file found not empty is
-   recovered (tern_qfile_recover) and another taken.  It appends the tmp
-   path (NUL-terminated) to tmp and returns the descriptor, or -1 with
-   errno.  The names read from pool/ are kept for this process's next
-   takes; fill makes one batch: 1, or 0 with errno. */
+   of this process's batch in QDIR/pool into QDIR/tmp (making a durable
+   batch first if none is left), opens it read-write and locks it (flock,
+   waiting: only a recoverer holds another's lock, briefly); a file found
+   not empty is recovered (tern_qfile_recover) and another taken.  It
+   appends the tmp path (NUL-terminated) to tmp and returns the
+   descriptor, or -1 with errno.  fill makes a batch (2 files at a
+   process's first, twice as many each time after, up to TERN_QPOOL_BATCH),
+   which becomes this process's (the names of the last are dropped): 1, or
+   0 with errno.  The caller's buffer for tern_qfile_open or take must hold
+   TERN_QSEAL_MAX bytes at least (else EINVAL). */
 extern int tern_qpool_take (char const *qdir, stralloc *tmp) ;
 extern int tern_qpool_fill (char const *qdir) ;
 

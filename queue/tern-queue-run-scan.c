@@ -74,24 +74,22 @@ static int recover (char const *sub, char const *name)
   return r ;
 }
 
-/* torn (not whole, not empty): its commit never returned */
+/* torn (not whole, not empty): its commit never returned; empty and an
+   hour old: left by a process that made it and exited (or by a maker
+   killed before it named its batch: n.*), or kept that long by an idle
+   one, which skips it when it is gone */
 static void inpool (char const *name)
 {
   struct stat st ;
   char const *p ;
-  if (name[0] == 'n' && name[1] == '.')
+  int r = name[0] == 'n' && name[1] == '.' ? TERN_QREC_EMPTY : recover("pool", name) ;
+  p = qpath(0, "pool", name) ;
+  if (r == TERN_QREC_TORN)
   {
-    /* a batch whose maker was killed before it named it: never taken */
-    p = qpath(0, "pool", name) ;
-    if (!stat(p, &st) && st.st_mtime + TERN_QUEUE_NEWAGE < time(0) && !unlink(p))
-      tern_log_info("cleanup", "file", p, TERN_LOG_END) ;
-    return ;
-  }
-  if (recover("pool", name) == TERN_QREC_TORN)
-  {
-    p = qpath(0, "pool", name) ;
     if (!unlink(p)) tern_log_warn("torn", "file", p, "action", "removed", TERN_LOG_END) ;
   }
+  else if (r == TERN_QREC_EMPTY && !stat(p, &st) && !st.st_size && st.st_mtime + TERN_QUEUE_NEWAGE < time(0))
+    unlink(p) ;
 }
 
 /* a whole one is recovered, never removed; others go once 36 h old */
@@ -121,6 +119,7 @@ static int ondisk = 0 ;        /* messages of mess/ are not in memory */
 static uint64_t messnext = WAKE_NEVER ;  /* the earliest of them due, if !messwait */
 static uint64_t lastpass = 0 ;
 static uint64_t scannow ;
+static uint64_t poolswept = 0 ;  /* the last sweep of pool/ (at most hourly) */
 #define PASS_EVERY 5
 
 /* 1 if one more message fits, after idle ones left memory if needed */
@@ -164,6 +163,7 @@ static void pass (void)
 void scan_start (uint64_t now)
 {
   scannow = now ;
+  poolswept = now ;
   if (!each("pool", &inpool)) tern_log_warn("scan", "dir", qpath(2, "pool", 0), "error", strerror(errno), TERN_LOG_END) ;
   if (!each("tmp", &intmp)) tern_log_warn("scan", "dir", qpath(2, "tmp", 0), "error", strerror(errno), TERN_LOG_END) ;
   if (!each("state", &orphan)) tern_log_warn("scan", "dir", qpath(2, "state", 0), "error", strerror(errno), TERN_LOG_END) ;
@@ -228,6 +228,11 @@ uint64_t scan_next (void)
 void scan_todo (uint64_t now, int periodic)
 {
   scannow = now ;
+  if (periodic && now >= poolswept + TERN_QUEUE_NEWAGE)
+  {
+    poolswept = now ;
+    if (!each("pool", &inpool)) tern_log_warn("scan", "dir", qpath(2, "pool", 0), "error", strerror(errno), TERN_LOG_END) ;
+  }
   todowait = 0 ;
   straylog = periodic ;
   if (!each("todo", &new)) tern_log_warn("scan", "dir", qpath(2, "todo", 0), "error", strerror(errno), TERN_LOG_END) ;

@@ -174,7 +174,7 @@ opento(DATA, 0o011)
 opento(Q, 0o011)
 for d in ("tmp", "todo", "pool"):
     os.makedirs(Q + "/" + d, exist_ok=True)
-    opento(Q + "/" + d, 0o077 if d == "pool" else 0o033)  # the pool is read to take a file
+    opento(Q + "/" + d, 0o077 if d == "pool" else 0o033)  # pool/ is synced: opened for reading
 door = subprocess.Popen(["s6-ipcserver", W + "/door.sock", "s6-sudod", "tern-door", "-c", W + "/c"],
                         stderr=open("door.log", "wb"))
 try:
