@@ -5,7 +5,8 @@
    left by a crash recovered (done, empty, torn, dup, clash); a message
    taken from the pool, written and committed (one fdatasync of the file,
    no sync of a directory: this file's fsync and fdatasync count them),
-   aborted, and 40 takes in one process. */
+   aborted; a process's batches (2, 4, 8, 16 files) and only their files
+   taken; 40 takes in one process.  Each process's part in a child. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -347,14 +348,41 @@ static int one (char const *qdir, char const *msg, size_t n, char *id)
   return r ;
 }
 
+/* f in a child process of its own (a process's batches and their sizes
+   are its own state, tern_queue.h), its counts added to ours */
+static void inchild (void (*f)(void))
+{
+  int p[2], st ;
+  unsigned int c[2] = { 0, 1 } ;
+  pid_t pid ;
+  fflush(stderr) ;
+  if (pipe(p) < 0 || (pid = fork()) < 0) { perror("fork") ; exit(111) ; }
+  if (!pid)
+  {
+    close(p[0]) ;
+    t_pass = t_fail = 0 ;
+    f() ;
+    c[0] = t_pass ; c[1] = t_fail ;
+    if (write(p[1], c, sizeof c) != sizeof c) _exit(111) ;
+    fflush(stderr) ;
+    _exit(0) ;
+  }
+  close(p[1]) ;
+  if (read(p[0], c, sizeof c) != sizeof c) { c[0] = 0 ; c[1] = 1 ; }
+  close(p[0]) ;
+  waitpid(pid, &st, 0) ;
+  T(WIFEXITED(st) && !WEXITSTATUS(st), "a child's checks ran to their end") ;
+  t_pass += c[0] ; t_fail += c[1] ;
+}
+
+static char msg[10000] ;
+
 static void take (void)
 {
-  char id[TERN_QUEUE_IDMAX], got[TERN_QUEUE_IDMAX], p[256], msg[10000] ;
+  char id[TERN_QUEUE_IDMAX], got[TERN_QUEUE_IDMAX], p[256] ;
   unsigned int nnew ;
   int fd ;
-  for (size_t i = 0 ; i < sizeof msg ; i++) msg[i] = "Subject: hi\r\n\r\nbody\r\n"[i % 21] ;
   T(tern_queue_init("q2"), "init q2") ;
-  mkdir("q2/pool", 0700) ;
   {
     char v[8] ;
     int vfd = open("q2/version", O_RDONLY) ;
@@ -364,7 +392,8 @@ static void take (void)
   }
   nfile = ndir = 0 ;
   T(one("q2", msg, sizeof msg, id) == TERN_OK, "take, write, commit: TERN_OK") ;
-  T(count("q2/pool", &nnew) == TERN_QPOOL_BATCH - 1 && !nnew, "the pool filled with a batch, one taken, no n.* left") ;
+  T(count("q2/pool", &nnew) == 1 && !nnew, "a process's first batch: 2 files, one taken, no n.* left") ;
+  T(ndir == 1, "the batch: one sync of pool/") ;
   T(count("q2/tmp", 0) == 0, "nothing left in tmp/") ;
   snprintf(p, sizeof p, "q2/todo/%s", id) ;
   T(checkf(p, got) == 1 && !strcmp(got, id), "todo/ID whole, its id in its seal") ;
@@ -381,22 +410,24 @@ static void take (void)
     tern_qenv_free(&e) ;
     if (fd >= 0) close(fd) ;
   }
-  /* the commit of a file taken from a full pool: one sync, of the file */
+  /* the second file of its batch: the commit is one sync, of the file */
   nfile = ndir = 0 ;
   T(one("q2", msg, 100, id) == TERN_OK, "a second message") ;
-  T(nfile == 1 && ndir == 0, "its commit: one fdatasync or fsync of the file, none of a directory") ;
+  T(nfile == 1 && ndir == 0 && count("q2/pool", 0) == 0, "its commit: one fdatasync or fsync of the file, none of a directory; the batch used up") ;
   if (nfile != 1 || ndir) fprintf(stderr, "  %u of files, %u of directories\n", nfile, ndir) ;
 
+  /* a whole file planted in pool/ (a crash's, another process's): never
+     taken by this one, which takes only its own batches' files */
+  whole("q2/pool/zz.crash", got) ;
   /* abort: no tmp/ file left */
   {
     tern_qfile q = TERN_QFILE_ZERO ;
     tern_qenv e = TERN_QENV_ZERO ;
     char const *what, *bad ;
     char buf[TERN_QSEAL_MAX] ;   /* the least tern_qfile.c takes (EINVAL below it) */
-    unsigned int before = count("q2/pool", 0) ;
     T(tern_qenv_make(&e, "a@b.example", "c@d.example", 1, 0, "192.0.2.7", "client.example", 0, &what, &bad) == TERN_OK
       && tern_qfile_take(&q, "q2", &e, buf, sizeof buf) == TERN_OK, "take") ;
-    T(count("q2/tmp", 0) == 1 && count("q2/pool", 0) == before - 1, "taken: in tmp/, one fewer in pool/") ;
+    T(count("q2/tmp", 0) == 1 && count("q2/pool", &nnew) == 1 + 3 && !nnew, "taken: in tmp/; its second batch of 4, 3 left") ;
     {
       int o = open(q.tmp.s, O_RDONLY) ;
       T(o >= 0 && flock(o, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK, "taken: locked (flock)") ;
@@ -409,34 +440,24 @@ static void take (void)
     T(count("q2/tmp", 0) == 0, "abort twice: harmless") ;
     tern_qenv_free(&e) ;
   }
+  for (unsigned int i = 0 ; i < 20 ; i++) one("q2", msg, 100, id) ;
+  snprintf(p, sizeof p, "q2/todo/%s", got) ;
+  T(exists("q2/pool/zz.crash") && !exists(p), "a file of pool/ not of its batches: never taken (20 more takes)") ;
+}
 
-  /* a pool file not empty (a crash's): recovered by the taker, another taken */
-  {
-    char cid[TERN_QUEUE_IDMAX] ;
-    unsigned int before = count("q2/todo", 0) ;
-    whole("q2/pool/zz.crash", cid) ;
-    snprintf(p, sizeof p, "q2/todo/%s", cid) ;
-    /* the taker reads pool/ again only when its names are used up: a new
-       process's view is what matters, so take until it has seen it */
-    for (unsigned int i = 0 ; i < 2 * TERN_QPOOL_BATCH && exists("q2/pool/zz.crash") ; i++)
-      if (one("q2", msg, 100, id) != TERN_OK) break ;
-    T(!exists("q2/pool/zz.crash") && exists(p), "a whole file found in pool/ by a taker: recovered into todo/ID") ;
-    T(strcmp(id, cid) && count("q2/todo", 0) > before + 1, "and another file taken for the message") ;
-  }
-
-  /* 40 takes in one process on a fresh queue: three batches */
+/* 40 takes in one process on a fresh queue: batches of 2, 4, 8, 16, 16 */
+static void forty (void)
+{
+  char id[TERN_QUEUE_IDMAX] ;
+  unsigned int ok = 0, nnew ;
+  int fd ;
   T(tern_queue_init("q3"), "init q3") ;
-  mkdir("q3/pool", 0700) ;
-  {
-    unsigned int ok = 0 ;
-    for (unsigned int i = 0 ; i < 40 ; i++) if (one("q3", msg, 50 + i, id) == TERN_OK) ok++ ;
-    T(ok == 40 && count("q3/todo", 0) == 40, "40 takes, 40 commits") ;
-    T(count("q3/pool", &nnew) == 3 * TERN_QPOOL_BATCH - 40 && !nnew, "three batches made, 8 left, no n.* behind") ;
-    if (count("q3/pool", 0) != 3 * TERN_QPOOL_BATCH - 40) fprintf(stderr, "  pool/: %u\n", count("q3/pool", 0)) ;
-    T(count("q3/tmp", 0) == 0, "no tmp/ file left") ;
-  }
-  /* fill: one batch more */
-  T(tern_qpool_fill("q3") && count("q3/pool", &nnew) == 4 * TERN_QPOOL_BATCH - 40 && !nnew, "tern_qpool_fill: a batch of 16") ;
+  for (unsigned int i = 0 ; i < 40 ; i++) if (one("q3", msg, 50 + i, id) == TERN_OK) ok++ ;
+  T(ok == 40 && count("q3/todo", 0) == 40, "40 takes, 40 commits") ;
+  T(count("q3/pool", &nnew) == 46 - 40 && !nnew, "batches of 2, 4, 8, 16, 16 made: 6 left, no n.* behind") ;
+  if (count("q3/pool", 0) != 6) fprintf(stderr, "  pool/: %u\n", count("q3/pool", 0)) ;
+  T(count("q3/tmp", 0) == 0, "no tmp/ file left") ;
+  T(tern_qpool_fill("q3") && count("q3/pool", &nnew) == 6 + TERN_QPOOL_BATCH && !nnew, "tern_qpool_fill: a batch of 16 more") ;
   {
     stralloc t = STRALLOC_ZERO ;
     struct stat st ;
@@ -451,6 +472,8 @@ int main (void)
 {
   seal() ;
   recovery() ;
-  take() ;
+  for (size_t i = 0 ; i < sizeof msg ; i++) msg[i] = "Subject: hi\r\n\r\nbody\r\n"[i % 21] ;
+  inchild(&take) ;
+  inchild(&forty) ;
   return tdone() ;
 }
