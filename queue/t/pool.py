@@ -8,19 +8,20 @@
 # this process left alone until unlocked, a second link of a queued
 # message removed, a whole tmp/ file older than 36 h recovered (never
 # removed), a torn tmp/ file left, pool/n.* older than an hour removed
-# and a fresh one kept, a version 2 queue rewritten to 3.  2: one
+# and a fresh one kept, an empty pool/ file that old removed, a version
+# 2 queue rewritten to 3.  2: one
 # session's commit under strace: the file taken from pool/, one
 # fdatasync (or fsync) on it, no sync of a directory between the 354
 # and the 250, the rename into todo/ before
-# the 250; with pool/ empty a batch of 16 is made (n.*, a sync of pool/,
-# the renames) and the message is queued.  3: sessions killed with
+# the 250; a session's first batch is 2 files (n.*, a sync of pool/, the
+# renames) and the message is queued.  3: sessions killed with
 # SIGKILL at instants of DATA (before the final dot, after it, in the
 # delay of its sync or of its rename under strace), and one killed in
 # its sync of a new batch (its n.* never taken, the next session makes
 # its own): nothing queued before its dot, no 250 lost, each message
 # delivered at most once and every acknowledged one exactly once after
-# the runner's next start.  40 concurrent sessions take each pool file
-# once.  tern-queue-inject's files are sealed too.
+# the runner's next start.  40 concurrent sessions take only their
+# own batches' files.  tern-queue-inject's files are sealed too.
 import collections, fcntl, hashlib, os, re, signal, struct, subprocess, sys, termios, threading, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "smtp-in/t"))
 from smtpin import *
@@ -113,6 +114,8 @@ fcntl.flock(fe, fcntl.LOCK_EX)
 open(Q + "/pool/n.old", "w").close()                       # (f) a killed batch's
 os.utime(Q + "/pool/n.old", (time.time() - 7200, time.time() - 7200))
 open(Q + "/pool/n.fresh", "w").close()
+open(Q + "/pool/j.oldempty", "w").close()                 # (j) an exited writer's, 2 h old
+os.utime(Q + "/pool/j.oldempty", (time.time() - 7200, time.time() - 7200))
 idg, fg = place(Q + "/tmp/g.dup", 7)                       # (g) a second link of todo/ID
 os.link(Q + "/tmp/g.dup", Q + "/todo/" + idg)
 idh, fh = place(Q + "/tmp/h.old", 8, "alice", age=37 * 3600)  # (h) whole, 37 h old
@@ -136,6 +139,7 @@ check(os.path.exists(Q + "/pool/d.empty"), "(d) an empty pool/ file kept")
 check(os.path.exists(Q + "/tmp/e.locked") and not got[5], "(e) a locked tmp/ file left alone, not delivered")
 check(not os.path.exists(Q + "/pool/n.old"), "(f) pool/n.* older than an hour removed")
 check(os.path.exists(Q + "/pool/n.fresh"), "(f) a fresh pool/n.* kept")
+check(not os.path.exists(Q + "/pool/j.oldempty"), "(j) an empty pool/ file an hour old removed")
 check(got[7] == 1 and not os.path.exists(Q + "/tmp/g.dup"), "(g) a second link of a queued message: removed, delivered once: %r" % got[7])
 check(got[8] == 1 and not os.path.exists(Q + "/tmp/h.old"), "(h) a whole tmp/ file 37 h old recovered, not removed: %r" % got[8])
 check(lines("run1.log", r"recovered.*(%s|h\.old)" % re.escape(idh)), "(h) logged recovered")
@@ -186,7 +190,7 @@ check(len(seqin("todo", 20)) == 1 and whole(qfiles("todo")[seqin("todo", 20)[0]]
 made = [i for i, l in enumerate(ls) if re.search(r'openat\(.*queue/pool/n\.[^"]*", [^)]*O_CREAT', l)]
 psync = [i for i, l in enumerate(ls) if (lambda m: m and m.group(3).endswith("/queue/pool"))(SYNC.search(l))]
 named = [i for i, l in enumerate(ls) if re.search(r'rename(at2?)?\(.*queue/pool/n\.[^"]*", .*queue/pool/(?!n\.)[^"/]+"', l)]
-check(len(made) == 16, "a batch is 16 files created as pool/n.*: %d" % len(made))
+check(len(made) == 2, "a process's first batch is 2 files created as pool/n.*: %d" % len(made))
 modes = {oct(os.stat(Q + "/pool/" + n).st_mode & 0o7777) for n in pool}
 check(modes == {"0o640"} and not [n for n in pool if os.path.getsize(Q + "/pool/" + n)], "pool files: mode 0640, empty: %r" % modes)
 check(made and psync and named and max(made) < min(psync) < min(named),
@@ -194,7 +198,7 @@ check(made and psync and named and max(made) < min(psync) < min(named),
 check(len(named) == len(made), "each n.* renamed to its name: %d of %d" % (len(named), len(made)))
 
 rep, ls = traced("trace.one", 21)
-check(rep.startswith("250 "), "a session from a full pool: 250 (%r)" % rep)
+check(rep.startswith("250 "), "a second session (its own batch, made before its 354): 250 (%r)" % rep)
 go = first(ls, r'(write|writev|sendto|sendmsg)\(\d+<.*"354 ')
 ok = first(ls, r'(write|writev|sendto|sendmsg)\(\d+<.*"250 ', go)
 take = first(ls, r'rename(at2?)?\(.*"[^"]*queue/pool/([^"/]+)", .*"[^"]*queue/tmp/[^"]*"(, \w+)?\) += 0')
@@ -275,10 +279,12 @@ def kill(s, pid):
 
 acked, after, before = [], [], []
 # held by strace in the delay after the message file's sync, or after its
-# rename into todo/ (the second rename: the first took it from pool/)
+# rename into todo/
 for seq, kind in ((50, "sync"), (51, "rename")):
-    inj = "fdatasync,fsync" if kind == "sync" else "rename,renameat,renameat2"
-    s = session(seq, ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=" + inj, "-e", "inject=%s:delay_exit=100000000%s" % (inj, ":when=2" if kind == "rename" else "")])
+    # the commit's fdatasync (the batch's sync of pool/ is an fsync); the
+    # commit's rename is the 4th: 2 to name its first batch, 1 to take
+    inj = "fdatasync" if kind == "sync" else "rename,renameat,renameat2"
+    s = session(seq, ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=" + inj, "-e", "inject=%s:delay_exit=100000000%s" % (inj, ":when=4" if kind == "rename" else "")])
     pid = kid(s.p.pid)
     check(pid, "session %d: its pid under strace" % seq)
     s.send(body(seq) + ".\r\n")
@@ -334,8 +340,8 @@ check(len(replies) == 40 and not bad, "40 concurrent sessions: each 250 (%r)" % 
 new = {n: b for n, b in qfiles("todo").items() if n not in todo0}
 check(len(new) == 40 and all(whole(b) == n for n, b in new.items()), "40 files in todo/, each whole under its seal's id: %d" % len(new))
 pool = os.listdir(Q + "/pool")
-check(not [n for n in pool if n.startswith("n.")] and (len(pool) + 40) % 16 == 0 and len(pool) < 16 * PAR,
-      "pool/: whole batches of 16 made, each file taken once, at most a batch per writer left: %d left" % len(pool))
+check(not [n for n in pool if n.startswith("n.")] and len(pool) == 40,
+      "pool/: each session made its batch of 2 and took one of its own: 40 left: %d" % len(pool))
 check(not [n for n, b in qfiles("tmp").items() if any(b"\r\nX-Seq: %d\r\n" % q in b for q in range(100, 140))], "none of them left in tmp/")
 
 # a session killed while it makes a batch (held in its sync of pool/):
@@ -349,11 +355,11 @@ check(waitfor(lambda: stopped_in(pid, "poolsync"), 90), "session 70: held in its
 rep = kill(s, pid)
 check(rep is None or not rep.startswith("250"), "session 70: no 250 (%r)" % rep)
 left = sorted(os.listdir(Q + "/pool"))
-check(len(left) == 16 and all(n.startswith("n.") for n in left), "a killed batch: 16 n.* left, none named: %r" % left[:3])
+check(len(left) == 2 and all(n.startswith("n.") for n in left), "a killed batch: its 2 n.* left, none named: %r" % left[:3])
 rep = Session(extra=INQ).onemsg(71)
 check(rep.startswith("250 "), "the next session: 250 (%r)" % rep)
 now = os.listdir(Q + "/pool")
-check(all(n in now for n in left) and len([n for n in now if not n.startswith("n.")]) == 15, "its own batch of 16, one taken; the killed batch's n.* untouched")
+check(all(n in now for n in left) and len([n for n in now if not n.startswith("n.")]) == 1, "its own batch of 2, one taken; the killed batch's n.* untouched: %r" % now)
 check(len(seqin("todo", 71)) == 1 and not seqin("todo", 70), "71 queued, 70 not")
 # tern-queue-inject seals too (its own tmp/ file, no pool)
 iid = sh("tern-queue-inject -c c -f sender@remote.example alice@example.com", body(80)).strip()
