@@ -60,7 +60,7 @@ int tern_qseal_check (int fd, uint64_t st_size, char *id)
   nl = memchr(line + TERN_QSEAL_IDAT, '\n', n - TERN_QSEAL_IDAT) ;
   if (!nl) return notwhole() ;
   idlen = (size_t)(nl - (line + TERN_QSEAL_IDAT)) ;
-  if (idlen >= TERN_QUEUE_IDMAX) return notwhole() ;
+  if (idlen >= TERN_QUEUE_IDMAX || memchr(line + TERN_QSEAL_IDAT, 0, idlen)) return notwhole() ;
   memcpy(id, line + TERN_QSEAL_IDAT, idlen) ;
   id[idlen] = 0 ;
   if (!tern_queue_idvalid(id)) return notwhole() ;
