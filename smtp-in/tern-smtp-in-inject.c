@@ -238,10 +238,9 @@ char const *smtp_inject_finish (smtp *s, stralloc *id)
 
 void smtp_inject_wipe (void)
 {
-  /* beyond qhigh, qbuf is still as the last wipe left it: zeros (given
-     back: a reused session's RSS holds none of the pages its messages
-     used) */
-  smtp_wipemem(qbuf, qhigh) ;
+  /* beyond qhigh, qbuf is still as the last wipe left it: zeros; a
+     reused session's RSS then holds only the pages its messages used */
+  explicit_bzero(qbuf, qhigh) ;
   qhigh = 0 ;
   smtp_wipesa(&qtmp) ;
 }

@@ -257,7 +257,7 @@ void smtp_quit (smtp *s, char const *r, char const *reason, int code)
 /* between two connections: nothing of the last one stays */
 void smtp_io_wipe (void)
 {
-  smtp_wipemem(ibuf, ihigh) ;  /* beyond it: zeros from the last wipe */
+  explicit_bzero(ibuf, ihigh) ;  /* beyond it: zeros from the last wipe */
   ihigh = 0 ;
   explicit_bzero(obufspace, sizeof obufspace) ;
   obuf = (buffer)BUFFER_INIT(&buffer_write, 1, obufspace, sizeof obufspace) ;

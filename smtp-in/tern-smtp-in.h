@@ -142,10 +142,6 @@ extern void smtp_junk_wipe (void) ;
 extern void smtp_data_wipe (void) ;
 /* explicit_bzero of sa's whole allocation, then free */
 extern void smtp_wipesa (stralloc *sa) ;
-/* n bytes at p zeroed, their whole pages given back to the kernel (it
-   gives zeroed ones when touched again): an idle session between two
-   connections keeps no page of zeros resident */
-extern void smtp_wipemem (void *p, size_t n) ;
 
 /* tern-smtp-in-io.c; the deadlines are in tern-smtp-in.8, TIMEOUTS */
 extern void smtp_io_init (smtp *s) ;
