@@ -14,8 +14,11 @@ SKALIBS = -l:libskarnet.a
 BEARSSL = -l:libbearssl.a
 SODIUM = -l:libsodium.a
 IDN2 = -lidn2 -lunistring
+# zlib: the queue's seal (CRC-32, lib/tern_qseal.c) and IMAP's COMPRESS.
+# Static: only the programs that sum a queue file pull crc32 in.
+ZLIB = -l:libz.a
 # The default link line for a program; a rules.mk may set prog_LIBS instead.
-LIBS_DEFAULT = $(O)/libtern.a $(BEARSSL) $(SODIUM) $(IDN2) $(SKALIBS)
+LIBS_DEFAULT = $(O)/libtern.a $(BEARSSL) $(SODIUM) $(IDN2) $(SKALIBS) $(ZLIB)
 
 # deps: Debian packages the build and the tests need.
 DEBS_BUILD = gcc make skalibs-dev s6 execline libbearssl-dev libowfat-dev libidn2-dev clang binutils libunistring-dev libsodium-dev zlib1g-dev

@@ -1,7 +1,7 @@
 /* tern-backup-queue: the queue (tern-queue.5): message files linked from
    todo/ then mess/ (the order the runner moves them in), each followed by
    its state file; whole files left in pool/ or tmp/ by a crash (queue
-   version 3) as todo/ID; the FIFOs made anew; pool/ and tmp/ made empty. */
+   version 3 and later) as todo/ID; the FIFOs made anew; pool/ and tmp/ made empty. */
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>

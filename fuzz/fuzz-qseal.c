@@ -1,11 +1,12 @@
 /* fuzz-qseal: arbitrary bytes as a message file for tern_qseal_check
    (tern-queue.5 "Message files"), in /dev/shm.  First byte even: the rest
-   is the file; odd: the next byte is an id's length, then the id, then
-   the bytes after the first line, sealed by tern_qseal_fmt with their
-   size and SHA-256 (so that whole files are reached), and with the first
-   byte's bit 1 one byte of the file flipped at the position the next two
-   bytes give.  The answer must be the seal's rule as read here: 1 (and
-   the id) for a whole file, else 0 with EPROTO. */
+   is the file; odd: two bytes of a position, a byte of an id's length
+   (its bit 7: format 2), then the id, then the bytes after the first
+   line, sealed with their size and CRC-32 by tern_qseal_fmt (format 2:
+   their SHA-256, the line written here) so that whole files are reached,
+   and with the first byte's bit 1 one byte of the file flipped at that
+   position.  The answer must be the seal's rule as read here, either
+   format: 1 (and the id) for a whole file, else 0 with EPROTO. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -30,36 +31,60 @@ static int lowhex (uint8_t const *s, size_t n)
   return 1 ;
 }
 
-/* the rule, read from the page: whole, its id into id */
+/* CRC-32 bit by bit (reflected, 0xedb88320, ones in and out), not zlib */
+static uint32_t crc (uint8_t const *s, size_t n)
+{
+  uint32_t c = 0xffffffff ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    c ^= s[i] ;
+    for (unsigned int b = 0 ; b < 8 ; b++) c = c & 1 ? c >> 1 ^ 0xedb88320 : c >> 1 ;
+  }
+  return c ^ 0xffffffff ;
+}
+
+static void sha (uint8_t const *s, size_t n, char *hex)
+{
+  unsigned char h[32] ;
+  br_sha256_context c ;
+  br_sha256_init(&c) ;
+  br_sha256_update(&c, s, n) ;
+  br_sha256_out(&c, h) ;
+  for (unsigned int i = 0 ; i < 32 ; i++) snprintf(hex + 2 * i, 3, "%02x", h[i]) ;
+}
+
+/* the rule, read from the page: whole, its id into id.  Format 3:
+   "tern-queue 3 " SIZE(16) " " SUM(8, CRC-32) " " ID; format 2: the
+   same with "2" and a SHA-256 of 64 digits */
 static int whole (uint8_t const *s, size_t n, char *id)
 {
   uint8_t const *nl = memchr(s, '\n', n) ;
-  size_t line, idlen ;
+  size_t line, idlen, sumlen, idat ;
   uint64_t size = 0 ;
-  unsigned char h[32] ;
   char hex[65] ;
-  br_sha256_context c ;
   if (!nl) return 0 ;
   line = (size_t)(nl - s) + 1 ;
-  if (line < TERN_QSEAL_IDAT + 2 || memcmp(s, TERN_QSEAL_MAGIC, TERN_QSEAL_SIZEAT)) return 0 ;
-  if (!lowhex(s + TERN_QSEAL_SIZEAT, 16) || s[TERN_QSEAL_SIZEAT + 16] != ' ') return 0 ;
-  if (!lowhex(s + TERN_QSEAL_HASHAT, 64) || s[TERN_QSEAL_HASHAT + 64] != ' ') return 0 ;
-  idlen = line - 1 - TERN_QSEAL_IDAT ;
+  if (line >= 13 && !memcmp(s, "tern-queue 3 ", 13)) sumlen = 8 ;
+  else if (line >= 13 && !memcmp(s, "tern-queue 2 ", 13)) sumlen = 64 ;
+  else return 0 ;
+  idat = 30 + sumlen + 1 ;
+  if (line < idat + 2) return 0 ;
+  if (!lowhex(s + 13, 16) || s[13 + 16] != ' ') return 0 ;
+  if (!lowhex(s + 30, sumlen) || s[30 + sumlen] != ' ') return 0 ;
+  idlen = line - 1 - idat ;
   if (idlen >= TERN_QUEUE_IDMAX) return 0 ;
-  memcpy(id, s + TERN_QSEAL_IDAT, idlen) ;
+  memcpy(id, s + idat, idlen) ;
   id[idlen] = 0 ;
   if (strlen(id) != idlen || !tern_queue_idvalid(id)) return 0 ;
   for (unsigned int i = 0 ; i < 16 ; i++)
   {
-    uint8_t d = s[TERN_QSEAL_SIZEAT + i] ;
+    uint8_t d = s[13 + i] ;
     size = (size << 4) | (uint64_t)(d <= '9' ? d - '0' : d - 'a' + 10) ;
   }
   if (size != n - line) return 0 ;
-  br_sha256_init(&c) ;
-  br_sha256_update(&c, s + line, n - line) ;
-  br_sha256_out(&c, h) ;
-  for (unsigned int i = 0 ; i < 32 ; i++) snprintf(hex + 2 * i, 3, "%02x", h[i]) ;
-  return !memcmp(hex, s + TERN_QSEAL_HASHAT, 64) ;
+  if (sumlen == 8) snprintf(hex, sizeof hex, "%08lx", (unsigned long)crc(s + line, n - line)) ;
+  else sha(s + line, n - line, hex) ;
+  return !memcmp(hex, s + 30, sumlen) ;
 }
 
 int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
@@ -77,21 +102,21 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   if (!(data[0] & 1)) { file = (uint8_t *)data + 1 ; n = size - 1 ; }
   else
   {
-    char sid[256], line[TERN_QSEAL_MAX + 256] ;
-    unsigned char h[32] ;
+    char sid[256], line[TERN_QSEAL_MAX + 256], hex[65] ;
     size_t idlen, k, at ;
-    br_sha256_context c ;
     if (size < 4) return 0 ;
     at = (size_t)data[1] << 8 | data[2] ;
-    idlen = data[3] % TERN_QUEUE_IDMAX ;
+    idlen = (data[3] & 0x7f) % TERN_QUEUE_IDMAX ;
     if (size < 4 + idlen) return 0 ;
     memcpy(sid, data + 4, idlen) ;
     sid[idlen] = 0 ;
     n = size - 4 - idlen ;
-    br_sha256_init(&c) ;
-    br_sha256_update(&c, data + 4 + idlen, n) ;
-    br_sha256_out(&c, h) ;
-    k = tern_qseal_fmt(line, sid, n, h) ;
+    if (data[3] & 0x80)
+    {
+      sha(data + 4 + idlen, n, hex) ;
+      k = (size_t)snprintf(line, sizeof line, "tern-queue 2 %016llx %s %s\n", (unsigned long long)n, hex, sid) ;
+    }
+    else k = tern_qseal_fmt(line, sid, n, tern_qseal_sum(0, (char const *)data + 4 + idlen, n)) ;
     if (k > TERN_QSEAL_MAX) abort() ;
     file = malloc(k + n) ;
     if (!file) return 0 ;

@@ -72,9 +72,9 @@ int tern_qenv_parse (tern_qenv *e, char const *s, size_t len)
   size_t i = sizeof magic - 1 ;
   e->time = 0 ; e->flags = 0 ; e->nrcpt = 0 ; e->hdrlen = 0 ;
   e->from.len = e->account.len = e->ip.len = e->helo.len = e->rcpts.len = 0 ;
-  if (len >= TERN_QSEAL_SIZEAT && !memcmp(s, TERN_QSEAL_MAGIC, TERN_QSEAL_SIZEAT))
+  if (tern_qseal_is(s, len))
   {
-    /* version 2: the seal's line (tern_qseal.c checks it; here only its end) */
+    /* formats 2 and 3: the seal's line (tern_qseal.c checks it; here only its end) */
     char const *nl = memchr(s, '\n', len < TERN_QSEAL_MAX ? len : TERN_QSEAL_MAX) ;
     if (!nl) return TERN_PERM ;
     i = (size_t)(nl - s) + 1 ;

@@ -2,7 +2,7 @@
    "Committing a message"): a file of pool/ taken into tmp/ (tern_qpool.c;
    tern-smtp-in) or tmp/UNIQUE made here (tern-queue-inject), locked, id
    from its inode, the unsealed first line and the envelope, the message
-   through a caller's buffer, hashed on the way; at the commit the seal,
+   through a caller's buffer, summed on the way (CRC-32); at the commit the seal,
    then from the pool one fdatasync and the rename into todo/ (its name was
    durable before), else fsync, rename and the fsync of todo/ shared with
    concurrent commits (tern_dirsync.h); TERN_SYNC=syncfs: no fsync, one
@@ -55,10 +55,10 @@ static int opentmp (tern_qfile *q, char const *qdir)
 }
 
 /* the envelope's bytes, or the message's: into buf (or straight to the
-   file past its room), hashed for the seal */
+   file past its room), summed for the seal */
 static int put (tern_qfile *q, char const *s, size_t n)
 {
-  br_sha256_update(&q->hash, s, n) ;
+  q->sum = tern_qseal_sum(q->sum, s, n) ;
   q->sealed += n ;
   if (q->len + n > q->cap)
   {
@@ -98,11 +98,11 @@ static int start (tern_qfile *q, char const *qdir, tern_qenv *env)
   }
   env->time = (uint64_t)now.tv_sec ;
   tern_queue_idfmt(q->id, env->time, (uint32_t)(now.tv_nsec / 1000), (uint64_t)st.st_ino) ;
-  q->head = tern_qseal_fmt(line, q->id, 0, 0) ;
+  q->head = tern_qseal_unsealed(line, q->id) ;
   if (q->head > q->cap) { errno = EINVAL ; goto err ; }
   memcpy(q->buf, line, q->head) ;
   q->len = q->head ;
-  br_sha256_init(&q->hash) ;
+  q->sum = 0 ;
   if (!tern_qenv_fmtlines(&hdr, env) || !put(q, hdr.s, hdr.len)) goto err ;
   stralloc_free(&hdr) ;
   return TERN_OK ;
@@ -188,14 +188,12 @@ int tern_qfile_commit (tern_qfile *q, char const *qdir)
 {
   stralloc todo = STRALLOC_ZERO ;
   int fd = q->fd, ok, e ;
-  unsigned char hash[32] ;
   char line[TERN_QSEAL_MAX] ;
   size_t n ;
   if (fd < 0) return (errno = EBADF, TERN_TEMP) ;
   /* the seal, last: in place in buf if the head is still there, else over
      the unsealed line already written (same length: same id) */
-  br_sha256_out(&q->hash, hash) ;
-  n = tern_qseal_fmt(line, q->id, q->sealed, hash) ;
+  n = tern_qseal_fmt(line, q->id, q->sealed, q->sum) ;
   if (!q->flushed) memcpy(q->buf, line, n) ;
   if (q->len && allwrite(fd, q->buf, q->len) < q->len) return fail(q) ;
   q->len = 0 ;

@@ -1,28 +1,64 @@
 /* tern_qseal: the sealed first line of a message file (tern-queue.5,
-   "Message files"): "tern-queue 2 SIZE HASH ID\n", SIZE the bytes after
-   the line in 16 hex digits, HASH their SHA-256 in 64, ID the message's.
+   "Message files"): "tern-queue 3 SIZE SUM ID\n", SIZE the bytes after
+   the line in 16 hex digits, SUM their CRC-32 (zlib's) in 8, ID the
+   message's; format 2 (still read) has their SHA-256 in 64 digits instead.
    A file is whole when both match: after a power loss only a whole file
    is taken for a message.  check reads the file once, in 64 KiB steps. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+/* zlib and skalibs both typedef free_func */
+#define free_func zlib_free_func
+#include <zlib.h>
+#undef free_func
 #include <bearssl.h>
 #include "tern.h"
 #include "tern_crypto.h"
 #include "tern_queue.h"
 
-size_t tern_qseal_fmt (char *s, char const *id, uint64_t size, unsigned char const *hash)
+uint32_t tern_qseal_sum (uint32_t sum, char const *s, size_t n)
+{
+  return (uint32_t)crc32_z(sum, (unsigned char const *)s, n) ;
+}
+
+static void hex (char *s, uint64_t x, unsigned int digits)
+{
+  while (digits--) { s[digits] = "0123456789abcdef"[x & 15] ; x >>= 4 ; }
+}
+
+static size_t line (char *s, char const *id)
 {
   size_t n = strlen(id) ;
   memcpy(s, TERN_QSEAL_MAGIC, TERN_QSEAL_SIZEAT) ;
-  for (unsigned int i = 0 ; i < 16 ; i++) s[TERN_QSEAL_SIZEAT + i] = "0123456789abcdef"[(size >> (60 - 4 * i)) & 15] ;
-  s[TERN_QSEAL_HASHAT - 1] = ' ' ;
-  if (hash) tern_hex_fmt(s + TERN_QSEAL_HASHAT, hash, 32) ;
-  else memset(s + TERN_QSEAL_HASHAT, '0', 64) ;
+  s[TERN_QSEAL_SUMAT - 1] = ' ' ;
   s[TERN_QSEAL_IDAT - 1] = ' ' ;
   memcpy(s + TERN_QSEAL_IDAT, id, n) ;
   s[TERN_QSEAL_IDAT + n] = '\n' ;
   return TERN_QSEAL_IDAT + n + 1 ;
+}
+
+size_t tern_qseal_fmt (char *s, char const *id, uint64_t size, uint32_t sum)
+{
+  size_t n = line(s, id) ;
+  hex(s + TERN_QSEAL_SIZEAT, size, 16) ;
+  hex(s + TERN_QSEAL_SUMAT, sum, 8) ;
+  return n ;
+}
+
+size_t tern_qseal_unsealed (char *s, char const *id)
+{
+  size_t n = line(s, id) ;
+  memset(s + TERN_QSEAL_SIZEAT, 'x', 16) ;
+  memset(s + TERN_QSEAL_SUMAT, 'x', 8) ;
+  return n ;
+}
+
+int tern_qseal_is (char const *s, size_t len)
+{
+  if (len < TERN_QSEAL_SIZEAT) return 0 ;
+  if (!memcmp(s, TERN_QSEAL_MAGIC, TERN_QSEAL_SIZEAT)) return 3 ;
+  if (!memcmp(s, TERN_QSEAL2_MAGIC, TERN_QSEAL_SIZEAT)) return 2 ;
+  return 0 ;
 }
 
 static int lowhex (char const *s, size_t n)
@@ -30,6 +66,13 @@ static int lowhex (char const *s, size_t n)
   for (size_t i = 0 ; i < n ; i++)
     if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0 ;
   return 1 ;
+}
+
+static uint64_t unhex (char const *s, unsigned int digits)
+{
+  uint64_t x = 0 ;
+  for (unsigned int i = 0 ; i < digits ; i++) x = x << 4 | (uint64_t)(s[i] <= '9' ? s[i] - '0' : s[i] - 'a' + 10) ;
+  return x ;
 }
 
 static int notwhole (void)
@@ -41,11 +84,12 @@ static int notwhole (void)
 int tern_qseal_check (int fd, uint64_t st_size, char *id)
 {
   char line[TERN_QSEAL_MAX] ;
-  unsigned char want[32], got[32] ;
   char buf[65536] ;
   br_sha256_context h ;
-  uint64_t size = 0, off ;
-  size_t n = 0, idlen ;
+  uint32_t sum = 0 ;
+  uint64_t size, off ;
+  size_t n = 0, idlen, idat, sumlen ;
+  int format ;
   char *nl ;
   while (n < sizeof line)
   {
@@ -54,35 +98,40 @@ int tern_qseal_check (int fd, uint64_t st_size, char *id)
     if (!r) break ;
     n += (size_t)r ;
   }
-  if (n < TERN_QSEAL_IDAT + 2 || memcmp(line, TERN_QSEAL_MAGIC, TERN_QSEAL_SIZEAT)
-   || line[TERN_QSEAL_HASHAT - 1] != ' ' || line[TERN_QSEAL_IDAT - 1] != ' '
-   || !lowhex(line + TERN_QSEAL_SIZEAT, 16) || !lowhex(line + TERN_QSEAL_HASHAT, 64)) return notwhole() ;
-  nl = memchr(line + TERN_QSEAL_IDAT, '\n', n - TERN_QSEAL_IDAT) ;
+  format = tern_qseal_is(line, n) ;
+  idat = format == 2 ? TERN_QSEAL2_IDAT : TERN_QSEAL_IDAT ;
+  sumlen = idat - 1 - TERN_QSEAL_SUMAT ;
+  /* the unsealed line's x's are not hex: an open file is never whole */
+  if (!format || n < idat + 2 || line[TERN_QSEAL_SUMAT - 1] != ' ' || line[idat - 1] != ' '
+   || !lowhex(line + TERN_QSEAL_SIZEAT, 16) || !lowhex(line + TERN_QSEAL_SUMAT, sumlen)) return notwhole() ;
+  nl = memchr(line + idat, '\n', n - idat) ;
   if (!nl) return notwhole() ;
-  idlen = (size_t)(nl - (line + TERN_QSEAL_IDAT)) ;
-  if (idlen >= TERN_QUEUE_IDMAX || memchr(line + TERN_QSEAL_IDAT, 0, idlen)) return notwhole() ;
-  memcpy(id, line + TERN_QSEAL_IDAT, idlen) ;
+  idlen = (size_t)(nl - (line + idat)) ;
+  if (idlen >= TERN_QUEUE_IDMAX || memchr(line + idat, 0, idlen)) return notwhole() ;
+  memcpy(id, line + idat, idlen) ;
   id[idlen] = 0 ;
   if (!tern_queue_idvalid(id)) return notwhole() ;
-  for (unsigned int i = 0 ; i < 16 ; i++)
-  {
-    char c = line[TERN_QSEAL_SIZEAT + i] ;
-    size = size << 4 | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10) ;
-  }
-  off = TERN_QSEAL_IDAT + idlen + 1 ;
-  /* the unsealed line (all zeros) never matches: no SHA-256 is zero */
+  size = unhex(line + TERN_QSEAL_SIZEAT, 16) ;
+  off = idat + idlen + 1 ;
   if (st_size < off || size != st_size - off) return notwhole() ;
-  tern_hex_scan(want, 32, line + TERN_QSEAL_HASHAT) ;
-  br_sha256_init(&h) ;
+  if (format == 2) br_sha256_init(&h) ;
   while (off < st_size)
   {
     size_t want_n = st_size - off < sizeof buf ? (size_t)(st_size - off) : sizeof buf ;
     ssize_t r = pread(fd, buf, want_n, (off_t)off) ;
     if (r < 0) { if (errno == EINTR) continue ; return -1 ; }
     if (!r) return notwhole() ;  /* shorter than its stat */
-    br_sha256_update(&h, buf, (size_t)r) ;
+    if (format == 2) br_sha256_update(&h, buf, (size_t)r) ;
+    else sum = tern_qseal_sum(sum, buf, (size_t)r) ;
     off += (uint64_t)r ;
   }
-  br_sha256_out(&h, got) ;
-  return memcmp(got, want, 32) ? notwhole() : 1 ;
+  if (format == 2)
+  {
+    /* format 2's unsealed line was all zeros: no SHA-256 is zero */
+    unsigned char want[32], got[32] ;
+    tern_hex_scan(want, 32, line + TERN_QSEAL_SUMAT) ;
+    br_sha256_out(&h, got) ;
+    return memcmp(got, want, 32) ? notwhole() : 1 ;
+  }
+  return (uint32_t)unhex(line + TERN_QSEAL_SUMAT, 8) == sum ? 1 : notwhole() ;
 }

@@ -1,4 +1,4 @@
-/* tern_queue.h: the queue's files (queue/tern-queue.5, version 3): the
+/* tern_queue.h: the queue's files (queue/tern-queue.5, version 4): the
    envelope at the head of each message file, the per-recipient state file,
    message ids, the retry schedule.  Shared by tern-queue-inject,
    tern-queue-run and tern-queue. */
@@ -9,10 +9,9 @@
 #include <stddef.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
-#include <bearssl.h>
 #include "tern_fssync.h"
 
-#define TERN_QUEUE_VERSION 3
+#define TERN_QUEUE_VERSION 4
 #define TERN_QUEUE_ENVMAX 1048576   /* bytes of envelope at most */
 #define TERN_QUEUE_ERRMAX 200       /* bytes of a recipient's last error */
 #define TERN_QUEUE_IDMAX 31         /* 8 + 5 + "." + 16 + NUL */
@@ -124,7 +123,7 @@ extern int tern_queue_init (char const *qdir) ;
    a file of pool/ into tmp/ (tern_qpool_take; tern-smtp-in).  Either locks
    it (flock), sets id and env->time and writes the unsealed first line and
    the envelope; write appends message bytes through buf (cap bytes, the
-   caller's), hashing them; commit writes the rest and the seal, then:
+   caller's), summing them (CRC-32); commit writes the rest and the seal, then:
    taken from the pool, one fdatasync and the rename into todo/; else
    fsync, rename, and the fsync of todo/ (or a concurrent commit's, begun
    after the rename: QDIR/dirsync, tern_dirsync.h); with TERN_SYNC=syncfs
@@ -141,16 +140,16 @@ struct tern_qfile_s
   char *buf ;
   size_t len, cap ;
   uint64_t size ;     /* message bytes written, envelope excluded */
-  uint64_t sealed ;   /* bytes after the first line so far (hashed) */
+  uint64_t sealed ;   /* bytes after the first line so far (summed) */
   uint64_t flushed ;  /* bytes written to the file (buf holds the next ones) */
   char id[TERN_QUEUE_IDMAX] ;
   int fs ;            /* syncfs (tern_fssync_on) */
   int pool ;          /* taken from pool/: the commit is one fdatasync */
-  size_t head ;       /* bytes of the first line (not hashed) */
-  br_sha256_context hash ;
+  size_t head ;       /* bytes of the first line (not summed) */
+  uint32_t sum ;      /* CRC-32 of the bytes after the first line so far */
   tern_fssync sync ;  /* its marks, taken after the open */
 } ;
-#define TERN_QFILE_ZERO { .fd = -1, .tmp = STRALLOC_ZERO, .buf = 0, .len = 0, .cap = 0, .size = 0, .sealed = 0, .flushed = 0, .id = "", .fs = 0, .pool = 0, .head = 0, .sync = TERN_FSSYNC_ZERO }
+#define TERN_QFILE_ZERO { .fd = -1, .tmp = STRALLOC_ZERO, .buf = 0, .len = 0, .cap = 0, .size = 0, .sealed = 0, .flushed = 0, .id = "", .fs = 0, .pool = 0, .head = 0, .sum = 0, .sync = TERN_FSSYNC_ZERO }
 extern int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap) ;
 extern int tern_qfile_take (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap) ;
 extern int tern_qfile_write (tern_qfile *q, char const *s, size_t n) ;
@@ -160,19 +159,29 @@ extern int tern_qfile_flush (tern_qfile *q) ;
 extern int tern_qfile_commit (tern_qfile *q, char const *qdir) ;
 extern void tern_qfile_abort (tern_qfile *q) ;
 
-/* The seal (tern_qseal.c): the first line "tern-queue 2 SIZE HASH ID\n",
-   SIZE 16 hex digits at offset 13, HASH 64 at offset 30, ID at 95.
-   fmt writes the line for id with size and hash (0: the unsealed zeros)
-   into s (TERN_QSEAL_MAX bytes) and returns its length.  check reads the
-   file open on fd (st_size its size): 1 whole, its id into id
-   (TERN_QUEUE_IDMAX bytes); 0 not whole (no seal, unsealed, wrong size,
-   wrong hash, bad id: errno EPROTO); -1 a read error (errno). */
-#define TERN_QSEAL_MAGIC "tern-queue 2 "
+/* The seal (tern_qseal.c, tern-queue.5 "Message files"): the first line
+   "tern-queue 3 SIZE SUM ID\n", SIZE 16 hex digits at offset 13, SUM 8
+   (the CRC-32 of the bytes after the line) at 30, ID at 39; format 2,
+   still read, has a SHA-256 of 64 digits at 30 and ID at 95.  sum adds n
+   bytes at s to a running CRC-32 (start from 0).  fmt writes the sealed
+   line for id into s (TERN_QSEAL_MAX bytes) and returns its length;
+   unsealed writes the line of an open file (x's for the digits), of the
+   same length.  is: the format (2 or 3) if the len bytes at s start with a
+   seal's magic, else 0.  check reads the file open on fd (st_size its
+   size), format 3 or 2: 1 whole, its id into id (TERN_QUEUE_IDMAX bytes);
+   0 not whole (no seal, unsealed, wrong size, wrong sum, bad id: errno
+   EPROTO); -1 a read error (errno). */
+#define TERN_QSEAL_MAGIC "tern-queue 3 "
+#define TERN_QSEAL2_MAGIC "tern-queue 2 "
 #define TERN_QSEAL_SIZEAT 13
-#define TERN_QSEAL_HASHAT 30
-#define TERN_QSEAL_IDAT 95
-#define TERN_QSEAL_MAX (TERN_QSEAL_IDAT + TERN_QUEUE_IDMAX)
-extern size_t tern_qseal_fmt (char *s, char const *id, uint64_t size, unsigned char const *hash) ;
+#define TERN_QSEAL_SUMAT 30
+#define TERN_QSEAL_IDAT 39
+#define TERN_QSEAL2_IDAT 95
+#define TERN_QSEAL_MAX (TERN_QSEAL2_IDAT + TERN_QUEUE_IDMAX)
+extern uint32_t tern_qseal_sum (uint32_t sum, char const *s, size_t n) ;
+extern size_t tern_qseal_fmt (char *s, char const *id, uint64_t size, uint32_t sum) ;
+extern size_t tern_qseal_unsealed (char *s, char const *id) ;
+extern int tern_qseal_is (char const *s, size_t len) ;
 extern int tern_qseal_check (int fd, uint64_t st_size, char *id) ;
 
 /* The pool (tern_qpool.c, tern-queue.5 "The pool").  take renames a file

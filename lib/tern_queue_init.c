@@ -35,14 +35,15 @@ static int setup (stralloc *p, size_t base)
   if (!sub(p, base, "/version")) return 0 ;
   n = openreadnclose(p->s, buf, sizeof buf) ;
   if (n < 0 && errno == ENOENT)
-    return tern_file_replace(p->s, "3\n", 2, 0644) && tern_fsync_dir(p->s, 0) ;
+    return tern_file_replace(p->s, "4\n", 2, 0644) && tern_fsync_dir(p->s, 0) ;
   if (n < 0) return 0 ;
-  if (n != 2 || buf[1] != '\n' || buf[0] < '1' || buf[0] > '3') return (errno = EPROTO, 0) ;
+  if (n != 2 || buf[1] != '\n' || buf[0] < '1' || buf[0] > '4') return (errno = EPROTO, 0) ;
   /* version 1 to 2: only the ids' form changed, old ones stay valid;
-     2 to 3: pool/ and sealed files.  An older tern-queue-run then refuses
+     2 to 3: pool/ and sealed files; 3 to 4: the CRC-32 seal (an older
+     runner would take a format 3 file in pool/ for a torn one).  An older tern-queue-run then refuses
      the queue instead of ignoring the new ids or the pool.  Whoever may
      not write it (an injecting user) leaves it */
-  if (buf[0] != '3' && tern_file_replace(p->s, "3\n", 2, 0644)) tern_fsync_dir(p->s, 0) ;
+  if (buf[0] != '4' && tern_file_replace(p->s, "4\n", 2, 0644)) tern_fsync_dir(p->s, 0) ;
   return 1 ;
 }
 

@@ -24,7 +24,7 @@ MAN += queue/tern-queue.8
 # libunistring) was a measurable part of each message's CPU time (smtp.bench).
 # Dynamic under sanitizers, or without libunistring.a for inject.
 tern-queue-inject_LIBS = $(if $(SAN)$(if $(wildcard /usr/lib/x86_64-linux-gnu/libunistring.a),,none),$(LIBS_DEFAULT),\
-  -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
+  -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS) $(ZLIB))
 tern-queue-local_LIBS = $(if $(SAN),$(LIBS_DEFAULT),-static $(LIBS_DEFAULT))
 
 PROGS += tern-queue-dsn
@@ -34,7 +34,7 @@ MAN += queue/tern-queue-dsn.8
 # The runner too: its RSS is part of the sending side's (send.bench); -lm
 # for the junk filter's classifier (local deliveries in its workers).
 tern-queue-run_LIBS = $(if $(SAN)$(if $(wildcard /usr/lib/x86_64-linux-gnu/libunistring.a),,none),$(LIBS_DEFAULT),\
-  -static $(O)/libtern.a $(BEARSSL) $(SODIUM) -l:libidn2.a -l:libunistring.a $(SKALIBS) -lm)
+  -static $(O)/libtern.a $(BEARSSL) $(SODIUM) -l:libidn2.a -l:libunistring.a $(SKALIBS) $(ZLIB) -lm)
 
 # not installed: bin/t/junk-train ACCTDIR -junk|-ham FILE... (tests only)
 all: $(BIN)/t/junk-train

@@ -104,7 +104,7 @@ static int rewrite (msg const *m, int fd, struct stat const *st, sig const *s, s
   off = hl ;
   if (hl < 2 || env.s[hl - 1] != '\n' || env.s[hl - 2] != '\n') { errno = EINVAL ; goto end ; }
   memcpy(env.s + hl - 1, "dkim\n\n", 6) ; env.len = hl + 5 ;
-  if (env.len > TERN_QSEAL_SIZEAT && !memcmp(env.s, TERN_QSEAL_MAGIC, TERN_QSEAL_SIZEAT))
+  if (tern_qseal_is(env.s, env.len))
   {
     /* the seal would not match the signed copy, which its own fsync and
        rename make durable: it goes back to the unsealed first line */

@@ -22,7 +22,7 @@ tern-smtp-in_OBJS = smtp-in/tern-smtp-in.o smtp-in/tern-smtp-in-io.o smtp-in/ter
   smtp-in/tern-smtp-in-data.o smtp-in/tern-smtp-in-inject.o smtp-in/tern-smtp-in-auth.o \
   smtp-in/tern-smtp-in-zygote.o smtp-in/tern-smtp-in-junk.o smtp-in/tern-smtp-in-reset.o
 tern-smtp-in_LIBS = $(if $(SAN)$(if $(UNISTRING_A),,none),$(LIBS_DEFAULT),\
-  -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
+  -static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS) $(ZLIB))
 MAN += smtp-in/tern-smtp-in.8
 
 # not installed: bin/t/smtp-body, the message-data filter against a model

@@ -22,7 +22,7 @@ PROGS += tern-smtp-out
 tern-smtp-out_OBJS = smtp-out/tern-smtp-out.o smtp-out/tern-smtp-out-line.o smtp-out/tern-smtp-out-net.o \
   smtp-out/tern-smtp-out-io.o smtp-out/tern-smtp-out-smtp.o smtp-out/tern-smtp-out-auth.o smtp-out/tern-smtp-out-hosts.o \
   smtp-out/tern-smtp-out-msg.o smtp-out/tern-smtp-out-mime.o smtp-out/tern-smtp-out-batch.o
-tern-smtp-out_LIBS = $(if $(SAN)$(if $(UNISTRING_A),,none),$(LIBS_DEFAULT),-static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS))
+tern-smtp-out_LIBS = $(if $(SAN)$(if $(UNISTRING_A),,none),$(LIBS_DEFAULT),-static $(O)/libtern.a $(BEARSSL) -l:libidn2.a -l:libunistring.a $(SKALIBS) $(ZLIB))
 MAN += smtp-out/tern-smtp-out.8
 
 # The DNS check: the checks here, SPF in lib, DNS through tern-dns (a

@@ -86,14 +86,14 @@ static int whole (char const *full, char *id, struct stat *stp)
   return r ;
 }
 
-/* a sealed message file (queue version 3) that is not whole: damaged */
+/* a sealed message file (format 3 or 2) that is not whole: damaged */
 static int damaged (int fd, char const *full)
 {
   char head[sizeof TERN_QSEAL_MAGIC - 1] ;
   char id[TERN_QUEUE_IDMAX] ;
   struct stat st ;
   int r ;
-  if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head || memcmp(head, TERN_QSEAL_MAGIC, sizeof head)) return 0 ;
+  if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head || !tern_qseal_is(head, sizeof head)) return 0 ;
   if (fstat(fd, &st) < 0) { v_warn("read ", full, errno) ; return 0 ; }
   r = tern_qseal_check(fd, (uint64_t)st.st_size, id) ;
   if (r < 0) v_warn("read ", full, errno) ;
@@ -110,7 +110,7 @@ static void message (char const *sub, char const *id)
   {
     close(fd) ;
     V.queued++ ;
-    problem(sub, id, "damaged: sealed, but its size or SHA-256 is not the seal's", KEEP) ;
+    problem(sub, id, "damaged: sealed, but its size or sum is not the seal's", KEEP) ;
     return ;
   }
   r = tern_qenv_read(&e, fd) ;

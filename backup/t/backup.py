@@ -30,7 +30,7 @@ def main():
     check(rc == 0 and err == b"", "a clean backup: exit 0, nothing printed under cron: %d %r" % (rc, err))
     check(lastline("b1/version") == b"complete", "version ends with complete")
     v = open("b1/version").read()
-    check(v.startswith("tern-backup 1\nstore 2\nqueue 3\nstarted ") and "\nerrors 0\n" in v, "version fields: %r" % v)
+    check(v.startswith("tern-backup 1\nstore 2\nqueue 4\nstarted ") and "\nerrors 0\n" in v, "version fields: %r" % v)
     same("b1", "same fs")
     links = [p for p in before if "/cur/" in p]
     check(len(links) == 10 and all(os.stat("b1/" + p).st_ino == before[p][4] for p in links),

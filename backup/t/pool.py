@@ -38,7 +38,7 @@ def main():
     os.makedirs(Q + "/pool", exist_ok=True)
     r = sh("printf 'Subject: real\\r\\n\\r\\nbody\\r\\n' | tern-queue-inject -c c -f a@example.org bob@example.com")
     qidr = r.stdout.decode().strip()
-    check(r.returncode == 0 and read(Q + "/todo/" + qidr)[:13] == b"tern-queue 2 ", "tern-queue-inject seals its file")
+    check(r.returncode == 0 and read(Q + "/todo/" + qidr)[:13] == b"tern-queue 3 ", "tern-queue-inject seals its file")
     os.rename(Q + "/todo/" + qidr, Q + "/tmp/tR")     # the real writer's file, its rename undone by a crash
     ida = qseal.make(Q + "/pool/pA", "bob@example.com", "pool A")
     idb = qseal.make(Q + "/tmp/tB", "bob@example.com", "tmp B")

@@ -63,7 +63,7 @@ check(r.returncode == 0 and r.stdout == b"", "tern conf check: %d %s %s" % (r.re
 r = subprocess.run(["tern-conf", "-c", a + "/conf", "compile"], capture_output=True)
 check(r.returncode == 0, "tern conf compile after the move: %d %s" % (r.returncode, r.stderr))
 with open(a + "/data/queue/version", "rb") as f:
-    check(f.read() == b"3\n", "queue version 3 (tern-queue.5)")
+    check(f.read() == b"4\n", "queue version 4 (tern-queue.5)")
 states = {}
 for n in os.listdir(a + "/data/queue/state"):
     with open(a + "/data/queue/state/" + n, "rb") as f:

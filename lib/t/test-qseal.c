@@ -1,5 +1,6 @@
-/* test-qseal: the sealed first line of a message file, the pool and the
-   recovery of queue version 3, from their contract (tern-queue.5 "Message
+/* test-qseal: the sealed first line of a message file (format 3, its
+   CRC-32; format 2, its SHA-256, still read), the pool and the
+   recovery of queue versions 3 and 4, from their contract (tern-queue.5 "Message
    files", "Committing a message", "The pool", "Recovery"; tern_queue.h).
    The seal on real files: whole, and each way of not being whole; a file
    left by a crash recovered (done, empty, torn, dup, clash); a message
@@ -44,6 +45,19 @@ static void sha (unsigned char *out, char const *s, size_t n)
   br_sha256_out(&c, out) ;
 }
 
+/* CRC-32 as the man page names it (ISO 3309, gzip, PNG: reflected,
+   polynomial 0xedb88320, all ones in and out), bit by bit, not zlib */
+static uint32_t crc (char const *s, size_t n)
+{
+  uint32_t c = 0xffffffff ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    c ^= (unsigned char)s[i] ;
+    for (unsigned int b = 0 ; b < 8 ; b++) c = c & 1 ? c >> 1 ^ 0xedb88320 : c >> 1 ;
+  }
+  return c ^ 0xffffffff ;
+}
+
 static void put (char const *path, char const *s, size_t n)
 {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0640) ;
@@ -67,15 +81,26 @@ static int checkf (char const *path, char *id)
 }
 
 /* a message file: the first line for id (size rest's length plus adj, its
-   hash), then rest */
+   CRC-32), then rest */
 static size_t sealed (char *out, char const *id, char const *rest, size_t n, int adj)
 {
-  unsigned char h[32] ;
-  size_t k ;
-  sha(h, rest, n) ;
-  k = tern_qseal_fmt(out, id, (uint64_t)n + adj, h) ;
+  size_t k = tern_qseal_fmt(out, id, (uint64_t)n + adj, crc(rest, n)) ;
   memcpy(out + k, rest, n) ;
   return k + n ;
+}
+
+/* the same in format 2 (queue version 3), written here from the man page:
+   the SHA-256 in 64 digits, the id at 95; zero: the unsealed zeros */
+static size_t sealed2 (char *out, char const *id, char const *rest, size_t n, int zero)
+{
+  unsigned char h[32] ;
+  char hex[65] ;
+  int k ;
+  sha(h, rest, n) ;
+  for (unsigned int i = 0 ; i < 32 ; i++) snprintf(hex + 2 * i, 3, "%02x", zero ? 0 : h[i]) ;
+  k = sprintf(out, "tern-queue 2 %016llx %s %s\n", zero ? 0ULL : (unsigned long long)n, hex, id) ;
+  memcpy(out + k, rest, n) ;
+  return (size_t)k + n ;
 }
 
 static unsigned int nbad = 0 ;
@@ -94,28 +119,32 @@ static void notwhole (char const *what, char const *s, size_t n)
 static void seal (void)
 {
   char line[TERN_QSEAL_MAX], buf[4096], id[TERN_QUEUE_IDMAX] ;
-  unsigned char h[32] ;
   size_t k, n, r = sizeof REST - 1 ;
   unsigned int flips = 0 ;
 
   /* the line's form: fixed offsets, lower-case hex, the id, a newline */
-  sha(h, REST, r) ;
-  k = tern_qseal_fmt(line, ID, r, h) ;
+  k = tern_qseal_fmt(line, ID, r, crc(REST, r)) ;
   T(k == TERN_QSEAL_IDAT + sizeof ID && line[k - 1] == '\n', "fmt: its length, a newline at its end") ;
   {
     char size[18] ;
     snprintf(size, sizeof size, "%016llx ", (unsigned long long)r) ;
-    T(!memcmp(line, "tern-queue 2 ", 13) && !memcmp(line + TERN_QSEAL_SIZEAT, size, 17), "fmt: magic, SIZE 16 hex digits at 13") ;
+    T(TERN_QSEAL_SIZEAT == 13 && !memcmp(line, "tern-queue 3 ", 13) && !memcmp(line + TERN_QSEAL_SIZEAT, size, 17), "fmt: magic, SIZE 16 hex digits at 13") ;
   }
   {
-    char hex[65] ;
-    for (unsigned int i = 0 ; i < 32 ; i++) snprintf(hex + 2 * i, 3, "%02x", h[i]) ;
-    T(!memcmp(line + TERN_QSEAL_HASHAT, hex, 64) && line[TERN_QSEAL_HASHAT + 64] == ' ', "fmt: HASH 64 lower-case hex digits at 30") ;
+    char hex[10] ;
+    snprintf(hex, sizeof hex, "%08lx ", (unsigned long)crc(REST, r)) ;
+    T(TERN_QSEAL_SUMAT == 30 && !memcmp(line + TERN_QSEAL_SUMAT, hex, 9), "fmt: SUM, the CRC-32, 8 lower-case hex digits at 30") ;
+    T(crc("123456789", 9) == 0xcbf43926 && tern_qseal_sum(0, "123456789", 9) == 0xcbf43926
+      && tern_qseal_sum(tern_qseal_sum(0, "1234", 4), "56789", 5) == 0xcbf43926, "sum: the CRC-32 check value of \"123456789\", in one call or two") ;
   }
-  T(!memcmp(line + TERN_QSEAL_IDAT, ID "\n", sizeof ID), "fmt: ID at 95") ;
-  k = tern_qseal_fmt(line, ID, 0, 0) ;
-  T(k == TERN_QSEAL_IDAT + sizeof ID && !memcmp(line, "tern-queue 2 0000000000000000 0000000000000000000000000000000000000000000000000000000000000000 " ID "\n", k),
-    "fmt: unsealed, zeros") ;
+  T(TERN_QSEAL_IDAT == 39 && !memcmp(line + TERN_QSEAL_IDAT, ID "\n", sizeof ID), "fmt: ID at 39") ;
+  k = tern_qseal_fmt(line, ID, 0xfedcba9876543210ULL, 0x89abcdef) ;
+  T(!memcmp(line, "tern-queue 3 fedcba9876543210 89abcdef " ID "\n", k), "fmt: every digit in place") ;
+  k = tern_qseal_unsealed(line, ID) ;
+  T(k == TERN_QSEAL_IDAT + sizeof ID && !memcmp(line, "tern-queue 3 xxxxxxxxxxxxxxxx xxxxxxxx " ID "\n", k),
+    "unsealed: x's, the sealed line's length") ;
+  T(tern_qseal_is("tern-queue 3 ", 13) == 3 && tern_qseal_is("tern-queue 2 0", 14) == 2 && !tern_qseal_is("tern-queue 3", 12)
+    && !tern_qseal_is("tern-queue 1\n", 13) && !tern_qseal_is("tern-queue 4 ", 13), "is: formats 3 and 2, nothing else") ;
 
   /* whole */
   n = sealed(buf, ID, REST, r, 0) ;
@@ -139,10 +168,28 @@ static void seal (void)
     free(m) ;
   }
 
+  /* format 2, still read */
+  n = sealed2(buf, ID, REST, r, 0) ;
+  put("f", buf, n) ;
+  T(checkf("f", id) == 1 && !strcmp(id, ID), "format 2: a whole file, 1 and its id") ;
+  buf[n - 3] ^= 1 ;
+  notwhole("format 2, a byte flipped", buf, n) ;
+  n = sealed2(buf, ID, REST, r, 0) ;
+  buf[TERN_QSEAL_SUMAT + 63] = buf[TERN_QSEAL_SUMAT + 63] == '0' ? '1' : '0' ;
+  notwhole("format 2, a digit of HASH changed", buf, n) ;
+  n = sealed2(buf, ID, REST, r, 1) ;
+  notwhole("format 2, unsealed (zeros)", buf, n) ;
+  n = sealed2(buf, ID, "", 0, 1) ;
+  notwhole("format 2, unsealed, nothing after the line", buf, n) ;
+  n = sealed(buf, ID, REST, r, 0) ;
+  buf[11] = '2' ;
+  notwhole("a format 3 line called 2", buf, n) ;
+
   /* not whole */
-  k = tern_qseal_fmt(line, ID, 0, 0) ;
+  k = tern_qseal_unsealed(line, ID) ;
   memcpy(buf, line, k) ; memcpy(buf + k, REST, r) ;
-  notwhole("unsealed (zeros)", buf, k + r) ;
+  notwhole("unsealed (x's)", buf, k + r) ;
+  notwhole("unsealed, nothing after the line", line, k) ;
   n = sealed(buf, ID, REST, r, -1) ;
   notwhole("SIZE one short", buf, n) ;
   n = sealed(buf, ID, REST, r, 1) ;
@@ -160,25 +207,25 @@ static void seal (void)
     buf[i] ^= 0x20 ;
   }
   T(flips == r, "one byte flipped anywhere after the first line: never whole") ;
-  for (size_t i = 0 ; i < k ; i++)   /* or in the first line's SIZE or HASH */
+  for (size_t i = 0 ; i < k ; i++)   /* or in the first line's SIZE or SUM */
   {
     char id2[TERN_QUEUE_IDMAX] ;
-    if (i < TERN_QSEAL_SIZEAT || (i >= TERN_QSEAL_SIZEAT + 16 && i < TERN_QSEAL_HASHAT) || i >= TERN_QSEAL_HASHAT + 64) continue ;
+    if (i < TERN_QSEAL_SIZEAT || (i >= TERN_QSEAL_SIZEAT + 16 && i < TERN_QSEAL_SUMAT) || i >= TERN_QSEAL_SUMAT + 8) continue ;
     buf[i] = buf[i] == '0' ? '1' : '0' ;
     put("f", buf, n) ;
     if (checkf("f", id2) == 0 && errno == EPROTO) flips++ ;
     n = sealed(buf, ID, REST, r, 0) ;
   }
-  T(flips == r + 16 + 64, "one digit of SIZE or HASH changed: never whole") ;
-  notwhole("the first line cut short (no newline)", buf, 60) ;
+  T(flips == r + 16 + 8, "one digit of SIZE or SUM changed: never whole") ;
+  notwhole("the first line cut short (no newline)", buf, 45) ;
   notwhole("only the magic", buf, 13) ;
   notwhole("shorter than the line", buf, k - 1) ;
   notwhole("the line only, SIZE not 0", buf, k) ;
   notwhole("empty", "", 0) ;
   {
-    char cut[8192] ;   /* the hash cut: a short line, then the rest */
-    memcpy(cut, buf, 60) ; cut[60] = '\n' ; memcpy(cut + 61, REST, r) ;
-    notwhole("a short HASH", cut, 61 + r) ;
+    char cut[8192] ;   /* the sum cut: a short line, then the rest */
+    memcpy(cut, buf, 35) ; cut[35] = '\n' ; memcpy(cut + 36, REST, r) ;
+    notwhole("a short SUM", cut, 36 + r) ;
   }
   buf[TERN_QSEAL_SIZEAT + 15] = 'g' ;
   notwhole("a non-hex SIZE", buf, n) ;
@@ -189,12 +236,12 @@ static void seal (void)
   buf[TERN_QSEAL_SIZEAT] = ' ' ;
   notwhole("a space in SIZE", buf, n) ;
   n = sealed(buf, ID, REST, r, 0) ;
-  buf[TERN_QSEAL_HASHAT + 7] = 'x' ;
-  notwhole("a non-hex HASH", buf, n) ;
+  buf[TERN_QSEAL_SUMAT + 7] = 'x' ;
+  notwhole("a non-hex SUM", buf, n) ;
   n = sealed(buf, ID, REST, r, 0) ;
-  for (unsigned int i = 0 ; i < 64 ; i++)   /* the same hash in upper case */
-    if (buf[TERN_QSEAL_HASHAT + i] >= 'a') buf[TERN_QSEAL_HASHAT + i] -= 32 ;
-  notwhole("an upper-case HASH", buf, n) ;
+  for (unsigned int i = 0 ; i < 8 ; i++)   /* the same sum in upper case */
+    if (buf[TERN_QSEAL_SUMAT + i] >= 'a') buf[TERN_QSEAL_SUMAT + i] -= 32 ;
+  notwhole("an upper-case SUM (REST's CRC-32 is aa12fd00)", buf, n) ;
   n = sealed(buf, "not-an-id", REST, r, 0) ;
   notwhole("a bad id", buf, n) ;
   n = sealed(buf, "6701ab3c0f1a2.", REST, r, 0) ;
@@ -207,8 +254,8 @@ static void seal (void)
   buf[TERN_QSEAL_SIZEAT - 1] = '\t' ;
   notwhole("a tab for a space", buf, n) ;
   n = sealed(buf, ID, REST, r, 0) ;
-  buf[11] = '3' ;
-  notwhole("tern-queue 3", buf, n) ;
+  buf[11] = '4' ;
+  notwhole("tern-queue 4", buf, n) ;
   notwhole("tern-queue 1", "tern-queue 1\n" REST, sizeof "tern-queue 1\n" REST - 1) ;
   {
     /* a version 1 file that happens to be as long as a sealed one */
@@ -387,7 +434,7 @@ static void take (void)
     char v[8] ;
     int vfd = open("q2/version", O_RDONLY) ;
     ssize_t k = vfd >= 0 ? read(vfd, v, sizeof v) : -1 ;
-    T(k == 2 && !memcmp(v, "3\n", 2), "a new queue: version 3") ;
+    T(k == 2 && !memcmp(v, "4\n", 2), "a new queue: version 4") ;
     if (vfd >= 0) close(vfd) ;
   }
   nfile = ndir = 0 ;

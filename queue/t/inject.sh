@@ -21,10 +21,10 @@ printf 'Subject: x\r\n\r\nhi\r\n' | tern-queue-inject -c c -a bob -i 192.0.2.1 -
 id=$(cat id)
 echo "$id" | grep -Eq '^[0-9a-f]{13}\.[0-9a-f]+$' && echo "id looks right"
 sed "s/$id/ID/" log
-# the sealed first line (tern-queue.5): size and SHA-256 of the rest, the id
-head -n 1 $q/todo/$id | sed -E "s/^tern-queue 2 [0-9a-f]{16} [0-9a-f]{64} $id\$/tern-queue 2 SIZE HASH ID/"
+# the sealed first line (tern-queue.5): size and CRC-32 of the rest, the id
+head -n 1 $q/todo/$id | sed -E "s/^tern-queue 3 [0-9a-f]{16} [0-9a-f]{8} $id\$/tern-queue 3 SIZE SUM ID/"
 seal=$(head -n 1 $q/todo/$id)
-[ "$(echo "$seal" | cut -d' ' -f4)" = "$(tail -n +2 $q/todo/$id | sha256sum | cut -d' ' -f1)" ] && echo "hash of the rest"
+[ "$(echo "$seal" | cut -d' ' -f4)" = "$(tail -n +2 $q/todo/$id | python3 -c 'import sys, zlib ; print("%08x" % zlib.crc32(sys.stdin.buffer.read()))')" ] && echo "CRC-32 of the rest"
 [ $((0x$(echo "$seal" | cut -d' ' -f3))) = "$(tail -n +2 $q/todo/$id | wc -c)" ] && echo "size of the rest"
 tail -n +2 $q/todo/$id | sed -e 's/^time [0-9]*$/time T/' | od -c | sed 's/^[0-7]* *//'
 cat $q/version ; test -p $q/trigger && echo "trigger is a fifo"

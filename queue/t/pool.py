@@ -22,7 +22,7 @@
 # delivered at most once and every acknowledged one exactly once after
 # the runner's next start.  40 concurrent sessions take only their
 # own batches' files.  tern-queue-inject's files are sealed too.
-import collections, fcntl, hashlib, os, re, signal, struct, subprocess, sys, termios, threading, time
+import collections, fcntl, hashlib, os, re, signal, struct, subprocess, sys, termios, threading, time, zlib
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "smtp-in/t"))
 from smtpin import *
 from terntest import waitfor
@@ -30,31 +30,38 @@ from terntest import waitfor
 setup()
 Q = D + "/data/queue"
 INQ = {"TERN_QUEUE_INJECT": ""}   # the session writes the queue itself
-LINE = 13 + 16 + 1 + 64 + 1       # the first line up to its id
+
+
+def summed(fmt, rest):
+    """the seal's sum of rest: format 3 its CRC-32, format 2 its SHA-256"""
+    return "%08x" % zlib.crc32(rest) if fmt == 3 else hashlib.sha256(rest).hexdigest()
 
 
 def whole(b):
-    """the id of a whole message file's bytes (its own seal checker), or None"""
+    """the id of a whole message file's bytes (its own seal checker, format 3
+    or 2), or None"""
     nl = b.find(b"\n")
-    m = re.fullmatch(rb"tern-queue 2 ([0-9a-f]{16}) ([0-9a-f]{64}) ([0-9a-f]{8,13}\.[0-9a-f]{1,16})", b[:nl]) if nl > 0 else None
+    m = re.fullmatch(rb"tern-queue (3 ([0-9a-f]{16}) ([0-9a-f]{8})|2 ([0-9a-f]{16}) ([0-9a-f]{64})) ([0-9a-f]{8,13}\.[0-9a-f]{1,16})", b[:nl]) if nl > 0 else None
     if not m: return None
     rest = b[nl + 1:]
-    if len(rest) != int(m.group(1), 16) or hashlib.sha256(rest).hexdigest().encode() != m.group(2): return None
-    return m.group(3).decode()
+    fmt, size, total = (3, m.group(2), m.group(3)) if m.group(2) else (2, m.group(4), m.group(5))
+    if len(rest) != int(size, 16) or summed(fmt, rest).encode() != total: return None
+    return m.group(6).decode()
 
 
 def body(seq):
     return "Subject: p%d\r\nX-Seq: %d\r\n\r\nbody %d\r\n" % (seq, seq, seq)
 
 
-def place(path, seq, rcpt="bob", flip=False, age=0):
-    """a message file at path as a commit writes it (sealed; flip: one
-    byte of its message changed after): (its id, an open fd)"""
+def place(path, seq, rcpt="bob", flip=False, age=0, fmt=3):
+    """a message file at path as a commit writes it (sealed, format 3, or 2
+    as queue version 3 wrote it; flip: one byte of its message changed
+    after): (its id, an open fd)"""
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o640)
     t = time.time()
     qid = "%08x%05x.%x" % (int(t), int(t * 1e6) % 1000000, os.fstat(fd).st_ino)
     rest = ("time %d\nfrom <sender@remote.example>\nrcpt <%s@example.com>\n\n" % (int(t), rcpt) + body(seq)).encode()
-    b = bytearray(("tern-queue 2 %016x %s %s\n" % (len(rest), hashlib.sha256(rest).hexdigest(), qid)).encode() + rest)
+    b = bytearray(("tern-queue %d %016x %s %s\n" % (fmt, len(rest), summed(fmt, rest), qid)).encode() + rest)
     if flip: b[-4] ^= 1
     os.write(fd, bytes(b))
     if age: os.utime(path, (t - age, t - age))
@@ -102,8 +109,8 @@ def lines(log, pat):
 r = start("run0.log")
 check(waitfor(lambda: os.path.exists(Q + "/lock"), 60), "the runner sets the queue up")
 stop(r)
-check(open(Q + "/version").read() == "3\n", "a new queue is version 3")
-open(Q + "/version", "w").write("2\n")   # as a version 2 queue left it
+check(open(Q + "/version").read() == "4\n", "a new queue is version 4")
+open(Q + "/version", "w").write("3\n")   # as a version 3 queue left it
 os.makedirs(Q + "/pool", exist_ok=True)
 ida, fa = place(Q + "/pool/a.crash", 1)                    # (a) whole, in pool/
 idb, fb = place(Q + "/tmp/b.crash", 2, "alice")            # (b) whole, in tmp/
@@ -120,13 +127,16 @@ idg, fg = place(Q + "/tmp/g.dup", 7)                       # (g) a second link o
 os.link(Q + "/tmp/g.dup", Q + "/todo/" + idg)
 idh, fh = place(Q + "/tmp/h.old", 8, "alice", age=37 * 3600)  # (h) whole, 37 h old
 idi, fi = place(Q + "/tmp/i.torn", 9, flip=True)           # (i) torn, in tmp/
-for f in (fa, fb, fc, fg, fh, fi): os.close(f)
-check(whole(open(Q + "/pool/a.crash", "rb").read()) == ida and whole(open(Q + "/pool/c.crash", "rb").read()) is None,
-      "the test's own seal: (a) whole, (c) not")
+idk, fk = place(Q + "/pool/k.fmt2", 10, fmt=2)             # (k) whole, format 2, in pool/
+idl, fl = place(Q + "/pool/l.fmt2torn", 11, flip=True, fmt=2)   # (l) torn, format 2
+for f in (fa, fb, fc, fg, fh, fi, fk, fl): os.close(f)
+check(whole(open(Q + "/pool/a.crash", "rb").read()) == ida and whole(open(Q + "/pool/c.crash", "rb").read()) is None
+      and whole(open(Q + "/pool/k.fmt2", "rb").read()) == idk and whole(open(Q + "/pool/l.fmt2torn", "rb").read()) is None,
+      "the test's own seal: (a), (k) whole, (c), (l) not")
 
 r = start("run1.log")
-check(waitfor(lambda: all(seqs()[s] for s in (1, 2, 7, 8)) and qempty(), 120), "(a), (b), (g), (h) delivered: %r" % seqs())
-check(open(Q + "/version").read() == "3\n", "a version 2 queue rewritten to 3 by the runner")
+check(waitfor(lambda: all(seqs()[s] for s in (1, 2, 7, 8, 10)) and qempty(), 120), "(a), (b), (g), (h), (k) delivered: %r" % seqs())
+check(open(Q + "/version").read() == "4\n", "a version 3 queue rewritten to 4 by the runner")
 got = seqs()
 check(got[1] == 1 and got[2] == 1, "(a) from pool/ and (b) from tmp/ each delivered once: %r" % got)
 check(lines("run1.log", r"recovered.*(%s|a\.crash)" % re.escape(ida)), "(a) logged recovered")
@@ -144,6 +154,8 @@ check(got[7] == 1 and not os.path.exists(Q + "/tmp/g.dup"), "(g) a second link o
 check(got[8] == 1 and not os.path.exists(Q + "/tmp/h.old"), "(h) a whole tmp/ file 37 h old recovered, not removed: %r" % got[8])
 check(lines("run1.log", r"recovered.*(%s|h\.old)" % re.escape(idh)), "(h) logged recovered")
 check(os.path.exists(Q + "/tmp/i.torn") and not got[9], "(i) a torn tmp/ file left to the 36-hour rule")
+check(got[10] == 1 and not os.path.exists(Q + "/pool/k.fmt2"), "(k) a whole format 2 file (queue version 3) recovered, once: %r" % got[10])
+check(not got[11] and not os.path.exists(Q + "/pool/l.fmt2torn"), "(l) a torn format 2 file of pool/ removed, never delivered")
 check(not lines("run1.log", r"recovered.*(%s|%s|%s)" % (re.escape(idc), re.escape(ide), re.escape(idi))),
       "nothing torn or locked logged recovered")
 fcntl.flock(fe, fcntl.LOCK_UN)
@@ -154,7 +166,7 @@ check(waitfor(lambda: seqs()[5] and qempty(), 120), "(e) unlocked: recovered at 
 check(lines("run2.log", r"recovered.*(%s|e\.locked)" % re.escape(ide)), "(e) logged recovered")
 stop(r)
 got = seqs()
-check(all(got[s] == 1 for s in (1, 2, 5, 7, 8)) and not got[3] and not got[9], "each once after a second start: %r" % got)
+check(all(got[s] == 1 for s in (1, 2, 5, 7, 8, 10)) and not got[3] and not got[9] and not got[11], "each once after a second start: %r" % got)
 
 
 # 2: a session's commit under strace (-y: each descriptor's path)

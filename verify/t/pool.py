@@ -53,7 +53,7 @@ def main():
     qid0 = r.stdout.decode().strip()
     check(r.returncode == 0 and os.path.exists(Q + "/todo/" + qid0), "a message injected: the queue made: %r" % r.stderr)
     os.makedirs(Q + "/pool", exist_ok=True)
-    check(read(Q + "/todo/" + qid0)[:13] == b"tern-queue 2 ", "tern-queue-inject seals the file")
+    check(read(Q + "/todo/" + qid0)[:13] == b"tern-queue 3 ", "tern-queue-inject seals the file")
     r = subprocess.run("printf 'Subject: r\\r\\n\\r\\nreal\\r\\n' | tern-queue-inject -c c -f a@b.example bob@example.org",
                        shell=True, capture_output=True)
     qidr = r.stdout.decode().strip()
@@ -64,7 +64,7 @@ def main():
     os.rename(Q + "/todo/" + qidr, Q + "/pool/pR")     # the real writer's file, its renames undone by a crash
     ids["pA"] = qseal.make(Q + "/pool/pA", "bob@example.org", "pool A")
     ids["tB"] = qseal.make(Q + "/tmp/tB", "bob@example.org", "tmp B")
-    ids["tOld"] = qseal.make(Q + "/tmp/tOld", "bob@example.org", "tmp old")
+    ids["tOld"] = qseal.make(Q + "/tmp/tOld", "bob@example.org", "tmp old", fmt=2)   # as queue version 3 sealed it
     aged(Q + "/tmp/tOld", 40 * 3600)
     ids["tC"] = qseal.make(Q + "/tmp/tC", "bob@example.org", "tmp C, being written")
     ids["dup"] = qseal.make(Q + "/tmp/tDup", "bob@example.org", "a second name")
@@ -102,7 +102,7 @@ def main():
                    "tern-verify: queue: pool/pD: torn file (not whole, never acknowledged)",
                    "tern-verify: queue: pool/pZ: torn file (not whole, never acknowledged)",
                    "tern-verify: queue: pool/n.old: batch file older than an hour",
-                   "tern-verify: queue: mess/%s: damaged: sealed, but its size or SHA-256 is not the seal's" % ids["M"],
+                   "tern-verify: queue: mess/%s: damaged: sealed, but its size or sum is not the seal's" % ids["M"],
                    "tern-verify: queue: tmp/tS: stale file older than 36 hours"])
     rc, out, err = run()
     check(rc == 100 and err == "", "after a crash: exit 100 (was %d): %r" % (rc, err))
@@ -132,7 +132,7 @@ def main():
     check(rc == 100 and err == "", "-fix: exit 100, the damaged file left (was %d): %r" % (rc, err))
     last = max([i for i, l in enumerate(out) if l.startswith("tern-verify: fixed: ")] or [0])
     left = out[last + 1:-1]               # the check after the repairs
-    check(sorted(left) == sorted(["tern-verify: queue: mess/%s: damaged: sealed, but its size or SHA-256 is not the seal's" % ids["M"],
+    check(sorted(left) == sorted(["tern-verify: queue: mess/%s: damaged: sealed, but its size or sum is not the seal's" % ids["M"],
                                   "tern-verify: queue: tmp/tX: whole, but todo/%s is another file with its id (compare them)" % qid0]),
           "-fix: only the damaged file and the clash are left: %r" % left)
     check(out[-1].startswith("tern-verify: data: 11 problems, 9 fixed, 2 left: "), "-fix: summary: %r" % out[-1:])
@@ -150,7 +150,7 @@ def main():
     rc, out, err = run()
     check(rc == 100 and lines(out) == sorted(["tern-verify: queue: tmp/tC: " + um % ids["tC"],
           "tern-verify: queue: tmp/tX: whole, but todo/%s is another file with its id (compare them)" % qid0,
-          "tern-verify: queue: mess/%s: damaged: sealed, but its size or SHA-256 is not the seal's" % ids["M"]]),
+          "tern-verify: queue: mess/%s: damaged: sealed, but its size or sum is not the seal's" % ids["M"]]),
           "the writer's lock released: tmp/tC is an unrecovered message: %r" % out)
     for f in [m, Q + "/tmp/tX"]:          # the administrator's choices
         if os.path.exists(f):
