@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bearssl.h>
+#include <skalibs/uint64.h>
 #include "tern.h"
 #include "tern_crypto.h"
 #include "tern_queue.h"
@@ -15,7 +16,7 @@ size_t tern_qseal_fmt (char *s, char const *id, uint64_t size, unsigned char con
 {
   size_t n = strlen(id) ;
   memcpy(s, TERN_QSEAL_MAGIC, TERN_QSEAL_SIZEAT) ;
-  for (unsigned int i = 0 ; i < 16 ; i++) s[TERN_QSEAL_SIZEAT + i] = "0123456789abcdef"[(size >> (60 - 4 * i)) & 15] ;
+  uint640_xfmt(s + TERN_QSEAL_SIZEAT, size, 16) ;   /* 16 digits: 64 bits at most */
   s[TERN_QSEAL_HASHAT - 1] = ' ' ;
   if (hash) tern_hex_fmt(s + TERN_QSEAL_HASHAT, hash, 32) ;
   else memset(s + TERN_QSEAL_HASHAT, '0', 64) ;
