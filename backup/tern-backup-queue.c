@@ -86,17 +86,17 @@ static void leftovers (char const *sub)
     struct stat st ;
     char id[TERN_QUEUE_IDMAX] ;
     size_t at = left.len ;
-    int f, r = 0, e = 0 ;
+    int r, e ;
     errno = 0 ;
     if (!(de = readdir(d))) { if (errno) bk_err(sub, "read the directory", errno) ; break ; }
-    if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) || !st.st_size) continue ;
-    f = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) ;
-    if (f < 0) continue ;   /* gone: taken or recovered */
-    if (flock(f, LOCK_SH | LOCK_NB) == 0 && fstat(f, &st) == 0) { r = tern_qseal_check(f, (uint64_t)st.st_size, id) ; e = errno ; }
-    close(f) ;
-    if (r == 0) continue ;  /* locked by a live writer, or not whole */
+    if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2]))) continue ;
+    r = tern_qleft_check(dirfd(d), de->d_name, LOCK_SH, 0, &st, id) ;
+    e = errno ;
+    /* gone (taken, recovered, or renamed by its writer once committed),
+       empty, held by a live writer, not whole, not a regular file */
+    if (r >= 0 && r != TERN_QREC_WHOLE) continue ;
     if (!stralloc_cats(&left, sub) || !stralloc_catb(&left, "/", 1) || !stralloc_cats(&left, de->d_name) || !stralloc_0(&left)
-     || (r == 1 && (!stralloc_cats(&left, id) || !stralloc_0(&left))))
+     || (r == TERN_QREC_WHOLE && (!stralloc_cats(&left, id) || !stralloc_0(&left))))
     { bk_err(sub, "remember a file", errno) ; left.len = at ; continue ; }
     if (r < 0) { bk_err(left.s + at, "read", e) ; left.len = at ; }
   }

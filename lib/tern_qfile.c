@@ -77,17 +77,22 @@ static int put (tern_qfile *q, char const *s, size_t n)
   return 1 ;
 }
 
-/* q->fd open and locked on q->tmp: the id, the unsealed first line and
-   the envelope */
-static int start (tern_qfile *q, char const *qdir, tern_qenv *env)
+/* q->fd open and locked on q->tmp (st its fstat, or 0: made here): the
+   id, the unsealed first line and the envelope */
+static int start (tern_qfile *q, char const *qdir, tern_qenv *env, struct stat const *st)
 {
   stralloc hdr = STRALLOC_ZERO ;
-  struct stat st ;
+  struct stat own ;
   struct timespec now ;
   char line[TERN_QSEAL_MAX] ;
+  if (!st)
+  {
+    if (fstat(q->fd, &own) < 0) return fail(q) ;
+    st = &own ;
+  }
   /* the clock after the inode exists: an inode is reused only after its
      file is gone, and no message lives less than a microsecond */
-  if (fstat(q->fd, &st) < 0 || clock_gettime(CLOCK_REALTIME, &now) < 0) return fail(q) ;
+  if (clock_gettime(CLOCK_REALTIME, &now) < 0) return fail(q) ;
   q->fs = tern_fssync_on() ;
   if (q->fs)
   {
@@ -97,7 +102,7 @@ static int start (tern_qfile *q, char const *qdir, tern_qenv *env)
     hdr.len = 0 ;
   }
   env->time = (uint64_t)now.tv_sec ;
-  tern_queue_idfmt(q->id, env->time, (uint32_t)(now.tv_nsec / 1000), (uint64_t)st.st_ino) ;
+  tern_queue_idfmt(q->id, env->time, (uint32_t)(now.tv_nsec / 1000), (uint64_t)st->st_ino) ;
   q->head = tern_qseal_unsealed(line, q->id) ;
   if (q->head > q->cap) { errno = EINVAL ; goto err ; }
   memcpy(q->buf, line, q->head) ;
@@ -131,16 +136,17 @@ int tern_qfile_open (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf,
     errno = e ;
     return TERN_TEMP ;
   }
-  return start(q, qdir, env) ;
+  return start(q, qdir, env, 0) ;
 }
 
 int tern_qfile_take (tern_qfile *q, char const *qdir, tern_qenv *env, char *buf, size_t cap)
 {
+  struct stat st ;
   zero(q, buf, cap, 1) ;
   q->tmp.len = 0 ;
-  q->fd = tern_qpool_take(qdir, &q->tmp) ;
+  q->fd = tern_qpool_take(qdir, &q->tmp, &st) ;
   if (q->fd < 0) return TERN_TEMP ;
-  return start(q, qdir, env) ;
+  return start(q, qdir, env, &st) ;
 }
 
 int tern_qfile_write (tern_qfile *q, char const *s, size_t n)

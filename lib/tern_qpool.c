@@ -25,12 +25,6 @@ static stralloc names = STRALLOC_ZERO ;  /* our batch: NUL-terminated, one after
 static size_t next = 0 ;                 /* the next name to take */
 static unsigned int size = 2 ;           /* of our next batch: 2, doubling to TERN_QPOOL_BATCH */
 
-static int path (stralloc *p, char const *qdir, char const *sub, char const *name, size_t n)
-{
-  p->len = 0 ;
-  return stralloc_cats(p, qdir) && stralloc_cats(p, sub) && stralloc_catb(p, name, n) && stralloc_0(p) ;
-}
-
 int tern_qpool_fill (char const *qdir)
 {
   stralloc made = STRALLOC_ZERO, p = STRALLOC_ZERO, q = STRALLOC_ZERO ;
@@ -42,7 +36,7 @@ int tern_qpool_fill (char const *qdir)
     size_t start = made.len ;
     int fd ;
     if (!stralloc_cats(&made, "n.") || !tern_uniqname(&made) || !stralloc_0(&made)) goto end ;
-    if (!path(&p, qdir, "/pool/", made.s + start, made.len - start - 1)) goto end ;
+    if (!tern_qpath(&p, qdir, "/pool/", made.s + start, made.len - start - 1)) goto end ;
     /* 0640: the runner reads what an SMTP session wrote through the group */
     fd = open(p.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640) ;
     if (fd < 0) { made.len = start ; break ; }
@@ -51,12 +45,12 @@ int tern_qpool_fill (char const *qdir)
   if (!n) goto end ;
   /* the batch's names and inodes on disk before any is taken: an empty
      file has no data of its own to sync */
-  if (!path(&p, qdir, "/dirsync", "", 0) || !path(&q, qdir, "/pool", "", 0) || !tern_dirsync(p.s, q.s, 0)) goto end ;
+  if (!tern_qpath(&p, qdir, "/dirsync", "", 0) || !tern_qpath(&q, qdir, "/pool", "", 0) || !tern_dirsync(p.s, q.s, 0)) goto end ;
   names.len = next = 0 ;
   for (pos = 0 ; pos < made.len ; pos += strlen(made.s + pos) + 1)
   {
     char const *name = made.s + pos ;
-    if (!path(&p, qdir, "/pool/", name, strlen(name)) || !path(&q, qdir, "/pool/", name + 2, strlen(name + 2))
+    if (!tern_qpath(&p, qdir, "/pool/", name, strlen(name)) || !tern_qpath(&q, qdir, "/pool/", name + 2, strlen(name + 2))
      || rename(p.s, q.s) < 0 || !stralloc_catb(&names, name + 2, strlen(name + 2) + 1)) goto end ;
   }
   if (size < TERN_QPOOL_BATCH) size *= 2 ;
@@ -66,23 +60,22 @@ int tern_qpool_fill (char const *qdir)
   if (!ok)  /* what was not renamed is of no use: nobody takes n.*; what
                was is in names, or removed by the runner once old */
     for (pos = 0 ; pos < made.len ; pos += strlen(made.s + pos) + 1)
-      if (path(&p, qdir, "/pool/", made.s + pos, strlen(made.s + pos))) unlink(p.s) ;
+      if (tern_qpath(&p, qdir, "/pool/", made.s + pos, strlen(made.s + pos))) unlink(p.s) ;
   stralloc_free(&made) ; stralloc_free(&p) ; stralloc_free(&q) ;
   errno = e ;
   return ok ;
 }
 
 /* the file just renamed to tmp (its path in tmp->s + base): open and
-   locked, or -1; a file that is not empty was left by a crash: recovered
-   (or, torn, removed), and -2 to take another */
-static int own (char const *qdir, stralloc *tmp, size_t base)
+   locked, st its fstat, or -1; a file that is not empty was left by a
+   crash: recovered (or, torn, removed), and -2 to take another */
+static int own (char const *qdir, stralloc *tmp, size_t base, struct stat *st)
 {
   char id[TERN_QUEUE_IDMAX] ;
-  struct stat st ;
   int fd = open(tmp->s + base, O_RDWR | O_CLOEXEC), r ;
   if (fd < 0) return -1 ;
-  if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) goto err ;
-  if (!st.st_size) return fd ;
+  if (flock(fd, LOCK_EX) < 0 || fstat(fd, st) < 0) goto err ;
+  if (!st->st_size) return fd ;
   r = tern_qfile_recover(qdir, tmp->s + base, fd, id) ;
   if (r == TERN_QREC_TORN) unlink(tmp->s + base) ;
   if (r < 0) goto err ;
@@ -97,7 +90,7 @@ static int own (char const *qdir, stralloc *tmp, size_t base)
   }
 }
 
-int tern_qpool_take (char const *qdir, stralloc *tmp)
+int tern_qpool_take (char const *qdir, stralloc *tmp, struct stat *st)
 {
   stralloc from = STRALLOC_ZERO ;
   size_t base = tmp->len ;
@@ -122,14 +115,14 @@ int tern_qpool_take (char const *qdir, stralloc *tmp)
     n = strlen(name) ;
     next += n + 1 ;
     tmp->len = base ;
-    if (!path(&from, qdir, "/pool/", name, n) || !stralloc_cats(tmp, qdir) || !stralloc_cats(tmp, "/tmp/")
+    if (!tern_qpath(&from, qdir, "/pool/", name, n) || !stralloc_cats(tmp, qdir) || !stralloc_cats(tmp, "/tmp/")
      || !stralloc_catb(tmp, name, n) || !stralloc_0(tmp)) break ;
     if (rename(from.s, tmp->s + base) < 0)
     {
       if (errno == ENOENT) continue ;  /* removed as old by the runner */
       break ;
     }
-    fd = own(qdir, tmp, base) ;
+    fd = own(qdir, tmp, base, st) ;
     if (fd != -2) break ;
   }
   e = errno ;

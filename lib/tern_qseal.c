@@ -12,6 +12,7 @@
 #include <zlib.h>
 #undef free_func
 #include <bearssl.h>
+#include <skalibs/uint64.h>
 #include "tern.h"
 #include "tern_crypto.h"
 #include "tern_queue.h"
@@ -19,11 +20,6 @@
 uint32_t tern_qseal_sum (uint32_t sum, char const *s, size_t n)
 {
   return (uint32_t)crc32_z(sum, (unsigned char const *)s, n) ;
-}
-
-static void hex (char *s, uint64_t x, unsigned int digits)
-{
-  while (digits--) { s[digits] = "0123456789abcdef"[x & 15] ; x >>= 4 ; }
 }
 
 static size_t line (char *s, char const *id)
@@ -40,8 +36,10 @@ static size_t line (char *s, char const *id)
 size_t tern_qseal_fmt (char *s, char const *id, uint64_t size, uint32_t sum)
 {
   size_t n = line(s, id) ;
-  hex(s + TERN_QSEAL_SIZEAT, size, 16) ;
-  hex(s + TERN_QSEAL_SUMAT, sum, 8) ;
+  /* skalibs' xfmt: lower case, zero-padded to the width (16 digits hold
+     64 bits, 8 hold 32: never longer) */
+  uint640_xfmt(s + TERN_QSEAL_SIZEAT, size, 16) ;
+  uint640_xfmt(s + TERN_QSEAL_SUMAT, sum, 8) ;
   return n ;
 }
 

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
 #include "tern_fssync.h"
@@ -189,28 +190,61 @@ extern int tern_qseal_check (int fd, uint64_t st_size, char *id) ;
    batch first if none is left), opens it read-write and locks it (flock,
    waiting: only a recoverer holds another's lock, briefly); a file found
    not empty is recovered (tern_qfile_recover) and another taken.  It
-   appends the tmp path (NUL-terminated) to tmp and returns the
-   descriptor, or -1 with errno.  fill makes a batch (2 files at a
-   process's first, twice as many each time after, up to TERN_QPOOL_BATCH),
-   which becomes this process's (the names of the last are dropped): 1, or
-   0 with errno.  The caller's buffer for tern_qfile_open or take must hold
-   TERN_QSEAL_MAX bytes at least (else EINVAL). */
-extern int tern_qpool_take (char const *qdir, stralloc *tmp) ;
+   appends the tmp path (NUL-terminated) to tmp, puts the file's fstat in
+   st and returns the descriptor, or -1 with errno.  fill makes a batch (2
+   files at a process's first, twice as many each time after, up to
+   TERN_QPOOL_BATCH), which becomes this process's (the names of the last
+   are dropped): 1, or 0 with errno.  The caller's buffer for
+   tern_qfile_open or take must hold TERN_QSEAL_MAX bytes at least (else
+   EINVAL). */
+extern int tern_qpool_take (char const *qdir, stralloc *tmp, struct stat *st) ;
 extern int tern_qpool_fill (char const *qdir) ;
 
-/* Recovery (tern_qrecover.c, tern-queue.5 "Recovery"): the file at path
-   (in QDIR/pool or QDIR/tmp), open on fd and flocked by the caller.
-   TERN_QREC_DONE whole, renamed to todo/ID (id filled); TERN_QREC_EMPTY
-   empty, left; TERN_QREC_TORN not whole, left (the caller removes or
-   keeps it); TERN_QREC_DUP whole, but todo/ID or mess/ID is this same
-   inode: path unlinked; TERN_QREC_CLASH whole, but another file has its
-   id: left; -1 an error (errno), left. */
+/* A path in the queue (tern_qpath.c): qdir, then sub (with its slashes:
+   "/todo/"), then the n bytes of name, NUL-terminated, into p (what it
+   held is replaced).  1, or 0 ENOMEM. */
+extern int tern_qpath (stralloc *p, char const *qdir, char const *sub, char const *name, size_t n) ;
+
+/* Recovery (tern_qrecover.c, tern-queue.5 "Recovery").  recover: the file
+   at path (in QDIR/pool or QDIR/tmp), open on fd and flocked by the
+   caller: TERN_QREC_EMPTY empty, left; TERN_QREC_TORN not whole, left (the
+   caller removes or keeps it); else, whole (id filled), as place.  place:
+   the whole file at path, st its stat, id its seal's, its flock held by
+   the caller: TERN_QREC_DONE renamed to todo/ID; TERN_QREC_DUP todo/ID or
+   mess/ID is this same inode: path unlinked; TERN_QREC_CLASH another file
+   has its id: left; -1 an error (errno), left. */
 #define TERN_QREC_DONE 0
 #define TERN_QREC_EMPTY 1
 #define TERN_QREC_TORN 2
 #define TERN_QREC_DUP 3
 #define TERN_QREC_CLASH 4
+#define TERN_QREC_WHOLE 5
+#define TERN_QREC_HELD 6
+#define TERN_QREC_GONE 7
+#define TERN_QREC_NOTREG 8
 extern int tern_qfile_recover (char const *qdir, char const *path, int fd, char *id) ;
+extern int tern_qfile_place (char const *qdir, char const *path, struct stat const *st, char const *id) ;
+
+/* A file that a crash may have left in QDIR/pool or QDIR/tmp, looked at
+   as the runner's recovery, tern-verify and tern-backup do (tern_qleft.c):
+   name (relative to the directory open on dfd; AT_FDCWD: to the current
+   one, or absolute) opened read-only, never through a symbolic link,
+   never waiting on a FIFO; if regular and not empty, flocked with op
+   (LOCK_SH to read it, LOCK_EX to recover it) without waiting; once
+   locked, name must still be this file (else its writer, whose lock it
+   was, has renamed or unlinked it); then tern_qseal_check.  Returns
+     TERN_QREC_WHOLE   whole: its id in id (TERN_QUEUE_IDMAX bytes);
+     TERN_QREC_TORN    not empty, not whole (errno EPROTO);
+     TERN_QREC_EMPTY   empty (not locked);
+     TERN_QREC_HELD    locked by another (a live writer, or a recoverer);
+     TERN_QREC_GONE    no such name, or no longer this file's once locked;
+     TERN_QREC_NOTREG  not a regular file (a symbolic link, a directory...);
+     -1                an error (errno).
+   For WHOLE and TORN, st holds its stat (taken once locked); if fdp is
+   not 0, *fdp is the file, open and still locked, for the caller to
+   close (tern_qfile_place with it); else, and in every other case,
+   nothing is left open or locked. */
+extern int tern_qleft_check (int dfd, char const *name, int op, int *fdp, struct stat *st, char *id) ;
 
 /* The envelope from its parts as given to tern-queue-inject (tern_qenv_make.c):
    addresses parsed and stored in SMTP form with A-label domains ("" sender:

@@ -1,24 +1,16 @@
 /* tern_queue_id: message ids "TTTTTTTTUUUUU.INODE" (tern-queue.5), the retry
    schedule (REFERENCE.md 1.4), and cleaning of recorded text. */
 #include <string.h>
+#include <skalibs/uint64.h>
 #include "tern_queue.h"
 
-static size_t hex (char *s, uint64_t u, unsigned int minw)
-{
-  char t[16] ;
-  size_t n = 0 ;
-  do { t[n++] = "0123456789abcdef"[u & 15] ; u >>= 4 ; } while (u) ;
-  while (n < minw) t[n++] = '0' ;
-  for (size_t i = 0 ; i < n ; i++) s[i] = t[n - 1 - i] ;
-  return n ;
-}
-
+/* lower-case hex, zero-padded to the width given, longer if need be */
 size_t tern_queue_idfmt (char *s, uint64_t time, uint32_t usec, uint64_t ino)
 {
-  size_t n = hex(s, time & 0xffffffffu, 8) ;
-  n += hex(s + n, usec % 1000000, 5) ;
+  size_t n = uint640_xfmt(s, time & 0xffffffffu, 8) ;
+  n += uint640_xfmt(s + n, usec % 1000000, 5) ;
   s[n++] = '.' ;
-  n += hex(s + n, ino, 1) ;
+  n += uint640_xfmt(s + n, ino, 1) ;
   s[n] = 0 ;
   return n ;
 }

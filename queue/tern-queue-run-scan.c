@@ -52,25 +52,20 @@ static int each (char const *sub, void (*f)(char const *))
   return !errno ;
 }
 
-#define REC_LOCKED (-2)  /* a live writer's */
-
 /* a file of pool/ or tmp/ that is not empty: a whole one into todo/ */
 static int recover (char const *sub, char const *name)
 {
   char id[TERN_QUEUE_IDMAX] ;
   char const *p = qpath(0, sub, name) ;
   struct stat st ;
-  int fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), r ;
-  if (fd < 0) return -1 ;
-  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) r = -1 ;
-  else if (!st.st_size) r = TERN_QREC_EMPTY ;
-  else if (flock(fd, LOCK_EX | LOCK_NB) < 0) r = errno == EWOULDBLOCK ? REC_LOCKED : -1 ;
-  else r = tern_qfile_recover(qdir.s, p, fd, id) ;
+  int fd = -1, r = tern_qleft_check(AT_FDCWD, p, LOCK_EX, &fd, &st, id) ;
+  if (r == TERN_QREC_WHOLE) r = tern_qfile_place(qdir.s, p, &st, id) ;
   if (r == TERN_QREC_DONE) tern_log_info("recovered", "file", p, "id", id, TERN_LOG_END) ;
   else if (r == TERN_QREC_DUP) tern_log_info("cleanup", "file", p, "id", id, "reason", "a second link of the message", TERN_LOG_END) ;
   else if (r == TERN_QREC_CLASH) tern_log_warn("recover", "file", p, "id", id, "error", "another message has its id", "action", "left", TERN_LOG_END) ;
+  else if (r == TERN_QREC_NOTREG) tern_log_warn("recover", "file", p, "error", "not a regular file", "action", "left", TERN_LOG_END) ;
   else if (r == -1) tern_log_warn("recover", "file", p, "error", strerror(errno), "action", "left", TERN_LOG_END) ;
-  close(fd) ;
+  if (fd >= 0) close(fd) ;
   return r ;
 }
 

@@ -61,29 +61,13 @@ static int old (char const *full, time_t age)
   return !lstat(full, &st) && st.st_mtime + age < time(0) ;
 }
 
-/* full is still the name of the file open on fd (st its fstat): once its
-   flock is ours, a writer that held it has renamed it and is gone */
-static int still (char const *full, struct stat const *st)
+/* a file of pool/ or tmp/: -1 gone, empty, not regular, or held by a live
+   writer (its flock); else 1 whole (id and st filled) or 0 */
+static int whole (char const *full, char *id, struct stat *st)
 {
-  struct stat l ;
-  return !lstat(full, &l) && l.st_ino == st->st_ino && l.st_dev == st->st_dev ;
-}
-
-/* a file of pool/ or tmp/: -1 gone, empty or held by a live writer (its
-   flock); else tern_qseal_check's 1 (id and st filled) or 0 */
-static int whole (char const *full, char *id, struct stat *stp)
-{
-  struct stat st ;
-  int fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), r = -1 ;
-  if (fd < 0) { if (errno != ENOENT) v_warn("read ", full, errno) ; return -1 ; }
-  if (fstat(fd, &st) < 0) v_warn("read ", full, errno) ;
-  else if (!S_ISREG(st.st_mode) || !st.st_size) ;
-  else if (flock(fd, LOCK_SH | LOCK_NB) < 0) { if (errno != EWOULDBLOCK) v_warn("lock ", full, errno) ; }
-  else if (!still(full, &st)) ;
-  else if ((r = tern_qseal_check(fd, (uint64_t)st.st_size, id)) < 0) v_warn("read ", full, errno) ;
-  close(fd) ;
-  if (r == 1) *stp = st ;
-  return r ;
+  int r = tern_qleft_check(AT_FDCWD, full, LOCK_SH, 0, st, id) ;
+  if (r < 0) v_warn("read ", full, errno) ;
+  return r == TERN_QREC_WHOLE ? 1 : r == TERN_QREC_TORN ? 0 : -1 ;
 }
 
 /* a sealed message file (format 3 or 2) that is not whole: damaged */
@@ -252,20 +236,12 @@ static void recover (char const *full)
   char id[TERN_QUEUE_IDMAX] = "" ;
   char what[TERN_QUEUE_IDMAX + 48] ;
   struct stat st ;
-  int fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), r ;
-  if (fd < 0) { if (errno != ENOENT) v_warn("recover ", full, errno) ; return ; }
-  if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &st) < 0)
-  {
-    if (errno != EWOULDBLOCK) v_warn("lock ", full, errno) ;
-    close(fd) ;
-    return ;
-  }
-  if (!still(full, &st)) { close(fd) ; return ; }   /* renamed by its writer: not a leftover */
-  r = tern_qfile_recover(q.s, full, fd, id) ;
-  close(fd) ;
-  if (r < 0) { v_warn("recover ", full, errno) ; return ; }
-  if (r == TERN_QREC_DONE) v_fixed("queue", v_rel(full) + 6, cat3(what, sizeof what, "recovered to todo/", id, "")) ;
+  int fd = -1, r = tern_qleft_check(AT_FDCWD, full, LOCK_EX, &fd, &st, id) ;
+  if (r == TERN_QREC_WHOLE) r = tern_qfile_place(q.s, full, &st, id) ;
+  if (r < 0) v_warn("recover ", full, errno) ;
+  else if (r == TERN_QREC_DONE) v_fixed("queue", v_rel(full) + 6, cat3(what, sizeof what, "recovered to todo/", id, "")) ;
   else if (r == TERN_QREC_DUP) v_fixed("queue", v_rel(full) + 6, "unlinked: a second name of a message in todo/ or mess/") ;
+  if (fd >= 0) close(fd) ;
 }
 
 static void fix (void)

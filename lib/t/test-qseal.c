@@ -508,7 +508,7 @@ static void forty (void)
   {
     stralloc t = STRALLOC_ZERO ;
     struct stat st ;
-    fd = tern_qpool_take("q3", &t) ;
+    fd = tern_qpool_take("q3", &t, &st) ;
     T(fd >= 0 && t.len && !t.s[t.len - 1] && !strncmp(t.s, "q3/tmp/", 7) && !fstat(fd, &st) && !st.st_size, "tern_qpool_take: an empty file in tmp/, its path") ;
     if (fd >= 0) close(fd) ;
     stralloc_free(&t) ;
