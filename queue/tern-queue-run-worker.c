@@ -365,6 +365,8 @@ static void serve (int s)
     if (syncwait) tern_store_later = &keep ;
   }
   tern_fssync_patience = 2000 ;
+  /* fssync mapped once for all of its deliveries (a worker never forks) */
+  tern_fssync_keepmap = 1 ;
   for (unsigned int n = 0 ;; n++)
   {
     int last = 0, kept = genalloc_len(later, &laters) > 0 ;

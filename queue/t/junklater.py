@@ -7,7 +7,8 @@
 # calls than messages from the first message file on (before: two syncs per delivery of its own, the
 # immediate path, plus the filter's commit each); the filter's first write
 # (its journal) comes after the last rename into cur/ and the syncfs
-# after it.  2: a worker killed (SIGKILL) with a spam written into Junk's
+# after it; the worker opens the queue's fssync file once (it keeps it
+# mapped), not twice per delivery.  2: a worker killed (SIGKILL) with a spam written into Junk's
 # tmp/ and not yet committed: the filter has not learnt it; the message
 # is delivered again and trained once.
 import os, re, signal, subprocess, sys, time
@@ -90,6 +91,10 @@ ls = open("trace.bulk").read().splitlines()
 op = first(ls, r'openat\(.*/mail/\d+/tmp/[^"]*", O_WRONLY\|O_CREAT\|O_EXCL')
 syncs = [l for l in ls[op:] if re.search(r' (fsync|fdatasync|syncfs)\(', l)] if op >= 0 else []
 check(0 < len(syncs) < N, "%d deliveries into Junk: %d fsync-class calls from the first message file on (fewer than one per message)" % (N, len(syncs)))
+# the worker keeps the queue's fssync file mapped (tern_fssync_keepmap):
+# opened once, not twice per delivery
+fo = [l for l in ls[op:] if re.search(r'openat\(.*/queue/fssync", O_RDWR', l)] if op >= 0 else []
+check(len(fo) <= 2, "%d deliveries: the fssync state opened %d times by the worker (once, not per call)" % (N, len(fo)))
 jw = first(ls, r'openat\(.*/junk/journal"')
 rn = last(ls, r'rename\(".*/mail/\d+/tmp/[^"]*", ".*/cur/\d+"\) += 0')
 sf = first(ls, r'syncfs\(\d+', rn) if rn >= 0 else -1
