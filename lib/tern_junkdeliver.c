@@ -65,20 +65,24 @@ int tern_junkdeliver_junkbox (char const *acct, char *name, unsigned int *su)
 int tern_junkdeliver_train (tern_junkdb *d, tern_junkopt const *o, tern_mbox *const *m, uint32_t const *uid, size_t n)
 {
   int r = TERN_OK ;
-  size_t i, k ;
-  /* one lock per mailbox (two descriptors of one index would wait on
-     each other's flock): the first of its messages' m takes it */
-  for (i = 0 ; i < n && !r ; i++)
+  /* mailbox by mailbox, one commit each (no process holds two mailbox
+     locks, tern-store(5)); the first of a mailbox's m takes its lock (two
+     descriptors of one index would wait on each other's flock) */
+  for (size_t i = 0 ; i < n && !r ; i++)
   {
-    for (k = 0 ; k < i && strcmp(m[k]->dir.s, m[i]->dir.s) ; k++) ;
-    if (k == i) r = tern_mbox_lock(m[i], LOCK_EX) ;
-    if (!r) r = tern_junk_sync(d, o, m[k], uid[i], 0) ;
-  }
-  if (!r) r = tern_junkdb_commit(d) ;
-  {
-    int e = errno ;
-    for (k = 0 ; k < n ; k++) if (m[k]->locked) tern_mbox_unlock(m[k]) ;
-    errno = e ;
+    size_t k = 0 ;
+    while (k < i && strcmp(m[k]->dir.s, m[i]->dir.s)) k++ ;
+    if (k < i) continue ;  /* done with m[k] */
+    r = tern_mbox_lock(m[i], LOCK_EX) ;
+    for (size_t j = i ; j < n && !r ; j++)
+      if (j == i || !strcmp(m[j]->dir.s, m[i]->dir.s)) r = tern_junk_sync(d, o, m[i], uid[j], 0) ;
+    if (!r) r = tern_junkdb_commit(d) ;
+    if (m[i]->locked)
+    {
+      int e = errno ;
+      tern_mbox_unlock(m[i]) ;
+      errno = e ;
+    }
   }
   return r ;
 }

@@ -52,9 +52,10 @@ extern int tern_junkdeliver_store (char const *acct, tern_junkdeliver const *j, 
 
 /* Messages uid[i] of mailboxes m[i] (open, not locked; one mailbox may
    come more than once, through different tern_mbox), committed, trained as
-   their flags ask, in one commit of d (open WRITE: its lock taken before
-   any mailbox lock).  TERN_OK, or TERN_TEMP (EUCLEAN: damage): then
-   close d; nothing is trained unless tern_junkdb_commit had begun. */
+   their flags ask: one commit of d (open WRITE: its lock taken before any
+   mailbox lock) per mailbox, under that mailbox's lock alone.  TERN_OK,
+   or TERN_TEMP (EUCLEAN: damage): then close d; the mailboxes before
+   the one that failed are trained. */
 extern int tern_junkdeliver_train (tern_junkdb *d, tern_junkopt const *o, tern_mbox *const *m, uint32_t const *uid, size_t n) ;
 
 #endif
