@@ -314,7 +314,7 @@ extern int tern_mbox_tmpclean (tern_mbox *m, int dryrun, tern_store_scan_func *f
    set to now before each scan (tern-store(5), Messages).  At most one
    stat(2) of tmp/ per mailbox per hour and process (the process
    remembers 16 mailboxes); called where a mailbox is opened for
-   delivery or by SELECT; TERN_OK, or the error of the stat, the mark or
+   delivery or by SELECT (not EXAMINE); TERN_OK, or the error of the stat, the mark or
    the scan, for the caller to ignore: the next one tries again. */
 extern int tern_mbox_tmpdue (tern_mbox *m) ;
 extern uint32_t tern_store_uidscan (char const *s) ;

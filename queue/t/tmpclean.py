@@ -3,7 +3,7 @@
 # hours ago or more (tmp/'s atime) removes the files there older than 36
 # hours and keeps the younger ones; the scan marks tmp/ (atime now), so
 # the next delivery does not scan again: one opendir of tmp/ for two
-# deliveries in a row (strace); IMAP's SELECT does the same.
+# deliveries in a row (strace); IMAP's SELECT does the same, EXAMINE not.
 import os, socket, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ["TERN_SRC"], "queue", "t"))
 from junkfix import *
@@ -32,6 +32,20 @@ def age(path, hours, atime_only=False):
     t = time.time() - hours * 3600
     st = os.stat(path)
     os.utime(path, (t, st.st_mtime if atime_only else t))
+
+
+def imap(cmd):
+    a, b = socket.socketpair()
+    p = subprocess.Popen(["tern-imap", "-c", "c"], stdin=b, stdout=b, env=dict(os.environ, TCPREMOTEIP="127.0.0.1"))
+    b.close()
+    a.sendall(b"l LOGIN bob bob-password\r\na " + cmd + b" INBOX\r\nb LOGOUT\r\n")
+    out = b""
+    while True:
+        x = a.recv(65536)
+        if not x: break
+        out += x
+    p.wait(timeout=60)
+    return subprocess.CompletedProcess([], 0, out, b"")
 
 
 check(deliver(0), "the first delivery makes the store")
@@ -64,16 +78,8 @@ age(tmp + "/old3", 40)
 age(tmp, 9, atime_only=True)
 sh("tern-passwd", "-c", "c", "bob", inp=b"bob-password\n")
 sh("tern-conf", "-c", "c", "compile")
-a, b = socket.socketpair()
-p = subprocess.Popen(["tern-imap", "-c", "c"], stdin=b, stdout=b, env=dict(os.environ, TCPREMOTEIP="127.0.0.1"))
-b.close()
-a.sendall(b"l LOGIN bob bob-password\r\na SELECT INBOX\r\nb LOGOUT\r\n")
-out = b""
-while True:
-    x = a.recv(65536)
-    if not x: break
-    out += x
-p.wait(timeout=60)
-r = subprocess.CompletedProcess([], 0, out, b"")
+r = imap(b"EXAMINE")
+check(b"a OK" in r.stdout and os.path.exists(tmp + "/old3"), "EXAMINE writes nothing: the old file kept: %r" % r.stdout[-200:])
+r = imap(b"SELECT")
 check(b"a OK" in r.stdout and not os.path.exists(tmp + "/old3"), "SELECT of a mailbox whose tmp/ is due removes its old file: %r" % r.stdout[-200:])
 report()
