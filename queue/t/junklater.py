@@ -63,7 +63,9 @@ def children(pid):
 
 # 1: twenty at once, one worker, under strace
 check(all([inject(spam, "bob@example.org") for _ in range(N)]), "%d spams queued" % N)
-env = dict(os.environ, TERN_QUEUE_SYNC_WAIT="5000", TERN_QUEUE_SYNC_QUIET="0", TERN_QUEUE_BASE_DELAY="1")
+# one batch: synced 3 s after the last answer (not at a fixed age: a
+# loaded machine would split it)
+env = dict(os.environ, TERN_QUEUE_SYNC_WAIT="60000", TERN_QUEUE_SYNC_QUIET="3000", TERN_QUEUE_BASE_DELAY="1")
 st = subprocess.Popen(["strace", "-f", "-s", "200", "-o", "trace.bulk", "-e", CALLS, "tern-queue-run", "-c", "c"],
                       stderr=open("run.log", "ab"), env=env)
 rpid = [None]
