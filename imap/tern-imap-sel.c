@@ -363,6 +363,9 @@ static void selectbox (iargs *a, int ro)
   if (S.state == S_SELECTED) { sel_close() ; out_untagged("OK [CLOSED] previous mailbox closed") ; }
   r = tern_store_mbox_lookup(S.acct.s, name.s, &S.ent) ;
   if (!r) r = tern_mbox_openent(&S.mbox, S.acct.s, &S.ent) ;
+  /* tmp/ cleaned now and then (what crashed deliveries left); EXAMINE
+     writes nothing */
+  if (!r && !ro) tern_mbox_tmpdue(&S.mbox) ;
   S.readonly = ro ;
   if (!r) { tern_mbox_keywords(&S.mbox) ; r = lazy_select(&exists, &nrecent, &unseen) ; }
   if (r)

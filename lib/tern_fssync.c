@@ -42,40 +42,73 @@ static int dosync (int fd)
   return syncfs(fd) == 0 && fdatasync(fd) == 0 ;
 }
 
-/* STATE mapped and fd's slot in *slot, the state's fd returned; -1 if
-   it cannot serve */
-static int mapslot (char const *state, int fd, unsigned char **map, uint64_t **slot, unsigned int *i, dev_t *dev)
+int tern_fssync_keepmap = 0 ;
+
+/* STATE's slot for fd's file system, mapped: 1, or 0 if it cannot serve;
+   unmap releases it (errno kept).  With tern_fssync_keepmap the mapping
+   and its descriptor stay for the next calls (one fstat of fd each, not
+   six calls): kept, while STATE is the same path and the map still
+   starts with the magic (a damaged file is mapped again from its path,
+   which tern_fssync_init may have replaced). */
+typedef struct mapped_s mapped ;
+struct mapped_s { unsigned char *map ; uint64_t *slot ; unsigned int i ; dev_t dev ; int sfd ; int kept ; } ;
+static struct { char *path ; unsigned char *map ; int sfd ; } keep = { .path = 0, .map = 0, .sfd = -1 } ;
+
+static void keepdrop (void)
 {
-  struct stat st ;
-  int sfd ;
-  if (!state || fstat(fd, &st) < 0) return -1 ;
-  *dev = st.st_dev ;
-  sfd = open(state, O_RDWR | O_CLOEXEC | O_NOFOLLOW) ;
-  if (sfd < 0) return -1 ;
-  if (fstat(sfd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != TERN_FSSYNC_SIZE) goto err ;
-  *map = mmap(0, TERN_FSSYNC_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0) ;
-  if (*map == MAP_FAILED) goto err ;
-  if (memcmp(*map, TERN_FSSYNC_MAGIC, sizeof TERN_FSSYNC_MAGIC)) { munmap(*map, TERN_FSSYNC_SIZE) ; goto err ; }
-  *i = (unsigned int)(((uint64_t)*dev * 0x9e3779b97f4a7c15ull >> 7) % NSLOTS) ;
-  *slot = (uint64_t *)(*map + 64 + 64 * *i) ;
-  return sfd ;
- err:
-  close(sfd) ;
-  return -1 ;
+  if (keep.map) munmap(keep.map, TERN_FSSYNC_SIZE) ;
+  if (keep.sfd >= 0) close(keep.sfd) ;
+  free(keep.path) ;
+  keep.path = 0 ; keep.map = 0 ; keep.sfd = -1 ;
 }
 
-/* STATE's slot for fd's file system, mapped (mapslot): 1, or 0 if it
-   cannot serve; unmap closes it (errno kept) */
-typedef struct mapped_s mapped ;
-struct mapped_s { unsigned char *map ; uint64_t *slot ; unsigned int i ; dev_t dev ; int sfd ; } ;
+static int mapfile (char const *state, mapped *x)
+{
+  struct stat st ;
+  x->sfd = open(state, O_RDWR | O_CLOEXEC | O_NOFOLLOW) ;
+  if (x->sfd < 0) return 0 ;
+  if (fstat(x->sfd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != TERN_FSSYNC_SIZE) goto err ;
+  x->map = mmap(0, TERN_FSSYNC_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, x->sfd, 0) ;
+  if (x->map == MAP_FAILED) goto err ;
+  if (memcmp(x->map, TERN_FSSYNC_MAGIC, sizeof TERN_FSSYNC_MAGIC)) { munmap(x->map, TERN_FSSYNC_SIZE) ; goto err ; }
+  return 1 ;
+ err:
+  close(x->sfd) ;
+  return 0 ;
+}
+
 static int map (char const *state, int fd, mapped *x)
 {
-  x->sfd = mapslot(state, fd, &x->map, &x->slot, &x->i, &x->dev) ;
-  return x->sfd >= 0 ;
+  struct stat st ;
+  if (!state || fstat(fd, &st) < 0) return 0 ;
+  x->dev = st.st_dev ;
+  x->kept = 0 ;
+  if (keep.map && tern_fssync_keepmap && !strcmp(keep.path, state) && !memcmp(keep.map, TERN_FSSYNC_MAGIC, sizeof TERN_FSSYNC_MAGIC))
+  {
+    x->map = keep.map ;
+    x->sfd = keep.sfd ;
+    x->kept = 1 ;
+  }
+  else
+  {
+    if (keep.map) keepdrop() ;
+    if (!mapfile(state, x)) return 0 ;
+    if (tern_fssync_keepmap && (keep.path = strdup(state)))
+    {
+      keep.map = x->map ;
+      keep.sfd = x->sfd ;
+      x->kept = 1 ;
+    }
+  }
+  x->i = (unsigned int)(((uint64_t)x->dev * 0x9e3779b97f4a7c15ull >> 7) % NSLOTS) ;
+  x->slot = (uint64_t *)(x->map + 64 + 64 * x->i) ;
+  return 1 ;
 }
+
 static void unmap (mapped *x)
 {
   int e = errno ;
+  if (x->kept) return ;
   munmap(x->map, TERN_FSSYNC_SIZE) ;
   close(x->sfd) ;
   errno = e ;

@@ -65,6 +65,14 @@ extern int tern_fssync_wait (char const *state, int fd, tern_fssync const *m, un
    latency matters less than the number of syncs (the delivery workers). */
 extern unsigned int tern_fssync_patience ;
 
+/* 1: the calls of this process keep the state file mapped (and its
+   descriptor open, close-on-exec) from one to the next instead of six
+   system calls each; for a process making many commits (a delivery
+   worker).  Set it only in a process that will not fork a child that
+   commits too: the child would share the descriptor, whose OFD locks
+   then exclude nothing between the two.  0 by default. */
+extern int tern_fssync_keepmap ;
+
 /* Create STATE (mode 0660) if it is missing or damaged; 1 or 0 with errno */
 extern int tern_fssync_init (char const *state) ;
 

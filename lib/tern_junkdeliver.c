@@ -62,16 +62,40 @@ int tern_junkdeliver_junkbox (char const *acct, char *name, unsigned int *su)
   return TERN_OK ;
 }
 
-/* the message just delivered as uid of mailbox: trained as its flags ask */
+int tern_junkdeliver_train (tern_junkdb *d, tern_junkopt const *o, tern_mbox *const *m, uint32_t const *uid, size_t n)
+{
+  int r = TERN_OK ;
+  /* mailbox by mailbox, one commit each (no process holds two mailbox
+     locks, tern-store(5)); the first of a mailbox's m takes its lock (two
+     descriptors of one index would wait on each other's flock) */
+  for (size_t i = 0 ; i < n && !r ; i++)
+  {
+    size_t k = 0 ;
+    while (k < i && strcmp(m[k]->dir.s, m[i]->dir.s)) k++ ;
+    if (k < i) continue ;  /* done with m[k] */
+    r = tern_mbox_lock(m[i], LOCK_EX) ;
+    for (size_t j = i ; j < n && !r ; j++)
+      if (j == i || !strcmp(m[j]->dir.s, m[i]->dir.s)) r = tern_junk_sync(d, o, m[i], uid[j], 0) ;
+    if (!r) r = tern_junkdb_commit(d) ;
+    if (m[i]->locked)
+    {
+      int e = errno ;
+      tern_mbox_unlock(m[i]) ;
+      errno = e ;
+    }
+  }
+  return r ;
+}
+
+/* the message just committed as uid of mailbox: trained as its flags ask */
 static int train (tern_junkdb *d, tern_junkopt const *o, char const *acct, char const *mailbox, uint32_t uid)
 {
   tern_mboxent e ;
   tern_mbox m = TERN_MBOX_ZERO ;
+  tern_mbox *mp = &m ;
   int r = tern_store_mbox_lookup(acct, mailbox, &e) ;
   if (!r) r = tern_mbox_openent(&m, acct, &e) ;
-  if (!r) r = tern_mbox_lock(&m, LOCK_EX) ;
-  if (!r) r = tern_junk_sync(d, o, &m, uid, 0) ;
-  if (!r) r = tern_junkdb_commit(d) ;
+  if (!r) r = tern_junkdeliver_train(d, o, &mp, &uid, 1) ;
   tern_mbox_close(&m) ;
   return r ;
 }
@@ -83,25 +107,30 @@ int tern_junkdeliver_store (char const *acct, tern_junkdeliver const *j, char co
   tern_mboxent const *e ;
   tern_junkdb d = TERN_JUNKDB_ZERO ;
   uint32_t uid = 0 ;
-  int dbopen = 0 ;
-  int r = readlist(acct, &l) ;
+  int wanted, r = readlist(acct, &l) ;
   *trainerr = TERN_OK ;
   if (r) { tern_mboxlist_free(&l) ; return r ; }
   e = tern_mboxlist_find(&l, mailbox) ;
   flags = tern_junkflags_apply(&j->f, mailbox, e ? e->specialuse : TERN_SU_NONE, flags) ;
   tern_mboxlist_free(&l) ;
   *flagsout = flags ;
-  if (j->on && tern_junk_wanted(flags) != TERN_TRAIN_NONE)
+  wanted = j->on && tern_junk_wanted(flags) != TERN_TRAIN_NONE ;
+  if (wanted && !tern_store_later)
   {
-    /* the filter's lock before any mailbox lock (tern_junk.h) */
+    /* the filter's lock before any mailbox lock (tern_junk.h), and a
+       filter that cannot learn defers the delivery */
     r = tern_junkdb_open(&d, acct, TERN_JUNKDB_WRITE) ;
     if (r) { int e = errno ; tern_junkdb_close(&d) ; errno = e ; return r ; }
-    dbopen = 1 ;
   }
-  /* training needs the UID at once: a delivery that trains is durable
-     and committed before it returns, never left for a later commit */
-  r = tern_store_deliverfd(acct, mailbox, fd, flags, 0, 0, date, TERN_DELIVER_CREATE | (dbopen ? TERN_DELIVER_NOW : 0), &uid) ;
-  if (!r && dbopen) *trainerr = train(&d, &j->o, acct, mailbox, uid) ;
+  r = tern_store_deliverfd(acct, mailbox, fd, flags, 0, 0, date, TERN_DELIVER_CREATE, &uid) ;
+  /* uid 0: kept by tern_store_later, its taker trains it once it is
+     committed and durable (tern_junkdeliver.h); else committed now.
+     Opened only now, the filter's failure leaves it untrained */
+  if (!r && wanted && uid)
+  {
+    *trainerr = d.lockfd >= 0 ? TERN_OK : tern_junkdb_open(&d, acct, TERN_JUNKDB_WRITE) ;
+    if (!*trainerr) *trainerr = train(&d, &j->o, acct, mailbox, uid) ;
+  }
   {
     int errsave = errno ;
     tern_junkdb_close(&d) ;

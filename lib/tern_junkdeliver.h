@@ -37,11 +37,25 @@ extern int tern_junkdeliver_junkbox (char const *acct, char *name, unsigned int 
 /* Deliver fd (from its offset) into mailbox of ACCT (created when
    missing, the store too) with flags and the automatic junk flags of that
    mailbox; when the flags ask for training and the account has a filter,
-   the filter is opened for writing before the mailbox is locked and the
-   message trained.  Returns the delivery's result; *trainerr gets TERN_OK
-   or the training's error (the message is delivered all the same, and
-   left untrained: tern-retrain(8) repairs it).  *flagsout: the flags set. */
+   the message is trained once committed.  Without tern_store_later the
+   filter is opened for writing before the delivery (one that cannot be
+   opened defers it: the result) and trained right after the commit.
+   With tern_store_later, a delivery kept for a later commit is trained by
+   the taker (tern_junkdeliver_train, after its commit and the sync that
+   follows: tern-queue-run(8)); one that the taker declined is committed
+   at once and trained after, the filter opened then.  Returns the
+   delivery's result; *trainerr gets TERN_OK or the training's error (the
+   message is delivered all the same, and left untrained: tern-retrain(8)
+   repairs it).  *flagsout: the flags set. */
 extern int tern_junkdeliver_store (char const *acct, tern_junkdeliver const *j, char const *mailbox, int fd,
   uint32_t flags, int64_t date, uint32_t *flagsout, int *trainerr) ;
+
+/* Messages uid[i] of mailboxes m[i] (open, not locked; one mailbox may
+   come more than once, through different tern_mbox), committed, trained as
+   their flags ask: one commit of d (open WRITE: its lock taken before any
+   mailbox lock) per mailbox, under that mailbox's lock alone.  TERN_OK,
+   or TERN_TEMP (EUCLEAN: damage): then close d; the mailboxes before
+   the one that failed are trained. */
+extern int tern_junkdeliver_train (tern_junkdb *d, tern_junkopt const *o, tern_mbox *const *m, uint32_t const *uid, size_t n) ;
 
 #endif

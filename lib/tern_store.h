@@ -56,7 +56,6 @@
 
 /* deliver options */
 #define TERN_DELIVER_CREATE 1   /* create the mailbox if missing */
-#define TERN_DELIVER_NOW 2      /* durable and committed on return, never tern_store_later */
 
 typedef struct tern_mboxent_s tern_mboxent ;
 struct tern_mboxent_s
@@ -268,7 +267,7 @@ struct tern_store_pending_s
 } ;
 #define TERN_STORE_PENDING_ZERO { .m = TERN_MBOX_ZERO, .tmp = STRALLOC_ZERO, .kw = STRALLOC_ZERO, .nkw = 0, .fd = -1, .mk = TERN_FSSYNC_ZERO }
 /* with tern_store_fssync: if set, a delivery written from bytes or an fd
-   without TERN_DELIVER_NOW stops once its file is written into tmp/ (no
+   stops once its file is written into tmp/ (no
    sync, no name in cur/, no record: *uid is 0) and hands it to this
    function, which takes it (moves *p) and returns 1, or returns 0 (then
    the delivery is made durable and committed before it returns).  The
@@ -306,10 +305,18 @@ extern int tern_mbox_rewrite (tern_mbox *m, tern_rec const *recs, size_t n, uint
 
 /* tern_store_scan.c: directory walks for check and repair.  f gets each
    entry of cur/ with its UID (0: not a UID name); tmpclean removes (or with
-   dryrun only reports) tmp/ files older than 36 hours. */
+   dryrun only reports) tmp/ files older than 36 hours (f, if not 0, hears
+   each). */
 typedef int tern_store_scan_func (void *data, char const *name, uint32_t uid) ;
 extern int tern_mbox_curscan (tern_mbox *m, tern_store_scan_func *f, void *data) ;
 extern int tern_mbox_tmpclean (tern_mbox *m, int dryrun, tern_store_scan_func *f, void *data) ;
+/* tmpclean (no dryrun) if tmp/'s last scan is 8 hours old: its atime,
+   set to now before each scan (tern-store(5), Messages).  At most one
+   stat(2) of tmp/ per mailbox per hour and process (the process
+   remembers 16 mailboxes); called where a mailbox is opened for
+   delivery or by SELECT (not EXAMINE); TERN_OK, or the error of the stat, the mark or
+   the scan, for the caller to ignore: the next one tries again. */
+extern int tern_mbox_tmpdue (tern_mbox *m) ;
 extern uint32_t tern_store_uidscan (char const *s) ;
 
 /* tern_store_repair.c, tern_store_check.c */

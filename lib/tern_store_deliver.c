@@ -201,8 +201,10 @@ static int deliver (char const *acct, char const *mailbox, char const *s, size_t
   if (r) return r ;
   r = tern_mbox_openent(&m, acct, &e) ;
   if (r) { tern_mbox_close(&m) ; return r == TERN_PERM ? TERN_TEMP : r ; }  /* PERM: deleted under us */
+  /* its tmp/ cleaned now and then (what crashed deliveries left) */
+  tern_mbox_tmpdue(&m) ;
   r = writetmp(&m, &tmp, s, len, src, from, &rec.size, &kept, &mk) ;
-  if (!r && kept >= 0 && tern_store_later && !(opts & TERN_DELIVER_NOW) && pend(&m, &tmp, kept, &mk, &rec, kw, nkw))
+  if (!r && kept >= 0 && tern_store_later && pend(&m, &tmp, kept, &mk, &rec, kw, nkw))
   {
     kept = -1 ;  /* the caller's now, with the mailbox and the file */
     if (uid) *uid = 0 ;

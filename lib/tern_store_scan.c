@@ -1,6 +1,8 @@
-/* tern_store_scan: walk a mailbox's cur/ or tmp/ (check and repair only:
-   delivery and IMAP never scan). */
+/* tern_store_scan: walk a mailbox's cur/ or tmp/ (check and repair), and
+   the cleaning of tmp/ that delivery and IMAP's SELECT start at most once
+   every 8 hours per mailbox (tern_mbox_tmpdue, tern-store(5)). */
 #include <errno.h>
+#include <fcntl.h>
 #include <dirent.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +12,7 @@
 #include "tern_store.h"
 
 #define TMPAGE (36 * 3600)
+#define TMPSCAN (8 * 3600)  /* tmp/ is scanned at most this often */
 
 /* a UID file name: decimal, no leading zero, 1..2^32-1; else 0 */
 uint32_t tern_store_uidscan (char const *s)
@@ -86,4 +89,42 @@ int tern_mbox_tmpclean (tern_mbox *m, int dryrun, tern_store_scan_func *f, void 
 {
   struct cb c = { f, data, dryrun, time(0) } ;
   return walk(m, "tmp", &tmpone, &c) ;
+}
+
+/* a process's memory of the mailboxes whose tmp/ it looked at within the
+   last hour (a hash of the path: a collision only puts a look off) */
+#define SEENSLOTS 16
+static struct { uint64_t h ; time_t at ; } seen[SEENSLOTS] ;
+
+static uint64_t pathhash (char const *s, size_t len)
+{
+  uint64_t h = 1469598103934665603ull ;
+  for (size_t i = 0 ; i < len ; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull ;
+  return h | 1 ;
+}
+
+int tern_mbox_tmpdue (tern_mbox *m)
+{
+  struct stat st ;
+  stralloc p = STRALLOC_ZERO ;
+  struct timespec ts[2] = { { .tv_sec = 0, .tv_nsec = UTIME_NOW }, { .tv_sec = 0, .tv_nsec = UTIME_OMIT } } ;
+  time_t now = time(0) ;
+  uint64_t h = pathhash(m->dir.s, m->dir.len) ;
+  unsigned int k = (unsigned int)(h % SEENSLOTS) ;
+  int r = TERN_OK ;
+  if (seen[k].h == h && seen[k].at <= now && now < seen[k].at + 3600) return TERN_OK ;
+  seen[k].h = h ;
+  seen[k].at = now ;
+  if (!tern_mbox_path(&p, m, "tmp", 0)) return TERN_TEMP ;
+  if (stat(p.s, &st) < 0) r = tern_errcode(errno) ;
+  /* due: the last scan (tmp/'s atime) 8 hours old, or in the future (the
+     clock went back) */
+  else if (st.st_atime + TMPSCAN <= now || st.st_atime > now + 3600)
+  {
+    /* the mark first: a concurrent opener sees the scan done */
+    if (utimensat(AT_FDCWD, p.s, ts, 0) < 0) r = tern_errcode(errno) ;
+    else r = tern_mbox_tmpclean(m, 0, 0, 0) ;
+  }
+  stralloc_free(&p) ;
+  return r ;
 }

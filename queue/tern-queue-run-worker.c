@@ -13,8 +13,10 @@
    "sync" (no descriptor) and got their codes back, one byte each in the
    order answered: one shared sync of each file system (tern_fssync) for
    all of their data, then each committed (renamed into cur/, recorded),
-   then one more sync.  111, or a worker gone with deliveries kept: a
-   temporary failure (retried: at worst a second copy, never a loss). */
+   then one more sync; then those whose flags ask for training (into
+   Junk) trained, one commit of each account's filter.  111, or a worker
+   gone with deliveries kept: a temporary failure (retried: at worst a
+   second copy, never a loss). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -34,6 +36,7 @@
 #include "tern_log.h"
 #include "tern_store.h"
 #include "tern_fssync.h"
+#include "tern_junkdeliver.h"
 #include "tern-queue-run.h"
 #include "tern-queue-local.h"
 
@@ -83,12 +86,14 @@ static int take (int s, char *buf, int *fd, int ms)
 }
 
 /* the worker's deliveries written into tmp/ and answered LATER, not yet
-   durable nor committed (tern_store_later), in the order answered, and
-   the device each file is on */
+   durable nor committed (tern_store_later), in the order answered, the
+   device each file is on, the job's account (for its training) and the
+   UID its commit gave */
 typedef struct later_s later ;
-struct later_s { tern_store_pending p ; dev_t dev ; } ;
+struct later_s { tern_store_pending p ; dev_t dev ; stralloc account ; uint32_t uid ; } ;
 static genalloc laters = GENALLOC_ZERO ;  /* later */
 static stralloc fsstate = STRALLOC_ZERO ;  /* QDIR/fssync */
+static char const *jobaccount = "" ;  /* the account of the job being delivered */
 
 /* tern_store_later: a delivery kept for the next "sync" */
 static int keep (tern_store_pending *p)
@@ -98,9 +103,14 @@ static int keep (tern_store_pending *p)
   if (genalloc_len(later, &laters) >= LATER_MAX || fstat(p->fd, &st) < 0) return 0 ;
   x.p = *p ;
   x.dev = st.st_dev ;
+  x.uid = 0 ;
+  x.account = (stralloc)STRALLOC_ZERO ;
+  if (!stralloc_copys(&x.account, jobaccount) || !stralloc_0(&x.account)) { stralloc_free(&x.account) ; return 0 ; }
   /* its writes are done: a sync begun from now on covers them */
   tern_fssync_written(fsstate.s, x.p.fd, &x.p.mk) ;
-  return genalloc_append(later, &laters, &x) ;
+  if (genalloc_append(later, &laters, &x)) return 1 ;
+  stralloc_free(&x.account) ;
+  return 0 ;
 }
 
 /* how a file system is synced: through which descriptor, with which marks */
@@ -184,10 +194,64 @@ static void syncdevs (later *x, size_t n, devsync *d, char *code, char const *wh
   }
 }
 
+static tern_conf wconf = TERN_CONF_ZERO ;
+
+/* the deliveries of x (k of them, at idx) to account, committed and
+   durable, trained as their flags ask: the account's filter options and
+   directory as the configuration has them now (a filter removed
+   meanwhile trains nothing); a failure only warns (delivered, untrained:
+   tern retrain repairs it) */
+static void train (later *x, size_t const *idx, size_t k, char const *account)
+{
+  tern_junkopt o ;
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  stralloc dir = STRALLOC_ZERO ;
+  tern_mbox *m[LATER_MAX] ;
+  uint32_t uid[LATER_MAX] ;
+  int r = tern_junkopt_conf(&wconf, account, &o) ;
+  if (!r) return ;
+  if (r < 0 || !tern_conf_accountdir(&wconf, account, &dir) || (dir.s[dir.len - 1] && !stralloc_0(&dir))) r = TERN_TEMP ;
+  else
+  {
+    for (size_t i = 0 ; i < k ; i++) { m[i] = &x[idx[i]].p.m ; uid[i] = x[idx[i]].uid ; }
+    r = tern_junkdb_open(&d, dir.s, TERN_JUNKDB_WRITE) ;
+    if (!r) r = tern_junkdeliver_train(&d, &o, m, uid, k) ;
+  }
+  if (r && errno == EUCLEAN)
+    strerr_warnw("delivered to account ", account, " but not trained: damaged junk filter: ", tern_store_damage_path(), ": ",
+      tern_store_damage_what(), " (tern retrain repairs it)") ;
+  else if (r) strerr_warnwu3sys("train the junk filter of account ", account, " (delivered; tern retrain repairs it)") ;
+  tern_junkdb_close(&d) ;
+  stralloc_free(&dir) ;
+}
+
+/* after the second sync: the deliveries done (code 0) whose flags ask
+   for training, account by account */
+static void trainall (later *x, size_t n, char const *code)
+{
+  unsigned char seen[LATER_MAX] ;
+  memset(seen, 0, n) ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    size_t idx[LATER_MAX], k = 0 ;
+    if (seen[i] || code[i] || tern_junk_wanted(x[i].p.rec.flags) == TERN_TRAIN_NONE) continue ;
+    for (size_t j = i ; j < n ; j++)
+      if (!seen[j] && !code[j] && tern_junk_wanted(x[j].p.rec.flags) != TERN_TRAIN_NONE && !strcmp(x[j].account.s, x[i].account.s))
+      {
+        seen[j] = 1 ;
+        idx[k++] = j ;
+      }
+    train(x, idx, k, x[i].account.s) ;
+  }
+}
+
 /* "sync": every delivery kept made durable, data first (tern-queue-run(8)):
    a sync of their files' data; then each renamed into cur/ and recorded
-   (tern_store_commit); then a sync of those names and records.  code[i]:
-   0 done, 111 (its commit or a sync failed: retried, never lost) */
+   (tern_store_commit); then a sync of those names and records; then
+   those that ask for it trained (never one that is not committed and
+   durable: a worker killed before has trained nothing, and the retry
+   trains its copy).  code[i]: 0 done, 111 (its commit or a sync failed:
+   retried, never lost) */
 static void syncall (char *code)
 {
   later *x = genalloc_s(later, &laters) ;
@@ -201,7 +265,7 @@ static void syncall (char *code)
   for (size_t i = 0 ; i < n ; i++) if (firston(x, i)) tern_fssync_again(fsstate.s, d[i].fd, &d[i].mk) ;
   for (size_t i = 0 ; i < n ; i++)
   {
-    int r = code[i] ? TERN_OK : tern_store_commit(&x[i].p, 0) ;
+    int r = code[i] ? TERN_OK : tern_store_commit(&x[i].p, &x[i].uid) ;
     if (!r) continue ;
     if (errno == EUCLEAN)
       strerr_warnwu("commit a delivery in ", x[i].p.m.dir.s, ": damaged store: ", tern_store_damage_path(), ": ",
@@ -215,12 +279,11 @@ static void syncall (char *code)
   tern_fssync_patience = SYNC_PATIENCE ;
   syncdevs(x, n, d, code, "named") ;
   tern_fssync_patience = 2000 ;
+  trainall(x, n, code) ;
   for (size_t i = 0 ; i < n ; i++) if (firston(x, i)) keepfd(x, i, d + i) ;
-  for (size_t i = 0 ; i < n ; i++) tern_store_pending_free(&x[i].p) ;
+  for (size_t i = 0 ; i < n ; i++) { tern_store_pending_free(&x[i].p) ; stralloc_free(&x[i].account) ; }
   genalloc_setlen(later, &laters, 0) ;
 }
-
-static tern_conf wconf = TERN_CONF_ZERO ;
 
 static void one (int s, char *buf, int fd)
 {
@@ -238,7 +301,9 @@ static void one (int s, char *buf, int fd)
   if (!wconf.path.len ? tern_conf_open(&wconf, confdir) : tern_conf_refresh(&wconf))
   {
     before = genalloc_len(later, &laters) ;
+    jobaccount = buf + k + 1 ;
     code = (char)local_deliver_conf(&wconf, buf + k + 1, date, opts, &note) ;
+    jobaccount = "" ;
   }
   else
   {
@@ -300,6 +365,8 @@ static void serve (int s)
     if (syncwait) tern_store_later = &keep ;
   }
   tern_fssync_patience = 2000 ;
+  /* fssync mapped once for all of its deliveries (a worker never forks) */
+  tern_fssync_keepmap = 1 ;
   for (unsigned int n = 0 ;; n++)
   {
     int last = 0, kept = genalloc_len(later, &laters) > 0 ;

@@ -277,6 +277,87 @@ static void nolock (void)
   close(fa) ;
 }
 
+/* descriptors of this process open on the state file (replaced or not) */
+static unsigned int statefds (void)
+{
+  char path[64], link[4096] ;
+  unsigned int n = 0 ;
+  for (int fd = 0 ; fd < 1024 ; fd++)
+  {
+    ssize_t r ;
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd) ;
+    r = readlink(path, link, sizeof link - 1) ;
+    if (r <= 0) continue ;
+    link[r] = 0 ;
+    if (strstr(link, "/fssync")) n++ ;
+  }
+  return n ;
+}
+
+/* in a child: 20 commits (begin, written, wait); the state's descriptors
+   open after them, or 99 if a commit failed */
+static unsigned int commits (int keep)
+{
+  int wstat ;
+  pid_t pid = fork() ;
+  if (!pid)
+  {
+    int fd = open("d", O_RDONLY | O_DIRECTORY) ;
+    unsigned int ok = fd >= 0 ;
+    tern_fssync_keepmap = keep ;
+    for (unsigned int i = 0 ; i < 20 && ok ; i++)
+    {
+      tern_fssync m ;
+      tern_fssync_begin("fssync", fd, &m) ;
+      tern_fssync_written("fssync", fd, &m) ;
+      ok = m.ok && m.aok && tern_fssync_wait("fssync", fd, &m, 0) ;
+    }
+    _exit(ok ? statefds() : 99) ;
+  }
+  return waitpid(pid, &wstat, 0) == pid && WIFEXITED(wstat) ? (unsigned int)WEXITSTATUS(wstat) : 98 ;
+}
+
+/* tern_fssync_keepmap: one descriptor of the state for all the calls of
+   a process; writers that keep theirs still share syncs and exclude each
+   other; a state found damaged is mapped again from its path (replaced
+   by init) */
+static void keptmap (void)
+{
+  int wstat, fd ;
+  pid_t pid ;
+  T(commits(0) == 0, "without keepmap: the state closed after each call") ;
+  T(commits(1) == 1, "with keepmap: one descriptor kept open for 20 commits") ;
+  memset(S->how, 0, sizeof S->how) ;
+  S->bad = 0 ;
+  tern_fssync_keepmap = 1 ;  /* set before the forks, used only in the writers */
+  t_syncwriters(TERN_FSSYNC_SHARED, TERN_FSSYNC_OWN, "a syncfs (each writer's state kept mapped)") ;
+  tern_fssync_keepmap = 0 ;
+  pid = fork() ;
+  if (!pid)
+  {
+    tern_fssync m ;
+    int d = open("d", O_RDONLY | O_DIRECTORY), sfd ;
+    unsigned int code = 0 ;
+    tern_fssync_keepmap = 1 ;
+    tern_fssync_begin("fssync", d, &m) ;
+    if (!m.ok || statefds() != 1) code |= 1 ;
+    sfd = open("fssync", O_WRONLY) ;
+    if (sfd < 0 || pwrite(sfd, "XXXX", 4, 0) != 4) code |= 2 ;
+    close(sfd) ;
+    if (!tern_fssync_init("fssync")) code |= 2 ;
+    tern_fssync_begin("fssync", d, &m) ;
+    if (!m.ok || statefds() != 1) code |= 4 ;
+    if (!tern_fssync_wait("fssync", d, &m, 0)) code |= 8 ;
+    _exit(code) ;
+  }
+  T(waitpid(pid, &wstat, 0) == pid && WIFEXITED(wstat), "the damage child ended") ;
+  T(WIFEXITED(wstat) && !(WEXITSTATUS(wstat) & 3), "a kept map, then the state damaged and replaced") ;
+  T(WIFEXITED(wstat) && !(WEXITSTATUS(wstat) & 12), "the new state mapped from its path, one descriptor, its marks good") ;
+  fd = open("fssync", O_RDONLY) ;
+  T(fd >= 0, "the state still there") ;
+  if (fd >= 0) close(fd) ;
+}
+
 int main (void)
 {
   struct stat st ;
@@ -296,5 +377,6 @@ int main (void)
   killed() ;
   eio() ;
   damage() ;
+  keptmap() ;
   return tdone() ;
 }

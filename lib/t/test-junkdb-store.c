@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include "tern.h"
 #include "tern_junkdb_int.h"
+#include "tern_junkdeliver.h"
 #include "t.h"
 #include "junkt.h"
 
@@ -225,9 +226,60 @@ static void treaders (void)
   tern_junkwords_free(&w) ;
 }
 
+static uint32_t flagsin (char const *acct, char const *box, uint32_t uid)
+{
+  tern_mboxent e ;
+  tern_mbox m = TERN_MBOX_ZERO ;
+  tern_rec rec ;
+  size_t pos ;
+  uint32_t f = 0xffffffff ;
+  if (!tern_store_mbox_lookup(acct, box, &e) && !tern_mbox_openent(&m, acct, &e) && !tern_mbox_find(&m, uid, &rec, &pos)) f = rec.flags ;
+  tern_mbox_close(&m) ;
+  return f ;
+}
+
+/* tern_junkdeliver_train: committed messages of two mailboxes (one of
+   them through two tern_mbox, as a worker's kept deliveries hold them)
+   trained as their flags ask, in one call; no lock left held */
+static void ttrain (void)
+{
+  static char const msg[] = "From: a@b.example\r\nSubject: cheap pills today\r\n\r\nbuy cheap pills now\r\n" ;
+  static char const box[4][8] = { "Junk", "Ham", "Junk", "Junk" } ;
+  static uint32_t const fl[4] = { TERN_F_JUNK, TERN_F_NOTJUNK, TERN_F_JUNK, 0 } ;
+  tern_mbox mb[4] = { TERN_MBOX_ZERO, TERN_MBOX_ZERO, TERN_MBOX_ZERO, TERN_MBOX_ZERO } ;
+  tern_mbox *m[4] = { mb, mb + 1, mb + 2, mb + 3 } ;
+  uint32_t uid[4] ;
+  tern_junkdb d = TERN_JUNKDB_ZERO ;
+  tern_junkstats st ;
+  tern_junkopt o ;
+  int ok = 1 ;
+  tern_junkopt_default(&o) ;
+  T(!tern_store_create("t") && (!tern_store_mbox_create("t", "Junk", TERN_SU_JUNK, 0) || errno == EEXIST)
+    && !tern_store_mbox_create("t", "Ham", TERN_SU_NONE, 0), "store") ;
+  for (unsigned int i = 0 ; i < 4 ; i++)
+  {
+    tern_mboxent e ;
+    ok = ok && !tern_store_deliver("t", box[i], msg, sizeof msg - 1, fl[i], 0, 0, 0, 0, uid + i)
+      && !tern_store_mbox_lookup("t", box[i], &e) && !tern_mbox_openent(mb + i, "t", &e) ;
+  }
+  T(ok, "4 delivered, each mailbox opened once per message") ;
+  if (!ok) return ;
+  T(!tern_junkdb_open(&d, "t", TERN_JUNKDB_WRITE), "open") ;
+  T(!tern_junkdeliver_train(&d, &o, m, uid, 4), "trained in one call") ;
+  T(!tern_junkdb_stats(&d, &st) && st.nspam == 2 && st.nham == 1, "2 spam, 1 ham") ;
+  tern_junkdb_close(&d) ;
+  T(!mb[0].locked && !mb[1].locked && !mb[2].locked && !mb[3].locked, "no mailbox left locked") ;
+  T(TERN_F_TRAIN(flagsin("t", "Junk", uid[0])) == TERN_TRAIN_SPAM && TERN_F_TRAIN(flagsin("t", "Junk", uid[2])) == TERN_TRAIN_SPAM,
+    "both $Junk messages of Junk: state spam") ;
+  T(TERN_F_TRAIN(flagsin("t", "Ham", uid[1])) == TERN_TRAIN_HAM, "the $NotJunk one: state ham") ;
+  T(TERN_F_TRAIN(flagsin("t", "Junk", uid[3])) == TERN_TRAIN_NONE, "the one without a flag: untrained") ;
+  for (unsigned int i = 0 ; i < 4 ; i++) tern_mbox_close(mb + i) ;
+}
+
 int main (void)
 {
   tstore() ;
+  ttrain() ;
   tconcurrent() ;
   treaders() ;
   return tdone() ;
