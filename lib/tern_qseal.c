@@ -66,13 +66,6 @@ static int lowhex (char const *s, size_t n)
   return 1 ;
 }
 
-static uint64_t unhex (char const *s, unsigned int digits)
-{
-  uint64_t x = 0 ;
-  for (unsigned int i = 0 ; i < digits ; i++) x = x << 4 | (uint64_t)(s[i] <= '9' ? s[i] - '0' : s[i] - 'a' + 10) ;
-  return x ;
-}
-
 static int notwhole (void)
 {
   errno = EPROTO ;
@@ -109,7 +102,8 @@ int tern_qseal_check (int fd, uint64_t st_size, char *id)
   memcpy(id, line + idat, idlen) ;
   id[idlen] = 0 ;
   if (!tern_queue_idvalid(id)) return notwhole() ;
-  size = unhex(line + TERN_QSEAL_SIZEAT, 16) ;
+  /* lowhex above: 16 and 8 digits, each ended by a space */
+  uint64_xscan(line + TERN_QSEAL_SIZEAT, &size) ;
   off = idat + idlen + 1 ;
   if (st_size < off || size != st_size - off) return notwhole() ;
   if (format == 2) br_sha256_init(&h) ;
@@ -131,5 +125,9 @@ int tern_qseal_check (int fd, uint64_t st_size, char *id)
     br_sha256_out(&h, got) ;
     return memcmp(got, want, 32) ? notwhole() : 1 ;
   }
-  return (uint32_t)unhex(line + TERN_QSEAL_SUMAT, 8) == sum ? 1 : notwhole() ;
+  {
+    uint64_t want ;
+    uint64_xscan(line + TERN_QSEAL_SUMAT, &want) ;
+    return want == sum ? 1 : notwhole() ;
+  }
 }
